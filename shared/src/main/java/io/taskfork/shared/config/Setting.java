@@ -1,0 +1,43 @@
+package io.taskfork.shared.config;
+
+/** Every setting, with the environment variable and the command-line flag that set it. */
+public enum Setting {
+    AMQP_URI("amqp://guest:guest@localhost:5672/%2F", "AMQP URI of the broker"),
+    JDBC_URL("jdbc:postgresql://localhost:5432/postgres", "JDBC URL of the PostgreSQL database"),
+    JDBC_USER("postgres", "database user"),
+    JDBC_PASSWORD("", "database password"),
+    DB_SCHEMA("taskfork", "schema that holds the tasks table"),
+    QUEUE("taskfork.tasks", "main queue; .dead and .retry are derived from it"),
+    PREFETCH("4", "messages taken at once = most children running at once"),
+    TASK_TIMEOUT("10m", "a child running longer is killed (outcome timeout)"),
+    CHILD_HEAP("256m", "maximum heap of each child JVM (-Xmx)"),
+    CHILD_JAVA("", "java executable for children (default: the one running the supervisor)"),
+    HANDLER_PATH("", "jars or directories put on the children's classpath only"),
+    LOG_LIMIT("256k", "most bytes of a task's output kept in its log"),
+    MAX_MESSAGE("1m", "largest message body accepted"),
+    METRICS_PORT("9464", "port of /metrics and /healthz; 0 disables");
+
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String defaultValue, String description) {
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String variable() {
+        return "TASKFORK_" + name();
+    }
+
+    public String flag() {
+        return "--" + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+}

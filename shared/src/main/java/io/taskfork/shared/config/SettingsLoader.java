@@ -1,0 +1,176 @@
+package io.taskfork.shared.config;
+
+import java.io.File;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/** Reads each setting from its flag, else its variable, else its default, and validates it. */
+final class SettingsLoader {
+
+    static final int MAX_PREFETCH = 256;
+    private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9_.:-]{1,200}");
+    private static final long MIN_HEAP = 16L << 20;
+    private static final long MAX_LOG_LIMIT = 64L << 20;
+    private static final long MAX_MESSAGE_LIMIT = 128L << 20;
+
+    private final Map<String, String> environment;
+    private final Map<Setting, String> flags;
+
+    SettingsLoader(Map<String, String> environment, Map<Setting, String> flags) {
+        this.environment = environment;
+        this.flags = flags;
+    }
+
+    Settings load() {
+        AmqpSettings amqp = new AmqpSettings(
+                parse(Setting.AMQP_URI, SettingsLoader::amqpUri),
+                parse(Setting.QUEUE, SettingsLoader::queue),
+                parse(Setting.PREFETCH, text -> wholeNumber(text, 1, MAX_PREFETCH)));
+        DbSettings db = new DbSettings(
+                parse(Setting.JDBC_URL, SettingsLoader::jdbcUrl),
+                parse(Setting.JDBC_USER, text -> text),
+                raw(Setting.JDBC_PASSWORD),
+                parse(Setting.DB_SCHEMA, SettingsLoader::schema));
+        ChildSettings child = new ChildSettings(
+                parse(Setting.CHILD_JAVA, SettingsLoader::childJava),
+                parse(Setting.CHILD_HEAP, SettingsLoader::heap),
+                parse(Setting.TASK_TIMEOUT, SettingsLoader::positiveDuration),
+                parse(Setting.HANDLER_PATH, SettingsLoader::handlerPath),
+                parse(Setting.LOG_LIMIT, text -> (int) size(text, 1024, MAX_LOG_LIMIT)));
+        int metricsPort = parse(Setting.METRICS_PORT, text -> wholeNumber(text, 0, 65535));
+        int maxMessage = parse(Setting.MAX_MESSAGE, text -> (int) size(text, 64, MAX_MESSAGE_LIMIT));
+        return new Settings(amqp, db, child, metricsPort, maxMessage);
+    }
+
+    private String raw(Setting setting) {
+        String flag = flags.get(setting);
+        if (flag != null) {
+            return flag;
+        }
+        String variable = environment.get(setting.variable());
+        return variable != null ? variable : setting.defaultValue();
+    }
+
+    private String source(Setting setting) {
+        return flags.containsKey(setting)
+                ? setting.flag() + " (" + setting.variable() + ")"
+                : setting.variable();
+    }
+
+    private <T> T parse(Setting setting, Function<String, T> parser) {
+        String value = raw(setting);
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(setting, source(setting), value, e.getMessage());
+        }
+    }
+
+    private static String amqpUri(String text) {
+        try {
+            URI uri = new URI(text);
+            if (!"amqp".equals(uri.getScheme()) && !"amqps".equals(uri.getScheme())) {
+                throw new IllegalArgumentException("expected an amqp:// or amqps:// URI");
+            }
+            if (uri.getHost() == null) {
+                throw new IllegalArgumentException("expected a host, as in amqp://user:pass@host:5672/%2F");
+            }
+            return text;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URI: " + e.getReason());
+        }
+    }
+
+    private static String jdbcUrl(String text) {
+        if (!text.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("expected a PostgreSQL JDBC URL starting with jdbc:postgresql:");
+        }
+        return text;
+    }
+
+    private static String schema(String text) {
+        if (!SCHEMA.matcher(text).matches()) {
+            throw new IllegalArgumentException(
+                    "expected a lower-case SQL identifier (letters, digits, _; at most 63 characters)");
+        }
+        return text;
+    }
+
+    private static String queue(String text) {
+        if (!QUEUE.matcher(text).matches()) {
+            throw new IllegalArgumentException(
+                    "expected 1 to 200 characters of letters, digits, '.', '_', ':' or '-'");
+        }
+        return text;
+    }
+
+    private static int wholeNumber(String text, int min, int max) {
+        try {
+            int value = Integer.parseInt(text.trim());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the range
+        }
+        throw new IllegalArgumentException("expected a whole number from " + min + " to " + max);
+    }
+
+    private static Duration positiveDuration(String text) {
+        Duration duration = Values.parseDuration(text);
+        if (duration.isZero() || duration.isNegative()) {
+            throw new IllegalArgumentException("expected a duration greater than zero");
+        }
+        return duration;
+    }
+
+    private static long size(String text, long min, long max) {
+        long size = Values.parseSize(text);
+        if (size < min || size > max) {
+            throw new IllegalArgumentException("expected a size from " + min + " bytes to " + (max >> 20) + "m");
+        }
+        return size;
+    }
+
+    private static String heap(String text) {
+        long bytes = Values.parseSize(text);
+        if (bytes < MIN_HEAP) {
+            throw new IllegalArgumentException("expected at least 16m, as a JVM needs that much heap to start");
+        }
+        return text.trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static Path childJava(String text) {
+        Path java = text.isBlank()
+                ? Path.of(System.getProperty("java.home"), "bin", "java")
+                : Path.of(text);
+        if (!Files.isExecutable(java)) {
+            throw new IllegalArgumentException("expected an executable java, found none at " + java);
+        }
+        return java;
+    }
+
+    private static List<Path> handlerPath(String text) {
+        List<Path> paths = new ArrayList<>();
+        for (String entry : text.split(Pattern.quote(File.pathSeparator))) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            Path path = Path.of(entry).toAbsolutePath().normalize();
+            if (!Files.exists(path)) {
+                throw new IllegalArgumentException("no such jar or directory: " + path);
+            }
+            paths.add(path);
+        }
+        return paths;
+    }
+}

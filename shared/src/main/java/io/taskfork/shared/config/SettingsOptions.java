@@ -1,0 +1,63 @@
+package io.taskfork.shared.config;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.IModelTransformer;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.ISetter;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Gives a picocli command one flag per {@link Setting} it offers, each documented with the variable
+ * it overrides. A command holds an instance, implements {@link Carrier} and names
+ * {@link Transformer} as its {@code modelTransformer}.
+ */
+public final class SettingsOptions {
+
+    private final List<Setting> offered;
+    private final Map<Setting, String> given = new EnumMap<>(Setting.class);
+
+    public SettingsOptions(Setting... offered) {
+        this.offered = List.of(offered);
+    }
+
+    /** Settings from the environment, overridden by the flags given on the command line. */
+    public Settings resolve(Map<String, String> environment) {
+        return Settings.load(environment, given);
+    }
+
+    void addTo(CommandSpec command) {
+        for (Setting setting : offered) {
+            String fallback = setting.defaultValue().isEmpty() ? "" : ", default " + setting.defaultValue();
+            command.addOption(OptionSpec.builder(setting.flag())
+                    .paramLabel("<value>")
+                    .type(String.class)
+                    .description(setting.description() + " (" + setting.variable() + fallback + ")")
+                    .setter(new ISetter() {
+                        @Override
+                        public <T> T set(T value) {
+                            if (value != null) {
+                                given.put(setting, (String) value);
+                            }
+                            return null;
+                        }
+                    })
+                    .build());
+        }
+    }
+
+    /** A command that takes settings. */
+    public interface Carrier {
+        SettingsOptions settingsOptions();
+    }
+
+    /** Adds the flags of a {@link Carrier} command while picocli builds its model. */
+    public static final class Transformer implements IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec command) {
+            ((Carrier) command.userObject()).settingsOptions().addTo(command);
+            return command;
+        }
+    }
+}

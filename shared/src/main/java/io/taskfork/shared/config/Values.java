@@ -1,0 +1,64 @@
+package io.taskfork.shared.config;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parsers for the value syntaxes of settings: durations such as {@code 10m}, sizes such as {@code 256k}. */
+public final class Values {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,12})([kmg]?)");
+
+    private Values() {
+    }
+
+    /** {@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h}, or ISO-8601 such as {@code PT10M}. */
+    public static Duration parseDuration(String text) {
+        String value = text.trim().toLowerCase(Locale.ROOT);
+        Matcher matcher = DURATION.matcher(value);
+        if (matcher.matches()) {
+            long amount = Long.parseLong(matcher.group(1));
+            return switch (matcher.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+            };
+        }
+        try {
+            return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("expected a duration such as 500ms, 30s, 10m or 1h");
+        }
+    }
+
+    /** A byte count with an optional binary suffix: {@code 65536}, {@code 256k}, {@code 16m}, {@code 1g}. */
+    public static long parseSize(String text) {
+        Matcher matcher = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("expected a size such as 65536, 256k, 16m or 1g");
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2)) {
+            case "k" -> amount << 10;
+            case "m" -> amount << 20;
+            case "g" -> amount << 30;
+            default -> amount;
+        };
+    }
+
+    /** A duration the way a person writes it: {@code 10m}, {@code 1500ms}. */
+    public static String format(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis % 3_600_000 == 0) {
+            return millis / 3_600_000 + "h";
+        } else if (millis % 60_000 == 0) {
+            return millis / 60_000 + "m";
+        } else if (millis % 1000 == 0) {
+            return millis / 1000 + "s";
+        }
+        return millis + "ms";
+    }
+}

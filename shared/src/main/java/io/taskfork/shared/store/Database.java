@@ -1,0 +1,100 @@
+package io.taskfork.shared.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import io.taskfork.shared.config.DbSettings;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.jdbi.v3.core.Jdbi;
+
+/** A small connection pool on taskfork's schema, its migrations, and a {@link Jdbi} over it. */
+public final class Database implements AutoCloseable {
+
+    private static final long CONNECT_TIMEOUT_MS = 5_000;
+    private static final int VALIDATION_TIMEOUT_S = 2;
+
+    private final DbSettings settings;
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+
+    private Database(DbSettings settings, HikariDataSource dataSource) {
+        this.settings = settings;
+        this.dataSource = dataSource;
+        this.jdbi = Jdbi.create(dataSource);
+    }
+
+    /**
+     * Opens a pool of at most {@code poolSize} connections, failing at once when the database
+     * cannot be reached.
+     */
+    public static Database connect(DbSettings settings, int poolSize, String name) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(settings.jdbcUrl());
+        config.setUsername(settings.user());
+        config.setPassword(settings.password());
+        config.setSchema(settings.schema());
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(Math.min(poolSize, 1));
+        config.setPoolName(name);
+        config.setConnectionTimeout(CONNECT_TIMEOUT_MS);
+        config.setInitializationFailTimeout(CONNECT_TIMEOUT_MS);
+        config.addDataSourceProperty("ApplicationName", name);
+        try {
+            return new Database(settings, new HikariDataSource(config));
+        } catch (HikariPool.PoolInitializationException e) {
+            throw new DatabaseUnavailableException("cannot connect to PostgreSQL at " + settings.jdbcUrl()
+                    + " as " + settings.user() + ": " + rootMessage(e), e);
+        }
+    }
+
+    /** Creates the schema if needed and applies pending migrations; safe to run from many processes. */
+    public Database migrate() {
+        try {
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .schemas(settings.schema())
+                    .createSchemas(true)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+            return this;
+        } catch (FlywayException e) {
+            throw new DatabaseUnavailableException("cannot migrate schema " + settings.schema() + ": "
+                    + rootMessage(e), e);
+        }
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public String schema() {
+        return settings.schema();
+    }
+
+    /** True when a connection can be had and answers within a couple of seconds. */
+    public boolean isReachable() {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.isValid(VALIDATION_TIMEOUT_S);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.lines().findFirst().orElse(message);
+    }
+}

@@ -1,0 +1,24 @@
+package io.taskfork.shared.task;
+
+import java.util.Locale;
+
+/**
+ * Why a task did not succeed, as stored in {@code failure_kind}. {@code EXCEPTION} and
+ * {@code UNKNOWN_TYPE} go with status {@code failed}; the others mean the child died
+ * (status {@code crashed}).
+ */
+public enum FailureKind {
+    EXCEPTION, UNKNOWN_TYPE, EXIT, SIGNAL, OOM, TIMEOUT;
+
+    public String value() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public boolean isCrash() {
+        return this == EXIT || this == SIGNAL || this == OOM || this == TIMEOUT;
+    }
+
+    public static FailureKind of(String value) {
+        return valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
+    }
+}

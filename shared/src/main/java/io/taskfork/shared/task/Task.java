@@ -1,0 +1,21 @@
+package io.taskfork.shared.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+
+/** One row of the tasks table. Nullable columns are null until they apply. */
+public record Task(
+        long id,
+        String type,
+        JsonNode payload,
+        TaskStatus status,
+        int attempts,
+        FailureKind failureKind,
+        Integer exitCode,
+        JsonNode result,
+        String error,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt,
+        String worker) {
+}

@@ -1,0 +1,18 @@
+package io.taskfork.shared.wire;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** What a message on the main queue asks for, once parsed. */
+public sealed interface TaskMessage {
+
+    /** Run the task whose row already exists. */
+    record Existing(long taskId) implements TaskMessage {
+    }
+
+    /**
+     * Create the row, then run it. {@code messageId} may be null; when present, a second message
+     * with the same id finds the row the first one created instead of creating another.
+     */
+    record Create(String type, JsonNode payload, String messageId) implements TaskMessage {
+    }
+}

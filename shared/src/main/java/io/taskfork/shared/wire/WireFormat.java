@@ -1,0 +1,94 @@
+package io.taskfork.shared.wire;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.taskfork.shared.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/**
+ * The message contract that any AMQP client may publish to, and the headers taskfork puts on a
+ * dead-lettered message. A body is either a task ID in ASCII decimal, or a JSON object
+ * {@code {"type": "...", "payload": {...}}}.
+ */
+public final class WireFormat {
+
+    public static final String TEXT_PLAIN = "text/plain";
+    public static final String APPLICATION_JSON = "application/json";
+    public static final String REASON_HEADER = "x-taskfork-reason";
+    public static final String DETAIL_HEADER = "x-taskfork-detail";
+    public static final String TASK_ID_HEADER = "x-taskfork-task-id";
+
+    private static final Pattern TASK_ID = Pattern.compile("[0-9]{1,18}");
+    private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
+    private static final int MAX_DETAIL = 300;
+
+    private WireFormat() {
+    }
+
+    /** The body that asks for an existing task. */
+    public static byte[] taskIdBody(long taskId) {
+        return Long.toString(taskId).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Parses a body; fails with the dead-letter reason that fits.
+     *
+     * @param contentType the content-type property, or null
+     * @param messageId   the message-id property, or null
+     */
+    public static TaskMessage parse(byte[] body, String contentType, String messageId, int maxBytes) {
+        if (body.length > maxBytes) {
+            throw new MalformedMessageException(DeadLetterReason.TOO_LARGE,
+                    "body of " + body.length + " bytes is over the limit of " + maxBytes);
+        }
+        String text = new String(body, StandardCharsets.UTF_8).strip();
+        if (APPLICATION_JSON.equals(contentType) || text.startsWith("{")) {
+            return parseJson(text, messageId);
+        }
+        if (TASK_ID.matcher(text).matches()) {
+            long id = Long.parseLong(text);
+            if (id > 0) {
+                return new TaskMessage.Existing(id);
+            }
+        }
+        throw new MalformedMessageException(DeadLetterReason.MALFORMED,
+                "body is neither a task ID in ASCII decimal nor a JSON object: " + preview(text));
+    }
+
+    private static TaskMessage parseJson(String text, String messageId) {
+        JsonNode node;
+        try {
+            node = Json.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedMessageException(DeadLetterReason.MALFORMED, "bad JSON: " + e.getMessage());
+        }
+        if (!node.isObject()) {
+            throw new MalformedMessageException(DeadLetterReason.MALFORMED, "JSON body is not an object");
+        }
+        JsonNode type = node.get("type");
+        if (type == null || !type.isTextual() || !TYPE.matcher(type.asText()).matches()) {
+            throw new MalformedMessageException(DeadLetterReason.MALFORMED,
+                    "JSON body needs \"type\": a string of 1 to 100 letters, digits, '.', '_', ':' or '-'");
+        }
+        JsonNode payload = node.get("payload");
+        if (payload == null || payload.isNull()) {
+            payload = JsonNodeFactory.instance.objectNode();
+        } else if (!payload.isObject()) {
+            throw new MalformedMessageException(DeadLetterReason.MALFORMED, "\"payload\" must be a JSON object");
+        }
+        String id = messageId == null || messageId.isBlank() ? null : messageId;
+        return new TaskMessage.Create(type.asText(), payload, id);
+    }
+
+    /** Text made fit for a one-line header: no line breaks, bounded length. */
+    public static String oneLine(String text) {
+        String flat = text.replaceAll("\\s+", " ").strip();
+        return flat.length() <= MAX_DETAIL ? flat : flat.substring(0, MAX_DETAIL - 1) + "…";
+    }
+
+    private static String preview(String text) {
+        String shown = text.length() > 60 ? text.substring(0, 60) + "…" : text;
+        return "\"" + oneLine(shown) + "\"";
+    }
+}
