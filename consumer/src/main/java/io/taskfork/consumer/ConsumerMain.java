@@ -1,0 +1,82 @@
+package io.taskfork.consumer;
+
+import io.taskfork.consumer.supervisor.Supervisor;
+import io.taskfork.shared.TaskforkException;
+import io.taskfork.shared.config.ConfigException;
+import io.taskfork.shared.config.Setting;
+import io.taskfork.shared.config.Settings;
+import io.taskfork.shared.config.SettingsOptions;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import sun.misc.Signal;
+
+/** {@code taskfork consumer}: runs the supervisor in the foreground until SIGTERM or Ctrl-C. */
+@Command(name = "taskfork consumer", mixinStandardHelpOptions = true,
+        modelTransformer = SettingsOptions.Transformer.class,
+        description = "Runs the supervisor: takes tasks from the queue and runs each in a fresh child JVM."
+                + " SIGTERM or Ctrl-C drains and exits 0.",
+        footer = "Every flag may also be given as the environment variable named in its description.")
+public final class ConsumerMain implements Callable<Integer>, SettingsOptions.Carrier {
+
+    private final SettingsOptions settingsOptions = new SettingsOptions(Setting.values());
+    private final Map<String, String> environment;
+    private final PrintStream err;
+
+    ConsumerMain(Map<String, String> environment, PrintStream err) {
+        this.environment = environment;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), System.err));
+    }
+
+    static int run(String[] args, Map<String, String> environment, PrintStream err) {
+        CommandLine command = new CommandLine(new ConsumerMain(environment, err));
+        command.setParameterExceptionHandler((e, ignored) -> {
+            err.println("taskfork consumer: " + e.getMessage() + " (see --help)");
+            return 2;
+        });
+        return command.execute(args);
+    }
+
+    @Override
+    public SettingsOptions settingsOptions() {
+        return settingsOptions;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Settings settings;
+        try {
+            settings = settingsOptions.resolve(environment);
+        } catch (ConfigException e) {
+            err.println("taskfork consumer: " + e.getMessage());
+            return 2;
+        }
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        // Taking over TERM and INT lets the drain finish and the process exit 0, where the JVM's
+        // own handling would exit 143 or 130.
+        Signal.handle(new Signal("TERM"), signal -> stopRequested.countDown());
+        Signal.handle(new Signal("INT"), signal -> stopRequested.countDown());
+        Supervisor supervisor = new Supervisor(settings);
+        try {
+            supervisor.start();
+        } catch (TaskforkException e) {
+            err.println("taskfork consumer: " + e.getMessage());
+            supervisor.stop(java.time.Duration.ZERO);
+            return 1;
+        } catch (java.io.IOException e) {
+            err.println("taskfork consumer: cannot start: " + e);
+            supervisor.stop(java.time.Duration.ZERO);
+            return 1;
+        }
+        stopRequested.await();
+        supervisor.stop(Supervisor.DEFAULT_SHUTDOWN_GRACE);
+        return 0;
+    }
+}

@@ -1,0 +1,81 @@
+package io.taskfork.consumer.amqp;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Delivery;
+import io.taskfork.shared.topology.QueueNames;
+import io.taskfork.shared.wire.DeadLetterReason;
+import io.taskfork.shared.wire.WireFormat;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * What the supervisor does with a delivery once its fate is decided: ack it, requeue it, or
+ * dead-letter it with a reason. Calls come from many worker threads, so each channel is used under
+ * its own lock.
+ */
+public final class DeliveryActions {
+
+    private static final long CONFIRM_TIMEOUT_MS = 10_000;
+    private static final int PERSISTENT = 2;
+
+    private final Channel consuming;
+    private final Channel publishing;
+    private final QueueNames queues;
+
+    /**
+     * @param consuming  the channel the deliveries came on (acks must go back on it)
+     * @param publishing a channel in confirm mode, for dead letters
+     */
+    public DeliveryActions(Channel consuming, Channel publishing, QueueNames queues) {
+        this.consuming = consuming;
+        this.publishing = publishing;
+        this.queues = queues;
+    }
+
+    public void ack(Delivery delivery) throws IOException {
+        synchronized (consuming) {
+            consuming.basicAck(delivery.getEnvelope().getDeliveryTag(), false);
+        }
+    }
+
+    /** Returns the message to the queue to be delivered again. */
+    public void requeue(Delivery delivery) throws IOException {
+        synchronized (consuming) {
+            consuming.basicNack(delivery.getEnvelope().getDeliveryTag(), false, true);
+        }
+    }
+
+    /**
+     * Publishes the message to the dead-letter queue with {@code x-taskfork-reason} and
+     * {@code x-taskfork-detail}, waits for the broker's confirm, and only then acks the original:
+     * a crash in between leaves a duplicate in the dead-letter queue, never a lost message.
+     *
+     * @param taskId the task's ID when one is known, else null
+     */
+    public void deadLetter(Delivery delivery, DeadLetterReason reason, String detail, Long taskId)
+            throws IOException, InterruptedException, TimeoutException {
+        Map<String, Object> headers = new HashMap<>();
+        if (delivery.getProperties().getHeaders() != null) {
+            headers.putAll(delivery.getProperties().getHeaders());
+        }
+        headers.put(WireFormat.REASON_HEADER, reason.value());
+        headers.put(WireFormat.DETAIL_HEADER, WireFormat.oneLine(detail));
+        if (taskId != null) {
+            headers.put(WireFormat.TASK_ID_HEADER, taskId);
+        }
+        AMQP.BasicProperties properties = delivery.getProperties().builder()
+                .headers(headers)
+                .deliveryMode(PERSISTENT)
+                .build();
+        synchronized (publishing) {
+            publishing.basicPublish("", queues.dead(), properties, delivery.getBody());
+            if (!publishing.waitForConfirms(CONFIRM_TIMEOUT_MS)) {
+                throw new IOException("the broker refused the dead letter for queue " + queues.dead());
+            }
+        }
+        ack(delivery);
+    }
+}

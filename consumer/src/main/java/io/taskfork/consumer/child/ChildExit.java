@@ -1,0 +1,28 @@
+package io.taskfork.consumer.child;
+
+/**
+ * Everything known about one finished child: what it reported, how its process ended, and what
+ * it left in its folder.
+ *
+ * @param exitCode        as the shell reports it: 128+n when signal n ended the process
+ * @param timedOut        the supervisor killed it for running past the task timeout
+ * @param abandoned       the supervisor killed it because it is shutting down
+ * @param outOfMemory     the JVM's OnOutOfMemoryError hook ran before it exited
+ * @param fatalError      the signal line of the JVM's fatal error log (hs_err), or null if none
+ */
+public record ChildExit(
+        long pid,
+        int exitCode,
+        boolean timedOut,
+        boolean abandoned,
+        boolean outOfMemory,
+        String fatalError,
+        ChildReport report,
+        String log,
+        long runNanos) {
+
+    /** Nanoseconds from launch until the handler was about to run, or -1 if it never got there. */
+    public long startNanos() {
+        return report.startNanos();
+    }
+}

@@ -1,0 +1,160 @@
+package io.taskfork.consumer.child;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskfork.shared.config.ChildSettings;
+import io.taskfork.shared.json.Json;
+import io.taskfork.shared.task.Task;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts child JVMs, one per request, each in a folder of its own under a private work folder, and
+ * keeps track of the live ones so that shutdown can stop them.
+ */
+public final class ChildLauncher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChildLauncher.class);
+
+    private final ChildSettings settings;
+    private final ChildCommand command;
+    private final Path workFolder;
+    private final ExecutorService outputReaders;
+    private final ScheduledExecutorService deadlines;
+    private final Set<ChildSession> live = ConcurrentHashMap.newKeySet();
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicInteger running = new AtomicInteger();
+
+    public ChildLauncher(ChildSettings settings) {
+        this.settings = settings;
+        this.command = new ChildCommand(settings);
+        this.workFolder = createWorkFolder();
+        this.outputReaders = Executors.newCachedThreadPool(daemonThreads("child-output"));
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(daemonThreads("child-deadline"));
+    }
+
+    /** Runs one task in a fresh child and waits for the child to end (at most the task timeout). */
+    public ChildExit runTask(Task task) throws IOException, InterruptedException {
+        ObjectNode request = Json.MAPPER.createObjectNode()
+                .put(ChildProtocol.KIND, ChildProtocol.KIND_TASK)
+                .put("id", task.id())
+                .put("type", task.type())
+                .put("attempt", task.attempts());
+        request.set("payload", task.payload());
+        return run(request);
+    }
+
+    /**
+     * Asks a child which task types its classpath can run, so that the supervisor never loads a
+     * handler class itself.
+     *
+     * @return type name to handler class name
+     * @throws ChildStartException when no child can be started, with what the child printed
+     */
+    public Map<String, String> handlerTypes() throws IOException, InterruptedException {
+        ChildExit exit = run(Json.MAPPER.createObjectNode().put(ChildProtocol.KIND, ChildProtocol.KIND_LIST_TYPES));
+        JsonNode types = exit.report().types();
+        if (types == null) {
+            throw new ChildStartException(exit.exitCode(), exit.log());
+        }
+        Map<String, String> byType = new TreeMap<>();
+        types.fields().forEachRemaining(entry -> byType.put(entry.getKey(), entry.getValue().asText()));
+        if (!exit.log().isBlank()) {
+            LOG.warn("the child that listed handler types printed: {}", exit.log().strip());
+        }
+        return byType;
+    }
+
+    /** Children alive now. */
+    public int running() {
+        return running.get();
+    }
+
+    /** Kills every live child and its descendants; their runs end as abandoned. */
+    public void abandonAll() {
+        live.forEach(ChildSession::abandon);
+    }
+
+    @Override
+    public void close() {
+        abandonAll();
+        deadlines.shutdownNow();
+        outputReaders.shutdownNow();
+        try (var paths = Files.walk(workFolder)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            // a leftover folder in the temporary directory harms nothing
+        }
+    }
+
+    private ChildExit run(JsonNode request) throws IOException, InterruptedException {
+        ChildSession session = new ChildSession(this, workFolder.resolve("c" + sequence.incrementAndGet()), request);
+        live.add(session);
+        running.incrementAndGet();
+        try {
+            return session.run();
+        } finally {
+            running.decrementAndGet();
+            live.remove(session);
+        }
+    }
+
+    ChildCommand command() {
+        return command;
+    }
+
+    int logLimit() {
+        return settings.logLimit();
+    }
+
+    Future<?> drain(LogCapture capture, InputStream output) {
+        return outputReaders.submit(() -> {
+            capture.consume(output);
+            return null;
+        });
+    }
+
+    Future<?> afterTimeout(Runnable action) {
+        return deadlines.schedule(action, settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    // Socket paths are limited to about 100 bytes, so the folder lives under a short temporary path.
+    private static Path createWorkFolder() {
+        try {
+            Path base = Path.of(System.getProperty("java.io.tmpdir"));
+            if (base.toString().length() > 40) {
+                base = Path.of("/tmp");
+            }
+            return Files.createTempDirectory(base, "taskfork-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a work folder for children", e);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

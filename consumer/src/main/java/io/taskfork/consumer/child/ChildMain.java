@@ -1,0 +1,177 @@
+package io.taskfork.consumer.child;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskfork.shared.handler.TaskContext;
+import io.taskfork.shared.handler.TaskHandler;
+import io.taskfork.shared.json.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.Map;
+import sun.misc.Signal;
+
+/**
+ * The entry point of a child JVM: takes one request from the supervisor, runs it, reports, exits.
+ * It loads only the handler API, Jackson and the handlers; it never opens an AMQP or database
+ * connection.
+ */
+public final class ChildMain {
+
+    /** Exit code when the supervisor is gone: the task is redelivered elsewhere, so stop at once. */
+    static final int ORPHANED = 70;
+
+    private final Object sendLock = new Object();
+    private OutputStream toSupervisor;
+
+    private ChildMain() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: ChildMain SOCKET (started by the taskfork supervisor)");
+            System.exit(2);
+        }
+        new ChildMain().run(args[0]);
+    }
+
+    private void run(String socket) throws IOException {
+        watchForOrphaning(System.in);
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            toSupervisor = Channels.newOutputStream(channel);
+            reportDeath();
+            BufferedReader fromSupervisor = new BufferedReader(
+                    new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
+            String line = fromSupervisor.readLine();
+            if (line == null) {
+                return;
+            }
+            JsonNode request = Json.parse(line);
+            if (ChildProtocol.KIND_LIST_TYPES.equals(request.path(ChildProtocol.KIND).asText())) {
+                listTypes();
+            } else {
+                runTask(request);
+            }
+        }
+        System.out.flush();
+        System.err.flush();
+        // halt, not exit: threads a handler left running must not keep this JVM alive.
+        Runtime.getRuntime().halt(0);
+    }
+
+    private void runTask(JsonNode request) {
+        String type = request.path("type").asText();
+        TaskContext context = new TaskContext(
+                request.path("id").asLong(), request.path("attempt").asInt(1), request.path("payload"));
+        send(event(ChildProtocol.STARTED));
+        try {
+            TaskHandler handler = find(type);
+            Object result = handler.handle(context);
+            ObjectNode done = event(ChildProtocol.RESULT);
+            done.set(ChildProtocol.RESULT, Json.MAPPER.valueToTree(result));
+            send(done);
+        } catch (Throwable failure) {
+            ObjectNode error = event(ChildProtocol.ERROR);
+            error.put(ChildProtocol.MESSAGE, describe(failure));
+            error.put(ChildProtocol.TRACE, trace(failure));
+            send(error);
+        }
+    }
+
+    private void listTypes() {
+        Map<String, String> types = new TreeMap<>();
+        for (ServiceLoader.Provider<TaskHandler> provider : ServiceLoader.load(TaskHandler.class).stream().toList()) {
+            try {
+                types.put(provider.get().type(), provider.type().getName());
+            } catch (Throwable broken) {
+                System.err.println("handler " + provider.type().getName() + " cannot be loaded: " + describe(broken));
+            }
+        }
+        ObjectNode answer = event(ChildProtocol.TYPES);
+        answer.set(ChildProtocol.TYPES, Json.MAPPER.valueToTree(types));
+        send(answer);
+    }
+
+    private static TaskHandler find(String type) {
+        return ServiceLoader.load(TaskHandler.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(handler -> handler.type().equals(type))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no handler for type " + type));
+    }
+
+    /**
+     * Tells the supervisor how this JVM is dying when it dies on its own terms: System.exit runs
+     * shutdown hooks, and TERM, INT and HUP are taken over so that a signal is reported as one.
+     * Without this, System.exit(137) and a SIGKILL would both read as exit code 137.
+     */
+    private void reportDeath() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> send(event(ChildProtocol.EXIT)), "report-exit"));
+        for (String name : new String[] {"TERM", "INT", "HUP"}) {
+            try {
+                Signal.handle(new Signal(name), signal -> {
+                    ObjectNode dying = event(ChildProtocol.SIGNAL);
+                    dying.put(ChildProtocol.NAME, "SIG" + signal.getName());
+                    send(dying);
+                    Runtime.getRuntime().halt(128 + signal.getNumber());
+                });
+            } catch (IllegalArgumentException reservedByTheJvm) {
+                // such a signal keeps the JVM's own handling, and reads as a signal by its exit code
+            }
+        }
+    }
+
+    /** The supervisor holds our stdin open; its end means the supervisor died. */
+    private static void watchForOrphaning(InputStream stdin) {
+        Thread watcher = new Thread(() -> {
+            try {
+                while (stdin.read() >= 0) {
+                    // nothing is sent on stdin; only its end matters
+                }
+            } catch (IOException e) {
+                // a broken stdin means the same as its end
+            }
+            Runtime.getRuntime().halt(ORPHANED);
+        }, "orphan-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    private void send(ObjectNode message) {
+        synchronized (sendLock) {
+            try {
+                toSupervisor.write((Json.write(message) + "\n").getBytes(StandardCharsets.UTF_8));
+                toSupervisor.flush();
+            } catch (IOException e) {
+                // the supervisor is gone; the orphan watch ends this JVM
+            }
+        }
+    }
+
+    private static ObjectNode event(String name) {
+        return Json.MAPPER.createObjectNode().put(ChildProtocol.EVENT, name);
+    }
+
+    private static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        return failure.getClass().getName() + (message == null ? "" : ": " + message);
+    }
+
+    private static String trace(Throwable failure) {
+        StringWriter text = new StringWriter();
+        failure.printStackTrace(new PrintWriter(text));
+        return text.toString();
+    }
+}

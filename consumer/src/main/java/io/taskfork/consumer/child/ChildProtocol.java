@@ -1,0 +1,33 @@
+package io.taskfork.consumer.child;
+
+/**
+ * The words of the conversation between the supervisor and a child, one JSON object per line over
+ * a Unix domain socket that only the two of them hold. The child's stdout and stderr are its log;
+ * nothing a handler prints can be taken for a result.
+ *
+ * <p>Supervisor to child, once: a request, {@code {"kind":"task","id":..,"type":..,"attempt":..,
+ * "payload":{..}}} or {@code {"kind":"list-types"}}. Child to supervisor: {@code started}, then one
+ * of {@code result}, {@code error} or {@code types}; or, when the child is dying, {@code exit}
+ * (its JVM is shutting down through System.exit) or {@code signal} (a signal asked it to stop).
+ */
+final class ChildProtocol {
+
+    static final String KIND = "kind";
+    static final String KIND_TASK = "task";
+    static final String KIND_LIST_TYPES = "list-types";
+
+    static final String EVENT = "event";
+    static final String STARTED = "started";
+    static final String RESULT = "result";
+    static final String ERROR = "error";
+    static final String TYPES = "types";
+    static final String EXIT = "exit";
+    static final String SIGNAL = "signal";
+
+    static final String MESSAGE = "message";
+    static final String TRACE = "trace";
+    static final String NAME = "name";
+
+    private ChildProtocol() {
+    }
+}

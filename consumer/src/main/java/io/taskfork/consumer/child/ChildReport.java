@@ -1,0 +1,116 @@
+package io.taskfork.consumer.child;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.taskfork.shared.json.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/** What a child said about itself over its socket, gathered as it arrives. */
+final class ChildReport {
+
+    private final long launchedNanos;
+    private Long startedNanos;
+    private JsonNode result;
+    private String errorMessage;
+    private String errorTrace;
+    private JsonNode types;
+    private boolean exitReported;
+    private String signalReported;
+    private boolean oversized;
+
+    ChildReport(long launchedNanos) {
+        this.launchedNanos = launchedNanos;
+    }
+
+    /** Reads events until the child closes its end; a line over {@code maxLine} bytes is dropped. */
+    void readAll(InputStream events, int maxLine) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        boolean overflow = false;
+        int b;
+        while ((b = events.read()) >= 0) {
+            if (b != '\n') {
+                if (line.size() < maxLine) {
+                    line.write(b);
+                } else {
+                    overflow = true;
+                }
+                continue;
+            }
+            if (overflow) {
+                oversized = true;
+            } else {
+                accept(line.toString(StandardCharsets.UTF_8));
+            }
+            line.reset();
+            overflow = false;
+        }
+    }
+
+    private void accept(String line) {
+        JsonNode event;
+        try {
+            event = Json.parse(line);
+        } catch (IllegalArgumentException garbled) {
+            return;
+        }
+        switch (event.path(ChildProtocol.EVENT).asText()) {
+            case ChildProtocol.STARTED -> startedNanos = System.nanoTime();
+            case ChildProtocol.RESULT -> result = event.get(ChildProtocol.RESULT);
+            case ChildProtocol.ERROR -> {
+                errorMessage = event.path(ChildProtocol.MESSAGE).asText();
+                errorTrace = event.path(ChildProtocol.TRACE).asText();
+            }
+            case ChildProtocol.TYPES -> types = event.get(ChildProtocol.TYPES);
+            case ChildProtocol.EXIT -> exitReported = true;
+            case ChildProtocol.SIGNAL -> signalReported = event.path(ChildProtocol.NAME).asText();
+            default -> {
+                // an event from a newer child: nothing here depends on it
+            }
+        }
+    }
+
+    /** Nanoseconds from launch until the handler was about to run, or -1 if it never got there. */
+    long startNanos() {
+        return startedNanos == null ? -1 : startedNanos - launchedNanos;
+    }
+
+    boolean hasResult() {
+        return result != null;
+    }
+
+    JsonNode result() {
+        return result;
+    }
+
+    boolean hasError() {
+        return errorMessage != null;
+    }
+
+    String errorMessage() {
+        return errorMessage;
+    }
+
+    String errorTrace() {
+        return errorTrace;
+    }
+
+    JsonNode types() {
+        return types;
+    }
+
+    boolean exitReported() {
+        return exitReported;
+    }
+
+    /** The name of the signal the child said stopped it, such as SIGTERM, or null. */
+    String signalReported() {
+        return signalReported;
+    }
+
+    /** The child sent a message over the size limit (a result too large to keep). */
+    boolean oversized() {
+        return oversized;
+    }
+}

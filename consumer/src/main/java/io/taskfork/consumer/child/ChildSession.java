@@ -1,0 +1,191 @@
+package io.taskfork.consumer.child;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.taskfork.shared.json.Json;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+/** One child JVM from launch to exit: hands it its request, gathers its report, output and end. */
+final class ChildSession {
+
+    private static final int ACCEPT_POLL_MS = 50;
+    private static final int MAX_EVENT_BYTES = 16 << 20;
+    private static final long OUTPUT_DRAIN_MS = 2_000;
+
+    private final ChildLauncher launcher;
+    private final Path folder;
+    private final JsonNode request;
+    private volatile Process process;
+    private volatile boolean timedOut;
+    private volatile boolean abandoned;
+
+    ChildSession(ChildLauncher launcher, Path folder, JsonNode request) {
+        this.launcher = launcher;
+        this.folder = folder;
+        this.request = request;
+    }
+
+    ChildExit run() throws IOException, InterruptedException {
+        Files.createDirectories(folder);
+        Path socket = folder.resolve("s");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            List<String> command = launcher.command().build(folder, socket);
+            ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true);
+            // The child holds no secrets of the supervisor: no database or broker credentials.
+            builder.environment().keySet().removeIf(name -> name.startsWith("TASKFORK_"));
+            long launched = System.nanoTime();
+            process = builder.start();
+            LogCapture output = new LogCapture(launcher.logLimit());
+            Future<?> draining = launcher.drain(output, process.getInputStream());
+            Future<?> deadline = launcher.afterTimeout(() -> {
+                timedOut = true;
+                ProcessTrees.kill(process);
+            });
+            ChildReport report = new ChildReport(launched);
+            try {
+                converse(server, report);
+                process.waitFor();
+            } finally {
+                deadline.cancel(false);
+                // Our end of stdin is the child's lifeline: it is closed only once the child is gone.
+                process.getOutputStream().close();
+            }
+            long runNanos = System.nanoTime() - launched;
+            String log = awaitOutput(draining, output, process.getInputStream());
+            return new ChildExit(process.pid(), process.exitValue(), timedOut, abandoned,
+                    Files.exists(folder.resolve(ChildCommand.OOM_MARKER)), fatalError(), report,
+                    log + fatalErrorLog(), runNanos);
+        } finally {
+            deleteFolder();
+        }
+    }
+
+    /** Kills the child and its descendants because the supervisor is shutting down. */
+    void abandon() {
+        abandoned = true;
+        Process running = process;
+        if (running != null) {
+            ProcessTrees.kill(running);
+        }
+    }
+
+    private void converse(ServerSocketChannel server, ChildReport report) throws IOException {
+        try (SocketChannel channel = accept(server)) {
+            if (channel == null) {
+                return;
+            }
+            channel.write(ByteBuffer.wrap((Json.write(request) + "\n").getBytes(StandardCharsets.UTF_8)));
+            report.readAll(new BufferedInputStream(Channels.newInputStream(channel)), MAX_EVENT_BYTES);
+        } catch (IOException e) {
+            if (process.isAlive()) {
+                throw e;
+            }
+            // the child died mid-conversation: its end tells the rest
+        }
+    }
+
+    /**
+     * Waits for the child to connect, or to die first (a JVM that fails to start never does). Polls
+     * rather than blocks so that a child that dies before connecting cannot leave us waiting.
+     */
+    private SocketChannel accept(ServerSocketChannel server) throws IOException {
+        server.configureBlocking(false);
+        try (Selector selector = Selector.open()) {
+            server.register(selector, SelectionKey.OP_ACCEPT);
+            while (true) {
+                SocketChannel channel = server.accept();
+                if (channel != null) {
+                    channel.configureBlocking(true);
+                    return channel;
+                }
+                if (!process.isAlive()) {
+                    SocketChannel last = server.accept();
+                    if (last != null) {
+                        last.configureBlocking(true);
+                    }
+                    return last;
+                }
+                selector.select(ACCEPT_POLL_MS);
+                selector.selectedKeys().clear();
+            }
+        }
+    }
+
+    // A grandchild may still hold the output pipe open; its output is not worth hanging for.
+    private static String awaitOutput(Future<?> draining, LogCapture output, InputStream pipe)
+            throws InterruptedException {
+        try {
+            draining.get(OUTPUT_DRAIN_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            closeQuietly(pipe);
+        } catch (ExecutionException e) {
+            // a broken pipe ends the output; what was read is kept
+        }
+        return output.text();
+    }
+
+    /** The signal line of the JVM's fatal error log, such as "SIGSEGV (0xb) at pc=0x..., pid=.., tid=..". */
+    private String fatalError() throws IOException {
+        Path log = folder.resolve(ChildCommand.FATAL_ERROR_LOG);
+        if (!Files.exists(log)) {
+            return null;
+        }
+        try (Stream<String> lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+            return lines.limit(40)
+                    .map(line -> line.replaceFirst("^#\\s*", ""))
+                    .filter(line -> line.startsWith("SIG") || line.startsWith("Internal Error")
+                            || line.startsWith("Out of Memory Error"))
+                    .findFirst()
+                    .orElse("see the fatal error log in the task log");
+        }
+    }
+
+    private String fatalErrorLog() throws IOException {
+        Path log = folder.resolve(ChildCommand.FATAL_ERROR_LOG);
+        if (!Files.exists(log)) {
+            return "";
+        }
+        byte[] bytes = Files.readAllBytes(log);
+        int kept = Math.min(bytes.length, launcher.logLimit() / 4);
+        return "\n--- JVM fatal error log (first " + kept + " of " + bytes.length + " bytes) ---\n"
+                + new String(bytes, 0, kept, StandardCharsets.ISO_8859_1);
+    }
+
+    private void deleteFolder() throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private static void closeQuietly(InputStream stream) {
+        try {
+            stream.close();
+        } catch (IOException e) {
+            // nothing more to read either way
+        }
+    }
+}

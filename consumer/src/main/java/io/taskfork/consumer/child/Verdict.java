@@ -1,0 +1,17 @@
+package io.taskfork.consumer.child;
+
+import io.taskfork.shared.task.TaskOutcome;
+import io.taskfork.shared.wire.DeadLetterReason;
+
+/**
+ * What to record and what to do with the message once a child has ended.
+ *
+ * @param reason null when the task succeeded (the message is acked); else the dead-letter reason
+ * @param detail one human line: why it ended so
+ */
+public record Verdict(TaskOutcome outcome, DeadLetterReason reason, String detail) {
+
+    public boolean succeeded() {
+        return reason == null;
+    }
+}

@@ -1,0 +1,77 @@
+package io.taskfork.consumer.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.taskfork.shared.task.FailureKind;
+import io.taskfork.shared.task.TaskStatus;
+import io.taskfork.shared.wire.DeadLetterReason;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * The supervisor's meters. Names follow Prometheus conventions once exported: the
+ * {@code taskfork_} prefix, seconds as the base unit, {@code _total} on counters.
+ */
+public final class SupervisorMetrics {
+
+    public static final String TASKS_FINISHED = "taskfork.tasks.finished";
+    public static final String DEAD_LETTERED = "taskfork.messages.dead.lettered";
+    public static final String CHILDREN_RUNNING = "taskfork.children.running";
+    public static final String CHILD_START = "taskfork.child.start";
+    public static final String TASK_DURATION = "taskfork.task.duration";
+
+    private static final Duration LONGEST_START = Duration.ofSeconds(30);
+    private static final Duration LONGEST_TASK = Duration.ofHours(2);
+
+    private final MeterRegistry registry;
+    private final Timer childStart;
+
+    public SupervisorMetrics(MeterRegistry registry, IntSupplier childrenRunning) {
+        this.registry = registry;
+        Gauge.builder(CHILDREN_RUNNING, childrenRunning::getAsInt)
+                .description("Child JVMs alive now")
+                .register(registry);
+        this.childStart = Timer.builder(CHILD_START)
+                .description("From launching a child JVM until its handler starts")
+                .publishPercentileHistogram()
+                .maximumExpectedValue(LONGEST_START)
+                .register(registry);
+    }
+
+    /** A task reached a terminal status; {@code kind} is null when it succeeded. */
+    public void finished(String type, TaskStatus status, FailureKind kind) {
+        Counter.builder(TASKS_FINISHED)
+                .description("Tasks that reached a terminal status, by type, outcome and failure kind")
+                .tag("type", type)
+                .tag("outcome", status.value())
+                .tag("failure_kind", kind == null ? "none" : kind.value())
+                .register(registry)
+                .increment();
+    }
+
+    public void deadLettered(DeadLetterReason reason) {
+        Counter.builder(DEAD_LETTERED)
+                .description("Messages the supervisor dead-lettered, by reason")
+                .tag("reason", reason.value())
+                .register(registry)
+                .increment();
+    }
+
+    public void childStarted(long nanos) {
+        childStart.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** How long a child ran, from launch to exit. */
+    public void taskRan(String type, long nanos) {
+        Timer.builder(TASK_DURATION)
+                .description("How long a task's child ran, from launch to exit")
+                .tag("type", type)
+                .publishPercentileHistogram()
+                .maximumExpectedValue(LONGEST_TASK)
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,186 @@
+package io.taskfork.consumer.supervisor;
+
+import com.rabbitmq.client.Delivery;
+import io.taskfork.consumer.amqp.DeliveryActions;
+import io.taskfork.consumer.child.Verdict;
+import io.taskfork.consumer.metrics.SupervisorMetrics;
+import io.taskfork.shared.store.TaskStore;
+import io.taskfork.shared.task.FailureKind;
+import io.taskfork.shared.task.Task;
+import io.taskfork.shared.task.TaskStatus;
+import io.taskfork.shared.wire.DeadLetterReason;
+import io.taskfork.shared.wire.MalformedMessageException;
+import io.taskfork.shared.wire.TaskMessage;
+import io.taskfork.shared.wire.WireFormat;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides the fate of one delivery: which task it names, whether to run it, and, once its outcome
+ * is durably recorded, whether to ack or dead-letter the message. Nothing escapes {@link #accept}:
+ * what cannot be decided is requeued.
+ */
+final class DeliveryProcessor implements Consumer<Delivery> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryProcessor.class);
+    private static final Duration REQUEUE_PAUSE = Duration.ofSeconds(1);
+    private static final String UNKNOWN_TYPE_TAG = "(unknown)";
+
+    private final TaskStore store;
+    private final TaskRunner runner;
+    private final Set<String> handlerTypes;
+    private final DeliveryActions actions;
+    private final SupervisorMetrics metrics;
+    private final Identity identity;
+
+    DeliveryProcessor(TaskStore store, TaskRunner runner, Set<String> handlerTypes, DeliveryActions actions,
+            SupervisorMetrics metrics, Identity identity) {
+        this.store = store;
+        this.runner = runner;
+        this.handlerTypes = Set.copyOf(handlerTypes);
+        this.actions = actions;
+        this.metrics = metrics;
+        this.identity = identity;
+    }
+
+    /** The worker and the limits this supervisor runs under. */
+    record Identity(String worker, int maxMessageBytes) {
+    }
+
+    @Override
+    public void accept(Delivery delivery) {
+        try {
+            process(delivery);
+        } catch (MalformedMessageException e) {
+            deadLetterOrRequeue(delivery, e.reason(), e.getMessage(), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            requeue(delivery, "interrupted");
+        } catch (Throwable unexpected) {
+            LOG.error("delivery {} could not be handled; requeued", delivery.getEnvelope().getDeliveryTag(),
+                    unexpected);
+            pause();
+            requeue(delivery, unexpected.toString());
+        }
+    }
+
+    private void process(Delivery delivery) throws Exception {
+        Task task = resolve(WireFormat.parse(delivery.getBody(), delivery.getProperties().getContentType(),
+                delivery.getProperties().getMessageId(), identity.maxMessageBytes()));
+        if (task.status().isTerminal()) {
+            LOG.info("task {} is already {}; redelivered message acked without running it", task.id(),
+                    task.status().value());
+            actions.ack(delivery);
+            return;
+        }
+        if (!handlerTypes.contains(task.type())) {
+            String detail = "no handler for type \"" + task.type() + "\"; known types: " + String.join(", ",
+                    handlerTypes.stream().sorted().toList());
+            store.failUnknownType(task.id(), detail);
+            metrics.finished(UNKNOWN_TYPE_TAG, TaskStatus.FAILED, FailureKind.UNKNOWN_TYPE);
+            LOG.info("task {} {} failed/unknown-type: {}", task.id(), task.type(), detail);
+            deadLetterOrRequeue(delivery, DeadLetterReason.UNKNOWN_TYPE, detail, task.id());
+            return;
+        }
+        Optional<Task> claimed = store.claim(task.id(), identity.worker());
+        if (claimed.isEmpty()) {
+            actions.ack(delivery);
+            return;
+        }
+        run(delivery, claimed.get());
+    }
+
+    private Task resolve(TaskMessage message) {
+        if (message instanceof TaskMessage.Existing existing) {
+            return store.find(existing.taskId()).orElseThrow(() -> new MalformedMessageException(
+                    DeadLetterReason.UNKNOWN_TASK, "no task with ID " + existing.taskId()));
+        }
+        TaskMessage.Create create = (TaskMessage.Create) message;
+        return store.createFromMessage(create.type(), create.payload(), create.messageId());
+    }
+
+    private void run(Delivery delivery, Task task) throws Exception {
+        TaskRunner.Run run = runner.run(task);
+        if (run.verdict() == null) {
+            LOG.info("task {} {} stopped by shutdown (child pid {}); its message is requeued", task.id(),
+                    task.type(), run.exit().pid());
+            actions.requeue(delivery);
+            return;
+        }
+        Verdict verdict = run.verdict();
+        if (!store.finish(task.id(), task.attempts(), verdict.outcome())) {
+            LOG.warn("task {} moved on while attempt {} ran; its outcome is not recorded", task.id(),
+                    task.attempts());
+            actions.ack(delivery);
+            return;
+        }
+        record(task, run);
+        if (verdict.succeeded()) {
+            actions.ack(delivery);
+        } else {
+            deadLetterOrRequeue(delivery, verdict.reason(), verdict.detail(), task.id());
+        }
+    }
+
+    private void record(Task task, TaskRunner.Run run) {
+        Verdict verdict = run.verdict();
+        long millis = TimeUnit.NANOSECONDS.toMillis(run.exit().runNanos());
+        metrics.finished(task.type(), verdict.outcome().status(), verdict.outcome().failureKind());
+        metrics.taskRan(task.type(), run.exit().runNanos());
+        if (run.exit().startNanos() >= 0) {
+            metrics.childStarted(run.exit().startNanos());
+        }
+        String outcome = verdict.outcome().status().value()
+                + (verdict.outcome().failureKind() == null ? "" : "/" + verdict.outcome().failureKind().value());
+        if (verdict.succeeded()) {
+            LOG.info("task {} {} {} in {} ms (child pid {}, attempt {})", task.id(), task.type(), outcome, millis,
+                    run.exit().pid(), task.attempts());
+        } else {
+            LOG.info("task {} {} {} in {} ms (child pid {}, attempt {}, exit code {}): {}", task.id(), task.type(),
+                    outcome, millis, run.exit().pid(), task.attempts(), run.exit().exitCode(), verdict.detail());
+        }
+    }
+
+    private void deadLetterOrRequeue(Delivery delivery, DeadLetterReason reason, String detail, Long taskId) {
+        try {
+            actions.deadLetter(delivery, reason, detail, taskId);
+            metrics.deadLettered(reason);
+            if (taskId == null) {
+                LOG.info("message {} dead-lettered as {}: {}", delivery.getEnvelope().getDeliveryTag(),
+                        reason.value(), detail);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            requeue(delivery, "interrupted while dead-lettering");
+        } catch (Exception e) {
+            LOG.warn("could not dead-letter message {} ({}); requeued", delivery.getEnvelope().getDeliveryTag(),
+                    e.toString());
+            pause();
+            requeue(delivery, e.toString());
+        }
+    }
+
+    private void requeue(Delivery delivery, String why) {
+        try {
+            actions.requeue(delivery);
+        } catch (Exception e) {
+            // the channel is gone; the broker redelivers every unacked message of a closed channel
+            LOG.warn("could not requeue message {} ({}; {}); the broker will redeliver it",
+                    delivery.getEnvelope().getDeliveryTag(), why, e.toString());
+        }
+    }
+
+    // A requeued message comes straight back; a short pause keeps a persistent fault from spinning.
+    private static void pause() {
+        try {
+            Thread.sleep(REQUEUE_PAUSE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.taskfork.consumer.supervisor;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.taskfork.consumer.amqp.DeliveryActions;
+import io.taskfork.consumer.amqp.TaskConsumer;
+import io.taskfork.consumer.child.ChildLauncher;
+import io.taskfork.consumer.child.OutcomeClassifier;
+import io.taskfork.consumer.metrics.MetricsServer;
+import io.taskfork.consumer.metrics.SupervisorMetrics;
+import io.taskfork.shared.amqp.Broker;
+import io.taskfork.shared.config.Settings;
+import io.taskfork.shared.config.Values;
+import io.taskfork.shared.store.Database;
+import io.taskfork.shared.store.TaskStore;
+import io.taskfork.shared.topology.QueueNames;
+import io.taskfork.shared.topology.Topology;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer supervisor: takes up to {@code prefetch} messages at a time and runs each task in a
+ * fresh child JVM. Start with {@link #start()}, stop with {@link #stop(Duration)}.
+ */
+public final class Supervisor implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
+    private static final Duration ABANDON_WAIT = Duration.ofSeconds(10);
+
+    private final Settings settings;
+    private final QueueNames queues;
+    private final String worker;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    private Database database;
+    private ChildLauncher children;
+    private Connection connection;
+    private Channel consuming;
+    private Channel publishing;
+    private ExecutorService workers;
+    private MetricsServer metricsServer;
+    private String consumerTag;
+    private boolean stopped;
+
+    public Supervisor(Settings settings) {
+        this.settings = settings;
+        this.queues = QueueNames.of(settings.amqp().queue());
+        this.worker = Workers.identity();
+    }
+
+    /** Connects, migrates, learns the handler types, and starts consuming. */
+    public synchronized Supervisor start() throws IOException, InterruptedException {
+        int prefetch = settings.amqp().prefetch();
+        database = Database.connect(settings.db(), prefetch + 2, "taskfork-consumer").migrate();
+        children = new ChildLauncher(settings.child());
+        Map<String, String> handlerTypes = children.handlerTypes();
+        LOG.info("handler types: {}", String.join(", ", handlerTypes.keySet()));
+
+        connection = Broker.connect(settings.amqp(), "taskfork-consumer " + worker);
+        Topology.declare(connection, queues);
+        consuming = connection.createChannel();
+        consuming.basicQos(prefetch);
+        publishing = connection.createChannel();
+        publishing.confirmSelect();
+
+        SupervisorMetrics metrics = new SupervisorMetrics(registry, children::running);
+        workers = Executors.newFixedThreadPool(prefetch, namedThreads("task-worker"));
+        DeliveryProcessor processor = new DeliveryProcessor(
+                new TaskStore(database),
+                new TaskRunner(children, new OutcomeClassifier(settings.child().heap(), settings.child().timeout())),
+                handlerTypes.keySet(),
+                new DeliveryActions(consuming, publishing, queues),
+                metrics,
+                new DeliveryProcessor.Identity(worker, settings.maxMessageBytes()));
+        if (settings.metricsPort() > 0) {
+            metricsServer = MetricsServer.start(settings.metricsPort(), registry, this::problems);
+        }
+        consumerTag = consuming.basicConsume(queues.main(), false, new TaskConsumer(consuming, workers, processor));
+        LOG.info("supervisor {} consuming {} with prefetch {}, child heap {}, task timeout {}{}", worker,
+                queues.main(), prefetch, settings.child().heap(), Values.format(settings.child().timeout()),
+                metricsServer == null ? "" : ", metrics on :" + metricsServer.port());
+        return this;
+    }
+
+    /**
+     * Stops taking deliveries, lets running children finish for up to {@code grace}, then kills
+     * the rest (their messages are requeued), and closes everything in reverse order of opening.
+     * Safe to call more than once.
+     */
+    public synchronized void stop(Duration grace) throws InterruptedException {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        LOG.info("stopping: no new tasks; waiting up to {} for {} running", Values.format(grace),
+                children == null ? 0 : children.running());
+        cancelConsumer();
+        if (workers != null) {
+            workers.shutdown();
+            if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("killing {} children still running after {}", children.running(), Values.format(grace));
+                children.abandonAll();
+                workers.awaitTermination(ABANDON_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+        closeQuietly(publishing);
+        closeQuietly(consuming);
+        closeQuietly(connection);
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
+        if (children != null) {
+            children.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+        LOG.info("stopped");
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop(DEFAULT_SHUTDOWN_GRACE);
+    }
+
+    /** The port /metrics is served on, or 0 when disabled. */
+    public int metricsPort() {
+        return metricsServer == null ? 0 : metricsServer.port();
+    }
+
+    public String worker() {
+        return worker;
+    }
+
+    /** What keeps the supervisor from working now, or null when it is connected to both services. */
+    private String problems() {
+        boolean brokerUp = connection != null && connection.isOpen();
+        boolean databaseUp = database != null && database.isReachable();
+        if (brokerUp && databaseUp) {
+            return null;
+        }
+        return "unhealthy: broker " + (brokerUp ? "up" : "down") + ", database " + (databaseUp ? "up" : "down");
+    }
+
+    private void cancelConsumer() {
+        if (consumerTag == null || consuming == null || !consuming.isOpen()) {
+            return;
+        }
+        try {
+            consuming.basicCancel(consumerTag);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not cancel the consumer: {}", e.toString());
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        if (resource == null) {
+            return;
+        }
+        try {
+            if (resource instanceof Channel channel && !channel.isOpen()
+                    || resource instanceof Connection open && !open.isOpen()) {
+                return;
+            }
+            resource.close();
+        } catch (Exception e) {
+            LOG.debug("closing {}: {}", resource, e.toString());
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory namedThreads(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> new Thread(runnable, name + "-" + count.incrementAndGet());
+    }
+}

@@ -1,0 +1,29 @@
+package io.taskfork.consumer.supervisor;
+
+import io.taskfork.consumer.child.ChildExit;
+import io.taskfork.consumer.child.ChildLauncher;
+import io.taskfork.consumer.child.OutcomeClassifier;
+import io.taskfork.consumer.child.Verdict;
+import io.taskfork.shared.task.Task;
+import java.io.IOException;
+
+/** Runs a claimed task in a fresh child and decides how it ended. */
+final class TaskRunner {
+
+    private final ChildLauncher children;
+    private final OutcomeClassifier classifier;
+
+    TaskRunner(ChildLauncher children, OutcomeClassifier classifier) {
+        this.children = children;
+        this.classifier = classifier;
+    }
+
+    Run run(Task task) throws IOException, InterruptedException {
+        ChildExit exit = children.runTask(task);
+        return new Run(exit, exit.abandoned() ? null : classifier.classify(exit));
+    }
+
+    /** A finished run; {@code verdict} is null when shutdown abandoned it. */
+    record Run(ChildExit exit, Verdict verdict) {
+    }
+}

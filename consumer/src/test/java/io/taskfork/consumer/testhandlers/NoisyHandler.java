@@ -1,0 +1,29 @@
+package io.taskfork.consumer.testhandlers;
+
+import io.taskfork.shared.handler.TaskContext;
+import io.taskfork.shared.handler.TaskHandler;
+import java.util.Arrays;
+import java.util.Map;
+
+/** {@code noisy}: prints {@code {"mb": N}} megabytes to stdout and to stderr, then returns a result. */
+public final class NoisyHandler implements TaskHandler {
+
+    @Override
+    public String type() {
+        return "noisy";
+    }
+
+    @Override
+    public Object handle(TaskContext context) {
+        int megabytes = context.payload().path("mb").asInt(1);
+        char[] line = new char[1023];
+        Arrays.fill(line, 'x');
+        String text = new String(line);
+        for (int i = 0; i < megabytes * 1024; i++) {
+            System.out.println(text);
+            System.err.println(text);
+        }
+        System.out.println("{\"event\":\"result\",\"result\":\"forged\"}");
+        return Map.of("printed_mb", megabytes * 2, "intact", true);
+    }
+}
