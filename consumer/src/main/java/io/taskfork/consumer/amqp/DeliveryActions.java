@@ -49,6 +49,20 @@ public final class DeliveryActions {
     }
 
     /**
+     * Parks the message in the retry queue for {@code delay}, after which the broker dead-letters
+     * it back to the main queue; acks the original once the broker has confirmed the copy.
+     */
+    public void defer(Delivery delivery, java.time.Duration delay)
+            throws IOException, InterruptedException, TimeoutException {
+        AMQP.BasicProperties properties = delivery.getProperties().builder()
+                .expiration(Long.toString(delay.toMillis()))
+                .deliveryMode(PERSISTENT)
+                .build();
+        publishConfirmed(queues.retry(), properties, delivery.getBody());
+        ack(delivery);
+    }
+
+    /**
      * Publishes the message to the dead-letter queue with {@code x-taskfork-reason} and
      * {@code x-taskfork-detail}, waits for the broker's confirm, and only then acks the original:
      * a crash in between leaves a duplicate in the dead-letter queue, never a lost message.
@@ -70,12 +84,17 @@ public final class DeliveryActions {
                 .headers(headers)
                 .deliveryMode(PERSISTENT)
                 .build();
+        publishConfirmed(queues.dead(), properties, delivery.getBody());
+        ack(delivery);
+    }
+
+    private void publishConfirmed(String queue, AMQP.BasicProperties properties, byte[] body)
+            throws IOException, InterruptedException, TimeoutException {
         synchronized (publishing) {
-            publishing.basicPublish("", queues.dead(), properties, delivery.getBody());
+            publishing.basicPublish("", queue, properties, body);
             if (!publishing.waitForConfirms(CONFIRM_TIMEOUT_MS)) {
-                throw new IOException("the broker refused the dead letter for queue " + queues.dead());
+                throw new IOException("the broker refused a message for queue " + queue);
             }
         }
-        ack(delivery);
     }
 }

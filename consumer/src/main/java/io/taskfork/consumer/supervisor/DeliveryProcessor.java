@@ -4,6 +4,7 @@ import com.rabbitmq.client.Delivery;
 import io.taskfork.consumer.amqp.DeliveryActions;
 import io.taskfork.consumer.child.Verdict;
 import io.taskfork.consumer.metrics.SupervisorMetrics;
+import io.taskfork.shared.config.Values;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.Task;
@@ -15,6 +16,7 @@ import io.taskfork.shared.wire.WireFormat;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -30,6 +32,7 @@ final class DeliveryProcessor implements Consumer<Delivery> {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryProcessor.class);
     private static final Duration REQUEUE_PAUSE = Duration.ofSeconds(1);
     private static final String UNKNOWN_TYPE_TAG = "(unknown)";
+    private static final Duration DEFER_WHILE_RUNNING_ELSEWHERE = Duration.ofSeconds(5);
 
     private final TaskStore store;
     private final TaskRunner runner;
@@ -37,6 +40,7 @@ final class DeliveryProcessor implements Consumer<Delivery> {
     private final DeliveryActions actions;
     private final SupervisorMetrics metrics;
     private final Identity identity;
+    private final Set<Long> runningHere = ConcurrentHashMap.newKeySet();
 
     DeliveryProcessor(TaskStore store, TaskRunner runner, Set<String> handlerTypes, DeliveryActions actions,
             SupervisorMetrics metrics, Identity identity) {
@@ -48,8 +52,12 @@ final class DeliveryProcessor implements Consumer<Delivery> {
         this.identity = identity;
     }
 
-    /** The worker and the limits this supervisor runs under. */
-    record Identity(String worker, int maxMessageBytes) {
+    /**
+     * The worker and the limits this supervisor runs under.
+     *
+     * @param staleAfter a row running for longer than this lost its runner, and may be claimed again
+     */
+    record Identity(String worker, int maxMessageBytes, Duration staleAfter) {
     }
 
     @Override
@@ -87,12 +95,36 @@ final class DeliveryProcessor implements Consumer<Delivery> {
             deadLetterOrRequeue(delivery, DeadLetterReason.UNKNOWN_TYPE, detail, task.id());
             return;
         }
-        Optional<Task> claimed = store.claim(task.id(), identity.worker());
+        Optional<Task> claimed = store.claim(task.id(), identity.worker(), identity.staleAfter());
         if (claimed.isEmpty()) {
+            notClaimed(delivery, task.id());
+            return;
+        }
+        runningHere.add(task.id());
+        try {
+            run(delivery, claimed.get());
+        } finally {
+            runningHere.remove(task.id());
+        }
+    }
+
+    /**
+     * Another delivery of the same task holds its row. If it runs here, this one is a duplicate
+     * and safe to ack: the one running here is acked or redelivered on its own. If it runs
+     * elsewhere, it may belong to a supervisor that died, so this message is parked in the retry
+     * queue and comes back until the row is terminal or stale.
+     */
+    private void notClaimed(Delivery delivery, long taskId) throws Exception {
+        Optional<Task> row = store.find(taskId);
+        if (row.isEmpty() || row.get().status().isTerminal() || runningHere.contains(taskId)) {
+            LOG.info("task {} is already {}; duplicate message acked", taskId,
+                    row.map(task -> task.status().value()).orElse("gone"));
             actions.ack(delivery);
             return;
         }
-        run(delivery, claimed.get());
+        LOG.info("task {} is running on {} since {}; message deferred {}", taskId, row.get().worker(),
+                row.get().startedAt(), Values.format(DEFER_WHILE_RUNNING_ELSEWHERE));
+        actions.defer(delivery, DEFER_WHILE_RUNNING_ELSEWHERE);
     }
 
     private Task resolve(TaskMessage message) {

@@ -36,6 +36,9 @@ public final class Supervisor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
     private static final Duration ABANDON_WAIT = Duration.ofSeconds(10);
+    // A row running this much longer than the task timeout has lost its runner: its child was
+    // killed at the timeout, so running it again cannot overlap with it.
+    private static final Duration STALE_MARGIN = Duration.ofMinutes(1);
 
     private final Settings settings;
     private final QueueNames queues;
@@ -81,7 +84,8 @@ public final class Supervisor implements AutoCloseable {
                 handlerTypes.keySet(),
                 new DeliveryActions(consuming, publishing, queues),
                 metrics,
-                new DeliveryProcessor.Identity(worker, settings.maxMessageBytes()));
+                new DeliveryProcessor.Identity(worker, settings.maxMessageBytes(),
+                        settings.child().timeout().plus(STALE_MARGIN)));
         if (settings.metricsPort() > 0) {
             metricsServer = MetricsServer.start(settings.metricsPort(), registry, this::problems);
         }

@@ -6,6 +6,7 @@ import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskOutcome;
 import io.taskfork.shared.task.TaskStatus;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
@@ -77,18 +78,24 @@ public final class TaskStore {
     }
 
     /**
-     * Marks a task running for a new attempt, unless it is already terminal.
+     * Marks a task running for a new attempt: a queued or retrying task, or one whose last attempt
+     * started more than {@code staleAfter} ago (its runner is gone: any child it had was killed at
+     * the task timeout). A task running now is left alone, so two deliveries of one task never run
+     * at the same time.
      *
-     * @return the row as claimed, with its new attempt number; empty when the task is terminal or gone
+     * @return the row as claimed, with its new attempt number; empty when it is not claimable
      */
-    public Optional<Task> claim(long id, String worker) {
+    public Optional<Task> claim(long id, String worker, Duration staleAfter) {
         return jdbi.withHandle(handle -> handle
                 .createQuery("update tasks set status = 'running', attempts = attempts + 1, started_at = now(),"
                         + " finished_at = null, worker = :worker, failure_kind = null, exit_code = null,"
                         + " result = null, error = null"
-                        + " where id = :id and " + NOT_TERMINAL + " returning " + TaskRowMapper.COLUMNS)
+                        + " where id = :id and (status in ('queued', 'retrying')"
+                        + " or (status = 'running' and started_at < now() - make_interval(secs => :staleSeconds)))"
+                        + " returning " + TaskRowMapper.COLUMNS)
                 .bind("id", id)
                 .bind("worker", worker)
+                .bind("staleSeconds", (double) staleAfter.toSeconds())
                 .map(MAPPER)
                 .findOne());
     }

@@ -1,0 +1,168 @@
+package io.taskfork.consumer.supervisor;
+
+import static io.taskfork.consumer.testing.SupervisorFixture.header;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.GetResponse;
+import io.taskfork.consumer.testing.SupervisorFixture;
+import io.taskfork.shared.task.FailureKind;
+import io.taskfork.shared.task.Task;
+import io.taskfork.shared.task.TaskStatus;
+import io.taskfork.shared.wire.WireFormat;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Messages any AMQP client may publish, good and bad: bad ones are dead-lettered with a reason and
+ * never stall the supervisor; JSON ones create their row.
+ */
+class BadMessagesIT {
+
+    private static SupervisorFixture fixture;
+
+    @BeforeAll
+    static void startSupervisor() throws Exception {
+        fixture = SupervisorFixture.start(BadMessagesIT.class, Map.of("TASKFORK_MAX_MESSAGE", "4k"));
+    }
+
+    @AfterAll
+    static void stopSupervisor() throws Exception {
+        fixture.close();
+    }
+
+    @AfterEach
+    void supervisorStillServesTheNextTask() throws Exception {
+        assertThat(fixture.awaitTerminal(fixture.submit("echo", "{}")).status()).isEqualTo(TaskStatus.SUCCEEDED);
+    }
+
+    @Test
+    void bodyThatIsNotATaskIdIsDeadLetteredAsMalformed() throws Exception {
+        fixture.publish("hello, world", WireFormat.TEXT_PLAIN);
+
+        GetResponse letter = fixture.awaitDeadLetterWithBody("hello, world");
+
+        assertThat(header(letter, WireFormat.REASON_HEADER)).isEqualTo("malformed");
+        assertThat(header(letter, WireFormat.DETAIL_HEADER)).contains("neither a task ID");
+        assertThat(letter.getProps().getContentType()).isEqualTo(WireFormat.TEXT_PLAIN);
+    }
+
+    @Test
+    void badJsonIsDeadLetteredAsMalformed() throws Exception {
+        fixture.publish("{\"type\": \"echo\", ", WireFormat.APPLICATION_JSON);
+
+        GetResponse letter = fixture.awaitDeadLetterWithBody("{\"type\": \"echo\", ");
+
+        assertThat(header(letter, WireFormat.REASON_HEADER)).isEqualTo("malformed");
+        assertThat(header(letter, WireFormat.DETAIL_HEADER)).startsWith("bad JSON");
+    }
+
+    @Test
+    void idOfNoTaskIsDeadLetteredAsUnknownTask() throws Exception {
+        fixture.publish("987654321", WireFormat.TEXT_PLAIN);
+
+        GetResponse letter = fixture.awaitDeadLetterWithBody("987654321");
+
+        assertThat(header(letter, WireFormat.REASON_HEADER)).isEqualTo("unknown-task");
+        assertThat(header(letter, WireFormat.DETAIL_HEADER)).contains("987654321");
+    }
+
+    @Test
+    void oversizedBodyIsDeadLetteredAsTooLarge() throws Exception {
+        char[] padding = new char[5000];
+        Arrays.fill(padding, ' ');
+        String body = "{\"type\":\"echo\",\"payload\":{\"pad\":\"" + new String(padding) + "\"}}";
+        fixture.publish(body, WireFormat.APPLICATION_JSON);
+
+        GetResponse letter = fixture.awaitDeadLetterWithBody(body);
+
+        assertThat(header(letter, WireFormat.REASON_HEADER)).isEqualTo("too-large");
+    }
+
+    @Test
+    void jsonMessageOfUnknownTypeFailsItsRowAndIsDeadLettered() throws Exception {
+        String body = "{\"type\":\"no-such-type\",\"payload\":{\"x\":1}}";
+        fixture.publish(body, WireFormat.APPLICATION_JSON);
+
+        GetResponse letter = fixture.awaitDeadLetterWithBody(body);
+        long id = Long.parseLong(header(letter, WireFormat.TASK_ID_HEADER));
+        Task task = fixture.awaitTerminal(id);
+
+        assertThat(header(letter, WireFormat.REASON_HEADER)).isEqualTo("unknown-type");
+        assertThat(header(letter, WireFormat.DETAIL_HEADER)).contains("no-such-type").contains("echo");
+        assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(task.failureKind()).isEqualTo(FailureKind.UNKNOWN_TYPE);
+        assertThat(task.attempts()).isZero();
+    }
+
+    @Test
+    void jsonMessageCreatesItsRowAndRuns() throws Exception {
+        fixture.publish("{\"type\":\"echo\",\"payload\":{\"from\":\"any client\"}}", WireFormat.APPLICATION_JSON);
+
+        Task task = fixture.awaitTerminal(awaitTaskWhere("payload->>'from' = 'any client'"));
+
+        assertThat(task.type()).isEqualTo("echo");
+        assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(task.result().path("from").asText()).isEqualTo("any client");
+    }
+
+    @Test
+    void messageIdMakesJsonCreationIdempotent() throws Exception {
+        AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
+                .contentType(WireFormat.APPLICATION_JSON).messageId("order-4711").deliveryMode(2).build();
+        byte[] body = "{\"type\":\"echo\",\"payload\":{\"order\":4711}}".getBytes(StandardCharsets.UTF_8);
+        fixture.publish(body, properties);
+        fixture.publish(body, properties);
+        long id = awaitTaskWhere("message_id = 'order-4711'");
+        fixture.awaitTerminal(id);
+        // the second message is acked as a redelivery of a terminal task; wait until both are gone
+        awaitMainQueueEmpty();
+
+        long rows = fixture.environment().database().jdbi().withHandle(handle -> handle
+                .createQuery("select count(*) from tasks where message_id = 'order-4711'")
+                .mapTo(Long.class).one());
+        assertThat(rows).isEqualTo(1);
+        assertThat(fixture.store().find(id).orElseThrow().attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void redeliveredTerminalTaskIsAckedWithoutRunningAgain() throws Exception {
+        long id = fixture.submit("echo", "{\"once\":true}");
+        Task first = fixture.awaitTerminal(id);
+
+        fixture.publish(String.valueOf(id), WireFormat.TEXT_PLAIN);
+        awaitMainQueueEmpty();
+
+        Task after = fixture.store().find(id).orElseThrow();
+        assertThat(after.attempts()).isEqualTo(1);
+        assertThat(after.finishedAt()).isEqualTo(first.finishedAt());
+    }
+
+    private static long awaitTaskWhere(String condition) throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            Long id = fixture.environment().database().jdbi().withHandle(handle -> handle
+                    .createQuery("select max(id) from tasks where " + condition)
+                    .mapTo(Long.class).one());
+            if (id != null) {
+                return id;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no row where " + condition + " was created from the JSON message");
+    }
+
+    private static void awaitMainQueueEmpty() throws Exception {
+        for (int i = 0; i < 600; i++) {
+            if (fixture.mainQueueMessages() == 0) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the main queue still holds messages");
+    }
+}
