@@ -106,8 +106,11 @@ public final class Supervisor implements AutoCloseable {
             return;
         }
         stopped = true;
-        LOG.info("stopping: no new tasks; waiting up to {} for {} running", Values.format(grace),
-                children == null ? 0 : children.running());
+        boolean wasConsuming = consumerTag != null;
+        if (wasConsuming) {
+            LOG.info("stopping: no new tasks; waiting up to {} for {} running", Values.format(grace),
+                    children.running());
+        }
         cancelConsumer();
         if (workers != null) {
             workers.shutdown();
@@ -129,7 +132,9 @@ public final class Supervisor implements AutoCloseable {
         if (database != null) {
             database.close();
         }
-        LOG.info("stopped");
+        if (wasConsuming) {
+            LOG.info("stopped");
+        }
     }
 
     @Override

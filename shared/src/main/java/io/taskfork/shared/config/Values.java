@@ -52,7 +52,9 @@ public final class Values {
     /** A duration the way a person writes it: {@code 10m}, {@code 1500ms}. */
     public static String format(Duration duration) {
         long millis = duration.toMillis();
-        if (millis % 3_600_000 == 0) {
+        if (millis == 0) {
+            return "0s";
+        } else if (millis % 3_600_000 == 0) {
             return millis / 3_600_000 + "h";
         } else if (millis % 60_000 == 0) {
             return millis / 60_000 + "m";

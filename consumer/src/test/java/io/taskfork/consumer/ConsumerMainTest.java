@@ -1,0 +1,62 @@
+package io.taskfork.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Bad input to the consumer command: exit 2 and one line that says why. */
+class ConsumerMainTest {
+
+    @Test
+    void badVariableExitsTwoNamingIt() {
+        Result result = run(Map.of("TASKFORK_PREFETCH", "lots"));
+
+        assertThat(result.code).isEqualTo(2);
+        assertThat(result.err).isEqualTo("taskfork consumer: invalid TASKFORK_PREFETCH \"lots\": "
+                + "expected a whole number from 1 to 256\n");
+    }
+
+    @Test
+    void badFlagExitsTwoNamingFlagAndVariable() {
+        Result result = run(Map.of(), "--task-timeout", "soon");
+
+        assertThat(result.code).isEqualTo(2);
+        assertThat(result.err).startsWith("taskfork consumer: invalid --task-timeout (TASKFORK_TASK_TIMEOUT) \"soon\"")
+                .hasLineCount(1);
+    }
+
+    @Test
+    void unknownOptionExitsTwoInOneLine() {
+        Result result = run(Map.of(), "--prefetc", "4");
+
+        assertThat(result.code).isEqualTo(2);
+        assertThat(result.err).contains("--prefetc").hasLineCount(1);
+    }
+
+    @Test
+    void helpListsEverySettingWithItsVariable() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(ConsumerMain.run(new String[] {"--help"}, Map.of(), System.err)).isZero();
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("--amqp-uri", "TASKFORK_AMQP_URI", "--prefetch", "TASKFORK_PREFETCH", "default 4");
+    }
+
+    private static Result run(Map<String, String> environment, String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = ConsumerMain.run(args, environment, new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, err.toString(StandardCharsets.UTF_8));
+    }
+
+    private record Result(int code, String err) {
+    }
+}

@@ -1,0 +1,124 @@
+package io.taskfork.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import io.taskfork.shared.json.Json;
+import io.taskfork.shared.store.NewTask;
+import io.taskfork.shared.store.TaskStore;
+import io.taskfork.shared.task.Task;
+import io.taskfork.shared.task.TaskStatus;
+import io.taskfork.shared.testing.IsolatedEnvironment;
+import io.taskfork.shared.wire.WireFormat;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The packaged consumer as a user runs it: {@code java -jar taskfork-consumer.jar}. */
+class ConsumerProcessIT {
+
+    private static final Path JAR = Path.of("target", "taskfork-consumer.jar");
+    private static final Duration WITHIN = Duration.ofSeconds(60);
+    private static IsolatedEnvironment environment;
+
+    @BeforeAll
+    static void createEnvironment() {
+        environment = IsolatedEnvironment.create(ConsumerProcessIT.class);
+    }
+
+    @AfterAll
+    static void dropEnvironment() throws Exception {
+        environment.close();
+    }
+
+    @Test
+    void sigtermLetsTheRunningTaskFinishThenExitsZero() throws Exception {
+        Path log = Files.createTempFile("consumer", ".log");
+        Process consumer = start(environment.environment(), log);
+        try {
+            awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
+            TaskStore store = new TaskStore(environment.database());
+            long id = store.insert(new NewTask("sleep", Json.parse("{\"ms\":3000}")));
+            try (Channel channel = environment.connection().createChannel()) {
+                channel.basicPublish("", environment.queues().main(), new AMQP.BasicProperties.Builder()
+                        .contentType(WireFormat.TEXT_PLAIN).deliveryMode(2).build(), WireFormat.taskIdBody(id));
+            }
+            awaitTrue(() -> store.find(id).orElseThrow().status() == TaskStatus.RUNNING, "task running");
+
+            consumer.destroy();
+
+            assertThat(consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(consumer.exitValue()).as(read(log)).isZero();
+            Task task = store.find(id).orElseThrow();
+            assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
+            assertThat(read(log)).contains("stopping: no new tasks").contains("task " + id + " sleep succeeded")
+                    .contains("stopped");
+        } finally {
+            consumer.destroyForcibly();
+        }
+    }
+
+    @Test
+    void badSettingExitsTwoWithOneLineNamingIt() throws Exception {
+        Map<String, String> variables = new HashMap<>(environment.environment());
+        variables.put("TASKFORK_CHILD_HEAP", "4m");
+        Path log = Files.createTempFile("consumer", ".log");
+
+        Process consumer = start(variables, log);
+
+        assertThat(consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(consumer.exitValue()).isEqualTo(2);
+        assertThat(read(log)).isEqualTo("taskfork consumer: invalid TASKFORK_CHILD_HEAP \"4m\": "
+                + "expected at least 16m, as a JVM needs that much heap to start\n");
+    }
+
+    @Test
+    void unreachableDatabaseExitsOneWithOneLine() throws Exception {
+        Map<String, String> variables = new HashMap<>(environment.environment());
+        variables.put("TASKFORK_JDBC_URL", "jdbc:postgresql://127.0.0.1:1/postgres");
+        Path log = Files.createTempFile("consumer", ".log");
+
+        Process consumer = start(variables, log);
+
+        assertThat(consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(consumer.exitValue()).isEqualTo(1);
+        assertThat(read(log)).startsWith("taskfork consumer: cannot connect to PostgreSQL at "
+                + "jdbc:postgresql://127.0.0.1:1/postgres").hasLineCount(1);
+    }
+
+    private static Process start(Map<String, String> variables, Path log) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(variables);
+        return builder.start();
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        Instant deadline = Instant.now().plus(WITHIN);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("not within " + WITHIN + ": " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
