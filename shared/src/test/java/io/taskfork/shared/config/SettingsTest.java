@@ -1,0 +1,147 @@
+package io.taskfork.shared.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SettingsTest {
+
+    private static final Map<Setting, String> NO_FLAGS = Map.of();
+
+    @Test
+    void emptyEnvironmentGivesTheDocumentedDefaults() {
+        Settings settings = Settings.load(Map.of(), NO_FLAGS);
+
+        assertThat(settings.amqp().uri()).isEqualTo("amqp://guest:guest@localhost:5672/%2F");
+        assertThat(settings.db().jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:5432/postgres");
+        assertThat(settings.db().user()).isEqualTo("postgres");
+        assertThat(settings.db().password()).isEmpty();
+        assertThat(settings.db().schema()).isEqualTo("taskfork");
+        assertThat(settings.amqp().queue()).isEqualTo("taskfork.tasks");
+        assertThat(settings.amqp().prefetch()).isEqualTo(4);
+        assertThat(settings.child().timeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(settings.child().heap()).isEqualTo("256m");
+        assertThat(settings.metricsPort()).isEqualTo(9464);
+    }
+
+    @Test
+    void emptyEnvironmentRunsChildrenWithTheRunningJavaAndNoHandlerPath() {
+        Settings settings = Settings.load(Map.of(), NO_FLAGS);
+
+        assertThat(settings.child().java())
+                .isEqualTo(Path.of(System.getProperty("java.home"), "bin", "java"));
+        assertThat(settings.child().handlerPath()).isEmpty();
+    }
+
+    @Test
+    void emptyEnvironmentKeeps256kOfLogAndAcceptsMessagesUpTo1m() {
+        Settings settings = Settings.load(Map.of(), NO_FLAGS);
+
+        assertThat(settings.child().logLimit()).isEqualTo(256 * 1024);
+        assertThat(settings.maxMessageBytes()).isEqualTo(1024 * 1024);
+    }
+
+    @Test
+    void handlerPathListsEachExistingEntryAsAnAbsolutePath(@TempDir Path folder) throws IOException {
+        Path jar = Files.createFile(folder.resolve("handlers.jar"));
+        Path classes = Files.createDirectory(folder.resolve("classes"));
+
+        Settings settings = Settings.load(
+                Map.of("TASKFORK_HANDLER_PATH", jar + File.pathSeparator + classes), NO_FLAGS);
+
+        assertThat(settings.child().handlerPath()).containsExactly(jar.toAbsolutePath(), classes.toAbsolutePath());
+    }
+
+    @Test
+    void variableOverridesTheDefault() {
+        Settings settings = Settings.load(Map.of("TASKFORK_PREFETCH", "8", "TASKFORK_QUEUE", "jobs"), NO_FLAGS);
+
+        assertThat(settings.amqp().prefetch()).isEqualTo(8);
+        assertThat(settings.amqp().queue()).isEqualTo("jobs");
+    }
+
+    @Test
+    void flagOverridesTheVariable() {
+        Settings settings = Settings.load(
+                Map.of("TASKFORK_PREFETCH", "8", "TASKFORK_TASK_TIMEOUT", "1h"),
+                Map.of(Setting.PREFETCH, "2", Setting.TASK_TIMEOUT, "30s"));
+
+        assertThat(settings.amqp().prefetch()).isEqualTo(2);
+        assertThat(settings.child().timeout()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @ParameterizedTest(name = "{0}=\"{1}\"")
+    @CsvSource(delimiter = '|', value = {
+        "TASKFORK_PREFETCH       | 0",
+        "TASKFORK_PREFETCH       | abc",
+        "TASKFORK_PREFETCH       | 300",
+        "TASKFORK_TASK_TIMEOUT   | soon",
+        "TASKFORK_TASK_TIMEOUT   | 0s",
+        "TASKFORK_CHILD_HEAP     | 4m",
+        "TASKFORK_CHILD_HEAP     | lots",
+        "TASKFORK_METRICS_PORT   | 70000",
+        "TASKFORK_QUEUE          | bad name!",
+        "TASKFORK_DB_SCHEMA      | Bad-Schema",
+        "TASKFORK_AMQP_URI       | http://x",
+        "TASKFORK_JDBC_URL       | jdbc:mysql://x",
+        "TASKFORK_HANDLER_PATH   | /no/such/dir",
+    })
+    void badVariableIsRefusedWithOneLineNamingTheVariable(String variable, String value) {
+        assertThatThrownBy(() -> Settings.load(Map.of(variable, value), NO_FLAGS))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(variable)
+                .hasMessageContaining(value)
+                .hasMessageNotContaining("\n")
+                .satisfies(e -> assertThat(((ConfigException) e).setting().variable()).isEqualTo(variable));
+    }
+
+    @Test
+    void prefetchOutOfRangeSaysTheRange() {
+        assertThatThrownBy(() -> Settings.load(Map.of("TASKFORK_PREFETCH", "300"), NO_FLAGS))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid TASKFORK_PREFETCH \"300\": expected a whole number from 1 to 256");
+    }
+
+    @Test
+    void badFlagIsRefusedNamingTheFlagAndTheVariable() {
+        assertThatThrownBy(() -> Settings.load(Map.of("TASKFORK_PREFETCH", "4"), Map.of(Setting.PREFETCH, "abc")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--prefetch")
+                .hasMessageContaining("TASKFORK_PREFETCH")
+                .hasMessageContaining("\"abc\"")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void goodVariableIsNotBlamedForABadFlag() {
+        assertThatThrownBy(() -> Settings.load(
+                        Map.of("TASKFORK_TASK_TIMEOUT", "5m"), Map.of(Setting.TASK_TIMEOUT, "soon")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("invalid --task-timeout (TASKFORK_TASK_TIMEOUT) \"soon\"")
+                .hasMessageNotContaining("5m");
+    }
+
+    @Test
+    void toStringNeverShowsThePasswords() {
+        Settings settings = Settings.load(Map.of(
+                "TASKFORK_JDBC_PASSWORD", "db-secret-123",
+                "TASKFORK_AMQP_URI", "amqp://worker:amqp-secret-456@broker:5672/%2F"), NO_FLAGS);
+
+        assertThat(settings.toString())
+                .doesNotContain("db-secret-123")
+                .doesNotContain("amqp-secret-456")
+                .contains("worker:****@broker");
+        assertThat(settings.db().password()).isEqualTo("db-secret-123");
+        assertThat(settings.amqp().uri()).isEqualTo("amqp://worker:amqp-secret-456@broker:5672/%2F");
+    }
+}

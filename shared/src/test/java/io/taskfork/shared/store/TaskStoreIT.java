@@ -1,0 +1,308 @@
+package io.taskfork.shared.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.taskfork.shared.json.Json;
+import io.taskfork.shared.task.FailureKind;
+import io.taskfork.shared.task.Task;
+import io.taskfork.shared.task.TaskOutcome;
+import io.taskfork.shared.task.TaskStatus;
+import io.taskfork.shared.testing.IsolatedEnvironment;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class TaskStoreIT {
+
+    private static final JsonNode PAYLOAD = Json.parse(
+            "{\"text\":\"héllo \\\"world\\\"\",\"n\":42,\"ratio\":0.5,\"list\":[1,\"two\",null],\"nested\":{\"ok\":true}}");
+
+    /** Long enough that no claim in these tests finds a running task stale. */
+    private static final Duration LIVE = Duration.ofHours(1);
+    /** Every running task counts as stale: its runner is taken for gone. */
+    private static final Duration GONE = Duration.ZERO;
+
+    private static IsolatedEnvironment env;
+    private static TaskStore store;
+
+    @BeforeAll
+    static void openStore() {
+        env = IsolatedEnvironment.create(TaskStoreIT.class);
+        store = new TaskStore(env.database());
+    }
+
+    @AfterAll
+    static void closeEnvironment() throws Exception {
+        if (env != null) {
+            env.close();
+        }
+    }
+
+    @Test
+    void insertedTaskIsQueuedWithNoAttemptsAndItsPayload() {
+        long id = store.insert(new NewTask("echo", PAYLOAD));
+
+        Task task = store.find(id).orElseThrow();
+
+        assertThat(task.id()).isEqualTo(id);
+        assertThat(task.type()).isEqualTo("echo");
+        assertThat(task.payload()).isEqualTo(PAYLOAD);
+        assertThat(task.status()).isEqualTo(TaskStatus.QUEUED);
+        assertThat(task.attempts()).isZero();
+        assertThat(task.createdAt()).isNotNull();
+        assertThat(task.startedAt()).isNull();
+        assertThat(task.finishedAt()).isNull();
+        assertThat(task.worker()).isNull();
+        assertThat(task.failureKind()).isNull();
+        assertThat(task.exitCode()).isNull();
+        assertThat(task.result()).isNull();
+        assertThat(task.error()).isNull();
+    }
+
+    @Test
+    void findOfAMissingTaskIsEmpty() {
+        assertThat(store.find(Long.MAX_VALUE)).isEmpty();
+    }
+
+    @Test
+    void insertAllReturnsTheIdsInTheOrderOfTheTasks() {
+        List<NewTask> tasks = List.of(
+                new NewTask("first", Json.parse("{\"i\":1}")),
+                new NewTask("second", Json.parse("{\"i\":2}")),
+                new NewTask("third", Json.parse("{\"i\":3}")));
+
+        List<Long> ids = store.insertAll(tasks);
+
+        assertThat(ids).hasSize(3).doesNotHaveDuplicates();
+        for (int i = 0; i < tasks.size(); i++) {
+            Task task = store.find(ids.get(i)).orElseThrow();
+            assertThat(task.type()).isEqualTo(tasks.get(i).type());
+            assertThat(task.payload()).isEqualTo(tasks.get(i).payload());
+            assertThat(task.status()).isEqualTo(TaskStatus.QUEUED);
+        }
+    }
+
+    @Test
+    void createFromMessageTwiceWithTheSameMessageIdGivesTheSameRow() {
+        String messageId = "msg-" + UUID.randomUUID();
+
+        Task first = store.createFromMessage("echo", PAYLOAD, messageId);
+        Task second = store.createFromMessage("echo", Json.parse("{\"other\":true}"), messageId);
+
+        assertThat(second.id()).isEqualTo(first.id());
+        assertThat(second.payload()).isEqualTo(PAYLOAD);
+        assertThat(first.status()).isEqualTo(TaskStatus.QUEUED);
+        assertThat(rowsWithMessageId(messageId)).isEqualTo(1);
+    }
+
+    @Test
+    void createFromMessageWithoutMessageIdCreatesARowEachTime() {
+        Task first = store.createFromMessage("echo", PAYLOAD, null);
+        Task second = store.createFromMessage("echo", PAYLOAD, null);
+
+        assertThat(second.id()).isNotEqualTo(first.id());
+        assertThat(store.find(first.id())).isPresent();
+        assertThat(store.find(second.id())).isPresent();
+    }
+
+    @Test
+    void claimStartsANewAttemptOnTheWorker() {
+        long id = store.insert(new NewTask("echo", PAYLOAD));
+
+        Task claimed = store.claim(id, "host-a/1", LIVE).orElseThrow();
+
+        assertThat(claimed.status()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(claimed.attempts()).isEqualTo(1);
+        assertThat(claimed.startedAt()).isNotNull();
+        assertThat(claimed.worker()).isEqualTo("host-a/1");
+        assertThat(store.find(id).orElseThrow()).isEqualTo(claimed);
+    }
+
+    @Test
+    void claimOfATaskRunningNowIsEmptyAndLeavesTheRow() {
+        long id = store.insert(new NewTask("echo", PAYLOAD));
+        Task running = store.claim(id, "host-a/1", LIVE).orElseThrow();
+
+        assertThat(store.claim(id, "host-b/2", LIVE)).isEmpty();
+        assertThat(store.find(id).orElseThrow()).isEqualTo(running);
+    }
+
+    @Test
+    void claimOfAStaleRunningTaskCountsTheNextAttemptOnTheNewWorker() {
+        long id = store.insert(new NewTask("echo", PAYLOAD));
+        Task first = store.claim(id, "host-a/1", LIVE).orElseThrow();
+
+        Task again = store.claim(id, "host-b/2", GONE).orElseThrow();
+
+        assertThat(again.attempts()).isEqualTo(2);
+        assertThat(again.worker()).isEqualTo("host-b/2");
+        assertThat(again.status()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(again.startedAt()).isAfter(first.startedAt());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TaskStatus.class, names = {"SUCCEEDED", "FAILED", "CRASHED", "CANCELLED"})
+    void claimOfATerminalTaskIsEmptyAndLeavesTheRow(TaskStatus terminal) {
+        long id = store.insert(new NewTask("echo", PAYLOAD));
+        store.claim(id, "host-a/1", LIVE).orElseThrow();
+        FailureKind kind = switch (terminal) {
+            case FAILED -> FailureKind.EXCEPTION;
+            case CRASHED -> FailureKind.EXIT;
+            default -> null;
+        };
+        assertThat(store.finish(id, 1, new TaskOutcome(terminal, kind, null, null, "error", "log"))).isTrue();
+        Task finished = store.find(id).orElseThrow();
+
+        assertThat(store.claim(id, "host-b/2", GONE)).isEmpty();
+        assertThat(store.find(id).orElseThrow()).isEqualTo(finished);
+    }
+
+    @Test
+    void claimOfAMissingTaskIsEmpty() {
+        assertThat(store.claim(Long.MAX_VALUE, "host-a/1", GONE)).isEmpty();
+    }
+
+    @Test
+    void finishWithAStaleAttemptIsRefusedAndLeavesTheRow() {
+        long id = store.insert(new NewTask("echo", PAYLOAD));
+        store.claim(id, "host-a/1", LIVE).orElseThrow();
+        Task running = store.claim(id, "host-b/2", GONE).orElseThrow();
+
+        boolean recorded = store.finish(id, 1, succeeded(Json.parse("{\"stale\":true}")));
+
+        assertThat(recorded).isFalse();
+        assertThat(store.find(id).orElseThrow()).isEqualTo(running);
+        assertThat(store.log(id)).isEmpty();
+    }
+
+    @Test
+    void finishOfATaskNeverClaimedIsRefused() {
+        long id = store.insert(new NewTask("echo", PAYLOAD));
+
+        assertThat(store.finish(id, 0, succeeded(PAYLOAD))).isFalse();
+        assertThat(store.find(id).orElseThrow().status()).isEqualTo(TaskStatus.QUEUED);
+    }
+
+    @Test
+    void finishTwiceRecordsOnlyTheFirstOutcome() {
+        long id = store.insert(new NewTask("echo", PAYLOAD));
+        store.claim(id, "host-a/1", LIVE).orElseThrow();
+        assertThat(store.finish(id, 1, succeeded(PAYLOAD))).isTrue();
+
+        boolean again = store.finish(id, 1,
+                new TaskOutcome(TaskStatus.CRASHED, FailureKind.TIMEOUT, 137, null, "killed", "late"));
+
+        assertThat(again).isFalse();
+        assertThat(store.find(id).orElseThrow().status()).isEqualTo(TaskStatus.SUCCEEDED);
+    }
+
+    @Test
+    void finishWithTheCurrentAttemptRecordsTheWholeOutcome() {
+        long id = store.insert(new NewTask("crash", PAYLOAD));
+        Task running = store.claim(id, "host-a/1", LIVE).orElseThrow();
+        JsonNode partial = Json.parse("{\"done\":3}");
+
+        boolean recorded = store.finish(id, 1,
+                new TaskOutcome(TaskStatus.CRASHED, FailureKind.SIGNAL, 134, partial, "child died of SIGABRT",
+                        "line one\nline two\n"));
+
+        assertThat(recorded).isTrue();
+        Task task = store.find(id).orElseThrow();
+        assertThat(task.status()).isEqualTo(TaskStatus.CRASHED);
+        assertThat(task.failureKind()).isEqualTo(FailureKind.SIGNAL);
+        assertThat(task.exitCode()).isEqualTo(134);
+        assertThat(task.result()).isEqualTo(partial);
+        assertThat(task.error()).isEqualTo("child died of SIGABRT");
+        assertThat(task.finishedAt()).isNotNull().isAfterOrEqualTo(running.startedAt());
+        assertThat(task.attempts()).isEqualTo(1);
+        assertThat(task.worker()).isEqualTo("host-a/1");
+        assertThat(store.log(id)).contains("line one\nline two\n");
+    }
+
+    @Test
+    void finishOfASuccessRecordsTheResultAndNoFailure() {
+        long id = store.insert(new NewTask("echo", PAYLOAD));
+        store.claim(id, "host-a/1", LIVE).orElseThrow();
+
+        assertThat(store.finish(id, 1, succeeded(PAYLOAD))).isTrue();
+
+        Task task = store.find(id).orElseThrow();
+        assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(task.result()).isEqualTo(PAYLOAD);
+        assertThat(task.failureKind()).isNull();
+        assertThat(task.exitCode()).isNull();
+        assertThat(task.error()).isNull();
+        assertThat(task.finishedAt()).isNotNull();
+    }
+
+    @ParameterizedTest
+    @EnumSource(FailureKind.class)
+    void everyFailureKindCanBeRecorded(FailureKind kind) {
+        long id = store.insert(new NewTask("any", PAYLOAD));
+        store.claim(id, "host-a/1", LIVE).orElseThrow();
+        TaskStatus status = kind.isCrash() ? TaskStatus.CRASHED : TaskStatus.FAILED;
+
+        assertThat(store.finish(id, 1, new TaskOutcome(status, kind, null, null, "why", ""))).isTrue();
+
+        assertThat(store.find(id).orElseThrow().failureKind()).isEqualTo(kind);
+    }
+
+    @Test
+    void claimOfARetryingTaskCountsTheNextAttemptAndClearsTheOldOutcome() {
+        long id = store.insert(new NewTask("echo", PAYLOAD));
+        store.claim(id, "host-a/1", LIVE).orElseThrow();
+        env.database().jdbi().useHandle(handle -> handle.execute(
+                "update tasks set status = 'retrying', failure_kind = 'exception', error = 'boom' where id = ?", id));
+
+        Task again = store.claim(id, "host-a/1", LIVE).orElseThrow();
+
+        assertThat(again.attempts()).isEqualTo(2);
+        assertThat(again.failureKind()).isNull();
+        assertThat(again.error()).isNull();
+        assertThat(again.finishedAt()).isNull();
+    }
+
+    @Test
+    void failUnknownTypeFailsTheTaskWithoutRunningIt() {
+        long id = store.insert(new NewTask("no-such-type", PAYLOAD));
+
+        boolean failed = store.failUnknownType(id, "no handler for type no-such-type");
+
+        assertThat(failed).isTrue();
+        Task task = store.find(id).orElseThrow();
+        assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(task.failureKind()).isEqualTo(FailureKind.UNKNOWN_TYPE);
+        assertThat(task.error()).isEqualTo("no handler for type no-such-type");
+        assertThat(task.finishedAt()).isNotNull();
+        assertThat(task.attempts()).isZero();
+        assertThat(task.startedAt()).isNull();
+    }
+
+    @Test
+    void failUnknownTypeLeavesATerminalTaskAlone() {
+        long id = store.insert(new NewTask("echo", PAYLOAD));
+        store.claim(id, "host-a/1", LIVE).orElseThrow();
+        store.finish(id, 1, succeeded(PAYLOAD));
+
+        assertThat(store.failUnknownType(id, "no handler")).isFalse();
+        assertThat(store.find(id).orElseThrow().status()).isEqualTo(TaskStatus.SUCCEEDED);
+    }
+
+    private static TaskOutcome succeeded(JsonNode result) {
+        return new TaskOutcome(TaskStatus.SUCCEEDED, null, null, result, null, "");
+    }
+
+    private static int rowsWithMessageId(String messageId) {
+        return env.database().jdbi().withHandle(handle -> handle
+                .createQuery("select count(*) from tasks where message_id = :messageId")
+                .bind("messageId", messageId)
+                .mapTo(Integer.class)
+                .one());
+    }
+}

@@ -1,0 +1,204 @@
+package io.taskfork.shared.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.taskfork.shared.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class WireFormatTest {
+
+    private static final int MAX_BYTES = 1024;
+    private static final String ECHO = "{\"type\":\"echo\",\"payload\":{\"a\":1}}";
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"42", " 42\n", "\t42\r\n"})
+    void decimalBodyAsksForTheExistingTask(String body) {
+        assertThat(parse(body, WireFormat.TEXT_PLAIN, null)).isEqualTo(new TaskMessage.Existing(42));
+    }
+
+    @Test
+    void taskIdBodyParsesBackToTheSameId() {
+        byte[] body = WireFormat.taskIdBody(9_000_000_001L);
+
+        assertThat(new String(body, StandardCharsets.US_ASCII)).isEqualTo("9000000001");
+        assertThat(WireFormat.parse(body, WireFormat.TEXT_PLAIN, null, MAX_BYTES))
+                .isEqualTo(new TaskMessage.Existing(9_000_000_001L));
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"0", "-1", "abc", "", "12abc", "4 2"})
+    void bodyThatIsNoTaskIdIsMalformed(String body) {
+        MalformedMessageException e = malformed(body, WireFormat.TEXT_PLAIN, null);
+
+        assertThat(e.reason()).isEqualTo(DeadLetterReason.MALFORMED);
+        assertThat(e.getMessage()).startsWith("body is neither a task ID in ASCII decimal nor a JSON object");
+    }
+
+    @ParameterizedTest(name = "content type {0}")
+    @NullSource
+    @ValueSource(strings = {WireFormat.APPLICATION_JSON, WireFormat.TEXT_PLAIN})
+    void jsonObjectBodyAsksToCreateTheTask(String contentType) {
+        TaskMessage message = parse(ECHO, contentType, null);
+
+        assertThat(message).isInstanceOf(TaskMessage.Create.class);
+        TaskMessage.Create create = (TaskMessage.Create) message;
+        assertThat(create.type()).isEqualTo("echo");
+        assertThat(create.payload()).isEqualTo(Json.parse("{\"a\":1}"));
+        assertThat(create.messageId()).isNull();
+    }
+
+    @Test
+    void messageIdIsKeptForIdempotentCreation() {
+        TaskMessage.Create create = (TaskMessage.Create) parse(ECHO, WireFormat.APPLICATION_JSON, "order-17");
+
+        assertThat(create.messageId()).isEqualTo("order-17");
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"", " ", "\t"})
+    void blankMessageIdCountsAsNone(String messageId) {
+        TaskMessage.Create create = (TaskMessage.Create) parse(ECHO, WireFormat.APPLICATION_JSON, messageId);
+
+        assertThat(create.messageId()).isNull();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"{\"type\":\"echo\"}", "{\"type\":\"echo\",\"payload\":null}"})
+    void missingPayloadIsAnEmptyObject(String body) {
+        TaskMessage.Create create = (TaskMessage.Create) parse(body, WireFormat.APPLICATION_JSON, null);
+
+        assertThat(create.payload().isObject()).isTrue();
+        assertThat(create.payload().isEmpty()).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"{\"type\":\"echo\"", "{type:echo}", "{\"type\":\"echo\"} {}", "{\"type\":\"echo\",}"})
+    void badJsonIsMalformedWithTheParsersReason(String body) {
+        MalformedMessageException e = malformed(body, WireFormat.APPLICATION_JSON, null);
+
+        assertThat(e.reason()).isEqualTo(DeadLetterReason.MALFORMED);
+        assertThat(e.getMessage()).startsWith("bad JSON: ").hasSizeGreaterThan("bad JSON: ".length());
+    }
+
+    @Test
+    void emptyBodyDeclaredAsJsonIsMalformed() {
+        MalformedMessageException e = malformed("", WireFormat.APPLICATION_JSON, null);
+
+        assertThat(e.reason()).isEqualTo(DeadLetterReason.MALFORMED);
+        assertThat(e.getMessage()).isEqualTo("bad JSON: empty JSON");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"[1,2]", "\"echo\"", "42", "null"})
+    void jsonThatIsNotAnObjectIsMalformed(String body) {
+        MalformedMessageException e = malformed(body, WireFormat.APPLICATION_JSON, null);
+
+        assertThat(e.reason()).isEqualTo(DeadLetterReason.MALFORMED);
+        assertThat(e.getMessage()).isEqualTo("JSON body is not an object");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "{\"payload\":{}}",
+        "{\"type\":\"\"}",
+        "{\"type\":5}",
+        "{\"type\":null}",
+        "{\"type\":[\"echo\"]}",
+        "{\"type\":\"two words\"}",
+    })
+    void jsonWithoutAUsableTypeIsMalformedAndSaysWhatTypeMustBe(String body) {
+        MalformedMessageException e = malformed(body, WireFormat.APPLICATION_JSON, null);
+
+        assertThat(e.reason()).isEqualTo(DeadLetterReason.MALFORMED);
+        assertThat(e.getMessage()).contains("\"type\"").contains("string");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"[1]", "\"text\"", "3", "true"})
+    void payloadThatIsNotAnObjectIsMalformed(String payload) {
+        MalformedMessageException e =
+                malformed("{\"type\":\"echo\",\"payload\":" + payload + "}", WireFormat.APPLICATION_JSON, null);
+
+        assertThat(e.reason()).isEqualTo(DeadLetterReason.MALFORMED);
+        assertThat(e.getMessage()).isEqualTo("\"payload\" must be a JSON object");
+    }
+
+    @Test
+    void bodyOverTheLimitIsTooLargeEvenWhenItIsAlsoBadJson() {
+        byte[] body = new byte[MAX_BYTES + 1];
+        Arrays.fill(body, (byte) '{');
+
+        MalformedMessageException e = catchThrowableOfType(MalformedMessageException.class,
+                () -> WireFormat.parse(body, WireFormat.APPLICATION_JSON, null, MAX_BYTES));
+
+        assertThat(e.reason()).isEqualTo(DeadLetterReason.TOO_LARGE);
+        assertThat(e.getMessage()).contains(Integer.toString(MAX_BYTES + 1)).contains(Integer.toString(MAX_BYTES));
+    }
+
+    @Test
+    void bodyOfExactlyTheLimitIsAccepted() {
+        String padded = ECHO + " ".repeat(MAX_BYTES - ECHO.length());
+
+        assertThat(parse(padded, WireFormat.APPLICATION_JSON, null)).isInstanceOf(TaskMessage.Create.class);
+    }
+
+    @Test
+    void malformedDetailShowsABoundedOneLinePreviewOfTheBody() {
+        String body = "not a task\n".repeat(50);
+
+        MalformedMessageException e = malformed(body, WireFormat.TEXT_PLAIN, null);
+
+        assertThat(e.getMessage()).doesNotContain("\n").contains("\"not a task not a task").hasSizeLessThan(160);
+    }
+
+    @Test
+    void oneLineFlattensLineBreaksAndRunsOfSpace() {
+        assertThat(WireFormat.oneLine("  first line\r\n\tsecond   line\n")).isEqualTo("first line second line");
+    }
+
+    @Test
+    void oneLineKeepsShortTextAsItIs() {
+        String text = "x".repeat(300);
+
+        assertThat(WireFormat.oneLine(text)).isEqualTo(text);
+    }
+
+    @Test
+    void oneLineBoundsLongTextAndMarksTheCut() {
+        String flat = WireFormat.oneLine("word\n".repeat(1000));
+
+        assertThat(flat).hasSize(300).endsWith("…").doesNotContain("\n");
+    }
+
+    @Test
+    void deadLetterReasonValuesAreExactlyTheDocumentedOnes() {
+        assertThat(Arrays.stream(DeadLetterReason.values()).map(DeadLetterReason::value))
+                .containsExactlyInAnyOrder("exception", "exit", "signal", "oom", "timeout", "malformed",
+                        "unknown-task", "unknown-type", "too-large", "delivery-limit");
+    }
+
+    @Test
+    void deadLetterReasonIsFoundByItsValue() {
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            assertThat(DeadLetterReason.of(reason.value())).isEqualTo(reason);
+        }
+    }
+
+    private static TaskMessage parse(String body, String contentType, String messageId) {
+        return WireFormat.parse(body.getBytes(StandardCharsets.UTF_8), contentType, messageId, MAX_BYTES);
+    }
+
+    private static MalformedMessageException malformed(String body, String contentType, String messageId) {
+        MalformedMessageException e = catchThrowableOfType(MalformedMessageException.class,
+                () -> parse(body, contentType, messageId));
+        assertThat(e).as("parsing %s", body).isNotNull();
+        assertThat(e.getMessage()).doesNotContain("\n");
+        return e;
+    }
+}
