@@ -1,0 +1,34 @@
+package io.taskfork.producer.cli;
+
+import io.taskfork.shared.config.Settings;
+import io.taskfork.shared.config.SettingsOptions;
+import io.taskfork.shared.store.Database;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Map;
+
+/**
+ * What a command gets from the process that runs it: the environment its settings come from and
+ * its standard streams. Tests hand in their own, so a command never reads System.getenv().
+ */
+record CliContext(Map<String, String> environment, InputStream in, PrintStream out, PrintStream err) {
+
+    private static final String NAME = "taskfork-producer";
+    private static final int POOL_SIZE = 2;
+
+    /** The settings of a command: its flags, else the environment, else the defaults. */
+    Settings settings(SettingsOptions options) {
+        return options.resolve(environment);
+    }
+
+    /** A database pool on the migrated schema, for the commands that only read rows. */
+    static Database openDatabase(Settings settings) {
+        Database database = Database.connect(settings.db(), POOL_SIZE, NAME);
+        try {
+            return database.migrate();
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+}

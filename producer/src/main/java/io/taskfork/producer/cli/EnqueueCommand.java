@@ -1,0 +1,123 @@
+package io.taskfork.producer.cli;
+
+import io.taskfork.producer.TaskPublisher;
+import io.taskfork.shared.config.SettingsOptions;
+import io.taskfork.shared.store.NewTask;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code enqueue FILE|-}: creates a task per JSON line, in batches with publisher confirms, and
+ * prints the IDs. A malformed line is reported with its number and skipped; the others go ahead.
+ */
+@Command(name = "enqueue", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        modelTransformer = SettingsOptions.Transformer.class,
+        description = {"Creates a task for each line {\"type\": ..., \"payload\": {...}} of FILE, or of the"
+                + " standard input for -, and prints their IDs, one a line.",
+                "Malformed lines are reported on stderr and skipped; then the exit code is 1."})
+final class EnqueueCommand implements Callable<Integer>, SettingsOptions.Carrier {
+
+    private static final String STDIN = "-";
+    private static final double NANOS_PER_SECOND = 1e9;
+
+    private final CliContext context;
+    private final SettingsOptions settingsOptions = ProducerMain.settingsOptions();
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE|-", description = "JSON lines to enqueue; - reads the standard input")
+    String input;
+
+    EnqueueCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public SettingsOptions settingsOptions() {
+        return settingsOptions;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        try (BufferedReader reader = open();
+                TaskPublisher publisher = TaskPublisher.open(context.settings(settingsOptions))) {
+            return enqueue(reader, publisher);
+        } catch (IOException e) {
+            throw new IOException("cannot read " + name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private int enqueue(BufferedReader reader, TaskPublisher publisher) throws IOException {
+        long started = System.nanoTime();
+        List<NewTask> batch = new ArrayList<>(TaskPublisher.BATCH_SIZE);
+        int enqueued = 0;
+        int malformed = 0;
+        int number = 0;
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+            number++;
+            if (!line.isBlank()) {
+                try {
+                    batch.add(TaskInput.fromLine(line));
+                } catch (IllegalArgumentException e) {
+                    context.err().println("line " + number + ": " + e.getMessage());
+                    malformed++;
+                }
+            }
+            // A full batch goes out at once; so does a partial one when no more input is waiting,
+            // so that tasks written slowly into a pipe are not held back until the batch fills.
+            if (batch.size() == TaskPublisher.BATCH_SIZE || (!batch.isEmpty() && !reader.ready())) {
+                enqueued += publish(publisher, batch);
+            }
+        }
+        enqueued += publish(publisher, batch);
+        context.err().println(summary(enqueued, malformed, System.nanoTime() - started));
+        return malformed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    private int publish(TaskPublisher publisher, List<NewTask> batch) {
+        PrintStream out = context.out();
+        List<Long> ids = publisher.submitAll(batch);
+        ids.forEach(out::println);
+        out.flush();
+        batch.clear();
+        return ids.size();
+    }
+
+    private static String summary(int enqueued, int malformed, long nanos) {
+        double seconds = nanos / NANOS_PER_SECOND;
+        String line = String.format(Locale.ROOT, "enqueued %d tasks in %.2f s (%.0f tasks/s)",
+                enqueued, seconds, seconds > 0 ? enqueued / seconds : 0.0);
+        return malformed == 0 ? line : line + "; " + malformed + (malformed == 1 ? " line" : " lines") + " skipped";
+    }
+
+    private BufferedReader open() throws IOException {
+        if (STDIN.equals(input)) {
+            return new BufferedReader(new InputStreamReader(context.in(), StandardCharsets.UTF_8));
+        }
+        try {
+            return Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ParameterException(spec.commandLine(), "no such file: " + input, e);
+        }
+    }
+
+    private String name() {
+        return STDIN.equals(input) ? "the standard input" : input;
+    }
+}

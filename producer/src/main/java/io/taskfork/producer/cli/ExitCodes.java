@@ -1,0 +1,75 @@
+package io.taskfork.producer.cli;
+
+import io.taskfork.shared.TaskforkException;
+import io.taskfork.shared.config.ConfigException;
+import io.taskfork.shared.wire.WireFormat;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import org.jdbi.v3.core.JdbiException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The exit codes of the CLI, and the one line printed for each error instead of picocli's usage
+ * text or a stack trace: 0 success, 1 the operation failed, 2 bad usage.
+ */
+final class ExitCodes implements IParameterExceptionHandler, IExecutionExceptionHandler {
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+    static final String PREFIX = "taskfork: ";
+
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+        CommandLine command = ex.getCommandLine();
+        command.getErr().println(PREFIX + oneLine(ex.getMessage()) + suggestion(ex)
+                + " (see " + command.getCommandSpec().qualifiedName() + " --help)");
+        return USAGE;
+    }
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine command, ParseResult parseResult) {
+        PrintWriter err = command.getErr();
+        if (ex instanceof ConfigException) {
+            err.println(PREFIX + oneLine(ex.getMessage()));
+            return USAGE;
+        }
+        if (ex instanceof TaskforkException || ex instanceof IOException) {
+            err.println(PREFIX + oneLine(ex.getMessage()));
+        } else if (ex instanceof JdbiException) {
+            err.println(PREFIX + "database error: " + oneLine(rootMessage(ex)));
+        } else {
+            err.println(PREFIX + "unexpected " + ex.getClass().getName() + ": " + oneLine(ex.getMessage()));
+        }
+        return FAILED;
+    }
+
+    private static String suggestion(ParameterException ex) {
+        if (ex instanceof UnmatchedArgumentException unmatched) {
+            List<String> suggestions = unmatched.getSuggestions();
+            if (!suggestions.isEmpty()) {
+                return "; did you mean " + String.join(" or ", suggestions) + "?";
+            }
+        }
+        return "";
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    private static String oneLine(String message) {
+        String text = String.valueOf(message);
+        return WireFormat.oneLine(text.lines().findFirst().orElse(text));
+    }
+}

@@ -1,0 +1,75 @@
+package io.taskfork.producer.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.taskfork.shared.json.Json;
+import io.taskfork.shared.store.NewTask;
+import io.taskfork.shared.wire.WireFormat;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Tasks as a user writes them: a JSON line {@code {"type": "...", "payload": {...}}} or the
+ * {@code --type} and {@code --payload} of {@code submit}. Each failure is an
+ * {@link IllegalArgumentException} whose message is the one-line reason.
+ */
+final class TaskInput {
+
+    // The rule WireFormat applies to the type of a JSON message: whatever the CLI accepts, a
+    // script could also have published as JSON.
+    private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
+    private static final String TYPE_RULE = "1 to 100 letters, digits, '.', '_', ':' or '-'";
+
+    private TaskInput() {
+    }
+
+    /** One JSON line; a missing or null payload is the empty object. */
+    static NewTask fromLine(String line) {
+        JsonNode node = parse(line, "bad JSON: ");
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("expected a JSON object, not " + kind(node));
+        }
+        JsonNode type = node.get("type");
+        if (type == null || type.isNull()) {
+            throw new IllegalArgumentException("no \"type\"");
+        }
+        if (!type.isTextual() || !TYPE.matcher(type.asText()).matches()) {
+            throw new IllegalArgumentException("\"type\" must be a string of " + TYPE_RULE);
+        }
+        JsonNode payload = node.get("payload");
+        if (payload == null || payload.isNull()) {
+            payload = JsonNodeFactory.instance.objectNode();
+        } else if (!payload.isObject()) {
+            throw new IllegalArgumentException("\"payload\" must be a JSON object, not " + kind(payload));
+        }
+        return new NewTask(type.asText(), payload);
+    }
+
+    /** The options of {@code submit}. */
+    static NewTask fromOptions(String type, String payloadJson) {
+        if (!TYPE.matcher(type).matches()) {
+            throw new IllegalArgumentException("invalid --type \"" + type + "\": expected " + TYPE_RULE);
+        }
+        JsonNode payload = parse(payloadJson, "invalid --payload: bad JSON: ");
+        if (!payload.isObject()) {
+            throw new IllegalArgumentException("invalid --payload: expected a JSON object, not " + kind(payload));
+        }
+        return new NewTask(type, payload);
+    }
+
+    private static JsonNode parse(String text, String failurePrefix) {
+        try {
+            return Json.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(failurePrefix + WireFormat.oneLine(String.valueOf(e.getMessage())), e);
+        }
+    }
+
+    private static String kind(JsonNode node) {
+        if (node.isNull()) {
+            return "null";
+        }
+        String kind = node.getNodeType().name().toLowerCase(Locale.ROOT);
+        return kind.startsWith("a") || kind.startsWith("o") ? "an " + kind : "a " + kind;
+    }
+}

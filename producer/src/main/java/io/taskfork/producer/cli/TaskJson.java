@@ -1,0 +1,35 @@
+package io.taskfork.producer.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskfork.shared.json.Json;
+import io.taskfork.shared.task.Task;
+import java.time.Instant;
+
+/** A task row as the JSON object that {@code status} prints: the contract columns, in their order. */
+final class TaskJson {
+
+    private TaskJson() {
+    }
+
+    static ObjectNode of(Task task) {
+        ObjectNode json = Json.MAPPER.createObjectNode();
+        json.put("id", task.id());
+        json.put("type", task.type());
+        json.set("payload", task.payload());
+        json.put("status", task.status().value());
+        json.put("attempts", task.attempts());
+        json.put("failure_kind", task.failureKind() == null ? null : task.failureKind().value());
+        json.put("exit_code", task.exitCode());
+        json.set("result", task.result());
+        json.put("error", task.error());
+        json.put("created_at", iso(task.createdAt()));
+        json.put("started_at", iso(task.startedAt()));
+        json.put("finished_at", iso(task.finishedAt()));
+        json.put("worker", task.worker());
+        return json;
+    }
+
+    private static String iso(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+}

@@ -1,0 +1,77 @@
+package io.taskfork.producer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.taskfork.shared.json.Json;
+import io.taskfork.shared.store.NewTask;
+import org.junit.jupiter.api.Test;
+
+class TaskInputTest {
+
+    @Test
+    void lineWithTypeAndPayloadBecomesTask() {
+        NewTask task = TaskInput.fromLine("{\"type\": \"sleep\", \"payload\": {\"ms\": 5}}");
+
+        assertThat(task.type()).isEqualTo("sleep");
+        assertThat(task.payload()).isEqualTo(Json.parse("{\"ms\": 5}"));
+    }
+
+    @Test
+    void lineWithoutPayloadGetsEmptyObject() {
+        assertThat(TaskInput.fromLine("{\"type\": \"echo\"}").payload()).isEqualTo(Json.parse("{}"));
+        assertThat(TaskInput.fromLine("{\"type\": \"echo\", \"payload\": null}").payload()).isEqualTo(Json.parse("{}"));
+    }
+
+    @Test
+    void lineThatIsNotJsonIsRefusedAsBadJson() {
+        assertThatThrownBy(() -> TaskInput.fromLine("{\"type\": \"echo\""))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("bad JSON: ");
+    }
+
+    @Test
+    void lineWithTrailingGarbageIsRefusedAsBadJson() {
+        assertThatThrownBy(() -> TaskInput.fromLine("{\"type\": \"echo\"} {}"))
+                .hasMessageStartingWith("bad JSON: ");
+    }
+
+    @Test
+    void lineThatIsNotAnObjectIsRefused() {
+        assertThatThrownBy(() -> TaskInput.fromLine("[\"echo\"]")).hasMessage("expected a JSON object, not an array");
+    }
+
+    @Test
+    void lineWithoutTypeIsRefused() {
+        assertThatThrownBy(() -> TaskInput.fromLine("{\"payload\": {}}")).hasMessage("no \"type\"");
+    }
+
+    @Test
+    void lineWhoseTypeIsNoNameIsRefused() {
+        assertThatThrownBy(() -> TaskInput.fromLine("{\"type\": 7}")).hasMessageStartingWith("\"type\" must be a string");
+        assertThatThrownBy(() -> TaskInput.fromLine("{\"type\": \"\"}")).hasMessageStartingWith("\"type\" must be a string");
+        assertThatThrownBy(() -> TaskInput.fromLine("{\"type\": \"a b\"}")).hasMessageStartingWith("\"type\" must be a string");
+    }
+
+    @Test
+    void lineWhosePayloadIsNotAnObjectIsRefused() {
+        assertThatThrownBy(() -> TaskInput.fromLine("{\"type\": \"echo\", \"payload\": \"x\"}"))
+                .hasMessage("\"payload\" must be a JSON object, not a string");
+    }
+
+    @Test
+    void optionsBecomeTask() {
+        NewTask task = TaskInput.fromOptions("echo", "{\"a\": [1, 2]}");
+
+        assertThat(task.type()).isEqualTo("echo");
+        assertThat(task.payload()).isEqualTo(Json.parse("{\"a\": [1, 2]}"));
+    }
+
+    @Test
+    void optionsWithPayloadThatIsNotAnObjectAreRefused() {
+        assertThatThrownBy(() -> TaskInput.fromOptions("echo", "null"))
+                .hasMessage("invalid --payload: expected a JSON object, not null");
+        assertThatThrownBy(() -> TaskInput.fromOptions("echo", ""))
+                .hasMessageStartingWith("invalid --payload: bad JSON: ");
+    }
+}

@@ -1,0 +1,50 @@
+package io.taskfork.producer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.taskfork.shared.json.Json;
+import io.taskfork.shared.task.FailureKind;
+import io.taskfork.shared.task.Task;
+import io.taskfork.shared.task.TaskStatus;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TaskJsonTest {
+
+    private static final Instant CREATED = Instant.parse("2026-01-02T03:04:05.123456Z");
+
+    @Test
+    void queuedTaskShowsEveryContractColumnInOrderWithNulls() {
+        Task task = new Task(7, "echo", Json.parse("{\"a\":1}"), TaskStatus.QUEUED, 0, null, null, null, null,
+                CREATED, null, null, null);
+
+        JsonNode json = TaskJson.of(task);
+
+        List<String> names = new java.util.ArrayList<>();
+        json.fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsExactly("id", "type", "payload", "status", "attempts", "failure_kind", "exit_code",
+                "result", "error", "created_at", "started_at", "finished_at", "worker");
+        assertThat(Json.write(json)).isEqualTo("{\"id\":7,\"type\":\"echo\",\"payload\":{\"a\":1},\"status\":\"queued\","
+                + "\"attempts\":0,\"failure_kind\":null,\"exit_code\":null,\"result\":null,\"error\":null,"
+                + "\"created_at\":\"2026-01-02T03:04:05.123456Z\",\"started_at\":null,\"finished_at\":null,"
+                + "\"worker\":null}");
+    }
+
+    @Test
+    void crashedTaskShowsFailureKindExitCodeAndTimes() {
+        Task task = new Task(8, "crash", Json.parse("{}"), TaskStatus.CRASHED, 2, FailureKind.SIGNAL, 134,
+                Json.parse("{\"r\":true}"), "boom", CREATED, CREATED.plusSeconds(1), CREATED.plusSeconds(2), "host:1");
+
+        JsonNode json = TaskJson.of(task);
+
+        assertThat(json.get("status").asText()).isEqualTo("crashed");
+        assertThat(json.get("failure_kind").asText()).isEqualTo("signal");
+        assertThat(json.get("exit_code").asInt()).isEqualTo(134);
+        assertThat(json.get("result")).isEqualTo(Json.parse("{\"r\":true}"));
+        assertThat(json.get("error").asText()).isEqualTo("boom");
+        assertThat(json.get("finished_at").asText()).isEqualTo("2026-01-02T03:04:07.123456Z");
+        assertThat(json.get("worker").asText()).isEqualTo("host:1");
+    }
+}

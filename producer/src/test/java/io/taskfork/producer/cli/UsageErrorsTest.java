@@ -1,0 +1,137 @@
+package io.taskfork.producer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bad usage exits 2 with one line on stderr, before anything is opened: the services named here
+ * do not exist, so a command that tried to connect would fail with exit 1 instead.
+ */
+class UsageErrorsTest {
+
+    private static final Map<String, String> NOWHERE = Map.of(
+            "TASKFORK_AMQP_URI", "amqp://guest:guest@127.0.0.1:1/%2F",
+            "TASKFORK_JDBC_URL", "jdbc:postgresql://127.0.0.1:1/postgres");
+
+    @Test
+    void unknownOptionIsUsageErrorOnOneLine() {
+        CliRun run = CliRun.of(NOWHERE, "submit", "--type", "echo", "--bogus");
+
+        assertUsageError(run, "taskfork: Unknown option: '--bogus' (see taskfork submit --help)");
+    }
+
+    @Test
+    void missingTypeIsUsageError() {
+        CliRun run = CliRun.of(NOWHERE, "submit");
+
+        assertUsageError(run, "taskfork: Missing required option: '--type=TYPE' (see taskfork submit --help)");
+    }
+
+    @Test
+    void payloadThatIsNotJsonIsUsageError() {
+        CliRun run = CliRun.of(NOWHERE, "submit", "--type", "echo", "--payload", "{\"a\":");
+
+        assertUsageError(run, null);
+        assertThat(run.err()).startsWith("taskfork: invalid --payload: bad JSON: ");
+    }
+
+    @Test
+    void payloadThatIsNotAnObjectIsUsageError() {
+        CliRun run = CliRun.of(NOWHERE, "submit", "--type", "echo", "--payload", "[1, 2]");
+
+        assertUsageError(run, "taskfork: invalid --payload: expected a JSON object, not an array"
+                + " (see taskfork submit --help)");
+    }
+
+    @Test
+    void typeWithSpacesIsUsageError() {
+        CliRun run = CliRun.of(NOWHERE, "submit", "--type", "two words");
+
+        assertUsageError(run, null);
+        assertThat(run.err()).startsWith("taskfork: invalid --type \"two words\"");
+    }
+
+    @Test
+    void taskIdThatIsNotANumberIsUsageError() {
+        CliRun run = CliRun.of(NOWHERE, "status", "abc");
+
+        assertUsageError(run, null);
+        assertThat(run.err()).contains("'abc' is not a long").endsWith("(see taskfork status --help)\n");
+    }
+
+    @Test
+    void waitWithoutIdsIsUsageError() {
+        CliRun run = CliRun.of(NOWHERE, "wait");
+
+        assertUsageError(run, null);
+        assertThat(run.err()).startsWith("taskfork: Missing required parameter");
+    }
+
+    @Test
+    void unparseableTimeoutIsUsageError() {
+        CliRun run = CliRun.of(NOWHERE, "wait", "1", "--timeout", "soon");
+
+        assertUsageError(run, "taskfork: Invalid value for option '--timeout': expected a duration such as"
+                + " 500ms, 30s, 10m or 1h (see taskfork wait --help)");
+    }
+
+    @Test
+    void missingCommandIsUsageError() {
+        CliRun run = CliRun.of(NOWHERE);
+
+        assertUsageError(run, "taskfork: missing command: submit, enqueue, status or wait (see taskfork --help)");
+    }
+
+    @Test
+    void misspelledCommandIsUsageErrorWithSuggestion() {
+        CliRun run = CliRun.of(NOWHERE, "submitt", "--type", "echo");
+
+        assertUsageError(run, null);
+        assertThat(run.err()).contains("did you mean submit");
+    }
+
+    @Test
+    void missingInputFileIsUsageError() {
+        CliRun run = CliRun.of(NOWHERE, "enqueue", "/no/such/file.jsonl");
+
+        assertUsageError(run, "taskfork: no such file: /no/such/file.jsonl (see taskfork enqueue --help)");
+    }
+
+    @Test
+    void badQueueFlagIsUsageErrorNamingItsVariable() {
+        CliRun run = CliRun.of(NOWHERE, "submit", "--type", "echo", "--queue", "bad name!");
+
+        assertUsageError(run, null);
+        assertThat(run.err()).startsWith("taskfork: invalid --queue (TASKFORK_QUEUE) \"bad name!\"");
+    }
+
+    @Test
+    void badVariableIsUsageErrorNamingIt() {
+        Map<String, String> environment = Map.of("TASKFORK_DB_SCHEMA", "Not-A-Schema");
+
+        CliRun run = CliRun.of(environment, "status", "1");
+
+        assertUsageError(run, null);
+        assertThat(run.err()).startsWith("taskfork: invalid TASKFORK_DB_SCHEMA \"Not-A-Schema\"");
+    }
+
+    @Test
+    void helpPrintsUsageOnStdoutAndExitsZero() {
+        CliRun run = CliRun.of(NOWHERE, "submit", "--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("--type=TYPE", "--payload=JSON", "--queue=<value>", "TASKFORK_QUEUE");
+        assertThat(run.err()).isEmpty();
+    }
+
+    private static void assertUsageError(CliRun run, String expectedLine) {
+        assertThat(run.exitCode()).as("exit code").isEqualTo(ExitCodes.USAGE);
+        assertThat(run.out()).as("stdout").isEmpty();
+        assertThat(run.errLines()).as("stderr").hasSize(1);
+        if (expectedLine != null) {
+            assertThat(run.errLines()).containsExactly(expectedLine);
+        }
+    }
+}
