@@ -8,8 +8,21 @@ public final class ConfigException extends TaskforkException {
     private final Setting setting;
 
     ConfigException(Setting setting, String source, String value, String expected) {
-        super("invalid " + source + " \"" + value + "\": " + expected);
+        super("invalid " + source + " \"" + printable(value) + "\": " + expected);
         this.setting = setting;
+    }
+
+    // The message is one line, whatever the value holds.
+    private static String printable(String value) {
+        StringBuilder text = new StringBuilder();
+        value.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                text.append(String.format("\\u%04x", c));
+            } else {
+                text.appendCodePoint(c);
+            }
+        });
+        return text.toString();
     }
 
     public Setting setting() {

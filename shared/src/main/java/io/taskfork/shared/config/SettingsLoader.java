@@ -71,8 +71,17 @@ final class SettingsLoader {
         try {
             return parser.apply(value);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(setting, source(setting), value, e.getMessage());
+            throw new ConfigException(setting, source(setting), shown(setting, value), e.getMessage());
         }
+    }
+
+    // An error message may end up in a log: no credentials in it.
+    private static String shown(Setting setting, String value) {
+        return switch (setting) {
+            case AMQP_URI -> Redaction.uri(value);
+            case JDBC_PASSWORD -> "****";
+            default -> value;
+        };
     }
 
     private static String amqpUri(String text) {

@@ -41,12 +41,16 @@ public final class Values {
             throw new IllegalArgumentException("expected a size such as 65536, 256k, 16m or 1g");
         }
         long amount = Long.parseLong(matcher.group(1));
-        return switch (matcher.group(2)) {
-            case "k" -> amount << 10;
-            case "m" -> amount << 20;
-            case "g" -> amount << 30;
-            default -> amount;
+        int shift = switch (matcher.group(2)) {
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            default -> 0;
         };
+        if (amount > Long.MAX_VALUE >> shift) {
+            throw new IllegalArgumentException("expected a size such as 65536, 256k, 16m or 1g, not that large");
+        }
+        return amount << shift;
     }
 
     /** A duration the way a person writes it: {@code 10m}, {@code 1500ms}. */

@@ -4,6 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.Iterator;
+import java.util.Map;
 import java.io.UncheckedIOException;
 
 /** The one configured {@link ObjectMapper} of taskfork. */
@@ -26,6 +31,51 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e.getOriginalMessage(), e);
         }
+    }
+
+    /** True when a string or field name anywhere in {@code node} holds a NUL, which jsonb refuses. */
+    public static boolean containsNul(JsonNode node) {
+        if (node.isTextual()) {
+            return node.textValue().indexOf('\0') >= 0;
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if (field.getKey().indexOf('\0') >= 0 || containsNul(field.getValue())) {
+                return true;
+            }
+        }
+        if (node.isArray()) {
+            for (JsonNode element : node) {
+                if (containsNul(element)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** {@code node} with NULs dropped from every string and field name, for PostgreSQL. */
+    public static JsonNode withoutNul(JsonNode node) {
+        if (!containsNul(node)) {
+            return node;
+        }
+        if (node.isTextual()) {
+            return TextNode.valueOf(withoutNul(node.textValue()));
+        }
+        if (node.isArray()) {
+            ArrayNode array = MAPPER.createArrayNode();
+            node.forEach(element -> array.add(withoutNul(element)));
+            return array;
+        }
+        ObjectNode object = MAPPER.createObjectNode();
+        node.fields().forEachRemaining(field -> object.set(withoutNul(field.getKey()), withoutNul(field.getValue())));
+        return object;
+    }
+
+    /** {@code text} without NUL characters, which PostgreSQL text refuses; null stays null. */
+    public static String withoutNul(String text) {
+        return text == null ? null : text.replace("\0", "");
     }
 
     public static String write(Object value) {

@@ -26,6 +26,7 @@ public final class TaskStore {
 
     /** Inserts a queued task and returns its ID. */
     public long insert(NewTask task) {
+        refuseNul(task);
         return jdbi.withHandle(handle -> handle
                 .createUpdate("insert into tasks (type, payload) values (:type, cast(:payload as jsonb))")
                 .bind("type", task.type())
@@ -37,6 +38,7 @@ public final class TaskStore {
 
     /** Inserts queued tasks in one transaction and returns their IDs in the same order. */
     public List<Long> insertAll(List<NewTask> tasks) {
+        tasks.forEach(TaskStore::refuseNul);
         return jdbi.inTransaction(handle -> {
             PreparedBatch batch = handle.prepareBatch(
                     "insert into tasks (type, payload) values (:type, cast(:payload as jsonb))");
@@ -45,6 +47,12 @@ public final class TaskStore {
             }
             return batch.executePreparedBatch("id").mapTo(Long.class).list();
         });
+    }
+
+    private static void refuseNul(NewTask task) {
+        if (Json.containsNul(task.payload())) {
+            throw new IllegalArgumentException("payload contains a NUL character (\\u0000), which PostgreSQL cannot store");
+        }
     }
 
     public Optional<Task> find(long id) {
@@ -95,7 +103,7 @@ public final class TaskStore {
                         + " returning " + TaskRowMapper.COLUMNS)
                 .bind("id", id)
                 .bind("worker", worker)
-                .bind("staleSeconds", (double) staleAfter.toSeconds())
+                .bind("staleSeconds", staleAfter.toMillis() / 1000.0)
                 .map(MAPPER)
                 .findOne());
     }
@@ -116,9 +124,9 @@ public final class TaskStore {
                 .bind("status", outcome.status().value())
                 .bind("failureKind", outcome.failureKind() == null ? null : outcome.failureKind().value())
                 .bind("exitCode", outcome.exitCode())
-                .bind("result", outcome.result() == null ? null : Json.write(outcome.result()))
-                .bind("error", outcome.error())
-                .bind("log", outcome.log())
+                .bind("result", outcome.result() == null ? null : Json.write(Json.withoutNul(outcome.result())))
+                .bind("error", Json.withoutNul(outcome.error()))
+                .bind("log", Json.withoutNul(outcome.log()))
                 .execute()) == 1;
     }
 
@@ -129,7 +137,7 @@ public final class TaskStore {
                         + " finished_at = now() where id = :id and " + NOT_TERMINAL)
                 .bind("id", id)
                 .bind("failureKind", FailureKind.UNKNOWN_TYPE.value())
-                .bind("error", error)
+                .bind("error", Json.withoutNul(error))
                 .execute()) == 1;
     }
 

@@ -76,6 +76,9 @@ public final class WireFormat {
             payload = JsonNodeFactory.instance.objectNode();
         } else if (!payload.isObject()) {
             throw new MalformedMessageException(DeadLetterReason.MALFORMED, "\"payload\" must be a JSON object");
+        } else if (Json.containsNul(payload)) {
+            throw new MalformedMessageException(DeadLetterReason.MALFORMED,
+                    "payload contains a NUL character (\\u0000), which PostgreSQL cannot store");
         }
         String id = messageId == null || messageId.isBlank() ? null : messageId;
         return new TaskMessage.Create(type.asText(), payload, id);

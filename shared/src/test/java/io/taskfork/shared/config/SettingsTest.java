@@ -144,4 +144,27 @@ class SettingsTest {
         assertThat(settings.db().password()).isEqualTo("db-secret-123");
         assertThat(settings.amqp().uri()).isEqualTo("amqp://worker:amqp-secret-456@broker:5672/%2F");
     }
+
+    @Test
+    void refusedAmqpUriNeverShowsItsPassword() {
+        assertThatThrownBy(() -> Settings.load(Map.of("TASKFORK_AMQP_URI", "http://user:secret-789@x"), NO_FLAGS))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("TASKFORK_AMQP_URI")
+                .hasMessageNotContaining("secret-789");
+    }
+
+    @Test
+    void refusedValueWithALineBreakStillGivesOneLine() {
+        assertThatThrownBy(() -> Settings.load(Map.of("TASKFORK_QUEUE", "a\nb"), NO_FLAGS))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("a\\u000ab")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void heapTooLargeToCountIsRefusedNotWrapped() {
+        assertThatThrownBy(() -> Settings.load(Map.of("TASKFORK_CHILD_HEAP", "17179869185g"), NO_FLAGS))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("TASKFORK_CHILD_HEAP");
+    }
 }

@@ -305,4 +305,27 @@ class TaskStoreIT {
                 .mapTo(Integer.class)
                 .one());
     }
+
+    @Test
+    void outcomeWithNulCharactersIsRecordedWithoutThem() {
+        long id = store.insert(new NewTask("fail", PAYLOAD));
+        store.claim(id, "host-a/1", LIVE).orElseThrow();
+
+        boolean recorded = store.finish(id, 1, new TaskOutcome(TaskStatus.FAILED, FailureKind.EXCEPTION, 0,
+                Json.parse("{\"x\":\"a\\u0000b\"}"), "boom\0!", "out\0put"));
+
+        assertThat(recorded).isTrue();
+        Task task = store.find(id).orElseThrow();
+        assertThat(task.error()).isEqualTo("boom!");
+        assertThat(task.result().path("x").asText()).isEqualTo("ab");
+        assertThat(store.log(id)).contains("output");
+    }
+
+    @Test
+    void claimKeepsFractionsOfASecondOfStaleness() {
+        long id = store.insert(new NewTask("sleep", PAYLOAD));
+        store.claim(id, "host-a/1", LIVE).orElseThrow();
+
+        assertThat(store.claim(id, "host-b/2", Duration.ofMillis(900))).isEmpty();
+    }
 }

@@ -201,4 +201,23 @@ class WireFormatTest {
         assertThat(e.getMessage()).doesNotContain("\n");
         return e;
     }
+
+    @Test
+    void payloadWithANulCharacterIsMalformedBecausePostgresCannotStoreIt() {
+        byte[] body = "{\"type\":\"echo\",\"payload\":{\"a\":[\"x\\u0000y\"]}}".getBytes(StandardCharsets.UTF_8);
+
+        MalformedMessageException e = catchThrowableOfType(MalformedMessageException.class,
+                () -> WireFormat.parse(body, null, null, 1024));
+
+        assertThat(e.reason()).isEqualTo(DeadLetterReason.MALFORMED);
+        assertThat(e.getMessage()).contains("NUL");
+    }
+
+    @Test
+    void withoutNulCleansStringsAndFieldNamesButNotEscapedBackslashes() {
+        var node = Json.parse("{\"k\\u0000\":[\"a\\u0000b\", \"\\\\u0000\"]}");
+
+        assertThat(Json.containsNul(node)).isTrue();
+        assertThat(Json.write(Json.withoutNul(node))).isEqualTo("{\"k\":[\"ab\",\"\\\\u0000\"]}");
+    }
 }
