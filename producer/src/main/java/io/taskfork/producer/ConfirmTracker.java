@@ -48,8 +48,9 @@ final class ConfirmTracker implements ConfirmListener, ReturnListener, ShutdownL
                 reasons.add(returned.size() + " unroutable (the queue does not exist)");
             }
             if (!unconfirmed.isEmpty()) {
-                reasons.add(unconfirmed.size() + " unanswered "
-                        + (closedBy == null ? "within " + Values.format(timeout) : "as the channel closed: " + closedBy));
+                reasons.add(unconfirmed.size() + " unanswered " + (closedBy == null
+                        ? "within " + Values.format(timeout)
+                        : "as the channel closed: " + closedBy));
             }
             return failed().size() + " of " + published + " tasks not confirmed by the broker on queue " + queue
                     + ": " + String.join(", ", reasons) + "; their rows stay queued";

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.wire.WireFormat;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -42,6 +43,7 @@ final class TaskInput {
         } else if (!payload.isObject()) {
             throw new IllegalArgumentException("\"payload\" must be a JSON object, not " + kind(payload));
         }
+        refuseNul(payload, "\"payload\"");
         return new NewTask(type.asText(), payload);
     }
 
@@ -54,6 +56,7 @@ final class TaskInput {
         if (!payload.isObject()) {
             throw new IllegalArgumentException("invalid --payload: expected a JSON object, not " + kind(payload));
         }
+        refuseNul(payload, "invalid --payload:");
         return new NewTask(type, payload);
     }
 
@@ -63,6 +66,31 @@ final class TaskInput {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(failurePrefix + WireFormat.oneLine(String.valueOf(e.getMessage())), e);
         }
+    }
+
+    // PostgreSQL's jsonb cannot hold U+0000: refused here, such a line would fail its whole batch.
+    private static void refuseNul(JsonNode payload, String what) {
+        if (containsNul(payload)) {
+            throw new IllegalArgumentException(
+                    what + " contains a NUL character (\\u0000), which PostgreSQL cannot store");
+        }
+    }
+
+    private static boolean containsNul(JsonNode node) {
+        if (node.isTextual()) {
+            return node.textValue().indexOf('\0') >= 0;
+        }
+        for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
+            if (names.next().indexOf('\0') >= 0) {
+                return true;
+            }
+        }
+        for (JsonNode child : node) {
+            if (containsNul(child)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String kind(JsonNode node) {

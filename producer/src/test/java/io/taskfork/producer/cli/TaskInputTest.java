@@ -60,6 +60,21 @@ class TaskInputTest {
     }
 
     @Test
+    void lineWithNulInPayloadIsRefusedAsPostgresCannotStoreIt() {
+        assertThatThrownBy(() -> TaskInput.fromLine("{\"type\": \"echo\", \"payload\": {\"a\": [\"x\\u0000\"]}}"))
+                .hasMessage("\"payload\" contains a NUL character (\\u0000), which PostgreSQL cannot store");
+        assertThatThrownBy(() -> TaskInput.fromLine("{\"type\": \"echo\", \"payload\": {\"\\u0000\": 1}}"))
+                .hasMessageContaining("NUL");
+    }
+
+    @Test
+    void lineWithEscapedBackslashBeforeU0000IsNoNul() {
+        NewTask task = TaskInput.fromLine("{\"type\": \"echo\", \"payload\": {\"path\": \"C:\\\\u0000\"}}");
+
+        assertThat(task.payload().get("path").asText()).isEqualTo("C:\\u0000");
+    }
+
+    @Test
     void optionsBecomeTask() {
         NewTask task = TaskInput.fromOptions("echo", "{\"a\": [1, 2]}");
 
@@ -73,5 +88,7 @@ class TaskInputTest {
                 .hasMessage("invalid --payload: expected a JSON object, not null");
         assertThatThrownBy(() -> TaskInput.fromOptions("echo", ""))
                 .hasMessageStartingWith("invalid --payload: bad JSON: ");
+        assertThatThrownBy(() -> TaskInput.fromOptions("echo", "{\"a\": \"\\u0000\"}"))
+                .hasMessageStartingWith("invalid --payload: contains a NUL character");
     }
 }
