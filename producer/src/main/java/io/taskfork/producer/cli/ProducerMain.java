@@ -53,8 +53,8 @@ public final class ProducerMain implements Callable<Integer> {
                 .addSubcommand(new CommandLine(new EnqueueCommand(context)))
                 .addSubcommand(new CommandLine(new StatusCommand(context)))
                 .addSubcommand(new CommandLine(new WaitCommand(context)))
+                .addSubcommand(new CommandLine(new DemoCommand(context)))
                 .addSubcommand(new CommandLine.HelpCommand());
-        UsageText.escapePercents(commandLine);
         // Set after the subcommands are added: picocli copies these to the subcommands present.
         ExitCodes exitCodes = new ExitCodes();
         commandLine.setOut(new PrintWriter(out, true))

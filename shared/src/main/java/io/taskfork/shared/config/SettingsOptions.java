@@ -11,7 +11,8 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * Gives a picocli command one flag per {@link Setting} it offers, each documented with the variable
  * it overrides. A command holds an instance, implements {@link Carrier} and names
- * {@link Transformer} as its {@code modelTransformer}.
+ * {@link Transformer} as its {@code modelTransformer}. picocli applies a model transformer only in
+ * the {@code CommandLine} constructor, so a subcommand must be added as {@code new CommandLine(command)}.
  */
 public final class SettingsOptions {
 
@@ -33,7 +34,8 @@ public final class SettingsOptions {
             command.addOption(OptionSpec.builder(setting.flag())
                     .paramLabel("<value>")
                     .type(String.class)
-                    .description(setting.description() + " (" + setting.variable() + fallback + ")")
+                    // picocli reads descriptions as format strings: the %2F of the default URI must be %%2F.
+                    .description((setting.description() + " (" + setting.variable() + fallback + ")").replace("%", "%%"))
                     .setter(new ISetter() {
                         @Override
                         public <T> T set(T value) {

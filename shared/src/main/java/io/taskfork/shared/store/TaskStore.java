@@ -63,6 +63,15 @@ public final class TaskStore {
                 .findOne());
     }
 
+    /** The task created from the JSON message with this {@code message_id}, if one was. */
+    public Optional<Task> findByMessageId(String messageId) {
+        return jdbi.withHandle(handle -> handle
+                .createQuery("select " + TaskRowMapper.COLUMNS + " from tasks where message_id = :messageId")
+                .bind("messageId", messageId)
+                .map(MAPPER)
+                .findOne());
+    }
+
     /**
      * The task a JSON message asks for: created now, or, when another message with the same
      * {@code messageId} created it before, that one.

@@ -1,0 +1,48 @@
+package io.taskfork.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskfork.producer.cli.ProducerMain;
+import io.taskfork.shared.testing.IsolatedEnvironment;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code ops/taskfork demo} as a user runs it, against the packaged consumer jar. */
+class DemoIT {
+
+    private static IsolatedEnvironment environment;
+
+    @BeforeAll
+    static void createEnvironment() {
+        environment = IsolatedEnvironment.create(DemoIT.class);
+    }
+
+    @AfterAll
+    static void dropEnvironment() throws Exception {
+        environment.close();
+    }
+
+    @Test
+    void demoRunsEveryKindOfTaskToItsExpectedEndAndExitsZero() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int code = ProducerMain.run(new String[] {"demo", "--consumer-jar", "target/taskfork-consumer.jar",
+                "--queue", environment.queues().main(), "--db-schema", environment.settings().db().schema()},
+                environment.environment(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        String output = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(output + err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(output)
+                .contains("13/13 done")
+                .contains("dead-letter queue: 8 messages (expected 8)")
+                .contains("supervisor exited with code 0")
+                .contains("demo passed")
+                .doesNotContain("EXPECTED");
+    }
+}

@@ -1,0 +1,73 @@
+package io.taskfork.producer.demo;
+
+import io.taskfork.shared.task.Task;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+
+/** The demo's closing words: where each task ended, a glimpse of the metrics, and the verdict. */
+final class DemoReport {
+
+    private static final String ROW = "%6s  %-13s %-34s %-10s %-13s %5s %8s  %s%n";
+
+    private final PrintStream out;
+
+    DemoReport(PrintStream out) {
+        this.out = out;
+    }
+
+    void table(List<Demo.Tracked> tasks) {
+        out.println();
+        out.printf(ROW, "id", "type", "payload", "status", "failure_kind", "exit", "duration", "");
+        for (Demo.Tracked tracked : tasks) {
+            Task row = tracked.row;
+            out.printf(ROW, row.id(), row.type(), shorten(row.payload().toString(), 34), row.status().value(),
+                    row.failureKind() == null ? "-" : row.failureKind().value(),
+                    row.exitCode() == null ? "-" : row.exitCode(), duration(row),
+                    matches(tracked) ? "ok" : "EXPECTED " + tracked.task.expected());
+        }
+        out.printf(ROW, "-", "(none)", shorten("\"" + DemoPlan.MALFORMED_BODY + "\"", 34), "-", "-", "-", "-",
+                "no row: dead-lettered as malformed");
+        out.println();
+    }
+
+    void metrics(String text) {
+        out.println("from the supervisor's /metrics:");
+        text.lines()
+                .filter(line -> line.startsWith("taskfork_tasks_finished_total")
+                        || line.startsWith("taskfork_messages_dead_lettered_total")
+                        || line.startsWith("taskfork_child_start_seconds_count")
+                        || line.startsWith("taskfork_child_start_seconds_sum"))
+                .forEach(line -> out.println("  " + line));
+        out.println();
+    }
+
+    /** Prints the verdict and returns whether all went as it should. */
+    boolean verdict(List<Demo.Tracked> tasks, long deadLetters, long expectedDeadLetters, int exitCode) {
+        long wrong = tasks.stream().filter(tracked -> !matches(tracked)).count();
+        out.printf("supervisor exited with code %d after draining%n", exitCode);
+        out.printf("dead-letter queue: %d messages (expected %d), each with x-taskfork-reason and x-taskfork-detail%n",
+                deadLetters, expectedDeadLetters);
+        boolean ok = wrong == 0 && deadLetters == expectedDeadLetters && exitCode == 0;
+        out.println(ok
+                ? "demo passed: all " + tasks.size() + " tasks ended where they should; the supervisor outlived every crash"
+                : "demo FAILED: " + wrong + " task(s) ended elsewhere than expected");
+        return ok;
+    }
+
+    private static boolean matches(Demo.Tracked tracked) {
+        Task row = tracked.row;
+        return row.status() == tracked.task.expectedStatus() && row.failureKind() == tracked.task.expectedKind();
+    }
+
+    private static String duration(Task row) {
+        if (row.startedAt() == null || row.finishedAt() == null) {
+            return "-";
+        }
+        return Duration.between(row.startedAt(), row.finishedAt()).toMillis() + "ms";
+    }
+
+    private static String shorten(String text, int width) {
+        return text.length() <= width ? text : text.substring(0, width - 1) + "…";
+    }
+}
