@@ -95,6 +95,29 @@ class ConsumerProcessIT {
                 + "jdbc:postgresql://127.0.0.1:1/postgres").hasLineCount(1);
     }
 
+    @Test
+    void queueDeclaredWithOtherArgumentsExitsOneWithOneLine() throws Exception {
+        String clash = environment.queues().main() + ".clash";
+        try (Channel channel = environment.connection().createChannel()) {
+            channel.queueDeclare(clash + ".dead", true, false, false, null);
+        }
+        Map<String, String> variables = new HashMap<>(environment.environment());
+        variables.put("TASKFORK_QUEUE", clash);
+        Path log = Files.createTempFile("consumer", ".log");
+        try {
+            Process consumer = start(variables, log);
+
+            assertThat(consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(consumer.exitValue()).isEqualTo(1);
+            assertThat(read(log)).startsWith("taskfork consumer: queue '" + clash + ".dead' already exists with"
+                    + " other arguments").hasLineCount(1);
+        } finally {
+            try (Channel channel = environment.connection().createChannel()) {
+                channel.queueDelete(clash + ".dead");
+            }
+        }
+    }
+
     private static Process start(Map<String, String> variables, Path log) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString())
