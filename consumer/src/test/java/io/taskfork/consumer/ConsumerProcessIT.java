@@ -69,29 +69,19 @@ class ConsumerProcessIT {
 
     @Test
     void badSettingExitsTwoWithOneLineNamingIt() throws Exception {
-        Map<String, String> variables = new HashMap<>(environment.environment());
-        variables.put("TASKFORK_CHILD_HEAP", "4m");
-        Path log = Files.createTempFile("consumer", ".log");
+        Exit exit = runUntilExit("TASKFORK_CHILD_HEAP", "4m");
 
-        Process consumer = start(variables, log);
-
-        assertThat(consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        assertThat(consumer.exitValue()).isEqualTo(2);
-        assertThat(read(log)).isEqualTo("taskfork consumer: invalid TASKFORK_CHILD_HEAP \"4m\": "
+        assertThat(exit.code()).isEqualTo(2);
+        assertThat(exit.output()).isEqualTo("taskfork consumer: invalid TASKFORK_CHILD_HEAP \"4m\": "
                 + "expected at least 16m, as a JVM needs that much heap to start\n");
     }
 
     @Test
     void unreachableDatabaseExitsOneWithOneLine() throws Exception {
-        Map<String, String> variables = new HashMap<>(environment.environment());
-        variables.put("TASKFORK_JDBC_URL", "jdbc:postgresql://127.0.0.1:1/postgres");
-        Path log = Files.createTempFile("consumer", ".log");
+        Exit exit = runUntilExit("TASKFORK_JDBC_URL", "jdbc:postgresql://127.0.0.1:1/postgres");
 
-        Process consumer = start(variables, log);
-
-        assertThat(consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        assertThat(consumer.exitValue()).isEqualTo(1);
-        assertThat(read(log)).startsWith("taskfork consumer: cannot connect to PostgreSQL at "
+        assertThat(exit.code()).isEqualTo(1);
+        assertThat(exit.output()).startsWith("taskfork consumer: cannot connect to PostgreSQL at "
                 + "jdbc:postgresql://127.0.0.1:1/postgres").hasLineCount(1);
     }
 
@@ -101,21 +91,34 @@ class ConsumerProcessIT {
         try (Channel channel = environment.connection().createChannel()) {
             channel.queueDeclare(clash + ".dead", true, false, false, null);
         }
-        Map<String, String> variables = new HashMap<>(environment.environment());
-        variables.put("TASKFORK_QUEUE", clash);
-        Path log = Files.createTempFile("consumer", ".log");
         try {
-            Process consumer = start(variables, log);
+            Exit exit = runUntilExit("TASKFORK_QUEUE", clash);
 
-            assertThat(consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS)).isTrue();
-            assertThat(consumer.exitValue()).isEqualTo(1);
-            assertThat(read(log)).startsWith("taskfork consumer: queue '" + clash + ".dead' already exists with"
-                    + " other arguments").hasLineCount(1);
+            assertThat(exit.code()).isEqualTo(1);
+            assertThat(exit.output()).startsWith("taskfork consumer: queue '" + clash + ".dead' already exists with"
+                    + " other arguments").hasLineCount(1).doesNotContain("\tat ");
         } finally {
             try (Channel channel = environment.connection().createChannel()) {
                 channel.queueDelete(clash + ".dead");
             }
         }
+    }
+
+    /** Runs the consumer with one variable changed until it exits by itself. */
+    private static Exit runUntilExit(String variable, String value) throws Exception {
+        Map<String, String> variables = new HashMap<>(environment.environment());
+        variables.put(variable, value);
+        Path log = Files.createTempFile("consumer", ".log");
+        Process consumer = start(variables, log);
+        try {
+            assertThat(consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS)).as("exited by itself").isTrue();
+            return new Exit(consumer.exitValue(), read(log));
+        } finally {
+            consumer.destroyForcibly();
+        }
+    }
+
+    private record Exit(int code, String output) {
     }
 
     private static Process start(Map<String, String> variables, Path log) throws Exception {

@@ -65,12 +65,12 @@ public final class Supervisor implements AutoCloseable {
     public synchronized Supervisor start() throws IOException, InterruptedException {
         int prefetch = settings.amqp().prefetch();
         database = Database.connect(settings.db(), prefetch + 2, "taskfork-consumer").migrate();
+        connection = Broker.connect(settings.amqp(), "taskfork-consumer " + worker);
+        Topology.declare(connection, queues);
         children = new ChildLauncher(settings.child());
         Map<String, String> handlerTypes = children.handlerTypes();
         LOG.info("handler types: {}", String.join(", ", handlerTypes.keySet()));
 
-        connection = Broker.connect(settings.amqp(), "taskfork-consumer " + worker);
-        Topology.declare(connection, queues);
         consuming = connection.createChannel();
         consuming.basicQos(prefetch);
         publishing = connection.createChannel();
