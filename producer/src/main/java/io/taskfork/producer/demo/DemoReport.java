@@ -8,7 +8,9 @@ import java.util.List;
 /** The demo's closing words: where each task ended, a glimpse of the metrics, and the verdict. */
 final class DemoReport {
 
-    private static final String ROW = "%6s  %-13s %-34s %-10s %-13s %5s %8s  %s%n";
+    private static final String ROW = "%4s  %-12s %-28s %-10s %-12s %4s %8s  %-4s %s%n";
+
+    private static final int WHY_WIDTH = 64;
 
     private final PrintStream out;
 
@@ -18,16 +20,16 @@ final class DemoReport {
 
     void table(List<Demo.Tracked> tasks) {
         out.println();
-        out.printf(ROW, "id", "type", "payload", "status", "failure_kind", "exit", "duration", "");
+        out.printf(ROW, "id", "type", "payload", "status", "failure_kind", "exit", "duration", "", "why");
         for (Demo.Tracked tracked : tasks) {
             Task row = tracked.row;
-            out.printf(ROW, row.id(), row.type(), shorten(row.payload().toString(), 34), row.status().value(),
+            out.printf(ROW, row.id(), row.type(), shorten(row.payload().toString(), 28), row.status().value(),
                     row.failureKind() == null ? "-" : row.failureKind().value(),
                     row.exitCode() == null ? "-" : row.exitCode(), duration(row),
-                    matches(tracked) ? "ok" : "EXPECTED " + tracked.task.expected());
+                    matches(tracked) ? "ok" : "NOT", why(tracked));
         }
-        out.printf(ROW, "-", "(none)", shorten("\"" + DemoPlan.MALFORMED_BODY + "\"", 34), "-", "-", "-", "-",
-                "no row: dead-lettered as malformed");
+        out.printf(ROW, "-", "(no row)", shorten("\"" + DemoPlan.MALFORMED_BODY + "\"", 28), "-", "-", "-", "-",
+                "ok", "dead-lettered as malformed: not a task ID nor JSON");
         out.println();
     }
 
@@ -53,6 +55,19 @@ final class DemoReport {
                 ? "demo passed: all " + tasks.size() + " tasks ended where they should; the supervisor outlived every crash"
                 : "demo FAILED: " + wrong + " task(s) ended elsewhere than expected");
         return ok;
+    }
+
+    private static String why(Demo.Tracked tracked) {
+        if (!matches(tracked)) {
+            return "expected " + tracked.task.expected();
+        }
+        String error = tracked.row.error();
+        if (error == null) {
+            return "";
+        }
+        // "com.example.SomeException: message" reads better here without the package
+        String firstLine = error.lines().findFirst().orElse("").replaceFirst("^(?:[a-z_][\\w]*\\.)+", "");
+        return shorten(firstLine, WHY_WIDTH);
     }
 
     private static boolean matches(Demo.Tracked tracked) {
