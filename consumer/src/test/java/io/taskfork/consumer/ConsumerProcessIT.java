@@ -15,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -46,12 +48,8 @@ class ConsumerProcessIT {
         Process consumer = start(environment.environment(), log);
         try {
             awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
-            TaskStore store = new TaskStore(environment.database());
-            long id = store.insert(new NewTask("sleep", Json.parse("{\"ms\":3000}")));
-            try (Channel channel = environment.connection().createChannel()) {
-                channel.basicPublish("", environment.queues().main(), new AMQP.BasicProperties.Builder()
-                        .contentType(WireFormat.TEXT_PLAIN).deliveryMode(2).build(), WireFormat.taskIdBody(id));
-            }
+            TaskStore store = store();
+            long id = submitSleep(3000);
             awaitTrue(() -> store.find(id).orElseThrow().status() == TaskStatus.RUNNING, "task running");
 
             consumer.destroy();
@@ -62,6 +60,27 @@ class ConsumerProcessIT {
             assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
             assertThat(read(log)).contains("stopping: no new tasks").contains("task " + id + " sleep succeeded")
                     .contains("stopped");
+        } finally {
+            consumer.destroyForcibly();
+        }
+    }
+
+    @Test
+    void ctrlCOnTheTerminalDrainsWithoutKillingTheChildren() throws Exception {
+        Path log = Files.createTempFile("consumer", ".log");
+        // As in a terminal: the consumer leads a process group, and Ctrl-C signals the whole group.
+        Process consumer = start(environment.environment(), log, "setsid");
+        try {
+            awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
+            long id = submitSleep(3000);
+            awaitTrue(() -> store().find(id).orElseThrow().status() == TaskStatus.RUNNING, "task running");
+
+            Process ctrlC = new ProcessBuilder("kill", "-INT", "--", "-" + consumer.pid()).inheritIO().start();
+
+            assertThat(ctrlC.waitFor()).isZero();
+            assertThat(consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(consumer.exitValue()).as(read(log)).isZero();
+            assertThat(store().find(id).orElseThrow().status()).as(read(log)).isEqualTo(TaskStatus.SUCCEEDED);
         } finally {
             consumer.destroyForcibly();
         }
@@ -121,9 +140,24 @@ class ConsumerProcessIT {
     private record Exit(int code, String output) {
     }
 
-    private static Process start(Map<String, String> variables, Path log) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString())
+    private static TaskStore store() {
+        return new TaskStore(environment.database());
+    }
+
+    private static long submitSleep(long ms) throws Exception {
+        long id = store().insert(new NewTask("sleep", Json.parse("{\"ms\":" + ms + "}")));
+        try (Channel channel = environment.connection().createChannel()) {
+            channel.basicPublish("", environment.queues().main(), new AMQP.BasicProperties.Builder()
+                    .contentType(WireFormat.TEXT_PLAIN).deliveryMode(2).build(), WireFormat.taskIdBody(id));
+        }
+        return id;
+    }
+
+    private static Process start(Map<String, String> variables, Path log, String... prefix) throws Exception {
+        List<String> command = new ArrayList<>(List.of(prefix));
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                JAR.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(variables);

@@ -7,11 +7,14 @@ import io.taskfork.shared.config.ChildSettings;
 import io.taskfork.shared.handler.TaskHandler;
 import java.io.File;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /** The command line of a child JVM: its flags and a classpath of only what a task needs. */
 final class ChildCommand {
@@ -24,6 +27,14 @@ final class ChildCommand {
     private static final List<Class<?>> CHILD_JARS = List.of(
             ChildMain.class, TaskHandler.class, ObjectMapper.class, JsonFactory.class, JsonAutoDetect.class);
 
+    // A child runs in a session of its own, so that Ctrl-C or a hang-up on the supervisor's terminal,
+    // which the terminal sends to its whole foreground process group, reaches only the supervisor:
+    // the supervisor drains, and no child dies of a signal meant for its parent.
+    private static final Optional<Path> SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid")
+            .map(Path::of)
+            .filter(Files::isExecutable)
+            .findFirst();
+
     private final ChildSettings settings;
     private final String classpath;
 
@@ -35,6 +46,7 @@ final class ChildCommand {
     /** The command that starts a child working in {@code folder} and talking on {@code socket}. */
     List<String> build(Path folder, Path socket) {
         List<String> command = new ArrayList<>();
+        SETSID.ifPresent(setsid -> command.add(setsid.toString()));
         command.add(settings.java().toString());
         command.add("-Xmx" + settings.heap());
         // Few GC threads and a small footprint: a child runs one task and exits.
