@@ -76,7 +76,7 @@ public final class ConsumerMain implements Callable<Integer>, SettingsOptions.Ca
             return 1;
         }
         stopRequested.await();
-        supervisor.stop(Supervisor.DEFAULT_SHUTDOWN_GRACE);
+        supervisor.stop(settings.service().shutdownGrace());
         return 0;
     }
 }

@@ -49,16 +49,20 @@ public final class DeliveryActions {
     }
 
     /**
-     * Parks the message in the retry queue for {@code delay}, after which the broker dead-letters
-     * it back to the main queue; acks the original once the broker has confirmed the copy.
+     * Parks the task in the retry queue for {@code delay}, after which the broker dead-letters it
+     * back to the main queue, and acks this delivery once the broker has confirmed the copy. The
+     * copy names the task by its ID, whatever the original body was: a JSON message would create
+     * its row a second time.
      */
-    public void defer(Delivery delivery, java.time.Duration delay)
+    public void deferTask(Delivery delivery, long taskId, java.time.Duration delay)
             throws IOException, InterruptedException, TimeoutException {
-        AMQP.BasicProperties properties = delivery.getProperties().builder()
-                .expiration(Long.toString(delay.toMillis()))
+        AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
+                .contentType(WireFormat.TEXT_PLAIN)
                 .deliveryMode(PERSISTENT)
+                .expiration(Long.toString(Math.max(0, delay.toMillis())))
+                .headers(Map.of(WireFormat.TASK_ID_HEADER, taskId))
                 .build();
-        publishConfirmed(queues.retry(), properties, delivery.getBody());
+        publishConfirmed(queues.retry(), properties, WireFormat.taskIdBody(taskId));
         ack(delivery);
     }
 

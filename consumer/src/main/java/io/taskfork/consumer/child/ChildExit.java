@@ -6,7 +6,7 @@ package io.taskfork.consumer.child;
  *
  * @param exitCode        as the shell reports it: 128+n when signal n ended the process
  * @param timedOut        the supervisor killed it for running past the task timeout
- * @param abandoned       the supervisor killed it because it is shutting down
+ * @param stoppedBy       why the supervisor killed it (other than a timeout), or null if it did not
  * @param outOfMemory     the JVM's OnOutOfMemoryError hook ran before it exited
  * @param fatalError      the signal line of the JVM's fatal error log (hs_err), or null if none
  */
@@ -14,7 +14,7 @@ public record ChildExit(
         long pid,
         int exitCode,
         boolean timedOut,
-        boolean abandoned,
+        StopReason stoppedBy,
         boolean outOfMemory,
         String fatalError,
         ChildReport report,

@@ -38,6 +38,7 @@ public final class ChildLauncher implements AutoCloseable {
     private final ExecutorService outputReaders;
     private final ScheduledExecutorService deadlines;
     private final Set<ChildSession> live = ConcurrentHashMap.newKeySet();
+    private final Map<Long, ChildSession> byTask = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicInteger running = new AtomicInteger();
 
@@ -57,7 +58,7 @@ public final class ChildLauncher implements AutoCloseable {
                 .put("type", task.type())
                 .put("attempt", task.attempts());
         request.set("payload", task.payload());
-        return run(request);
+        return run(request, task.id());
     }
 
     /**
@@ -68,7 +69,8 @@ public final class ChildLauncher implements AutoCloseable {
      * @throws ChildStartException when no child can be started, with what the child printed
      */
     public Map<String, String> handlerTypes() throws IOException, InterruptedException {
-        ChildExit exit = run(Json.MAPPER.createObjectNode().put(ChildProtocol.KIND, ChildProtocol.KIND_LIST_TYPES));
+        ChildExit exit = run(Json.MAPPER.createObjectNode().put(ChildProtocol.KIND, ChildProtocol.KIND_LIST_TYPES),
+                null);
         JsonNode types = exit.report().types();
         if (types == null) {
             throw new ChildStartException(exit.exitCode(), exit.log());
@@ -86,9 +88,19 @@ public final class ChildLauncher implements AutoCloseable {
         return running.get();
     }
 
-    /** Kills every live child and its descendants; their runs end as abandoned. */
+    /** Kills every live child and its descendants; their runs end stopped by {@link StopReason#SHUTDOWN}. */
     public void abandonAll() {
-        live.forEach(ChildSession::abandon);
+        live.forEach(session -> session.stop(StopReason.SHUTDOWN));
+    }
+
+    /** Kills the child of a cancelled task, with its descendants; true if one was running. */
+    public boolean cancel(long taskId) {
+        ChildSession session = byTask.get(taskId);
+        if (session == null) {
+            return false;
+        }
+        session.stop(StopReason.CANCEL);
+        return true;
     }
 
     @Override
@@ -105,15 +117,21 @@ public final class ChildLauncher implements AutoCloseable {
         }
     }
 
-    private ChildExit run(JsonNode request) throws IOException, InterruptedException {
+    private ChildExit run(JsonNode request, Long taskId) throws IOException, InterruptedException {
         ChildSession session = new ChildSession(this, workFolder.resolve("c" + sequence.incrementAndGet()), request);
         live.add(session);
+        if (taskId != null) {
+            byTask.put(taskId, session);
+        }
         running.incrementAndGet();
         try {
             return session.run();
         } finally {
             running.decrementAndGet();
             live.remove(session);
+            if (taskId != null) {
+                byTask.remove(taskId, session);
+            }
         }
     }
 

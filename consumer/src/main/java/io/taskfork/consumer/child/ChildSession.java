@@ -35,7 +35,7 @@ final class ChildSession {
     private final JsonNode request;
     private volatile Process process;
     private volatile boolean timedOut;
-    private volatile boolean abandoned;
+    private volatile StopReason stoppedBy;
 
     ChildSession(ChildLauncher launcher, Path folder, JsonNode request) {
         this.launcher = launcher;
@@ -71,7 +71,7 @@ final class ChildSession {
             }
             long runNanos = System.nanoTime() - launched;
             String log = awaitOutput(draining, output, process.getInputStream());
-            return new ChildExit(process.pid(), process.exitValue(), timedOut, abandoned,
+            return new ChildExit(process.pid(), process.exitValue(), timedOut, stoppedBy,
                     Files.exists(folder.resolve(ChildCommand.OOM_MARKER)), fatalError(), report,
                     log + fatalErrorLog(), runNanos);
         } finally {
@@ -79,9 +79,9 @@ final class ChildSession {
         }
     }
 
-    /** Kills the child and its descendants because the supervisor is shutting down. */
-    void abandon() {
-        abandoned = true;
+    /** Kills the child and its descendants, for {@code reason}. */
+    void stop(StopReason reason) {
+        stoppedBy = reason;
         Process running = process;
         if (running != null) {
             ProcessTrees.kill(running);

@@ -18,6 +18,7 @@ import java.util.function.IntSupplier;
 public final class SupervisorMetrics {
 
     public static final String TASKS_FINISHED = "taskfork.tasks.finished";
+    public static final String TASKS_RETRIED = "taskfork.tasks.retried";
     public static final String DEAD_LETTERED = "taskfork.messages.dead.lettered";
     public static final String CHILDREN_RUNNING = "taskfork.children.running";
     public static final String CHILD_START = "taskfork.child.start";
@@ -47,6 +48,16 @@ public final class SupervisorMetrics {
                 .description("Tasks that reached a terminal status, by type, outcome and failure kind")
                 .tag("type", type)
                 .tag("outcome", status.value())
+                .tag("failure_kind", kind == null ? "none" : kind.value())
+                .register(registry)
+                .increment();
+    }
+
+    /** A failed attempt that will run again. */
+    public void retried(String type, FailureKind kind) {
+        Counter.builder(TASKS_RETRIED)
+                .description("Failed attempts scheduled to run again, by type and failure kind")
+                .tag("type", type)
                 .tag("failure_kind", kind == null ? "none" : kind.value())
                 .register(registry)
                 .increment();

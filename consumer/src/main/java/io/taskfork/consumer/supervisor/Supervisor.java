@@ -15,6 +15,7 @@ import io.taskfork.shared.config.Settings;
 import io.taskfork.shared.config.Values;
 import io.taskfork.shared.store.Database;
 import io.taskfork.shared.store.TaskStore;
+import io.taskfork.shared.store.Workers;
 import io.taskfork.shared.topology.QueueNames;
 import io.taskfork.shared.topology.Topology;
 import java.io.IOException;
@@ -22,7 +23,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class Supervisor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
-    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
+    private static final Duration BROKER_CONSUMER_TIMEOUT = Duration.ofMinutes(30);
     private static final Duration ABANDON_WAIT = Duration.ofSeconds(10);
     // A row running this much longer than the task timeout has lost its runner: its child was
     // killed at the timeout, so running it again cannot overlap with it.
@@ -45,7 +48,11 @@ public final class Supervisor implements AutoCloseable {
     private final String worker;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
+    private final AtomicBoolean stopping = new AtomicBoolean();
     private Database database;
+    private Workers heartbeats;
+    private DeliveryProcessor processor;
+    private ScheduledExecutorService timers;
     private ChildLauncher children;
     private Connection connection;
     private Channel consuming;
@@ -58,7 +65,7 @@ public final class Supervisor implements AutoCloseable {
     public Supervisor(Settings settings) {
         this.settings = settings;
         this.queues = QueueNames.of(settings.amqp().queue());
-        this.worker = Workers.identity();
+        this.worker = WorkerName.identity();
     }
 
     /** Connects, migrates, learns the handler types, and starts consuming. */
@@ -77,15 +84,25 @@ public final class Supervisor implements AutoCloseable {
         publishing.confirmSelect();
 
         SupervisorMetrics metrics = new SupervisorMetrics(registry, children::running);
+        TaskStore store = new TaskStore(database);
+        heartbeats = new Workers(database);
+        heartbeats.beat(worker);
         workers = Executors.newFixedThreadPool(prefetch, namedThreads("task-worker"));
-        DeliveryProcessor processor = new DeliveryProcessor(
-                new TaskStore(database),
+        processor = new DeliveryProcessor(
+                store,
                 new TaskRunner(children, new OutcomeClassifier(settings.child().heap(), settings.child().timeout())),
                 handlerTypes.keySet(),
                 new DeliveryActions(consuming, publishing, queues),
                 metrics,
-                new DeliveryProcessor.Identity(worker, settings.maxMessageBytes(),
-                        settings.child().timeout().plus(STALE_MARGIN)));
+                new DeliveryProcessor.Policies(worker, settings.maxMessageBytes(),
+                        settings.child().timeout().plus(STALE_MARGIN),
+                        new RetryPolicy(settings.retry(), Math::random), new Patience(stopping)));
+        timers = Executors.newSingleThreadScheduledExecutor(namedThreads("supervisor-timer"));
+        timers.scheduleWithFixedDelay(this::beat, Workers.HEARTBEAT.toMillis(), Workers.HEARTBEAT.toMillis(),
+                TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(new CancellationWatch(store, children, processor::runningHere),
+                CancellationWatch.PERIOD.toMillis(), CancellationWatch.PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        warnAboutConsumerTimeout();
         if (settings.metricsPort() > 0) {
             metricsServer = MetricsServer.start(settings.metricsPort(), registry, this::problems);
         }
@@ -106,6 +123,7 @@ public final class Supervisor implements AutoCloseable {
             return;
         }
         stopped = true;
+        stopping.set(true);
         boolean wasConsuming = consumerTag != null;
         if (wasConsuming) {
             LOG.info("stopping: no new tasks; waiting up to {} for {} running", Values.format(grace),
@@ -118,6 +136,16 @@ public final class Supervisor implements AutoCloseable {
                 LOG.warn("killing {} children still running after {}", children.running(), Values.format(grace));
                 children.abandonAll();
                 workers.awaitTermination(ABANDON_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+        if (timers != null) {
+            timers.shutdownNow();
+        }
+        if (heartbeats != null && wasConsuming) {
+            try {
+                heartbeats.remove(worker);
+            } catch (RuntimeException e) {
+                LOG.debug("could not remove worker {}: {}", worker, e.toString());
             }
         }
         closeQuietly(publishing);
@@ -139,7 +167,29 @@ public final class Supervisor implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        stop(DEFAULT_SHUTDOWN_GRACE);
+        stop(settings.service().shutdownGrace());
+    }
+
+    private void beat() {
+        try {
+            heartbeats.beat(worker);
+        } catch (RuntimeException e) {
+            LOG.debug("heartbeat failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * RabbitMQ closes the channel of a consumer that holds a delivery longer than its
+     * consumer_timeout (30 minutes unless configured): a task must be killed before that.
+     */
+    private void warnAboutConsumerTimeout() {
+        Duration longest = settings.child().timeout();
+        if (longest.compareTo(BROKER_CONSUMER_TIMEOUT) >= 0) {
+            LOG.warn("TASKFORK_TASK_TIMEOUT={} is not below RabbitMQ's default consumer_timeout of {}: the broker"
+                    + " would close the channel of a task running that long and redeliver its message; raise"
+                    + " consumer_timeout in rabbitmq.conf above the task timeout, or lower TASKFORK_TASK_TIMEOUT",
+                    Values.format(longest), Values.format(BROKER_CONSUMER_TIMEOUT));
+        }
     }
 
     /** The port /metrics is served on, or 0 when disabled. */

@@ -20,10 +20,10 @@ final class TaskRunner {
 
     Run run(Task task) throws IOException, InterruptedException {
         ChildExit exit = children.runTask(task);
-        return new Run(exit, exit.abandoned() ? null : classifier.classify(exit));
+        return new Run(exit, exit.stoppedBy() != null ? null : classifier.classify(exit));
     }
 
-    /** A finished run; {@code verdict} is null when shutdown abandoned it. */
+    /** A finished run; {@code verdict} is null when the supervisor stopped it (shutdown, cancel). */
     record Run(ChildExit exit, Verdict verdict) {
     }
 }

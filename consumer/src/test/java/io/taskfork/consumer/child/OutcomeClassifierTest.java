@@ -46,7 +46,7 @@ class OutcomeClassifierTest {
 
     @Test
     void timeoutWinsOverTheKillSignal() throws IOException {
-        Verdict verdict = classifier.classify(new ChildExit(1, 137, true, false, false, null, report(), "", 1));
+        Verdict verdict = classifier.classify(new ChildExit(1, 137, true, null, false, null, report(), "", 1));
 
         assertThat(verdict.outcome().failureKind()).isEqualTo(FailureKind.TIMEOUT);
         assertThat(verdict.reason()).isEqualTo(DeadLetterReason.TIMEOUT);
@@ -56,7 +56,7 @@ class OutcomeClassifierTest {
     @Test
     void outOfMemoryMarkerTellsOomFromSystemExitThree() throws IOException {
         String log = "Terminating due to java.lang.OutOfMemoryError: Java heap space\n";
-        Verdict oom = classifier.classify(new ChildExit(1, 3, false, false, true, null, report(), log, 1));
+        Verdict oom = classifier.classify(new ChildExit(1, 3, false, null, true, null, report(), log, 1));
         Verdict exit = classifier.classify(exit(3, "{\"event\":\"exit\"}"));
 
         assertThat(oom.outcome().failureKind()).isEqualTo(FailureKind.OOM);
@@ -67,7 +67,7 @@ class OutcomeClassifierTest {
 
     @Test
     void fatalErrorLogMeansSignal() throws IOException {
-        Verdict verdict = classifier.classify(new ChildExit(1, 134, false, false, false,
+        Verdict verdict = classifier.classify(new ChildExit(1, 134, false, null, false,
                 "SIGSEGV (0xb) at pc=0x0, pid=1, tid=2", report(), "", 1));
 
         assertThat(verdict.outcome().status()).isEqualTo(TaskStatus.CRASHED);
@@ -112,7 +112,7 @@ class OutcomeClassifierTest {
 
     @Test
     void jvmThatCannotStartShowsItsLastWords() throws IOException {
-        Verdict verdict = classifier.classify(new ChildExit(1, 1, false, false, false, null, report(),
+        Verdict verdict = classifier.classify(new ChildExit(1, 1, false, null, false, null, report(),
                 "Error: Could not find or load main class Nope\n", 1));
 
         assertThat(verdict.detail()).isEqualTo(
@@ -124,14 +124,14 @@ class OutcomeClassifierTest {
         ChildReport report = new ChildReport(0);
         report.readAll(stream("{\"event\":\"result\",\"result\":\"" + "x".repeat(100) + "\"}\n"), 50);
 
-        Verdict verdict = classifier.classify(new ChildExit(1, 0, false, false, false, null, report, "", 1));
+        Verdict verdict = classifier.classify(new ChildExit(1, 0, false, null, false, null, report, "", 1));
 
         assertThat(verdict.outcome().status()).isEqualTo(TaskStatus.FAILED);
         assertThat(verdict.detail()).contains("larger than the supervisor accepts");
     }
 
     private static ChildExit exit(int code, String... events) throws IOException {
-        return new ChildExit(1, code, false, false, false, null, report(events), "", 1);
+        return new ChildExit(1, code, false, null, false, null, report(events), "", 1);
     }
 
     private static ChildReport report(String... events) throws IOException {

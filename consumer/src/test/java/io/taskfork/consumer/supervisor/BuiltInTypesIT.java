@@ -22,7 +22,8 @@ class BuiltInTypesIT {
 
     @BeforeAll
     static void startSupervisor() throws Exception {
-        fixture = SupervisorFixture.start(BuiltInTypesIT.class, Map.of("TASKFORK_TASK_TIMEOUT", "4s"));
+        fixture = SupervisorFixture.start(BuiltInTypesIT.class,
+                Map.of("TASKFORK_TASK_TIMEOUT", "4s", "TASKFORK_MAX_ATTEMPTS", "1"));
     }
 
     @AfterAll

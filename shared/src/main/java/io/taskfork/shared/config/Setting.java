@@ -15,7 +15,11 @@ public enum Setting {
     HANDLER_PATH("", "jars or directories put on the children's classpath only"),
     LOG_LIMIT("256k", "most bytes of a task's output kept in its log"),
     MAX_MESSAGE("1m", "largest message body accepted"),
-    METRICS_PORT("9464", "port of /metrics and /healthz; 0 disables");
+    METRICS_PORT("9464", "port of /metrics and /healthz; 0 disables"),
+    MAX_ATTEMPTS("3", "runs of a task whose handler throws, before it fails (a task's max_attempts overrides)"),
+    RETRY_DELAY("1s", "delay before the first retry; each next one waits 4 times longer, with jitter"),
+    CRASH_RETRIES("0", "retries of a task whose child died (exit, signal, oom, timeout)"),
+    SHUTDOWN_GRACE("30s", "on SIGTERM, how long running children may finish before they are killed");
 
     private final String defaultValue;
     private final String description;

@@ -7,11 +7,19 @@ import java.util.Map;
  * command line, and validated there: a value that cannot be used never gets past start-up.
  */
 public record Settings(
-        AmqpSettings amqp, DbSettings db, ChildSettings child, int metricsPort, int maxMessageBytes) {
+        AmqpSettings amqp, DbSettings db, ChildSettings child, RetrySettings retry, ServiceSettings service) {
 
     /** Settings from the environment, each overridden by a flag where one was given. */
     public static Settings load(Map<String, String> environment, Map<Setting, String> flags) {
         return new SettingsLoader(environment, flags).load();
+    }
+
+    public int metricsPort() {
+        return service.metricsPort();
+    }
+
+    public int maxMessageBytes() {
+        return service.maxMessageBytes();
     }
 
     /** Settings from the process environment alone. */

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 final class SettingsLoader {
 
     static final int MAX_PREFETCH = 256;
+    static final int MAX_ATTEMPTS = 100;
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9_.:-]{1,200}");
     private static final long MIN_HEAP = 16L << 20;
@@ -46,9 +47,15 @@ final class SettingsLoader {
                 parse(Setting.TASK_TIMEOUT, SettingsLoader::positiveDuration),
                 parse(Setting.HANDLER_PATH, SettingsLoader::handlerPath),
                 parse(Setting.LOG_LIMIT, text -> (int) size(text, 1024, MAX_LOG_LIMIT)));
-        int metricsPort = parse(Setting.METRICS_PORT, text -> wholeNumber(text, 0, 65535));
-        int maxMessage = parse(Setting.MAX_MESSAGE, text -> (int) size(text, 64, MAX_MESSAGE_LIMIT));
-        return new Settings(amqp, db, child, metricsPort, maxMessage);
+        RetrySettings retry = new RetrySettings(
+                parse(Setting.MAX_ATTEMPTS, text -> wholeNumber(text, 1, MAX_ATTEMPTS)),
+                parse(Setting.RETRY_DELAY, SettingsLoader::positiveDuration),
+                parse(Setting.CRASH_RETRIES, text -> wholeNumber(text, 0, MAX_ATTEMPTS)));
+        ServiceSettings service = new ServiceSettings(
+                parse(Setting.METRICS_PORT, text -> wholeNumber(text, 0, 65535)),
+                parse(Setting.MAX_MESSAGE, text -> (int) size(text, 64, MAX_MESSAGE_LIMIT)),
+                parse(Setting.SHUTDOWN_GRACE, Values::parseDuration));
+        return new Settings(amqp, db, child, retry, service);
     }
 
     private String raw(Setting setting) {

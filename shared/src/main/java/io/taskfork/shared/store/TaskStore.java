@@ -28,9 +28,11 @@ public final class TaskStore {
     public long insert(NewTask task) {
         refuseNul(task);
         return jdbi.withHandle(handle -> handle
-                .createUpdate("insert into tasks (type, payload) values (:type, cast(:payload as jsonb))")
+                .createUpdate("insert into tasks (type, payload, max_attempts)"
+                        + " values (:type, cast(:payload as jsonb), :maxAttempts)")
                 .bind("type", task.type())
                 .bind("payload", Json.write(task.payload()))
+                .bind("maxAttempts", task.maxAttempts())
                 .executeAndReturnGeneratedKeys("id")
                 .mapTo(Long.class)
                 .one());
@@ -40,10 +42,13 @@ public final class TaskStore {
     public List<Long> insertAll(List<NewTask> tasks) {
         tasks.forEach(TaskStore::refuseNul);
         return jdbi.inTransaction(handle -> {
-            PreparedBatch batch = handle.prepareBatch(
-                    "insert into tasks (type, payload) values (:type, cast(:payload as jsonb))");
+            PreparedBatch batch = handle.prepareBatch("insert into tasks (type, payload, max_attempts)"
+                    + " values (:type, cast(:payload as jsonb), :maxAttempts)");
             for (NewTask task : tasks) {
-                batch.bind("type", task.type()).bind("payload", Json.write(task.payload())).add();
+                batch.bind("type", task.type())
+                        .bind("payload", Json.write(task.payload()))
+                        .bind("maxAttempts", task.maxAttempts())
+                        .add();
             }
             return batch.executePreparedBatch("id").mapTo(Long.class).list();
         });
@@ -76,13 +81,14 @@ public final class TaskStore {
      * The task a JSON message asks for: created now, or, when another message with the same
      * {@code messageId} created it before, that one.
      */
-    public Task createFromMessage(String type, JsonNode payload, String messageId) {
+    public Task createFromMessage(NewTask task, String messageId) {
         return jdbi.inTransaction(handle -> {
-            Optional<Task> created = handle.createQuery("insert into tasks (type, payload, message_id)"
-                            + " values (:type, cast(:payload as jsonb), :messageId)"
+            Optional<Task> created = handle.createQuery("insert into tasks (type, payload, max_attempts, message_id)"
+                            + " values (:type, cast(:payload as jsonb), :maxAttempts, :messageId)"
                             + " on conflict (message_id) do nothing returning " + TaskRowMapper.COLUMNS)
-                    .bind("type", type)
-                    .bind("payload", Json.write(payload))
+                    .bind("type", task.type())
+                    .bind("payload", Json.write(task.payload()))
+                    .bind("maxAttempts", task.maxAttempts())
                     .bind("messageId", messageId)
                     .map(MAPPER)
                     .findOne();
@@ -95,10 +101,10 @@ public final class TaskStore {
     }
 
     /**
-     * Marks a task running for a new attempt: a queued or retrying task, or one whose last attempt
-     * started more than {@code staleAfter} ago (its runner is gone: any child it had was killed at
-     * the task timeout). A task running now is left alone, so two deliveries of one task never run
-     * at the same time.
+     * Marks a task running for a new attempt: a queued or retrying task, or a running one whose
+     * runner is gone — its worker stopped beating its heart for {@link Workers#DEAD_AFTER}, or its
+     * attempt started more than {@code staleAfter} ago (any child it had was killed at the task
+     * timeout). A task running now is left alone, so two deliveries of one task never run at once.
      *
      * @return the row as claimed, with its new attempt number; empty when it is not claimable
      */
@@ -108,12 +114,92 @@ public final class TaskStore {
                         + " finished_at = null, worker = :worker, failure_kind = null, exit_code = null,"
                         + " result = null, error = null"
                         + " where id = :id and (status in ('queued', 'retrying')"
-                        + " or (status = 'running' and started_at < now() - make_interval(secs => :staleSeconds)))"
+                        + " or (status = 'running' and (started_at < now() - make_interval(secs => :staleSeconds)"
+                        + " or not exists (select 1 from workers w where w.name = tasks.worker"
+                        + " and w.heartbeat_at > now() - make_interval(secs => :deadSeconds)))))"
                         + " returning " + TaskRowMapper.COLUMNS)
                 .bind("id", id)
                 .bind("worker", worker)
                 .bind("staleSeconds", staleAfter.toMillis() / 1000.0)
+                .bind("deadSeconds", Workers.DEAD_AFTER.toMillis() / 1000.0)
                 .map(MAPPER)
+                .findOne());
+    }
+
+    /**
+     * Records that attempt {@code attempt} failed and the task will run again: status
+     * {@code retrying}, with this attempt's failure kind, exit code, error and log kept for a look.
+     *
+     * @return false when the row had moved on
+     */
+    public boolean retry(long id, int attempt, TaskOutcome failure) {
+        return jdbi.withHandle(handle -> handle
+                .createUpdate("update tasks set status = 'retrying', failure_kind = :failureKind,"
+                        + " exit_code = :exitCode, error = :error, log = :log"
+                        + " where id = :id and attempts = :attempt and status = 'running'")
+                .bind("id", id)
+                .bind("attempt", attempt)
+                .bind("failureKind", failure.failureKind() == null ? null : failure.failureKind().value())
+                .bind("exitCode", failure.exitCode())
+                .bind("error", Json.withoutNul(failure.error()))
+                .bind("log", Json.withoutNul(failure.log()))
+                .execute()) == 1;
+    }
+
+    /**
+     * Gives back a task whose attempt was stopped by a shutdown, not by anything it did: it is
+     * queued again and the attempt does not count.
+     */
+    public boolean release(long id, int attempt) {
+        return jdbi.withHandle(handle -> handle
+                .createUpdate("update tasks set status = 'queued', attempts = attempts - 1, started_at = null,"
+                        + " worker = null where id = :id and attempts = :attempt and status = 'running'")
+                .bind("id", id)
+                .bind("attempt", attempt)
+                .execute()) == 1;
+    }
+
+    /**
+     * Cancels a task that is not terminal yet. A queued or retrying one never runs; a running one
+     * is stopped by its supervisor.
+     *
+     * @return the status it had, or empty when there is no such task
+     */
+    public Optional<TaskStatus> cancel(long id) {
+        return jdbi.inTransaction(handle -> {
+            Optional<TaskStatus> before = handle.createQuery("select status from tasks where id = :id for update")
+                    .bind("id", id)
+                    .mapTo(String.class)
+                    .findOne()
+                    .map(TaskStatus::of);
+            if (before.isPresent() && !before.get().isTerminal()) {
+                handle.createUpdate("update tasks set status = 'cancelled', finished_at = now(),"
+                                + " error = 'cancelled' where id = :id")
+                        .bind("id", id)
+                        .execute();
+            }
+            return before;
+        });
+    }
+
+    /** Those of {@code ids} that are cancelled now. */
+    public List<Long> cancelledAmong(java.util.Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbi.withHandle(handle -> handle
+                .createQuery("select id from tasks where id in (<ids>) and status = 'cancelled'")
+                .bindList("ids", List.copyOf(ids))
+                .mapTo(Long.class)
+                .list());
+    }
+
+    /** The task's own limit of attempts, or empty when it has none. */
+    public Optional<Integer> maxAttempts(long id) {
+        return jdbi.withHandle(handle -> handle
+                .createQuery("select max_attempts from tasks where id = :id and max_attempts is not null")
+                .bind("id", id)
+                .mapTo(Integer.class)
                 .findOne());
     }
 

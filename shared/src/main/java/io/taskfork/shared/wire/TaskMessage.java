@@ -13,6 +13,6 @@ public sealed interface TaskMessage {
      * Create the row, then run it. {@code messageId} may be null; when present, a second message
      * with the same id finds the row the first one created instead of creating another.
      */
-    record Create(String type, JsonNode payload, String messageId) implements TaskMessage {
+    record Create(String type, JsonNode payload, Integer maxAttempts, String messageId) implements TaskMessage {
     }
 }

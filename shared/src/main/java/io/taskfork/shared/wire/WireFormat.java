@@ -80,8 +80,15 @@ public final class WireFormat {
             throw new MalformedMessageException(DeadLetterReason.MALFORMED,
                     "payload contains a NUL character (\\u0000), which PostgreSQL cannot store");
         }
+        JsonNode maxAttempts = node.get("max_attempts");
+        if (maxAttempts != null && !maxAttempts.isNull()
+                && (!maxAttempts.canConvertToExactIntegral() || maxAttempts.asInt() < 1 || maxAttempts.asInt() > 100)) {
+            throw new MalformedMessageException(DeadLetterReason.MALFORMED,
+                    "\"max_attempts\" must be a whole number from 1 to 100");
+        }
         String id = messageId == null || messageId.isBlank() ? null : messageId;
-        return new TaskMessage.Create(type.asText(), payload, id);
+        return new TaskMessage.Create(type.asText(), payload,
+                maxAttempts == null || maxAttempts.isNull() ? null : maxAttempts.asInt(), id);
     }
 
     /** Text made fit for a one-line header: no line breaks, bounded length. */

@@ -92,8 +92,8 @@ class TaskStoreIT {
     void createFromMessageTwiceWithTheSameMessageIdGivesTheSameRow() {
         String messageId = "msg-" + UUID.randomUUID();
 
-        Task first = store.createFromMessage("echo", PAYLOAD, messageId);
-        Task second = store.createFromMessage("echo", Json.parse("{\"other\":true}"), messageId);
+        Task first = store.createFromMessage(new NewTask("echo", PAYLOAD), messageId);
+        Task second = store.createFromMessage(new NewTask("echo", Json.parse("{\"other\":true}")), messageId);
 
         assertThat(second.id()).isEqualTo(first.id());
         assertThat(second.payload()).isEqualTo(PAYLOAD);
@@ -103,8 +103,8 @@ class TaskStoreIT {
 
     @Test
     void createFromMessageWithoutMessageIdCreatesARowEachTime() {
-        Task first = store.createFromMessage("echo", PAYLOAD, null);
-        Task second = store.createFromMessage("echo", PAYLOAD, null);
+        Task first = store.createFromMessage(new NewTask("echo", PAYLOAD), null);
+        Task second = store.createFromMessage(new NewTask("echo", PAYLOAD), null);
 
         assertThat(second.id()).isNotEqualTo(first.id());
         assertThat(store.find(first.id())).isPresent();

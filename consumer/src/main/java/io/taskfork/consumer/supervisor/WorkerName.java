@@ -4,9 +4,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /** The name a supervisor writes in the {@code worker} column of the rows it runs: host/pid. */
-final class Workers {
+final class WorkerName {
 
-    private Workers() {
+    private WorkerName() {
     }
 
     static String identity() {

@@ -1,0 +1,274 @@
+#!/usr/bin/python3
+"""Helpers of ops/chaos that are easier in Python than in bash (standard library only).
+
+    campaign.py ports N                       N free TCP ports on 127.0.0.1, one a line
+    campaign.py plan --tasks N --batches B --runs FILE --seed S DIR
+                                              writes DIR/batch-1.jsonl ... for the producer
+    campaign.py report DIR                    the final tables, from the files ops/chaos left in DIR;
+                                              exits 1 when a task was lost
+"""
+
+import argparse
+import collections
+import csv
+import json
+import os
+import random
+import socket
+import sys
+
+TERMINAL = ("succeeded", "failed", "crashed", "cancelled")
+NOT_TERMINAL = ("queued", "running", "retrying")
+
+# The kinds of task the campaign enqueues: share of each batch, payload, and the outcome a task of
+# that kind must end with (status, failure_kind). "chaos" takes the rest of the batch.
+KINDS = {
+    "fail":       (0.06, "fail",  {"message": "failed on purpose by the fault campaign"}, ("failed", "exception")),
+    "crash-exit": (0.03, "crash", {"mode": "exit", "code": 3}, ("crashed", "exit")),
+    "crash-segv": (0.02, "crash", {"mode": "segv"}, ("crashed", "signal")),
+    "crash-oom":  (0.02, "crash", {"mode": "oom"}, ("crashed", "oom")),
+    "crash-hang": (0.01, "crash", {"mode": "hang"}, ("crashed", "timeout")),
+}
+CHAOS_EXPECTED = ("succeeded", None)
+
+# Ports the machine's shared services use, or may: never hand them out even if free right now.
+RESERVED_PORTS = {4369, 5432, 5672, 15672, 25672, 9464}
+
+
+def free_ports(count):
+    """Ports the kernel calls free now; all sockets stay open until the end so none repeats."""
+    sockets, ports = [], []
+    try:
+        while len(ports) < count:
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.bind(("127.0.0.1", 0))
+            sockets.append(s)
+            port = s.getsockname()[1]
+            if port not in RESERVED_PORTS:
+                ports.append(port)
+    finally:
+        for s in sockets:
+            s.close()
+    return ports
+
+
+def plan(tasks, batches, runs, seed, folder):
+    """Writes the batches: mostly chaos tasks, and in every batch at least one of each other kind."""
+    rng = random.Random(seed)
+    sizes = [tasks // batches + (1 if i < tasks % batches else 0) for i in range(batches)]
+    for number, size in enumerate(sizes, start=1):
+        lines = []
+        for share, task_type, payload, _ in KINDS.values():
+            lines += [{"type": task_type, "payload": payload}] * max(1, round(size * share))
+        while len(lines) < size:
+            lines.append({"type": "chaos", "payload": {"ms": rng.randint(50, 500), "runs": runs}})
+        rng.shuffle(lines)
+        with open(os.path.join(folder, f"batch-{number}.jsonl"), "w") as out:
+            for line in lines:
+                out.write(json.dumps(line, sort_keys=True) + "\n")
+
+
+def kind_of(task_type, mode):
+    if task_type == "chaos":
+        return "chaos"
+    if task_type == "fail":
+        return "fail"
+    if task_type == "crash":
+        return "crash-" + (mode or "?")
+    return task_type
+
+
+def expected_of(kind):
+    return CHAOS_EXPECTED if kind == "chaos" else KINDS.get(kind, (0, "", {}, (None, None)))[3]
+
+
+def read_lines(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [line.rstrip("\n") for line in f if line.strip()]
+
+
+def read_tasks(folder):
+    """The rows, from tasks.csv: id,type,mode,status,failure_kind,exit_code,attempts,token,worker."""
+    tasks = {}
+    with open(os.path.join(folder, "tasks.csv"), newline="") as f:
+        for row in csv.DictReader(f, fieldnames=["id", "type", "mode", "status", "failure_kind",
+                                                  "exit_code", "attempts", "token", "worker"]):
+            row["kind"] = kind_of(row["type"], row["mode"])
+            tasks[int(row["id"])] = row
+    return tasks
+
+
+def read_census(folder):
+    """Task ID -> the queues holding a message for it, from census.tsv (queue, id, reason)."""
+    where = collections.defaultdict(list)
+    unreadable = 0
+    for line in read_lines(os.path.join(folder, "census.tsv")):
+        queue, task_id, _reason = (line.split("\t") + ["", "", ""])[:3]
+        if task_id.isdigit():
+            where[int(task_id)].append(queue)
+        else:
+            unreadable += 1
+    return where, unreadable
+
+
+def read_runs(folder):
+    """Task ID -> the tokens of its successful handler runs, from runs.log."""
+    runs = collections.defaultdict(list)
+    for line in read_lines(os.path.join(folder, "runs.log")):
+        parts = line.split()
+        if len(parts) == 3 and parts[0].isdigit():
+            runs[int(parts[0])].append(parts[2])
+    return runs
+
+
+def read_faults(folder):
+    """The faults in order: dicts with name, at, notes and the IDs of the tasks it hit."""
+    faults = []
+    fault_dir = os.path.join(folder, "faults")
+    if not os.path.isdir(fault_dir):
+        return faults
+    for name in sorted(os.listdir(fault_dir)):
+        if not name.endswith(".meta"):
+            continue
+        fault = {"notes": [], "hit": set()}
+        for line in read_lines(os.path.join(fault_dir, name)):
+            key, _, value = line.partition("=")
+            if key == "note":
+                fault["notes"].append(value)
+            else:
+                fault[key] = value
+        for line in read_lines(os.path.join(fault_dir, name[:-5] + ".ids")):
+            if line.strip().isdigit():
+                fault["hit"].add(int(line))
+        faults.append(fault)
+    return faults
+
+
+def outcome(row):
+    status = row["status"]
+    return f"{status}/{row['failure_kind']}" if row["failure_kind"] else status
+
+
+def summarize(counter):
+    return ", ".join(f"{n} {what}" for what, n in counter.most_common()) or "-"
+
+
+def report(folder):
+    tasks = read_tasks(folder)
+    where, unreadable = read_census(folder)
+    runs = read_runs(folder)
+    faults = read_faults(folder)
+    enqueued = {int(x) for x in read_lines(os.path.join(folder, "enqueued.ids")) if x.isdigit()}
+
+    by_status = collections.Counter(row["status"] for row in tasks.values())
+    stuck = {i for i, row in tasks.items() if row["status"] in NOT_TERMINAL}
+    lost = {i for i in stuck if i not in where}
+    waiting = {i for i in stuck if set(where.get(i, [])) - {"dead"} and i not in lost}
+    only_dead = stuck - lost - waiting
+    twice = {i for i, tokens in runs.items() if len(tokens) > 1}
+    unexpected = {i for i, row in tasks.items() if row["status"] in TERMINAL
+                  and (row["status"], row["failure_kind"] or None) != expected_of(row["kind"])}
+    never_printed = set(tasks) - enqueued
+
+    out = []
+    out.append("| figure | tasks |")
+    out.append("|---|---:|")
+    for label, value in [
+        ("submitted (rows in the database)", len(tasks)),
+        ("succeeded", by_status["succeeded"]),
+        ("failed", by_status["failed"]),
+        ("crashed", by_status["crashed"]),
+        ("cancelled", by_status["cancelled"]),
+        ("not terminal, message still in the main or retry queue", len(waiting)),
+        ("not terminal, message only in .dead", len(only_dead)),
+        ("**lost**: not terminal, no message anywhere", len(lost)),
+        ("**run twice**: handler ran to success more than once", len(twice)),
+        ("terminal, but not the outcome its kind must have", len(unexpected)),
+    ]:
+        out.append(f"| {label} | {value} |")
+    out.append("")
+
+    out.append("| kind | tasks | must end | ended |")
+    out.append("|---|---:|---|---|")
+    kinds = collections.defaultdict(list)
+    for row in tasks.values():
+        kinds[row["kind"]].append(row)
+    for kind in ["chaos"] + list(KINDS) + sorted(set(kinds) - {"chaos"} - set(KINDS)):
+        rows = kinds.get(kind, [])
+        status, failure = expected_of(kind)
+        must = f"{status}/{failure}" if failure else (status or "?")
+        out.append(f"| {kind} | {len(rows)} | {must} | {summarize(collections.Counter(outcome(r) for r in rows))} |")
+    out.append("")
+
+    if faults:
+        out.append("| # | at | fault | tasks it hit | where they ended | run twice | lost |")
+        out.append("|---|---:|---|---:|---|---:|---:|")
+        for number, fault in enumerate(faults, start=1):
+            hit = fault["hit"]
+            ended = collections.Counter(outcome(tasks[i]) for i in hit if i in tasks)
+            out.append(f"| {number} | {fault.get('at', '?')} | {fault.get('name', '?')} | {len(hit)} "
+                       f"| {summarize(ended)} | {len(hit & twice)} | {len(hit & lost)} |")
+        out.append("")
+        for number, fault in enumerate(faults, start=1):
+            for note in fault["notes"]:
+                out.append(f"fault {number}: {note}")
+        out.append("")
+
+    def listing(title, ids, describe):
+        if not ids:
+            return
+        shown = sorted(ids)[:15]
+        out.append(f"{title} ({len(ids)}{', first 15' if len(ids) > 15 else ''}):")
+        for i in shown:
+            out.append("  " + describe(i))
+
+    def row_text(i):
+        row = tasks[i]
+        return (f"task {i} {row['kind']}: {outcome(row)}, attempts {row['attempts']}, worker {row['worker'] or '-'}"
+                f", handler runs {len(runs.get(i, []))}, messages in {','.join(where.get(i, [])) or 'no queue'}")
+
+    listing("lost", lost, row_text)
+    listing("run twice", twice, lambda i: row_text(i) if i in tasks else f"task {i}: no row")
+    listing("not the outcome their kind must have", unexpected, row_text)
+    listing("not terminal, waiting in a queue", waiting, row_text)
+    listing("not terminal, only in .dead", only_dead, row_text)
+    if never_printed:
+        out.append(f"{len(never_printed)} rows exist whose ID the producer never printed "
+                   f"(an enqueue batch was cut short)")
+    if unreadable:
+        out.append(f"{unreadable} messages in the queues name no task")
+    print("\n".join(out).rstrip())
+
+    with open(os.path.join(folder, "verdict"), "w") as f:
+        f.write(f"lost={len(lost)}\ntwice={len(twice)}\nstuck={len(stuck)}\nunexpected={len(unexpected)}\n"
+                f"submitted={len(tasks)}\n")
+    return 1 if lost else 0
+
+
+def main():
+    parser = argparse.ArgumentParser(prog="campaign.py")
+    commands = parser.add_subparsers(dest="command", required=True)
+    ports = commands.add_parser("ports")
+    ports.add_argument("count", type=int)
+    planning = commands.add_parser("plan")
+    planning.add_argument("--tasks", type=int, required=True)
+    planning.add_argument("--batches", type=int, required=True)
+    planning.add_argument("--runs", required=True)
+    planning.add_argument("--seed", type=int, default=1)
+    planning.add_argument("folder")
+    reporting = commands.add_parser("report")
+    reporting.add_argument("folder")
+    args = parser.parse_args()
+    if args.command == "ports":
+        print("\n".join(str(p) for p in free_ports(args.count)))
+        return 0
+    if args.command == "plan":
+        plan(args.tasks, args.batches, args.runs, args.seed, args.folder)
+        return 0
+    return report(args.folder)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,13 @@
+package io.taskfork.shared.config;
+
+import java.time.Duration;
+
+/**
+ * How the supervisor serves.
+ *
+ * @param metricsPort     port of /metrics and /healthz; 0 disables them
+ * @param maxMessageBytes larger message bodies are dead-lettered as too-large
+ * @param shutdownGrace   on SIGTERM, how long running children may finish before they are killed
+ */
+public record ServiceSettings(int metricsPort, int maxMessageBytes, Duration shutdownGrace) {
+}
