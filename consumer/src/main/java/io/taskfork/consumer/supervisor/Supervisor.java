@@ -197,6 +197,11 @@ public final class Supervisor implements AutoCloseable {
         return metricsServer == null ? 0 : metricsServer.port();
     }
 
+    /** Children alive now. */
+    public int childrenRunning() {
+        return children == null ? 0 : children.running();
+    }
+
     public String worker() {
         return worker;
     }

@@ -104,7 +104,7 @@ class BadMessagesIT {
     void jsonMessageCreatesItsRowAndRuns() throws Exception {
         fixture.publish("{\"type\":\"echo\",\"payload\":{\"from\":\"any client\"}}", WireFormat.APPLICATION_JSON);
 
-        Task task = fixture.awaitTerminal(awaitTaskWhere("payload->>'from' = 'any client'"));
+        Task task = fixture.awaitTerminal(fixture.awaitTaskWhere("payload->>'from' = 'any client'"));
 
         assertThat(task.type()).isEqualTo("echo");
         assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
@@ -118,10 +118,10 @@ class BadMessagesIT {
         byte[] body = "{\"type\":\"echo\",\"payload\":{\"order\":4711}}".getBytes(StandardCharsets.UTF_8);
         fixture.publish(body, properties);
         fixture.publish(body, properties);
-        long id = awaitTaskWhere("message_id = 'order-4711'");
+        long id = fixture.awaitTaskWhere("message_id = 'order-4711'");
         fixture.awaitTerminal(id);
         // the second message is acked as a redelivery of a terminal task; wait until both are gone
-        awaitMainQueueEmpty();
+        fixture.awaitMainQueueEmpty();
 
         long rows = fixture.environment().database().jdbi().withHandle(handle -> handle
                 .createQuery("select count(*) from tasks where message_id = 'order-4711'")
@@ -136,33 +136,10 @@ class BadMessagesIT {
         Task first = fixture.awaitTerminal(id);
 
         fixture.publish(String.valueOf(id), WireFormat.TEXT_PLAIN);
-        awaitMainQueueEmpty();
+        fixture.awaitMainQueueEmpty();
 
         Task after = fixture.store().find(id).orElseThrow();
         assertThat(after.attempts()).isEqualTo(1);
         assertThat(after.finishedAt()).isEqualTo(first.finishedAt());
-    }
-
-    private static long awaitTaskWhere(String condition) throws InterruptedException {
-        for (int i = 0; i < 600; i++) {
-            Long id = fixture.environment().database().jdbi().withHandle(handle -> handle
-                    .createQuery("select max(id) from tasks where " + condition)
-                    .mapTo(Long.class).one());
-            if (id != null) {
-                return id;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no row where " + condition + " was created from the JSON message");
-    }
-
-    private static void awaitMainQueueEmpty() throws Exception {
-        for (int i = 0; i < 600; i++) {
-            if (fixture.mainQueueMessages() == 0) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the main queue still holds messages");
     }
 }

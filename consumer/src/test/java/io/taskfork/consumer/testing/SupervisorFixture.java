@@ -10,6 +10,7 @@ import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.task.Task;
+import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.testing.IsolatedEnvironment;
 import io.taskfork.shared.wire.WireFormat;
 import java.io.IOException;
@@ -98,6 +99,45 @@ public final class SupervisorFixture implements AutoCloseable {
         return fail("task " + id + " is not terminal after " + WITHIN + ": " + store.find(id));
     }
 
+    /** The row once it has {@code status}; fails the test when it does not within {@link #WITHIN}. */
+    public Task awaitStatus(long id, TaskStatus status) throws InterruptedException {
+        Instant deadline = Instant.now().plus(WITHIN);
+        while (Instant.now().isBefore(deadline)) {
+            Optional<Task> task = store.find(id);
+            if (task.isPresent() && task.get().status() == status) {
+                return task.get();
+            }
+            Thread.sleep(POLL_MS / 5);
+        }
+        return fail("task " + id + " was not seen " + status.value() + " within " + WITHIN + ": " + store.find(id));
+    }
+
+    /** The ID of the newest row matching an SQL condition, once one exists. */
+    public long awaitTaskWhere(String condition) throws InterruptedException {
+        Instant deadline = Instant.now().plus(WITHIN);
+        while (Instant.now().isBefore(deadline)) {
+            Long id = environment.database().jdbi().withHandle(handle -> handle
+                    .createQuery("select max(id) from tasks where " + condition)
+                    .mapTo(Long.class).one());
+            if (id != null) {
+                return id;
+            }
+            Thread.sleep(POLL_MS);
+        }
+        return fail("no row where " + condition + " within " + WITHIN);
+    }
+
+    /** How many dead letters of the task have been seen so far (after draining what is there). */
+    public long deadLettersOf(long taskId) throws IOException {
+        GetResponse next;
+        while ((next = channel.basicGet(environment.queues().dead(), true)) != null) {
+            deadLetters.add(next);
+        }
+        return deadLetters.stream()
+                .filter(letter -> String.valueOf(taskId).equals(header(letter, WireFormat.TASK_ID_HEADER)))
+                .count();
+    }
+
     /** The first dead letter that matches, waiting for it up to {@link #WITHIN}. */
     public GetResponse awaitDeadLetter(Predicate<GetResponse> matching) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(WITHIN);
@@ -128,6 +168,28 @@ public final class SupervisorFixture implements AutoCloseable {
         Map<String, Object> headers = letter.getProps().getHeaders();
         Object value = headers == null ? null : headers.get(name);
         return value == null ? null : value.toString();
+    }
+
+    /** Waits until exactly {@code count} children are alive. */
+    public void awaitChildrenRunning(int count) throws InterruptedException {
+        Instant deadline = Instant.now().plus(WITHIN);
+        while (supervisor.childrenRunning() != count) {
+            if (Instant.now().isAfter(deadline)) {
+                fail(supervisor.childrenRunning() + " children running, not " + count + ", after " + WITHIN);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** Waits until the main queue holds no message, ready or unacked. */
+    public void awaitMainQueueEmpty() throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(WITHIN);
+        while (mainQueueMessages() != 0) {
+            if (Instant.now().isAfter(deadline)) {
+                fail("the main queue still holds messages after " + WITHIN);
+            }
+            Thread.sleep(POLL_MS);
+        }
     }
 
     /** Messages in the main queue, ready or not yet acked. */

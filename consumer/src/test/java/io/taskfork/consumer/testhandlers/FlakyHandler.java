@@ -1,0 +1,23 @@
+package io.taskfork.consumer.testhandlers;
+
+import io.taskfork.shared.handler.TaskContext;
+import io.taskfork.shared.handler.TaskHandler;
+import java.util.Map;
+
+/** {@code flaky}: throws on every attempt before {@code {"succeed_on": N}}, then returns the attempt. */
+public final class FlakyHandler implements TaskHandler {
+
+    @Override
+    public String type() {
+        return "flaky";
+    }
+
+    @Override
+    public Object handle(TaskContext context) {
+        int succeedOn = context.payload().path("succeed_on").asInt(Integer.MAX_VALUE);
+        if (context.attempt() < succeedOn) {
+            throw new IllegalStateException("attempt " + context.attempt() + " fails on purpose");
+        }
+        return Map.of("attempt", context.attempt());
+    }
+}
