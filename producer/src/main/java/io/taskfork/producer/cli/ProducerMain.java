@@ -53,6 +53,7 @@ public final class ProducerMain implements Callable<Integer> {
                 .addSubcommand(new CommandLine(new EnqueueCommand(context)))
                 .addSubcommand(new CommandLine(new StatusCommand(context)))
                 .addSubcommand(new CommandLine(new WaitCommand(context)))
+                .addSubcommand(new CommandLine(new CancelCommand(context)))
                 .addSubcommand(new CommandLine(new DemoCommand(context)))
                 .addSubcommand(new CommandLine.HelpCommand());
         // Set after the subcommands are added: picocli copies these to the subcommands present.
@@ -72,6 +73,7 @@ public final class ProducerMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: submit, enqueue, status or wait");
+        throw new ParameterException(spec.commandLine(),
+                "missing command: submit, enqueue, status, wait, cancel or demo");
     }
 }

@@ -140,6 +140,28 @@ class ProducerCliIT {
     }
 
     @Test
+    void cancelOfAQueuedTaskMakesItCancelledAndExitsZero() throws Exception {
+        long id = submit();
+
+        CliRun run = cli("cancel", Long.toString(id));
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).isEqualTo("task " + id + " cancelled (it was queued)\n");
+        assertThat(Json.parse(cli("status", Long.toString(id)).out()).get("status").asText()).isEqualTo("cancelled");
+    }
+
+    @Test
+    void cancelOfAnEndedTaskExitsOneSayingSo() throws Exception {
+        long id = submit();
+        finish(id, "succeeded", null, 0);
+
+        CliRun run = cli("cancel", Long.toString(id));
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("taskfork: task " + id + " already ended succeeded");
+    }
+
+    @Test
     void waitOnSucceededTasksPrintsThemAndExitsZero() throws Exception {
         long first = submit();
         long second = submit();

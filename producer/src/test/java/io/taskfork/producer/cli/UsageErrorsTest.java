@@ -81,7 +81,7 @@ class UsageErrorsTest {
     void missingCommandIsUsageError() {
         CliRun run = CliRun.of(NOWHERE);
 
-        assertUsageError(run, "taskfork: missing command: submit, enqueue, status or wait (see taskfork --help)");
+        assertUsageError(run, "taskfork: missing command: submit, enqueue, status, wait, cancel or demo (see taskfork --help)");
     }
 
     @Test
