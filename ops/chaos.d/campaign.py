@@ -4,7 +4,7 @@
     campaign.py ports N                       N free TCP ports on 127.0.0.1, one a line
     campaign.py plan --tasks N --batches B --runs FILE --seed S DIR
                                               writes DIR/batch-1.jsonl ... for the producer
-    campaign.py report DIR                    the final tables, from the files ops/chaos left in DIR;
+    campaign.py report --queue Q DIR          the final tables, from the files ops/chaos left in DIR;
                                               exits 1 when a task was lost
 """
 
@@ -100,26 +100,31 @@ def read_tasks(folder):
     return tasks
 
 
-def read_census(folder):
-    """Task ID -> the queues holding a message for it, from census.tsv (queue, id, reason)."""
+def read_census(folder, queue):
+    """From census.tsv (queue, id, reason): task ID -> the queues holding a message for it, named
+    main, retry or dead; the count of dead letters by reason; and how many messages name no task."""
     where = collections.defaultdict(list)
+    reasons = collections.Counter()
     unreadable = 0
+    short = {queue: "main", queue + ".retry": "retry", queue + ".dead": "dead"}
     for line in read_lines(os.path.join(folder, "census.tsv")):
-        queue, task_id, _reason = (line.split("\t") + ["", "", ""])[:3]
+        name, task_id, reason = (line.split("\t") + ["", "", ""])[:3]
+        if short.get(name) == "dead":
+            reasons[reason] += 1
         if task_id.isdigit():
-            where[int(task_id)].append(queue)
+            where[int(task_id)].append(short.get(name, name))
         else:
             unreadable += 1
-    return where, unreadable
+    return where, reasons, unreadable
 
 
 def read_runs(folder):
-    """Task ID -> the tokens of its successful handler runs, from runs.log."""
+    """Task ID -> (attempt, token) of each successful handler run, from runs.log."""
     runs = collections.defaultdict(list)
     for line in read_lines(os.path.join(folder, "runs.log")):
         parts = line.split()
         if len(parts) == 3 and parts[0].isdigit():
-            runs[int(parts[0])].append(parts[2])
+            runs[int(parts[0])].append((parts[1], parts[2]))
     return runs
 
 
@@ -155,9 +160,9 @@ def summarize(counter):
     return ", ".join(f"{n} {what}" for what, n in counter.most_common()) or "-"
 
 
-def report(folder):
+def report(folder, queue):
     tasks = read_tasks(folder)
-    where, unreadable = read_census(folder)
+    where, reasons, unreadable = read_census(folder, queue)
     runs = read_runs(folder)
     faults = read_faults(folder)
     enqueued = {int(x) for x in read_lines(os.path.join(folder, "enqueued.ids")) if x.isdigit()}
@@ -171,6 +176,8 @@ def report(folder):
     unexpected = {i for i, row in tasks.items() if row["status"] in TERMINAL
                   and (row["status"], row["failure_kind"] or None) != expected_of(row["kind"])}
     never_printed = set(tasks) - enqueued
+    # The contract: a failed or crashed task's message is dead-lettered (a copy with the reason).
+    undead = {i for i, row in tasks.items() if row["status"] in ("failed", "crashed") and "dead" not in where.get(i, [])}
 
     out = []
     out.append("| figure | tasks |")
@@ -186,6 +193,7 @@ def report(folder):
         ("**lost**: not terminal, no message anywhere", len(lost)),
         ("**run twice**: handler ran to success more than once", len(twice)),
         ("terminal, but not the outcome its kind must have", len(unexpected)),
+        ("failed or crashed, but no message in .dead", len(undead)),
     ]:
         out.append(f"| {label} | {value} |")
     out.append("")
@@ -225,15 +233,26 @@ def report(folder):
             out.append("  " + describe(i))
 
     def row_text(i):
+        if i not in tasks:
+            return f"task {i}: no row"
         row = tasks[i]
+        ran = runs.get(i, [])
+        ran_text = ""
+        if row["kind"] == "chaos":
+            ran_text = f", handler ran to success {len(ran)}x" + (
+                f" (attempts {','.join(a for a, _ in ran)}; the row holds run "
+                f"{next((n for n, (_, t) in enumerate(ran, 1) if t == row['token']), 'none')}'s result)" if ran else "")
         return (f"task {i} {row['kind']}: {outcome(row)}, attempts {row['attempts']}, worker {row['worker'] or '-'}"
-                f", handler runs {len(runs.get(i, []))}, messages in {','.join(where.get(i, [])) or 'no queue'}")
+                f"{ran_text}, messages in {','.join(where.get(i, [])) or 'no queue'}")
 
     listing("lost", lost, row_text)
-    listing("run twice", twice, lambda i: row_text(i) if i in tasks else f"task {i}: no row")
+    listing("run twice", twice, row_text)
     listing("not the outcome their kind must have", unexpected, row_text)
     listing("not terminal, waiting in a queue", waiting, row_text)
     listing("not terminal, only in .dead", only_dead, row_text)
+    listing("failed or crashed, but no message in .dead", undead, row_text)
+    if reasons:
+        out.append("dead letters by reason: " + summarize(reasons))
     if never_printed:
         out.append(f"{len(never_printed)} rows exist whose ID the producer never printed "
                    f"(an enqueue batch was cut short)")
@@ -259,6 +278,7 @@ def main():
     planning.add_argument("--seed", type=int, default=1)
     planning.add_argument("folder")
     reporting = commands.add_parser("report")
+    reporting.add_argument("--queue", required=True)
     reporting.add_argument("folder")
     args = parser.parse_args()
     if args.command == "ports":
@@ -267,7 +287,7 @@ def main():
     if args.command == "plan":
         plan(args.tasks, args.batches, args.runs, args.seed, args.folder)
         return 0
-    return report(args.folder)
+    return report(args.folder, args.queue)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@ package io.taskfork.consumer.supervisor;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.taskfork.consumer.amqp.DeliveryActions;
@@ -73,6 +75,7 @@ public final class Supervisor implements AutoCloseable {
         int prefetch = settings.amqp().prefetch();
         database = Database.connect(settings.db(), prefetch + 2, "taskfork-consumer").migrate();
         connection = Broker.connect(settings.amqp(), "taskfork-consumer " + worker);
+        watchRecovery(connection);
         Topology.declare(connection, queues);
         children = new ChildLauncher(settings.child());
         Map<String, String> handlerTypes = children.handlerTypes();
@@ -170,6 +173,28 @@ public final class Supervisor implements AutoCloseable {
         stop(settings.service().shutdownGrace());
     }
 
+    private void watchRecovery(Connection broker) {
+        broker.addShutdownListener(cause -> {
+            if (!cause.isInitiatedByApplication()) {
+                LOG.warn("lost the broker connection ({}); reconnecting, unacked messages will be redelivered",
+                        cause.getMessage());
+            }
+        });
+        if (broker instanceof Recoverable recoverable) {
+            recoverable.addRecoveryListener(new RecoveryListener() {
+                @Override
+                public void handleRecovery(Recoverable recovered) {
+                    LOG.info("reconnected to the broker; consuming {} again", queues.main());
+                }
+
+                @Override
+                public void handleRecoveryStarted(Recoverable recovering) {
+                    LOG.debug("reconnecting to the broker");
+                }
+            });
+        }
+    }
+
     private void beat() {
         try {
             heartbeats.beat(worker);
@@ -207,7 +232,7 @@ public final class Supervisor implements AutoCloseable {
     }
 
     /** What keeps the supervisor from working now, or null when it is connected to both services. */
-    private String problems() {
+    String problems() {
         boolean brokerUp = connection != null && connection.isOpen();
         boolean databaseUp = database != null && database.isReachable();
         if (brokerUp && databaseUp) {

@@ -121,7 +121,7 @@ class BadMessagesIT {
         long id = fixture.awaitTaskWhere("message_id = 'order-4711'");
         fixture.awaitTerminal(id);
         // the second message is acked as a redelivery of a terminal task; wait until both are gone
-        fixture.awaitMainQueueEmpty();
+        fixture.awaitEveryMessageAcked();
 
         long rows = fixture.environment().database().jdbi().withHandle(handle -> handle
                 .createQuery("select count(*) from tasks where message_id = 'order-4711'")
@@ -136,7 +136,7 @@ class BadMessagesIT {
         Task first = fixture.awaitTerminal(id);
 
         fixture.publish(String.valueOf(id), WireFormat.TEXT_PLAIN);
-        fixture.awaitMainQueueEmpty();
+        fixture.awaitEveryMessageAcked();
 
         Task after = fixture.store().find(id).orElseThrow();
         assertThat(after.attempts()).isEqualTo(1);

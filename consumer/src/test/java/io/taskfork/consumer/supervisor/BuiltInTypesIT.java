@@ -52,7 +52,7 @@ class BuiltInTypesIT {
         assertThat(task.attempts()).isEqualTo(1);
         assertThat(task.startedAt()).isNotNull();
         assertThat(task.finishedAt()).isAfterOrEqualTo(task.startedAt());
-        assertThat(fixture.mainQueueMessages()).isZero();
+        fixture.awaitEveryMessageAcked();
     }
 
     @Test
@@ -126,7 +126,7 @@ class BuiltInTypesIT {
         assertThat(task.result()).isNull();
         assertThat(header(letter, WireFormat.REASON_HEADER)).isEqualTo(reason);
         assertThat(header(letter, WireFormat.DETAIL_HEADER)).isNotBlank();
-        assertThat(fixture.mainQueueMessages()).isZero();
+        fixture.awaitEveryMessageAcked();
         return task;
     }
 }

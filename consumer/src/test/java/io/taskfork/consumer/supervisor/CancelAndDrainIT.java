@@ -41,7 +41,7 @@ class CancelAndDrainIT {
         assertThat(fixture.store().cancel(id)).contains(TaskStatus.QUEUED);
 
         fixture.publish(String.valueOf(id), WireFormat.TEXT_PLAIN);
-        fixture.awaitMainQueueEmpty();
+        fixture.awaitEveryMessageAcked();
 
         Task task = fixture.store().find(id).orElseThrow();
         assertThat(task.status()).isEqualTo(TaskStatus.CANCELLED);
@@ -59,7 +59,7 @@ class CancelAndDrainIT {
         fixture.store().cancel(id);
         fixture.awaitChildrenRunning(0);
         Duration took = Duration.between(cancelled, Instant.now());
-        fixture.awaitMainQueueEmpty();
+        fixture.awaitEveryMessageAcked();
 
         assertThat(took).isLessThan(Duration.ofSeconds(1));
         assertThat(fixture.store().find(id).orElseThrow().status()).isEqualTo(TaskStatus.CANCELLED);

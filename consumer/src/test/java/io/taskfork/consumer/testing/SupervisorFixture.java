@@ -6,12 +6,14 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import io.taskfork.consumer.supervisor.Supervisor;
+import io.taskfork.shared.config.Settings;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.testing.IsolatedEnvironment;
+import io.taskfork.shared.testing.TestServices;
 import io.taskfork.shared.wire.WireFormat;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -41,20 +43,32 @@ public final class SupervisorFixture implements AutoCloseable {
     private final Channel channel;
     private final List<GetResponse> deadLetters = new ArrayList<>();
 
-    private SupervisorFixture(IsolatedEnvironment environment) throws IOException, InterruptedException {
+    private SupervisorFixture(IsolatedEnvironment environment, Map<String, String> supervisorOnly)
+            throws IOException, InterruptedException {
         this.environment = environment;
         this.store = new TaskStore(environment.database());
-        this.supervisor = new Supervisor(environment.settings()).start();
+        Map<String, String> variables = new HashMap<>(environment.environment());
+        variables.putAll(supervisorOnly);
+        this.supervisor = new Supervisor(Settings.load(variables, Map.of())).start();
         this.channel = environment.connection().createChannel();
     }
 
     /** Starts a supervisor for {@code testClass}; {@code extra} variables override the defaults. */
     public static SupervisorFixture start(Class<?> testClass, Map<String, String> extra)
             throws IOException, InterruptedException {
+        return start(testClass, extra, Map.of());
+    }
+
+    /**
+     * As {@link #start(Class, Map)}; {@code supervisorOnly} variables apply to the supervisor alone,
+     * not to the test's own connections (a broker or database behind a proxy the test can cut).
+     */
+    public static SupervisorFixture start(Class<?> testClass, Map<String, String> extra,
+            Map<String, String> supervisorOnly) throws IOException, InterruptedException {
         Map<String, String> variables = new HashMap<>();
         variables.put("TASKFORK_HANDLER_PATH", testClasses().toString());
         variables.putAll(extra);
-        return new SupervisorFixture(IsolatedEnvironment.create(testClass, variables));
+        return new SupervisorFixture(IsolatedEnvironment.create(testClass, variables), supervisorOnly);
     }
 
     public IsolatedEnvironment environment() {
@@ -181,18 +195,23 @@ public final class SupervisorFixture implements AutoCloseable {
         }
     }
 
-    /** Waits until the main queue holds no message, ready or unacked. */
-    public void awaitMainQueueEmpty() throws IOException, InterruptedException {
+    /** Waits until the main queue holds no message, ready or unacked: every delivery was acked. */
+    public void awaitEveryMessageAcked() throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(WITHIN);
-        while (mainQueueMessages() != 0) {
+        while (mainQueueMessagesWithUnacked() != 0) {
             if (Instant.now().isAfter(deadline)) {
-                fail("the main queue still holds messages after " + WITHIN);
+                fail("the main queue still holds messages (ready or unacked) after " + WITHIN);
             }
-            Thread.sleep(POLL_MS);
+            Thread.sleep(POLL_MS * 4);
         }
     }
 
-    /** Messages in the main queue, ready or not yet acked. */
+    /** Messages in the main queue, ready or delivered and not yet acked. */
+    public long mainQueueMessagesWithUnacked() throws IOException, InterruptedException {
+        return TestServices.get().messagesIn(environment.queues().main());
+    }
+
+    /** Messages ready in the main queue (delivered ones, acked or not, are not counted). */
     public long mainQueueMessages() throws IOException {
         return channel.queueDeclarePassive(environment.queues().main()).getMessageCount();
     }

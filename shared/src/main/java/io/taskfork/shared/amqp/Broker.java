@@ -2,6 +2,7 @@ package io.taskfork.shared.amqp;
 
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.RecoveryDelayHandler;
 import io.taskfork.shared.config.AmqpSettings;
 import io.taskfork.shared.config.Redaction;
 import java.io.IOException;
@@ -32,6 +33,11 @@ public final class Broker {
         }
         factory.setConnectionTimeout(CONNECT_TIMEOUT_MS);
         factory.setHandshakeTimeout(CONNECT_TIMEOUT_MS);
+        // A lost connection is recovered by the client, its channels, qos and consumers with it;
+        // the waits between tries grow so that a long outage is not hammered.
+        factory.setAutomaticRecoveryEnabled(true);
+        factory.setTopologyRecoveryEnabled(true);
+        factory.setRecoveryDelayHandler(new RecoveryDelayHandler.ExponentialBackoffDelayHandler());
         try {
             return factory.newConnection(name);
         } catch (IOException | TimeoutException e) {

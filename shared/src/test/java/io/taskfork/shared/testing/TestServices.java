@@ -23,12 +23,15 @@ public final class TestServices {
 
     private static TestServices instance;
 
+    private final RabbitMQContainer rabbitContainer;
     private final String amqpUri;
     private final String jdbcUrl;
     private final String jdbcUser;
     private final String jdbcPassword;
 
-    private TestServices(String amqpUri, String jdbcUrl, String jdbcUser, String jdbcPassword) {
+    private TestServices(RabbitMQContainer rabbitContainer, String amqpUri, String jdbcUrl, String jdbcUser,
+            String jdbcPassword) {
+        this.rabbitContainer = rabbitContainer;
         this.amqpUri = amqpUri;
         this.jdbcUrl = jdbcUrl;
         this.jdbcUser = jdbcUser;
@@ -67,7 +70,7 @@ public final class TestServices {
         boolean brokerUp = answers(URI.create(amqpUri), 5672);
         boolean databaseUp = answers(URI.create(jdbcUrl.substring("jdbc:".length())), 5432);
         if (brokerUp && databaseUp) {
-            return new TestServices(amqpUri, jdbcUrl, user, password);
+            return new TestServices(null, amqpUri, jdbcUrl, user, password);
         }
         if (!DockerClientFactory.instance().isDockerAvailable()) {
             throw new IllegalStateException("integration tests need RabbitMQ (" + amqpUri + ": "
@@ -75,8 +78,9 @@ public final class TestServices {
                     + (databaseUp ? "up" : "not answering") + "), or a Docker engine for Testcontainers;"
                     + " start the services (see .ci/run) or Docker, then run the tests again");
         }
+        RabbitMQContainer rabbit = null;
         if (!brokerUp) {
-            RabbitMQContainer rabbit = new RabbitMQContainer(RABBITMQ_IMAGE);
+            rabbit = new RabbitMQContainer(RABBITMQ_IMAGE);
             rabbit.start();
             amqpUri = rabbit.getAmqpUrl().replace("amqp://", "amqp://guest:guest@") + "/%2F";
         }
@@ -87,7 +91,31 @@ public final class TestServices {
             user = postgres.getUsername();
             password = postgres.getPassword();
         }
-        return new TestServices(amqpUri, jdbcUrl, user, password);
+        return new TestServices(rabbit, amqpUri, jdbcUrl, user, password);
+    }
+
+    /**
+     * All messages in a queue, ready and unacknowledged: AMQP itself counts only the ready ones,
+     * so this asks the broker's own CLI.
+     */
+    public long messagesIn(String queue) throws IOException, InterruptedException {
+        String[] command = {"rabbitmqctl", "list_queues", "-q", "--no-table-headers", "name", "messages"};
+        String output;
+        if (rabbitContainer != null) {
+            output = rabbitContainer.execInContainer(command).getStdout();
+        } else {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (process.waitFor() != 0) {
+                throw new IOException("rabbitmqctl list_queues failed: " + output.strip());
+            }
+        }
+        return output.lines()
+                .map(line -> line.split("\\s+"))
+                .filter(fields -> fields.length == 2 && fields[0].equals(queue))
+                .mapToLong(fields -> Long.parseLong(fields[1]))
+                .findFirst()
+                .orElseThrow(() -> new IOException("rabbitmqctl does not list queue " + queue));
     }
 
     private static String env(String name, String fallback) {
