@@ -108,6 +108,7 @@ class TaskPublisherIT {
                                 + gone.main() + ": 1 unroutable (the queue does not exist); their rows stay queued");
                         assertThat(e.taskIds()).hasSize(1);
                         assertThat(store.find(e.taskIds().get(0)).orElseThrow().status()).isEqualTo(TaskStatus.QUEUED);
+                        assertThat(publishedAt(e.taskIds().get(0))).as("left for the outbox sweeper").isNull();
                     });
         } finally {
             try (Channel channel = env.connection().createChannel()) {
@@ -115,6 +116,21 @@ class TaskPublisherIT {
                 channel.queueDelete(gone.retry());
             }
         }
+    }
+
+    @Test
+    void confirmedTaskIsMarkedPublished() {
+        long id = publisher.submit("echo", Json.parse("{}"));
+
+        assertThat(publishedAt(id)).isNotNull();
+    }
+
+    private static java.time.OffsetDateTime publishedAt(long id) {
+        return env.database().jdbi().withHandle(handle -> handle
+                .createQuery("select published_at from tasks where id = :id")
+                .bind("id", id)
+                .mapTo(java.time.OffsetDateTime.class)
+                .one());
     }
 
     @Test

@@ -92,6 +92,23 @@ public final class DeliveryActions {
         ack(delivery);
     }
 
+    /** Publishes the IDs of existing tasks to the main queue and waits for the broker's confirms. */
+    public void publishTaskIds(java.util.List<Long> taskIds) throws IOException, InterruptedException, TimeoutException {
+        synchronized (publishing) {
+            for (long id : taskIds) {
+                AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
+                        .contentType(WireFormat.TEXT_PLAIN)
+                        .deliveryMode(PERSISTENT)
+                        .messageId("task-" + id)
+                        .build();
+                publishing.basicPublish("", queues.main(), properties, WireFormat.taskIdBody(id));
+            }
+            if (!publishing.waitForConfirms(CONFIRM_TIMEOUT_MS)) {
+                throw new IOException("the broker refused task messages for queue " + queues.main());
+            }
+        }
+    }
+
     private void publishConfirmed(String queue, AMQP.BasicProperties properties, byte[] body)
             throws IOException, InterruptedException, TimeoutException {
         synchronized (publishing) {

@@ -91,11 +91,12 @@ public final class Supervisor implements AutoCloseable {
         heartbeats = new Workers(database);
         heartbeats.beat(worker);
         workers = Executors.newFixedThreadPool(prefetch, namedThreads("task-worker"));
+        DeliveryActions actions = new DeliveryActions(consuming, publishing, queues);
         processor = new DeliveryProcessor(
                 store,
                 new TaskRunner(children, new OutcomeClassifier(settings.child().heap(), settings.child().timeout())),
                 handlerTypes.keySet(),
-                new DeliveryActions(consuming, publishing, queues),
+                actions,
                 metrics,
                 new DeliveryProcessor.Policies(worker, settings.maxMessageBytes(),
                         settings.child().timeout().plus(STALE_MARGIN),
@@ -105,6 +106,9 @@ public final class Supervisor implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(new CancellationWatch(store, children, processor::runningHere),
                 CancellationWatch.PERIOD.toMillis(), CancellationWatch.PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        long sweepEvery = Math.min(OutboxSweeper.PERIOD.toMillis(), settings.service().outboxAge().toMillis());
+        timers.scheduleWithFixedDelay(new OutboxSweeper(store, actions, settings.service().outboxAge()),
+                sweepEvery, sweepEvery, TimeUnit.MILLISECONDS);
         warnAboutConsumerTimeout();
         if (settings.metricsPort() > 0) {
             metricsServer = MetricsServer.start(settings.metricsPort(), registry, this::problems);

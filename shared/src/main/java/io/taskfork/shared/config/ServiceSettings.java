@@ -8,6 +8,7 @@ import java.time.Duration;
  * @param metricsPort     port of /metrics and /healthz; 0 disables them
  * @param maxMessageBytes larger message bodies are dead-lettered as too-large
  * @param shutdownGrace   on SIGTERM, how long running children may finish before they are killed
+ * @param outboxAge       a queued task this old whose message was never confirmed is published again
  */
-public record ServiceSettings(int metricsPort, int maxMessageBytes, Duration shutdownGrace) {
+public record ServiceSettings(int metricsPort, int maxMessageBytes, Duration shutdownGrace, Duration outboxAge) {
 }

@@ -19,7 +19,8 @@ public enum Setting {
     MAX_ATTEMPTS("3", "runs of a task whose handler throws, before it fails (a task's max_attempts overrides)"),
     RETRY_DELAY("1s", "delay before the first retry; each next one waits 4 times longer, with jitter"),
     CRASH_RETRIES("0", "retries of a task whose child died (exit, signal, oom, timeout)"),
-    SHUTDOWN_GRACE("30s", "on SIGTERM, how long running children may finish before they are killed");
+    SHUTDOWN_GRACE("30s", "on SIGTERM, how long running children may finish before they are killed"),
+    OUTBOX_AGE("1m", "a queued task this old whose message was never confirmed is published again");
 
     private final String defaultValue;
     private final String description;

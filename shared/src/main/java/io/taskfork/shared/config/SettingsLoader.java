@@ -54,7 +54,8 @@ final class SettingsLoader {
         ServiceSettings service = new ServiceSettings(
                 parse(Setting.METRICS_PORT, text -> wholeNumber(text, 0, 65535)),
                 parse(Setting.MAX_MESSAGE, text -> (int) size(text, 64, MAX_MESSAGE_LIMIT)),
-                parse(Setting.SHUTDOWN_GRACE, Values::parseDuration));
+                parse(Setting.SHUTDOWN_GRACE, Values::parseDuration),
+                parse(Setting.OUTBOX_AGE, SettingsLoader::positiveDuration));
         return new Settings(amqp, db, child, retry, service);
     }
 

@@ -68,6 +68,43 @@ public final class TaskStore {
                 .findOne());
     }
 
+    /** Records that the broker confirmed the messages of these tasks. */
+    public void markPublished(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        jdbi.useHandle(handle -> handle.createUpdate("update tasks set published_at = now() where id in (<ids>)")
+                .bindList("ids", ids)
+                .execute());
+    }
+
+    /**
+     * Publishes again the queued tasks older than {@code age} whose message was never confirmed,
+     * at most {@code limit} of them: their producer died between the insert and the confirm. The
+     * rows stay locked while {@code publish} runs, and are skipped by other sweepers meanwhile, so
+     * that many supervisors can sweep at once; they are marked published only if it returns.
+     *
+     * @return the IDs published
+     */
+    public List<Long> sweepUnpublished(Duration age, int limit, java.util.function.Consumer<List<Long>> publish) {
+        return jdbi.inTransaction(handle -> {
+            List<Long> ids = handle.createQuery("select id from tasks where status = 'queued' and published_at is null"
+                            + " and created_at < now() - make_interval(secs => :ageSeconds)"
+                            + " order by id limit :limit for update skip locked")
+                    .bind("ageSeconds", age.toMillis() / 1000.0)
+                    .bind("limit", limit)
+                    .mapTo(Long.class)
+                    .list();
+            if (!ids.isEmpty()) {
+                publish.accept(ids);
+                handle.createUpdate("update tasks set published_at = now() where id in (<ids>)")
+                        .bindList("ids", ids)
+                        .execute();
+            }
+            return ids;
+        });
+    }
+
     /** The task created from the JSON message with this {@code message_id}, if one was. */
     public Optional<Task> findByMessageId(String messageId) {
         return jdbi.withHandle(handle -> handle
@@ -83,8 +120,9 @@ public final class TaskStore {
      */
     public Task createFromMessage(NewTask task, String messageId) {
         return jdbi.inTransaction(handle -> {
-            Optional<Task> created = handle.createQuery("insert into tasks (type, payload, max_attempts, message_id)"
-                            + " values (:type, cast(:payload as jsonb), :maxAttempts, :messageId)"
+            // it came in a message, so it is published already
+            Optional<Task> created = handle.createQuery("insert into tasks (type, payload, max_attempts, message_id,"
+                            + " published_at) values (:type, cast(:payload as jsonb), :maxAttempts, :messageId, now())"
                             + " on conflict (message_id) do nothing returning " + TaskRowMapper.COLUMNS)
                     .bind("type", task.type())
                     .bind("payload", Json.write(task.payload()))
