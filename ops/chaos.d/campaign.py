@@ -5,7 +5,8 @@
     campaign.py plan --tasks N --batches B --runs FILE --seed S DIR
                                               writes DIR/batch-1.jsonl ... for the producer
     campaign.py report --queue Q DIR          the final tables, from the files ops/chaos left in DIR;
-                                              exits 1 when a task was lost
+                                              exits 1 when a task was lost, 3 when the queues
+                                              could not be listed
 """
 
 import argparse
@@ -23,7 +24,7 @@ NOT_TERMINAL = ("queued", "running", "retrying")
 # The kinds of task the campaign enqueues: share of each batch, payload, and the outcome a task of
 # that kind must end with (status, failure_kind). "chaos" takes the rest of the batch.
 KINDS = {
-    "fail":       (0.06, "fail",  {"message": "failed on purpose by the fault campaign"}, ("failed", "exception")),
+    "fail":       (0.04, "fail",  {"message": "failed on purpose by the fault campaign"}, ("failed", "exception")),
     "crash-exit": (0.03, "crash", {"mode": "exit", "code": 3}, ("crashed", "exit")),
     "crash-segv": (0.02, "crash", {"mode": "segv"}, ("crashed", "signal")),
     "crash-oom":  (0.02, "crash", {"mode": "oom"}, ("crashed", "oom")),
@@ -162,6 +163,8 @@ def summarize(counter):
 
 def report(folder, queue):
     tasks = read_tasks(folder)
+    # Without the census no task can be called lost or waiting: every message is unaccounted for.
+    counted = os.path.exists(os.path.join(folder, "census.tsv"))
     where, reasons, unreadable = read_census(folder, queue)
     runs = read_runs(folder)
     faults = read_faults(folder)
@@ -190,7 +193,7 @@ def report(folder, queue):
         ("cancelled", by_status["cancelled"]),
         ("not terminal, message still in the main or retry queue", len(waiting)),
         ("not terminal, message only in .dead", len(only_dead)),
-        ("**lost**: not terminal, no message anywhere", len(lost)),
+        ("**lost**: not terminal, no message anywhere", len(lost) if counted else "unknown: the queues could not be listed"),
         ("**run twice**: handler ran to success more than once", len(twice)),
         ("terminal, but not the outcome its kind must have", len(unexpected)),
         ("failed or crashed, but no message in .dead", len(undead)),
@@ -263,6 +266,8 @@ def report(folder, queue):
     with open(os.path.join(folder, "verdict"), "w") as f:
         f.write(f"lost={len(lost)}\ntwice={len(twice)}\nstuck={len(stuck)}\nunexpected={len(unexpected)}\n"
                 f"submitted={len(tasks)}\n")
+    if not counted:
+        return 3
     return 1 if lost else 0
 
 

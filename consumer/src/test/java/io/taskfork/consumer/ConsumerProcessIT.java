@@ -87,6 +87,40 @@ class ConsumerProcessIT {
     }
 
     @Test
+    void sigkilledSupervisorsChildDiesWithinASecondAndItsTaskRunsAgainOnRestart() throws Exception {
+        Path firstLog = Files.createTempFile("consumer", ".log");
+        Process first = start(environment.environment(), firstLog);
+        Path secondLog = Files.createTempFile("consumer", ".log");
+        Process second = null;
+        try {
+            awaitTrue(() -> read(firstLog).contains("consuming " + environment.queues().main()), "consumer started");
+            long id = submitSleep(2000);
+            awaitTrue(() -> store().find(id).orElseThrow().status() == TaskStatus.RUNNING, "task running");
+            ProcessHandle child = first.descendants()
+                    .filter(process -> process.info().commandLine().orElse("").contains("ChildMain"))
+                    .findFirst().orElseThrow();
+
+            first.destroyForcibly();
+            Instant killed = Instant.now();
+            awaitTrue(() -> !isRunning(child), "orphaned child gone");
+            Duration orphaned = Duration.between(killed, Instant.now());
+
+            second = start(environment.environment(), secondLog);
+            awaitTrue(() -> store().find(id).orElseThrow().status().isTerminal(), "task ran again");
+            Task task = store().find(id).orElseThrow();
+            assertThat(orphaned).as("the orphaned child's life after its supervisor").isLessThan(Duration.ofSeconds(1));
+            assertThat(task.status()).as(read(secondLog)).isEqualTo(TaskStatus.SUCCEEDED);
+            assertThat(task.attempts()).isEqualTo(2);
+            assertThat(read(secondLog)).contains("died without stopping");
+        } finally {
+            first.destroyForcibly();
+            if (second != null) {
+                second.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
     void badSettingExitsTwoWithOneLineNamingIt() throws Exception {
         Exit exit = runUntilExit("TASKFORK_CHILD_HEAP", "4m");
 
@@ -138,6 +172,22 @@ class ConsumerProcessIT {
     }
 
     private record Exit(int code, String output) {
+    }
+
+    /**
+     * Whether a process still runs. An exited orphan stays a zombie until whatever adopted it reaps
+     * it, which in a container may be never; a zombie runs nothing.
+     */
+    private static boolean isRunning(ProcessHandle process) {
+        Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+        if (!Files.exists(status)) {
+            return process.isAlive();
+        }
+        try {
+            return Files.readAllLines(status).stream().noneMatch(line -> line.matches("State:\\s+Z.*"));
+        } catch (java.io.IOException gone) {
+            return false;
+        }
     }
 
     private static TaskStore store() {

@@ -22,6 +22,7 @@ import io.taskfork.shared.topology.QueueNames;
 import io.taskfork.shared.topology.Topology;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -90,6 +91,11 @@ public final class Supervisor implements AutoCloseable {
         TaskStore store = new TaskStore(database);
         heartbeats = new Workers(database);
         heartbeats.beat(worker);
+        List<String> dead = heartbeats.forgetDeadOn(WorkerName.host(),
+                pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        if (!dead.isEmpty()) {
+            LOG.info("supervisors {} on this host died without stopping; their running tasks may run again", dead);
+        }
         workers = Executors.newFixedThreadPool(prefetch, namedThreads("task-worker"));
         DeliveryActions actions = new DeliveryActions(consuming, publishing, queues);
         processor = new DeliveryProcessor(
@@ -202,6 +208,11 @@ public final class Supervisor implements AutoCloseable {
     private void beat() {
         try {
             heartbeats.beat(worker);
+        List<String> dead = heartbeats.forgetDeadOn(WorkerName.host(),
+                pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        if (!dead.isEmpty()) {
+            LOG.info("supervisors {} on this host died without stopping; their running tasks may run again", dead);
+        }
         } catch (RuntimeException e) {
             LOG.debug("heartbeat failed: {}", e.toString());
         }

@@ -13,7 +13,7 @@ final class WorkerName {
         return host() + "/" + ProcessHandle.current().pid();
     }
 
-    private static String host() {
+    static String host() {
         String fromEnvironment = System.getenv("HOSTNAME");
         if (fromEnvironment != null && !fromEnvironment.isBlank()) {
             return fromEnvironment;

@@ -1,6 +1,8 @@
 package io.taskfork.shared.store;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.function.LongPredicate;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -26,6 +28,29 @@ public final class Workers {
                         + " on conflict (name) do update set heartbeat_at = now()")
                 .bind("name", worker)
                 .execute());
+    }
+
+    /**
+     * Forgets the workers named {@code host/pid} on this host whose process is gone, so that their
+     * running tasks can be claimed at once rather than after {@link #DEAD_AFTER}.
+     *
+     * @return the names forgotten
+     */
+    public List<String> forgetDeadOn(String host, LongPredicate processAlive) {
+        List<String> dead = jdbi.withHandle(handle -> handle
+                .createQuery("select name from workers where name like :prefix")
+                .bind("prefix", host.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%")
+                .mapTo(String.class)
+                .list())
+                .stream()
+                .filter(name -> {
+                    String pid = name.substring(host.length() + 1);
+                    return pid.chars().allMatch(Character::isDigit) && !pid.isEmpty()
+                            && !processAlive.test(Long.parseLong(pid));
+                })
+                .toList();
+        dead.forEach(this::remove);
+        return dead;
     }
 
     /** Forgets a worker that stopped cleanly. */
