@@ -73,6 +73,18 @@ class BadMessagesIT {
     }
 
     @Test
+    void messageAtItsDeliveryLimitIsDeadLetteredWithOurReason() throws Exception {
+        // as if nine consumers had taken it and died: the quorum queue counts them in x-delivery-count
+        fixture.publish("424242".getBytes(StandardCharsets.UTF_8), new AMQP.BasicProperties.Builder()
+                .contentType(WireFormat.TEXT_PLAIN).headers(Map.of("x-delivery-count", 9)).build());
+
+        GetResponse letter = fixture.awaitDeadLetterWithBody("424242");
+
+        assertThat(header(letter, WireFormat.REASON_HEADER)).isEqualTo("delivery-limit");
+        assertThat(header(letter, WireFormat.DETAIL_HEADER)).contains("delivered 10 times");
+    }
+
+    @Test
     void oversizedBodyIsDeadLetteredAsTooLarge() throws Exception {
         char[] padding = new char[5000];
         Arrays.fill(padding, ' ');
