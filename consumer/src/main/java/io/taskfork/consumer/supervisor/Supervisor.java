@@ -2,11 +2,10 @@ package io.taskfork.consumer.supervisor;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.Recoverable;
-import com.rabbitmq.client.RecoveryListener;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.taskfork.consumer.amqp.DeliveryActions;
+import io.taskfork.consumer.amqp.RecoveryLog;
 import io.taskfork.consumer.amqp.TaskConsumer;
 import io.taskfork.consumer.child.ChildLauncher;
 import io.taskfork.consumer.child.OutcomeClassifier;
@@ -22,7 +21,6 @@ import io.taskfork.shared.topology.QueueNames;
 import io.taskfork.shared.topology.Topology;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,7 +51,7 @@ public final class Supervisor implements AutoCloseable {
 
     private final AtomicBoolean stopping = new AtomicBoolean();
     private Database database;
-    private Workers heartbeats;
+    private Heartbeat heartbeat;
     private DeliveryProcessor processor;
     private ScheduledExecutorService timers;
     private ChildLauncher children;
@@ -76,7 +74,7 @@ public final class Supervisor implements AutoCloseable {
         int prefetch = settings.amqp().prefetch();
         database = Database.connect(settings.db(), prefetch + 2, "taskfork-consumer").migrate();
         connection = Broker.connect(settings.amqp(), "taskfork-consumer " + worker);
-        watchRecovery(connection);
+        RecoveryLog.watch(connection, queues.main());
         Topology.declare(connection, queues);
         children = new ChildLauncher(settings.child());
         Map<String, String> handlerTypes = children.handlerTypes();
@@ -89,13 +87,8 @@ public final class Supervisor implements AutoCloseable {
 
         SupervisorMetrics metrics = new SupervisorMetrics(registry, children::running);
         TaskStore store = new TaskStore(database);
-        heartbeats = new Workers(database);
-        heartbeats.beat(worker);
-        List<String> dead = heartbeats.forgetDeadOn(WorkerName.host(),
-                pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
-        if (!dead.isEmpty()) {
-            LOG.info("supervisors {} on this host died without stopping; their running tasks may run again", dead);
-        }
+        heartbeat = new Heartbeat(new Workers(database), worker);
+        heartbeat.start();
         workers = Executors.newFixedThreadPool(prefetch, namedThreads("task-worker"));
         DeliveryActions actions = new DeliveryActions(consuming, publishing, queues);
         processor = new DeliveryProcessor(
@@ -107,14 +100,7 @@ public final class Supervisor implements AutoCloseable {
                 new DeliveryProcessor.Policies(worker, settings.maxMessageBytes(),
                         settings.child().timeout().plus(STALE_MARGIN),
                         new RetryPolicy(settings.retry(), Math::random), new Patience(stopping)));
-        timers = Executors.newSingleThreadScheduledExecutor(namedThreads("supervisor-timer"));
-        timers.scheduleWithFixedDelay(this::beat, Workers.HEARTBEAT.toMillis(), Workers.HEARTBEAT.toMillis(),
-                TimeUnit.MILLISECONDS);
-        timers.scheduleWithFixedDelay(new CancellationWatch(store, children, processor::runningHere),
-                CancellationWatch.PERIOD.toMillis(), CancellationWatch.PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-        long sweepEvery = Math.min(OutboxSweeper.PERIOD.toMillis(), settings.service().outboxAge().toMillis());
-        timers.scheduleWithFixedDelay(new OutboxSweeper(store, actions, settings.service().outboxAge()),
-                sweepEvery, sweepEvery, TimeUnit.MILLISECONDS);
+        startTimers(store, actions);
         warnAboutConsumerTimeout();
         if (settings.metricsPort() > 0) {
             metricsServer = MetricsServer.start(settings.metricsPort(), registry, this::problems);
@@ -136,7 +122,6 @@ public final class Supervisor implements AutoCloseable {
             return;
         }
         stopped = true;
-        stopping.set(true);
         boolean wasConsuming = consumerTag != null;
         if (wasConsuming) {
             LOG.info("stopping: no new tasks; waiting up to {} for {} running", Values.format(grace),
@@ -146,6 +131,8 @@ public final class Supervisor implements AutoCloseable {
         if (workers != null) {
             workers.shutdown();
             if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                // from now on a worker waiting for the database gives up: its message is redelivered
+                stopping.set(true);
                 LOG.warn("killing {} children still running after {}", children.running(), Values.format(grace));
                 children.abandonAll();
                 workers.awaitTermination(ABANDON_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -154,12 +141,8 @@ public final class Supervisor implements AutoCloseable {
         if (timers != null) {
             timers.shutdownNow();
         }
-        if (heartbeats != null && wasConsuming) {
-            try {
-                heartbeats.remove(worker);
-            } catch (RuntimeException e) {
-                LOG.debug("could not remove worker {}: {}", worker, e.toString());
-            }
+        if (heartbeat != null && wasConsuming) {
+            heartbeat.stop();
         }
         closeQuietly(publishing);
         closeQuietly(consuming);
@@ -183,39 +166,18 @@ public final class Supervisor implements AutoCloseable {
         stop(settings.service().shutdownGrace());
     }
 
-    private void watchRecovery(Connection broker) {
-        broker.addShutdownListener(cause -> {
-            if (!cause.isInitiatedByApplication()) {
-                LOG.warn("lost the broker connection ({}); reconnecting, unacked messages will be redelivered",
-                        cause.getMessage());
-            }
-        });
-        if (broker instanceof Recoverable recoverable) {
-            recoverable.addRecoveryListener(new RecoveryListener() {
-                @Override
-                public void handleRecovery(Recoverable recovered) {
-                    LOG.info("reconnected to the broker; consuming {} again", queues.main());
-                }
-
-                @Override
-                public void handleRecoveryStarted(Recoverable recovering) {
-                    LOG.debug("reconnecting to the broker");
-                }
-            });
-        }
+    /** The heartbeat, the cancellation watch and the outbox sweep, on one timer thread. */
+    private void startTimers(TaskStore store, DeliveryActions actions) {
+        timers = Executors.newSingleThreadScheduledExecutor(namedThreads("supervisor-timer"));
+        every(Workers.HEARTBEAT, heartbeat);
+        every(CancellationWatch.PERIOD, new CancellationWatch(store, children, processor::runningHere));
+        Duration outboxAge = settings.service().outboxAge();
+        every(outboxAge.compareTo(OutboxSweeper.PERIOD) < 0 ? outboxAge : OutboxSweeper.PERIOD,
+                new OutboxSweeper(store, actions, outboxAge));
     }
 
-    private void beat() {
-        try {
-            heartbeats.beat(worker);
-        List<String> dead = heartbeats.forgetDeadOn(WorkerName.host(),
-                pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
-        if (!dead.isEmpty()) {
-            LOG.info("supervisors {} on this host died without stopping; their running tasks may run again", dead);
-        }
-        } catch (RuntimeException e) {
-            LOG.debug("heartbeat failed: {}", e.toString());
-        }
+    private void every(Duration period, Runnable action) {
+        timers.scheduleWithFixedDelay(action, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**

@@ -30,11 +30,15 @@ class TaskStoreIT {
 
     private static IsolatedEnvironment env;
     private static TaskStore store;
+    private static Workers workers;
 
     @BeforeAll
     static void openStore() {
         env = IsolatedEnvironment.create(TaskStoreIT.class);
         store = new TaskStore(env.database());
+        workers = new Workers(env.database());
+        // the worker most tests claim with is alive: its heartbeat is fresh
+        workers.beat("host-a/1");
     }
 
     @AfterAll
@@ -327,5 +331,30 @@ class TaskStoreIT {
         store.claim(id, "host-a/1", LIVE).orElseThrow();
 
         assertThat(store.claim(id, "host-b/2", Duration.ofMillis(900))).isEmpty();
+    }
+
+    @Test
+    void taskRunningOnAWorkerWithoutHeartbeatIsClaimedAgain() {
+        long id = store.insert(new NewTask("sleep", PAYLOAD));
+        store.claim(id, "ghost/99", LIVE).orElseThrow();
+
+        Task again = store.claim(id, "host-a/1", LIVE).orElseThrow();
+
+        assertThat(again.attempts()).isEqualTo(2);
+        assertThat(again.worker()).isEqualTo("host-a/1");
+    }
+
+    @Test
+    void deadWorkersOfAHostAreForgottenAndLiveOnesKept() {
+        workers.beat("box/101");
+        workers.beat("box/102");
+        workers.beat("other/101");
+
+        List<String> forgotten = workers.forgetDeadOn("box", pid -> pid == 102);
+
+        assertThat(forgotten).containsExactly("box/101");
+        long id = store.insert(new NewTask("sleep", PAYLOAD));
+        store.claim(id, "box/102", LIVE).orElseThrow();
+        assertThat(store.claim(id, "host-a/1", LIVE)).as("box/102 is alive").isEmpty();
     }
 }

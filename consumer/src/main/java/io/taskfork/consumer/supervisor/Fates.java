@@ -1,0 +1,66 @@
+package io.taskfork.consumer.supervisor;
+
+import com.rabbitmq.client.Delivery;
+import io.taskfork.consumer.amqp.DeliveryActions;
+import io.taskfork.consumer.metrics.SupervisorMetrics;
+import io.taskfork.shared.wire.DeadLetterReason;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dead-letters or requeues a delivery, falling back as far as it must: a dead letter that cannot be
+ * published is requeued, and a requeue that cannot be sent is left to the broker, which redelivers
+ * every unacked message of a closed channel. Nothing is ever dropped here.
+ */
+final class Fates {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Fates.class);
+    private static final Duration REQUEUE_PAUSE = Duration.ofSeconds(1);
+
+    private final DeliveryActions actions;
+    private final SupervisorMetrics metrics;
+
+    Fates(DeliveryActions actions, SupervisorMetrics metrics) {
+        this.actions = actions;
+        this.metrics = metrics;
+    }
+
+    /** @param taskId the task's ID when one is known, else null */
+    void deadLetter(Delivery delivery, DeadLetterReason reason, String detail, Long taskId) {
+        try {
+            actions.deadLetter(delivery, reason, detail, taskId);
+            metrics.deadLettered(reason);
+            if (taskId == null) {
+                LOG.info("message {} dead-lettered as {}: {}", delivery.getEnvelope().getDeliveryTag(),
+                        reason.value(), detail);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            requeue(delivery, "interrupted while dead-lettering");
+        } catch (Exception e) {
+            LOG.warn("could not dead-letter message {} ({}); requeued", delivery.getEnvelope().getDeliveryTag(),
+                    e.toString());
+            requeueAfterPause(delivery, e.toString());
+        }
+    }
+
+    /** Requeues after a short pause, which keeps a persistent fault from spinning: the message comes straight back. */
+    void requeueAfterPause(Delivery delivery, String why) {
+        try {
+            Thread.sleep(REQUEUE_PAUSE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        requeue(delivery, why);
+    }
+
+    void requeue(Delivery delivery, String why) {
+        try {
+            actions.requeue(delivery);
+        } catch (Exception e) {
+            LOG.warn("could not requeue message {} ({}; {}); the broker will redeliver it",
+                    delivery.getEnvelope().getDeliveryTag(), why, e.toString());
+        }
+    }
+}

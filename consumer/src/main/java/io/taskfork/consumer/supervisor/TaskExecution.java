@@ -1,0 +1,133 @@
+package io.taskfork.consumer.supervisor;
+
+import com.rabbitmq.client.Delivery;
+import io.taskfork.consumer.amqp.DeliveryActions;
+import io.taskfork.consumer.child.StopReason;
+import io.taskfork.consumer.child.Verdict;
+import io.taskfork.consumer.metrics.SupervisorMetrics;
+import io.taskfork.shared.config.Values;
+import io.taskfork.shared.store.TaskStore;
+import io.taskfork.shared.task.FailureKind;
+import io.taskfork.shared.task.Task;
+import io.taskfork.shared.task.TaskStatus;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a claimed task in its child and settles the delivery by what became of it: acked once the
+ * outcome is recorded, parked for a retry, dead-lettered, or given back when shutdown stopped it.
+ */
+final class TaskExecution {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskExecution.class);
+
+    private final TaskStore store;
+    private final TaskRunner runner;
+    private final DeliveryActions actions;
+    private final SupervisorMetrics metrics;
+    private final Fates fates;
+    private final DeliveryProcessor.Policies policies;
+
+    TaskExecution(TaskStore store, TaskRunner runner, DeliveryActions actions, SupervisorMetrics metrics,
+            Fates fates, DeliveryProcessor.Policies policies) {
+        this.store = store;
+        this.runner = runner;
+        this.actions = actions;
+        this.metrics = metrics;
+        this.fates = fates;
+        this.policies = policies;
+    }
+
+    void run(Delivery delivery, Task task) throws Exception {
+        TaskRunner.Run run = runner.run(task);
+        if (run.exit().stoppedBy() == StopReason.SHUTDOWN) {
+            giveBack(delivery, task, run);
+            return;
+        }
+        if (run.exit().stoppedBy() == StopReason.CANCEL) {
+            metrics.finished(task.type(), TaskStatus.CANCELLED, null);
+            LOG.info("task {} {} cancelled while running; its child (pid {}) and descendants were killed",
+                    task.id(), task.type(), run.exit().pid());
+            actions.ack(delivery);
+            return;
+        }
+        Verdict verdict = run.verdict();
+        if (!verdict.succeeded()) {
+            Integer ownLimit = policies.patience().untilDone("reading max_attempts",
+                    () -> store.maxAttempts(task.id()).orElse(null));
+            Optional<Duration> delay = policies.retry().retryAfter(task.attempts(), ownLimit, verdict);
+            if (delay.isPresent()) {
+                retry(delivery, task, run, delay.get());
+                return;
+            }
+        }
+        boolean recorded = policies.patience().untilDone("recording the outcome",
+                () -> store.finish(task.id(), task.attempts(), verdict.outcome()));
+        if (!recorded) {
+            LOG.warn("task {} moved on while attempt {} ran (cancelled?); its outcome is not recorded", task.id(),
+                    task.attempts());
+            actions.ack(delivery);
+            return;
+        }
+        record(task, run);
+        if (verdict.succeeded()) {
+            actions.ack(delivery);
+        } else {
+            fates.deadLetter(delivery, verdict.reason(), verdict.detail(), task.id());
+        }
+    }
+
+    private void retry(Delivery delivery, Task task, TaskRunner.Run run, Duration delay) throws Exception {
+        Verdict verdict = run.verdict();
+        boolean recorded = policies.patience().untilDone("recording the retry",
+                () -> store.retry(task.id(), task.attempts(), verdict.outcome()));
+        if (!recorded) {
+            actions.ack(delivery);
+            return;
+        }
+        metrics.retried(task.type(), verdict.outcome().failureKind());
+        metrics.taskRan(task.type(), run.exit().runNanos());
+        LOG.info("task {} {} {} on attempt {} (child pid {}), retrying in {}: {}", task.id(), task.type(),
+                outcome(verdict), task.attempts(), run.exit().pid(), Values.format(delay), verdict.detail());
+        actions.deferTask(delivery, task.id(), delay);
+    }
+
+    // Stopped by our own shutdown, not by anything the task did: queued again, the attempt not counted.
+    private void giveBack(Delivery delivery, Task task, TaskRunner.Run run) {
+        try {
+            store.release(task.id(), task.attempts());
+        } catch (RuntimeException e) {
+            LOG.warn("task {} could not be set back to queued ({}); it is claimable once this worker is gone",
+                    task.id(), e.toString());
+        }
+        LOG.info("task {} {} stopped by shutdown (child pid {}); queued again and its message requeued",
+                task.id(), task.type(), run.exit().pid());
+        fates.requeue(delivery, "shutdown");
+    }
+
+    private void record(Task task, TaskRunner.Run run) {
+        Verdict verdict = run.verdict();
+        long millis = TimeUnit.NANOSECONDS.toMillis(run.exit().runNanos());
+        metrics.finished(task.type(), verdict.outcome().status(), verdict.outcome().failureKind());
+        metrics.taskRan(task.type(), run.exit().runNanos());
+        if (run.exit().startNanos() >= 0) {
+            metrics.childStarted(run.exit().startNanos());
+        }
+        if (verdict.succeeded()) {
+            LOG.info("task {} {} {} in {} ms (child pid {}, attempt {})", task.id(), task.type(), outcome(verdict),
+                    millis, run.exit().pid(), task.attempts());
+        } else {
+            LOG.info("task {} {} {} in {} ms (child pid {}, attempt {}, exit code {}): {}", task.id(), task.type(),
+                    outcome(verdict), millis, run.exit().pid(), task.attempts(), run.exit().exitCode(),
+                    verdict.detail());
+        }
+    }
+
+    private static String outcome(Verdict verdict) {
+        FailureKind kind = verdict.outcome().failureKind();
+        return verdict.outcome().status().value() + (kind == null ? "" : "/" + kind.value());
+    }
+}
