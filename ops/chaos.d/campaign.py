@@ -17,6 +17,7 @@ import os
 import random
 import socket
 import sys
+import time
 
 TERMINAL = ("succeeded", "failed", "crashed", "cancelled")
 NOT_TERMINAL = ("queued", "running", "retrying")
@@ -119,14 +120,26 @@ def read_census(folder, queue):
     return where, reasons, unreadable
 
 
+Run = collections.namedtuple("Run", "attempt token millis pid")
+
+
 def read_runs(folder):
-    """Task ID -> (attempt, token) of each successful handler run, from runs.log."""
+    """Task ID -> each successful handler run, from runs.log: "id attempt token epoch-ms pid"."""
     runs = collections.defaultdict(list)
     for line in read_lines(os.path.join(folder, "runs.log")):
         parts = line.split()
-        if len(parts) == 3 and parts[0].isdigit():
-            runs[int(parts[0])].append((parts[1], parts[2]))
+        if len(parts) >= 3 and parts[0].isdigit():
+            parts += ["", ""]
+            runs[int(parts[0])].append(Run(*parts[1:5]))
     return runs
+
+
+def clock(millis):
+    """Epoch milliseconds as the local time of day, as in the supervisor logs; "?" when unknown."""
+    if not millis.isdigit():
+        return "?"
+    seconds = int(millis) / 1000
+    return time.strftime("%H:%M:%S", time.localtime(seconds)) + f".{int(millis) % 1000:03d}"
 
 
 def read_faults(folder):
@@ -242,9 +255,10 @@ def report(folder, queue):
         ran = runs.get(i, [])
         ran_text = ""
         if row["kind"] == "chaos":
+            recorded = next((n for n, run in enumerate(ran, 1) if run.token == row["token"]), "no run")
             ran_text = f", handler ran to success {len(ran)}x" + (
-                f" (attempts {','.join(a for a, _ in ran)}; the row holds run "
-                f"{next((n for n, (_, t) in enumerate(ran, 1) if t == row['token']), 'none')}'s result)" if ran else "")
+                " (" + "; ".join(f"attempt {r.attempt} at {clock(r.millis)} in child {r.pid or '?'}" for r in ran)
+                + f"; the row holds the result of run {recorded})" if ran else "")
         return (f"task {i} {row['kind']}: {outcome(row)}, attempts {row['attempts']}, worker {row['worker'] or '-'}"
                 f"{ran_text}, messages in {','.join(where.get(i, [])) or 'no queue'}")
 

@@ -10,8 +10,9 @@ import java.util.UUID;
 
 /**
  * {@code chaos}: the fault campaign's task. Payload {@code {"ms": N, "runs": "/path/runs.log"}}:
- * sleeps N ms, then records this run as one line {@code "<taskId> <attempt> <token>"} in the runs
- * file and returns the same token. A task with two lines in the runs file ran to success twice.
+ * sleeps N ms, then records this run as one line {@code "<taskId> <attempt> <token> <epoch-ms>
+ * <pid>"} in the runs file and returns the same token. A task with two lines in the runs file ran
+ * to success twice; the time and the child's pid tie each run to the supervisor logs.
  */
 public final class ChaosHandler implements TaskHandler {
 
@@ -29,7 +30,8 @@ public final class ChaosHandler implements TaskHandler {
         }
         Thread.sleep(sleepMs);
         String token = UUID.randomUUID().toString();
-        record(runs, context.taskId() + " " + context.attempt() + " " + token + "\n");
+        record(runs, context.taskId() + " " + context.attempt() + " " + token + " " + System.currentTimeMillis()
+                + " " + ProcessHandle.current().pid() + "\n");
         // Nothing may fail after the line is written: a line must mean "the handler returned".
         return Map.of("token", token, "slept_ms", sleepMs);
     }

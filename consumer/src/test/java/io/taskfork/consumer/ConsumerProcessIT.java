@@ -121,6 +121,23 @@ class ConsumerProcessIT {
     }
 
     @Test
+    void taskTimeoutNotBelowTheBrokersConsumerTimeoutIsWarnedAboutAtStart() throws Exception {
+        Map<String, String> variables = new HashMap<>(environment.environment());
+        variables.put("TASKFORK_TASK_TIMEOUT", "45m");
+        Path log = Files.createTempFile("consumer", ".log");
+        Process consumer = start(variables, log);
+        try {
+            awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
+
+            assertThat(read(log)).contains("WARN").contains("TASKFORK_TASK_TIMEOUT=45m is not below RabbitMQ's"
+                    + " default consumer_timeout of 30m");
+        } finally {
+            consumer.destroy();
+            consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void badSettingExitsTwoWithOneLineNamingIt() throws Exception {
         Exit exit = runUntilExit("TASKFORK_CHILD_HEAP", "4m");
 
