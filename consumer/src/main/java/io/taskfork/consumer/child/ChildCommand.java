@@ -3,7 +3,9 @@ package io.taskfork.consumer.child;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskfork.consumer.handlers.ExecLimits;
 import io.taskfork.shared.config.ChildSettings;
+import io.taskfork.shared.config.WorkSettings;
 import io.taskfork.shared.handler.TaskHandler;
 import java.io.File;
 import java.net.URISyntaxException;
@@ -58,11 +60,23 @@ final class ChildCommand {
         // A native crash writes its fatal error log where we look for it, then aborts (exit code
         // 134). Whether a core file is written follows the supervisor's "ulimit -c", as for any process.
         command.add("-XX:ErrorFile=" + folder.resolve(FATAL_ERROR_LOG));
+        execLimits().forEach(command::add);
         command.add("-cp");
         command.add(classpath);
         command.add(ChildMain.class.getName());
         command.add(socket.toString());
         return command;
+    }
+
+    /** What the exec type may run, as system properties: the child has none of the supervisor's settings. */
+    private List<String> execLimits() {
+        WorkSettings work = settings.work();
+        List<String> properties = new ArrayList<>();
+        properties.add("-D" + ExecLimits.ALLOW + "=" + String.join(",", work.execAllow()));
+        properties.add("-D" + ExecLimits.ROOTS + "=" + String.join(File.pathSeparator,
+                work.execRoots().stream().map(Path::toString).toList()));
+        properties.add("-D" + ExecLimits.ENV_PASS + "=" + String.join(",", work.execEnvPass()));
+        return properties;
     }
 
     private static String classpath(List<Path> handlerPath) {

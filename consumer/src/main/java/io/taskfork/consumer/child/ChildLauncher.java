@@ -50,15 +50,27 @@ public final class ChildLauncher implements AutoCloseable {
         this.deadlines = Executors.newSingleThreadScheduledExecutor(daemonThreads("child-deadline"));
     }
 
-    /** Runs one task in a fresh child and waits for the child to end (at most the task timeout). */
-    public ChildExit runTask(Task task) throws IOException, InterruptedException {
+    /**
+     * Runs one task in a fresh child, working in a fresh directory of the task's own, and waits for
+     * the child to end (at most the task timeout).
+     */
+    public ChildExit runTask(Task task, ProgressListener progress) throws IOException, InterruptedException {
         ObjectNode request = Json.MAPPER.createObjectNode()
                 .put(ChildProtocol.KIND, ChildProtocol.KIND_TASK)
                 .put("id", task.id())
                 .put("type", task.type())
                 .put("attempt", task.attempts());
         request.set("payload", task.payload());
-        return run(request, task.id());
+        Path workDirectory = settings.work().root().resolve(Long.toString(task.id()));
+        Folders.deleteTree(workDirectory);
+        Files.createDirectories(workDirectory);
+        try {
+            return run(request, task.id(), workDirectory, progress);
+        } finally {
+            if (!settings.work().keep()) {
+                Folders.deleteTree(workDirectory);
+            }
+        }
     }
 
     /**
@@ -70,7 +82,7 @@ public final class ChildLauncher implements AutoCloseable {
      */
     public Map<String, String> handlerTypes() throws IOException, InterruptedException {
         ChildExit exit = run(Json.MAPPER.createObjectNode().put(ChildProtocol.KIND, ChildProtocol.KIND_LIST_TYPES),
-                null);
+                null, workFolder, ProgressListener.IGNORE);
         JsonNode types = exit.report().types();
         if (types == null) {
             throw new ChildStartException(exit.exitCode(), exit.log());
@@ -108,17 +120,17 @@ public final class ChildLauncher implements AutoCloseable {
         abandonAll();
         deadlines.shutdownNow();
         outputReaders.shutdownNow();
-        try (var paths = Files.walk(workFolder)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            Folders.deleteTree(workFolder);
         } catch (IOException e) {
             // a leftover folder in the temporary directory harms nothing
         }
     }
 
-    private ChildExit run(JsonNode request, Long taskId) throws IOException, InterruptedException {
-        ChildSession session = new ChildSession(this, workFolder.resolve("c" + sequence.incrementAndGet()), request);
+    private ChildExit run(JsonNode request, Long taskId, Path workDirectory, ProgressListener progress)
+            throws IOException, InterruptedException {
+        ChildSession session = new ChildSession(this, workFolder.resolve("c" + sequence.incrementAndGet()), request,
+                workDirectory, progress);
         live.add(session);
         if (taskId != null) {
             byTask.put(taskId, session);

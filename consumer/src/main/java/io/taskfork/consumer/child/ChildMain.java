@@ -3,7 +3,9 @@ package io.taskfork.consumer.child;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskfork.shared.handler.TaskContext;
+import io.taskfork.shared.handler.NonRetryableException;
 import io.taskfork.shared.handler.TaskHandler;
+import io.taskfork.shared.handler.TaskType;
 import io.taskfork.shared.json.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.Map;
@@ -67,14 +70,15 @@ public final class ChildMain {
         }
         System.out.flush();
         System.err.flush();
+        killDescendants();
         // halt, not exit: threads a handler left running must not keep this JVM alive.
         Runtime.getRuntime().halt(0);
     }
 
     private void runTask(JsonNode request) {
         String type = request.path("type").asText();
-        TaskContext context = new TaskContext(
-                request.path("id").asLong(), request.path("attempt").asInt(1), request.path("payload"));
+        TaskContext context = new ChildTaskContext(request.path("id").asLong(), request.path("attempt").asInt(1),
+                request.path("payload"), this::reportProgress);
         send(event(ChildProtocol.STARTED));
         try {
             TaskHandler handler = find(type);
@@ -86,17 +90,21 @@ public final class ChildMain {
             ObjectNode error = event(ChildProtocol.ERROR);
             error.put(ChildProtocol.MESSAGE, describe(failure));
             error.put(ChildProtocol.TRACE, trace(failure));
+            error.put(ChildProtocol.RETRYABLE, !(failure instanceof NonRetryableException));
             send(error);
         }
     }
 
     private void listTypes() {
         Map<String, String> types = new TreeMap<>();
-        for (ServiceLoader.Provider<TaskHandler> provider : ServiceLoader.load(TaskHandler.class).stream().toList()) {
+        ServiceLoader<TaskHandler> loader = ServiceLoader.load(TaskHandler.class);
+        for (Iterator<ServiceLoader.Provider<TaskHandler>> providers = loader.stream().iterator(); providers.hasNext();) {
             try {
-                types.put(provider.get().type(), provider.type().getName());
+                ServiceLoader.Provider<TaskHandler> provider = providers.next();
+                types.put(typeOf(provider), provider.type().getName());
             } catch (Throwable broken) {
-                System.err.println("handler " + provider.type().getName() + " cannot be loaded: " + describe(broken));
+                // a jar or class that cannot be read: its types are unknown, the others still listed
+                System.err.println("a handler cannot be loaded: " + describe(broken));
             }
         }
         ObjectNode answer = event(ChildProtocol.TYPES);
@@ -104,12 +112,26 @@ public final class ChildMain {
         send(answer);
     }
 
+    /** The handler of {@code type}. Only that one is initialized: another's failing initializer harms no one. */
     private static TaskHandler find(String type) {
         return ServiceLoader.load(TaskHandler.class).stream()
-                .map(ServiceLoader.Provider::get)
-                .filter(handler -> handler.type().equals(type))
+                .filter(provider -> type.equals(typeOf(provider)))
                 .findFirst()
+                .map(ServiceLoader.Provider::get)
                 .orElseThrow(() -> new IllegalStateException("no handler for type " + type));
+    }
+
+    // The annotation is read without initializing the class; only an unannotated handler is created to ask.
+    private static String typeOf(ServiceLoader.Provider<TaskHandler> provider) {
+        TaskType annotation = provider.type().getAnnotation(TaskType.class);
+        return annotation != null ? annotation.value() : provider.get().type();
+    }
+
+    private void reportProgress(int percent, String message) {
+        ObjectNode progress = event(ChildProtocol.PROGRESS);
+        progress.put(ChildProtocol.PERCENT, Math.max(0, Math.min(100, percent)));
+        progress.put(ChildProtocol.MESSAGE, message);
+        send(progress);
     }
 
     /**
@@ -143,10 +165,16 @@ public final class ChildMain {
             } catch (IOException e) {
                 // a broken stdin means the same as its end
             }
+            killDescendants();
             Runtime.getRuntime().halt(ORPHANED);
         }, "orphan-watch");
         watcher.setDaemon(true);
         watcher.start();
+    }
+
+    /** Whatever the task started, such as an exec command and its own children, ends with it. */
+    private static void killDescendants() {
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
     }
 
     private void send(ObjectNode message) {

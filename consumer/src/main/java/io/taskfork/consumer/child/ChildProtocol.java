@@ -6,8 +6,9 @@ package io.taskfork.consumer.child;
  * nothing a handler prints can be taken for a result.
  *
  * <p>Supervisor to child, once: a request, {@code {"kind":"task","id":..,"type":..,"attempt":..,
- * "payload":{..}}} or {@code {"kind":"list-types"}}. Child to supervisor: {@code started}, then one
- * of {@code result}, {@code error} or {@code types}; or, when the child is dying, {@code exit}
+ * "payload":{..}}} or {@code {"kind":"list-types"}}. Child to supervisor: {@code started}, any number
+ * of {@code progress}, then one of {@code result}, {@code error} or {@code types}; or, when the child
+ * is dying, {@code exit}
  * (its JVM is shutting down through System.exit) or {@code signal} (a signal asked it to stop).
  */
 final class ChildProtocol {
@@ -23,10 +24,13 @@ final class ChildProtocol {
     static final String TYPES = "types";
     static final String EXIT = "exit";
     static final String SIGNAL = "signal";
+    static final String PROGRESS = "progress";
 
     static final String MESSAGE = "message";
     static final String TRACE = "trace";
     static final String NAME = "name";
+    static final String RETRYABLE = "retryable";
+    static final String PERCENT = "percent";
 
     private ChildProtocol() {
     }

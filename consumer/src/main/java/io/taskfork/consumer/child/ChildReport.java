@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 final class ChildReport {
 
     private final long launchedNanos;
+    private final ProgressListener progress;
+    private boolean errorRetryable = true;
     private Long startedNanos;
     private JsonNode result;
     private String errorMessage;
@@ -20,8 +22,13 @@ final class ChildReport {
     private String signalReported;
     private boolean oversized;
 
-    ChildReport(long launchedNanos) {
+    ChildReport(long launchedNanos, ProgressListener progress) {
         this.launchedNanos = launchedNanos;
+        this.progress = progress;
+    }
+
+    ChildReport(long launchedNanos) {
+        this(launchedNanos, ProgressListener.IGNORE);
     }
 
     /** Reads events until the child closes its end; a line over {@code maxLine} bytes is dropped. */
@@ -61,7 +68,10 @@ final class ChildReport {
             case ChildProtocol.ERROR -> {
                 errorMessage = event.path(ChildProtocol.MESSAGE).asText();
                 errorTrace = event.path(ChildProtocol.TRACE).asText();
+                errorRetryable = event.path(ChildProtocol.RETRYABLE).asBoolean(true);
             }
+            case ChildProtocol.PROGRESS -> progress.reported(event.path(ChildProtocol.PERCENT).asInt(),
+                    event.path(ChildProtocol.MESSAGE).isNull() ? null : event.path(ChildProtocol.MESSAGE).asText());
             case ChildProtocol.TYPES -> types = event.get(ChildProtocol.TYPES);
             case ChildProtocol.EXIT -> exitReported = true;
             case ChildProtocol.SIGNAL -> signalReported = event.path(ChildProtocol.NAME).asText();
@@ -94,6 +104,11 @@ final class ChildReport {
 
     String errorTrace() {
         return errorTrace;
+    }
+
+    /** False when the handler threw a NonRetryableException. */
+    boolean errorRetryable() {
+        return errorRetryable;
     }
 
     JsonNode types() {

@@ -33,14 +33,22 @@ final class ChildSession {
     private final ChildLauncher launcher;
     private final Path folder;
     private final JsonNode request;
+    private final Path workDirectory;
+    private final ProgressListener progress;
     private volatile Process process;
     private volatile boolean timedOut;
     private volatile StopReason stoppedBy;
 
-    ChildSession(ChildLauncher launcher, Path folder, JsonNode request) {
+    /**
+     * @param folder        private to this session: the socket, the JVM's markers and fatal error log
+     * @param workDirectory the child's working directory
+     */
+    ChildSession(ChildLauncher launcher, Path folder, JsonNode request, Path workDirectory, ProgressListener progress) {
         this.launcher = launcher;
         this.folder = folder;
         this.request = request;
+        this.workDirectory = workDirectory;
+        this.progress = progress;
     }
 
     ChildExit run() throws IOException, InterruptedException {
@@ -49,7 +57,8 @@ final class ChildSession {
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
             List<String> command = launcher.command().build(folder, socket);
-            ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true);
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workDirectory.toFile())
+                    .redirectErrorStream(true);
             // The child holds no secrets of the supervisor: no database or broker credentials.
             builder.environment().keySet().removeIf(name -> name.startsWith("TASKFORK_"));
             long launched = System.nanoTime();
@@ -60,7 +69,7 @@ final class ChildSession {
                 timedOut = true;
                 ProcessTrees.kill(process);
             });
-            ChildReport report = new ChildReport(launched);
+            ChildReport report = new ChildReport(launched, progress);
             try {
                 converse(server, report);
                 process.waitFor();
@@ -171,14 +180,7 @@ final class ChildSession {
     }
 
     private void deleteFolder() throws IOException {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
+        Folders.deleteTree(folder);
     }
 
     private static void closeQuietly(InputStream stream) {

@@ -30,7 +30,8 @@ public final class OutcomeClassifier {
                     null, exit.log()), null, "succeeded");
         }
         if (report.hasError()) {
-            return failed(report.errorMessage(), report.errorMessage() + "\n" + report.errorTrace(), exit);
+            Verdict failed = failed(report.errorMessage(), report.errorMessage() + "\n" + report.errorTrace(), exit);
+            return new Verdict(failed.outcome(), failed.reason(), failed.detail(), report.errorRetryable());
         }
         if (report.oversized()) {
             return failed("the result is larger than the supervisor accepts", null, exit);

@@ -2,6 +2,7 @@ package io.taskfork.consumer.handlers;
 
 import io.taskfork.shared.handler.TaskContext;
 import io.taskfork.shared.handler.TaskHandler;
+import io.taskfork.shared.handler.TaskType;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,14 +13,10 @@ import sun.misc.Unsafe;
  * {@code {"mode": "exit", "code": N}} calls System.exit(N); {@code "segv"} reads address 0 (a
  * native crash); {@code "oom"} fills the heap; {@code "hang"} never returns.
  */
+@TaskType("crash")
 public final class CrashHandler implements TaskHandler {
 
     private static final int OOM_CHUNK = 1 << 20;
-
-    @Override
-    public String type() {
-        return "crash";
-    }
 
     @Override
     public Object handle(TaskContext context) throws Exception {

@@ -2,14 +2,11 @@ package io.taskfork.consumer.handlers;
 
 import io.taskfork.shared.handler.TaskContext;
 import io.taskfork.shared.handler.TaskHandler;
+import io.taskfork.shared.handler.TaskType;
 
 /** {@code fail}: throws, with {@code {"message": "..."}} as the exception's message. */
+@TaskType("fail")
 public final class FailHandler implements TaskHandler {
-
-    @Override
-    public String type() {
-        return "fail";
-    }
 
     @Override
     public Object handle(TaskContext context) {

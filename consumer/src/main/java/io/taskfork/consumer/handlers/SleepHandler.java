@@ -2,15 +2,12 @@ package io.taskfork.consumer.handlers;
 
 import io.taskfork.shared.handler.TaskContext;
 import io.taskfork.shared.handler.TaskHandler;
+import io.taskfork.shared.handler.TaskType;
 import java.util.Map;
 
 /** {@code sleep}: {@code {"ms": N}} sleeps N milliseconds; the result says how long it slept. */
+@TaskType("sleep")
 public final class SleepHandler implements TaskHandler {
-
-    @Override
-    public String type() {
-        return "sleep";
-    }
 
     @Override
     public Object handle(TaskContext context) throws InterruptedException {

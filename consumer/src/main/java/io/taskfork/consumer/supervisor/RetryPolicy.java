@@ -34,6 +34,9 @@ final class RetryPolicy {
      */
     Optional<Duration> retryAfter(int attempt, Integer taskMaxAttempts, Verdict verdict) {
         FailureKind kind = verdict.outcome().failureKind();
+        if (!verdict.retryable()) {
+            return Optional.empty();
+        }
         boolean again;
         if (kind == FailureKind.EXCEPTION) {
             again = attempt < (taskMaxAttempts != null ? taskMaxAttempts : settings.maxAttempts());

@@ -42,7 +42,7 @@ final class TaskExecution {
     }
 
     void run(Delivery delivery, Task task) throws Exception {
-        TaskRunner.Run run = runner.run(task);
+        TaskRunner.Run run = runner.run(task, new ProgressWriter(store, task));
         if (run.exit().stoppedBy() == StopReason.SHUTDOWN) {
             giveBack(delivery, task, run);
             return;

@@ -3,6 +3,7 @@ package io.taskfork.consumer.supervisor;
 import io.taskfork.consumer.child.ChildExit;
 import io.taskfork.consumer.child.ChildLauncher;
 import io.taskfork.consumer.child.OutcomeClassifier;
+import io.taskfork.consumer.child.ProgressListener;
 import io.taskfork.consumer.child.Verdict;
 import io.taskfork.shared.task.Task;
 import java.io.IOException;
@@ -18,8 +19,8 @@ final class TaskRunner {
         this.classifier = classifier;
     }
 
-    Run run(Task task) throws IOException, InterruptedException {
-        ChildExit exit = children.runTask(task);
+    Run run(Task task, ProgressListener progress) throws IOException, InterruptedException {
+        ChildExit exit = children.runTask(task, progress);
         return new Run(exit, exit.stoppedBy() != null ? null : classifier.classify(exit));
     }
 

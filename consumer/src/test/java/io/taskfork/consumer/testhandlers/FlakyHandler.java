@@ -2,15 +2,12 @@ package io.taskfork.consumer.testhandlers;
 
 import io.taskfork.shared.handler.TaskContext;
 import io.taskfork.shared.handler.TaskHandler;
+import io.taskfork.shared.handler.TaskType;
 import java.util.Map;
 
 /** {@code flaky}: throws on every attempt before {@code {"succeed_on": N}}, then returns the attempt. */
+@TaskType("flaky")
 public final class FlakyHandler implements TaskHandler {
-
-    @Override
-    public String type() {
-        return "flaky";
-    }
 
     @Override
     public Object handle(TaskContext context) {

@@ -2,16 +2,13 @@ package io.taskfork.consumer.testhandlers;
 
 import io.taskfork.shared.handler.TaskContext;
 import io.taskfork.shared.handler.TaskHandler;
+import io.taskfork.shared.handler.TaskType;
 import java.util.Arrays;
 import java.util.Map;
 
 /** {@code noisy}: prints {@code {"mb": N}} megabytes to stdout and to stderr, then returns a result. */
+@TaskType("noisy")
 public final class NoisyHandler implements TaskHandler {
-
-    @Override
-    public String type() {
-        return "noisy";
-    }
 
     @Override
     public Object handle(TaskContext context) {

@@ -26,6 +26,8 @@ final class TaskJson {
         json.put("started_at", iso(task.startedAt()));
         json.put("finished_at", iso(task.finishedAt()));
         json.put("worker", task.worker());
+        json.put("progress", task.progress());
+        json.put("progress_message", task.progressMessage());
         return json;
     }
 

@@ -18,7 +18,7 @@ class TaskJsonTest {
     @Test
     void queuedTaskShowsEveryContractColumnInOrderWithNulls() {
         Task task = new Task(7, "echo", Json.parse("{\"a\":1}"), TaskStatus.QUEUED, 0, null, null, null, null,
-                CREATED, null, null, null);
+                CREATED, null, null, null, null, null);
 
         JsonNode json = TaskJson.of(task);
 
@@ -29,13 +29,14 @@ class TaskJsonTest {
         assertThat(Json.write(json)).isEqualTo("{\"id\":7,\"type\":\"echo\",\"payload\":{\"a\":1},\"status\":\"queued\","
                 + "\"attempts\":0,\"failure_kind\":null,\"exit_code\":null,\"result\":null,\"error\":null,"
                 + "\"created_at\":\"2026-01-02T03:04:05.123456Z\",\"started_at\":null,\"finished_at\":null,"
-                + "\"worker\":null}");
+                + "\"worker\":null,\"progress\":null,\"progress_message\":null}");
     }
 
     @Test
     void crashedTaskShowsFailureKindExitCodeAndTimes() {
         Task task = new Task(8, "crash", Json.parse("{}"), TaskStatus.CRASHED, 2, FailureKind.SIGNAL, 134,
-                Json.parse("{\"r\":true}"), "boom", CREATED, CREATED.plusSeconds(1), CREATED.plusSeconds(2), "host:1");
+                Json.parse("{\"r\":true}"), "boom", CREATED, CREATED.plusSeconds(1), CREATED.plusSeconds(2), "host:1",
+                40, "halfway");
 
         JsonNode json = TaskJson.of(task);
 
@@ -46,5 +47,7 @@ class TaskJsonTest {
         assertThat(json.get("error").asText()).isEqualTo("boom");
         assertThat(json.get("finished_at").asText()).isEqualTo("2026-01-02T03:04:07.123456Z");
         assertThat(json.get("worker").asText()).isEqualTo("host:1");
+        assertThat(json.get("progress").asInt()).isEqualTo(40);
+        assertThat(json.get("progress_message").asText()).isEqualTo("halfway");
     }
 }

@@ -12,18 +12,12 @@ import java.util.List;
  * @param timeout      a child running longer is killed with its whole process tree
  * @param handlerPath  jars or directories added to the children's classpath, never the supervisor's
  * @param logLimit     most bytes of a task's output kept in its log
+ * @param work         where tasks work, and what the {@code exec} type may run
  */
-public record ChildSettings(Path java, String heap, Duration timeout, List<Path> handlerPath, int logLimit) {
+public record ChildSettings(
+        Path java, String heap, Duration timeout, List<Path> handlerPath, int logLimit, WorkSettings work) {
 
     public ChildSettings {
         handlerPath = List.copyOf(handlerPath);
-    }
-
-    public ChildSettings withTimeout(Duration otherTimeout) {
-        return new ChildSettings(java, heap, otherTimeout, handlerPath, logLimit);
-    }
-
-    public ChildSettings withHandlerPath(List<Path> otherPath) {
-        return new ChildSettings(java, heap, timeout, otherPath, logLimit);
     }
 }

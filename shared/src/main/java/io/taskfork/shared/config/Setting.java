@@ -20,7 +20,12 @@ public enum Setting {
     RETRY_DELAY("1s", "delay before the first retry; each next one waits 4 times longer, with jitter"),
     CRASH_RETRIES("0", "retries of a task whose child died (exit, signal, oom, timeout)"),
     SHUTDOWN_GRACE("30s", "on SIGTERM, how long running children may finish before they are killed"),
-    OUTBOX_AGE("1m", "a queued task this old whose message was never confirmed is published again");
+    OUTBOX_AGE("1m", "a queued task this old whose message was never confirmed is published again"),
+    WORK_DIR("", "each task works in a fresh WORK_DIR/<task-id> (default: <tmp>/taskfork-work)"),
+    KEEP_WORKDIRS("false", "keep task directories after their tasks (true or false)"),
+    EXEC_ALLOW("", "commands the exec type may run: names or absolute paths; empty disables exec"),
+    EXEC_ROOTS("", "directories under which an exec task may name its own cwd"),
+    EXEC_ENV_PASS("PATH,HOME,LANG", "environment variables an exec command inherits; the task's env adds more");
 
     private final String defaultValue;
     private final String description;

@@ -46,7 +46,13 @@ final class SettingsLoader {
                 parse(Setting.CHILD_HEAP, SettingsLoader::heap),
                 parse(Setting.TASK_TIMEOUT, SettingsLoader::positiveDuration),
                 parse(Setting.HANDLER_PATH, SettingsLoader::handlerPath),
-                parse(Setting.LOG_LIMIT, text -> (int) size(text, 1024, MAX_LOG_LIMIT)));
+                parse(Setting.LOG_LIMIT, text -> (int) size(text, 1024, MAX_LOG_LIMIT)),
+                new WorkSettings(
+                        parse(Setting.WORK_DIR, SettingsLoader::workDir),
+                        parse(Setting.KEEP_WORKDIRS, SettingsLoader::bool),
+                        parse(Setting.EXEC_ALLOW, SettingsLoader::commands),
+                        parse(Setting.EXEC_ROOTS, SettingsLoader::directories),
+                        parse(Setting.EXEC_ENV_PASS, SettingsLoader::names)));
         RetrySettings retry = new RetrySettings(
                 parse(Setting.MAX_ATTEMPTS, text -> wholeNumber(text, 1, MAX_ATTEMPTS)),
                 parse(Setting.RETRY_DELAY, SettingsLoader::positiveDuration),
@@ -174,6 +180,58 @@ final class SettingsLoader {
             throw new IllegalArgumentException("expected an executable java, found none at " + java);
         }
         return java;
+    }
+
+    private static Path workDir(String text) {
+        return text.isBlank()
+                ? Path.of(System.getProperty("java.io.tmpdir"), "taskfork-work")
+                : Path.of(text).toAbsolutePath().normalize();
+    }
+
+    private static boolean bool(String text) {
+        return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0", "" -> false;
+            default -> throw new IllegalArgumentException("expected true or false");
+        };
+    }
+
+    /** Comma-separated command names or absolute paths. */
+    private static List<String> commands(String text) {
+        List<String> commands = new ArrayList<>();
+        for (String entry : text.split(",")) {
+            String command = entry.strip();
+            if (command.isEmpty()) {
+                continue;
+            }
+            if (command.contains("/") && !Path.of(command).isAbsolute()) {
+                throw new IllegalArgumentException("expected command names or absolute paths, not " + command);
+            }
+            commands.add(command);
+        }
+        return commands;
+    }
+
+    private static List<Path> directories(String text) {
+        List<Path> directories = new ArrayList<>();
+        for (String entry : text.split(Pattern.quote(File.pathSeparator))) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            Path directory = Path.of(entry).toAbsolutePath().normalize();
+            if (!Files.isDirectory(directory)) {
+                throw new IllegalArgumentException("no such directory: " + directory);
+            }
+            directories.add(directory);
+        }
+        return directories;
+    }
+
+    private static List<String> names(String text) {
+        return java.util.Arrays.stream(text.split(","))
+                .map(String::strip)
+                .filter(name -> !name.isEmpty())
+                .toList();
     }
 
     private static List<Path> handlerPath(String text) {

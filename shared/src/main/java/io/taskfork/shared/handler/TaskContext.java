@@ -3,39 +3,41 @@ package io.taskfork.shared.handler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskfork.shared.json.Json;
+import java.nio.file.Path;
 
-/** What a handler knows of the task it runs. */
-public final class TaskContext {
+/** What a handler knows of the task it runs, and what it may use while it runs. */
+public interface TaskContext {
 
-    private final long taskId;
-    private final int attempt;
-    private final JsonNode payload;
+    long taskId();
 
-    public TaskContext(long taskId, int attempt, JsonNode payload) {
-        this.taskId = taskId;
-        this.attempt = attempt;
-        this.payload = payload;
-    }
+    /** 1 on the first run of the task, 2 on its first retry, and so on. */
+    int attempt();
 
-    public long taskId() {
-        return taskId;
-    }
+    /** The task's payload, a JSON object. */
+    JsonNode payload();
 
-    /** 1 on the first run of the task. */
-    public int attempt() {
-        return attempt;
-    }
+    /**
+     * A fresh, empty directory of this task's own, which is also the working directory of its JVM.
+     * It is removed after the task unless the supervisor runs with TASKFORK_KEEP_WORKDIRS.
+     */
+    Path workDirectory();
 
-    public JsonNode payload() {
-        return payload;
-    }
+    /** Reports how far the task has come; it shows in the {@code progress} columns and in {@code status}. */
+    ProgressReporter progress();
 
-    /** The payload bound to a type of the handler's choosing, such as a record. */
-    public <T> T payloadAs(Class<T> type) {
+    /** A logger whose lines go to the task's log, with their level. */
+    System.Logger logger();
+
+    /**
+     * The payload bound to a type of the handler's choosing, such as a record.
+     *
+     * @throws NonRetryableException when the payload does not fit: running again would not help
+     */
+    default <T> T payloadAs(Class<T> type) {
         try {
-            return Json.MAPPER.treeToValue(payload, type);
+            return Json.MAPPER.treeToValue(payload(), type);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("payload does not fit " + type.getSimpleName() + ": "
+            throw new NonRetryableException("payload does not fit " + type.getSimpleName() + ": "
                     + e.getOriginalMessage(), e);
         }
     }

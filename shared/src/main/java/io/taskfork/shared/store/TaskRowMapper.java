@@ -16,7 +16,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 final class TaskRowMapper implements RowMapper<Task> {
 
     static final String COLUMNS = "id, type, payload::text as payload, status, attempts, failure_kind, exit_code,"
-            + " result::text as result, error, created_at, started_at, finished_at, worker";
+            + " result::text as result, error, created_at, started_at, finished_at, worker, progress, progress_message";
 
     @Override
     public Task map(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -35,7 +35,9 @@ final class TaskRowMapper implements RowMapper<Task> {
                 instant(rs, "created_at"),
                 instant(rs, "started_at"),
                 instant(rs, "finished_at"),
-                rs.getString("worker"));
+                rs.getString("worker"),
+                rs.getObject("progress", Integer.class),
+                rs.getString("progress_message"));
     }
 
     private static JsonNode json(String text) {

@@ -150,7 +150,7 @@ public final class TaskStore {
         return jdbi.withHandle(handle -> handle
                 .createQuery("update tasks set status = 'running', attempts = attempts + 1, started_at = now(),"
                         + " finished_at = null, worker = :worker, failure_kind = null, exit_code = null,"
-                        + " result = null, error = null"
+                        + " result = null, error = null, progress = null, progress_message = null"
                         + " where id = :id and (status in ('queued', 'retrying')"
                         + " or (status = 'running' and (started_at < now() - make_interval(secs => :staleSeconds)"
                         + " or not exists (select 1 from workers w where w.name = tasks.worker"
@@ -260,6 +260,18 @@ public final class TaskStore {
                 .bind("result", outcome.result() == null ? null : Json.write(Json.withoutNul(outcome.result())))
                 .bind("error", Json.withoutNul(outcome.error()))
                 .bind("log", Json.withoutNul(outcome.log()))
+                .execute()) == 1;
+    }
+
+    /** Records the progress attempt {@code attempt} reports, while it runs. */
+    public boolean progress(long id, int attempt, int percent, String message) {
+        return jdbi.withHandle(handle -> handle
+                .createUpdate("update tasks set progress = :percent, progress_message = :message"
+                        + " where id = :id and attempts = :attempt and status = 'running'")
+                .bind("id", id)
+                .bind("attempt", attempt)
+                .bind("percent", Math.max(0, Math.min(100, percent)))
+                .bind("message", Json.withoutNul(message))
                 .execute()) == 1;
     }
 

@@ -3,7 +3,12 @@ package io.taskfork.shared.task;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 
-/** One row of the tasks table. Nullable columns are null until they apply. */
+/**
+ * One row of the tasks table. Nullable columns are null until they apply.
+ *
+ * @param progress        0 to 100 as the handler last reported, or null
+ * @param progressMessage the line that came with it, or null
+ */
 public record Task(
         long id,
         String type,
@@ -17,5 +22,7 @@ public record Task(
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt,
-        String worker) {
+        String worker,
+        Integer progress,
+        String progressMessage) {
 }

@@ -1,0 +1,94 @@
+package io.taskfork.consumer.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskfork.consumer.testing.SupervisorFixture;
+import io.taskfork.shared.task.FailureKind;
+import io.taskfork.shared.task.Task;
+import io.taskfork.shared.task.TaskStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a handler gets from taskfork: progress, a work directory, a logger, and a way to say "do not retry". */
+class HandlerApiIT {
+
+    @TempDir
+    static Path workRoot;
+    private static SupervisorFixture fixture;
+
+    @BeforeAll
+    static void startSupervisor() throws Exception {
+        fixture = SupervisorFixture.start(HandlerApiIT.class, Map.of("TASKFORK_MAX_ATTEMPTS", "3",
+                "TASKFORK_RETRY_DELAY", "100ms", "TASKFORK_WORK_DIR", workRoot.toString()));
+    }
+
+    @AfterAll
+    static void stopSupervisor() throws Exception {
+        fixture.close();
+    }
+
+    @Test
+    void progressReachesTheRowWithinASecond() throws Exception {
+        long id = fixture.submit("progressive", "{\"hold_ms\":3000}");
+        Instant running = fixture.awaitStatus(id, TaskStatus.RUNNING).startedAt();
+
+        Task half = awaitProgress(id, 50);
+
+        assertThat(half.progressMessage()).isEqualTo("halfway");
+        assertThat(Duration.between(running, Instant.now())).isLessThan(Duration.ofMillis(2_500));
+        assertThat(fixture.awaitTerminal(id).status()).isEqualTo(TaskStatus.SUCCEEDED);
+    }
+
+    @Test
+    void eachTaskWorksInAFreshDirectoryOfItsOwnThatIsRemovedAfterwards() throws Exception {
+        long id = fixture.submit("progressive", "{\"hold_ms\":0}");
+
+        Task task = fixture.awaitTerminal(id);
+
+        Path expected = workRoot.toRealPath().resolve(Long.toString(id));
+        assertThat(task.result().path("work_directory").asText()).isEqualTo(expected.toString());
+        assertThat(task.result().path("cwd").asText()).isEqualTo(expected.toString());
+        assertThat(task.result().path("scratch_existed").asBoolean()).isTrue();
+        assertThat(Files.exists(expected)).as("removed after the task").isFalse();
+        assertThat(fixture.store().log(id)).get().asString().contains("INFO holding at half");
+    }
+
+    @Test
+    void nonRetryableExceptionFailsAtOnceDespiteAttemptsLeft() throws Exception {
+        Task task = fixture.awaitTerminal(fixture.submit("hopeless", "{}"));
+
+        assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(task.attempts()).isEqualTo(1);
+        assertThat(task.error()).contains("NonRetryableException: this payload can never work");
+    }
+
+    @Test
+    void handlerWhoseStaticInitializerFailsFailsOnlyItsOwnTasksWithTheReason() throws Exception {
+        Task broken = fixture.awaitTerminal(fixture.submit("broken-init", "{}"));
+        Task neighbour = fixture.awaitTerminal(fixture.submit("echo", "{}"));
+
+        assertThat(broken.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(broken.failureKind()).isEqualTo(FailureKind.EXCEPTION);
+        assertThat(broken.error()).contains("ExceptionInInitializerError").contains("libfoo.so not found");
+        assertThat(neighbour.status()).isEqualTo(TaskStatus.SUCCEEDED);
+    }
+
+    private static Task awaitProgress(long id, int percent) throws InterruptedException {
+        Instant deadline = Instant.now().plus(SupervisorFixture.WITHIN);
+        while (Instant.now().isBefore(deadline)) {
+            Task task = fixture.store().find(id).orElseThrow();
+            if (task.progress() != null && task.progress() == percent) {
+                return task;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("task " + id + " never showed progress " + percent);
+    }
+}

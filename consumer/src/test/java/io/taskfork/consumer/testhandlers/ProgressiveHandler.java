@@ -1,0 +1,29 @@
+package io.taskfork.consumer.testhandlers;
+
+import io.taskfork.shared.handler.TaskContext;
+import io.taskfork.shared.handler.TaskHandler;
+import io.taskfork.shared.handler.TaskType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * {@code progressive}: reports progress many times, holds at 50% for {@code {"hold_ms": N}}, writes
+ * a file into its work directory, and returns where that directory was.
+ */
+@TaskType("progressive")
+public final class ProgressiveHandler implements TaskHandler {
+
+    @Override
+    public Object handle(TaskContext context) throws Exception {
+        for (int percent = 0; percent <= 50; percent++) {
+            context.progress().report(percent, percent == 50 ? "halfway" : "warming up");
+        }
+        context.logger().log(System.Logger.Level.INFO, "holding at half");
+        Thread.sleep(context.payload().path("hold_ms").asLong(1000));
+        Path scratch = Files.writeString(context.workDirectory().resolve("scratch.txt"), "work");
+        return Map.of("work_directory", context.workDirectory().toString(),
+                "cwd", Path.of("").toAbsolutePath().toString(),
+                "scratch_existed", Files.exists(scratch));
+    }
+}
