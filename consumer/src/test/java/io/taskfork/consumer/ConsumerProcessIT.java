@@ -138,6 +138,33 @@ class ConsumerProcessIT {
     }
 
     @Test
+    void childrenAndTheirCommandsNeverSeeTheDatabasePasswordEvenWhenPassedThrough() throws Exception {
+        Map<String, String> variables = new HashMap<>(environment.environment());
+        // with trust authentication any password is accepted, so a recognizable one can be used
+        String password = variables.get("TASKFORK_JDBC_PASSWORD").isEmpty()
+                ? "s3cret-" + java.util.UUID.randomUUID() : variables.get("TASKFORK_JDBC_PASSWORD");
+        variables.put("TASKFORK_JDBC_PASSWORD", password);
+        variables.put("TASKFORK_EXEC_ALLOW", "env");
+        variables.put("TASKFORK_EXEC_ENV_PASS", "PATH,TASKFORK_JDBC_PASSWORD,TASKFORK_AMQP_URI");
+        Path log = Files.createTempFile("consumer", ".log");
+        Process consumer = start(variables, log);
+        try {
+            awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
+            long id = store().insert(new NewTask("exec", Json.parse("{\"argv\":[\"env\"]}")));
+            publish(id);
+
+            awaitTrue(() -> store().find(id).orElseThrow().status().isTerminal(), "exec finished");
+
+            assertThat(store().find(id).orElseThrow().status()).isEqualTo(TaskStatus.SUCCEEDED);
+            assertThat(store().log(id).orElseThrow()).contains("PATH=").doesNotContain(password)
+                    .doesNotContain("TASKFORK_JDBC_PASSWORD").doesNotContain("TASKFORK_AMQP_URI");
+        } finally {
+            consumer.destroy();
+            consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void badSettingExitsTwoWithOneLineNamingIt() throws Exception {
         Exit exit = runUntilExit("TASKFORK_CHILD_HEAP", "4m");
 
@@ -213,11 +240,15 @@ class ConsumerProcessIT {
 
     private static long submitSleep(long ms) throws Exception {
         long id = store().insert(new NewTask("sleep", Json.parse("{\"ms\":" + ms + "}")));
+        publish(id);
+        return id;
+    }
+
+    private static void publish(long id) throws Exception {
         try (Channel channel = environment.connection().createChannel()) {
             channel.basicPublish("", environment.queues().main(), new AMQP.BasicProperties.Builder()
                     .contentType(WireFormat.TEXT_PLAIN).deliveryMode(2).build(), WireFormat.taskIdBody(id));
         }
-        return id;
     }
 
     private static Process start(Map<String, String> variables, Path log, String... prefix) throws Exception {
