@@ -75,6 +75,13 @@ public final class DeliveryActions {
      */
     public void deadLetter(Delivery delivery, DeadLetterReason reason, String detail, Long taskId)
             throws IOException, InterruptedException, TimeoutException {
+        publishDeadLetter(delivery, reason, detail, taskId);
+        ack(delivery);
+    }
+
+    /** Publishes the dead letter and waits for its confirm, without acking the original. */
+    public void publishDeadLetter(Delivery delivery, DeadLetterReason reason, String detail, Long taskId)
+            throws IOException, InterruptedException, TimeoutException {
         Map<String, Object> headers = new HashMap<>();
         if (delivery.getProperties().getHeaders() != null) {
             headers.putAll(delivery.getProperties().getHeaders());
@@ -89,7 +96,6 @@ public final class DeliveryActions {
                 .deliveryMode(PERSISTENT)
                 .build();
         publishConfirmed(queues.dead(), properties, delivery.getBody());
-        ack(delivery);
     }
 
     /** Publishes the IDs of existing tasks to the main queue and waits for the broker's confirms. */

@@ -1,6 +1,7 @@
 package io.taskfork.consumer.supervisor;
 
 import com.rabbitmq.client.Delivery;
+import com.rabbitmq.client.ShutdownSignalException;
 import io.taskfork.consumer.amqp.DeliveryActions;
 
 import io.taskfork.consumer.metrics.SupervisorMetrics;
@@ -56,7 +57,7 @@ final class DeliveryProcessor implements Consumer<Delivery> {
         this.actions = actions;
         this.metrics = metrics;
         this.policies = policies;
-        this.fates = new Fates(actions, metrics);
+        this.fates = new Fates(actions, metrics, store);
         this.execution = new TaskExecution(store, runner, actions, metrics, fates, policies);
     }
 
@@ -82,6 +83,10 @@ final class DeliveryProcessor implements Consumer<Delivery> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             fates.requeue(delivery, "interrupted");
+        } catch (ShutdownSignalException brokerGone) {
+            // expected while the broker is away: the outcome, if any, is recorded; the message comes back
+            LOG.warn("lost the broker while settling delivery {} ({}); it will be redelivered",
+                    delivery.getEnvelope().getDeliveryTag(), brokerGone.getMessage());
         } catch (Throwable unexpected) {
             LOG.error("delivery {} could not be handled; requeued", delivery.getEnvelope().getDeliveryTag(),
                     unexpected);
@@ -101,6 +106,10 @@ final class DeliveryProcessor implements Consumer<Delivery> {
                 delivery.getProperties().getMessageId(), policies.maxMessageBytes());
         Task task = policies.patience().untilDone("reading the task", () -> resolve(message));
         if (task.status().isTerminal()) {
+            if (policies.patience().untilDone("reading the task", () -> store.lacksDeadLetter(task.id()))) {
+                deadLetterLate(delivery, task);
+                return;
+            }
             LOG.info("task {} is already {}; its message is acked without running it", task.id(),
                     task.status().value());
             actions.ack(delivery);
@@ -132,6 +141,15 @@ final class DeliveryProcessor implements Consumer<Delivery> {
         TaskMessage.Create create = (TaskMessage.Create) message;
         return store.createFromMessage(new NewTask(create.type(), create.payload(), create.maxAttempts()),
                 create.messageId());
+    }
+
+    /** A task that failed or crashed while the broker was away: its dead letter is sent now. */
+    private void deadLetterLate(Delivery delivery, Task task) {
+        DeadLetterReason reason = DeadLetterReason.of(task.failureKind().value());
+        String detail = task.error() == null ? task.status().value() : task.error().lines().findFirst().orElse("");
+        LOG.info("task {} is already {} but its dead letter was never confirmed; dead-lettering it now", task.id(),
+                task.status().value());
+        fates.deadLetter(delivery, reason, detail, task.id());
     }
 
     private void failUnknownType(Delivery delivery, Task task) throws InterruptedException {

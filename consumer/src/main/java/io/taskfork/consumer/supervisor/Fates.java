@@ -3,6 +3,7 @@ package io.taskfork.consumer.supervisor;
 import com.rabbitmq.client.Delivery;
 import io.taskfork.consumer.amqp.DeliveryActions;
 import io.taskfork.consumer.metrics.SupervisorMetrics;
+import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.wire.DeadLetterReason;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -20,16 +21,22 @@ final class Fates {
 
     private final DeliveryActions actions;
     private final SupervisorMetrics metrics;
+    private final TaskStore store;
 
-    Fates(DeliveryActions actions, SupervisorMetrics metrics) {
+    Fates(DeliveryActions actions, SupervisorMetrics metrics, TaskStore store) {
         this.actions = actions;
         this.metrics = metrics;
+        this.store = store;
     }
 
     /** @param taskId the task's ID when one is known, else null */
     void deadLetter(Delivery delivery, DeadLetterReason reason, String detail, Long taskId) {
         try {
-            actions.deadLetter(delivery, reason, detail, taskId);
+            actions.publishDeadLetter(delivery, reason, detail, taskId);
+            if (taskId != null) {
+                markDeadLettered(taskId);
+            }
+            actions.ack(delivery);
             metrics.deadLettered(reason);
             if (taskId == null) {
                 LOG.info("message {} dead-lettered as {}: {}", delivery.getEnvelope().getDeliveryTag(),
@@ -42,6 +49,15 @@ final class Fates {
             LOG.warn("could not dead-letter message {} ({}); requeued", delivery.getEnvelope().getDeliveryTag(),
                     e.toString());
             requeueAfterPause(delivery, e.toString());
+        }
+    }
+
+    // Without the mark, a redelivery after a lost ack would dead-letter the task a second time.
+    private void markDeadLettered(long taskId) {
+        try {
+            store.markDeadLettered(taskId);
+        } catch (RuntimeException e) {
+            LOG.debug("could not mark task {} dead-lettered: {}", taskId, e.toString());
         }
     }
 

@@ -52,6 +52,7 @@ public final class Supervisor implements AutoCloseable {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private Database database;
     private Heartbeat heartbeat;
+    private Health health;
     private DeliveryProcessor processor;
     private ScheduledExecutorService timers;
     private ChildLauncher children;
@@ -102,6 +103,7 @@ public final class Supervisor implements AutoCloseable {
                         new RetryPolicy(settings.retry(), Math::random), new Patience(stopping)));
         startTimers(store, actions);
         warnAboutConsumerTimeout();
+        health = new Health(connection, database);
         if (settings.metricsPort() > 0) {
             metricsServer = MetricsServer.start(settings.metricsPort(), registry, this::problems);
         }
@@ -149,6 +151,9 @@ public final class Supervisor implements AutoCloseable {
         closeQuietly(connection);
         if (metricsServer != null) {
             metricsServer.close();
+        }
+        if (health != null) {
+            health.close();
         }
         if (children != null) {
             children.close();
@@ -208,14 +213,9 @@ public final class Supervisor implements AutoCloseable {
         return worker;
     }
 
-    /** What keeps the supervisor from working now, or null when it is connected to both services. */
+    /** What keeps the supervisor from working (as of a second ago), or null when it is connected to both services. */
     String problems() {
-        boolean brokerUp = connection != null && connection.isOpen();
-        boolean databaseUp = database != null && database.isReachable();
-        if (brokerUp && databaseUp) {
-            return null;
-        }
-        return "unhealthy: broker " + (brokerUp ? "up" : "down") + ", database " + (databaseUp ? "up" : "down");
+        return health == null ? "unhealthy: starting" : health.problems();
     }
 
     private void cancelConsumer() {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
 import io.taskfork.consumer.testing.SupervisorFixture;
+import io.taskfork.shared.json.Json;
+import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
@@ -153,5 +155,24 @@ class BadMessagesIT {
         Task after = fixture.store().find(id).orElseThrow();
         assertThat(after.attempts()).isEqualTo(1);
         assertThat(after.finishedAt()).isEqualTo(first.finishedAt());
+    }
+
+    @Test
+    void crashedTaskWhoseDeadLetterWasLostIsDeadLetteredOnItsNextDelivery() throws Exception {
+        // as if the broker went away after the row was recorded and before the dead letter was confirmed
+        long id = fixture.store().insert(new NewTask("crash", Json.parse("{\"mode\":\"segv\"}")));
+        fixture.environment().database().jdbi().useHandle(handle -> handle.execute("update tasks set status ="
+                + " 'crashed', failure_kind = 'signal', exit_code = 134, attempts = 1, error = 'JVM fatal error: SIGSEGV',"
+                + " finished_at = now() where id = ?", id));
+
+        fixture.publish(String.valueOf(id), WireFormat.TEXT_PLAIN);
+        GetResponse letter = fixture.awaitDeadLetterOf(id);
+        fixture.publish(String.valueOf(id), WireFormat.TEXT_PLAIN);
+        fixture.awaitEveryMessageAcked();
+
+        assertThat(header(letter, WireFormat.REASON_HEADER)).isEqualTo("signal");
+        assertThat(header(letter, WireFormat.DETAIL_HEADER)).isEqualTo("JVM fatal error: SIGSEGV");
+        assertThat(fixture.deadLettersOf(id)).as("dead-lettered once, however often redelivered").isEqualTo(1);
+        assertThat(fixture.store().find(id).orElseThrow().attempts()).isEqualTo(1);
     }
 }

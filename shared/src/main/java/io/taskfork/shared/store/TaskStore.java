@@ -275,6 +275,23 @@ public final class TaskStore {
                 .execute()) == 1;
     }
 
+    /** Records that the broker confirmed the task's dead letter. */
+    public void markDeadLettered(long id) {
+        jdbi.useHandle(handle -> handle.createUpdate("update tasks set dead_lettered_at = now() where id = :id")
+                .bind("id", id)
+                .execute());
+    }
+
+    /** True when the task failed or crashed and its dead letter was never confirmed. */
+    public boolean lacksDeadLetter(long id) {
+        return jdbi.withHandle(handle -> handle
+                .createQuery("select count(*) from tasks where id = :id and status in ('failed', 'crashed')"
+                        + " and dead_lettered_at is null")
+                .bind("id", id)
+                .mapTo(Integer.class)
+                .one()) > 0;
+    }
+
     /** Fails a task that no handler can run, without running it. */
     public boolean failUnknownType(long id, String error) {
         return jdbi.withHandle(handle -> handle

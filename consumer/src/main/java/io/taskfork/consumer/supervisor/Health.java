@@ -1,0 +1,51 @@
+package io.taskfork.consumer.supervisor;
+
+import com.rabbitmq.client.Connection;
+import io.taskfork.shared.store.Database;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Whether the supervisor is connected to the broker and the database, looked at every second on
+ * a thread of its own: /healthz answers at once from the last look, even while a database that is
+ * away makes each look wait for its connection timeout.
+ */
+final class Health implements AutoCloseable {
+
+    private static final Duration EVERY = Duration.ofSeconds(1);
+
+    private final Connection broker;
+    private final Database database;
+    private final ScheduledExecutorService looker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "health-check");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile String problems;
+
+    Health(Connection broker, Database database) {
+        this.broker = broker;
+        this.database = database;
+        look();
+        looker.scheduleWithFixedDelay(this::look, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** What keeps the supervisor from working, as of the last look; null when it is healthy. */
+    String problems() {
+        return problems;
+    }
+
+    private void look() {
+        boolean brokerUp = broker.isOpen();
+        boolean databaseUp = database.isReachable();
+        problems = brokerUp && databaseUp ? null
+                : "unhealthy: broker " + (brokerUp ? "up" : "down") + ", database " + (databaseUp ? "up" : "down");
+    }
+
+    @Override
+    public void close() {
+        looker.shutdownNow();
+    }
+}
