@@ -95,6 +95,30 @@ public final class ChildLauncher implements AutoCloseable {
         return byType;
     }
 
+    /**
+     * The output of the tasks running now, each with the number of bytes it has seen, for those
+     * whose count differs from {@code seen} (task ID to the count last looked at).
+     */
+    public Map<Long, LiveOutput> outputsChangedSince(Map<Long, Long> seen) {
+        Map<Long, LiveOutput> changed = new java.util.HashMap<>();
+        byTask.forEach((taskId, session) -> session.output().ifPresent(capture -> {
+            long total = capture.total();
+            if (total != seen.getOrDefault(taskId, 0L)) {
+                changed.put(taskId, new LiveOutput(total, capture.text()));
+            }
+        }));
+        return changed;
+    }
+
+    /** A running task's output so far: {@code text} is bounded as its log will be. */
+    public record LiveOutput(long total, String text) {
+    }
+
+    /** The IDs of the tasks whose children are alive now. */
+    public java.util.Set<Long> runningTaskIds() {
+        return java.util.Set.copyOf(byTask.keySet());
+    }
+
     /** Children alive now. */
     public int running() {
         return running.get();

@@ -38,6 +38,7 @@ final class ChildSession {
     private volatile Process process;
     private volatile boolean timedOut;
     private volatile StopReason stoppedBy;
+    private volatile LogCapture output;
 
     /**
      * @param folder        private to this session: the socket, the JVM's markers and fatal error log
@@ -63,7 +64,7 @@ final class ChildSession {
             builder.environment().keySet().removeIf(name -> name.startsWith("TASKFORK_"));
             long launched = System.nanoTime();
             process = builder.start();
-            LogCapture output = new LogCapture(launcher.logLimit());
+            output = new LogCapture(launcher.logLimit());
             Future<?> draining = launcher.drain(output, process.getInputStream());
             Future<?> deadline = launcher.afterTimeout(() -> {
                 timedOut = true;
@@ -86,6 +87,11 @@ final class ChildSession {
         } finally {
             deleteFolder();
         }
+    }
+
+    /** The output so far, and how many bytes it has seen; empty before the child started. */
+    java.util.Optional<LogCapture> output() {
+        return java.util.Optional.ofNullable(output);
     }
 
     /** Kills the child and its descendants, for {@code reason}. */

@@ -176,6 +176,7 @@ public final class Supervisor implements AutoCloseable {
         timers = Executors.newSingleThreadScheduledExecutor(namedThreads("supervisor-timer"));
         every(Workers.HEARTBEAT, heartbeat);
         every(CancellationWatch.PERIOD, new CancellationWatch(store, children, processor::runningHere));
+        every(LiveLogs.PERIOD, new LiveLogs(store, children));
         Duration outboxAge = settings.service().outboxAge();
         every(outboxAge.compareTo(OutboxSweeper.PERIOD) < 0 ? outboxAge : OutboxSweeper.PERIOD,
                 new OutboxSweeper(store, actions, outboxAge));

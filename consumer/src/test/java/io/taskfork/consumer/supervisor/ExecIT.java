@@ -32,11 +32,13 @@ class ExecIT {
                 + " echo '{\"type\":\"assistant\",\"text\":\"hi\"}'; echo '{\"type\":\"result\",\"answer\":42}';"
                 + " echo done");
         script("env.sh", "env");
+        script("slow.sh", "echo 'step one of two'; sleep 4; echo 'step two of two'");
         fixture = SupervisorFixture.start(ExecIT.class, Map.of(
                 "TASKFORK_MAX_ATTEMPTS", "1",
                 "TASKFORK_EXEC_ALLOW", String.join(",", "echo",
                         scripts.resolve("fail.sh").toString(), scripts.resolve("spawn.sh").toString(),
-                        scripts.resolve("agent.sh").toString(), scripts.resolve("env.sh").toString()),
+                        scripts.resolve("agent.sh").toString(), scripts.resolve("env.sh").toString(),
+                        scripts.resolve("slow.sh").toString()),
                 "TASKFORK_EXEC_ENV_PASS", "PATH"));
     }
 
@@ -110,6 +112,24 @@ class ExecIT {
         assertThat(task.result().path("type").asText()).isEqualTo("result");
         assertThat(task.result().path("answer").asInt()).isEqualTo(42);
         assertThat(fixture.store().log(id)).get().asString().contains("thinking...").contains("\"assistant\"");
+    }
+
+    @Test
+    void outputReachesTheRowWhileTheCommandStillRuns() throws Exception {
+        long id = fixture.submit("exec", argv("slow.sh"));
+        fixture.awaitStatus(id, TaskStatus.RUNNING);
+
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(10);
+        while (!fixture.store().log(id).orElse("").contains("step one")
+                && java.time.Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+        Task seen = fixture.store().find(id).orElseThrow();
+
+        assertThat(fixture.store().log(id)).get().asString().contains("step one").doesNotContain("step two");
+        assertThat(seen.status()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(fixture.awaitTerminal(id).status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(fixture.store().log(id)).get().asString().contains("step two");
     }
 
     private static String argv(String script) {

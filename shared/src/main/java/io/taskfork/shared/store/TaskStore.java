@@ -275,6 +275,14 @@ public final class TaskStore {
                 .execute()) == 1;
     }
 
+    /** The output of a task that is still running, so far; the outcome replaces it with the whole log. */
+    public void runningLog(long id, String log) {
+        jdbi.useHandle(handle -> handle.createUpdate("update tasks set log = :log where id = :id and status = 'running'")
+                .bind("id", id)
+                .bind("log", Json.withoutNul(log))
+                .execute());
+    }
+
     /** Records that the broker confirmed the task's dead letter. */
     public void markDeadLettered(long id) {
         jdbi.useHandle(handle -> handle.createUpdate("update tasks set dead_lettered_at = now() where id = :id")
