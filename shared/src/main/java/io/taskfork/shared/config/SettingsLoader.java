@@ -244,6 +244,14 @@ final class SettingsLoader {
             if (!Files.exists(path)) {
                 throw new IllegalArgumentException("no such jar or directory: " + path);
             }
+            if (Files.isRegularFile(path)) {
+                // the JVM silently skips a jar it cannot read: its handlers would just be missing
+                try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(path.toFile())) {
+                    jar.size();
+                } catch (java.io.IOException e) {
+                    throw new IllegalArgumentException("not a readable jar: " + path + " (" + e.getMessage() + ")");
+                }
+            }
             paths.add(path);
         }
         return paths;

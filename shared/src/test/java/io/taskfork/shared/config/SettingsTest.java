@@ -167,4 +167,14 @@ class SettingsTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("TASKFORK_CHILD_HEAP");
     }
+
+    @Test
+    void corruptJarOnTheHandlerPathIsRefusedNamingTheVariable(@TempDir Path folder) throws IOException {
+        Path jar = Files.writeString(folder.resolve("handlers.jar"), "this is not a zip");
+
+        assertThatThrownBy(() -> Settings.load(Map.of("TASKFORK_HANDLER_PATH", jar.toString()), NO_FLAGS))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("TASKFORK_HANDLER_PATH")
+                .hasMessageContaining("not a readable jar");
+    }
 }
