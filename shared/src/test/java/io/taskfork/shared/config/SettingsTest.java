@@ -53,7 +53,11 @@ class SettingsTest {
 
     @Test
     void handlerPathListsEachExistingEntryAsAnAbsolutePath(@TempDir Path folder) throws IOException {
-        Path jar = Files.createFile(folder.resolve("handlers.jar"));
+        Path jar = folder.resolve("handlers.jar");
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("META-INF/MANIFEST.MF"));
+            zip.write("Manifest-Version: 1.0\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
         Path classes = Files.createDirectory(folder.resolve("classes"));
 
         Settings settings = Settings.load(
