@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 final class Health implements AutoCloseable {
 
     private static final Duration EVERY = Duration.ofSeconds(1);
+    /** A look at the database that takes longer than this means it does not answer. */
+    private static final Duration SLOW_LOOK = Duration.ofSeconds(2);
 
     private final Connection broker;
     private final Database database;
@@ -24,6 +26,7 @@ final class Health implements AutoCloseable {
         return thread;
     });
     private volatile String problems;
+    private volatile long lookStarted;
 
     Health(Connection broker, Database database) {
         this.broker = broker;
@@ -34,14 +37,26 @@ final class Health implements AutoCloseable {
 
     /** What keeps the supervisor from working, as of the last look; null when it is healthy. */
     String problems() {
+        long started = lookStarted;
+        if (started != 0 && System.nanoTime() - started > SLOW_LOOK.toNanos()) {
+            return describe(broker.isOpen(), false);
+        }
         return problems;
     }
 
     private void look() {
-        boolean brokerUp = broker.isOpen();
-        boolean databaseUp = database.isReachable();
-        problems = brokerUp && databaseUp ? null
-                : "unhealthy: broker " + (brokerUp ? "up" : "down") + ", database " + (databaseUp ? "up" : "down");
+        lookStarted = System.nanoTime();
+        try {
+            boolean brokerUp = broker.isOpen();
+            boolean databaseUp = database.isReachable();
+            problems = brokerUp && databaseUp ? null : describe(brokerUp, databaseUp);
+        } finally {
+            lookStarted = 0;
+        }
+    }
+
+    private static String describe(boolean brokerUp, boolean databaseUp) {
+        return "unhealthy: broker " + (brokerUp ? "up" : "down") + ", database " + (databaseUp ? "up" : "down");
     }
 
     @Override

@@ -35,7 +35,8 @@ class ExecIT {
         script("slow.sh", "echo 'step one of two'; sleep 4; echo 'step two of two'");
         fixture = SupervisorFixture.start(ExecIT.class, Map.of(
                 "TASKFORK_MAX_ATTEMPTS", "1",
-                "TASKFORK_EXEC_ALLOW", String.join(",", "echo",
+                "TASKFORK_EXEC_ROOTS", scripts.toString(),
+                "TASKFORK_EXEC_ALLOW", String.join(",", "echo", "pwd",
                         scripts.resolve("fail.sh").toString(), scripts.resolve("spawn.sh").toString(),
                         scripts.resolve("agent.sh").toString(), scripts.resolve("env.sh").toString(),
                         scripts.resolve("slow.sh").toString()),
@@ -130,6 +131,18 @@ class ExecIT {
         assertThat(seen.status()).isEqualTo(TaskStatus.RUNNING);
         assertThat(fixture.awaitTerminal(id).status()).isEqualTo(TaskStatus.SUCCEEDED);
         assertThat(fixture.store().log(id)).get().asString().contains("step two");
+    }
+
+    @Test
+    void commandMayWorkInADirectoryUnderAnAllowedRootButNowhereElse() throws Exception {
+        long inside = fixture.submit("exec", "{\"argv\":[\"pwd\"],\"cwd\":\"" + scripts + "\"}");
+        long outside = fixture.submit("exec", "{\"argv\":[\"pwd\"],\"cwd\":\"/etc\"}");
+
+        assertThat(fixture.awaitTerminal(inside).status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(fixture.store().log(inside)).get().asString().contains(scripts.toRealPath().toString());
+        Task refused = fixture.awaitTerminal(outside);
+        assertThat(refused.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(refused.error()).contains("cwd /etc is not a directory under TASKFORK_EXEC_ROOTS");
     }
 
     private static String argv(String script) {

@@ -3,6 +3,8 @@ package io.taskfork.shared.amqp;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.RecoveryDelayHandler;
+import com.rabbitmq.client.impl.recovery.RecordedQueue;
+import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
 import io.taskfork.shared.config.AmqpSettings;
 import io.taskfork.shared.config.Redaction;
 import java.io.IOException;
@@ -38,6 +40,14 @@ public final class Broker {
         factory.setAutomaticRecoveryEnabled(true);
         factory.setTopologyRecoveryEnabled(true);
         factory.setRecoveryDelayHandler(new RecoveryDelayHandler.ExponentialBackoffDelayHandler());
+        // Our queues are durable and declared on channels of their own that are closed at once;
+        // redeclaring them from those closed channels could only fail. Consumers are recovered.
+        factory.setTopologyRecoveryFilter(new TopologyRecoveryFilter() {
+            @Override
+            public boolean filterQueue(RecordedQueue queue) {
+                return false;
+            }
+        });
         try {
             return factory.newConnection(name);
         } catch (IOException | TimeoutException e) {
