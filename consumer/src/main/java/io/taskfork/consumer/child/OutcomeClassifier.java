@@ -30,7 +30,10 @@ public final class OutcomeClassifier {
                     null, exit.log()), null, "succeeded");
         }
         if (report.hasError()) {
-            Verdict failed = failed(report.errorMessage(), report.errorMessage() + "\n" + report.errorTrace(), exit);
+            // a stack trace starts with the exception's own line: no need to say it twice
+            String error = report.errorTrace().startsWith(report.errorMessage()) ? report.errorTrace()
+                    : report.errorMessage() + "\n" + report.errorTrace();
+            Verdict failed = failed(report.errorMessage(), error, exit);
             return new Verdict(failed.outcome(), failed.reason(), failed.detail(), report.errorRetryable());
         }
         if (report.oversized()) {
