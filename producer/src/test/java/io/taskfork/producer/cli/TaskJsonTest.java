@@ -25,7 +25,7 @@ class TaskJsonTest {
         List<String> names = new java.util.ArrayList<>();
         json.fieldNames().forEachRemaining(names::add);
         assertThat(names).containsExactly("id", "type", "payload", "status", "attempts", "failure_kind", "exit_code",
-                "result", "error", "created_at", "started_at", "finished_at", "worker");
+                "result", "error", "created_at", "started_at", "finished_at", "worker", "progress", "progress_message");
         assertThat(Json.write(json)).isEqualTo("{\"id\":7,\"type\":\"echo\",\"payload\":{\"a\":1},\"status\":\"queued\","
                 + "\"attempts\":0,\"failure_kind\":null,\"exit_code\":null,\"result\":null,\"error\":null,"
                 + "\"created_at\":\"2026-01-02T03:04:05.123456Z\",\"started_at\":null,\"finished_at\":null,"
