@@ -3,10 +3,6 @@ package io.taskfork.shared.config;
 /** How to reach PostgreSQL, and the schema that holds taskfork's tables. */
 public record DbSettings(String jdbcUrl, String user, String password, String schema) {
 
-    public DbSettings withSchema(String otherSchema) {
-        return new DbSettings(jdbcUrl, user, password, otherSchema);
-    }
-
     @Override
     public String toString() {
         return "DbSettings[jdbcUrl=" + jdbcUrl + ", user=" + user + ", password="
