@@ -5,7 +5,6 @@ import io.taskfork.shared.store.Database;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.task.TaskStatus;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -15,27 +14,19 @@ import picocli.CommandLine.Parameters;
         description = {"Cancels a task: a queued or retrying task never runs again; a running task's child is"
                 + " killed, with its whole process tree, within a second.",
                 "Exits 1 when there is no such task or it has already ended."})
-final class CancelCommand implements Callable<Integer>, SettingsOptions.Carrier {
-
-    private final CliContext context;
-    private final SettingsOptions settingsOptions = ProducerMain.settingsOptions();
+final class CancelCommand extends ProducerCommand {
 
     @Parameters(paramLabel = "ID", description = "the task's ID")
     long id;
 
     CancelCommand(CliContext context) {
-        this.context = context;
-    }
-
-    @Override
-    public SettingsOptions settingsOptions() {
-        return settingsOptions;
+        super(context);
     }
 
     @Override
     public Integer call() {
         Optional<TaskStatus> before;
-        try (Database database = CliContext.openDatabase(context.settings(settingsOptions))) {
+        try (Database database = CliContext.openDatabase(settings())) {
             before = new TaskStore(database).cancel(id);
         }
         if (before.isEmpty()) {

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -30,13 +29,10 @@ import picocli.CommandLine.Spec;
         description = {"Creates a task for each line {\"type\": ..., \"payload\": {...}} of FILE, or of the"
                 + " standard input for -, and prints their IDs, one a line.",
                 "Malformed lines are reported on stderr and skipped; then the exit code is 1."})
-final class EnqueueCommand implements Callable<Integer>, SettingsOptions.Carrier {
+final class EnqueueCommand extends ProducerCommand {
 
     private static final String STDIN = "-";
     private static final double NANOS_PER_SECOND = 1e9;
-
-    private final CliContext context;
-    private final SettingsOptions settingsOptions = ProducerMain.settingsOptions();
 
     @Spec
     CommandSpec spec;
@@ -45,18 +41,13 @@ final class EnqueueCommand implements Callable<Integer>, SettingsOptions.Carrier
     String input;
 
     EnqueueCommand(CliContext context) {
-        this.context = context;
-    }
-
-    @Override
-    public SettingsOptions settingsOptions() {
-        return settingsOptions;
+        super(context);
     }
 
     @Override
     public Integer call() throws IOException {
         try (BufferedReader reader = open();
-                TaskPublisher publisher = TaskPublisher.open(context.settings(settingsOptions))) {
+                TaskPublisher publisher = TaskPublisher.open(settings())) {
             return enqueue(reader, publisher);
         } catch (IOException e) {
             throw new IOException("cannot read " + name() + ": " + e.getMessage(), e);

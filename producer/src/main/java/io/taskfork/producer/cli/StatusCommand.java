@@ -6,7 +6,6 @@ import io.taskfork.shared.store.Database;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.task.Task;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -14,27 +13,19 @@ import picocli.CommandLine.Parameters;
 @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         modelTransformer = SettingsOptions.Transformer.class,
         description = "Prints a task's row as one JSON object; exits 1 when there is no such task.")
-final class StatusCommand implements Callable<Integer>, SettingsOptions.Carrier {
-
-    private final CliContext context;
-    private final SettingsOptions settingsOptions = ProducerMain.settingsOptions();
+final class StatusCommand extends ProducerCommand {
 
     @Parameters(paramLabel = "ID", description = "the task's ID")
     long id;
 
     StatusCommand(CliContext context) {
-        this.context = context;
-    }
-
-    @Override
-    public SettingsOptions settingsOptions() {
-        return settingsOptions;
+        super(context);
     }
 
     @Override
     public Integer call() {
         Optional<Task> task;
-        try (Database database = CliContext.openDatabase(context.settings(settingsOptions))) {
+        try (Database database = CliContext.openDatabase(settings())) {
             task = new TaskStore(database).find(id);
         }
         if (task.isEmpty()) {

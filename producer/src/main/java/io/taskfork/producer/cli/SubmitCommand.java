@@ -3,7 +3,6 @@ package io.taskfork.producer.cli;
 import io.taskfork.producer.TaskPublisher;
 import io.taskfork.shared.config.SettingsOptions;
 import io.taskfork.shared.store.NewTask;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -14,10 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "submit", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         modelTransformer = SettingsOptions.Transformer.class,
         description = "Creates a task, publishes it with a publisher confirm, and prints its ID.")
-final class SubmitCommand implements Callable<Integer>, SettingsOptions.Carrier {
-
-    private final CliContext context;
-    private final SettingsOptions settingsOptions = ProducerMain.settingsOptions();
+final class SubmitCommand extends ProducerCommand {
 
     @Spec
     CommandSpec spec;
@@ -30,12 +26,7 @@ final class SubmitCommand implements Callable<Integer>, SettingsOptions.Carrier 
     String payload;
 
     SubmitCommand(CliContext context) {
-        this.context = context;
-    }
-
-    @Override
-    public SettingsOptions settingsOptions() {
-        return settingsOptions;
+        super(context);
     }
 
     @Override
@@ -46,7 +37,7 @@ final class SubmitCommand implements Callable<Integer>, SettingsOptions.Carrier 
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        try (TaskPublisher publisher = TaskPublisher.open(context.settings(settingsOptions))) {
+        try (TaskPublisher publisher = TaskPublisher.open(settings())) {
             context.out().println(publisher.submit(task.type(), task.payload()));
         }
         return ExitCodes.OK;

@@ -10,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,13 +24,10 @@ import picocli.CommandLine.Parameters;
         description = {"Waits until the tasks are terminal, printing \"ID status\" (with failure_kind and exit_code"
                 + " when set) for each as it becomes terminal.",
                 "Exits 0 when all succeeded; 1 when one did not, one does not exist, or time ran out."})
-final class WaitCommand implements Callable<Integer>, SettingsOptions.Carrier {
+final class WaitCommand extends ProducerCommand {
 
     static final Duration POLL_INTERVAL = Duration.ofMillis(200);
     private static final int MOST_PENDING_SHOWN = 10;
-
-    private final CliContext context;
-    private final SettingsOptions settingsOptions = ProducerMain.settingsOptions();
 
     @Parameters(paramLabel = "ID", arity = "1..*", description = "the tasks' IDs")
     List<Long> ids;
@@ -41,17 +37,12 @@ final class WaitCommand implements Callable<Integer>, SettingsOptions.Carrier {
     Duration timeout;
 
     WaitCommand(CliContext context) {
-        this.context = context;
-    }
-
-    @Override
-    public SettingsOptions settingsOptions() {
-        return settingsOptions;
+        super(context);
     }
 
     @Override
     public Integer call() {
-        try (Database database = CliContext.openDatabase(context.settings(settingsOptions))) {
+        try (Database database = CliContext.openDatabase(settings())) {
             return await(new TaskStates(database));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,0 +1,26 @@
+package io.taskfork.producer.cli;
+
+import io.taskfork.shared.config.Settings;
+import io.taskfork.shared.config.SettingsOptions;
+import java.util.concurrent.Callable;
+
+/** A producer command: it takes the producer's settings flags and runs in a {@link CliContext}. */
+abstract class ProducerCommand implements Callable<Integer>, SettingsOptions.Carrier {
+
+    protected final CliContext context;
+    private final SettingsOptions settingsOptions = ProducerMain.settingsOptions();
+
+    ProducerCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public SettingsOptions settingsOptions() {
+        return settingsOptions;
+    }
+
+    /** This command's settings: its flags, else the environment, else the defaults. */
+    protected Settings settings() {
+        return context.settings(settingsOptions);
+    }
+}
