@@ -104,43 +104,45 @@ final class DeliveryProcessor implements Consumer<Delivery> {
         }
         TaskMessage message = WireFormat.parse(delivery.getBody(), delivery.getProperties().getContentType(),
                 delivery.getProperties().getMessageId(), policies.maxMessageBytes());
-        Task task = policies.patience().untilDone("reading the task", () -> resolve(message));
-        if (task.status().isTerminal()) {
-            if (policies.patience().untilDone("reading the task", () -> store.lacksDeadLetter(task.id()))) {
-                deadLetterLate(delivery, task);
-                return;
-            }
-            LOG.info("task {} is already {}; its message is acked without running it", task.id(),
-                    task.status().value());
-            actions.ack(delivery);
-            return;
-        }
-        if (!handlerTypes.contains(task.type())) {
-            failUnknownType(delivery, task);
-            return;
-        }
+        long taskId = message instanceof TaskMessage.Existing existing ? existing.taskId()
+                : policies.patience().untilDone("creating the task", () -> create((TaskMessage.Create) message));
+        // The common case takes one statement: the claim of a task this supervisor can run.
         Optional<Task> claimed = policies.patience().untilDone("claiming the task",
-                () -> store.claim(task.id(), policies.worker(), policies.staleAfter()));
-        if (claimed.isEmpty()) {
-            notClaimed(delivery, task.id());
+                () -> store.claim(taskId, policies.worker(), policies.staleAfter(), handlerTypes));
+        if (claimed.isPresent()) {
+            runningHere.add(taskId);
+            try {
+                execution.run(delivery, claimed.get());
+            } finally {
+                runningHere.remove(taskId);
+            }
             return;
         }
-        runningHere.add(task.id());
-        try {
-            execution.run(delivery, claimed.get());
-        } finally {
-            runningHere.remove(task.id());
+        Task task = policies.patience().untilDone("reading the task", () -> store.find(taskId))
+                .orElseThrow(() -> new MalformedMessageException(DeadLetterReason.UNKNOWN_TASK,
+                        "no task with ID " + taskId));
+        if (task.status().isTerminal()) {
+            settleTerminal(delivery, task);
+        } else if (task.status() == TaskStatus.RUNNING) {
+            notClaimed(delivery, task);
+        } else {
+            failUnknownType(delivery, task);
         }
     }
 
-    private Task resolve(TaskMessage message) {
-        if (message instanceof TaskMessage.Existing existing) {
-            return store.find(existing.taskId()).orElseThrow(() -> new MalformedMessageException(
-                    DeadLetterReason.UNKNOWN_TASK, "no task with ID " + existing.taskId()));
-        }
-        TaskMessage.Create create = (TaskMessage.Create) message;
+    private long create(TaskMessage.Create create) {
         return store.createFromMessage(new NewTask(create.type(), create.payload(), create.maxAttempts()),
-                create.messageId());
+                create.messageId()).id();
+    }
+
+    /** Another delivery of a task that has ended: acked, or dead-lettered if its dead letter was lost. */
+    private void settleTerminal(Delivery delivery, Task task) throws Exception {
+        if (policies.patience().untilDone("reading the task", () -> store.lacksDeadLetter(task.id()))) {
+            deadLetterLate(delivery, task);
+            return;
+        }
+        LOG.info("task {} is already {}; its message is acked without running it", task.id(), task.status().value());
+        actions.ack(delivery);
     }
 
     /** A task that failed or crashed while the broker was away: its dead letter is sent now. */
@@ -167,17 +169,15 @@ final class DeliveryProcessor implements Consumer<Delivery> {
      * elsewhere, it may belong to a supervisor that died, so this message is parked in the retry
      * queue and comes back until the row is terminal or its runner is known to be gone.
      */
-    private void notClaimed(Delivery delivery, long taskId) throws Exception {
-        Optional<Task> row = policies.patience().untilDone("reading the task", () -> store.find(taskId));
-        if (row.isEmpty() || row.get().status().isTerminal() || runningHere.contains(taskId)) {
-            LOG.info("task {} is already {}; duplicate message acked", taskId,
-                    row.map(task -> task.status().value()).orElse("gone"));
+    private void notClaimed(Delivery delivery, Task task) throws Exception {
+        if (runningHere.contains(task.id())) {
+            LOG.info("task {} is running here; duplicate message acked", task.id());
             actions.ack(delivery);
             return;
         }
-        LOG.info("task {} is running on {} since {}; message deferred {}", taskId, row.get().worker(),
-                row.get().startedAt(), Values.format(DEFER_WHILE_RUNNING_ELSEWHERE));
-        actions.deferTask(delivery, taskId, DEFER_WHILE_RUNNING_ELSEWHERE);
+        LOG.info("task {} is running on {} since {}; message deferred {}", task.id(), task.worker(),
+                task.startedAt(), Values.format(DEFER_WHILE_RUNNING_ELSEWHERE));
+        actions.deferTask(delivery, task.id(), DEFER_WHILE_RUNNING_ELSEWHERE);
     }
 
     /** How often the quorum queue delivered this message before (its {@code x-delivery-count}). */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
 
 /** Reads and writes task rows. Every state change is one statement, guarded by the row's current state. */
 public final class TaskStore {
@@ -147,21 +148,35 @@ public final class TaskStore {
      * @return the row as claimed, with its new attempt number; empty when it is not claimable
      */
     public Optional<Task> claim(long id, String worker, Duration staleAfter) {
-        return jdbi.withHandle(handle -> handle
-                .createQuery("update tasks set status = 'running', attempts = attempts + 1, started_at = now(),"
-                        + " finished_at = null, worker = :worker, failure_kind = null, exit_code = null,"
-                        + " result = null, error = null, progress = null, progress_message = null"
-                        + " where id = :id and (status in ('queued', 'retrying')"
-                        + " or (status = 'running' and (started_at < now() - make_interval(secs => :staleSeconds)"
-                        + " or not exists (select 1 from workers w where w.name = tasks.worker"
-                        + " and w.heartbeat_at > now() - make_interval(secs => :deadSeconds)))))"
-                        + " returning " + TaskRowMapper.COLUMNS)
-                .bind("id", id)
-                .bind("worker", worker)
-                .bind("staleSeconds", staleAfter.toMillis() / 1000.0)
-                .bind("deadSeconds", Workers.DEAD_AFTER.toMillis() / 1000.0)
-                .map(MAPPER)
-                .findOne());
+        return claim(id, worker, staleAfter, null);
+    }
+
+    /**
+     * As {@link #claim(long, String, Duration)}, but only a task of one of {@code types}: the one
+     * statement a supervisor needs for a task it can run, in the common case.
+     *
+     * @param types the task types the caller can run, or null for any
+     */
+    public Optional<Task> claim(long id, String worker, Duration staleAfter, java.util.Collection<String> types) {
+        return jdbi.withHandle(handle -> {
+            Query claim = handle.createQuery("update tasks set status = 'running', attempts = attempts + 1,"
+                            + " started_at = now(), finished_at = null, worker = :worker, failure_kind = null,"
+                            + " exit_code = null, result = null, error = null, progress = null, progress_message = null"
+                            + " where id = :id" + (types == null ? "" : " and type in (<types>)")
+                            + " and (status in ('queued', 'retrying')"
+                            + " or (status = 'running' and (started_at < now() - make_interval(secs => :staleSeconds)"
+                            + " or not exists (select 1 from workers w where w.name = tasks.worker"
+                            + " and w.heartbeat_at > now() - make_interval(secs => :deadSeconds)))))"
+                            + " returning " + TaskRowMapper.COLUMNS)
+                    .bind("id", id)
+                    .bind("worker", worker)
+                    .bind("staleSeconds", staleAfter.toMillis() / 1000.0)
+                    .bind("deadSeconds", Workers.DEAD_AFTER.toMillis() / 1000.0);
+            if (types != null) {
+                claim.bindList("types", List.copyOf(types));
+            }
+            return claim.map(MAPPER).findOne();
+        });
     }
 
     /**

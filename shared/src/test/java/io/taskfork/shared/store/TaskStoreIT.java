@@ -357,4 +357,13 @@ class TaskStoreIT {
         store.claim(id, "box/102", LIVE).orElseThrow();
         assertThat(store.claim(id, "host-a/1", LIVE)).as("box/102 is alive").isEmpty();
     }
+
+    @Test
+    void claimLimitedToTypesLeavesATaskOfAnotherTypeQueued() {
+        long id = store.insert(new NewTask("render", PAYLOAD));
+
+        assertThat(store.claim(id, "host-a/1", LIVE, List.of("echo", "sleep"))).isEmpty();
+        assertThat(store.find(id).orElseThrow().status()).isEqualTo(TaskStatus.QUEUED);
+        assertThat(store.claim(id, "host-a/1", LIVE, List.of("render")).orElseThrow().attempts()).isEqualTo(1);
+    }
 }
