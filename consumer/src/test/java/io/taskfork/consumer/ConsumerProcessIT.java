@@ -121,6 +121,34 @@ class ConsumerProcessIT {
     }
 
     @Test
+    void sigkilledSupervisorTakesItsExecCommandsTreeWithIt() throws Exception {
+        Path scripts = Files.createTempDirectory("exec");
+        Path pidFile = scripts.resolve("grandchild.pid");
+        Path script = Files.writeString(scripts.resolve("spawn.sh"), "#!/bin/sh\nsh -c 'trap \"\" TERM; echo $$ > "
+                + pidFile + "; exec sleep 600' & sleep 600\n");
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> variables = new HashMap<>(environment.environment());
+        variables.put("TASKFORK_EXEC_ALLOW", script.toString());
+        Path log = Files.createTempFile("consumer", ".log");
+        Process consumer = start(variables, log);
+        try {
+            awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
+            long id = store().insert(new NewTask("exec", Json.parse("{\"argv\":[\"" + script + "\"]}")));
+            publish(id);
+            awaitTrue(() -> Files.exists(pidFile) && !read(pidFile).isBlank(), "grandchild started");
+            ProcessHandle grandchild = ProcessHandle.of(Long.parseLong(read(pidFile).strip())).orElseThrow();
+
+            consumer.destroyForcibly();
+            Instant killed = Instant.now();
+            awaitTrue(() -> !isRunning(grandchild), "grandchild gone");
+
+            assertThat(Duration.between(killed, Instant.now())).isLessThan(Duration.ofSeconds(1));
+        } finally {
+            consumer.destroyForcibly();
+        }
+    }
+
+    @Test
     void taskTimeoutNotBelowTheBrokersConsumerTimeoutIsWarnedAboutAtStart() throws Exception {
         Map<String, String> variables = new HashMap<>(environment.environment());
         variables.put("TASKFORK_TASK_TIMEOUT", "45m");

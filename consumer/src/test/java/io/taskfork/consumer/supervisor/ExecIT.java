@@ -32,6 +32,8 @@ class ExecIT {
                 + " echo '{\"type\":\"assistant\",\"text\":\"hi\"}'; echo '{\"type\":\"result\",\"answer\":42}';"
                 + " echo done");
         script("env.sh", "env");
+        script("spawn-forever.sh", "sh -c 'trap \"\" TERM; echo $$ > " + scripts.resolve("cancelled-grandchild.pid")
+                + "; exec sleep 600' & sleep 600");
         script("slow.sh", "echo 'step one of two'; sleep 4; echo 'step two of two'");
         fixture = SupervisorFixture.start(ExecIT.class, Map.of(
                 "TASKFORK_MAX_ATTEMPTS", "1",
@@ -39,7 +41,7 @@ class ExecIT {
                 "TASKFORK_EXEC_ALLOW", String.join(",", "echo", "pwd",
                         scripts.resolve("fail.sh").toString(), scripts.resolve("spawn.sh").toString(),
                         scripts.resolve("agent.sh").toString(), scripts.resolve("env.sh").toString(),
-                        scripts.resolve("slow.sh").toString()),
+                        scripts.resolve("slow.sh").toString(), scripts.resolve("spawn-forever.sh").toString()),
                 "TASKFORK_EXEC_ENV_PASS", "PATH"));
     }
 
@@ -81,6 +83,25 @@ class ExecIT {
         assertThat(task.error()).contains("ran longer than its timeout of 1s");
         long grandchild = Long.parseLong(Files.readString(scripts.resolve("grandchild.pid")).strip());
         assertThat(isRunning(grandchild)).as("grandchild " + grandchild).isFalse();
+    }
+
+    @Test
+    void cancellationKillsTheWholeTreeToo() throws Exception {
+        Path pidFile = scripts.resolve("cancelled-grandchild.pid");
+        long id = fixture.submit("exec", argv("spawn-forever.sh"));
+        fixture.awaitStatus(id, TaskStatus.RUNNING);
+        java.time.Instant deadline = java.time.Instant.now().plus(SupervisorFixture.WITHIN);
+        while (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()) {
+            assertThat(java.time.Instant.now()).as("grandchild started").isBefore(deadline);
+            Thread.sleep(50);
+        }
+        long grandchild = Long.parseLong(Files.readString(pidFile).strip());
+
+        fixture.store().cancel(id);
+        fixture.awaitChildrenRunning(0);
+
+        assertThat(isRunning(grandchild)).as("grandchild " + grandchild).isFalse();
+        assertThat(fixture.store().find(id).orElseThrow().status()).isEqualTo(TaskStatus.CANCELLED);
     }
 
     @Test
