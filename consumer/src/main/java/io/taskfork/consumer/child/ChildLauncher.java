@@ -2,6 +2,7 @@ package io.taskfork.consumer.child;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskfork.consumer.NamedThreads;
 import io.taskfork.shared.config.ChildSettings;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.task.Task;
@@ -19,7 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,14 +40,13 @@ public final class ChildLauncher implements AutoCloseable {
     private final Set<ChildSession> live = ConcurrentHashMap.newKeySet();
     private final Map<Long, ChildSession> byTask = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
-    private final AtomicInteger running = new AtomicInteger();
 
     public ChildLauncher(ChildSettings settings) {
         this.settings = settings;
         this.command = new ChildCommand(settings);
         this.workFolder = createWorkFolder();
-        this.outputReaders = Executors.newCachedThreadPool(daemonThreads("child-output"));
-        this.deadlines = Executors.newSingleThreadScheduledExecutor(daemonThreads("child-deadline"));
+        this.outputReaders = Executors.newCachedThreadPool(NamedThreads.of("child-output", true));
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(NamedThreads.of("child-deadline", true));
     }
 
     /**
@@ -121,7 +120,7 @@ public final class ChildLauncher implements AutoCloseable {
 
     /** Children alive now. */
     public int running() {
-        return running.get();
+        return live.size();
     }
 
     /** Kills every live child and its descendants; their runs end stopped by {@link StopReason#SHUTDOWN}. */
@@ -159,11 +158,9 @@ public final class ChildLauncher implements AutoCloseable {
         if (taskId != null) {
             byTask.put(taskId, session);
         }
-        running.incrementAndGet();
         try {
             return session.run();
         } finally {
-            running.decrementAndGet();
             live.remove(session);
             if (taskId != null) {
                 byTask.remove(taskId, session);
@@ -201,14 +198,5 @@ public final class ChildLauncher implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a work folder for children", e);
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

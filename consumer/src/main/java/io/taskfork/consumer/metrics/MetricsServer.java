@@ -3,6 +3,7 @@ package io.taskfork.consumer.metrics;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.taskfork.consumer.NamedThreads;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -27,11 +28,7 @@ public final class MetricsServer implements AutoCloseable {
      */
     private MetricsServer(HttpServer server, PrometheusMeterRegistry registry, Supplier<String> problems) {
         this.server = server;
-        this.executor = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "metrics-http");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = Executors.newSingleThreadExecutor(NamedThreads.of("metrics-http", true));
         server.createContext("/metrics", exchange -> respond(exchange, 200, PROMETHEUS_TEXT, registry.scrape()));
         server.createContext("/healthz", exchange -> {
             String problem = problems.get();

@@ -1,6 +1,7 @@
 package io.taskfork.consumer.supervisor;
 
 import com.rabbitmq.client.Connection;
+import io.taskfork.consumer.NamedThreads;
 import io.taskfork.shared.store.Database;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -20,11 +21,8 @@ final class Health implements AutoCloseable {
 
     private final Connection broker;
     private final Database database;
-    private final ScheduledExecutorService looker = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "health-check");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService looker =
+            Executors.newSingleThreadScheduledExecutor(NamedThreads.of("health-check", true));
     private volatile String problems;
     private volatile long lookStarted;
 

@@ -4,6 +4,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.taskfork.consumer.NamedThreads;
 import io.taskfork.consumer.amqp.DeliveryActions;
 import io.taskfork.consumer.amqp.RecoveryLog;
 import io.taskfork.consumer.amqp.TaskConsumer;
@@ -27,7 +28,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +90,7 @@ public final class Supervisor implements AutoCloseable {
         TaskStore store = new TaskStore(database);
         heartbeat = new Heartbeat(new Workers(database), worker);
         heartbeat.start();
-        workers = Executors.newFixedThreadPool(prefetch, namedThreads("task-worker"));
+        workers = Executors.newFixedThreadPool(prefetch, NamedThreads.of("task-worker", false));
         DeliveryActions actions = new DeliveryActions(consuming, publishing, queues);
         processor = new DeliveryProcessor(
                 store,
@@ -173,7 +173,7 @@ public final class Supervisor implements AutoCloseable {
 
     /** The heartbeat, the cancellation watch and the outbox sweep, on one timer thread. */
     private void startTimers(TaskStore store, DeliveryActions actions) {
-        timers = Executors.newSingleThreadScheduledExecutor(namedThreads("supervisor-timer"));
+        timers = Executors.newSingleThreadScheduledExecutor(NamedThreads.of("supervisor-timer", false));
         every(Workers.HEARTBEAT, heartbeat);
         every(CancellationWatch.PERIOD, new CancellationWatch(store, children, processor::runningHere));
         every(LiveLogs.PERIOD, new LiveLogs(store, children));
@@ -243,10 +243,5 @@ public final class Supervisor implements AutoCloseable {
         } catch (Exception e) {
             LOG.debug("closing {}: {}", resource, e.toString());
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory namedThreads(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> new Thread(runnable, name + "-" + count.incrementAndGet());
     }
 }
