@@ -1,7 +1,6 @@
 package io.taskfork.producer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -43,7 +42,6 @@ public final class TaskPublisher implements AutoCloseable {
 
     private static final String CONNECTION_NAME = "taskfork-producer";
     private static final int POOL_SIZE = 2;
-    private static final int PERSISTENT = 2;
     private static final int CLOSE_TIMEOUT_MS = 5_000;
 
     private final TaskStore store;
@@ -146,7 +144,8 @@ public final class TaskPublisher implements AutoCloseable {
             try {
                 confirms.expect(channel.getNextPublishSeqNo(), id);
                 // mandatory: should the queue be gone, the broker returns the message instead of dropping it
-                channel.basicPublish("", queues.main(), true, properties(id), WireFormat.taskIdBody(id));
+                channel.basicPublish("", queues.main(), true, WireFormat.taskIdProperties(id).build(),
+                        WireFormat.taskIdBody(id));
             } catch (IOException | AlreadyClosedException e) {
                 List<Long> failed = new ArrayList<>(confirms.abandon());
                 failed.addAll(ids.subList(i + 1, ids.size()));
@@ -174,14 +173,6 @@ public final class TaskPublisher implements AutoCloseable {
             throw new PublishFailedException("interrupted while waiting for the broker to confirm "
                     + unconfirmed.size() + " tasks; their rows stay queued", unconfirmed, e);
         }
-    }
-
-    private static AMQP.BasicProperties properties(long id) {
-        return new AMQP.BasicProperties.Builder()
-                .deliveryMode(PERSISTENT)
-                .contentType(WireFormat.TEXT_PLAIN)
-                .messageId("task-" + id)
-                .build();
     }
 
     private static NewTask validated(NewTask task) {

@@ -56,9 +56,7 @@ public final class DeliveryActions {
      */
     public void deferTask(Delivery delivery, long taskId, java.time.Duration delay)
             throws IOException, InterruptedException, TimeoutException {
-        AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
-                .contentType(WireFormat.TEXT_PLAIN)
-                .deliveryMode(PERSISTENT)
+        AMQP.BasicProperties properties = WireFormat.taskIdProperties(taskId)
                 .expiration(Long.toString(Math.max(0, delay.toMillis())))
                 .headers(Map.of(WireFormat.TASK_ID_HEADER, taskId))
                 .build();
@@ -67,19 +65,12 @@ public final class DeliveryActions {
     }
 
     /**
-     * Publishes the message to the dead-letter queue with {@code x-taskfork-reason} and
-     * {@code x-taskfork-detail}, waits for the broker's confirm, and only then acks the original:
-     * a crash in between leaves a duplicate in the dead-letter queue, never a lost message.
+     * Publishes a copy of the message to the dead-letter queue with {@code x-taskfork-reason} and
+     * {@code x-taskfork-detail}, and waits for the broker's confirm. The caller acks the original
+     * only after this returns: a crash in between leaves a duplicate dead letter, never a lost one.
      *
      * @param taskId the task's ID when one is known, else null
      */
-    public void deadLetter(Delivery delivery, DeadLetterReason reason, String detail, Long taskId)
-            throws IOException, InterruptedException, TimeoutException {
-        publishDeadLetter(delivery, reason, detail, taskId);
-        ack(delivery);
-    }
-
-    /** Publishes the dead letter and waits for its confirm, without acking the original. */
     public void publishDeadLetter(Delivery delivery, DeadLetterReason reason, String detail, Long taskId)
             throws IOException, InterruptedException, TimeoutException {
         Map<String, Object> headers = new HashMap<>();
@@ -102,12 +93,8 @@ public final class DeliveryActions {
     public void publishTaskIds(java.util.List<Long> taskIds) throws IOException, InterruptedException, TimeoutException {
         synchronized (publishing) {
             for (long id : taskIds) {
-                AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
-                        .contentType(WireFormat.TEXT_PLAIN)
-                        .deliveryMode(PERSISTENT)
-                        .messageId("task-" + id)
-                        .build();
-                publishing.basicPublish("", queues.main(), properties, WireFormat.taskIdBody(id));
+                publishing.basicPublish("", queues.main(), WireFormat.taskIdProperties(id).build(),
+                        WireFormat.taskIdBody(id));
             }
             if (!publishing.waitForConfirms(CONFIRM_TIMEOUT_MS)) {
                 throw new IOException("the broker refused task messages for queue " + queues.main());

@@ -1,6 +1,7 @@
 package io.taskfork.shared.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.rabbitmq.client.AMQP;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.taskfork.shared.json.Json;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +23,17 @@ public final class WireFormat {
     private static final Pattern TASK_ID = Pattern.compile("[0-9]{1,18}");
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
     private static final int MAX_DETAIL = 300;
+    private static final int PERSISTENT = 2;
 
     private WireFormat() {
+    }
+
+    /** The properties of a message that asks for an existing task: persistent, text/plain, message ID task-N. */
+    public static AMQP.BasicProperties.Builder taskIdProperties(long taskId) {
+        return new AMQP.BasicProperties.Builder()
+                .contentType(TEXT_PLAIN)
+                .deliveryMode(PERSISTENT)
+                .messageId("task-" + taskId);
     }
 
     /** The body that asks for an existing task. */
