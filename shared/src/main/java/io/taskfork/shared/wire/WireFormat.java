@@ -92,7 +92,8 @@ public final class WireFormat {
         }
         JsonNode maxAttempts = node.get("max_attempts");
         if (maxAttempts != null && !maxAttempts.isNull()
-                && (!maxAttempts.canConvertToExactIntegral() || maxAttempts.asInt() < 1 || maxAttempts.asInt() > 100)) {
+                && (!maxAttempts.canConvertToExactIntegral() || !maxAttempts.canConvertToInt()
+                        || maxAttempts.asInt() < 1 || maxAttempts.asInt() > 100)) {
             throw new MalformedMessageException(DeadLetterReason.MALFORMED,
                     "\"max_attempts\" must be a whole number from 1 to 100");
         }

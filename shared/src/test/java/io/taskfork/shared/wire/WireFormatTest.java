@@ -220,4 +220,15 @@ class WireFormatTest {
         assertThat(Json.containsNul(node)).isTrue();
         assertThat(Json.write(Json.withoutNul(node))).isEqualTo("{\"k\":[\"ab\",\"\\\\u0000\"]}");
     }
+
+    @Test
+    void maxAttemptsBeyondAnIntIsMalformedNotWrappedIntoRange() {
+        byte[] body = "{\"type\":\"echo\",\"max_attempts\":4294967297}".getBytes(StandardCharsets.UTF_8);
+
+        MalformedMessageException e = catchThrowableOfType(MalformedMessageException.class,
+                () -> WireFormat.parse(body, null, null, 1024));
+
+        assertThat(e.reason()).isEqualTo(DeadLetterReason.MALFORMED);
+        assertThat(e.getMessage()).contains("max_attempts");
+    }
 }
