@@ -18,6 +18,9 @@ public final class TaskStore {
 
     private static final String NOT_TERMINAL = "status in ('queued', 'running', 'retrying')";
     private static final TaskRowMapper MAPPER = new TaskRowMapper();
+    private static final String INSERT = "insert into tasks (type, payload, max_attempts)"
+            + " values (:type, cast(:payload as jsonb), :maxAttempts)";
+    private static final String MARK_PUBLISHED = "update tasks set published_at = now() where id in (<ids>)";
 
     private final Jdbi jdbi;
 
@@ -29,8 +32,7 @@ public final class TaskStore {
     public long insert(NewTask task) {
         refuseNul(task);
         return jdbi.withHandle(handle -> handle
-                .createUpdate("insert into tasks (type, payload, max_attempts)"
-                        + " values (:type, cast(:payload as jsonb), :maxAttempts)")
+                .createUpdate(INSERT)
                 .bind("type", task.type())
                 .bind("payload", Json.write(task.payload()))
                 .bind("maxAttempts", task.maxAttempts())
@@ -43,8 +45,7 @@ public final class TaskStore {
     public List<Long> insertAll(List<NewTask> tasks) {
         tasks.forEach(TaskStore::refuseNul);
         return jdbi.inTransaction(handle -> {
-            PreparedBatch batch = handle.prepareBatch("insert into tasks (type, payload, max_attempts)"
-                    + " values (:type, cast(:payload as jsonb), :maxAttempts)");
+            PreparedBatch batch = handle.prepareBatch(INSERT);
             for (NewTask task : tasks) {
                 batch.bind("type", task.type())
                         .bind("payload", Json.write(task.payload()))
@@ -74,9 +75,7 @@ public final class TaskStore {
         if (ids.isEmpty()) {
             return;
         }
-        jdbi.useHandle(handle -> handle.createUpdate("update tasks set published_at = now() where id in (<ids>)")
-                .bindList("ids", ids)
-                .execute());
+        jdbi.useHandle(handle -> handle.createUpdate(MARK_PUBLISHED).bindList("ids", ids).execute());
     }
 
     /**
@@ -98,9 +97,7 @@ public final class TaskStore {
                     .list();
             if (!ids.isEmpty()) {
                 publish.accept(ids);
-                handle.createUpdate("update tasks set published_at = now() where id in (<ids>)")
-                        .bindList("ids", ids)
-                        .execute();
+                handle.createUpdate(MARK_PUBLISHED).bindList("ids", ids).execute();
             }
             return ids;
         });
