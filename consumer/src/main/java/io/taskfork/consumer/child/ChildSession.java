@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 /** One child JVM from launch to exit: hands it its request, gathers its report, output and end. */
 final class ChildSession {
@@ -81,11 +80,13 @@ final class ChildSession {
             }
             long runNanos = System.nanoTime() - launched;
             String log = awaitOutput(draining, output, process.getInputStream());
+            byte[] fatalErrorLog = fatalErrorLog();
             return new ChildExit(process.pid(), process.exitValue(), timedOut, stoppedBy,
-                    Files.exists(folder.resolve(ChildCommand.OOM_MARKER)), fatalError(), report,
-                    log + fatalErrorLog(), runNanos);
+                    Files.exists(folder.resolve(ChildCommand.OOM_MARKER)),
+                    fatalErrorLog == null ? null : signalLine(fatalErrorLog), report,
+                    fatalErrorLog == null ? log : log + logExcerpt(fatalErrorLog), runNanos);
         } finally {
-            deleteFolder();
+            Folders.deleteTree(folder);
         }
     }
 
@@ -158,35 +159,28 @@ final class ChildSession {
         return output.text();
     }
 
-    /** The signal line of the JVM's fatal error log, such as "SIGSEGV (0xb) at pc=0x..., pid=.., tid=..". */
-    private String fatalError() throws IOException {
+    /** The JVM's fatal error log (hs_err), which only a native crash leaves; null when there is none. */
+    private byte[] fatalErrorLog() throws IOException {
         Path log = folder.resolve(ChildCommand.FATAL_ERROR_LOG);
-        if (!Files.exists(log)) {
-            return null;
-        }
-        try (Stream<String> lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
-            return lines.limit(40)
-                    .map(line -> line.replaceFirst("^#\\s*", ""))
-                    .filter(line -> line.startsWith("SIG") || line.startsWith("Internal Error")
-                            || line.startsWith("Out of Memory Error"))
-                    .findFirst()
-                    .orElse("see the fatal error log in the task log");
-        }
+        return Files.exists(log) ? Files.readAllBytes(log) : null;
     }
 
-    private String fatalErrorLog() throws IOException {
-        Path log = folder.resolve(ChildCommand.FATAL_ERROR_LOG);
-        if (!Files.exists(log)) {
-            return "";
-        }
-        byte[] bytes = Files.readAllBytes(log);
-        int kept = Math.min(bytes.length, launcher.logLimit() / 4);
-        return "\n--- JVM fatal error log (first " + kept + " of " + bytes.length + " bytes) ---\n"
-                + new String(bytes, 0, kept, StandardCharsets.ISO_8859_1);
+    /** Its signal line, such as "SIGSEGV (0xb) at pc=0x..., pid=.., tid=..". */
+    private static String signalLine(byte[] fatalErrorLog) {
+        return new String(fatalErrorLog, StandardCharsets.ISO_8859_1).lines()
+                .limit(40)
+                .map(line -> line.replaceFirst("^#\\s*", ""))
+                .filter(line -> line.startsWith("SIG") || line.startsWith("Internal Error")
+                        || line.startsWith("Out of Memory Error"))
+                .findFirst()
+                .orElse("see the fatal error log in the task log");
     }
 
-    private void deleteFolder() throws IOException {
-        Folders.deleteTree(folder);
+    /** Its head, to follow the child's output in the task log. */
+    private String logExcerpt(byte[] fatalErrorLog) {
+        int kept = Math.min(fatalErrorLog.length, launcher.logLimit() / 4);
+        return "\n--- JVM fatal error log (first " + kept + " of " + fatalErrorLog.length + " bytes) ---\n"
+                + new String(fatalErrorLog, 0, kept, StandardCharsets.ISO_8859_1);
     }
 
     private static void closeQuietly(InputStream stream) {
