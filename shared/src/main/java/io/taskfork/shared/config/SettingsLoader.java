@@ -199,11 +199,7 @@ final class SettingsLoader {
     /** Comma-separated command names or absolute paths. */
     private static List<String> commands(String text) {
         List<String> commands = new ArrayList<>();
-        for (String entry : text.split(",")) {
-            String command = entry.strip();
-            if (command.isEmpty()) {
-                continue;
-            }
+        for (String command : names(text)) {
             if (command.contains("/") && !Path.of(command).isAbsolute()) {
                 throw new IllegalArgumentException("expected command names or absolute paths, not " + command);
             }
@@ -214,10 +210,7 @@ final class SettingsLoader {
 
     private static List<Path> directories(String text) {
         List<Path> directories = new ArrayList<>();
-        for (String entry : text.split(Pattern.quote(File.pathSeparator))) {
-            if (entry.isBlank()) {
-                continue;
-            }
+        for (String entry : pathEntries(text)) {
             Path directory = Path.of(entry).toAbsolutePath().normalize();
             if (!Files.isDirectory(directory)) {
                 throw new IllegalArgumentException("no such directory: " + directory);
@@ -227,6 +220,7 @@ final class SettingsLoader {
         return directories;
     }
 
+    /** Comma-separated names, trimmed, blanks left out. */
     private static List<String> names(String text) {
         return java.util.Arrays.stream(text.split(","))
                 .map(String::strip)
@@ -234,12 +228,16 @@ final class SettingsLoader {
                 .toList();
     }
 
+    /** Entries of a path list such as {@code a.jar:b/classes}, blanks left out. */
+    private static List<String> pathEntries(String text) {
+        return java.util.Arrays.stream(text.split(Pattern.quote(File.pathSeparator)))
+                .filter(entry -> !entry.isBlank())
+                .toList();
+    }
+
     private static List<Path> handlerPath(String text) {
         List<Path> paths = new ArrayList<>();
-        for (String entry : text.split(Pattern.quote(File.pathSeparator))) {
-            if (entry.isBlank()) {
-                continue;
-            }
+        for (String entry : pathEntries(text)) {
             Path path = Path.of(entry).toAbsolutePath().normalize();
             if (!Files.exists(path)) {
                 throw new IllegalArgumentException("no such jar or directory: " + path);
