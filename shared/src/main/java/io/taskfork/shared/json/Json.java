@@ -57,20 +57,25 @@ public final class Json {
 
     /** {@code node} with NULs dropped from every string and field name, for PostgreSQL. */
     public static JsonNode withoutNul(JsonNode node) {
-        if (!containsNul(node)) {
-            return node;
-        }
+        return containsNul(node) ? stripNul(node) : node;
+    }
+
+    // One walk over the tree: looking for NULs again at every level would visit it over and over.
+    private static JsonNode stripNul(JsonNode node) {
         if (node.isTextual()) {
             return TextNode.valueOf(withoutNul(node.textValue()));
         }
         if (node.isArray()) {
             ArrayNode array = MAPPER.createArrayNode();
-            node.forEach(element -> array.add(withoutNul(element)));
+            node.forEach(element -> array.add(stripNul(element)));
             return array;
         }
-        ObjectNode object = MAPPER.createObjectNode();
-        node.fields().forEachRemaining(field -> object.set(withoutNul(field.getKey()), withoutNul(field.getValue())));
-        return object;
+        if (node.isObject()) {
+            ObjectNode object = MAPPER.createObjectNode();
+            node.fields().forEachRemaining(field -> object.set(withoutNul(field.getKey()), stripNul(field.getValue())));
+            return object;
+        }
+        return node;
     }
 
     /** {@code text} without NUL characters, which PostgreSQL text refuses; null stays null. */
