@@ -1,9 +1,15 @@
 package io.taskfork.consumer;
 
+import static io.taskfork.consumer.testing.PackagedConsumer.WITHIN;
+import static io.taskfork.consumer.testing.PackagedConsumer.awaitTrue;
+import static io.taskfork.consumer.testing.PackagedConsumer.isRunning;
+import static io.taskfork.consumer.testing.PackagedConsumer.read;
+import static io.taskfork.consumer.testing.PackagedConsumer.start;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
+import io.taskfork.consumer.testing.PackagedConsumer;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.store.TaskStore;
@@ -15,12 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,8 +32,6 @@ import org.junit.jupiter.api.Test;
 /** The packaged consumer as a user runs it: {@code java -jar taskfork-consumer.jar}. */
 class ConsumerProcessIT {
 
-    private static final Path JAR = Path.of("target", "taskfork-consumer.jar");
-    private static final Duration WITHIN = Duration.ofSeconds(60);
     private static IsolatedEnvironment environment;
 
     @BeforeAll
@@ -96,19 +98,19 @@ class ConsumerProcessIT {
             awaitTrue(() -> read(firstLog).contains("consuming " + environment.queues().main()), "consumer started");
             long id = submitSleep(2000);
             awaitTrue(() -> store().find(id).orElseThrow().status() == TaskStatus.RUNNING, "task running");
-            ProcessHandle child = first.descendants()
-                    .filter(process -> process.info().commandLine().orElse("").contains("ChildMain"))
-                    .findFirst().orElseThrow();
+            // the task's child and the standby children waiting for tasks
+            awaitTrue(() -> PackagedConsumer.children(first).size() > 1, "a standby child beside the task's");
+            List<ProcessHandle> children = PackagedConsumer.children(first);
 
             first.destroyForcibly();
             Instant killed = Instant.now();
-            awaitTrue(() -> !isRunning(child), "orphaned child gone");
+            awaitTrue(() -> children.stream().noneMatch(PackagedConsumer::isRunning), "orphaned children gone");
             Duration orphaned = Duration.between(killed, Instant.now());
 
             second = start(environment.environment(), secondLog);
             awaitTrue(() -> store().find(id).orElseThrow().status().isTerminal(), "task ran again");
             Task task = store().find(id).orElseThrow();
-            assertThat(orphaned).as("the orphaned child's life after its supervisor").isLessThan(Duration.ofSeconds(1));
+            assertThat(orphaned).as("the orphaned children's life after their supervisor").isLessThan(Duration.ofSeconds(1));
             assertThat(task.status()).as(read(secondLog)).isEqualTo(TaskStatus.SUCCEEDED);
             assertThat(task.attempts()).isEqualTo(2);
             assertThat(read(secondLog)).contains("died without stopping");
@@ -246,22 +248,6 @@ class ConsumerProcessIT {
     private record Exit(int code, String output) {
     }
 
-    /**
-     * Whether a process still runs. An exited orphan stays a zombie until whatever adopted it reaps
-     * it, which in a container may be never; a zombie runs nothing.
-     */
-    private static boolean isRunning(ProcessHandle process) {
-        Path status = Path.of("/proc", Long.toString(process.pid()), "status");
-        if (!Files.exists(status)) {
-            return process.isAlive();
-        }
-        try {
-            return Files.readAllLines(status).stream().noneMatch(line -> line.matches("State:\\s+Z.*"));
-        } catch (java.io.IOException gone) {
-            return false;
-        }
-    }
-
     private static TaskStore store() {
         return new TaskStore(environment.database());
     }
@@ -276,35 +262,6 @@ class ConsumerProcessIT {
         try (Channel channel = environment.connection().createChannel()) {
             channel.basicPublish("", environment.queues().main(), new AMQP.BasicProperties.Builder()
                     .contentType(WireFormat.TEXT_PLAIN).deliveryMode(2).build(), WireFormat.taskIdBody(id));
-        }
-    }
-
-    private static Process start(Map<String, String> variables, Path log, String... prefix) throws Exception {
-        List<String> command = new ArrayList<>(List.of(prefix));
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                JAR.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().putAll(variables);
-        return builder.start();
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.readString(log);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        Instant deadline = Instant.now().plus(WITHIN);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("not within " + WITHIN + ": " + what);
-            }
-            Thread.sleep(50);
         }
     }
 }

@@ -23,6 +23,7 @@ final class ChildCommand {
 
     static final String OOM_MARKER = "oom";
     static final String FATAL_ERROR_LOG = "hs_err.log";
+    private static final String CHILD_JAR_SUFFIX = "-child.jar";
 
     // One class from each jar a child needs: the child entry point and built-in handlers, the
     // handler API, and Jackson. Not amqp-client, jdbi, Flyway or the JDBC driver.
@@ -38,21 +39,37 @@ final class ChildCommand {
             .findFirst();
 
     private final ChildSettings settings;
-    private final String classpath;
+    private final List<String> classpath;
 
     ChildCommand(ChildSettings settings) {
         this.settings = settings;
         this.classpath = classpath(settings.handlerPath());
     }
 
-    /** The command that starts a child working in {@code folder} and talking on {@code socket}. */
-    List<String> build(Path folder, Path socket) {
+    /**
+     * The class-data-sharing archive for this command's children; none when a classpath entry is a
+     * folder, whose classes the JVM does not archive.
+     */
+    Optional<ChildArchive> archive() {
+        if (!classpath.stream().allMatch(entry -> entry.endsWith(".jar") && Files.isRegularFile(Path.of(entry)))) {
+            return Optional.empty();
+        }
+        return ChildArchive.forChildren(settings.java(), classpath, settings.startup().cacheDir());
+    }
+
+    /**
+     * The command that starts a child working in {@code folder} and talking on {@code socket}, with
+     * {@code flags} added to taskfork's own and before the user's.
+     */
+    List<String> build(Path folder, Path socket, List<String> flags) {
         List<String> command = new ArrayList<>();
         SETSID.ifPresent(setsid -> command.add(setsid.toString()));
         command.add(settings.java().toString());
         command.add("-Xmx" + settings.heap());
-        // Few GC threads and a small footprint: a child runs one task and exits.
+        // No GC threads and a small footprint: a child runs one task and exits.
         command.add("-XX:+UseSerialGC");
+        // No shared-memory performance counters file per child in /tmp: nothing reads them.
+        command.add("-XX:-UsePerfData");
         // An OutOfMemoryError ends the child at once (exit code 3). The hook leaves a marker first,
         // because System.exit(3) exits 3 too and only the marker tells the two apart.
         command.add("-XX:+ExitOnOutOfMemoryError");
@@ -61,10 +78,30 @@ final class ChildCommand {
         // 134). Whether a core file is written follows the supervisor's "ulimit -c", as for any process.
         command.add("-XX:ErrorFile=" + folder.resolve(FATAL_ERROR_LOG));
         execLimits().forEach(command::add);
+        command.addAll(flags);
+        command.addAll(settings.startup().javaOptions());
         command.add("-cp");
-        command.add(classpath);
+        command.add(String.join(File.pathSeparator, classpath));
         command.add(ChildMain.class.getName());
         command.add(socket.toString());
+        return command;
+    }
+
+    /**
+     * A child JVM with {@code flags} that exits at once (with code 2, after printing its usage)
+     * because it is given no socket: it proves that the JVM starts with those flags.
+     */
+    List<String> probe(Path folder, List<String> flags) {
+        List<String> command = new ArrayList<>();
+        command.add(settings.java().toString());
+        command.add("-Xmx" + settings.heap());
+        command.add("-XX:+UseSerialGC");
+        command.add("-XX:-UsePerfData");
+        command.add("-XX:ErrorFile=" + folder.resolve(FATAL_ERROR_LOG));
+        command.addAll(flags);
+        command.add("-cp");
+        command.add(String.join(File.pathSeparator, classpath));
+        command.add(ChildMain.class.getName());
         return command;
     }
 
@@ -79,13 +116,30 @@ final class ChildCommand {
         return properties;
     }
 
-    private static String classpath(List<Path> handlerPath) {
+    private static List<String> classpath(List<Path> handlerPath) {
         Set<String> entries = new LinkedHashSet<>();
         for (Class<?> type : CHILD_JARS) {
-            entries.add(locationOf(type));
+            entries.add(type == ChildMain.class ? childClasses() : locationOf(type));
         }
         handlerPath.forEach(path -> entries.add(path.toString()));
-        return String.join(File.pathSeparator, entries);
+        return List.copyOf(entries);
+    }
+
+    /**
+     * The jar of the child's own classes. The consumer jar's manifest names every library of the
+     * supervisor, and a JVM opens each jar of its classpath when it looks for a service, so children
+     * use a copy of the classes without that manifest, built beside it. From a folder (in tests), the
+     * folder itself.
+     */
+    private static String childClasses() {
+        String consumer = locationOf(ChildMain.class);
+        if (consumer.endsWith(".jar")) {
+            Path child = Path.of(consumer.substring(0, consumer.length() - ".jar".length()) + CHILD_JAR_SUFFIX);
+            if (Files.isRegularFile(child)) {
+                return child.toString();
+            }
+        }
+        return consumer;
     }
 
     private static String locationOf(Class<?> type) {

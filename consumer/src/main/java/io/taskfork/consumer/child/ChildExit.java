@@ -21,7 +21,7 @@ public record ChildExit(
         String log,
         long runNanos) {
 
-    /** Nanoseconds from launch until the handler was about to run, or -1 if it never got there. */
+    /** Nanoseconds from handing the child its task until the handler was about to run, or -1 if it never got there. */
     public long startNanos() {
         return report.startNanos();
     }

@@ -11,13 +11,20 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,45 +34,90 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts child JVMs, one per request, each in a folder of its own under a private work folder, and
  * keeps track of the live ones so that shutdown can stop them.
+ *
+ * <p>With standby on, it keeps children started ahead: each has paid for its JVM start and waits,
+ * connected, for the one task it will run, so that a task starts in milliseconds. A standby child
+ * still runs exactly one task and exits.
  */
 public final class ChildLauncher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChildLauncher.class);
+    // Tells a child to rehearse its task path before its request comes: a standby child, or one
+    // writing the archive (which then holds the classes a task needs, not only those of start-up).
+    private static final String REHEARSE = "-D" + ChildMain.REHEARSE_PROPERTY + "=true";
+
+    private static final Duration PROBE_WITHIN = Duration.ofSeconds(30);
 
     private final ChildSettings settings;
     private final ChildCommand command;
+    private final Optional<ChildArchive> archive;
     private final Path workFolder;
     private final ExecutorService outputReaders;
     private final ScheduledExecutorService deadlines;
+    private final ExecutorService standbyStarter;
+    private final int standbyTarget;
     private final Set<ChildSession> live = ConcurrentHashMap.newKeySet();
     private final Map<Long, ChildSession> byTask = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
+    private final Deque<ChildSession> standby = new ArrayDeque<>();
+    private int standbyStarting;
+    private volatile Map<String, String> handlerClasses = Map.of();
+    private boolean closed;
 
-    public ChildLauncher(ChildSettings settings) {
+    /** @param standby how many children to keep started ahead; 0 starts each child when its task comes */
+    public ChildLauncher(ChildSettings settings, int standby) {
         this.settings = settings;
         this.command = new ChildCommand(settings);
+        this.archive = command.archive();
         this.workFolder = createWorkFolder();
         this.outputReaders = Executors.newCachedThreadPool(NamedThreads.of("child-output", true));
         this.deadlines = Executors.newSingleThreadScheduledExecutor(NamedThreads.of("child-deadline", true));
+        this.standbyStarter = Executors.newSingleThreadExecutor(NamedThreads.of("child-standby", true));
+        this.standbyTarget = standby;
     }
 
     /**
-     * Runs one task in a fresh child, working in a fresh directory of the task's own, and waits for
-     * the child to end (at most the task timeout).
+     * Runs one task in a fresh child, a standby one when one is waiting, working in a fresh directory
+     * of the task's own, and waits for the child to end (at most the task timeout).
      */
     public ChildExit runTask(Task task, ProgressListener progress) throws IOException, InterruptedException {
+        Path workDirectory = settings.work().root().resolve(Long.toString(task.id()));
+        Folders.deleteTree(workDirectory);
+        Files.createDirectories(settings.work().root());
+        Optional<ChildSession> waiting = takeStandby();
+        ChildSession session;
+        Path link = null;
+        if (waiting.isPresent()) {
+            session = waiting.get();
+            link = session.directory();
+            try {
+                session.moveTo(workDirectory);
+            } catch (IOException e) {
+                discardQuietly(session);
+                throw e;
+            }
+        } else {
+            Files.createDirectories(workDirectory);
+            session = newSession(workDirectory);
+            session.start(archiveFlags());
+        }
         ObjectNode request = Json.MAPPER.createObjectNode()
                 .put(ChildProtocol.KIND, ChildProtocol.KIND_TASK)
                 .put("id", task.id())
                 .put("type", task.type())
-                .put("attempt", task.attempts());
+                .put("attempt", task.attempts())
+                .put(ChildProtocol.WORK_DIRECTORY, workDirectory.toString());
+        String handler = handlerClasses.get(task.type());
+        if (handler != null) {
+            request.put(ChildProtocol.HANDLER, handler);
+        }
         request.set("payload", task.payload());
-        Path workDirectory = settings.work().root().resolve(Long.toString(task.id()));
-        Folders.deleteTree(workDirectory);
-        Files.createDirectories(workDirectory);
         try {
-            return run(request, task.id(), workDirectory, progress);
+            return run(session, request, task.id(), progress);
         } finally {
+            if (link != null) {
+                Files.deleteIfExists(link);
+            }
             if (!settings.work().keep()) {
                 Folders.deleteTree(workDirectory);
             }
@@ -74,23 +126,43 @@ public final class ChildLauncher implements AutoCloseable {
 
     /**
      * Asks a child which task types its classpath can run, so that the supervisor never loads a
-     * handler class itself.
+     * handler class itself. When the children's class-data-sharing archive is missing, this child
+     * also rehearses a task and writes the archive as it exits. Standby children start afterwards.
      *
      * @return type name to handler class name
      * @throws ChildStartException when no child can be started, with what the child printed
      */
     public Map<String, String> handlerTypes() throws IOException, InterruptedException {
-        ChildExit exit = run(Json.MAPPER.createObjectNode().put(ChildProtocol.KIND, ChildProtocol.KIND_LIST_TYPES),
-                null, workFolder, ProgressListener.IGNORE);
+        if (archive.isPresent() && archive.get().exists() && !usable(archive.get().file())) {
+            LOG.warn("the children's class-data-sharing archive {} is damaged or stale: writing it again",
+                    archive.get().file());
+            archive.get().discard();
+        }
+        Optional<Path> draft = Optional.empty();
+        List<String> flags = archiveFlags();
+        if (archive.isPresent() && !archive.get().exists()) {
+            draft = Optional.of(archive.get().draft());
+            flags = new ArrayList<>(archive.get().writeFlags(draft.get()));
+            flags.add(REHEARSE);
+        }
+        long started = System.nanoTime();
+        ChildSession session = newSession(workFolder);
+        session.start(flags);
+        ChildExit exit = run(session, Json.MAPPER.createObjectNode().put(ChildProtocol.KIND, ChildProtocol.KIND_LIST_TYPES),
+                null, ProgressListener.IGNORE);
         JsonNode types = exit.report().types();
         if (types == null) {
             throw new ChildStartException(exit.exitCode(), exit.log());
         }
-        Map<String, String> byType = new TreeMap<>();
-        types.fields().forEachRemaining(entry -> byType.put(entry.getKey(), entry.getValue().asText()));
-        if (!exit.log().isBlank()) {
+        if (draft.isPresent()) {
+            adoptArchive(draft.get(), started, exit.log());
+        } else if (!exit.log().isBlank()) {
             LOG.warn("the child that listed handler types printed: {}", exit.log().strip());
         }
+        Map<String, String> byType = new TreeMap<>();
+        types.fields().forEachRemaining(entry -> byType.put(entry.getKey(), entry.getValue().asText()));
+        handlerClasses = Map.copyOf(byType);
+        startStandby();
         return byType;
     }
 
@@ -118,9 +190,14 @@ public final class ChildLauncher implements AutoCloseable {
         return java.util.Set.copyOf(byTask.keySet());
     }
 
-    /** Children alive now. */
+    /** Children alive now, running a task. */
     public int running() {
         return live.size();
+    }
+
+    /** Children started ahead and waiting for a task. */
+    public synchronized int standby() {
+        return standby.size();
     }
 
     /** Kills every live child and its descendants; their runs end stopped by {@link StopReason#SHUTDOWN}. */
@@ -138,8 +215,17 @@ public final class ChildLauncher implements AutoCloseable {
         return true;
     }
 
+    /** Kills the children waiting for a task and those still running, and removes their folders. */
     @Override
     public void close() {
+        List<ChildSession> waiting;
+        synchronized (this) {
+            closed = true;
+            waiting = List.copyOf(standby);
+            standby.clear();
+        }
+        standbyStarter.shutdownNow();
+        waiting.forEach(ChildLauncher::discardQuietly);
         abandonAll();
         deadlines.shutdownNow();
         outputReaders.shutdownNow();
@@ -150,21 +236,141 @@ public final class ChildLauncher implements AutoCloseable {
         }
     }
 
-    private ChildExit run(JsonNode request, Long taskId, Path workDirectory, ProgressListener progress)
+    private ChildExit run(ChildSession session, JsonNode request, Long taskId, ProgressListener progress)
             throws IOException, InterruptedException {
-        ChildSession session = new ChildSession(this, workFolder.resolve("c" + sequence.incrementAndGet()), request,
-                workDirectory, progress);
         live.add(session);
         if (taskId != null) {
             byTask.put(taskId, session);
         }
         try {
-            return session.run();
+            return session.run(request, progress);
         } finally {
             live.remove(session);
             if (taskId != null) {
                 byTask.remove(taskId, session);
             }
+        }
+    }
+
+    private ChildSession newSession(Path directory) {
+        return new ChildSession(this, workFolder.resolve("c" + sequence.incrementAndGet()), directory);
+    }
+
+    private List<String> archiveFlags() {
+        return archive.map(ChildArchive::useFlags).orElse(List.of());
+    }
+
+    private void adoptArchive(Path draft, long started, String log) {
+        if (archive.get().adopt(draft, this::usable)) {
+            LOG.info("archived the children's classes in {} ({} ms); children started from now on use it",
+                    archive.get().file(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        } else {
+            LOG.warn("children start without a class-data-sharing archive: the JVM wrote none{}",
+                    log.isBlank() ? "" : "; it printed: " + log.strip());
+        }
+    }
+
+    /** True when a JVM that must map {@code file} starts with it. */
+    private boolean usable(Path file) {
+        List<String> probe = command.probe(workFolder, archive.orElseThrow().strictFlags(file));
+        try {
+            Process process = new ProcessBuilder(probe).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!process.waitFor(PROBE_WITHIN.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                return false;
+            }
+            return process.exitValue() == ChildMain.USAGE;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** A standby child that is still alive, if one is waiting; another is started in its place. */
+    private Optional<ChildSession> takeStandby() {
+        while (true) {
+            ChildSession session;
+            synchronized (this) {
+                session = standby.pollFirst();
+            }
+            if (session == null) {
+                return Optional.empty();
+            }
+            startStandby();
+            if (session.isAlive()) {
+                return Optional.of(session);
+            }
+            String log = discardQuietly(session);
+            LOG.warn("a standby child died while it waited (exit code {}){}", session.exitValue(),
+                    log.isBlank() ? "" : ": " + log.strip());
+        }
+    }
+
+    /** Starts one more standby child in the background, unless enough are waiting or starting. */
+    private void startStandby() {
+        synchronized (this) {
+            if (closed || standby.size() + standbyStarting >= standbyTarget) {
+                return;
+            }
+            standbyStarting++;
+        }
+        try {
+            standbyStarter.execute(this::launchStandby);
+        } catch (RejectedExecutionException closing) {
+            synchronized (this) {
+                standbyStarting--;
+            }
+        }
+    }
+
+    private void launchStandby() {
+        ChildSession session;
+        try {
+            // In the work root, so that the rename to the task's directory never crosses file systems.
+            Path directory = settings.work().root().resolve(
+                    ".standby-" + workFolder.getFileName() + "-" + sequence.incrementAndGet());
+            Files.createDirectories(directory);
+            session = newSession(directory);
+            List<String> flags = new ArrayList<>(archiveFlags());
+            flags.add(REHEARSE);
+            session.start(flags);
+        } catch (IOException | RuntimeException e) {
+            // No retry loop: the next task starts a child of its own, and asks for a standby again.
+            LOG.warn("cannot start a standby child: {}", e.toString());
+            synchronized (this) {
+                standbyStarting--;
+            }
+            return;
+        }
+        boolean kept;
+        synchronized (this) {
+            standbyStarting--;
+            kept = !closed;
+            if (kept) {
+                standby.addLast(session);
+            }
+        }
+        if (kept) {
+            startStandby();
+        } else {
+            discardQuietly(session);
+        }
+    }
+
+    /** Kills a child that will get no task and removes its directory; returns what it printed. */
+    private static String discardQuietly(ChildSession session) {
+        try {
+            String log = session.discard();
+            Folders.deleteTree(session.directory());
+            return log;
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
         }
     }
 

@@ -1,12 +1,13 @@
 package io.taskfork.consumer.child;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskfork.consumer.handlers.EchoHandler;
 import io.taskfork.shared.handler.TaskContext;
 import io.taskfork.shared.handler.NonRetryableException;
 import io.taskfork.shared.handler.TaskHandler;
 import io.taskfork.shared.handler.TaskType;
-import io.taskfork.shared.json.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,11 +15,13 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.reflect.InvocationTargetException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
@@ -35,6 +38,20 @@ public final class ChildMain {
     /** Exit code when the supervisor is gone: the task is redelivered elsewhere, so stop at once. */
     static final int ORPHANED = 70;
 
+    /** Exit code when started without a socket: bad usage. */
+    static final int USAGE = 2;
+
+    /**
+     * When true, the child runs the task path once on a sample before its request comes, sending
+     * nothing, so that the classes a task needs are loaded and initialized ahead: a standby child
+     * starts its task sooner, and a child writing the class-data-sharing archive puts them in it.
+     */
+    static final String REHEARSE_PROPERTY = "taskfork.child.rehearse";
+
+    private static final String REHEARSAL = "{\"kind\":\"task\",\"id\":0,\"type\":\"echo\",\"attempt\":1,"
+            + "\"handler\":\"" + EchoHandler.class.getName() + "\","
+            + "\"workDirectory\":\".\",\"payload\":{\"text\":\"rehearsal\",\"values\":[1,2.5,true,null]}}";
+
     private final Object sendLock = new Object();
     private OutputStream toSupervisor;
 
@@ -44,7 +61,7 @@ public final class ChildMain {
     public static void main(String[] args) throws IOException {
         if (args.length != 1) {
             System.err.println("usage: ChildMain SOCKET (started by the taskfork supervisor)");
-            System.exit(2);
+            System.exit(USAGE);
         }
         new ChildMain().run(args[0]);
     }
@@ -55,13 +72,16 @@ public final class ChildMain {
             channel.connect(UnixDomainSocketAddress.of(socket));
             toSupervisor = Channels.newOutputStream(channel);
             reportDeath();
+            if (Boolean.getBoolean(REHEARSE_PROPERTY)) {
+                rehearse();
+            }
             BufferedReader fromSupervisor = new BufferedReader(
                     new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
             String line = fromSupervisor.readLine();
             if (line == null) {
                 return;
             }
-            JsonNode request = Json.parse(line);
+            JsonNode request = ChildJson.parse(line);
             if (ChildProtocol.KIND_LIST_TYPES.equals(request.path(ChildProtocol.KIND).asText())) {
                 listTypes();
             } else {
@@ -76,15 +96,13 @@ public final class ChildMain {
     }
 
     private void runTask(JsonNode request) {
-        String type = request.path("type").asText();
-        TaskContext context = new ChildTaskContext(request.path("id").asLong(), request.path("attempt").asInt(1),
-                request.path("payload"), this::reportProgress);
+        TaskContext context = context(request, this::reportProgress);
         send(event(ChildProtocol.STARTED));
         try {
-            TaskHandler handler = find(type);
+            TaskHandler handler = handler(request);
             Object result = handler.handle(context);
             ObjectNode done = event(ChildProtocol.RESULT);
-            done.set(ChildProtocol.RESULT, Json.MAPPER.valueToTree(result));
+            done.set(ChildProtocol.RESULT, ChildJson.toTree(result));
             send(done);
         } catch (Throwable failure) {
             ObjectNode error = event(ChildProtocol.ERROR);
@@ -92,6 +110,46 @@ public final class ChildMain {
             error.put(ChildProtocol.TRACE, trace(failure));
             error.put(ChildProtocol.RETRYABLE, !(failure instanceof NonRetryableException));
             send(error);
+        }
+    }
+
+    private static TaskContext context(JsonNode request, io.taskfork.shared.handler.ProgressReporter progress) {
+        JsonNode workDirectory = request.path(ChildProtocol.WORK_DIRECTORY);
+        return new ChildTaskContext(request.path("id").asLong(), request.path("attempt").asInt(1),
+                request.path("payload"),
+                workDirectory.isTextual() ? Path.of(workDirectory.asText()).toAbsolutePath() : Path.of("").toAbsolutePath(),
+                progress);
+    }
+
+    /** The task path on a sample, with the echo handler named as the supervisor names handlers, and nothing sent. */
+    private static void rehearse() {
+        try {
+            JsonNode request = ChildJson.parse(REHEARSAL);
+            Object result = handler(request).handle(context(request, (percent, message) -> { }));
+            ObjectNode done = event(ChildProtocol.RESULT);
+            done.set(ChildProtocol.RESULT, ChildJson.toTree(result));
+            ChildJson.line(done);
+        } catch (Throwable failure) {
+            // a rehearsal only saves time; the real request meets any such failure again and reports it
+        }
+    }
+
+    /**
+     * The handler of a request. The supervisor names its class, learned from this same classpath,
+     * which spares the child a search of every jar's service files; the search remains for a
+     * request that names none.
+     */
+    private static TaskHandler handler(JsonNode request) throws Throwable {
+        JsonNode className = request.path(ChildProtocol.HANDLER);
+        if (!className.isTextual()) {
+            return find(request.path("type").asText());
+        }
+        Class<? extends TaskHandler> type = Class.forName(className.asText(), true, ClassLoader.getSystemClassLoader())
+                .asSubclass(TaskHandler.class);
+        try {
+            return type.getDeclaredConstructor().newInstance();
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
         }
     }
 
@@ -108,7 +166,7 @@ public final class ChildMain {
             }
         }
         ObjectNode answer = event(ChildProtocol.TYPES);
-        answer.set(ChildProtocol.TYPES, Json.MAPPER.valueToTree(types));
+        answer.set(ChildProtocol.TYPES, ChildJson.toTree(types));
         send(answer);
     }
 
@@ -180,7 +238,7 @@ public final class ChildMain {
     private void send(ObjectNode message) {
         synchronized (sendLock) {
             try {
-                toSupervisor.write((Json.write(message) + "\n").getBytes(StandardCharsets.UTF_8));
+                toSupervisor.write(ChildJson.line(message));
                 toSupervisor.flush();
             } catch (IOException e) {
                 // the supervisor is gone; the orphan watch ends this JVM
@@ -189,7 +247,7 @@ public final class ChildMain {
     }
 
     private static ObjectNode event(String name) {
-        return Json.MAPPER.createObjectNode().put(ChildProtocol.EVENT, name);
+        return JsonNodeFactory.instance.objectNode().put(ChildProtocol.EVENT, name);
     }
 
     private static String describe(Throwable failure) {

@@ -6,7 +6,7 @@ package io.taskfork.consumer.child;
  * nothing a handler prints can be taken for a result.
  *
  * <p>Supervisor to child, once: a request, {@code {"kind":"task","id":..,"type":..,"attempt":..,
- * "payload":{..}}} or {@code {"kind":"list-types"}}. Child to supervisor: {@code started}, any number
+ * "workDirectory":..,"handler":..,"payload":{..}}} or {@code {"kind":"list-types"}}. Child to supervisor: {@code started}, any number
  * of {@code progress}, then one of {@code result}, {@code error} or {@code types}; or, when the child
  * is dying, {@code exit}
  * (its JVM is shutting down through System.exit) or {@code signal} (a signal asked it to stop).
@@ -16,6 +16,8 @@ final class ChildProtocol {
     static final String KIND = "kind";
     static final String KIND_TASK = "task";
     static final String KIND_LIST_TYPES = "list-types";
+    static final String WORK_DIRECTORY = "workDirectory";
+    static final String HANDLER = "handler";
 
     static final String EVENT = "event";
     static final String STARTED = "started";

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 /** What a child said about itself over its socket, gathered as it arrives. */
 final class ChildReport {
 
-    private final long launchedNanos;
+    private final long handedOverNanos;
     private final ProgressListener progress;
     private boolean errorRetryable = true;
     private Long startedNanos;
@@ -22,13 +22,13 @@ final class ChildReport {
     private String signalReported;
     private boolean oversized;
 
-    ChildReport(long launchedNanos, ProgressListener progress) {
-        this.launchedNanos = launchedNanos;
+    ChildReport(long handedOverNanos, ProgressListener progress) {
+        this.handedOverNanos = handedOverNanos;
         this.progress = progress;
     }
 
-    ChildReport(long launchedNanos) {
-        this(launchedNanos, ProgressListener.IGNORE);
+    ChildReport(long handedOverNanos) {
+        this(handedOverNanos, ProgressListener.IGNORE);
     }
 
     /** Reads events until the child closes its end; a line over {@code maxLine} bytes is dropped. */
@@ -83,7 +83,7 @@ final class ChildReport {
 
     /** Nanoseconds from launch until the handler was about to run, or -1 if it never got there. */
     long startNanos() {
-        return startedNanos == null ? -1 : startedNanos - launchedNanos;
+        return startedNanos == null ? -1 : startedNanos - handedOverNanos;
     }
 
     boolean hasResult() {

@@ -16,13 +16,18 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** One child JVM from launch to exit: hands it its request, gathers its report, output and end. */
+/**
+ * One child JVM from launch to exit, in two steps: {@link #start} launches it, and {@link #run}
+ * hands it its one request, gathers its report, output and end. A standby child is started ahead
+ * and waits, connected, between the two.
+ */
 final class ChildSession {
 
     private static final int ACCEPT_POLL_MS = 50;
@@ -31,54 +36,84 @@ final class ChildSession {
 
     private final ChildLauncher launcher;
     private final Path folder;
-    private final JsonNode request;
-    private final Path workDirectory;
-    private final ProgressListener progress;
+    private Path directory;
+    private ServerSocketChannel server;
+    private Future<?> draining;
     private volatile Process process;
     private volatile boolean timedOut;
     private volatile StopReason stoppedBy;
     private volatile LogCapture output;
 
     /**
-     * @param folder        private to this session: the socket, the JVM's markers and fatal error log
-     * @param workDirectory the child's working directory
+     * @param folder    private to this session: the socket, the JVM's markers and fatal error log
+     * @param directory the child's working directory
      */
-    ChildSession(ChildLauncher launcher, Path folder, JsonNode request, Path workDirectory, ProgressListener progress) {
+    ChildSession(ChildLauncher launcher, Path folder, Path directory) {
         this.launcher = launcher;
         this.folder = folder;
-        this.request = request;
-        this.workDirectory = workDirectory;
-        this.progress = progress;
+        this.directory = directory;
     }
 
-    ChildExit run() throws IOException, InterruptedException {
+    /** Launches the child with {@code flags} added; it connects and waits for its request. */
+    void start(List<String> flags) throws IOException {
         Files.createDirectories(folder);
         Path socket = folder.resolve("s");
-        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
             server.bind(UnixDomainSocketAddress.of(socket));
-            List<String> command = launcher.command().build(folder, socket);
-            ProcessBuilder builder = new ProcessBuilder(command).directory(workDirectory.toFile())
+            ProcessBuilder builder = new ProcessBuilder(launcher.command().build(folder, socket, flags))
+                    .directory(directory.toFile())
                     .redirectErrorStream(true);
             // The child holds no secrets of the supervisor: no database or broker credentials.
             builder.environment().keySet().removeIf(name -> name.startsWith("TASKFORK_"));
-            long launched = System.nanoTime();
             process = builder.start();
-            output = new LogCapture(launcher.logLimit());
-            Future<?> draining = launcher.drain(output, process.getInputStream());
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            Folders.deleteTree(folder);
+            throw e;
+        }
+        output = new LogCapture(launcher.logLimit());
+        draining = launcher.drain(output, process.getInputStream());
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Moves a waiting child's working directory to {@code target}. The process keeps its working
+     * directory across the rename; a link at the old path keeps the JVM's {@code user.dir} valid.
+     */
+    void moveTo(Path target) throws IOException {
+        Path old = directory;
+        Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+        Files.createSymbolicLink(old, target);
+        directory = target;
+    }
+
+    /** The path a standby child's working directory was moved from, which is now a link; else null. */
+    Path directory() {
+        return directory;
+    }
+
+    /** Hands the child {@code request} and waits for its end, at most the task timeout from now. */
+    ChildExit run(JsonNode request, ProgressListener progress) throws IOException, InterruptedException {
+        try {
+            long handedOver = System.nanoTime();
             Future<?> deadline = launcher.afterTimeout(() -> {
                 timedOut = true;
                 ProcessTrees.kill(process);
             });
-            ChildReport report = new ChildReport(launched, progress);
+            ChildReport report = new ChildReport(handedOver, progress);
             try {
-                converse(server, report);
+                converse(request, report);
                 process.waitFor();
             } finally {
                 deadline.cancel(false);
                 // Our end of stdin is the child's lifeline: it is closed only once the child is gone.
                 process.getOutputStream().close();
             }
-            long runNanos = System.nanoTime() - launched;
+            long runNanos = System.nanoTime() - handedOver;
             String log = awaitOutput(draining, output, process.getInputStream());
             byte[] fatalErrorLog = fatalErrorLog();
             return new ChildExit(process.pid(), process.exitValue(), timedOut, stoppedBy,
@@ -86,8 +121,27 @@ final class ChildSession {
                     fatalErrorLog == null ? null : signalLine(fatalErrorLog), report,
                     fatalErrorLog == null ? log : log + logExcerpt(fatalErrorLog), runNanos);
         } finally {
+            server.close();
             Folders.deleteTree(folder);
         }
+    }
+
+    /** Kills a child that will get no request, waits for it, and returns what it printed. */
+    String discard() throws InterruptedException, IOException {
+        stop(StopReason.SHUTDOWN);
+        try {
+            process.getOutputStream().close();
+            process.waitFor();
+            return awaitOutput(draining, output, process.getInputStream());
+        } finally {
+            server.close();
+            Folders.deleteTree(folder);
+        }
+    }
+
+    /** The exit code of a child that has ended. */
+    int exitValue() {
+        return process.exitValue();
     }
 
     /** The output so far, and how many bytes it has seen; empty before the child started. */
@@ -104,7 +158,7 @@ final class ChildSession {
         }
     }
 
-    private void converse(ServerSocketChannel server, ChildReport report) throws IOException {
+    private void converse(JsonNode request, ChildReport report) throws IOException {
         try (SocketChannel channel = accept(server)) {
             if (channel == null) {
                 return;

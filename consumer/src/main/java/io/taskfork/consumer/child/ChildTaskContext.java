@@ -14,13 +14,15 @@ final class ChildTaskContext implements TaskContext {
     private final long taskId;
     private final int attempt;
     private final JsonNode payload;
+    private final Path workDirectory;
     private final ProgressReporter progress;
     private final System.Logger logger = new TaskLogger();
 
-    ChildTaskContext(long taskId, int attempt, JsonNode payload, ProgressReporter progress) {
+    ChildTaskContext(long taskId, int attempt, JsonNode payload, Path workDirectory, ProgressReporter progress) {
         this.taskId = taskId;
         this.attempt = attempt;
         this.payload = payload;
+        this.workDirectory = workDirectory;
         this.progress = progress;
     }
 
@@ -41,7 +43,7 @@ final class ChildTaskContext implements TaskContext {
 
     @Override
     public Path workDirectory() {
-        return Path.of("").toAbsolutePath();
+        return workDirectory;
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.taskfork.consumer.handlers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.taskfork.shared.json.Json;
+import io.taskfork.consumer.child.ChildJson;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +42,7 @@ final class CommandOutput {
 
     /** The last line of stdout that is a JSON value, as tools that stream JSON lines end with their result. */
     synchronized Optional<JsonNode> lastJsonLine() {
-        return Optional.ofNullable(lastJsonLine).map(Json::parse);
+        return Optional.ofNullable(lastJsonLine).map(ChildJson::parse);
     }
 
     /** ": " and the last few lines, or nothing when there were none. */
@@ -73,7 +73,7 @@ final class CommandOutput {
         String trimmed = line.strip();
         if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
             try {
-                Json.parse(trimmed);
+                ChildJson.parse(trimmed);
                 lastJsonLine = trimmed;
             } catch (IllegalArgumentException notJson) {
                 // an ordinary line that happens to start with a brace

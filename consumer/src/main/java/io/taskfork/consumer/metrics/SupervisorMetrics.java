@@ -21,6 +21,7 @@ public final class SupervisorMetrics {
     public static final String TASKS_RETRIED = "taskfork.tasks.retried";
     public static final String DEAD_LETTERED = "taskfork.messages.dead.lettered";
     public static final String CHILDREN_RUNNING = "taskfork.children.running";
+    public static final String CHILDREN_STANDBY = "taskfork.children.standby";
     public static final String CHILD_START = "taskfork.child.start";
     public static final String TASK_DURATION = "taskfork.task.duration";
 
@@ -30,13 +31,17 @@ public final class SupervisorMetrics {
     private final MeterRegistry registry;
     private final Timer childStart;
 
-    public SupervisorMetrics(MeterRegistry registry, IntSupplier childrenRunning) {
+    public SupervisorMetrics(MeterRegistry registry, IntSupplier childrenRunning, IntSupplier childrenStandby) {
         this.registry = registry;
         Gauge.builder(CHILDREN_RUNNING, childrenRunning::getAsInt)
-                .description("Child JVMs alive now")
+                .description("Child JVMs running a task now")
+                .register(registry);
+        Gauge.builder(CHILDREN_STANDBY, childrenStandby::getAsInt)
+                .description("Child JVMs started ahead and waiting for a task")
                 .register(registry);
         this.childStart = Timer.builder(CHILD_START)
-                .description("From launching a child JVM until its handler starts")
+                .description("From handing a task to a child JVM until its handler starts:"
+                        + " a JVM start, unless a standby child took the task")
                 .publishPercentileHistogram()
                 .maximumExpectedValue(LONGEST_START)
                 .register(registry);
@@ -75,7 +80,7 @@ public final class SupervisorMetrics {
         childStart.record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** How long a child ran, from launch to exit. */
+    /** How long a child ran, from handing it its task to its exit. */
     public void taskRan(String type, long nanos) {
         Timer.builder(TASK_DURATION)
                 .description("How long a task's child ran, from launch to exit")

@@ -77,7 +77,7 @@ public final class Supervisor implements AutoCloseable {
         connection = Broker.connect(settings.amqp(), "taskfork-consumer " + worker);
         RecoveryLog.watch(connection, queues.main());
         Topology.declare(connection, queues);
-        children = new ChildLauncher(settings.child());
+        children = new ChildLauncher(settings.child(), settings.child().startup().standby() ? prefetch : 0);
         Map<String, String> handlerTypes = children.handlerTypes();
         LOG.info("handler types: {}", String.join(", ", handlerTypes.keySet()));
 
@@ -86,7 +86,7 @@ public final class Supervisor implements AutoCloseable {
         publishing = connection.createChannel();
         publishing.confirmSelect();
 
-        SupervisorMetrics metrics = new SupervisorMetrics(registry, children::running);
+        SupervisorMetrics metrics = new SupervisorMetrics(registry, children::running, children::standby);
         TaskStore store = new TaskStore(database);
         heartbeat = new Heartbeat(new Workers(database), worker);
         heartbeat.start();

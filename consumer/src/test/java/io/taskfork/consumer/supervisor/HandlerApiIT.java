@@ -54,7 +54,8 @@ class HandlerApiIT {
 
         Path expected = workRoot.toRealPath().resolve(Long.toString(id));
         assertThat(task.result().path("work_directory").asText()).isEqualTo(expected.toString());
-        assertThat(task.result().path("cwd").asText()).isEqualTo(expected.toString());
+        assertThat(task.result().path("cwd_is_work_directory").asBoolean()).as(task.result().toString()).isTrue();
+        assertThat(task.result().path("relative_write_landed").asBoolean()).isTrue();
         assertThat(task.result().path("scratch_existed").asBoolean()).isTrue();
         assertThat(Files.exists(expected)).as("removed after the task").isFalse();
         assertThat(fixture.store().log(id)).get().asString().contains("INFO holding at half");

@@ -22,8 +22,10 @@ public final class ProgressiveHandler implements TaskHandler {
         context.logger().log(System.Logger.Level.INFO, "holding at half");
         Thread.sleep(context.payload().path("hold_ms").asLong(1000));
         Path scratch = Files.writeString(context.workDirectory().resolve("scratch.txt"), "work");
+        Files.writeString(Path.of("relative.txt"), "work");
         return Map.of("work_directory", context.workDirectory().toString(),
-                "cwd", Path.of("").toAbsolutePath().toString(),
+                "cwd_is_work_directory", Files.isSameFile(Path.of("").toAbsolutePath(), context.workDirectory()),
+                "relative_write_landed", Files.exists(context.workDirectory().resolve("relative.txt")),
                 "scratch_existed", Files.exists(scratch));
     }
 }

@@ -12,10 +12,12 @@ import java.util.List;
  * @param timeout      a child running longer is killed with its whole process tree
  * @param handlerPath  jars or directories added to the children's classpath, never the supervisor's
  * @param logLimit     most bytes of a task's output kept in its log
+ * @param startup      how children are started: standby, JVM flags, start-up archives
  * @param work         where tasks work, and what the {@code exec} type may run
  */
 public record ChildSettings(
-        Path java, String heap, Duration timeout, List<Path> handlerPath, int logLimit, WorkSettings work) {
+        Path java, String heap, Duration timeout, List<Path> handlerPath, int logLimit, StartupSettings startup,
+        WorkSettings work) {
 
     public ChildSettings {
         handlerPath = List.copyOf(handlerPath);

@@ -47,6 +47,10 @@ final class SettingsLoader {
                 parse(Setting.TASK_TIMEOUT, SettingsLoader::positiveDuration),
                 parse(Setting.HANDLER_PATH, SettingsLoader::handlerPath),
                 parse(Setting.LOG_LIMIT, text -> (int) size(text, 1024, MAX_LOG_LIMIT)),
+                new StartupSettings(
+                        parse(Setting.STANDBY, SettingsLoader::bool),
+                        parse(Setting.CHILD_JAVA_OPTIONS, SettingsLoader::javaOptions),
+                        parse(Setting.CACHE_DIR, this::cacheDir)),
                 new WorkSettings(
                         parse(Setting.WORK_DIR, SettingsLoader::workDir),
                         parse(Setting.KEEP_WORKDIRS, SettingsLoader::bool),
@@ -186,6 +190,25 @@ final class SettingsLoader {
         return text.isBlank()
                 ? Path.of(System.getProperty("java.io.tmpdir"), "taskfork-work")
                 : Path.of(text).toAbsolutePath().normalize();
+    }
+
+    private static List<String> javaOptions(String text) {
+        List<String> options = List.of(text.trim().split("\\s+")).stream().filter(option -> !option.isEmpty()).toList();
+        for (String option : options) {
+            if (!option.startsWith("-")) {
+                throw new IllegalArgumentException("expected JVM flags separated by spaces, each starting with '-'");
+            }
+        }
+        return options;
+    }
+
+    private Path cacheDir(String text) {
+        if (!text.isBlank()) {
+            return Path.of(text).toAbsolutePath().normalize();
+        }
+        String xdg = environment.get("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("taskfork");
     }
 
     private static boolean bool(String text) {

@@ -1,0 +1,203 @@
+package io.taskfork.consumer.child;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskfork.shared.json.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * JSON on the child's side, with jackson-core's streaming parser and generator and databind's tree
+ * nodes only. Building an {@code ObjectMapper} costs a fresh JVM about 0.1 CPU-seconds (date formats,
+ * locale data, type and serializer tables): more than the rest of a child's start together. So a
+ * child builds one only when its handler returns an object of its own or calls {@code payloadAs}.
+ * Trees come out as an {@code ObjectMapper} would build them: ints, longs and big integers by size,
+ * other numbers as doubles.
+ */
+public final class ChildJson {
+
+    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private ChildJson() {
+    }
+
+    /** Parses one JSON value, refusing trailing tokens as {@link Json#parse} does. */
+    public static JsonNode parse(String text) {
+        try (JsonParser parser = FACTORY.createParser(text)) {
+            if (parser.nextToken() == null) {
+                throw new IllegalArgumentException("empty JSON");
+            }
+            JsonNode node = read(parser);
+            if (parser.nextToken() != null) {
+                throw new IllegalArgumentException("trailing token after the JSON value: " + parser.currentToken());
+            }
+            return node;
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** One line of the protocol: {@code node} as compact JSON and a newline, in UTF-8. */
+    static byte[] line(JsonNode node) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (JsonGenerator generator = FACTORY.createGenerator(bytes)) {
+            write(generator, node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        bytes.write('\n');
+        return bytes.toByteArray();
+    }
+
+    /**
+     * A handler's result as a tree. JSON trees, strings, numbers, booleans, and maps and lists of
+     * them are converted here; anything else goes through databind, as before.
+     */
+    static JsonNode toTree(Object value) {
+        if (value == null) {
+            return NODES.nullNode();
+        }
+        if (value instanceof JsonNode node) {
+            return node;
+        }
+        if (value instanceof String text) {
+            return NODES.textNode(text);
+        }
+        if (value instanceof Boolean flag) {
+            return NODES.booleanNode(flag);
+        }
+        if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return NODES.numberNode(((Number) value).intValue());
+        }
+        if (value instanceof Long number) {
+            return NODES.numberNode(number.longValue());
+        }
+        if (value instanceof BigInteger number) {
+            return NODES.numberNode(number);
+        }
+        if (value instanceof BigDecimal number) {
+            return NODES.numberNode(number);
+        }
+        if (value instanceof Double number && Double.isFinite(number)) {
+            return NODES.numberNode(number.doubleValue());
+        }
+        if (value instanceof Float number && Float.isFinite(number)) {
+            return NODES.numberNode(number.floatValue());
+        }
+        if (value instanceof Map<?, ?> map && map.keySet().stream().allMatch(String.class::isInstance)) {
+            ObjectNode object = NODES.objectNode();
+            map.forEach((key, element) -> object.set((String) key, toTree(element)));
+            return object;
+        }
+        if (value instanceof Iterable<?> elements && !(value instanceof Map<?, ?>)) {
+            ArrayNode array = NODES.arrayNode();
+            elements.forEach(element -> array.add(toTree(element)));
+            return array;
+        }
+        return Json.MAPPER.valueToTree(value);
+    }
+
+    private static JsonNode read(JsonParser parser) throws IOException {
+        switch (parser.currentToken()) {
+            case START_OBJECT -> {
+                ObjectNode object = NODES.objectNode();
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = parser.currentName();
+                    parser.nextToken();
+                    object.set(name, read(parser));
+                }
+                return object;
+            }
+            case START_ARRAY -> {
+                ArrayNode array = NODES.arrayNode();
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    array.add(read(parser));
+                }
+                return array;
+            }
+            case VALUE_STRING -> {
+                return NODES.textNode(parser.getText());
+            }
+            case VALUE_NUMBER_INT -> {
+                return switch (parser.getNumberType()) {
+                    case INT -> NODES.numberNode(parser.getIntValue());
+                    case LONG -> NODES.numberNode(parser.getLongValue());
+                    default -> NODES.numberNode(parser.getBigIntegerValue());
+                };
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                return NODES.numberNode(parser.getDoubleValue());
+            }
+            case VALUE_TRUE -> {
+                return NODES.booleanNode(true);
+            }
+            case VALUE_FALSE -> {
+                return NODES.booleanNode(false);
+            }
+            case VALUE_NULL -> {
+                return NODES.nullNode();
+            }
+            default -> throw new IOException("unexpected JSON token " + parser.currentToken());
+        }
+    }
+
+    private static void write(JsonGenerator generator, JsonNode node) throws IOException {
+        switch (node.getNodeType()) {
+            case OBJECT -> {
+                generator.writeStartObject();
+                for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext();) {
+                    Map.Entry<String, JsonNode> field = fields.next();
+                    generator.writeFieldName(field.getKey());
+                    write(generator, field.getValue());
+                }
+                generator.writeEndObject();
+            }
+            case ARRAY -> {
+                generator.writeStartArray();
+                for (JsonNode element : node) {
+                    write(generator, element);
+                }
+                generator.writeEndArray();
+            }
+            case STRING -> generator.writeString(node.textValue());
+            case NUMBER -> writeNumber(generator, node);
+            case BOOLEAN -> generator.writeBoolean(node.booleanValue());
+            case NULL, MISSING -> generator.writeNull();
+            case BINARY -> generator.writeBinary(node.binaryValue());
+            // a POJO node holds an object of a handler's own: databind writes it
+            case POJO -> generator.writeRawValue(Json.write(node));
+        }
+    }
+
+    private static void writeNumber(JsonGenerator generator, JsonNode node) throws IOException {
+        switch (node.numberType()) {
+            case INT -> generator.writeNumber(node.intValue());
+            case LONG -> generator.writeNumber(node.longValue());
+            case BIG_INTEGER -> generator.writeNumber(node.bigIntegerValue());
+            case FLOAT -> generator.writeNumber(node.floatValue());
+            case DOUBLE -> writeDouble(generator, node.doubleValue());
+            default -> generator.writeNumber(node.decimalValue());
+        }
+    }
+
+    // Like databind's default: NaN and the infinities are written as strings, not as bare words.
+    private static void writeDouble(JsonGenerator generator, double number) throws IOException {
+        if (Double.isFinite(number)) {
+            generator.writeNumber(number);
+        } else {
+            generator.writeString(Double.toString(number));
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.taskfork.consumer;
+
+import static io.taskfork.consumer.testing.PackagedConsumer.WITHIN;
+import static io.taskfork.consumer.testing.PackagedConsumer.awaitTrue;
+import static io.taskfork.consumer.testing.PackagedConsumer.children;
+import static io.taskfork.consumer.testing.PackagedConsumer.read;
+import static io.taskfork.consumer.testing.PackagedConsumer.start;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import io.taskfork.consumer.testing.PackagedConsumer;
+import io.taskfork.shared.json.Json;
+import io.taskfork.shared.store.NewTask;
+import io.taskfork.shared.store.TaskStore;
+import io.taskfork.shared.task.Task;
+import io.taskfork.shared.task.TaskStatus;
+import io.taskfork.shared.testing.IsolatedEnvironment;
+import io.taskfork.shared.wire.WireFormat;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** How the packaged consumer starts its children: standby children, and the class-data-sharing archive. */
+class ChildStartIT {
+
+    private static final int PREFETCH = 2;
+    private static IsolatedEnvironment environment;
+
+    @BeforeAll
+    static void createEnvironment() {
+        environment = IsolatedEnvironment.create(ChildStartIT.class);
+    }
+
+    @AfterAll
+    static void dropEnvironment() throws Exception {
+        environment.close();
+    }
+
+    @Test
+    void standbyChildrenWaitForTasksRunOneEachAndAreAllGoneAfterSigterm() throws Exception {
+        Path workRoot = Files.createTempDirectory("work");
+        Path log = Files.createTempFile("consumer", ".log");
+        Process consumer = start(variables(Map.of("TASKFORK_WORK_DIR", workRoot.toString())), log);
+        try {
+            awaitTrue(() -> children(consumer).size() == PREFETCH, "as many standby children as the prefetch");
+            List<ProcessHandle> waiting = children(consumer);
+
+            Task task = await(submit("echo", "{\"n\":1}"));
+
+            assertThat(task.status()).as(read(log)).isEqualTo(TaskStatus.SUCCEEDED);
+            assertThat(waiting.stream().filter(PackagedConsumer::isRunning)).as("one of them ran the task and exited")
+                    .hasSize(PREFETCH - 1);
+            awaitTrue(() -> children(consumer).size() == PREFETCH, "the standby children made up again");
+            List<ProcessHandle> before = children(consumer);
+
+            consumer.destroy();
+
+            assertThat(consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(consumer.exitValue()).as(read(log)).isZero();
+            awaitTrue(() -> before.stream().noneMatch(PackagedConsumer::isRunning), "standby children gone");
+            try (Stream<Path> left = Files.list(workRoot)) {
+                assertThat(left).as("nothing left in the work root").isEmpty();
+            }
+        } finally {
+            consumer.destroyForcibly();
+        }
+    }
+
+    @Test
+    void withoutStandbyNoChildWaitsAndTasksStillRun() throws Exception {
+        Path log = Files.createTempFile("consumer", ".log");
+        Process consumer = start(variables(Map.of("TASKFORK_STANDBY", "false")), log);
+        try {
+            awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
+            Thread.sleep(500);
+            assertThat(children(consumer)).isEmpty();
+
+            assertThat(await(submit("echo", "{}")).status()).as(read(log)).isEqualTo(TaskStatus.SUCCEEDED);
+            assertThat(children(consumer)).isEmpty();
+        } finally {
+            consumer.destroyForcibly();
+        }
+    }
+
+    @Test
+    void theArchiveIsWrittenAtFirstStartUsedAfterAndWrittenAgainWhenDamaged() throws Exception {
+        Path cache = Files.createTempDirectory("cache");
+        Map<String, String> variables = variables(Map.of("TASKFORK_CACHE_DIR", cache.toString()));
+
+        String first = runOneTask(variables);
+        Path archive = onlyFileIn(cache);
+        String second = runOneTask(variables);
+        // Cut in half, the archive would crash every JVM that maps it.
+        try (FileChannel file = FileChannel.open(archive, StandardOpenOption.WRITE)) {
+            file.truncate(file.size() / 2);
+        }
+        String third = runOneTask(variables);
+
+        assertThat(first).contains("archived the children's classes in " + archive);
+        assertThat(second).doesNotContain("archived the children's classes").doesNotContain("damaged");
+        assertThat(third).contains("archive " + archive + " is damaged or stale: writing it again")
+                .contains("archived the children's classes in " + archive);
+        assertThat(onlyFileIn(cache)).isEqualTo(archive);
+    }
+
+    /** Starts a consumer, runs one echo task, checks the children map the archive, stops; returns the log. */
+    private static String runOneTask(Map<String, String> variables) throws Exception {
+        Path log = Files.createTempFile("consumer", ".log");
+        Process consumer = start(variables, log);
+        try {
+            awaitTrue(() -> children(consumer).size() == PREFETCH, "standby children");
+            assertThat(children(consumer)).allSatisfy(child -> assertThat(child.info().commandLine().orElseThrow())
+                    .contains("-XX:SharedArchiveFile=" + variables.get("TASKFORK_CACHE_DIR")));
+            assertThat(await(submit("echo", "{\"n\":2}")).status()).as(read(log)).isEqualTo(TaskStatus.SUCCEEDED);
+            consumer.destroy();
+            assertThat(consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            return read(log);
+        } finally {
+            consumer.destroyForcibly();
+        }
+    }
+
+    private static Path onlyFileIn(Path folder) throws Exception {
+        try (Stream<Path> files = Files.list(folder)) {
+            List<Path> all = files.toList();
+            assertThat(all).hasSize(1);
+            return all.get(0);
+        }
+    }
+
+    private static Map<String, String> variables(Map<String, String> more) {
+        Map<String, String> variables = new HashMap<>(environment.environment());
+        variables.put("TASKFORK_PREFETCH", Integer.toString(PREFETCH));
+        variables.put("TASKFORK_METRICS_PORT", "0");
+        variables.putAll(more);
+        return variables;
+    }
+
+    private static long submit(String type, String payload) throws Exception {
+        long id = new TaskStore(environment.database()).insert(new NewTask(type, Json.parse(payload)));
+        try (Channel channel = environment.connection().createChannel()) {
+            channel.basicPublish("", environment.queues().main(), new AMQP.BasicProperties.Builder()
+                    .contentType(WireFormat.TEXT_PLAIN).deliveryMode(2).build(), WireFormat.taskIdBody(id));
+        }
+        return id;
+    }
+
+    private static Task await(long id) throws InterruptedException {
+        TaskStore store = new TaskStore(environment.database());
+        awaitTrue(() -> store.find(id).orElseThrow().status().isTerminal(), "task " + id + " ended");
+        return store.find(id).orElseThrow();
+    }
+}

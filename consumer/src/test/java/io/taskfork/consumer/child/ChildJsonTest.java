@@ -1,0 +1,77 @@
+package io.taskfork.consumer.child;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.taskfork.shared.json.Json;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ChildJsonTest {
+
+    private static final String SAMPLE = "{\"int\":7,\"long\":12345678901,\"big\":123456789012345678901234567890,"
+            + "\"double\":2.5,\"exp\":1e300,\"text\":\"caf\\u00e9 \\\"q\\\" \\n\",\"yes\":true,\"no\":false,"
+            + "\"none\":null,\"list\":[1,[2,{}],\"x\"],\"empty\":{}}";
+
+    @Test
+    void parsesTreesAsTheObjectMapperDoes() {
+        JsonNode lean = ChildJson.parse(SAMPLE);
+
+        assertThat(lean).isEqualTo(Json.parse(SAMPLE));
+        assertThat(lean.get("int").isInt()).isTrue();
+        assertThat(lean.get("long").isLong()).isTrue();
+        assertThat(lean.get("big").isBigInteger()).isTrue();
+        assertThat(lean.get("double").isDouble()).isTrue();
+    }
+
+    @Test
+    void writesOneLineThatTheObjectMapperReadsBack() {
+        JsonNode tree = Json.parse(SAMPLE);
+
+        String line = new String(ChildJson.line(tree), StandardCharsets.UTF_8);
+
+        assertThat(line).endsWith("\n").doesNotContain("\n\"");
+        assertThat(line.indexOf('\n')).isEqualTo(line.length() - 1);
+        assertThat(Json.parse(line)).isEqualTo(tree);
+        assertThat(line.strip()).isEqualTo(Json.write(tree));
+    }
+
+    @Test
+    void refusesWhatJsonParseRefuses() {
+        assertThatThrownBy(() -> ChildJson.parse("{\"a\":1} {")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ChildJson.parse("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ChildJson.parse("{\"a\":")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void convertsPlainResultsAsDatabindWould() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("n", 3);
+        map.put("l", 4L);
+        map.put("d", 0.5);
+        map.put("f", 1.5f);
+        map.put("big", new BigInteger("123456789012345678901234567890"));
+        map.put("dec", new BigDecimal("1.25"));
+        map.put("s", "text");
+        map.put("b", true);
+        map.put("nothing", null);
+        map.put("list", Arrays.asList(1, "two", null, List.of(3.5)));
+        map.put("nan", Double.NaN);
+        map.put("record", new Point(1, 2));
+
+        assertThat(ChildJson.toTree(map)).isEqualTo(Json.MAPPER.valueToTree(map));
+        assertThat(ChildJson.toTree(null).isNull()).isTrue();
+        assertThat(ChildJson.toTree(new Point(3, 4))).isEqualTo(Json.MAPPER.valueToTree(new Point(3, 4)));
+        assertThat(ChildJson.toTree(Map.of(1, "a"))).isEqualTo(Json.MAPPER.valueToTree(Map.of(1, "a")));
+    }
+
+    record Point(int x, int y) {
+    }
+}

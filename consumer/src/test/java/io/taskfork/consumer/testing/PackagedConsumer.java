@@ -1,0 +1,75 @@
+package io.taskfork.consumer.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/** The packaged consumer as a user runs it, {@code java -jar taskfork-consumer.jar}, and its processes. */
+public final class PackagedConsumer {
+
+    public static final Duration WITHIN = Duration.ofSeconds(60);
+    private static final Path JAR = Path.of("target", "taskfork-consumer.jar");
+
+    private PackagedConsumer() {
+    }
+
+    /** Starts the consumer jar with {@code variables} added, its output going to {@code log}, after {@code prefix}. */
+    public static Process start(Map<String, String> variables, Path log, String... prefix) throws IOException {
+        List<String> command = new ArrayList<>(List.of(prefix));
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                JAR.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(variables);
+        return builder.start();
+    }
+
+    /** The child JVMs of {@code supervisor} alive now. */
+    public static List<ProcessHandle> children(Process supervisor) {
+        return supervisor.descendants()
+                .filter(process -> process.info().commandLine().orElse("").contains("ChildMain"))
+                .toList();
+    }
+
+    /**
+     * Whether a process still runs. An exited orphan stays a zombie until whatever adopted it reaps
+     * it, which in a container may be never; a zombie runs nothing.
+     */
+    public static boolean isRunning(ProcessHandle process) {
+        Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+        if (!Files.exists(status)) {
+            return process.isAlive();
+        }
+        try {
+            return Files.readAllLines(status).stream().noneMatch(line -> line.matches("State:\\s+Z.*"));
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    public static String read(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        Instant deadline = Instant.now().plus(WITHIN);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("not within " + WITHIN + ": " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}

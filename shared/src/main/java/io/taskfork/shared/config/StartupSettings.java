@@ -1,0 +1,18 @@
+package io.taskfork.shared.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How children are started.
+ *
+ * @param standby      keep children started ahead, each waiting for the one task it will run
+ * @param javaOptions  more JVM flags for every child, after taskfork's own
+ * @param cacheDir     where class-data-sharing archives of the children's classes are kept
+ */
+public record StartupSettings(boolean standby, List<String> javaOptions, Path cacheDir) {
+
+    public StartupSettings {
+        javaOptions = List.copyOf(javaOptions);
+    }
+}
