@@ -9,6 +9,7 @@ import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.wire.DeadLetterReason;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
 /**
@@ -24,9 +25,13 @@ public final class SupervisorMetrics {
     public static final String CHILDREN_STANDBY = "taskfork.children.standby";
     public static final String CHILD_START = "taskfork.child.start";
     public static final String TASK_DURATION = "taskfork.task.duration";
+    public static final String QUEUE_WAIT = "taskfork.task.queue.wait";
+    public static final String BROKER_CONNECTED = "taskfork.broker.connected";
+    public static final String DATABASE_CONNECTED = "taskfork.database.connected";
 
     private static final Duration LONGEST_START = Duration.ofSeconds(30);
     private static final Duration LONGEST_TASK = Duration.ofHours(2);
+    private static final Duration LONGEST_WAIT = Duration.ofDays(1);
 
     private final MeterRegistry registry;
     private final Timer childStart;
@@ -76,18 +81,38 @@ public final class SupervisorMetrics {
                 .increment();
     }
 
-    public void childStarted(long nanos) {
-        childStart.record(nanos, TimeUnit.NANOSECONDS);
-    }
-
-    /** How long a child ran, from handing it its task to its exit. */
-    public void taskRan(String type, long nanos) {
+    /** A task's child ended: {@code startNanos} is -1 when its handler never started. */
+    public void ran(String type, long runNanos, long startNanos) {
         Timer.builder(TASK_DURATION)
-                .description("How long a task's child ran, from launch to exit")
+                .description("How long a task's child ran, from handing it the task to its exit")
                 .tag("type", type)
                 .publishPercentileHistogram()
                 .maximumExpectedValue(LONGEST_TASK)
                 .register(registry)
-                .record(nanos, TimeUnit.NANOSECONDS);
+                .record(runNanos, TimeUnit.NANOSECONDS);
+        if (startNanos >= 0) {
+            childStart.record(startNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** A task started for the first time, {@code wait} after it was enqueued. */
+    public void waited(String type, Duration wait) {
+        Timer.builder(QUEUE_WAIT)
+                .description("From enqueueing a task (its row's creation) to its first start")
+                .tag("type", type)
+                .publishPercentileHistogram()
+                .maximumExpectedValue(LONGEST_WAIT)
+                .register(registry)
+                .record(wait.isNegative() ? Duration.ZERO : wait);
+    }
+
+    /** 1 while the supervisor is connected to the broker, and to the database, else 0. */
+    public void connections(BooleanSupplier broker, BooleanSupplier database) {
+        Gauge.builder(BROKER_CONNECTED, () -> broker.getAsBoolean() ? 1 : 0)
+                .description("1 while the supervisor's broker connection is open, else 0")
+                .register(registry);
+        Gauge.builder(DATABASE_CONNECTED, () -> database.getAsBoolean() ? 1 : 0)
+                .description("1 while the database answered the supervisor's last look (every second), else 0")
+                .register(registry);
     }
 }

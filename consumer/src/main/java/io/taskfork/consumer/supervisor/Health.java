@@ -24,6 +24,7 @@ final class Health implements AutoCloseable {
     private final ScheduledExecutorService looker =
             Executors.newSingleThreadScheduledExecutor(NamedThreads.of("health-check", true));
     private volatile String problems;
+    private volatile boolean databaseUp;
     private volatile long lookStarted;
 
     Health(Connection broker, Database database) {
@@ -42,12 +43,23 @@ final class Health implements AutoCloseable {
         return problems;
     }
 
+    /** The broker connection is open now. */
+    boolean brokerUp() {
+        return broker.isOpen();
+    }
+
+    /** The database answered the last look, and that look did not hang. */
+    boolean databaseUp() {
+        long started = lookStarted;
+        return databaseUp && (started == 0 || System.nanoTime() - started <= SLOW_LOOK.toNanos());
+    }
+
     private void look() {
         lookStarted = System.nanoTime();
         try {
-            boolean brokerUp = broker.isOpen();
-            boolean databaseUp = database.isReachable();
-            problems = brokerUp && databaseUp ? null : describe(brokerUp, databaseUp);
+            boolean brokerOpen = broker.isOpen();
+            databaseUp = database.isReachable();
+            problems = brokerOpen && databaseUp ? null : describe(brokerOpen, databaseUp);
         } finally {
             lookStarted = 0;
         }

@@ -10,7 +10,15 @@ import io.taskfork.consumer.amqp.RecoveryLog;
 import io.taskfork.consumer.amqp.TaskConsumer;
 import io.taskfork.consumer.child.ChildLauncher;
 import io.taskfork.consumer.child.OutcomeClassifier;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.taskfork.consumer.metrics.MetricsServer;
+import io.taskfork.consumer.metrics.QueueGauges;
 import io.taskfork.consumer.metrics.SupervisorMetrics;
 import io.taskfork.shared.amqp.Broker;
 import io.taskfork.shared.config.Settings;
@@ -61,6 +69,8 @@ public final class Supervisor implements AutoCloseable {
     private Channel publishing;
     private ExecutorService workers;
     private MetricsServer metricsServer;
+    private QueueGauges queueGauges;
+    private JvmGcMetrics gcMetrics;
     private String consumerTag;
     private boolean stopped;
 
@@ -104,7 +114,10 @@ public final class Supervisor implements AutoCloseable {
         startTimers(store, actions);
         warnAboutConsumerTimeout();
         health = new Health(connection, database);
+        metrics.connections(health::brokerUp, health::databaseUp);
         if (settings.metricsPort() > 0) {
+            bindJvmMetrics();
+            queueGauges = new QueueGauges(registry, connection, queues, store);
             metricsServer = MetricsServer.start(settings.metricsPort(), registry, this::problems);
         }
         consumerTag = consuming.basicConsume(queues.main(), false, new TaskConsumer(consuming, workers, processor));
@@ -152,6 +165,12 @@ public final class Supervisor implements AutoCloseable {
         if (metricsServer != null) {
             metricsServer.close();
         }
+        if (queueGauges != null) {
+            queueGauges.close();
+        }
+        if (gcMetrics != null) {
+            gcMetrics.close();
+        }
         if (health != null) {
             health.close();
         }
@@ -169,6 +188,18 @@ public final class Supervisor implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stop(settings.service().shutdownGrace());
+    }
+
+    /** The supervisor JVM's own memory, collections, threads, classes, CPU, open files and uptime. */
+    private void bindJvmMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
     }
 
     /** The heartbeat, the cancellation watch and the outbox sweep, on one timer thread. */

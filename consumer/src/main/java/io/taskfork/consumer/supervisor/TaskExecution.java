@@ -42,7 +42,11 @@ final class TaskExecution {
     }
 
     void run(Delivery delivery, Task task) throws Exception {
+        if (task.attempts() == 1 && task.createdAt() != null && task.startedAt() != null) {
+            metrics.waited(task.type(), Duration.between(task.createdAt(), task.startedAt()));
+        }
         TaskRunner.Run run = runner.run(task, new ProgressWriter(store, task));
+        metrics.ran(task.type(), run.exit().runNanos(), run.exit().startNanos());
         if (run.exit().stoppedBy() == StopReason.SHUTDOWN) {
             giveBack(delivery, task, run);
             return;
@@ -89,7 +93,6 @@ final class TaskExecution {
             return;
         }
         metrics.retried(task.type(), verdict.outcome().failureKind());
-        metrics.taskRan(task.type(), run.exit().runNanos());
         LOG.info("task {} {} {} on attempt {} (child pid {}), retrying in {}: {}", task.id(), task.type(),
                 outcome(verdict), task.attempts(), run.exit().pid(), Values.format(delay), verdict.detail());
         actions.deferTask(delivery, task.id(), delay);
@@ -112,10 +115,6 @@ final class TaskExecution {
         Verdict verdict = run.verdict();
         long millis = TimeUnit.NANOSECONDS.toMillis(run.exit().runNanos());
         metrics.finished(task.type(), verdict.outcome().status(), verdict.outcome().failureKind());
-        metrics.taskRan(task.type(), run.exit().runNanos());
-        if (run.exit().startNanos() >= 0) {
-            metrics.childStarted(run.exit().startNanos());
-        }
         if (verdict.succeeded()) {
             LOG.info("task {} {} {} in {} ms (child pid {}, attempt {})", task.id(), task.type(), outcome(verdict),
                     millis, run.exit().pid(), task.attempts());

@@ -333,6 +333,15 @@ public final class TaskStore {
     }
 
     /** Counts of tasks by status. */
+    /** How long the oldest task waiting to run (queued or retrying) has existed; empty when none waits. */
+    public Optional<Duration> oldestWaiting() {
+        return jdbi.withHandle(handle -> handle.createQuery("select extract(epoch from now() - min(created_at)) * 1000"
+                        + " from tasks where status in ('queued', 'retrying')")
+                .mapTo(Double.class)
+                .findOne()
+                .map(millis -> Duration.ofMillis(Math.round(millis))));
+    }
+
     public java.util.Map<TaskStatus, Long> countByStatus() {
         java.util.Map<TaskStatus, Long> counts = new java.util.EnumMap<>(TaskStatus.class);
         jdbi.useHandle(handle -> handle.createQuery("select status, count(*) as n from tasks group by status")
