@@ -113,6 +113,22 @@ class ChildStartIT {
         assertThat(onlyFileIn(cache)).isEqualTo(archive);
     }
 
+    @Test
+    void aCacheFolderThatCannotBeWrittenOnlyCostsTheArchive() throws Exception {
+        Path notAFolder = Files.createTempFile("cache", ".file");
+        Path log = Files.createTempFile("consumer", ".log");
+        Process consumer = start(variables(Map.of("TASKFORK_CACHE_DIR", notAFolder.resolve("cache").toString())), log);
+        try {
+            awaitTrue(() -> children(consumer).size() == PREFETCH, "standby children");
+
+            assertThat(await(submit("echo", "{}")).status()).as(read(log)).isEqualTo(TaskStatus.SUCCEEDED);
+            assertThat(read(log)).contains("children start without a class-data-sharing archive: cannot write one in "
+                    + notAFolder.resolve("cache"));
+        } finally {
+            consumer.destroyForcibly();
+        }
+    }
+
     /** Starts a consumer, runs one echo task, checks the children map the archive, stops; returns the log. */
     private static String runOneTask(Map<String, String> variables) throws Exception {
         Path log = Files.createTempFile("consumer", ".log");

@@ -141,9 +141,14 @@ public final class ChildLauncher implements AutoCloseable {
         Optional<Path> draft = Optional.empty();
         List<String> flags = archiveFlags();
         if (archive.isPresent() && !archive.get().exists()) {
-            draft = Optional.of(archive.get().draft());
-            flags = new ArrayList<>(archive.get().writeFlags(draft.get()));
-            flags.add(REHEARSE);
+            try {
+                draft = Optional.of(archive.get().draft());
+                flags = new ArrayList<>(archive.get().writeFlags(draft.get()));
+                flags.add(REHEARSE);
+            } catch (IOException e) {
+                LOG.warn("children start without a class-data-sharing archive: cannot write one in {}: {}",
+                        archive.get().file().getParent(), e.toString());
+            }
         }
         long started = System.nanoTime();
         ChildSession session = newSession(workFolder);
