@@ -9,6 +9,8 @@ import java.time.Duration;
  * @param maxMessageBytes larger message bodies are dead-lettered as too-large
  * @param shutdownGrace   on SIGTERM, how long running children may finish before they are killed
  * @param outboxAge       a queued task this old whose message was never confirmed is published again
+ * @param logFormat       how log lines are written, the supervisor's and the command line's
  */
-public record ServiceSettings(int metricsPort, int maxMessageBytes, Duration shutdownGrace, Duration outboxAge) {
+public record ServiceSettings(int metricsPort, int maxMessageBytes, Duration shutdownGrace, Duration outboxAge,
+        LogFormat logFormat) {
 }

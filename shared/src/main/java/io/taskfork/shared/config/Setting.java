@@ -26,6 +26,7 @@ public enum Setting {
     OUTBOX_AGE("1m", "a queued task this old whose message was never confirmed is published again"),
     WORK_DIR("", "each task works in a fresh WORK_DIR/<task-id> (default: <tmp>/taskfork-work)"),
     KEEP_WORKDIRS("false", "keep task directories after their tasks (true or false)"),
+    LOG_FORMAT("text", "format of log lines: text, or json for one JSON object a line"),
     EXEC_ALLOW("", "commands the exec type may run: names or absolute paths; empty disables exec"),
     EXEC_ROOTS("", "directories under which an exec task may name its own cwd"),
     EXEC_ENV_PASS("PATH,HOME,LANG", "environment variables an exec command inherits; the task's env adds more");

@@ -65,7 +65,8 @@ final class SettingsLoader {
                 parse(Setting.METRICS_PORT, text -> wholeNumber(text, 0, 65535)),
                 parse(Setting.MAX_MESSAGE, text -> (int) size(text, 64, MAX_MESSAGE_LIMIT)),
                 parse(Setting.SHUTDOWN_GRACE, Values::parseDuration),
-                parse(Setting.OUTBOX_AGE, SettingsLoader::positiveDuration));
+                parse(Setting.OUTBOX_AGE, SettingsLoader::positiveDuration),
+                parse(Setting.LOG_FORMAT, LogFormat::parse));
         return new Settings(amqp, db, child, retry, service);
     }
 
