@@ -46,7 +46,8 @@ public final class ChildLauncher implements AutoCloseable {
     // writing the archive (which then holds the classes a task needs, not only those of start-up).
     private static final String REHEARSE = "-D" + ChildMain.REHEARSE_PROPERTY + "=true";
 
-    private static final Duration PROBE_WITHIN = Duration.ofSeconds(30);
+    // A JVM that has not started and exited within this never will.
+    private static final Duration JVM_START_WITHIN = Duration.ofSeconds(30);
 
     private final ChildSettings settings;
     private final ChildCommand command;
@@ -229,8 +230,14 @@ public final class ChildLauncher implements AutoCloseable {
             waiting = List.copyOf(standby);
             standby.clear();
         }
-        standbyStarter.shutdownNow();
+        // A standby child being started now is discarded by its starter, which sees the launcher closed.
+        standbyStarter.shutdown();
         waiting.forEach(ChildLauncher::discardQuietly);
+        try {
+            standbyStarter.awaitTermination(JVM_START_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         abandonAll();
         deadlines.shutdownNow();
         outputReaders.shutdownNow();
@@ -281,7 +288,7 @@ public final class ChildLauncher implements AutoCloseable {
         try {
             Process process = new ProcessBuilder(probe).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!process.waitFor(PROBE_WITHIN.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!process.waitFor(JVM_START_WITHIN.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 return false;
             }

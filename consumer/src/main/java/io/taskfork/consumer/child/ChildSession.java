@@ -87,11 +87,15 @@ final class ChildSession {
     void moveTo(Path target) throws IOException {
         Path old = directory;
         Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
-        Files.createSymbolicLink(old, target);
         directory = target;
+        try {
+            Files.createSymbolicLink(old, target);
+        } catch (IOException | UnsupportedOperationException e) {
+            // only the JVM's idea of its working directory's name goes stale; relative paths still work
+        }
     }
 
-    /** The path a standby child's working directory was moved from, which is now a link; else null. */
+    /** The child's working directory. */
     Path directory() {
         return directory;
     }
