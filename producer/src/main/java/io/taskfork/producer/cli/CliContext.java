@@ -8,10 +8,12 @@ import java.io.PrintStream;
 import java.util.Map;
 
 /**
- * What a command gets from the process that runs it: the environment its settings come from and
- * its standard streams. Tests hand in their own, so a command never reads System.getenv().
+ * What a command gets from the process that runs it: the environment its settings come from, its
+ * standard streams, and which of them are terminals. Tests hand in their own, so a command never
+ * reads System.getenv().
  */
-record CliContext(Map<String, String> environment, InputStream in, PrintStream out, PrintStream err) {
+record CliContext(Map<String, String> environment, InputStream in, PrintStream out, PrintStream err,
+        Terminals terminals) {
 
     private static final String NAME = "taskfork-producer";
     private static final int POOL_SIZE = 2;

@@ -4,7 +4,9 @@ import io.taskfork.producer.TaskPublisher;
 import io.taskfork.shared.config.SettingsOptions;
 import io.taskfork.shared.store.NewTask;
 import java.io.BufferedReader;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -23,12 +25,16 @@ import picocli.CommandLine.Spec;
 /**
  * {@code enqueue FILE|-}: creates a task per JSON line, in batches with publisher confirms, and
  * prints the IDs. A malformed line is reported with its number and skipped; the others go ahead.
+ * Progress goes to stderr: a bar on a terminal, plain lines elsewhere.
  */
 @Command(name = "enqueue", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         modelTransformer = SettingsOptions.Transformer.class,
         description = {"Creates a task for each line {\"type\": ..., \"payload\": {...}} of FILE, or of the"
                 + " standard input for -, and prints their IDs, one a line.",
-                "Malformed lines are reported on stderr and skipped; then the exit code is 1."})
+                "Malformed lines are reported on stderr with their numbers and skipped; the others are enqueued,"
+                + " and the exit code is 1.",
+                "Progress goes to stderr: a bar with the count, rate and time left on a terminal, else a line"
+                + " at most once a second; a summary at the end."})
 final class EnqueueCommand extends ProducerCommand {
 
     private static final String STDIN = "-";
@@ -46,15 +52,17 @@ final class EnqueueCommand extends ProducerCommand {
 
     @Override
     public Integer call() throws IOException {
-        try (BufferedReader reader = open();
+        try (Input input = open();
                 TaskPublisher publisher = TaskPublisher.open(settings())) {
-            return enqueue(reader, publisher);
+            EnqueueProgress progress = new EnqueueProgress(context.err(), context.terminals().err(), input.size(),
+                    input.counter()::count, System::nanoTime);
+            return enqueue(input.reader(), publisher, progress);
         } catch (IOException e) {
             throw new IOException("cannot read " + name() + ": " + e.getMessage(), e);
         }
     }
 
-    private int enqueue(BufferedReader reader, TaskPublisher publisher) throws IOException {
+    private int enqueue(BufferedReader reader, TaskPublisher publisher, EnqueueProgress progress) throws IOException {
         long started = System.nanoTime();
         List<NewTask> batch = new ArrayList<>(TaskPublisher.BATCH_SIZE);
         int enqueued = 0;
@@ -66,7 +74,7 @@ final class EnqueueCommand extends ProducerCommand {
                 try {
                     batch.add(TaskInput.fromLine(line));
                 } catch (IllegalArgumentException e) {
-                    context.err().println("line " + number + ": " + e.getMessage());
+                    progress.report("line " + number + ": " + e.getMessage());
                     malformed++;
                 }
             }
@@ -74,9 +82,11 @@ final class EnqueueCommand extends ProducerCommand {
             // so that tasks written slowly into a pipe are not held back until the batch fills.
             if (batch.size() == TaskPublisher.BATCH_SIZE || (!batch.isEmpty() && !reader.ready())) {
                 enqueued += publish(publisher, batch);
+                progress.published(enqueued);
             }
         }
         enqueued += publish(publisher, batch);
+        progress.finish();
         context.err().println(summary(enqueued, malformed, System.nanoTime() - started));
         return malformed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }
@@ -97,14 +107,60 @@ final class EnqueueCommand extends ProducerCommand {
         return malformed == 0 ? line : line + "; " + malformed + (malformed == 1 ? " line" : " lines") + " skipped";
     }
 
-    private BufferedReader open() throws IOException {
+    private Input open() throws IOException {
         if (STDIN.equals(input)) {
-            return new BufferedReader(new InputStreamReader(context.in(), StandardCharsets.UTF_8));
+            return Input.of(context.in(), -1);
         }
+        Path file = Path.of(input);
         try {
-            return Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
+            return Input.of(Files.newInputStream(file), Files.size(file));
         } catch (NoSuchFileException e) {
             throw new ParameterException(spec.commandLine(), "no such file: " + input, e);
+        }
+    }
+
+    /** The lines to enqueue, the size of the input when it is a file (else -1), and the bytes read of it so far. */
+    private record Input(BufferedReader reader, long size, CountingStream counter) implements AutoCloseable {
+
+        static Input of(InputStream stream, long size) {
+            CountingStream counter = new CountingStream(stream);
+            return new Input(new BufferedReader(new InputStreamReader(counter, StandardCharsets.UTF_8)), size, counter);
+        }
+
+        @Override
+        public void close() throws IOException {
+            reader.close();
+        }
+    }
+
+    private static final class CountingStream extends FilterInputStream {
+
+        private long count;
+
+        CountingStream(InputStream in) {
+            super(in);
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int read = super.read();
+            if (read >= 0) {
+                count++;
+            }
+            return read;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            int read = super.read(bytes, offset, length);
+            if (read > 0) {
+                count += read;
+            }
+            return read;
         }
     }
 

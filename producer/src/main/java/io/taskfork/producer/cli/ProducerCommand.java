@@ -2,6 +2,7 @@ package io.taskfork.producer.cli;
 
 import io.taskfork.shared.config.Settings;
 import io.taskfork.shared.config.SettingsOptions;
+import io.taskfork.shared.logging.LogSetup;
 import java.util.concurrent.Callable;
 
 /** A producer command: it takes the producer's settings flags and runs in a {@link CliContext}. */
@@ -19,8 +20,13 @@ abstract class ProducerCommand implements Callable<Integer>, SettingsOptions.Car
         return settingsOptions;
     }
 
-    /** This command's settings: its flags, else the environment, else the defaults. */
+    /**
+     * This command's settings: its flags, else the environment, else the defaults. Log lines take
+     * the format they name from here on, before the command opens anything that logs.
+     */
     protected Settings settings() {
-        return context.settings(settingsOptions);
+        Settings settings = context.settings(settingsOptions);
+        LogSetup.use(settings.service().logFormat());
+        return settings;
     }
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The producer's command line: submit tasks, enqueue many, show one, wait for some. */
+/** The producer's command line: submit tasks, enqueue many, show them and their output, wait for some. */
 @Command(name = "taskfork", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         synopsisSubcommandLabel = "COMMAND",
         description = "Submits tasks to taskfork and follows them. Each setting is a flag or a TASKFORK_* variable.")
@@ -31,7 +31,7 @@ public final class ProducerMain implements Callable<Integer> {
         if (System.getProperty(LOGBACK_PROPERTY) == null) {
             System.setProperty(LOGBACK_PROPERTY, LOGBACK_CONFIG);
         }
-        System.exit(run(args, System.getenv(), System.out, System.err));
+        System.exit(run(args, System.getenv(), System.in, System.out, System.err, Terminals.detect()));
     }
 
     /**
@@ -40,18 +40,23 @@ public final class ProducerMain implements Callable<Integer> {
      * @return the exit code: 0 success, 1 the operation failed, 2 bad usage
      */
     public static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
-        return run(args, environment, System.in, out, err);
+        return run(args, environment, System.in, out, err, Terminals.NONE);
     }
 
-    /** As {@link #run(String[], Map, PrintStream, PrintStream)}, reading {@code enqueue -} from {@code in}. */
-    static int run(String[] args, Map<String, String> environment, InputStream in, PrintStream out, PrintStream err) {
-        CliContext context = new CliContext(Map.copyOf(environment), in, out, err);
+    /**
+     * As {@link #run(String[], Map, PrintStream, PrintStream)}, reading {@code enqueue -} from {@code in},
+     * and writing for a person where {@code terminals} says a stream is a terminal.
+     */
+    static int run(String[] args, Map<String, String> environment, InputStream in, PrintStream out, PrintStream err,
+            Terminals terminals) {
+        CliContext context = new CliContext(Map.copyOf(environment), in, out, err, terminals);
         // Each subcommand gets a CommandLine of its own because picocli applies a command's
         // modelTransformer (which adds the settings flags) only in that constructor.
         CommandLine commandLine = new CommandLine(new ProducerMain())
                 .addSubcommand(new CommandLine(new SubmitCommand(context)))
                 .addSubcommand(new CommandLine(new EnqueueCommand(context)))
                 .addSubcommand(new CommandLine(new StatusCommand(context)))
+                .addSubcommand(new CommandLine(new LogsCommand(context)))
                 .addSubcommand(new CommandLine(new WaitCommand(context)))
                 .addSubcommand(new CommandLine(new CancelCommand(context)))
                 .addSubcommand(new CommandLine(new DemoCommand(context)))
@@ -68,12 +73,12 @@ public final class ProducerMain implements Callable<Integer> {
     /** The settings every producer command takes; the consumer-only ones do not apply here. */
     static SettingsOptions settingsOptions() {
         return new SettingsOptions(Setting.AMQP_URI, Setting.JDBC_URL, Setting.JDBC_USER, Setting.JDBC_PASSWORD,
-                Setting.DB_SCHEMA, Setting.QUEUE);
+                Setting.DB_SCHEMA, Setting.QUEUE, Setting.LOG_FORMAT);
     }
 
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(),
-                "missing command: submit, enqueue, status, wait, cancel or demo");
+                "missing command: submit, enqueue, status, logs, wait, cancel or demo");
     }
 }

@@ -81,8 +81,11 @@ class ProducerCliIT {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.outLines()).hasSize(2_000).doesNotHaveDuplicates().allMatch(line -> line.matches("[0-9]+"));
-        assertThat(run.errLines()).singleElement().asString()
+        assertThat(run.errLines()).last().asString()
                 .matches("enqueued 2000 tasks in [0-9]+\\.[0-9]{2} s \\([0-9]+ tasks/s\\)");
+        // a slow run shows its progress too, a line at most once a second
+        assertThat(run.errLines().subList(0, run.errLines().size() - 1))
+                .allMatch(line -> line.matches("enqueued [0-9]+ tasks so far \\([0-9]+%, [0-9]+ tasks/s, about .* left\\)"));
         assertThat(rowCount()).isEqualTo(2_000);
         mainQueue.awaitCount(2_000);
         assertThat(took).as("sanity bound, not a benchmark").isLessThan(SANITY_BOUND);

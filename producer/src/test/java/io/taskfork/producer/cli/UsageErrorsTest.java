@@ -81,7 +81,7 @@ class UsageErrorsTest {
     void missingCommandIsUsageError() {
         CliRun run = CliRun.of(NOWHERE);
 
-        assertUsageError(run, "taskfork: missing command: submit, enqueue, status, wait, cancel or demo (see taskfork --help)");
+        assertUsageError(run, "taskfork: missing command: submit, enqueue, status, logs, wait, cancel or demo (see taskfork --help)");
     }
 
     @Test
@@ -115,6 +115,35 @@ class UsageErrorsTest {
 
         assertUsageError(run, null);
         assertThat(run.err()).startsWith("taskfork: invalid TASKFORK_DB_SCHEMA \"Not-A-Schema\"");
+    }
+
+    @Test
+    void badLogFormatIsUsageErrorNamingItsVariable() {
+        CliRun run = CliRun.of(Map.of("TASKFORK_LOG_FORMAT", "xml"), "logs", "1");
+
+        assertUsageError(run, "taskfork: invalid TASKFORK_LOG_FORMAT \"xml\": expected text or json");
+    }
+
+    @Test
+    void limitOfTheOverviewWithATaskIdIsUsageError() {
+        CliRun run = CliRun.of(NOWHERE, "status", "1", "--limit", "5");
+
+        assertUsageError(run, "taskfork: --limit is for the overview, not for one task (see taskfork status --help)");
+    }
+
+    @Test
+    void limitOutOfRangeIsUsageError() {
+        CliRun run = CliRun.of(NOWHERE, "status", "--limit", "0");
+
+        assertUsageError(run, "taskfork: --limit must be from 1 to 1000 (see taskfork status --help)");
+    }
+
+    @Test
+    void logsWithoutIdIsUsageError() {
+        CliRun run = CliRun.of(NOWHERE, "logs", "--follow");
+
+        assertUsageError(run, null);
+        assertThat(run.err()).startsWith("taskfork: Missing required parameter: 'ID'");
     }
 
     @Test

@@ -1,0 +1,74 @@
+package io.taskfork.producer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class EnqueueProgressTest {
+
+    private static final long SECOND = 1_000_000_000L;
+
+    private final ByteArrayOutputStream written = new ByteArrayOutputStream();
+    private final PrintStream err = new PrintStream(written, true, StandardCharsets.UTF_8);
+    private final AtomicLong clock = new AtomicLong(0);
+    private final AtomicLong bytesRead = new AtomicLong(0);
+
+    @Test
+    void aTerminalGetsABarRedrawnInPlaceWithCountRateAndTimeLeft() {
+        EnqueueProgress progress = new EnqueueProgress(err, true, 1000, bytesRead::get, clock::get);
+
+        bytesRead.set(250);
+        clock.set(2 * SECOND);
+        progress.published(500);
+
+        assertThat(text()).isEqualTo("\r\033[K[========>                     ]  25%  500 tasks  250 tasks/s  ETA 6.0s");
+    }
+
+    @Test
+    void theBarMakesWayForALineAboutTheInputAndIsClearedAtTheEnd() {
+        EnqueueProgress progress = new EnqueueProgress(err, true, -1, bytesRead::get, clock::get);
+        clock.set(SECOND);
+        progress.published(500);
+
+        progress.report("line 17: expected a JSON object, not an array");
+        progress.finish();
+
+        assertThat(text()).isEqualTo("\r\033[K500 tasks  500 tasks/s"
+                + "\r\033[Kline 17: expected a JSON object, not an array\n");
+    }
+
+    @Test
+    void elsewhereAPlainLineAtMostOnceASecond() {
+        EnqueueProgress progress = new EnqueueProgress(err, false, 1000, bytesRead::get, clock::get);
+
+        clock.set(SECOND / 2);
+        progress.published(500);
+        bytesRead.set(500);
+        clock.set(SECOND);
+        progress.published(1000);
+        clock.set(SECOND + SECOND / 2);
+        progress.published(1500);
+        progress.finish();
+
+        assertThat(text()).isEqualTo("enqueued 1000 tasks so far (50%, 1000 tasks/s, about 1.0s left)\n");
+    }
+
+    @Test
+    void fromAPipeThereIsNoShareAndNoTimeLeft() {
+        EnqueueProgress progress = new EnqueueProgress(err, false, -1, bytesRead::get, clock::get);
+
+        bytesRead.set(123);
+        clock.set(2 * SECOND);
+        progress.published(500);
+
+        assertThat(text()).isEqualTo("enqueued 500 tasks so far (250 tasks/s)\n");
+    }
+
+    private String text() {
+        return written.toString(StandardCharsets.UTF_8);
+    }
+}
