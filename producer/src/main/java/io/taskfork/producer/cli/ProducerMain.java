@@ -60,6 +60,7 @@ public final class ProducerMain implements Callable<Integer> {
                 .addSubcommand(new CommandLine(new WaitCommand(context)))
                 .addSubcommand(new CommandLine(new CancelCommand(context)))
                 .addSubcommand(new CommandLine(new DemoCommand(context)))
+                .addSubcommand(DlqCommand.commandLine(context))
                 .addSubcommand(new CommandLine.HelpCommand());
         // Set after the subcommands are added: picocli copies these to the subcommands present.
         ExitCodes exitCodes = new ExitCodes();
@@ -79,6 +80,6 @@ public final class ProducerMain implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(),
-                "missing command: submit, enqueue, status, logs, wait, cancel or demo");
+                "missing command: submit, enqueue, status, logs, wait, cancel, demo or dlq");
     }
 }

@@ -81,7 +81,7 @@ class UsageErrorsTest {
     void missingCommandIsUsageError() {
         CliRun run = CliRun.of(NOWHERE);
 
-        assertUsageError(run, "taskfork: missing command: submit, enqueue, status, logs, wait, cancel or demo (see taskfork --help)");
+        assertUsageError(run, "taskfork: missing command: submit, enqueue, status, logs, wait, cancel, demo or dlq (see taskfork --help)");
     }
 
     @Test

@@ -1,0 +1,52 @@
+package io.taskfork.producer.dlq;
+
+import io.taskfork.shared.wire.TaskMessage;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Finds the task and the row of dead messages: a few at once in two queries, or one at a time. */
+final class DeadLetterResolver {
+
+    private final TaskRows rows;
+
+    DeadLetterResolver(TaskRows rows) {
+        this.rows = rows;
+    }
+
+    DeadLetter resolve(DeadMessage message) {
+        return resolveAll(List.of(message)).get(0);
+    }
+
+    List<DeadLetter> resolveAll(List<DeadMessage> messages) {
+        Set<String> messageIds = new HashSet<>();
+        for (DeadMessage message : messages) {
+            if (message.namedTaskId().isEmpty()) {
+                creatorId(message).ifPresent(messageIds::add);
+            }
+        }
+        Map<String, TaskRows.Row> created = rows.byMessageIds(messageIds);
+        List<Long> taskIds = new ArrayList<>(messages.size());
+        for (DeadMessage message : messages) {
+            taskIds.add(message.namedTaskId()
+                    .or(() -> creatorId(message).map(created::get).map(TaskRows.Row::id))
+                    .orElse(null));
+        }
+        Map<Long, TaskRows.Row> found = rows.byIds(taskIds.stream().filter(id -> id != null).toList());
+        List<DeadLetter> letters = new ArrayList<>(messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            Long taskId = taskIds.get(i);
+            letters.add(new DeadLetter(messages.get(i), DeathNote.of(messages.get(i)), taskId,
+                    taskId == null ? null : found.get(taskId)));
+        }
+        return letters;
+    }
+
+    /** The message ID of a JSON body that creates a task: the row it created, if any, carries it. */
+    private static Optional<String> creatorId(DeadMessage message) {
+        return message.create().map(TaskMessage.Create::messageId);
+    }
+}

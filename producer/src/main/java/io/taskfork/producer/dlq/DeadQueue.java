@@ -1,0 +1,81 @@
+package io.taskfork.producer.dlq;
+
+import com.rabbitmq.client.AlreadyClosedException;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
+
+/** The dead-letter queue of one main queue: counted, scanned without taking, purged. */
+final class DeadQueue {
+
+    private final Connection connection;
+    private final String name;
+    private final ConfirmedPublisher publisher;
+
+    DeadQueue(Connection connection, String name, ConfirmedPublisher publisher) {
+        this.connection = connection;
+        this.name = name;
+        this.publisher = publisher;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** The messages ready in the queue (not those another client holds unacknowledged right now). */
+    long count() {
+        return onChannel(channel -> (long) channel.queueDeclarePassive(name).getMessageCount(), "count");
+    }
+
+    /** Deletes every ready message. */
+    long purge() {
+        return onChannel(channel -> (long) channel.queuePurge(name).getMessageCount(), "purge");
+    }
+
+    /** A scan on a channel of its own, which {@link DeadQueueScan#close()} closes. */
+    DeadQueueScan scan() {
+        Channel channel = null;
+        try {
+            channel = open();
+            return new DeadQueueScan(channel, name, publisher);
+        } catch (IOException | AlreadyClosedException e) {
+            closeQuietly(channel);
+            throw new DlqException("cannot read " + name + ": " + ConfirmedPublisher.reason(e), e);
+        }
+    }
+
+    private interface ChannelCall {
+        long call(Channel channel) throws IOException;
+    }
+
+    private long onChannel(ChannelCall call, String what) {
+        Channel channel = null;
+        try {
+            channel = open();
+            return call.call(channel);
+        } catch (IOException | AlreadyClosedException e) {
+            throw new DlqException("cannot " + what + " " + name + ": " + ConfirmedPublisher.reason(e), e);
+        } finally {
+            closeQuietly(channel);
+        }
+    }
+
+    private Channel open() throws IOException {
+        Channel channel = connection.createChannel();
+        if (channel == null) {
+            throw new IOException("the broker allows no more channels on this connection");
+        }
+        return channel;
+    }
+
+    private static void closeQuietly(Channel channel) {
+        try {
+            if (channel != null && channel.isOpen()) {
+                channel.close();
+            }
+        } catch (IOException | TimeoutException | AlreadyClosedException e) {
+            // closed either way
+        }
+    }
+}

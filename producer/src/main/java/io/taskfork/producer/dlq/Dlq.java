@@ -1,0 +1,163 @@
+package io.taskfork.producer.dlq;
+
+import com.rabbitmq.client.Connection;
+import io.taskfork.shared.amqp.Broker;
+import io.taskfork.shared.amqp.BrokerUnavailableException;
+import io.taskfork.shared.config.Settings;
+import io.taskfork.shared.json.Json;
+import io.taskfork.shared.store.Database;
+import io.taskfork.shared.store.TaskStore;
+import io.taskfork.shared.topology.QueueNames;
+import io.taskfork.shared.topology.Topology;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The dead-letter queue of one main queue, with the task rows its messages belong to: listed,
+ * shown, replayed and purged. Opens a broker connection and a database pool of its own;
+ * {@link #close()} closes them in reverse order.
+ */
+public final class Dlq implements AutoCloseable {
+
+    private static final String CONNECTION_NAME = "taskfork-dlq";
+    private static final int POOL_SIZE = 2;
+    private static final int CLOSE_TIMEOUT_MS = 5_000;
+
+    private final Deque<AutoCloseable> opened;
+    private final QueueNames queues;
+    private final Database database;
+    private final ConfirmedPublisher publisher;
+    private final DeadQueue deadQueue;
+    private final DeadLetterResolver resolver;
+
+    private Dlq(Deque<AutoCloseable> opened, QueueNames queues, Connection connection, Database database,
+            ConfirmedPublisher publisher) {
+        this.opened = opened;
+        this.queues = queues;
+        this.database = database;
+        this.publisher = publisher;
+        this.deadQueue = new DeadQueue(connection, queues.dead(), publisher);
+        this.resolver = new DeadLetterResolver(new TaskRows(database));
+    }
+
+    /** Connects to the broker and the database of {@code settings} and declares the queues, as every command does. */
+    public static Dlq open(Settings settings) {
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try {
+            QueueNames queues = QueueNames.of(settings.amqp().queue());
+            Connection connection = Broker.connect(settings.amqp(), CONNECTION_NAME);
+            opened.push(() -> connection.close(CLOSE_TIMEOUT_MS));
+            declare(connection, queues);
+            Database database = Database.connect(settings.db(), POOL_SIZE, CONNECTION_NAME);
+            opened.push(database);
+            database.migrate();
+            ConfirmedPublisher publisher = ConfirmedPublisher.open(connection);
+            opened.push(publisher);
+            return new Dlq(opened, queues, connection, database, publisher);
+        } catch (RuntimeException e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    public String queueName() {
+        return deadQueue.name();
+    }
+
+    /** The messages ready in the dead-letter queue. */
+    public long count() {
+        return deadQueue.count();
+    }
+
+    /** Deletes every ready message of the dead-letter queue, leaving the rows as they are; returns how many. */
+    public long purge() {
+        return deadQueue.purge();
+    }
+
+    /**
+     * Prints the first {@code limit} dead letters, as a table {@code width} characters wide or as
+     * JSON lines, and gives every one back in its place.
+     *
+     * @return how many messages the queue held
+     */
+    public long list(int limit, boolean json, int width, PrintStream out) {
+        List<DeadMessage> messages = new ArrayList<>();
+        long total;
+        try (DeadQueueScan scan = deadQueue.scan()) {
+            total = scan.total();
+            while (messages.size() < limit) {
+                DeadMessage message = scan.next();
+                if (message == null) {
+                    break;
+                }
+                messages.add(message);
+            }
+        }
+        if (messages.isEmpty()) {
+            return 0;
+        }
+        List<DeadLetter> letters = resolver.resolveAll(messages);
+        if (json) {
+            letters.forEach(letter -> out.println(Json.write(DeadLetterJson.of(letter))));
+        } else {
+            DeadLetterTable.print(letters, total, deadQueue.name(), width, out);
+        }
+        return total;
+    }
+
+    /**
+     * Prints every dead letter of task {@code taskId}, then its row and the tail of its log.
+     *
+     * @return false, having printed nothing, when the task has no dead letter
+     */
+    public boolean show(long taskId, PrintStream out) {
+        List<DeadLetter> letters = new ArrayList<>();
+        try (DeadQueueScan scan = deadQueue.scan()) {
+            for (DeadMessage message = scan.next(); message != null; message = scan.next()) {
+                DeadLetter letter = resolver.resolve(message);
+                if (letter.taskId() != null && letter.taskId() == taskId) {
+                    letters.add(letter);
+                }
+            }
+        }
+        if (letters.isEmpty()) {
+            return false;
+        }
+        TaskStore store = new TaskStore(database);
+        new DeadLetterReport(out).print(taskId, letters, deadQueue.name(), store.find(taskId), store.log(taskId));
+        return true;
+    }
+
+    /** Replays the dead letters {@code choice} takes, a line each on {@code out}, refusals on {@code err}. */
+    public ReplaySummary replay(ReplayChoice choice, PrintStream out, PrintStream err) {
+        return new Replay(deadQueue, queues.main(), publisher, resolver, new RowReset(database), out, err).run(choice);
+    }
+
+    @Override
+    public void close() {
+        closeAll(opened);
+    }
+
+    private static void declare(Connection connection, QueueNames queues) {
+        try {
+            Topology.declare(connection, queues);
+        } catch (IOException e) {
+            throw new BrokerUnavailableException("cannot declare the queues of " + queues.main() + ": "
+                    + ConfirmedPublisher.reason(e), e);
+        }
+    }
+
+    private static void closeAll(Deque<AutoCloseable> opened) {
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (Exception e) {
+                // Closing is best effort: the ones opened before it must still be closed.
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.taskfork.producer.dlq;
+
+import com.rabbitmq.client.AMQP;
+import io.taskfork.shared.wire.TaskMessage;
+import io.taskfork.shared.wire.WireFormat;
+import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Sends chosen dead letters back to the main queue. A task is reset to {@code queued} and its ID
+ * published again; a JSON message that never made a row is published again as it was. Only after
+ * the broker's confirm is the dead letter acked, so a failure at any step leaves it where it was.
+ */
+final class Replay {
+
+    /** Headers that belong to a message's death, not to the message: the consumer would read them anew. */
+    private static final List<String> DEATH_HEADERS = List.of(WireFormat.REASON_HEADER, WireFormat.DETAIL_HEADER,
+            WireFormat.TASK_ID_HEADER, DeathNote.X_DEATH, DeadMessage.DELIVERY_COUNT_HEADER, "x-first-death-exchange",
+            "x-first-death-queue", "x-first-death-reason", "x-last-death-exchange", "x-last-death-queue",
+            "x-last-death-reason");
+
+    private final DeadQueue deadQueue;
+    private final String mainQueue;
+    private final ConfirmedPublisher publisher;
+    private final DeadLetterResolver resolver;
+    private final RowReset rows;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Replay(DeadQueue deadQueue, String mainQueue, ConfirmedPublisher publisher, DeadLetterResolver resolver,
+            RowReset rows, PrintStream out, PrintStream err) {
+        this.deadQueue = deadQueue;
+        this.mainQueue = mainQueue;
+        this.publisher = publisher;
+        this.resolver = resolver;
+        this.rows = rows;
+        this.out = out;
+        this.err = err;
+    }
+
+    ReplaySummary run(ReplayChoice choice) {
+        Set<Long> replayedTasks = new HashSet<>();
+        Set<Long> seenTasks = new HashSet<>();
+        int replayed = 0;
+        int duplicates = 0;
+        int notReplayable = 0;
+        try (DeadQueueScan scan = deadQueue.scan()) {
+            for (DeadMessage message = scan.next(); message != null; message = scan.next()) {
+                DeadLetter letter = resolver.resolve(message);
+                if (!choice.includes(letter)) {
+                    continue;
+                }
+                if (letter.taskId() != null) {
+                    seenTasks.add(letter.taskId());
+                }
+                if (letter.taskId() != null && replayedTasks.contains(letter.taskId())) {
+                    // a second dead letter of a task replayed a moment ago: one message for it is enough
+                    scan.remove(message);
+                    out.println("task " + letter.taskId() + ": another dead letter of it removed");
+                    duplicates++;
+                } else if (replayOne(letter)) {
+                    scan.remove(message);
+                    if (letter.taskId() != null) {
+                        replayedTasks.add(letter.taskId());
+                    }
+                    replayed++;
+                } else {
+                    notReplayable++;
+                }
+            }
+        }
+        TreeSet<Long> missing = new TreeSet<>(choice.taskIds());
+        missing.removeAll(seenTasks);
+        missing.forEach(id -> err.println("task " + id + ": no dead letter in " + deadQueue.name()));
+        return new ReplaySummary(replayed, duplicates, notReplayable, List.copyOf(missing));
+    }
+
+    private boolean replayOne(DeadLetter letter) {
+        if (letter.taskId() != null) {
+            return replayTask(letter);
+        }
+        if (letter.message().create().isPresent()) {
+            TaskMessage.Create create = letter.message().create().get();
+            publisher.publish(mainQueue, republished(letter.message()), letter.message().body());
+            out.println("message " + (create.messageId() == null ? "(no message_id)" : create.messageId())
+                    + " of type " + create.type() + " replayed as it was published (it was dead as "
+                    + letter.reason() + ")");
+            return true;
+        }
+        err.println("message " + describe(letter.message()) + " not replayed: it names no task and is no JSON task"
+                + " (" + letter.reason() + ": " + letter.detail() + "); it stays in " + deadQueue.name());
+        return false;
+    }
+
+    private boolean replayTask(DeadLetter letter) {
+        long id = letter.taskId();
+        RowReset.Outcome outcome = rows.reset(id, () -> publisher.publish(mainQueue,
+                WireFormat.taskIdProperties(id).build(), WireFormat.taskIdBody(id)));
+        if (outcome instanceof RowReset.Outcome.Reset reset) {
+            out.println("task " + id + " replayed: queued again (it was " + reset.before().value() + ", dead as "
+                    + letter.reason() + ")");
+            return true;
+        }
+        err.println("task " + id + " not replayed: " + ((RowReset.Outcome.Refused) outcome).why()
+                + "; its dead letter stays in " + deadQueue.name());
+        return false;
+    }
+
+    private static AMQP.BasicProperties republished(DeadMessage message) {
+        Map<String, Object> headers = new HashMap<>(message.headers());
+        DEATH_HEADERS.forEach(headers::remove);
+        return message.properties().builder().headers(headers.isEmpty() ? null : headers).build();
+    }
+
+    private static String describe(DeadMessage message) {
+        String id = message.properties().getMessageId();
+        return id != null ? id : "\"" + DeadLetterTable.cut(message.bodyText(), 40) + "\"";
+    }
+}

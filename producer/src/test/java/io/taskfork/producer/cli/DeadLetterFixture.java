@@ -1,0 +1,156 @@
+package io.taskfork.producer.cli;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
+import io.taskfork.producer.Await;
+import io.taskfork.shared.json.Json;
+import io.taskfork.shared.store.NewTask;
+import io.taskfork.shared.store.TaskStore;
+import io.taskfork.shared.testing.IsolatedEnvironment;
+import io.taskfork.shared.wire.DeadLetterReason;
+import io.taskfork.shared.wire.WireFormat;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Puts real messages into the dead-letter queue of a test's environment: tasks with rows, dead-lettered
+ * with our headers the way the supervisor does it, a malformed body, a JSON message without a row, and
+ * a message the broker itself dead-letters at the main queue's delivery limit.
+ */
+final class DeadLetterFixture implements AutoCloseable {
+
+    private static final Duration SETTLE = Duration.ofSeconds(10);
+
+    private final IsolatedEnvironment env;
+    private final Channel channel;
+
+    DeadLetterFixture(IsolatedEnvironment env) throws IOException {
+        this.env = env;
+        this.channel = env.connection().createChannel();
+        channel.confirmSelect();
+    }
+
+    /** A task that crashed or failed with {@code reason}, its row ended and its dead letter confirmed. */
+    long endedTask(String type, DeadLetterReason reason, String detail) throws Exception {
+        long id = new TaskStore(env.database()).insert(new NewTask(type, Json.parse("{\"n\": 1}")));
+        boolean crashed = reason != DeadLetterReason.EXCEPTION;
+        env.database().jdbi().useHandle(handle -> handle.createUpdate("update tasks set status = :status,"
+                        + " attempts = 1, failure_kind = :kind, exit_code = :exitCode, error = :error, log = :log,"
+                        + " started_at = now(), finished_at = now(), worker = 'host/1', dead_lettered_at = now()"
+                        + " where id = :id")
+                .bind("id", id)
+                .bind("status", crashed ? "crashed" : "failed")
+                .bind("kind", reason.value())
+                .bind("exitCode", crashed ? 134 : 0)
+                .bind("error", detail + "\n\tat somewhere")
+                .bind("log", "first line\nsecond line\nlast line\n")
+                .execute());
+        deadLetter(WireFormat.taskIdProperties(id), WireFormat.taskIdBody(id), reason, detail, id);
+        return id;
+    }
+
+    /** A body that is no task, dead-lettered as malformed. */
+    void malformed(String body) throws Exception {
+        deadLetter(new AMQP.BasicProperties.Builder().contentType(WireFormat.TEXT_PLAIN).deliveryMode(2),
+                body.getBytes(StandardCharsets.UTF_8), DeadLetterReason.MALFORMED,
+                "body is neither a task ID in ASCII decimal nor a JSON object: \"" + body + "\"", null);
+    }
+
+    /**
+     * A valid JSON message that never made a row, dead-lettered at the delivery limit by the
+     * supervisor, which copies the original headers, x-delivery-count included.
+     */
+    void jsonWithoutRow(String messageId, String body) throws Exception {
+        AMQP.BasicProperties.Builder properties = new AMQP.BasicProperties.Builder()
+                .contentType(WireFormat.APPLICATION_JSON).deliveryMode(2).messageId(messageId)
+                .headers(Map.of("x-delivery-count", 9L, "x-trace", "abc"));
+        deadLetter(properties, body.getBytes(StandardCharsets.UTF_8), DeadLetterReason.DELIVERY_LIMIT,
+                "delivered 10 times without an outcome (a consumer failed or died with it each time)", null);
+    }
+
+    /**
+     * A task whose row stays running on a supervisor that is gone, and whose message the broker
+     * dead-letters itself at the main queue's delivery limit: x-death, none of our headers.
+     */
+    long runningTaskDeadAtBrokerLimit() throws Exception {
+        long id = new TaskStore(env.database()).insert(new NewTask("sleep", Json.parse("{\"ms\": 1}")));
+        env.database().jdbi().useHandle(handle -> handle.createUpdate("update tasks set status = 'running',"
+                        + " attempts = 3, started_at = now(), worker = 'gone-host/4242' where id = :id")
+                .bind("id", id)
+                .execute());
+        long deadBefore = deadCount();
+        publish(env.queues().main(), WireFormat.taskIdProperties(id).build(), WireFormat.taskIdBody(id));
+        // Each requeueing nack counts a delivery; past the limit the broker moves it to .dead.
+        Await.until(SETTLE, "the broker dead-letters task " + id + " at its delivery limit", () -> {
+            try {
+                GetResponse response = channel.basicGet(env.queues().main(), false);
+                if (response != null) {
+                    channel.basicNack(response.getEnvelope().getDeliveryTag(), false, true);
+                }
+                return deadCount() == deadBefore + 1;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        return id;
+    }
+
+    /** A task running on a supervisor that beats its heart, with a stale dead letter of its own. */
+    long runningTaskOnLiveSupervisor() throws Exception {
+        long id = new TaskStore(env.database()).insert(new NewTask("sleep", Json.parse("{\"ms\": 1}")));
+        env.database().jdbi().useHandle(handle -> {
+            handle.execute("insert into workers (name) values ('live-host/7') on conflict (name)"
+                    + " do update set heartbeat_at = now()");
+            handle.createUpdate("update tasks set status = 'running', attempts = 1, started_at = now(),"
+                    + " worker = 'live-host/7' where id = :id").bind("id", id).execute();
+        });
+        deadLetter(WireFormat.taskIdProperties(id), WireFormat.taskIdBody(id), DeadLetterReason.DELIVERY_LIMIT,
+                "delivered 10 times without an outcome", null);
+        return id;
+    }
+
+    /** Another dead letter of a task that has one: the supervisor died between its confirm and its ack. */
+    void duplicate(long id, DeadLetterReason reason) throws Exception {
+        deadLetter(WireFormat.taskIdProperties(id), WireFormat.taskIdBody(id), reason, "again", id);
+    }
+
+    long deadCount() {
+        try {
+            return channel.queueDeclarePassive(env.queues().dead()).getMessageCount();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void deadLetter(AMQP.BasicProperties.Builder properties, byte[] body, DeadLetterReason reason,
+            String detail, Long taskId) throws Exception {
+        AMQP.BasicProperties original = properties.build();
+        Map<String, Object> headers = new HashMap<>();
+        if (original.getHeaders() != null) {
+            headers.putAll(original.getHeaders());
+        }
+        headers.put(WireFormat.REASON_HEADER, reason.value());
+        headers.put(WireFormat.DETAIL_HEADER, WireFormat.oneLine(detail));
+        if (taskId != null) {
+            headers.put(WireFormat.TASK_ID_HEADER, taskId);
+        }
+        publish(env.queues().dead(), original.builder().headers(headers).deliveryMode(2).build(), body);
+    }
+
+    private void publish(String queue, AMQP.BasicProperties properties, byte[] body) throws Exception {
+        channel.basicPublish("", queue, true, properties, body);
+        channel.waitForConfirmsOrDie(SETTLE.toMillis());
+    }
+
+    @Override
+    public void close() throws IOException, TimeoutException {
+        if (channel.isOpen()) {
+            channel.close();
+        }
+    }
+}
