@@ -1,0 +1,92 @@
+package io.taskfork.bench;
+
+import io.taskfork.shared.config.Setting;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Phases c and c-nostandby: no-op tasks end to end through taskfork. A supervisor is started with
+ * {@code ops/taskfork consumer}, as a user would, with the no-op handler's jar as its handler
+ * path; once it is healthy and has idled a moment (so that standby children, where they are on,
+ * are warm), the tasks are enqueued with the producer library, and the phase ends when every row
+ * has succeeded.
+ */
+final class SupervisorRun {
+
+    static final String STANDBY_VARIABLE = "TASKFORK_STANDBY";
+    private static final Duration IDLE_BEFORE_ENQUEUE = Duration.ofSeconds(2);
+    private static final Duration STOP_WITHIN = Duration.ofSeconds(60);
+
+    private final BenchEnvironment environment;
+    private final Path launcher;
+    private final Path handlerJar;
+
+    SupervisorRun(BenchEnvironment environment, Path launcher, Path handlerJar) {
+        this.environment = environment;
+        this.launcher = launcher;
+        this.handlerJar = handlerJar;
+    }
+
+    /**
+     * @param standby true for the supervisor's default (TASKFORK_STANDBY unset), false for TASKFORK_STANDBY=false
+     */
+    PhaseResult run(Phase phase, int tasks, boolean standby, Deadline deadline)
+            throws PhaseFailedException, IOException, InterruptedException {
+        int port = freePort();
+        Path log = Files.createTempFile("taskfork-bench-supervisor-", ".log");
+        SupervisorProcess supervisor = SupervisorProcess.start(launcher, variables(port, standby), log, port);
+        try {
+            supervisor.awaitHealthy(deadline);
+            Thread.sleep(IDLE_BEFORE_ENQUEUE.toMillis());
+            // The supervisor's CPU time and that of its children: those it reaped during the window
+            // land in its cutime and cstime; those alive at either end are read one by one.
+            ProcStat.Cpu before = ProcStat.tree(supervisor.handle());
+            Instant start = Instant.now();
+            List<Long> ids = environment.enqueue(tasks);
+            new Completion(environment.database().jdbi()).await(ids, deadline, supervisor::trouble);
+            ProcStat.Cpu after = ProcStat.tree(supervisor.handle());
+            ProcStat.Memory memory = ProcStat.memory(supervisor.pid());
+            int exitCode = supervisor.stop(STOP_WITHIN);
+            if (exitCode != 0) {
+                throw new PhaseFailedException("the supervisor exited with code " + exitCode + " after SIGTERM (log: "
+                        + log + ")");
+            }
+            Latencies latencies = Latencies.of(environment.database().jdbi(), ids);
+            double wall = Duration.between(start, latencies.lastFinished()).toNanos() / 1e9;
+            double cpu = (after.total() - before.total()) / (double) Machine.clockTicks();
+            Files.deleteIfExists(log);
+            return new PhaseResult(phase, tasks, wall, cpu, latencies, memory);
+        } catch (PhaseFailedException e) {
+            throw new PhaseFailedException(e.getMessage() + (e.getMessage().contains(log.toString()) ? ""
+                    : " (supervisor log: " + log + ")"), e);
+        } finally {
+            supervisor.close();
+        }
+    }
+
+    private Map<String, String> variables(int port, boolean standby) {
+        Map<String, String> variables = new HashMap<>(BenchEnvironment.variables(System.getenv()));
+        variables.put(Setting.METRICS_PORT.variable(), Integer.toString(port));
+        variables.put(Setting.HANDLER_PATH.variable(), handlerJar.toString());
+        if (standby) {
+            variables.remove(STANDBY_VARIABLE);
+        } else {
+            variables.put(STANDBY_VARIABLE, "false");
+        }
+        return variables;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
