@@ -6,6 +6,7 @@ import io.taskfork.shared.config.ConfigException;
 import io.taskfork.shared.config.Setting;
 import io.taskfork.shared.config.Settings;
 import io.taskfork.shared.config.SettingsOptions;
+import io.taskfork.shared.logging.LogSetup;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -58,6 +59,7 @@ public final class ConsumerMain implements Callable<Integer>, SettingsOptions.Ca
             err.println("taskfork consumer: " + e.getMessage());
             return 2;
         }
+        LogSetup.use(settings.service().logFormat());
         CountDownLatch stopRequested = new CountDownLatch(1);
         // Taking over TERM and INT lets the drain finish and the process exit 0, where the JVM's
         // own handling would exit 143 or 130.

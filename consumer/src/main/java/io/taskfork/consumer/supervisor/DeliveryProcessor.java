@@ -6,6 +6,7 @@ import io.taskfork.consumer.amqp.DeliveryActions;
 
 import io.taskfork.consumer.metrics.SupervisorMetrics;
 import io.taskfork.shared.config.Values;
+import io.taskfork.shared.logging.LogSetup;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.task.FailureKind;
@@ -25,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Decides the fate of one delivery: which task it names, whether to run it, and, once its outcome
@@ -91,6 +93,8 @@ final class DeliveryProcessor implements Consumer<Delivery> {
             LOG.error("delivery {} could not be handled; requeued", delivery.getEnvelope().getDeliveryTag(),
                     unexpected);
             fates.requeueAfterPause(delivery, unexpected.toString());
+        } finally {
+            MDC.remove(LogSetup.TASK_ID);
         }
     }
 
@@ -106,6 +110,8 @@ final class DeliveryProcessor implements Consumer<Delivery> {
                 delivery.getProperties().getMessageId(), policies.maxMessageBytes());
         long taskId = message instanceof TaskMessage.Existing existing ? existing.taskId()
                 : policies.patience().untilDone("creating the task", () -> create((TaskMessage.Create) message));
+        // Every line this thread logs until the delivery is settled is about this task (accept removes it).
+        MDC.put(LogSetup.TASK_ID, Long.toString(taskId));
         // The common case takes one statement: the claim of a task this supervisor can run.
         Optional<Task> claimed = policies.patience().untilDone("claiming the task",
                 () -> store.claim(taskId, policies.worker(), policies.staleAfter(), handlerTypes));

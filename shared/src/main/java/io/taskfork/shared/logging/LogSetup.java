@@ -34,8 +34,8 @@ public final class LogSetup {
         }
     }
 
-    /** Gives every stream appender of {@code context} a JSON layout. */
-    static void useJson(LoggerContext context) {
+    /** Gives every stream appender of {@code context} a JSON layout: {@link #use} for a context of one's own. */
+    public static void useJson(LoggerContext context) {
         for (Logger logger : context.getLoggerList()) {
             for (Iterator<Appender<ILoggingEvent>> it = logger.iteratorForAppenders(); it.hasNext();) {
                 if (it.next() instanceof OutputStreamAppender<ILoggingEvent> appender
