@@ -98,12 +98,24 @@ final class DeliveryProcessor implements Consumer<Delivery> {
         }
     }
 
+    /** The task a message names by its ID, for the dead letter's header; null for any other message. */
+    private Long namedTask(Delivery delivery) {
+        try {
+            return WireFormat.parse(delivery.getBody(), delivery.getProperties().getContentType(),
+                    delivery.getProperties().getMessageId(), policies.maxMessageBytes())
+                    instanceof TaskMessage.Existing existing ? existing.taskId() : null;
+        } catch (RuntimeException malformed) {
+            return null;
+        }
+    }
+
     private void process(Delivery delivery) throws Exception {
         long deliveries = deliveryCount(delivery);
         if (deliveries >= Topology.DELIVERY_LIMIT - 1) {
             // Dead-letter it ourselves one delivery before the broker would, so that it carries our headers.
             fates.deadLetter(delivery, DeadLetterReason.DELIVERY_LIMIT, "delivered " + (deliveries + 1)
-                    + " times without an outcome (a consumer failed or died with it each time)", null);
+                    + " times without an outcome (a consumer failed or died with it each time)",
+                    namedTask(delivery));
             return;
         }
         TaskMessage message = WireFormat.parse(delivery.getBody(), delivery.getProperties().getContentType(),

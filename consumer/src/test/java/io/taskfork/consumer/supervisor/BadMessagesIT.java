@@ -84,6 +84,7 @@ class BadMessagesIT {
 
         assertThat(header(letter, WireFormat.REASON_HEADER)).isEqualTo("delivery-limit");
         assertThat(header(letter, WireFormat.DETAIL_HEADER)).contains("delivered 10 times");
+        assertThat(header(letter, WireFormat.TASK_ID_HEADER)).as("the task the body names").isEqualTo("424242");
     }
 
     @Test
