@@ -9,13 +9,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** {@code status} without an ID: the counts by status, then the newest tasks, as tables or as JSON. */
 final class OverviewView {
 
     private static final int TYPE_CHARS = 20;
     private static final int WORKER_CHARS = 24;
-    private static final int FAILURE_CHARS = 60;
+    private static final int FAILURE_CHARS = 72;
+    // "io.taskfork.consumer.handlers.FailHandler$TaskFailedOnPurpose: ..." starts with its package
+    private static final Pattern QUALIFIED_CLASS = Pattern.compile("^(?:[a-z_][\\w]*\\.)+(?=[A-Z][\\w$]*(?::|$))");
 
     private OverviewView() {
     }
@@ -78,12 +81,15 @@ final class OverviewView {
         return row.startedAt() == null || end == null ? "-" : ShortDuration.of(Duration.between(row.startedAt(), end));
     }
 
+    /** The failure kind, the exit code of a child that died, and the error's first line with its class's package left out. */
     private static String failure(TaskOverview.Row row) {
+        String error = row.error() == null ? null : QUALIFIED_CLASS.matcher(row.error()).replaceFirst("");
         if (row.failureKind() == null) {
-            return row.error();
+            return error;
         }
-        String kind = row.failureKind().value() + (row.exitCode() == null ? "" : " (" + row.exitCode() + ")");
-        return row.error() == null || row.error().isBlank() ? kind : kind + ": " + row.error();
+        boolean died = row.status() == TaskStatus.CRASHED && row.exitCode() != null;
+        String kind = row.failureKind().value() + (died ? " (" + row.exitCode() + ")" : "");
+        return error == null || error.isBlank() ? kind : kind + ": " + error;
     }
 
     private static String iso(Instant instant) {

@@ -68,7 +68,8 @@ final class TaskView {
     }
 
     private static List<String> error(String error, long id) {
-        List<String> lines = error.lines().toList();
+        // A stack trace's tabs would jump past the column the value starts in.
+        List<String> lines = error.lines().map(line -> line.replace("\t", "    ")).toList();
         if (lines.size() <= MOST_ERROR_LINES) {
             return lines.isEmpty() ? List.of("") : lines;
         }

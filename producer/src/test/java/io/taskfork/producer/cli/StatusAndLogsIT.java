@@ -51,11 +51,15 @@ class StatusAndLogsIT {
         long queued = submit("echo");
         long running = submit("sleep");
         long crashed = submit("crash");
+        long failed = submit("fail");
         sql("update tasks set status = 'running', attempts = 1, started_at = now() - interval '3 seconds',"
                 + " worker = 'host-a/4242', progress = 40 where id = " + running);
         sql("update tasks set status = 'crashed', attempts = 1, failure_kind = 'signal', exit_code = 134,"
                 + " error = 'JVM fatal error: SIGSEGV (0xb)' || chr(10) || 'second line', started_at = now(),"
                 + " finished_at = now() + interval '855 milliseconds', worker = 'host-a/4242' where id = " + crashed);
+        sql("update tasks set status = 'failed', attempts = 3, failure_kind = 'exception', exit_code = 0,"
+                + " error = 'com.example.handlers.Boom$Inner: bad input' || chr(10) || chr(9) || 'at X.y(X.java:1)',"
+                + " started_at = now(), finished_at = now() where id = " + failed);
 
         CliRun run = cli("status");
 
@@ -64,18 +68,19 @@ class StatusAndLogsIT {
         List<String> lines = run.outLines();
         assertThat(words(lines.get(0)))
                 .containsExactly("queued", "running", "retrying", "succeeded", "failed", "crashed", "cancelled", "total");
-        assertThat(words(lines.get(1))).containsExactly("1", "1", "0", "0", "0", "1", "0", "3");
+        assertThat(words(lines.get(1))).containsExactly("1", "1", "0", "0", "1", "1", "0", "4");
         assertThat(lines.get(2)).isEmpty();
-        assertThat(lines.get(3)).isEqualTo("newest 3 of 3:");
+        assertThat(lines.get(3)).isEqualTo("newest 4 of 4:");
         assertThat(words(lines.get(4))).containsExactly("ID", "TYPE", "STATUS", "ATTEMPTS", "PROGRESS", "AGE",
                 "DURATION", "WORKER", "FAILURE");
-        assertThat(lines).hasSize(8);
-        assertThat(words(lines.get(5))).startsWith(Long.toString(crashed), "crash", "crashed", "1", "-")
+        assertThat(lines).hasSize(9);
+        assertThat(lines.get(5)).endsWith("  exception: Boom$Inner: bad input");
+        assertThat(words(lines.get(6))).startsWith(Long.toString(crashed), "crash", "crashed", "1", "-")
                 .contains("855ms", "host-a/4242", "signal", "(134):", "SIGSEGV")
                 .doesNotContain("second");
-        assertThat(words(lines.get(6))).startsWith(Long.toString(running), "sleep", "running", "1", "40%")
+        assertThat(words(lines.get(7))).startsWith(Long.toString(running), "sleep", "running", "1", "40%")
                 .contains("host-a/4242");
-        assertThat(words(lines.get(7))).startsWith(Long.toString(queued), "echo", "queued", "0", "-")
+        assertThat(words(lines.get(8))).startsWith(Long.toString(queued), "echo", "queued", "0", "-")
                 .endsWith("-", "-", "-");
     }
 
@@ -145,7 +150,7 @@ class StatusAndLogsIT {
                 "payload           {\"n\":1}",
                 "result            -",
                 "error             Boom: bad input",
-                "                  \tat X.y(X.java:1)",
+                "                      at X.y(X.java:1)",
                 "log               1 lines, 9 characters: ops/taskfork logs " + id);
         assertThat(run.outLines()).anyMatch(line -> line.matches("finished_at +\\S+Z \\(ran 2\\.0s\\)"));
         assertThat(run.outLines()).anyMatch(line -> line.matches("created_at +\\S+Z \\(\\S+ ago\\)"));
