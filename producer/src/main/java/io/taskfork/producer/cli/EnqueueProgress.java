@@ -3,6 +3,7 @@ package io.taskfork.producer.cli;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -99,13 +100,13 @@ final class EnqueueProgress {
     }
 
     /** The time left at the pace so far, by the bytes read; empty when the size is not known. */
-    private java.util.Optional<String> left(double seconds) {
+    private Optional<String> left(double seconds) {
         long read = bytesRead.getAsLong();
         if (totalBytes <= 0 || read <= 0) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         double remaining = seconds * Math.max(0, totalBytes - read) / read;
-        return java.util.Optional.of(ShortDuration.of(Duration.ofMillis(Math.round(remaining * 1000))));
+        return Optional.of(ShortDuration.of(Duration.ofMillis(Math.round(remaining * 1000))));
     }
 
     private void clearBar() {

@@ -1,5 +1,6 @@
 package io.taskfork.producer.cli;
 
+import io.taskfork.shared.TaskforkException;
 import io.taskfork.shared.config.SettingsOptions;
 import io.taskfork.shared.store.Database;
 import java.io.PrintStream;
@@ -125,7 +126,7 @@ final class LogsCommand extends ProducerCommand {
     }
 
     /** The row was deleted while it was followed. */
-    static final class TaskGoneException extends io.taskfork.shared.TaskforkException {
+    static final class TaskGoneException extends TaskforkException {
         TaskGoneException(long id) {
             super("task " + id + " is gone: its row was deleted");
         }

@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
                 + " attempts, progress, age, duration, worker and failure."})
 final class StatusCommand extends ProducerCommand {
 
+    static final int DEFAULT_LISTED = 20;
     static final int MOST_LISTED = 1000;
 
     @Spec
@@ -38,7 +39,7 @@ final class StatusCommand extends ProducerCommand {
     boolean json;
 
     @Option(names = "--limit", paramLabel = "N", description = "how many of the newest tasks the overview lists"
-            + " (default: 20, at most " + MOST_LISTED + ")")
+            + " (default: " + DEFAULT_LISTED + ", at most " + MOST_LISTED + ")")
     Integer limit;
 
     StatusCommand(CliContext context) {
@@ -50,7 +51,7 @@ final class StatusCommand extends ProducerCommand {
         if (id != null && limit != null) {
             throw new ParameterException(spec.commandLine(), "--limit is for the overview, not for one task");
         }
-        int listed = limit == null ? 20 : limit;
+        int listed = limit == null ? DEFAULT_LISTED : limit;
         if (listed < 1 || listed > MOST_LISTED) {
             throw new ParameterException(spec.commandLine(), "--limit must be from 1 to " + MOST_LISTED);
         }

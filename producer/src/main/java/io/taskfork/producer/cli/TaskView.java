@@ -45,8 +45,8 @@ final class TaskView {
         }
         String pad = " ".repeat(width - "log".length() + INDENT.length());
         out.println("log" + pad + log.filter(text -> !text.isEmpty())
-                .map(text -> text.lines().count() + " lines, " + text.length() + " characters: ops/taskfork logs "
-                        + task.id())
+                .map(text -> count(text.lines().count(), "line") + ", " + count(text.length(), "character")
+                        + ": ops/taskfork logs " + task.id())
                 .orElse(ABSENT));
     }
 
@@ -65,6 +65,10 @@ final class TaskView {
             case "error" -> error(value.asText(), task.id());
             default -> List.of(value.isTextual() ? value.asText() : Json.write(value));
         };
+    }
+
+    private static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     private static List<String> error(String error, long id) {

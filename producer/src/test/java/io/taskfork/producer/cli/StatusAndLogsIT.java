@@ -151,7 +151,7 @@ class StatusAndLogsIT {
                 "result            -",
                 "error             Boom: bad input",
                 "                      at X.y(X.java:1)",
-                "log               1 lines, 9 characters: ops/taskfork logs " + id);
+                "log               1 line, 9 characters: ops/taskfork logs " + id);
         assertThat(run.outLines()).anyMatch(line -> line.matches("finished_at +\\S+Z \\(ran 2\\.0s\\)"));
         assertThat(run.outLines()).anyMatch(line -> line.matches("created_at +\\S+Z \\(\\S+ ago\\)"));
     }
