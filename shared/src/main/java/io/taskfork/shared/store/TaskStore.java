@@ -332,7 +332,6 @@ public final class TaskStore {
                 .findOne());
     }
 
-    /** Counts of tasks by status. */
     /** How long the oldest task waiting to run (queued or retrying) has existed; empty when none waits. */
     public Optional<Duration> oldestWaiting() {
         return jdbi.withHandle(handle -> handle.createQuery("select extract(epoch from now() - min(created_at)) * 1000"
@@ -342,6 +341,7 @@ public final class TaskStore {
                 .map(millis -> Duration.ofMillis(Math.round(millis))));
     }
 
+    /** Counts of tasks by status. */
     public java.util.Map<TaskStatus, Long> countByStatus() {
         java.util.Map<TaskStatus, Long> counts = new java.util.EnumMap<>(TaskStatus.class);
         jdbi.useHandle(handle -> handle.createQuery("select status, count(*) as n from tasks group by status")
