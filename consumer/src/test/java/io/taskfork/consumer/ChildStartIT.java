@@ -77,6 +77,44 @@ class ChildStartIT {
     }
 
     @Test
+    void whatAKilledSupervisorLeftIsRemovedByTheNextOneToStart() throws Exception {
+        Path workRoot = Files.createTempDirectory("work");
+        Map<String, String> variables = variables(Map.of("TASKFORK_WORK_DIR", workRoot.toString()));
+        Path firstLog = Files.createTempFile("consumer", ".log");
+        Process first = start(variables, firstLog);
+        awaitTrue(() -> children(first).size() == PREFETCH, "standby children");
+        List<ProcessHandle> orphans = children(first);
+        first.destroyForcibly();
+        first.waitFor();
+        awaitTrue(() -> orphans.stream().noneMatch(PackagedConsumer::isRunning), "its children gone");
+        assertThat(standbyFolders(workRoot)).as("left by the killed supervisor").hasSize(PREFETCH);
+        Path privateFolder = Path.of("/tmp", "taskfork-" + first.pid() + "-");
+        assertThat(Files.list(Path.of("/tmp")).anyMatch(path -> path.toString().startsWith(privateFolder.toString())))
+                .isTrue();
+
+        Path secondLog = Files.createTempFile("consumer", ".log");
+        Process second = start(variables, secondLog);
+        try {
+            awaitTrue(() -> children(second).size() == PREFETCH, "standby children");
+
+            assertThat(read(secondLog)).containsPattern("removed \\d+ folders left by supervisors that were killed");
+            assertThat(standbyFolders(workRoot)).hasSize(PREFETCH)
+                    .allSatisfy(folder -> assertThat(folder.getFileName().toString()).startsWith(".standby-" + second.pid() + "-"));
+            assertThat(Files.list(Path.of("/tmp")).noneMatch(path -> path.toString().startsWith(privateFolder.toString())))
+                    .isTrue();
+        } finally {
+            second.destroy();
+            second.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    private static List<Path> standbyFolders(Path workRoot) throws Exception {
+        try (Stream<Path> entries = Files.list(workRoot)) {
+            return entries.filter(path -> path.getFileName().toString().startsWith(".standby-")).toList();
+        }
+    }
+
+    @Test
     void withoutStandbyNoChildWaitsAndTasksStillRun() throws Exception {
         Path log = Files.createTempFile("consumer", ".log");
         Process consumer = start(variables(Map.of("TASKFORK_STANDBY", "false")), log);

@@ -70,7 +70,7 @@ public final class ChildLauncher implements AutoCloseable {
         this.settings = settings;
         this.command = new ChildCommand(settings);
         this.archive = command.archive();
-        this.workFolder = createWorkFolder();
+        this.workFolder = createWorkFolder(settings.work().root());
         this.outputReaders = Executors.newCachedThreadPool(NamedThreads.of("child-output", true));
         this.deadlines = Executors.newSingleThreadScheduledExecutor(NamedThreads.of("child-deadline", true));
         this.standbyStarter = Executors.newSingleThreadExecutor(NamedThreads.of("child-standby", true));
@@ -343,7 +343,7 @@ public final class ChildLauncher implements AutoCloseable {
         try {
             // In the work root, so that the rename to the task's directory never crosses file systems.
             Path directory = settings.work().root().resolve(
-                    ".standby-" + workFolder.getFileName() + "-" + sequence.incrementAndGet());
+                    Leftovers.owned(Leftovers.STANDBY_PREFIX) + sequence.incrementAndGet());
             Files.createDirectories(directory);
             session = newSession(directory);
             List<String> flags = new ArrayList<>(archiveFlags());
@@ -406,13 +406,14 @@ public final class ChildLauncher implements AutoCloseable {
     }
 
     // Socket paths are limited to about 100 bytes, so the folder lives under a short temporary path.
-    private static Path createWorkFolder() {
+    private static Path createWorkFolder(Path workRoot) {
         try {
             Path base = Path.of(System.getProperty("java.io.tmpdir"));
             if (base.toString().length() > 40) {
                 base = Path.of("/tmp");
             }
-            return Files.createTempDirectory(base, "taskfork-");
+            Leftovers.sweep(base, workRoot);
+            return Files.createTempDirectory(base, Leftovers.owned(Leftovers.FOLDER_PREFIX));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a work folder for children", e);
         }
