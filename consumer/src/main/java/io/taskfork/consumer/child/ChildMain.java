@@ -54,6 +54,9 @@ public final class ChildMain {
 
     private final Object sendLock = new Object();
     private OutputStream toSupervisor;
+    // Set once the report is complete, before the socket closes: the end of stdin that follows is
+    // the supervisor letting go, not the supervisor dying.
+    private volatile boolean reported;
 
     private ChildMain() {
     }
@@ -84,8 +87,10 @@ public final class ChildMain {
             JsonNode request = ChildJson.parse(line);
             if (ChildProtocol.KIND_LIST_TYPES.equals(request.path(ChildProtocol.KIND).asText())) {
                 listTypes();
+                reported = true;
             } else {
                 runTask(request);
+                reported = true;
             }
         }
         System.out.flush();
@@ -213,8 +218,12 @@ public final class ChildMain {
         }
     }
 
-    /** The supervisor holds our stdin open; its end means the supervisor died. */
-    private static void watchForOrphaning(InputStream stdin) {
+    /**
+     * The supervisor holds our stdin open while it needs us, and closes it once we have closed our
+     * socket. Its end before that means the supervisor died. This thread must not outlive the report
+     * blocked in a read: HotSpot's exit waits up to 300 ms for a thread in native code.
+     */
+    private void watchForOrphaning(InputStream stdin) {
         Thread watcher = new Thread(() -> {
             try {
                 while (stdin.read() >= 0) {
@@ -222,6 +231,9 @@ public final class ChildMain {
                 }
             } catch (IOException e) {
                 // a broken stdin means the same as its end
+            }
+            if (reported) {
+                return;
             }
             killDescendants();
             Runtime.getRuntime().halt(ORPHANED);

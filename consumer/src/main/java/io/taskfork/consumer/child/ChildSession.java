@@ -111,11 +111,15 @@ final class ChildSession {
             ChildReport report = new ChildReport(handedOver, progress);
             try {
                 converse(request, report);
+            } finally {
+                // Our end of stdin is the child's lifeline, held while we need the child: it is
+                // closed once the child has closed its socket (its report is complete) or died.
+                process.getOutputStream().close();
+            }
+            try {
                 process.waitFor();
             } finally {
                 deadline.cancel(false);
-                // Our end of stdin is the child's lifeline: it is closed only once the child is gone.
-                process.getOutputStream().close();
             }
             long runNanos = System.nanoTime() - handedOver;
             String log = awaitOutput(draining, output, process.getInputStream());
