@@ -7,9 +7,16 @@ package io.taskfork.bench;
  * @param cpuSeconds       CPU time spent in that window by what the phase measures
  * @param latencies        null where the phase has no tasks in the database (the floor)
  * @param supervisorMemory null where no supervisor ran
+ * @param paced            delivery to handler start of tasks enqueued one at a time at a pace the
+ *                         service keeps up with; null where the phase has none
  */
 record PhaseResult(Phase phase, int tasks, double wallSeconds, double cpuSeconds, Latencies latencies,
-        ProcStat.Memory supervisorMemory) {
+        ProcStat.Memory supervisorMemory, Percentiles paced) {
+
+    PhaseResult(Phase phase, int tasks, double wallSeconds, double cpuSeconds, Latencies latencies,
+            ProcStat.Memory supervisorMemory) {
+        this(phase, tasks, wallSeconds, cpuSeconds, latencies, supervisorMemory, null);
+    }
 
     double tasksPerSecond() {
         return tasks / wallSeconds;

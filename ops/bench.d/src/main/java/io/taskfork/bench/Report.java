@@ -67,6 +67,9 @@ record Report(int tasks, int prefetch, Machine machine, List<String> floorComman
             percentiles(phase.putObject("delivery_to_handler_ms"), result.latencies().deliveryToHandler());
             percentiles(phase.putObject("enqueue_to_succeeded_ms"), result.latencies().enqueueToSucceeded());
         }
+        if (result.paced() != null) {
+            percentiles(phase.putObject("paced_delivery_to_handler_ms"), result.paced());
+        }
         if (result.supervisorMemory() != null) {
             phase.put("supervisor_rss_mb", round(result.supervisorMemory().rssKb() / MB, 1));
             phase.put("supervisor_peak_rss_mb", round(result.supervisorMemory().peakRssKb() / MB, 1));
@@ -112,6 +115,13 @@ record Report(int tasks, int prefetch, Machine machine, List<String> floorComman
                 out.printf(Locale.ROOT, "supervisor memory at the end of %s: RSS %.1f MB, peak %.1f MB%n",
                         result.phase().label(), result.supervisorMemory().rssKb() / MB,
                         result.supervisorMemory().peakRssKb() / MB);
+            }
+        }
+        for (PhaseResult result : results) {
+            if (result.paced() != null) {
+                out.printf(Locale.ROOT, "delivery->handler ms of %d tasks enqueued one every %d ms after %s: p50 %.1f,"
+                        + " p95 %.1f, p99 %.1f%n", SupervisorRun.PACED_TASKS, SupervisorRun.PACE.toMillis(),
+                        result.phase().label(), result.paced().p50(), result.paced().p95(), result.paced().p99());
             }
         }
         for (Phase phase : List.of(Phase.C, Phase.C_NOSTANDBY)) {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +19,20 @@ import java.util.Map;
  * path; once it is healthy and has idled a moment (so that standby children, where they are on,
  * are warm), the tasks are enqueued with the producer library, and the phase ends when every row
  * has succeeded.
+ *
+ * <p>All enqueued at once, the tasks wait for JVM starts, which the CPU allows only so many of a
+ * second: their delivery-to-handler times measure that backlog. So afterwards, with the same
+ * supervisor, {@link #PACED_TASKS} more are enqueued one at a time, {@link #PACE} apart (fewer a
+ * second than the service can run), and their delivery-to-handler times are reported apart: what a
+ * task waits for its child when children can keep up.
  */
 final class SupervisorRun {
 
     static final String STANDBY_VARIABLE = "TASKFORK_STANDBY";
     private static final Duration IDLE_BEFORE_ENQUEUE = Duration.ofSeconds(2);
     private static final Duration STOP_WITHIN = Duration.ofSeconds(60);
+    static final int PACED_TASKS = 40;
+    static final Duration PACE = Duration.ofMillis(250);
 
     private final BenchEnvironment environment;
     private final Path launcher;
@@ -54,6 +63,7 @@ final class SupervisorRun {
             new Completion(environment.database().jdbi()).await(ids, deadline, supervisor::trouble);
             ProcStat.Cpu after = ProcStat.tree(supervisor.handle());
             ProcStat.Memory memory = ProcStat.memory(supervisor.pid());
+            Percentiles paced = paced(deadline, supervisor);
             int exitCode = supervisor.stop(STOP_WITHIN);
             if (exitCode != 0) {
                 throw new PhaseFailedException("the supervisor exited with code " + exitCode + " after SIGTERM (log: "
@@ -63,13 +73,25 @@ final class SupervisorRun {
             double wall = Duration.between(start, latencies.lastFinished()).toNanos() / 1e9;
             double cpu = (after.total() - before.total()) / (double) Machine.clockTicks();
             Files.deleteIfExists(log);
-            return new PhaseResult(phase, tasks, wall, cpu, latencies, memory);
+            return new PhaseResult(phase, tasks, wall, cpu, latencies, memory, paced);
         } catch (PhaseFailedException e) {
             throw new PhaseFailedException(e.getMessage() + (e.getMessage().contains(log.toString()) ? ""
                     : " (supervisor log: " + log + ")"), e);
         } finally {
             supervisor.close();
         }
+    }
+
+    private Percentiles paced(Deadline deadline, SupervisorProcess supervisor)
+            throws PhaseFailedException, InterruptedException {
+        Thread.sleep(IDLE_BEFORE_ENQUEUE.toMillis());
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < PACED_TASKS; i++) {
+            ids.addAll(environment.enqueue(1));
+            Thread.sleep(PACE.toMillis());
+        }
+        new Completion(environment.database().jdbi()).await(ids, deadline, supervisor::trouble);
+        return Latencies.of(environment.database().jdbi(), ids).deliveryToHandler();
     }
 
     private Map<String, String> variables(int port, boolean standby) {

@@ -72,6 +72,10 @@ class BenchIT {
                     .isGreaterThanOrEqualTo(figures.path("supervisor_rss_mb").asDouble());
             assertThat(figures.path("throughput_vs_a").asDouble()).as(phase).isPositive();
             assertThat(figures.path("throughput_vs_b").asDouble()).as(phase).isPositive();
+            JsonNode paced = figures.path("paced_delivery_to_handler_ms");
+            assertThat(paced.path("p50").asDouble()).as(phase + ".paced.p50").isPositive();
+            assertThat(paced.path("p99").asDouble()).as(phase + ".paced.p99")
+                    .isGreaterThanOrEqualTo(paced.path("p50").asDouble());
         }
         assertThat(report.path("a").has("delivery_to_handler_ms")).isFalse();
 
