@@ -120,7 +120,7 @@ record Report(int tasks, int prefetch, Machine machine, List<String> floorComman
         for (PhaseResult result : results) {
             if (result.paced() != null) {
                 out.printf(Locale.ROOT, "delivery->handler ms of %d tasks enqueued one every %d ms after %s: p50 %.1f,"
-                        + " p95 %.1f, p99 %.1f%n", SupervisorRun.PACED_TASKS, SupervisorRun.PACE.toMillis(),
+                        + " p95 %.1f, p99 %.1f%n", Math.min(tasks, SupervisorRun.PACED_TASKS), SupervisorRun.PACE.toMillis(),
                         result.phase().label(), result.paced().p50(), result.paced().p95(), result.paced().p99());
             }
         }

@@ -22,7 +22,7 @@ import java.util.Map;
  *
  * <p>All enqueued at once, the tasks wait for JVM starts, which the CPU allows only so many of a
  * second: their delivery-to-handler times measure that backlog. So afterwards, with the same
- * supervisor, {@link #PACED_TASKS} more are enqueued one at a time, {@link #PACE} apart (fewer a
+ * supervisor, {@link #PACED_TASKS} more (no more than the phase's) are enqueued one at a time, {@link #PACE} apart (fewer a
  * second than the service can run), and their delivery-to-handler times are reported apart: what a
  * task waits for its child when children can keep up.
  */
@@ -63,7 +63,7 @@ final class SupervisorRun {
             new Completion(environment.database().jdbi()).await(ids, deadline, supervisor::trouble);
             ProcStat.Cpu after = ProcStat.tree(supervisor.handle());
             ProcStat.Memory memory = ProcStat.memory(supervisor.pid());
-            Percentiles paced = paced(deadline, supervisor);
+            Percentiles paced = paced(Math.min(tasks, PACED_TASKS), deadline, supervisor);
             int exitCode = supervisor.stop(STOP_WITHIN);
             if (exitCode != 0) {
                 throw new PhaseFailedException("the supervisor exited with code " + exitCode + " after SIGTERM (log: "
@@ -82,11 +82,11 @@ final class SupervisorRun {
         }
     }
 
-    private Percentiles paced(Deadline deadline, SupervisorProcess supervisor)
+    private Percentiles paced(int count, Deadline deadline, SupervisorProcess supervisor)
             throws PhaseFailedException, InterruptedException {
         Thread.sleep(IDLE_BEFORE_ENQUEUE.toMillis());
         List<Long> ids = new ArrayList<>();
-        for (int i = 0; i < PACED_TASKS; i++) {
+        for (int i = 0; i < count; i++) {
             ids.addAll(environment.enqueue(1));
             Thread.sleep(PACE.toMillis());
         }
