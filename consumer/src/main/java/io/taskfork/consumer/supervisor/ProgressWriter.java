@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes a running task's progress to its row. A handler may report thousands of times a second;
  * the row is written at most every {@link #EVERY}, and the latest report always reaches it within
- * that time: one held back is written when its turn comes.
+ * that time: one held back is written when its turn comes, or when the child has ended, before its
+ * outcome is recorded (a progress write only touches a running row).
  */
 final class ProgressWriter implements ProgressListener {
 
@@ -42,7 +43,8 @@ final class ProgressWriter implements ProgressListener {
         }
     }
 
-    private synchronized void flush() {
+    /** Writes a report still held back; called once the child has ended. */
+    synchronized void flush() {
         if (pending == null) {
             return;
         }

@@ -45,7 +45,9 @@ final class TaskExecution {
         if (task.attempts() == 1 && task.createdAt() != null && task.startedAt() != null) {
             metrics.waited(task.type(), Duration.between(task.createdAt(), task.startedAt()));
         }
-        TaskRunner.Run run = runner.run(task, new ProgressWriter(store, task));
+        ProgressWriter progress = new ProgressWriter(store, task);
+        TaskRunner.Run run = runner.run(task, progress);
+        progress.flush();
         metrics.ran(task.type(), run.exit().runNanos(), run.exit().startNanos());
         if (run.exit().stoppedBy() == StopReason.SHUTDOWN) {
             giveBack(delivery, task, run);
