@@ -62,9 +62,7 @@ final class TaskExecution {
         }
         Verdict verdict = run.verdict();
         if (!verdict.succeeded()) {
-            Integer ownLimit = policies.patience().untilDone("reading max_attempts",
-                    () -> store.maxAttempts(task.id()).orElse(null));
-            Optional<Duration> delay = policies.retry().retryAfter(task.attempts(), ownLimit, verdict);
+            Optional<Duration> delay = policies.retry().retryAfter(task.attempts(), task.maxAttempts(), verdict);
             if (delay.isPresent()) {
                 retry(delivery, task, run, delay.get());
                 return;

@@ -18,7 +18,7 @@ class TaskJsonTest {
     @Test
     void queuedTaskShowsEveryContractColumnInOrderWithNulls() {
         Task task = new Task(7, "echo", Json.parse("{\"a\":1}"), TaskStatus.QUEUED, 0, null, null, null, null,
-                CREATED, null, null, null, null, null);
+                CREATED, null, null, null, null, null, null);
 
         JsonNode json = TaskJson.of(task);
 
@@ -36,7 +36,7 @@ class TaskJsonTest {
     void crashedTaskShowsFailureKindExitCodeAndTimes() {
         Task task = new Task(8, "crash", Json.parse("{}"), TaskStatus.CRASHED, 2, FailureKind.SIGNAL, 134,
                 Json.parse("{\"r\":true}"), "boom", CREATED, CREATED.plusSeconds(1), CREATED.plusSeconds(2), "host:1",
-                40, "halfway");
+                40, "halfway", null);
 
         JsonNode json = TaskJson.of(task);
 

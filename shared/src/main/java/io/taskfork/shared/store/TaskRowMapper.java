@@ -16,7 +16,8 @@ import org.jdbi.v3.core.statement.StatementContext;
 final class TaskRowMapper implements RowMapper<Task> {
 
     static final String COLUMNS = "id, type, payload::text as payload, status, attempts, failure_kind, exit_code,"
-            + " result::text as result, error, created_at, started_at, finished_at, worker, progress, progress_message";
+            + " result::text as result, error, created_at, started_at, finished_at, worker, progress, progress_message,"
+            + " max_attempts";
 
     @Override
     public Task map(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -37,7 +38,8 @@ final class TaskRowMapper implements RowMapper<Task> {
                 instant(rs, "finished_at"),
                 rs.getString("worker"),
                 rs.getObject("progress", Integer.class),
-                rs.getString("progress_message"));
+                rs.getString("progress_message"),
+                rs.getObject("max_attempts", Integer.class));
     }
 
     private static JsonNode json(String text) {

@@ -244,15 +244,6 @@ public final class TaskStore {
                 .list());
     }
 
-    /** The task's own limit of attempts, or empty when it has none. */
-    public Optional<Integer> maxAttempts(long id) {
-        return jdbi.withHandle(handle -> handle
-                .createQuery("select max_attempts from tasks where id = :id and max_attempts is not null")
-                .bind("id", id)
-                .mapTo(Integer.class)
-                .findOne());
-    }
-
     /**
      * Records how attempt {@code attempt} of a task ended. The attempt number fences out a stale
      * run: its result never overwrites a newer attempt's.

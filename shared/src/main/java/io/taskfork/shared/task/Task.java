@@ -8,6 +8,7 @@ import java.time.Instant;
  *
  * @param progress        0 to 100 as the handler last reported, or null
  * @param progressMessage the line that came with it, or null
+ * @param maxAttempts     the task's own limit of attempts, or null for the supervisor's
  */
 public record Task(
         long id,
@@ -24,5 +25,6 @@ public record Task(
         Instant finishedAt,
         String worker,
         Integer progress,
-        String progressMessage) {
+        String progressMessage,
+        Integer maxAttempts) {
 }
