@@ -12,9 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,15 +52,11 @@ public final class ChildLauncher implements AutoCloseable {
     private final Path workFolder;
     private final ExecutorService outputReaders;
     private final ScheduledExecutorService deadlines;
-    private final ExecutorService standbyStarter;
-    private final int standbyTarget;
+    private final StandbyChildren standby;
     private final Set<ChildSession> live = ConcurrentHashMap.newKeySet();
     private final Map<Long, ChildSession> byTask = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
-    private final Deque<ChildSession> standby = new ArrayDeque<>();
-    private int standbyStarting;
     private volatile Map<String, String> handlerClasses = Map.of();
-    private boolean closed;
 
     /** @param standby how many children to keep started ahead; 0 starts each child when its task comes */
     public ChildLauncher(ChildSettings settings, int standby) {
@@ -73,8 +66,7 @@ public final class ChildLauncher implements AutoCloseable {
         this.workFolder = createWorkFolder(settings.work().root());
         this.outputReaders = Executors.newCachedThreadPool(NamedThreads.of("child-output", true));
         this.deadlines = Executors.newSingleThreadScheduledExecutor(NamedThreads.of("child-deadline", true));
-        this.standbyStarter = Executors.newSingleThreadExecutor(NamedThreads.of("child-standby", true));
-        this.standbyTarget = standby;
+        this.standby = new StandbyChildren(standby, this::startStandby, JVM_START_WITHIN);
     }
 
     /**
@@ -85,7 +77,7 @@ public final class ChildLauncher implements AutoCloseable {
         Path workDirectory = settings.work().root().resolve(Long.toString(task.id()));
         Folders.deleteTree(workDirectory);
         Files.createDirectories(settings.work().root());
-        Optional<ChildSession> waiting = takeStandby();
+        Optional<ChildSession> waiting = standby.take();
         ChildSession session;
         Path link = null;
         if (waiting.isPresent()) {
@@ -94,7 +86,7 @@ public final class ChildLauncher implements AutoCloseable {
             try {
                 session.moveTo(workDirectory);
             } catch (IOException e) {
-                discardQuietly(session);
+                session.discardQuietly();
                 throw e;
             }
         } else {
@@ -168,7 +160,7 @@ public final class ChildLauncher implements AutoCloseable {
         Map<String, String> byType = new TreeMap<>();
         types.fields().forEachRemaining(entry -> byType.put(entry.getKey(), entry.getValue().asText()));
         handlerClasses = Map.copyOf(byType);
-        startStandby();
+        standby.fill();
         return byType;
     }
 
@@ -202,7 +194,7 @@ public final class ChildLauncher implements AutoCloseable {
     }
 
     /** Children started ahead and waiting for a task. */
-    public synchronized int standby() {
+    public int standby() {
         return standby.size();
     }
 
@@ -224,20 +216,7 @@ public final class ChildLauncher implements AutoCloseable {
     /** Kills the children waiting for a task and those still running, and removes their folders. */
     @Override
     public void close() {
-        List<ChildSession> waiting;
-        synchronized (this) {
-            closed = true;
-            waiting = List.copyOf(standby);
-            standby.clear();
-        }
-        // A standby child being started now is discarded by its starter, which sees the launcher closed.
-        standbyStarter.shutdown();
-        waiting.forEach(ChildLauncher::discardQuietly);
-        try {
-            standbyStarter.awaitTermination(JVM_START_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        standby.close();
         abandonAll();
         deadlines.shutdownNow();
         outputReaders.shutdownNow();
@@ -301,89 +280,22 @@ public final class ChildLauncher implements AutoCloseable {
         }
     }
 
-    /** A standby child that is still alive, if one is waiting; another is started in its place. */
-    private Optional<ChildSession> takeStandby() {
-        while (true) {
-            ChildSession session;
-            synchronized (this) {
-                session = standby.pollFirst();
-            }
-            if (session == null) {
-                return Optional.empty();
-            }
-            startStandby();
-            if (session.isAlive()) {
-                return Optional.of(session);
-            }
-            String log = discardQuietly(session);
-            LOG.warn("a standby child died while it waited (exit code {}){}", session.exitValue(),
-                    log.isBlank() ? "" : ": " + log.strip());
-        }
-    }
-
-    /** Starts one more standby child in the background, unless enough are waiting or starting. */
-    private void startStandby() {
-        synchronized (this) {
-            if (closed || standby.size() + standbyStarting >= standbyTarget) {
-                return;
-            }
-            standbyStarting++;
-        }
+    /** A child that waits for its task, in a directory of its own in the work root. */
+    private ChildSession startStandby() throws IOException {
+        // In the work root, so that the rename to the task's directory never crosses file systems.
+        Path directory = settings.work().root().resolve(
+                Leftovers.owned(Leftovers.STANDBY_PREFIX) + sequence.incrementAndGet());
+        Files.createDirectories(directory);
+        ChildSession session = newSession(directory);
+        List<String> flags = new ArrayList<>(archiveFlags());
+        flags.add(REHEARSE);
         try {
-            standbyStarter.execute(this::launchStandby);
-        } catch (RejectedExecutionException closing) {
-            synchronized (this) {
-                standbyStarting--;
-            }
-        }
-    }
-
-    private void launchStandby() {
-        ChildSession session;
-        try {
-            // In the work root, so that the rename to the task's directory never crosses file systems.
-            Path directory = settings.work().root().resolve(
-                    Leftovers.owned(Leftovers.STANDBY_PREFIX) + sequence.incrementAndGet());
-            Files.createDirectories(directory);
-            session = newSession(directory);
-            List<String> flags = new ArrayList<>(archiveFlags());
-            flags.add(REHEARSE);
             session.start(flags);
         } catch (IOException | RuntimeException e) {
-            // No retry loop: the next task starts a child of its own, and asks for a standby again.
-            LOG.warn("cannot start a standby child: {}", e.toString());
-            synchronized (this) {
-                standbyStarting--;
-            }
-            return;
+            Folders.deleteTree(directory);
+            throw e;
         }
-        boolean kept;
-        synchronized (this) {
-            standbyStarting--;
-            kept = !closed;
-            if (kept) {
-                standby.addLast(session);
-            }
-        }
-        if (kept) {
-            startStandby();
-        } else {
-            discardQuietly(session);
-        }
-    }
-
-    /** Kills a child that will get no task and removes its directory; returns what it printed. */
-    private static String discardQuietly(ChildSession session) {
-        try {
-            String log = session.discard();
-            Folders.deleteTree(session.directory());
-            return log;
-        } catch (IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
+        return session;
     }
 
     ChildCommand command() {

@@ -147,6 +147,20 @@ final class ChildSession {
         }
     }
 
+    /** As {@link #discard}, and removes the child's directory; what it printed, or "" on failure. */
+    String discardQuietly() {
+        try {
+            String log = discard();
+            Folders.deleteTree(directory);
+            return log;
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
     /** The exit code of a child that has ended. */
     int exitValue() {
         return process.exitValue();
