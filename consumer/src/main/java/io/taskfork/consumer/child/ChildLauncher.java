@@ -100,10 +100,8 @@ public final class ChildLauncher implements AutoCloseable {
                 .put("type", task.type())
                 .put("attempt", task.attempts())
                 .put(ChildProtocol.WORK_DIRECTORY, workDirectory.toString());
-        String handler = handlerClasses.get(task.type());
-        if (handler != null) {
-            request.put(ChildProtocol.HANDLER, handler);
-        }
+        // Always known: the claim takes only tasks of the types the children listed.
+        request.put(ChildProtocol.HANDLER, handlerClasses.get(task.type()));
         request.set("payload", task.payload());
         try {
             return run(session, request, task.id(), progress);

@@ -140,14 +140,14 @@ public final class ChildMain {
     }
 
     /**
-     * The handler of a request. The supervisor names its class, learned from this same classpath,
-     * which spares the child a search of every jar's service files; the search remains for a
-     * request that names none.
+     * The handler of a request, by the class the supervisor names: it learned the class from this
+     * same classpath, which spares the child a search of every jar's service files. Only that class
+     * is initialized: another handler's failing initializer harms no one.
      */
     private static TaskHandler handler(JsonNode request) throws Throwable {
         JsonNode className = request.path(ChildProtocol.HANDLER);
         if (!className.isTextual()) {
-            return find(request.path("type").asText());
+            throw new IllegalStateException("no handler for type " + request.path("type").asText());
         }
         Class<? extends TaskHandler> type = Class.forName(className.asText(), true, ClassLoader.getSystemClassLoader())
                 .asSubclass(TaskHandler.class);
@@ -173,15 +173,6 @@ public final class ChildMain {
         ObjectNode answer = event(ChildProtocol.TYPES);
         answer.set(ChildProtocol.TYPES, ChildJson.toTree(types));
         send(answer);
-    }
-
-    /** The handler of {@code type}. Only that one is initialized: another's failing initializer harms no one. */
-    private static TaskHandler find(String type) {
-        return ServiceLoader.load(TaskHandler.class).stream()
-                .filter(provider -> type.equals(typeOf(provider)))
-                .findFirst()
-                .map(ServiceLoader.Provider::get)
-                .orElseThrow(() -> new IllegalStateException("no handler for type " + type));
     }
 
     // The annotation is read without initializing the class; only an unannotated handler is created to ask.

@@ -134,23 +134,22 @@ final class ChildSession {
         }
     }
 
-    /** Kills a child that will get no request, waits for it, and returns what it printed. */
-    String discard() throws InterruptedException, IOException {
+    /**
+     * Kills a child that will get no request, waits for it, and removes its folders; returns what
+     * it printed, or "" when that cannot be read.
+     */
+    String discardQuietly() {
         stop(StopReason.SHUTDOWN);
         try {
-            process.getOutputStream().close();
-            process.waitFor();
-            return awaitOutput(draining, output, process.getInputStream());
-        } finally {
-            server.close();
-            Folders.deleteTree(folder);
-        }
-    }
-
-    /** As {@link #discard}, and removes the child's directory; what it printed, or "" on failure. */
-    String discardQuietly() {
-        try {
-            String log = discard();
+            String log;
+            try {
+                process.getOutputStream().close();
+                process.waitFor();
+                log = awaitOutput(draining, output, process.getInputStream());
+            } finally {
+                server.close();
+                Folders.deleteTree(folder);
+            }
             Folders.deleteTree(directory);
             return log;
         } catch (IOException e) {
