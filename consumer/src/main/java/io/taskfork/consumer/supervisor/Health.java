@@ -36,11 +36,7 @@ final class Health implements AutoCloseable {
 
     /** What keeps the supervisor from working, as of the last look; null when it is healthy. */
     String problems() {
-        long started = lookStarted;
-        if (started != 0 && System.nanoTime() - started > SLOW_LOOK.toNanos()) {
-            return describe(broker.isOpen(), false);
-        }
-        return problems;
+        return lookHangs() ? describe(broker.isOpen(), false) : problems;
     }
 
     /** The broker connection is open now. */
@@ -50,8 +46,13 @@ final class Health implements AutoCloseable {
 
     /** The database answered the last look, and that look did not hang. */
     boolean databaseUp() {
+        return databaseUp && !lookHangs();
+    }
+
+    /** A look at the database has taken longer than {@link #SLOW_LOOK} so far: it does not answer. */
+    private boolean lookHangs() {
         long started = lookStarted;
-        return databaseUp && (started == 0 || System.nanoTime() - started <= SLOW_LOOK.toNanos());
+        return started != 0 && System.nanoTime() - started > SLOW_LOOK.toNanos();
     }
 
     private void look() {

@@ -42,7 +42,7 @@ final class TaskExecution {
     }
 
     void run(Delivery delivery, Task task) throws Exception {
-        if (task.attempts() == 1 && task.createdAt() != null && task.startedAt() != null) {
+        if (task.attempts() == 1) {
             metrics.waited(task.type(), Duration.between(task.createdAt(), task.startedAt()));
         }
         ProgressWriter progress = new ProgressWriter(store, task);
