@@ -24,6 +24,8 @@ final class ChildCommand {
     static final String OOM_MARKER = "oom";
     static final String FATAL_ERROR_LOG = "hs_err.log";
     private static final String CHILD_JAR_SUFFIX = "-child.jar";
+    // Where a child writes its events: the pipe the shell of build() put at descriptor 3.
+    private static final String EVENTS = "/proc/self/fd/3";
 
     // One class from each jar a child needs: the child entry point and built-in handlers, the
     // handler API, and Jackson. Not amqp-client, jdbi, Flyway or the JDBC driver.
@@ -58,12 +60,21 @@ final class ChildCommand {
     }
 
     /**
-     * The command that starts a child working in {@code folder} and talking on {@code socket}, with
-     * {@code flags} added to taskfork's own and before the user's.
+     * The command that starts a child working in {@code folder}, with {@code flags} added to
+     * taskfork's own and before the user's.
+     *
+     * <p>A shell moves the pipes before it becomes the JVM: the process's stdout pipe becomes
+     * descriptor 3, which carries the child's events, and descriptor 1 joins 2 on the stderr pipe,
+     * the child's log. Whatever is printed to stdout, by a handler, a native library or the JVM's
+     * own logging, lands in the log and never among the events.
      */
-    List<String> build(Path folder, Path socket, List<String> flags) {
+    List<String> build(Path folder, List<String> flags) {
         List<String> command = new ArrayList<>();
         SETSID.ifPresent(setsid -> command.add(setsid.toString()));
+        command.add("/bin/sh");
+        command.add("-c");
+        command.add("exec 3>&1 1>&2 \"$@\"");
+        command.add("taskfork-child");
         command.add(settings.java().toString());
         command.add("-Xmx" + settings.heap());
         // No GC threads and a small footprint: a child runs one task and exits.
@@ -87,13 +98,13 @@ final class ChildCommand {
         command.add("-cp");
         command.add(String.join(File.pathSeparator, classpath));
         command.add(ChildMain.class.getName());
-        command.add(socket.toString());
+        command.add(EVENTS);
         return command;
     }
 
     /**
      * A child JVM with {@code flags} that exits at once (with code 2, after printing its usage)
-     * because it is given no socket: it proves that the JVM starts with those flags.
+     * because it is given nowhere to write events: it proves that the JVM starts with those flags.
      */
     List<String> probe(Path folder, List<String> flags) {
         List<String> command = new ArrayList<>();

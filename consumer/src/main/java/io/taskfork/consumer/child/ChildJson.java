@@ -96,17 +96,31 @@ public final class ChildJson {
         if (value instanceof Float number && Float.isFinite(number)) {
             return NODES.numberNode(number.floatValue());
         }
-        if (value instanceof Map<?, ?> map && map.keySet().stream().allMatch(String.class::isInstance)) {
+        // Loops, not lambdas: see ChildMain on what the first lambda costs a child.
+        if (value instanceof Map<?, ?> map && hasTextKeys(map)) {
             ObjectNode object = NODES.objectNode();
-            map.forEach((key, element) -> object.set((String) key, toTree(element)));
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                object.set((String) entry.getKey(), toTree(entry.getValue()));
+            }
             return object;
         }
         if (value instanceof Iterable<?> elements && !(value instanceof Map<?, ?>)) {
             ArrayNode array = NODES.arrayNode();
-            elements.forEach(element -> array.add(toTree(element)));
+            for (Object element : elements) {
+                array.add(toTree(element));
+            }
             return array;
         }
         return Json.MAPPER.valueToTree(value);
+    }
+
+    private static boolean hasTextKeys(Map<?, ?> map) {
+        for (Object key : map.keySet()) {
+            if (!(key instanceof String)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static JsonNode read(JsonParser parser) throws IOException {

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -311,17 +312,24 @@ public final class ChildLauncher implements AutoCloseable {
         });
     }
 
+    /** Reads a child's events into {@code report} on a thread of ours, until the last one or the pipe's end. */
+    CompletableFuture<Void> read(ChildReport report, InputStream events, int maxLine) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                report.readAll(events, maxLine);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, outputReaders);
+    }
+
     Future<?> afterTimeout(Runnable action) {
         return deadlines.schedule(action, settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    // Socket paths are limited to about 100 bytes, so the folder lives under a short temporary path.
     private static Path createWorkFolder(Path workRoot) {
         try {
             Path base = Path.of(System.getProperty("java.io.tmpdir"));
-            if (base.toString().length() > 40) {
-                base = Path.of("/tmp");
-            }
             Leftovers.sweep(base, workRoot);
             return Files.createTempDirectory(base, Leftovers.owned(Leftovers.FOLDER_PREFIX));
         } catch (IOException e) {

@@ -6,20 +6,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskfork.consumer.handlers.EchoHandler;
 import io.taskfork.shared.handler.TaskContext;
 import io.taskfork.shared.handler.NonRetryableException;
+import io.taskfork.shared.handler.ProgressReporter;
 import io.taskfork.shared.handler.TaskHandler;
 import io.taskfork.shared.handler.TaskType;
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.InvocationTargetException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -27,18 +26,23 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.Map;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * The entry point of a child JVM: takes one request from the supervisor, runs it, reports, exits.
  * It loads only the handler API, Jackson and the handlers; it never opens an AMQP or database
  * connection.
+ *
+ * <p>Its code uses anonymous classes where lambdas would do, because the first lambda a JVM meets
+ * costs it about 20 ms of CPU spinning method handles for the bootstrap, which no class-data
+ * sharing archive of ours keeps; an anonymous class is a plain class, loaded from the archive.
  */
 public final class ChildMain {
 
     /** Exit code when the supervisor is gone: the task is redelivered elsewhere, so stop at once. */
     static final int ORPHANED = 70;
 
-    /** Exit code when started without a socket: bad usage. */
+    /** Exit code when started without a path for its events: bad usage. */
     static final int USAGE = 2;
 
     /**
@@ -54,8 +58,8 @@ public final class ChildMain {
 
     private final Object sendLock = new Object();
     private OutputStream toSupervisor;
-    // Set once the report is complete, before the socket closes: the end of stdin that follows is
-    // the supervisor letting go, not the supervisor dying.
+    // Set before the last event of the report is sent: the end of stdin that follows is the
+    // supervisor letting go, not the supervisor dying.
     private volatile boolean reported;
 
     private ChildMain() {
@@ -63,34 +67,34 @@ public final class ChildMain {
 
     public static void main(String[] args) throws IOException {
         if (args.length != 1) {
-            System.err.println("usage: ChildMain SOCKET (started by the taskfork supervisor)");
+            System.err.println("usage: ChildMain EVENTS (started by the taskfork supervisor, with its request on stdin)");
             System.exit(USAGE);
         }
         new ChildMain().run(args[0]);
     }
 
-    private void run(String socket) throws IOException {
-        watchForOrphaning(System.in);
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            channel.connect(UnixDomainSocketAddress.of(socket));
-            toSupervisor = Channels.newOutputStream(channel);
+    /**
+     * Plain file streams, not a socket: a socket costs a fresh JVM about 40 ms of CPU to set up
+     * (NIO, and the SecureRandom a Unix domain socket seeds), two thirds of a bare JVM start.
+     */
+    private void run(String events) throws IOException {
+        try (OutputStream out = new FileOutputStream(events)) {
+            toSupervisor = out;
             reportDeath();
             if (Boolean.getBoolean(REHEARSE_PROPERTY)) {
                 rehearse();
             }
-            BufferedReader fromSupervisor = new BufferedReader(
-                    new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
-            String line = fromSupervisor.readLine();
+            byte[] line = readLine(System.in);
             if (line == null) {
-                return;
+                // the supervisor went away, or let a standby child go, before sending a request
+                Runtime.getRuntime().halt(ORPHANED);
             }
-            JsonNode request = ChildJson.parse(line);
+            watchForOrphaning(System.in);
+            JsonNode request = ChildJson.parse(new String(line, StandardCharsets.UTF_8));
             if (ChildProtocol.KIND_LIST_TYPES.equals(request.path(ChildProtocol.KIND).asText())) {
                 listTypes();
-                reported = true;
             } else {
                 runTask(request);
-                reported = true;
             }
         }
         System.out.flush();
@@ -100,25 +104,43 @@ public final class ChildMain {
         Runtime.getRuntime().halt(0);
     }
 
+    /** The request: the first line of stdin, or null when stdin ends first. */
+    private static byte[] readLine(InputStream stdin) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = stdin.read()) != '\n') {
+            if (b < 0) {
+                return null;
+            }
+            line.write(b);
+        }
+        return line.toByteArray();
+    }
+
     private void runTask(JsonNode request) {
-        TaskContext context = context(request, this::reportProgress);
+        TaskContext context = context(request, new ProgressReporter() {
+            @Override
+            public void report(int percent, String message) {
+                reportProgress(percent, message);
+            }
+        });
         send(event(ChildProtocol.STARTED));
         try {
             TaskHandler handler = handler(request);
             Object result = handler.handle(context);
             ObjectNode done = event(ChildProtocol.RESULT);
             done.set(ChildProtocol.RESULT, ChildJson.toTree(result));
-            send(done);
+            sendLast(done);
         } catch (Throwable failure) {
             ObjectNode error = event(ChildProtocol.ERROR);
             error.put(ChildProtocol.MESSAGE, describe(failure));
             error.put(ChildProtocol.TRACE, trace(failure));
             error.put(ChildProtocol.RETRYABLE, !(failure instanceof NonRetryableException));
-            send(error);
+            sendLast(error);
         }
     }
 
-    private static TaskContext context(JsonNode request, io.taskfork.shared.handler.ProgressReporter progress) {
+    private static TaskContext context(JsonNode request, ProgressReporter progress) {
         JsonNode workDirectory = request.path(ChildProtocol.WORK_DIRECTORY);
         return new ChildTaskContext(request.path("id").asLong(), request.path("attempt").asInt(1),
                 request.path("payload"),
@@ -130,7 +152,12 @@ public final class ChildMain {
     private static void rehearse() {
         try {
             JsonNode request = ChildJson.parse(REHEARSAL);
-            Object result = handler(request).handle(context(request, (percent, message) -> { }));
+            Object result = handler(request).handle(context(request, new ProgressReporter() {
+                @Override
+                public void report(int percent, String message) {
+                    // a rehearsal reports nothing
+                }
+            }));
             ObjectNode done = event(ChildProtocol.RESULT);
             done.set(ChildProtocol.RESULT, ChildJson.toTree(result));
             ChildJson.line(done);
@@ -172,7 +199,7 @@ public final class ChildMain {
         }
         ObjectNode answer = event(ChildProtocol.TYPES);
         answer.set(ChildProtocol.TYPES, ChildJson.toTree(types));
-        send(answer);
+        sendLast(answer);
     }
 
     // The annotation is read without initializing the class; only an unannotated handler is created to ask.
@@ -194,15 +221,24 @@ public final class ChildMain {
      * Without this, System.exit(137) and a SIGKILL would both read as exit code 137.
      */
     private void reportDeath() {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> send(event(ChildProtocol.EXIT)), "report-exit"));
+        Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
+            @Override
+            public void run() {
+                send(event(ChildProtocol.EXIT));
+            }
+        }, "report-exit"));
+        SignalHandler reportSignal = new SignalHandler() {
+            @Override
+            public void handle(Signal signal) {
+                ObjectNode dying = event(ChildProtocol.SIGNAL);
+                dying.put(ChildProtocol.NAME, "SIG" + signal.getName());
+                send(dying);
+                Runtime.getRuntime().halt(128 + signal.getNumber());
+            }
+        };
         for (String name : new String[] {"TERM", "INT", "HUP"}) {
             try {
-                Signal.handle(new Signal(name), signal -> {
-                    ObjectNode dying = event(ChildProtocol.SIGNAL);
-                    dying.put(ChildProtocol.NAME, "SIG" + signal.getName());
-                    send(dying);
-                    Runtime.getRuntime().halt(128 + signal.getNumber());
-                });
+                Signal.handle(new Signal(name), reportSignal);
             } catch (IllegalArgumentException reservedByTheJvm) {
                 // such a signal keeps the JVM's own handling, and reads as a signal by its exit code
             }
@@ -210,24 +246,27 @@ public final class ChildMain {
     }
 
     /**
-     * The supervisor holds our stdin open while it needs us, and closes it once we have closed our
-     * socket. Its end before that means the supervisor died. This thread must not outlive the report
-     * blocked in a read: HotSpot's exit waits up to 300 ms for a thread in native code.
+     * The supervisor holds our stdin open while it needs us, and closes it once it has read the last
+     * event of our report. Its end before that means the supervisor died. This thread must not
+     * outlive the report blocked in a read: HotSpot's exit waits up to 300 ms for a thread in native code.
      */
     private void watchForOrphaning(InputStream stdin) {
-        Thread watcher = new Thread(() -> {
-            try {
-                while (stdin.read() >= 0) {
-                    // nothing is sent on stdin; only its end matters
+        Thread watcher = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    while (stdin.read() >= 0) {
+                        // nothing more is sent on stdin; only its end matters
+                    }
+                } catch (IOException e) {
+                    // a broken stdin means the same as its end
                 }
-            } catch (IOException e) {
-                // a broken stdin means the same as its end
+                if (reported) {
+                    return;
+                }
+                killDescendants();
+                Runtime.getRuntime().halt(ORPHANED);
             }
-            if (reported) {
-                return;
-            }
-            killDescendants();
-            Runtime.getRuntime().halt(ORPHANED);
         }, "orphan-watch");
         watcher.setDaemon(true);
         watcher.start();
@@ -235,7 +274,40 @@ public final class ChildMain {
 
     /** Whatever the task started, such as an exec command and its own children, ends with it. */
     private static void killDescendants() {
-        ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+        if (!hasChildren()) {
+            return;
+        }
+        for (Iterator<ProcessHandle> descendants = ProcessHandle.current().descendants().iterator(); descendants.hasNext();) {
+            descendants.next().destroyForcibly();
+        }
+    }
+
+    /**
+     * Whether this JVM has a child process, by the kernel's list of each thread's children. Listing
+     * descendants would initialize ProcessHandle, whose lambdas cost a fresh JVM milliseconds; most
+     * tasks start no process. Without such lists (an older kernel) the answer is yes, to be safe.
+     */
+    private static boolean hasChildren() {
+        String[] threads = new File("/proc/self/task").list();
+        if (threads == null) {
+            return true;
+        }
+        for (String thread : threads) {
+            try (FileInputStream children = new FileInputStream("/proc/self/task/" + thread + "/children")) {
+                if (children.read() >= 0) {
+                    return true;
+                }
+            } catch (IOException e) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Sends the report's last event: the supervisor stops reading after it and lets go of stdin. */
+    private void sendLast(ObjectNode message) {
+        reported = true;
+        send(message);
     }
 
     private void send(ObjectNode message) {

@@ -1,15 +1,17 @@
 package io.taskfork.consumer.child;
 
 /**
- * The words of the conversation between the supervisor and a child, one JSON object per line over
- * a Unix domain socket that only the two of them hold. The child's stdout and stderr are its log;
- * nothing a handler prints can be taken for a result.
+ * The words of the conversation between the supervisor and a child, one JSON object per line. The
+ * request goes on the child's stdin, which the supervisor then holds open as the child's lifeline.
+ * Events come back on a pipe of their own (file descriptor 3, see {@link ChildCommand}); the child's
+ * stdout and stderr both go to its log, so nothing a handler or a native library prints can be taken
+ * for a result.
  *
  * <p>Supervisor to child, once: a request, {@code {"kind":"task","id":..,"type":..,"attempt":..,
- * "workDirectory":..,"handler":..,"payload":{..}}} or {@code {"kind":"list-types"}}. Child to supervisor: {@code started}, any number
- * of {@code progress}, then one of {@code result}, {@code error} or {@code types}; or, when the child
- * is dying, {@code exit}
- * (its JVM is shutting down through System.exit) or {@code signal} (a signal asked it to stop).
+ * "workDirectory":..,"handler":..,"payload":{..}}} or {@code {"kind":"list-types"}}. Child to
+ * supervisor: {@code started}, any number of {@code progress}, then the last event, one of
+ * {@code result}, {@code error} or {@code types}; or, when the child is dying, {@code exit} (its JVM
+ * is shutting down through System.exit) or {@code signal} (a signal asked it to stop).
  */
 final class ChildProtocol {
 
@@ -27,6 +29,11 @@ final class ChildProtocol {
     static final String EXIT = "exit";
     static final String SIGNAL = "signal";
     static final String PROGRESS = "progress";
+
+    /** True for the events after which the child says nothing more. */
+    static boolean isLast(String event) {
+        return RESULT.equals(event) || ERROR.equals(event) || TYPES.equals(event);
+    }
 
     static final String MESSAGE = "message";
     static final String TRACE = "trace";

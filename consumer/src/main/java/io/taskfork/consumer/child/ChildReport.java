@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
-/** What a child said about itself over its socket, gathered as it arrives. */
+/** What a child said about itself on its events pipe, gathered as it arrives. */
 final class ChildReport {
 
     private final long handedOverNanos;
@@ -31,7 +31,11 @@ final class ChildReport {
         this(handedOverNanos, ProgressListener.IGNORE);
     }
 
-    /** Reads events until the child closes its end; a line over {@code maxLine} bytes is dropped. */
+    /**
+     * Reads events until the last one of a report, or until the pipe ends (the child died); a line
+     * over {@code maxLine} bytes is dropped. It stops at the last event rather than waiting for the
+     * end, because a process the child started outside Java may hold the pipe open after it exits.
+     */
     void readAll(InputStream events, int maxLine) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         boolean overflow = false;
@@ -47,22 +51,24 @@ final class ChildReport {
             }
             if (overflow) {
                 oversized = true;
-            } else {
-                accept(line.toString(StandardCharsets.UTF_8));
+            } else if (accept(line.toString(StandardCharsets.UTF_8))) {
+                return;
             }
             line.reset();
             overflow = false;
         }
     }
 
-    private void accept(String line) {
+    /** Takes one event; true when it was the last of the report. */
+    private boolean accept(String line) {
         JsonNode event;
         try {
             event = Json.parse(line);
         } catch (IllegalArgumentException garbled) {
-            return;
+            return false;
         }
-        switch (event.path(ChildProtocol.EVENT).asText()) {
+        String name = event.path(ChildProtocol.EVENT).asText();
+        switch (name) {
             case ChildProtocol.STARTED -> startedNanos = System.nanoTime();
             case ChildProtocol.RESULT -> result = event.get(ChildProtocol.RESULT);
             case ChildProtocol.ERROR -> {
@@ -79,6 +85,7 @@ final class ChildReport {
                 // an event from a newer child: nothing here depends on it
             }
         }
+        return ChildProtocol.isLast(name);
     }
 
     /** Nanoseconds from launch until the handler was about to run, or -1 if it never got there. */

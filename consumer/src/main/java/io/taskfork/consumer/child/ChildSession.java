@@ -2,22 +2,15 @@ package io.taskfork.consumer.child;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskfork.shared.json.Json;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -26,18 +19,16 @@ import java.util.concurrent.TimeoutException;
 /**
  * One child JVM from launch to exit, in two steps: {@link #start} launches it, and {@link #run}
  * hands it its one request, gathers its report, output and end. A standby child is started ahead
- * and waits, connected, between the two.
+ * and waits between the two.
  */
 final class ChildSession {
 
-    private static final int ACCEPT_POLL_MS = 50;
     private static final int MAX_EVENT_BYTES = 16 << 20;
     private static final long OUTPUT_DRAIN_MS = 2_000;
 
     private final ChildLauncher launcher;
     private final Path folder;
     private Path directory;
-    private ServerSocketChannel server;
     private Future<?> draining;
     private volatile Process process;
     private volatile boolean timedOut;
@@ -45,7 +36,7 @@ final class ChildSession {
     private volatile LogCapture output;
 
     /**
-     * @param folder    private to this session: the socket, the JVM's markers and fatal error log
+     * @param folder    private to this session: the JVM's markers and fatal error log
      * @param directory the child's working directory
      */
     ChildSession(ChildLauncher launcher, Path folder, Path directory) {
@@ -54,26 +45,24 @@ final class ChildSession {
         this.directory = directory;
     }
 
-    /** Launches the child with {@code flags} added; it connects and waits for its request. */
+    /**
+     * Launches the child with {@code flags} added; it waits for its request on stdin. Its stdout
+     * pipe carries its events (see {@link ChildCommand#build}); its stderr pipe, its log.
+     */
     void start(List<String> flags) throws IOException {
         Files.createDirectories(folder);
-        Path socket = folder.resolve("s");
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            server.bind(UnixDomainSocketAddress.of(socket));
-            ProcessBuilder builder = new ProcessBuilder(launcher.command().build(folder, socket, flags))
-                    .directory(directory.toFile())
-                    .redirectErrorStream(true);
+            ProcessBuilder builder = new ProcessBuilder(launcher.command().build(folder, flags))
+                    .directory(directory.toFile());
             // The child holds no secrets of the supervisor: no database or broker credentials.
             builder.environment().keySet().removeIf(name -> name.startsWith("TASKFORK_"));
             process = builder.start();
         } catch (IOException | RuntimeException e) {
-            server.close();
             Folders.deleteTree(folder);
             throw e;
         }
         output = new LogCapture(launcher.logLimit());
-        draining = launcher.drain(output, process.getInputStream());
+        draining = launcher.drain(output, process.getErrorStream());
     }
 
     boolean isAlive() {
@@ -113,8 +102,8 @@ final class ChildSession {
                 converse(request, report);
             } finally {
                 // Our end of stdin is the child's lifeline, held while we need the child: it is
-                // closed once the child has closed its socket (its report is complete) or died.
-                process.getOutputStream().close();
+                // closed once the child's report is complete, or the child has died.
+                closeQuietly(process.getOutputStream());
             }
             try {
                 process.waitFor();
@@ -122,14 +111,14 @@ final class ChildSession {
                 deadline.cancel(false);
             }
             long runNanos = System.nanoTime() - handedOver;
-            String log = awaitOutput(draining, output, process.getInputStream());
+            String log = awaitOutput(draining, output, process.getErrorStream());
             byte[] fatalErrorLog = fatalErrorLog();
             return new ChildExit(process.pid(), process.exitValue(), timedOut, stoppedBy,
                     Files.exists(folder.resolve(ChildCommand.OOM_MARKER)),
                     fatalErrorLog == null ? null : signalLine(fatalErrorLog), report,
                     fatalErrorLog == null ? log : log + logExcerpt(fatalErrorLog), runNanos);
         } finally {
-            server.close();
+            closeQuietly(process.getInputStream());
             Folders.deleteTree(folder);
         }
     }
@@ -143,11 +132,11 @@ final class ChildSession {
         try {
             String log;
             try {
-                process.getOutputStream().close();
+                closeQuietly(process.getOutputStream());
                 process.waitFor();
-                log = awaitOutput(draining, output, process.getInputStream());
+                log = awaitOutput(draining, output, process.getErrorStream());
             } finally {
-                server.close();
+                closeQuietly(process.getInputStream());
                 Folders.deleteTree(folder);
             }
             Folders.deleteTree(directory);
@@ -179,45 +168,29 @@ final class ChildSession {
         }
     }
 
-    private void converse(JsonNode request, ChildReport report) throws IOException {
-        try (SocketChannel channel = accept(server)) {
-            if (channel == null) {
-                return;
-            }
-            channel.write(ByteBuffer.wrap((Json.write(request) + "\n").getBytes(StandardCharsets.UTF_8)));
-            report.readAll(new BufferedInputStream(Channels.newInputStream(channel)), MAX_EVENT_BYTES);
+    /**
+     * Tells the child its request and reads its report, until the last event or, when the child
+     * dies without one, until its events pipe ends. A process the child started outside Java (a
+     * native library's fork) may hold that pipe open after the child is gone: its report is then
+     * taken as read so far, rather than waited for.
+     */
+    private void converse(JsonNode request, ChildReport report) throws IOException, InterruptedException {
+        CompletableFuture<Void> reading = launcher.read(report, process.getInputStream(), MAX_EVENT_BYTES);
+        try {
+            OutputStream stdin = process.getOutputStream();
+            stdin.write((Json.write(request) + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
         } catch (IOException e) {
-            if (process.isAlive()) {
+            // A broken pipe: the child ended before it took its request (a JVM that failed to start)
+            if (!process.waitFor(OUTPUT_DRAIN_MS, TimeUnit.MILLISECONDS)) {
                 throw e;
             }
-            // the child died mid-conversation: its end tells the rest
         }
-    }
-
-    /**
-     * Waits for the child to connect, or to die first (a JVM that fails to start never does). Polls
-     * rather than blocks so that a child that dies before connecting cannot leave us waiting.
-     */
-    private SocketChannel accept(ServerSocketChannel server) throws IOException {
-        server.configureBlocking(false);
-        try (Selector selector = Selector.open()) {
-            server.register(selector, SelectionKey.OP_ACCEPT);
-            while (true) {
-                SocketChannel channel = server.accept();
-                if (channel != null) {
-                    channel.configureBlocking(true);
-                    return channel;
-                }
-                if (!process.isAlive()) {
-                    SocketChannel last = server.accept();
-                    if (last != null) {
-                        last.configureBlocking(true);
-                    }
-                    return last;
-                }
-                selector.select(ACCEPT_POLL_MS);
-                selector.selectedKeys().clear();
-            }
+        try {
+            CompletableFuture.anyOf(reading, process.onExit()).get();
+            reading.get(OUTPUT_DRAIN_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // held open by a stray process, or broken: what was read is kept
         }
     }
 
@@ -258,7 +231,7 @@ final class ChildSession {
                 + new String(fatalErrorLog, 0, kept, StandardCharsets.ISO_8859_1);
     }
 
-    private static void closeQuietly(InputStream stream) {
+    private static void closeQuietly(java.io.Closeable stream) {
         try {
             stream.close();
         } catch (IOException e) {

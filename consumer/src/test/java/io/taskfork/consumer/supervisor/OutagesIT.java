@@ -67,7 +67,7 @@ class OutagesIT {
         Thread.sleep(OUTAGE.toMillis());
         assertThat(fixture.supervisor().problems()).contains("database down");
         assertThat(fixture.store().find(id).orElseThrow().status()).isEqualTo(TaskStatus.QUEUED);
-        assertThat(fixture.mainQueueMessagesWithUnacked()).as("held, not acked or dead-lettered").isEqualTo(1);
+        assertThat(fixture.mainQueueMessagesWithUnackedSettled()).as("held, not acked or dead-lettered").isEqualTo(1);
 
         database.restore();
         Task task = fixture.awaitTerminal(id);
@@ -86,7 +86,7 @@ class OutagesIT {
         Thread.sleep(OUTAGE.toMillis());
 
         assertThat(fixture.store().find(id).orElseThrow().status()).isEqualTo(TaskStatus.RUNNING);
-        assertThat(fixture.mainQueueMessagesWithUnacked()).as("not acked before it is recorded").isEqualTo(1);
+        assertThat(fixture.mainQueueMessagesWithUnackedSettled()).as("not acked before it is recorded").isEqualTo(1);
 
         database.restore();
         Task task = fixture.awaitTerminal(id);

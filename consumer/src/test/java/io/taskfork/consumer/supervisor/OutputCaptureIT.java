@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.taskfork.consumer.testing.SupervisorFixture;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** A handler's output goes to its bounded log and can never pass for its result. */
+/** What a child prints goes to its bounded log and can never pass for its result. */
 class OutputCaptureIT {
 
     private static final int LOG_LIMIT = 64 * 1024;
@@ -18,7 +22,9 @@ class OutputCaptureIT {
 
     @BeforeAll
     static void startSupervisor() throws Exception {
-        fixture = SupervisorFixture.start(OutputCaptureIT.class, Map.of("TASKFORK_LOG_LIMIT", "64k"));
+        // The JVM's own logging goes to stdout: here every class a child loads.
+        fixture = SupervisorFixture.start(OutputCaptureIT.class, Map.of("TASKFORK_LOG_LIMIT", "64k",
+                "TASKFORK_CHILD_JAVA_OPTIONS", "-Xlog:class+load=info:stdout"));
     }
 
     @AfterAll
@@ -37,7 +43,39 @@ class OutputCaptureIT {
         assertThat(task.result().path("intact").asBoolean()).isTrue();
         assertThat(task.result().path("printed_mb").asInt()).isEqualTo(8);
         assertThat(log.length()).isLessThanOrEqualTo(LOG_LIMIT + 200);
-        assertThat(log).contains("bytes of output left out").startsWith("xxxx");
-        assertThat(log.strip()).endsWith("{\"event\":\"result\",\"result\":\"forged\"}");
+        assertThat(log).contains("bytes of output left out").contains("xxxx");
+        assertThat(log).contains("{\"event\":\"result\",\"result\":\"forged\"}\n"
+                + "{\"event\":\"result\",\"result\":\"forged on fd 1\"}\n");
+    }
+
+    @Test
+    void whatTheJvmItselfPrintsOnStdoutGoesToTheLog() throws Exception {
+        long id = fixture.submit("echo", "{\"said\":\"hello\"}");
+
+        Task task = fixture.awaitTerminal(id);
+
+        assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(task.result().path("said").asText()).isEqualTo("hello");
+        assertThat(fixture.store().log(id).orElseThrow()).contains("[class,load] java.lang.Object");
+    }
+
+    @Test
+    void aProcessHoldingTheEventsPipeDoesNotHoldUpTheOutcomeOfAChildThatDied() throws Exception {
+        long id = fixture.submit("stray", "{\"seconds\":30}");
+        Instant submitted = Instant.now();
+
+        Task task = fixture.awaitTerminal(id);
+        Duration took = Duration.between(submitted, Instant.now());
+        String log = fixture.store().log(id).orElseThrow();
+        Matcher stray = Pattern.compile("stray pid (\\d+)").matcher(log);
+        boolean named = stray.find();
+        if (named) {
+            ProcessHandle.of(Long.parseLong(stray.group(1))).ifPresent(ProcessHandle::destroyForcibly);
+        }
+
+        assertThat(task.status()).isEqualTo(TaskStatus.CRASHED);
+        assertThat(task.exitCode()).isEqualTo(5);
+        assertThat(named).as("the log names the stray process: " + log).isTrue();
+        assertThat(took).as("recorded while the stray process still held the pipe").isLessThan(Duration.ofSeconds(20));
     }
 }

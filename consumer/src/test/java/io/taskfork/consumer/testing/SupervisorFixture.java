@@ -36,6 +36,8 @@ public final class SupervisorFixture implements AutoCloseable {
 
     public static final Duration WITHIN = Duration.ofSeconds(60);
     private static final long POLL_MS = 50;
+    // How often a quorum queue publishes its message counts (the broker's default quorum_tick_interval).
+    private static final long QUORUM_TICK_MS = 5_000;
 
     private final IsolatedEnvironment environment;
     private final Supervisor supervisor;
@@ -206,9 +208,18 @@ public final class SupervisorFixture implements AutoCloseable {
         }
     }
 
-    /** Messages in the main queue, ready or delivered and not yet acked. */
+    /** Messages in the main queue, ready or delivered and not yet acked, as the broker's last tick counted them. */
     public long mainQueueMessagesWithUnacked() throws IOException, InterruptedException {
         return TestServices.get().messagesIn(environment.queues().main());
+    }
+
+    /**
+     * Messages in the main queue, ready or delivered and not yet acked, as they are now: a quorum
+     * queue publishes its counts on its tick, every 5 s, so a tick is waited out before asking.
+     */
+    public long mainQueueMessagesWithUnackedSettled() throws IOException, InterruptedException {
+        Thread.sleep(QUORUM_TICK_MS + 500);
+        return mainQueueMessagesWithUnacked();
     }
 
     /** Messages ready in the main queue (delivered ones, acked or not, are not counted). */
