@@ -157,7 +157,7 @@ public final class TaskPublisher implements AutoCloseable {
         // A row never marked published is published again by a sweeper once it is old enough.
         List<Long> confirmed = new ArrayList<>(ids);
         confirmed.removeAll(outcome.failed());
-        store.markPublished(confirmed);
+        store.outbox().markPublished(confirmed);
         if (!outcome.allConfirmed()) {
             throw new PublishFailedException(outcome.describe(ids.size(), queues.main(), confirmTimeout),
                     outcome.failed());

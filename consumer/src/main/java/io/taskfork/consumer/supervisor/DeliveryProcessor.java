@@ -18,7 +18,6 @@ import io.taskfork.shared.wire.MalformedMessageException;
 import io.taskfork.shared.wire.TaskMessage;
 import io.taskfork.shared.wire.WireFormat;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,7 +38,9 @@ final class DeliveryProcessor implements Consumer<Delivery> {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryProcessor.class);
     private static final Duration DEFER_WHILE_RUNNING_ELSEWHERE = Duration.ofSeconds(5);
     private static final String UNKNOWN_TYPE_TAG = "(unknown)";
-    private static final String DELIVERY_COUNT_HEADER = "x-delivery-count";
+    // Claims of one delivery's task before it is deferred: a row changes under a claim only in a
+    // narrow window (a shutdown giving it back, say), so a third look finding it changed again is rare.
+    private static final int LOOKS = 3;
 
     private final TaskStore store;
     private final TaskRunner runner;
@@ -110,7 +111,7 @@ final class DeliveryProcessor implements Consumer<Delivery> {
     }
 
     private void process(Delivery delivery) throws Exception {
-        long deliveries = deliveryCount(delivery);
+        long deliveries = WireFormat.deliveriesBefore(delivery.getProperties().getHeaders());
         if (deliveries >= Topology.DELIVERY_LIMIT - 1) {
             // Dead-letter it ourselves one delivery before the broker would, so that it carries our headers.
             fates.deadLetter(delivery, DeadLetterReason.DELIVERY_LIMIT, "delivered " + (deliveries + 1)
@@ -124,28 +125,54 @@ final class DeliveryProcessor implements Consumer<Delivery> {
                 : policies.patience().untilDone("creating the task", () -> create((TaskMessage.Create) message));
         // Every line this thread logs until the delivery is settled is about this task (accept removes it).
         MDC.put(LogSetup.TASK_ID, Long.toString(taskId));
-        // The common case takes one statement: the claim of a task this supervisor can run.
-        Optional<Task> claimed = policies.patience().untilDone("claiming the task",
-                () -> store.claim(taskId, policies.worker(), policies.staleAfter(), handlerTypes));
-        if (claimed.isPresent()) {
-            runningHere.add(taskId);
-            try {
-                execution.run(delivery, claimed.get());
-            } finally {
-                runningHere.remove(taskId);
+        for (int look = 1; look <= LOOKS; look++) {
+            // The common case takes one statement: the claim of a task this supervisor can run.
+            Optional<Task> claimed = policies.patience().untilDone("claiming the task",
+                    () -> store.claim(taskId, policies.worker(), policies.staleAfter(), handlerTypes));
+            if (claimed.isPresent()) {
+                run(delivery, claimed.get());
+                return;
             }
-            return;
+            Task task = policies.patience().untilDone("reading the task", () -> store.find(taskId))
+                    .orElseThrow(() -> new MalformedMessageException(DeadLetterReason.UNKNOWN_TASK,
+                            "no task with ID " + taskId));
+            if (settleUnclaimed(delivery, task)) {
+                return;
+            }
         }
-        Task task = policies.patience().untilDone("reading the task", () -> store.find(taskId))
-                .orElseThrow(() -> new MalformedMessageException(DeadLetterReason.UNKNOWN_TASK,
-                        "no task with ID " + taskId));
+        LOG.info("task {} changed under {} claims in a row; message deferred {}", taskId, LOOKS,
+                Values.format(DEFER_WHILE_RUNNING_ELSEWHERE));
+        actions.deferTask(delivery, taskId, DEFER_WHILE_RUNNING_ELSEWHERE);
+    }
+
+    private void run(Delivery delivery, Task task) throws Exception {
+        runningHere.add(task.id());
+        try {
+            execution.run(delivery, task);
+        } finally {
+            runningHere.remove(task.id());
+        }
+    }
+
+    /**
+     * Settles a delivery whose task could not be claimed, from the row as it is now: each branch
+     * rests on what the row says, never on the claim's failure alone.
+     *
+     * @return false when the row is runnable after all (it changed since the claim looked): claim again
+     */
+    private boolean settleUnclaimed(Delivery delivery, Task task) throws Exception {
         if (task.status().isTerminal()) {
             settleTerminal(delivery, task);
-        } else if (task.status() == TaskStatus.RUNNING) {
-            notClaimed(delivery, task);
-        } else {
-            failUnknownType(delivery, task);
+            return true;
         }
+        if (task.status() == TaskStatus.RUNNING) {
+            notClaimed(delivery, task);
+            return true;
+        }
+        if (!handlerTypes.contains(task.type())) {
+            return failUnknownType(delivery, task);
+        }
+        return false;
     }
 
     private long create(TaskMessage.Create create) {
@@ -172,13 +199,17 @@ final class DeliveryProcessor implements Consumer<Delivery> {
         fates.deadLetter(delivery, reason, detail, task.id());
     }
 
-    private void failUnknownType(Delivery delivery, Task task) throws InterruptedException {
+    /** @return false when the row was no longer waiting to run, so that nothing was failed */
+    private boolean failUnknownType(Delivery delivery, Task task) throws InterruptedException {
         String detail = "no handler for type \"" + task.type() + "\"; known types: "
                 + String.join(", ", handlerTypes.stream().sorted().toList());
-        policies.patience().untilDone("failing the task", () -> store.failUnknownType(task.id(), detail));
+        if (!policies.patience().untilDone("failing the task", () -> store.failUnknownType(task.id(), detail))) {
+            return false;
+        }
         metrics.finished(UNKNOWN_TYPE_TAG, TaskStatus.FAILED, FailureKind.UNKNOWN_TYPE);
         LOG.info("task {} {} failed/unknown-type: {}", task.id(), task.type(), detail);
         fates.deadLetter(delivery, DeadLetterReason.UNKNOWN_TYPE, detail, task.id());
+        return true;
     }
 
     /**
@@ -196,12 +227,5 @@ final class DeliveryProcessor implements Consumer<Delivery> {
         LOG.info("task {} is running on {} since {}; message deferred {}", task.id(), task.worker(),
                 task.startedAt(), Values.format(DEFER_WHILE_RUNNING_ELSEWHERE));
         actions.deferTask(delivery, task.id(), DEFER_WHILE_RUNNING_ELSEWHERE);
-    }
-
-    /** How often the quorum queue delivered this message before (its {@code x-delivery-count}). */
-    private static long deliveryCount(Delivery delivery) {
-        Map<String, Object> headers = delivery.getProperties().getHeaders();
-        Object count = headers == null ? null : headers.get(DELIVERY_COUNT_HEADER);
-        return count instanceof Number number ? number.longValue() : 0;
     }
 }

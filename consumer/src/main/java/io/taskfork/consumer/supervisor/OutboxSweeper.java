@@ -1,9 +1,9 @@
 package io.taskfork.consumer.supervisor;
 
 import io.taskfork.consumer.amqp.DeliveryActions;
-import io.taskfork.shared.store.TaskStore;
+import io.taskfork.shared.config.Values;
+import io.taskfork.shared.store.Outbox;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -11,9 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes again the tasks whose producer died between inserting the row and the broker's
- * confirm: a queued row older than TASKFORK_OUTBOX_AGE that was never marked published. Every
- * supervisor sweeps; the rows each one takes are locked against the others.
+ * Publishes again the tasks whose message is owed: a queued row that has waited longer than
+ * TASKFORK_OUTBOX_AGE without a confirm, because its producer died between the insert and the
+ * confirm, or a replay's publish failed. Every supervisor sweeps; a row one of them takes is
+ * passed by the others for another TASKFORK_OUTBOX_AGE.
  */
 final class OutboxSweeper implements Runnable {
 
@@ -21,38 +22,39 @@ final class OutboxSweeper implements Runnable {
     private static final int BATCH = 500;
     private static final Logger LOG = LoggerFactory.getLogger(OutboxSweeper.class);
 
-    private final TaskStore store;
+    private final Outbox outbox;
     private final DeliveryActions actions;
     private final Duration age;
 
-    OutboxSweeper(TaskStore store, DeliveryActions actions, Duration age) {
-        this.store = store;
+    OutboxSweeper(Outbox outbox, DeliveryActions actions, Duration age) {
+        this.outbox = outbox;
         this.actions = actions;
         this.age = age;
     }
 
     @Override
     public void run() {
+        List<Long> taken;
         try {
-            List<Long> published = store.sweepUnpublished(age, BATCH, this::publish);
-            if (!published.isEmpty()) {
-                LOG.info("published {} queued tasks again whose message was never confirmed: {}", published.size(),
-                        published.size() <= 10 ? published : published.subList(0, 10) + " …");
-            }
+            taken = outbox.takeOverdue(age, BATCH);
         } catch (RuntimeException e) {
-            // the broker or the database is away; the rows stay unpublished for the next sweep
-            LOG.debug("outbox sweep failed: {}", e.toString());
+            LOG.debug("outbox sweep could not read the database: {}", e.toString());
+            return;
         }
-    }
-
-    private void publish(List<Long> ids) {
+        if (taken.isEmpty()) {
+            return;
+        }
         try {
-            actions.publishTaskIds(ids);
-        } catch (IOException | TimeoutException e) {
-            throw new UncheckedIOException(new IOException("publishing " + ids.size() + " tasks failed", e));
+            actions.publishTaskIds(taken);
+            outbox.markPublished(taken);
+            LOG.info("published {} queued tasks again whose message was never confirmed: {}", taken.size(),
+                    taken.size() <= 10 ? taken : taken.subList(0, 10) + " …");
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            // the broker or the database is away: the rows are taken again once they are overdue again
+            LOG.warn("could not publish {} overdue queued tasks ({}); trying again in {}", taken.size(), e.toString(),
+                    Values.format(age));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing", e);
         }
     }
 }

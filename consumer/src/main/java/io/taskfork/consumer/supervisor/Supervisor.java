@@ -210,7 +210,7 @@ public final class Supervisor implements AutoCloseable {
         every(LiveLogs.PERIOD, new LiveLogs(store, children));
         Duration outboxAge = settings.service().outboxAge();
         every(outboxAge.compareTo(OutboxSweeper.PERIOD) < 0 ? outboxAge : OutboxSweeper.PERIOD,
-                new OutboxSweeper(store, actions, outboxAge));
+                new OutboxSweeper(store.outbox(), actions, outboxAge));
     }
 
     private void every(Duration period, Runnable action) {

@@ -41,7 +41,7 @@ class OutboxIT {
     @Test
     void queuedRowWhoseMessageWasConfirmedIsLeftToItsMessage() throws Exception {
         long id = fixture.store().insert(new NewTask("echo", Json.parse("{\"published\":true}")));
-        fixture.store().markPublished(List.of(id));
+        fixture.store().outbox().markPublished(List.of(id));
         long sweptOrphan = fixture.store().insert(new NewTask("echo", Json.parse("{}")));
 
         fixture.awaitTerminal(sweptOrphan);

@@ -61,6 +61,7 @@ public final class ProducerMain implements Callable<Integer> {
                 .addSubcommand(new CommandLine(new CancelCommand(context)))
                 .addSubcommand(new CommandLine(new DemoCommand(context)))
                 .addSubcommand(DlqCommand.commandLine(context))
+                .addSubcommand(new CommandLine(new AuditCommand(context)))
                 .addSubcommand(new CommandLine.HelpCommand());
         // Set after the subcommands are added: picocli copies these to the subcommands present.
         ExitCodes exitCodes = new ExitCodes();

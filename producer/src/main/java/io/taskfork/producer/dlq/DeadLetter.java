@@ -1,5 +1,6 @@
 package io.taskfork.producer.dlq;
 
+import io.taskfork.producer.queue.QueueMessage;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.wire.TaskMessage;
 import java.time.Instant;
@@ -11,7 +12,7 @@ import java.time.Instant;
  * @param taskId the task it names, or the task its JSON body created (found by message ID); null when none
  * @param row    the task's row, or null when there is none
  */
-record DeadLetter(DeadMessage message, DeathNote death, Long taskId, TaskRows.Row row) {
+record DeadLetter(QueueMessage message, DeathNote death, Long taskId, TaskRows.Row row) {
 
     String reason() {
         return death.reason();

@@ -1,5 +1,6 @@
 package io.taskfork.producer.dlq;
 
+import io.taskfork.producer.queue.QueueMessage;
 import io.taskfork.shared.wire.TaskMessage;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,20 +18,20 @@ final class DeadLetterResolver {
         this.rows = rows;
     }
 
-    DeadLetter resolve(DeadMessage message) {
+    DeadLetter resolve(QueueMessage message) {
         return resolveAll(List.of(message)).get(0);
     }
 
-    List<DeadLetter> resolveAll(List<DeadMessage> messages) {
+    List<DeadLetter> resolveAll(List<QueueMessage> messages) {
         Set<String> messageIds = new HashSet<>();
-        for (DeadMessage message : messages) {
+        for (QueueMessage message : messages) {
             if (message.namedTaskId().isEmpty()) {
                 creatorId(message).ifPresent(messageIds::add);
             }
         }
         Map<String, TaskRows.Row> created = rows.byMessageIds(messageIds);
         List<Long> taskIds = new ArrayList<>(messages.size());
-        for (DeadMessage message : messages) {
+        for (QueueMessage message : messages) {
             taskIds.add(message.namedTaskId()
                     .or(() -> creatorId(message).map(created::get).map(TaskRows.Row::id))
                     .orElse(null));
@@ -46,7 +47,7 @@ final class DeadLetterResolver {
     }
 
     /** The message ID of a JSON body that creates a task: the row it created, if any, carries it. */
-    private static Optional<String> creatorId(DeadMessage message) {
+    private static Optional<String> creatorId(QueueMessage message) {
         return message.create().map(TaskMessage.Create::messageId);
     }
 }

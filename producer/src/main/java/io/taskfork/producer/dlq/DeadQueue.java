@@ -1,5 +1,8 @@
 package io.taskfork.producer.dlq;
 
+import io.taskfork.producer.queue.QueueScan;
+import io.taskfork.producer.queue.QueueException;
+import io.taskfork.producer.queue.ConfirmedPublisher;
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -33,15 +36,15 @@ final class DeadQueue {
         return onChannel(channel -> (long) channel.queuePurge(name).getMessageCount(), "purge");
     }
 
-    /** A scan on a channel of its own, which {@link DeadQueueScan#close()} closes. */
-    DeadQueueScan scan() {
+    /** A scan on a channel of its own, which {@link QueueScan#close()} closes. */
+    QueueScan scan() {
         Channel channel = null;
         try {
             channel = open();
-            return new DeadQueueScan(channel, name, publisher);
+            return new QueueScan(channel, name, publisher, Dlq.REFRESH);
         } catch (IOException | AlreadyClosedException e) {
             closeQuietly(channel);
-            throw new DlqException("cannot read " + name + ": " + ConfirmedPublisher.reason(e), e);
+            throw new QueueException("cannot read " + name + ": " + ConfirmedPublisher.reason(e), e);
         }
     }
 
@@ -55,7 +58,7 @@ final class DeadQueue {
             channel = open();
             return call.call(channel);
         } catch (IOException | AlreadyClosedException e) {
-            throw new DlqException("cannot " + what + " " + name + ": " + ConfirmedPublisher.reason(e), e);
+            throw new QueueException("cannot " + what + " " + name + ": " + ConfirmedPublisher.reason(e), e);
         } finally {
             closeQuietly(channel);
         }

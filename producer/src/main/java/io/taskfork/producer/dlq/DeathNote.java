@@ -1,5 +1,6 @@
 package io.taskfork.producer.dlq;
 
+import io.taskfork.producer.queue.QueueMessage;
 import io.taskfork.shared.wire.DeadLetterReason;
 import io.taskfork.shared.wire.WireFormat;
 import java.time.Instant;
@@ -22,7 +23,7 @@ record DeathNote(String reason, String detail, Instant brokerTime) {
     static final String UNKNOWN = "unknown";
     private static final String BROKER_DELIVERY_LIMIT = "delivery_limit";
 
-    static DeathNote of(DeadMessage message) {
+    static DeathNote of(QueueMessage message) {
         String reason = message.text(WireFormat.REASON_HEADER);
         if (reason != null) {
             String detail = message.text(WireFormat.DETAIL_HEADER);
@@ -45,7 +46,7 @@ record DeathNote(String reason, String detail, Instant brokerTime) {
     }
 
     /** The broker puts the latest death first. */
-    private static Map<?, ?> latestDeath(DeadMessage message) {
+    private static Map<?, ?> latestDeath(QueueMessage message) {
         Object deaths = message.headers().get(X_DEATH);
         if (deaths instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof Map<?, ?> latest) {
             return latest;

@@ -1,5 +1,8 @@
 package io.taskfork.producer.dlq;
 
+import io.taskfork.producer.queue.QueueScan;
+import io.taskfork.producer.queue.QueueMessage;
+import io.taskfork.producer.queue.ConfirmedPublisher;
 import com.rabbitmq.client.Connection;
 import io.taskfork.shared.amqp.Broker;
 import io.taskfork.shared.amqp.BrokerUnavailableException;
@@ -9,6 +12,7 @@ import io.taskfork.shared.store.Database;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.topology.QueueNames;
 import io.taskfork.shared.topology.Topology;
+import io.taskfork.shared.wire.WireFormat;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
@@ -22,6 +26,19 @@ import java.util.List;
  * {@link #close()} closes them in reverse order.
  */
 public final class Dlq implements AutoCloseable {
+
+    /**
+     * How a look at the dead-letter queue gives its messages back: in place, but as a fresh copy
+     * once given back 10 times, half of RabbitMQ 4's default delivery limit; the queue has no
+     * dead-letter target of its own, so a message past a limit would be dropped. A copy keeps our
+     * reason headers, in case the broker drops {@code x-death} from a published copy.
+     */
+    public static final QueueScan.Refresh REFRESH = QueueScan.Refresh.wornAfter(10, (original, headers) -> {
+        DeathNote death = DeathNote.of(original);
+        headers.putIfAbsent(WireFormat.REASON_HEADER, death.reason());
+        headers.putIfAbsent(WireFormat.DETAIL_HEADER, death.detail());
+        return headers;
+    });
 
     private static final String CONNECTION_NAME = "taskfork-dlq";
     private static final int POOL_SIZE = 2;
@@ -85,12 +102,12 @@ public final class Dlq implements AutoCloseable {
      * @return how many messages the queue held
      */
     public long list(int limit, boolean json, int width, PrintStream out) {
-        List<DeadMessage> messages = new ArrayList<>();
+        List<QueueMessage> messages = new ArrayList<>();
         long total;
-        try (DeadQueueScan scan = deadQueue.scan()) {
+        try (QueueScan scan = deadQueue.scan()) {
             total = scan.total();
             while (messages.size() < limit) {
-                DeadMessage message = scan.next();
+                QueueMessage message = scan.next();
                 if (message == null) {
                     break;
                 }
@@ -116,8 +133,8 @@ public final class Dlq implements AutoCloseable {
      */
     public boolean show(long taskId, PrintStream out) {
         List<DeadLetter> letters = new ArrayList<>();
-        try (DeadQueueScan scan = deadQueue.scan()) {
-            for (DeadMessage message = scan.next(); message != null; message = scan.next()) {
+        try (QueueScan scan = deadQueue.scan()) {
+            for (QueueMessage message = scan.next(); message != null; message = scan.next()) {
                 DeadLetter letter = resolver.resolve(message);
                 if (letter.taskId() != null && letter.taskId() == taskId) {
                     letters.add(letter);

@@ -1,5 +1,8 @@
 package io.taskfork.producer.dlq;
 
+import io.taskfork.producer.queue.QueueScan;
+import io.taskfork.producer.queue.QueueMessage;
+import io.taskfork.producer.queue.ConfirmedPublisher;
 import com.rabbitmq.client.AMQP;
 import io.taskfork.shared.wire.TaskMessage;
 import io.taskfork.shared.wire.WireFormat;
@@ -20,7 +23,7 @@ final class Replay {
 
     /** Headers that belong to a message's death, not to the message: the consumer would read them anew. */
     private static final List<String> DEATH_HEADERS = List.of(WireFormat.REASON_HEADER, WireFormat.DETAIL_HEADER,
-            WireFormat.TASK_ID_HEADER, DeathNote.X_DEATH, DeadMessage.DELIVERY_COUNT_HEADER, "x-first-death-exchange",
+            WireFormat.TASK_ID_HEADER, DeathNote.X_DEATH, QueueMessage.DELIVERY_COUNT_HEADER, "x-first-death-exchange",
             "x-first-death-queue", "x-first-death-reason", "x-last-death-exchange", "x-last-death-queue",
             "x-last-death-reason");
 
@@ -49,8 +52,8 @@ final class Replay {
         int replayed = 0;
         int duplicates = 0;
         int notReplayable = 0;
-        try (DeadQueueScan scan = deadQueue.scan()) {
-            for (DeadMessage message = scan.next(); message != null; message = scan.next()) {
+        try (QueueScan scan = deadQueue.scan()) {
+            for (QueueMessage message = scan.next(); message != null; message = scan.next()) {
                 DeadLetter letter = resolver.resolve(message);
                 if (!choice.includes(letter)) {
                     continue;
@@ -111,13 +114,13 @@ final class Replay {
         return false;
     }
 
-    private static AMQP.BasicProperties republished(DeadMessage message) {
+    private static AMQP.BasicProperties republished(QueueMessage message) {
         Map<String, Object> headers = new HashMap<>(message.headers());
         DEATH_HEADERS.forEach(headers::remove);
         return message.properties().builder().headers(headers.isEmpty() ? null : headers).build();
     }
 
-    private static String describe(DeadMessage message) {
+    private static String describe(QueueMessage message) {
         String id = message.properties().getMessageId();
         return id != null ? id : "\"" + DeadLetterTable.cut(message.bodyText(), 40) + "\"";
     }

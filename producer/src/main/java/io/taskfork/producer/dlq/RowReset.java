@@ -1,17 +1,22 @@
 package io.taskfork.producer.dlq;
 
+import io.taskfork.producer.queue.QueueException;
 import io.taskfork.shared.store.Database;
+import io.taskfork.shared.store.Outbox;
 import io.taskfork.shared.store.Workers;
 import io.taskfork.shared.task.TaskStatus;
+import java.time.OffsetDateTime;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Puts the row of a dead task back to {@code queued}, as if it had never run, in the transaction
- * that publishes its ID again. The row stays locked until the broker has confirmed the message, so
- * a supervisor that receives it at once waits for the reset instead of finding the row ended; should
- * the publish fail, the reset is rolled back and the row is as it was.
+ * Puts the row of a dead task back to {@code queued}, as if it had never run, and then publishes
+ * its ID. The reset commits first, with {@code published_at} null, so a supervisor that receives
+ * the ID always finds the row runnable: a reset held uncommitted while its ID went out was passed
+ * over by a claim, which does not wait for a row it sees ended, and the task was lost or failed as
+ * of an unknown type. Should the publish fail, the row is put back as it was, unless a supervisor
+ * took it meanwhile; should even that fail, the row stays queued and the outbox publishes it.
  */
 final class RowReset {
 
@@ -27,52 +32,104 @@ final class RowReset {
         }
     }
 
+    /** What the row was before a reset: its status, the facts of its runner, and the whole row to put back. */
+    private record Current(TaskStatus status, String worker, boolean runnerAlive, String row) {
+    }
+
     private static final String RESET = "update tasks set status = 'queued', attempts = 0, failure_kind = null,"
             + " exit_code = null, result = null, error = null, log = null, started_at = null, finished_at = null,"
             + " worker = null, progress = null, progress_message = null, dead_lettered_at = null,"
-            + " published_at = now() where id = :id";
+            + " published_at = null, queued_at = now() where id = :id returning queued_at";
 
-    private record Current(TaskStatus status, String worker, boolean runnerAlive) {
-    }
+    // Fenced on the reset's own queued_at: a row a supervisor claimed since, or a later reset, is left alone.
+    private static final String PUT_BACK = "update tasks t set (status, attempts, failure_kind, exit_code, result,"
+            + " error, log, started_at, finished_at, worker, progress, progress_message, dead_lettered_at,"
+            + " published_at, queued_at) = (b.status, b.attempts, b.failure_kind, b.exit_code, b.result, b.error,"
+            + " b.log, b.started_at, b.finished_at, b.worker, b.progress, b.progress_message, b.dead_lettered_at,"
+            + " b.published_at, b.queued_at) from jsonb_populate_record(null::tasks, cast(:before as jsonb)) b"
+            + " where t.id = :id and t.status = 'queued' and t.published_at is null and t.queued_at = :queuedAt";
 
     private final Jdbi jdbi;
+    private final Outbox outbox;
 
     RowReset(Database database) {
         this.jdbi = database.jdbi();
+        this.outbox = new Outbox(database);
     }
 
     /**
-     * Resets the row of task {@code id} and runs {@code publish} before the reset commits. A row
-     * that ended {@code failed} or {@code crashed}, is still {@code queued}, or is {@code running}
-     * with its supervisor gone (its messages went dead at the broker's delivery limit while it was
-     * claimed) is reset; any other is refused.
+     * Resets the row of task {@code id}, commits, and runs {@code publish}. A row that ended
+     * {@code failed} or {@code crashed}, is still {@code queued}, or is {@code running} with its
+     * supervisor gone (its messages went dead at the broker's delivery limit while it was claimed)
+     * is reset; any other is refused.
      *
-     * @throws DlqException from {@code publish}; the row is then left as it was
+     * @throws QueueException from {@code publish}; the row is then as it was, or, if it could not be
+     *         put back, queued for the outbox to publish (the message says which)
      */
     Outcome reset(long id, Runnable publish) {
-        return jdbi.inTransaction(handle -> {
-            Optional<Current> current = lock(handle, id);
-            if (current.isEmpty()) {
-                return new Outcome.Refused("no task " + id + " exists");
-            }
-            Optional<String> refusal = refusal(id, current.get());
+        Optional<Current> before = Optional.empty();
+        OffsetDateTime queuedAt = null;
+        try (Handle handle = jdbi.open()) {
+            handle.begin();
+            before = lock(handle, id);
+            Optional<String> refusal = before.isEmpty() ? Optional.of("no task " + id + " exists")
+                    : refusal(id, before.get());
             if (refusal.isPresent()) {
+                handle.rollback();
                 return new Outcome.Refused(refusal.get());
             }
-            handle.createUpdate(RESET).bind("id", id).execute();
+            queuedAt = handle.createQuery(RESET).bind("id", id).mapTo(OffsetDateTime.class).one();
+            handle.commit();
+        }
+        try {
             publish.run();
-            return new Outcome.Reset(current.get().status());
-        });
+        } catch (QueueException e) {
+            if (putBack(id, before.get(), queuedAt, e)) {
+                throw e;
+            }
+            // A supervisor took the row meanwhile, by an older message of the task: it runs again, as asked.
+            return new Outcome.Reset(before.get().status());
+        }
+        try {
+            outbox.markPublished(java.util.List.of(id));
+        } catch (RuntimeException e) {
+            // The row is queued and its message confirmed: without the mark, the outbox only publishes a
+            // second copy later, which a supervisor acks as a duplicate.
+        }
+        return new Outcome.Reset(before.get().status());
+    }
+
+    /** @return false when a supervisor took the row since the reset, so that there is nothing to put back */
+    private boolean putBack(long id, Current before, OffsetDateTime queuedAt, QueueException publishFailure) {
+        try {
+            return jdbi.withHandle(handle -> handle.createUpdate(PUT_BACK)
+                    .bind("id", id)
+                    .bind("before", before.row())
+                    .bind("queuedAt", queuedAt)
+                    .execute()) == 1 || stillQueued(id);
+        } catch (RuntimeException e) {
+            publishFailure.addSuppressed(new QueueException("task " + id + " could not be put back as it was ("
+                    + e.getMessage() + "); it stays queued, and a supervisor's outbox sweep publishes it", e));
+            return true;
+        }
+    }
+
+    private boolean stillQueued(long id) {
+        return jdbi.withHandle(handle -> handle.createQuery("select status = 'queued' from tasks where id = :id")
+                .bind("id", id)
+                .mapTo(Boolean.class)
+                .findOne()
+                .orElse(false));
     }
 
     private static Optional<Current> lock(Handle handle, long id) {
         return handle.createQuery("select status, worker, exists (select 1 from workers w where w.name = tasks.worker"
-                        + " and w.heartbeat_at > now() - make_interval(secs => :deadSeconds)) as runner_alive"
-                        + " from tasks where id = :id for update")
+                        + " and w.heartbeat_at > now() - make_interval(secs => :deadSeconds)) as runner_alive,"
+                        + " to_jsonb(tasks) as row from tasks where id = :id for update")
                 .bind("id", id)
                 .bind("deadSeconds", Workers.DEAD_AFTER.toMillis() / 1000.0)
                 .map((rs, ctx) -> new Current(TaskStatus.of(rs.getString("status")), rs.getString("worker"),
-                        rs.getBoolean("runner_alive")))
+                        rs.getBoolean("runner_alive"), rs.getString("row")))
                 .findOne();
     }
 

@@ -1,5 +1,6 @@
 package io.taskfork.producer.dlq;
 
+import io.taskfork.producer.queue.QueueMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.AMQP;
@@ -55,7 +56,7 @@ class DeathNoteTest {
                 "time", Date.from(DIED), "count", 1L);
     }
 
-    private static DeadMessage message(Map<String, Object> headers) {
-        return new DeadMessage(1, new AMQP.BasicProperties.Builder().headers(headers).build(), new byte[] {'1'});
+    private static QueueMessage message(Map<String, Object> headers) {
+        return new QueueMessage(1, new AMQP.BasicProperties.Builder().headers(headers).build(), new byte[] {'1'});
     }
 }

@@ -16,11 +16,9 @@ import org.jdbi.v3.core.statement.Query;
 /** Reads and writes task rows. Every state change is one statement, guarded by the row's current state. */
 public final class TaskStore {
 
-    private static final String NOT_TERMINAL = "status in ('queued', 'running', 'retrying')";
     private static final TaskRowMapper MAPPER = new TaskRowMapper();
     private static final String INSERT = "insert into tasks (type, payload, max_attempts)"
             + " values (:type, cast(:payload as jsonb), :maxAttempts)";
-    private static final String MARK_PUBLISHED = "update tasks set published_at = now() where id in (<ids>)";
 
     private final Jdbi jdbi;
 
@@ -62,45 +60,17 @@ public final class TaskStore {
         }
     }
 
+    /** The rows of this store whose message is owed. */
+    public Outbox outbox() {
+        return new Outbox(jdbi);
+    }
+
     public Optional<Task> find(long id) {
         return jdbi.withHandle(handle -> handle
                 .createQuery("select " + TaskRowMapper.COLUMNS + " from tasks where id = :id")
                 .bind("id", id)
                 .map(MAPPER)
                 .findOne());
-    }
-
-    /** Records that the broker confirmed the messages of these tasks. */
-    public void markPublished(List<Long> ids) {
-        if (ids.isEmpty()) {
-            return;
-        }
-        jdbi.useHandle(handle -> handle.createUpdate(MARK_PUBLISHED).bindList("ids", ids).execute());
-    }
-
-    /**
-     * Publishes again the queued tasks older than {@code age} whose message was never confirmed,
-     * at most {@code limit} of them: their producer died between the insert and the confirm. The
-     * rows stay locked while {@code publish} runs, and are skipped by other sweepers meanwhile, so
-     * that many supervisors can sweep at once; they are marked published only if it returns.
-     *
-     * @return the IDs published
-     */
-    public List<Long> sweepUnpublished(Duration age, int limit, java.util.function.Consumer<List<Long>> publish) {
-        return jdbi.inTransaction(handle -> {
-            List<Long> ids = handle.createQuery("select id from tasks where status = 'queued' and published_at is null"
-                            + " and created_at < now() - make_interval(secs => :ageSeconds)"
-                            + " order by id limit :limit for update skip locked")
-                    .bind("ageSeconds", age.toMillis() / 1000.0)
-                    .bind("limit", limit)
-                    .mapTo(Long.class)
-                    .list();
-            if (!ids.isEmpty()) {
-                publish.accept(ids);
-                handle.createUpdate(MARK_PUBLISHED).bindList("ids", ids).execute();
-            }
-            return ids;
-        });
     }
 
     /** The task created from the JSON message with this {@code message_id}, if one was. */
@@ -303,11 +273,14 @@ public final class TaskStore {
                 .one()) > 0;
     }
 
-    /** Fails a task that no handler can run, without running it. */
+    /**
+     * Fails a task that no handler can run, without running it: only while it waits to run, never
+     * a row another supervisor (one that knows the type) has claimed meanwhile.
+     */
     public boolean failUnknownType(long id, String error) {
         return jdbi.withHandle(handle -> handle
                 .createUpdate("update tasks set status = 'failed', failure_kind = :failureKind, error = :error,"
-                        + " finished_at = now() where id = :id and " + NOT_TERMINAL)
+                        + " finished_at = now() where id = :id and status in ('queued', 'retrying')")
                 .bind("id", id)
                 .bind("failureKind", FailureKind.UNKNOWN_TYPE.value())
                 .bind("error", Json.withoutNul(error))

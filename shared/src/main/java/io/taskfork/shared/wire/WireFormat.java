@@ -19,6 +19,14 @@ public final class WireFormat {
     public static final String REASON_HEADER = "x-taskfork-reason";
     public static final String DETAIL_HEADER = "x-taskfork-detail";
     public static final String TASK_ID_HEADER = "x-taskfork-task-id";
+    /**
+     * On a copy that replaced a message read without being taken ({@code ops/taskfork audit},
+     * {@code dlq list}): the deliveries the original had counted, which the copy's own
+     * {@code x-delivery-count} starts again from zero.
+     */
+    public static final String PRIOR_DELIVERIES_HEADER = "x-taskfork-prior-deliveries";
+    /** Set by a quorum queue on each delivery: how often the message was given back before. */
+    public static final String DELIVERY_COUNT_HEADER = "x-delivery-count";
 
     private static final Pattern TASK_ID = Pattern.compile("[0-9]{1,18}");
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
@@ -34,6 +42,24 @@ public final class WireFormat {
                 .contentType(TEXT_PLAIN)
                 .deliveryMode(PERSISTENT)
                 .messageId("task-" + taskId);
+    }
+
+    /** Deliveries a message had before it was last copied: its {@link #PRIOR_DELIVERIES_HEADER}, or 0. */
+    public static long priorDeliveries(java.util.Map<String, Object> headers) {
+        return count(headers, PRIOR_DELIVERIES_HEADER);
+    }
+
+    /**
+     * How often a message was delivered before without an outcome: the queue's own count plus what
+     * earlier copies of it counted.
+     */
+    public static long deliveriesBefore(java.util.Map<String, Object> headers) {
+        return count(headers, DELIVERY_COUNT_HEADER) + priorDeliveries(headers);
+    }
+
+    private static long count(java.util.Map<String, Object> headers, String name) {
+        Object count = headers == null ? null : headers.get(name);
+        return count instanceof Number number ? number.longValue() : 0;
     }
 
     /** The body that asks for an existing task. */

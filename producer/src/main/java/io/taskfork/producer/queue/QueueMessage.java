@@ -1,4 +1,4 @@
-package io.taskfork.producer.dlq;
+package io.taskfork.producer.queue;
 
 import com.rabbitmq.client.AMQP;
 import io.taskfork.shared.wire.MalformedMessageException;
@@ -12,28 +12,27 @@ import java.util.Optional;
  * One message read from the dead-letter queue, held unacknowledged by the scan that read it, and
  * what its body and headers say by themselves, without the task row.
  */
-record DeadMessage(long deliveryTag, AMQP.BasicProperties properties, byte[] body) {
+public record QueueMessage(long deliveryTag, AMQP.BasicProperties properties, byte[] body) {
 
-    /** Set by a quorum queue on each delivery: how often it was given back before. */
-    static final String DELIVERY_COUNT_HEADER = "x-delivery-count";
+    public static final String DELIVERY_COUNT_HEADER = WireFormat.DELIVERY_COUNT_HEADER;
 
-    Map<String, Object> headers() {
+    public Map<String, Object> headers() {
         Map<String, Object> headers = properties.getHeaders();
         return headers == null ? Map.of() : headers;
     }
 
     /** A header as text (the client reads AMQP strings as LongString), or null when absent. */
-    String text(String header) {
+    public String text(String header) {
         Object value = headers().get(header);
         return value == null ? null : value.toString();
     }
 
-    String bodyText() {
+    public String bodyText() {
         return new String(body, StandardCharsets.UTF_8);
     }
 
     /** The task the message itself names: its {@code x-taskfork-task-id} header, else a body that is a task ID. */
-    Optional<Long> namedTaskId() {
+    public Optional<Long> namedTaskId() {
         Object header = headers().get(WireFormat.TASK_ID_HEADER);
         if (header instanceof Number number) {
             return Optional.of(number.longValue());
@@ -50,7 +49,7 @@ record DeadMessage(long deliveryTag, AMQP.BasicProperties properties, byte[] bod
     }
 
     /** The body as a JSON message that creates a task, when it is a valid one. */
-    Optional<TaskMessage.Create> create() {
+    public Optional<TaskMessage.Create> create() {
         return parsed().filter(TaskMessage.Create.class::isInstance).map(TaskMessage.Create.class::cast);
     }
 
@@ -65,7 +64,7 @@ record DeadMessage(long deliveryTag, AMQP.BasicProperties properties, byte[] bod
     }
 
     /** How often the dead-letter queue gave this message back before: each read without taking counts one. */
-    long deliveryCount() {
+    public long deliveryCount() {
         Object count = headers().get(DELIVERY_COUNT_HEADER);
         return count instanceof Number number ? number.longValue() : 0;
     }

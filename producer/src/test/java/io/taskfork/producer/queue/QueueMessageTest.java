@@ -1,4 +1,4 @@
-package io.taskfork.producer.dlq;
+package io.taskfork.producer.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,11 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class DeadMessageTest {
+class QueueMessageTest {
 
     @Test
     void theTaskIdHeaderNamesTheTaskWhateverTheBody() {
-        DeadMessage message = message(Map.of("x-taskfork-task-id", 42L), "{\"type\": \"echo\"}", "application/json");
+        QueueMessage message = message(Map.of("x-taskfork-task-id", 42L), "{\"type\": \"echo\"}", "application/json");
 
         assertThat(message.namedTaskId()).contains(42L);
     }
@@ -24,14 +24,14 @@ class DeadMessageTest {
 
     @Test
     void aTaskIdHeaderWrittenAsTextStillCounts() {
-        DeadMessage message = message(Map.of("x-taskfork-task-id", LongStringHelper.asLongString("9")), "x", null);
+        QueueMessage message = message(Map.of("x-taskfork-task-id", LongStringHelper.asLongString("9")), "x", null);
 
         assertThat(message.namedTaskId()).contains(9L);
     }
 
     @Test
     void aJsonBodyNamesNoTaskButIsAMessageThatCreatesOne() {
-        DeadMessage message = message(null, "{\"type\": \"echo\", \"payload\": {}}", "application/json");
+        QueueMessage message = message(null, "{\"type\": \"echo\", \"payload\": {}}", "application/json");
 
         assertThat(message.namedTaskId()).isEmpty();
         assertThat(message.create()).get().extracting(create -> create.type()).isEqualTo("echo");
@@ -39,7 +39,7 @@ class DeadMessageTest {
 
     @Test
     void aMalformedBodyIsNeither() {
-        DeadMessage message = message(null, "hello, taskfork", "text/plain");
+        QueueMessage message = message(null, "hello, taskfork", "text/plain");
 
         assertThat(message.namedTaskId()).isEmpty();
         assertThat(message.create()).isEmpty();
@@ -51,8 +51,8 @@ class DeadMessageTest {
         assertThat(message(Map.of("x-delivery-count", 12L), "1", null).deliveryCount()).isEqualTo(12);
     }
 
-    private static DeadMessage message(Map<String, Object> headers, String body, String contentType) {
-        return new DeadMessage(1, new AMQP.BasicProperties.Builder().headers(headers).contentType(contentType).build(),
+    private static QueueMessage message(Map<String, Object> headers, String body, String contentType) {
+        return new QueueMessage(1, new AMQP.BasicProperties.Builder().headers(headers).contentType(contentType).build(),
                 body.getBytes(StandardCharsets.UTF_8));
     }
 }

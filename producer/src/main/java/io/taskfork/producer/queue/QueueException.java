@@ -1,15 +1,15 @@
-package io.taskfork.producer.dlq;
+package io.taskfork.producer.queue;
 
 import io.taskfork.shared.TaskforkException;
 
 /** A dead-letter operation the broker or the database did not let finish; the message says which and why. */
-public final class DlqException extends TaskforkException {
+public final class QueueException extends TaskforkException {
 
-    public DlqException(String message) {
+    public QueueException(String message) {
         super(message);
     }
 
-    public DlqException(String message, Throwable cause) {
+    public QueueException(String message, Throwable cause) {
         super(message, cause);
     }
 }

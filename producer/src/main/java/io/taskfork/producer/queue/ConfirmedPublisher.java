@@ -1,4 +1,4 @@
-package io.taskfork.producer.dlq;
+package io.taskfork.producer.queue;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.AlreadyClosedException;
@@ -14,7 +14,7 @@ import java.util.concurrent.TimeoutException;
  * A channel in confirm mode for one thread: each publish waits for the broker's confirm and fails,
  * saying why, when the broker nacks the message, returns it as unroutable, or does not answer.
  */
-final class ConfirmedPublisher implements AutoCloseable {
+public final class ConfirmedPublisher implements AutoCloseable {
 
     static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
 
@@ -30,7 +30,7 @@ final class ConfirmedPublisher implements AutoCloseable {
         channel.addReturnListener(listener);
     }
 
-    static ConfirmedPublisher open(Connection connection) {
+    public static ConfirmedPublisher open(Connection connection) {
         try {
             Channel channel = connection.createChannel();
             if (channel == null) {
@@ -39,12 +39,12 @@ final class ConfirmedPublisher implements AutoCloseable {
             channel.confirmSelect();
             return new ConfirmedPublisher(channel);
         } catch (IOException | AlreadyClosedException e) {
-            throw new DlqException("cannot open a publishing channel: " + reason(e), e);
+            throw new QueueException("cannot open a publishing channel: " + reason(e), e);
         }
     }
 
     /** Publishes to {@code queue} on the default exchange and waits for the broker's confirm. */
-    void publish(String queue, AMQP.BasicProperties properties, byte[] body) {
+    public void publish(String queue, AMQP.BasicProperties properties, byte[] body) {
         returnedBecause = null;
         boolean acked;
         try {
@@ -52,19 +52,19 @@ final class ConfirmedPublisher implements AutoCloseable {
             acked = channel.waitForConfirms(CONFIRM_TIMEOUT.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DlqException("interrupted while waiting for the broker to confirm a message for " + queue, e);
+            throw new QueueException("interrupted while waiting for the broker to confirm a message for " + queue, e);
         } catch (TimeoutException e) {
-            throw new DlqException("the broker did not confirm a message for " + queue + " within "
+            throw new QueueException("the broker did not confirm a message for " + queue + " within "
                     + CONFIRM_TIMEOUT.toSeconds() + " s", e);
         } catch (IOException | AlreadyClosedException e) {
-            throw new DlqException("cannot publish to " + queue + ": " + reason(e), e);
+            throw new QueueException("cannot publish to " + queue + ": " + reason(e), e);
         }
         if (returnedBecause != null) {
-            throw new DlqException("the broker returned a message for " + queue + " as unroutable ("
+            throw new QueueException("the broker returned a message for " + queue + " as unroutable ("
                     + returnedBecause + "): the queue does not exist");
         }
         if (!acked) {
-            throw new DlqException("the broker refused a message for " + queue + " (the queue is full or has no leader)");
+            throw new QueueException("the broker refused a message for " + queue + " (the queue is full or has no leader)");
         }
     }
 
@@ -80,7 +80,7 @@ final class ConfirmedPublisher implements AutoCloseable {
     }
 
     /** The first message along the causes: a failed AMQP call often has none of its own. */
-    static String reason(Throwable e) {
+    public static String reason(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t.getMessage() != null) {
                 return WireFormat.oneLine(t.getMessage());

@@ -1,0 +1,142 @@
+package io.taskfork.producer.queue;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.AlreadyClosedException;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
+import io.taskfork.shared.wire.WireFormat;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Reads a queue one message at a time without taking any: each message read is held
+ * unacknowledged until {@link #remove} acks it or {@link #close} gives it back. At most the
+ * messages ready when the scan began are read, so a scan ends even while more arrive.
+ *
+ * <p>A quorum queue counts each give-back in {@code x-delivery-count}, and a queue with a delivery
+ * limit dead-letters or drops a message beyond it (RabbitMQ 4 sets a limit of 20 on every quorum
+ * queue without one; https://www.rabbitmq.com/docs/quorum-queues#poison-message-handling). A
+ * message the {@link Refresh} names is therefore given back as a fresh copy, confirmed before the
+ * original is acked: its count starts again, what it counted so far travels in
+ * {@code x-taskfork-prior-deliveries}, and a crash in between leaves a duplicate, never a loss.
+ */
+public final class QueueScan implements AutoCloseable {
+
+    /** Which held messages go back as fresh copies, and the headers a copy gets from the original's. */
+    public record Refresh(long atDeliveryCount, BiFunction<QueueMessage, Map<String, Object>, Map<String, Object>> copyHeaders) {
+
+        /**
+         * Every message: the main queue's consumers count deliveries towards a limit, and a look must
+         * not wear it. A copy goes to the back of the queue, behind what arrived during the scan.
+         */
+        public static final Refresh EVERY = new Refresh(0, (original, headers) -> headers);
+
+        /** A message given back {@code count} times or more; the others go back in their place. */
+        public static Refresh wornAfter(long count,
+                BiFunction<QueueMessage, Map<String, Object>, Map<String, Object>> copyHeaders) {
+            return new Refresh(count, copyHeaders);
+        }
+    }
+
+    private final Channel channel;
+    private final String queue;
+    private final ConfirmedPublisher publisher;
+    private final Refresh refresh;
+    private final long total;
+    private final NavigableMap<Long, QueueMessage> held = new TreeMap<>();
+    private long read;
+
+    public QueueScan(Channel channel, String queue, ConfirmedPublisher publisher, Refresh refresh) throws IOException {
+        this.channel = channel;
+        this.queue = queue;
+        this.publisher = publisher;
+        this.refresh = refresh;
+        this.total = channel.queueDeclarePassive(queue).getMessageCount();
+    }
+
+    /** The messages ready in the queue when the scan began. */
+    public long total() {
+        return total;
+    }
+
+    /** The next message, held until {@link #remove} or {@link #close}; null once all are read. */
+    public QueueMessage next() {
+        if (read >= total) {
+            return null;
+        }
+        GetResponse response;
+        try {
+            response = channel.basicGet(queue, false);
+        } catch (IOException | AlreadyClosedException e) {
+            throw new QueueException("cannot read " + queue + ": " + ConfirmedPublisher.reason(e), e);
+        }
+        if (response == null) {
+            return null;
+        }
+        read++;
+        QueueMessage message = new QueueMessage(response.getEnvelope().getDeliveryTag(), response.getProps(),
+                response.getBody());
+        held.put(message.deliveryTag(), message);
+        return message;
+    }
+
+    /** Takes {@code message} out of the queue for good. */
+    public void remove(QueueMessage message) {
+        try {
+            channel.basicAck(message.deliveryTag(), false);
+        } catch (IOException | AlreadyClosedException e) {
+            throw new QueueException("cannot remove a message from " + queue + ": " + ConfirmedPublisher.reason(e), e);
+        }
+        held.remove(message.deliveryTag());
+    }
+
+    /** Gives back every message still held; a worn one as a fresh copy. Nothing held is lost, whatever fails. */
+    @Override
+    public void close() {
+        try {
+            for (QueueMessage message : held.values().toArray(QueueMessage[]::new)) {
+                if (message.deliveryCount() >= refresh.atDeliveryCount()) {
+                    refresh(message);
+                }
+            }
+            if (!held.isEmpty()) {
+                channel.basicNack(held.lastKey(), true, true);
+            }
+            channel.close();
+        } catch (IOException | TimeoutException | AlreadyClosedException | QueueException e) {
+            // The broker gives back whatever a closed channel held.
+            closeQuietly();
+        }
+        held.clear();
+    }
+
+    private void refresh(QueueMessage message) throws IOException {
+        publisher.publish(queue, fresh(message), message.body());
+        channel.basicAck(message.deliveryTag(), false);
+        held.remove(message.deliveryTag());
+    }
+
+    /** The same message with its delivery count carried over, not counted anew by the queue. */
+    private AMQP.BasicProperties fresh(QueueMessage message) {
+        Map<String, Object> headers = new HashMap<>(message.headers());
+        headers.remove(QueueMessage.DELIVERY_COUNT_HEADER);
+        headers.put(WireFormat.PRIOR_DELIVERIES_HEADER, WireFormat.priorDeliveries(message.headers())
+                + message.deliveryCount());
+        return message.properties().builder().headers(refresh.copyHeaders().apply(message, headers)).build();
+    }
+
+    private void closeQuietly() {
+        try {
+            if (channel.isOpen()) {
+                channel.abort();
+            }
+        } catch (IOException | AlreadyClosedException e) {
+            // closed either way
+        }
+    }
+}
