@@ -43,12 +43,14 @@ import org.junit.jupiter.api.Test;
 class RacesIT {
 
     private static final Duration SETTLE = Duration.ofSeconds(90);
+    private static final int IDLE_REPLAYS = 12;
 
     private final long seed = Long.getLong("taskfork.races.seed", new Random().nextLong());
     private final int taskCount = Integer.getInteger("taskfork.races.tasks", 200);
     private final Random random = new Random(seed);
     private final Map<Long, Kind> kinds = new HashMap<>();
     private final Set<Long> cancelled = new HashSet<>();
+    private final Set<Long> replayed = new HashSet<>();
     private final List<String> jsonMessages = new ArrayList<>();
     private final Map<String, Integer> actions = new HashMap<>();
     private final List<Path> logs = new ArrayList<>();
@@ -56,6 +58,7 @@ class RacesIT {
     // Two SIGKILLs, at moments drawn from the seed, while the batches are still being submitted.
     private final Set<Integer> killAt = Set.of(5 + random.nextInt(15), 20 + random.nextInt(15));
     private int interferences;
+    private boolean submitting = true;
     private IsolatedEnvironment environment;
     private TaskStore store;
 
@@ -112,6 +115,7 @@ class RacesIT {
                 }
             }
         }
+        submitting = false;
         for (String messageId : jsonMessages) {
             awaitTrue(() -> store.findByMessageId(messageId).isPresent(), "a row for message " + messageId);
             kinds.put(store.findByMessageId(messageId).orElseThrow().id(), Kind.ECHO);
@@ -122,6 +126,12 @@ class RacesIT {
             interfere();
         }
         awaitTrue(this::allEnded, "every task ended; not ended: " + notEnded());
+        // As a user finds it: with the supervisors idle, a replayed ID reaches one of them at once.
+        for (int i = 0; i < IDLE_REPLAYS; i++) {
+            replayADeadTask(random.nextInt(3) == 0);
+            Thread.sleep(300);
+        }
+        awaitTrue(this::allEnded, "every replayed task ended; not ended: " + notEnded());
 
         String audit = cli("audit");
         System.out.println("RacesIT: seed " + seed + ", " + kinds.size() + " tasks in "
@@ -159,7 +169,7 @@ class RacesIT {
             replayADeadTask(true);
         } else if (roll < 55) {
             cancelASleep();
-        } else if (roll < 70) {
+        } else if (roll < 70 && submitting) {
             resubmitAsJsonTwice();
         }
         if (killAt.contains(++interferences)) {
@@ -172,7 +182,8 @@ class RacesIT {
     private void replayADeadTask(boolean withDuplicate) throws Exception {
         List<Long> dead = environment.database().jdbi().withHandle(handle -> handle
                 .createQuery("select id from tasks where status in ('failed', 'crashed') and dead_lettered_at is not null"
-                        + " order by finished_at desc limit 5")
+                        + " and not (id = any(:replayed)) order by finished_at desc limit 5")
+                .bindArray("replayed", Long.class, replayed)
                 .mapTo(Long.class).list());
         if (dead.isEmpty()) {
             return;
@@ -186,6 +197,7 @@ class RacesIT {
                         WireFormat.taskIdBody(id));
             }
         }
+        replayed.add(id);
         cli("dlq", "replay", Long.toString(id));
         count(withDuplicate ? "replay with a duplicate" : "replay");
     }
