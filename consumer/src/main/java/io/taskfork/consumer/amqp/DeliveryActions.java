@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the supervisor does with a delivery once its fate is decided: ack it, requeue it, or
@@ -24,6 +25,7 @@ public final class DeliveryActions {
     private final Channel consuming;
     private final Channel publishing;
     private final QueueNames queues;
+    private final AtomicLong acked = new AtomicLong();
 
     /**
      * @param consuming  the channel the deliveries came on (acks must go back on it)
@@ -39,6 +41,16 @@ public final class DeliveryActions {
         synchronized (consuming) {
             consuming.basicAck(delivery.getEnvelope().getDeliveryTag(), false);
         }
+        acked.incrementAndGet();
+    }
+
+    /**
+     * Acks sent on the consuming channel so far, whatever the fate behind them (done, dead-lettered,
+     * deferred, a duplicate). Sent is not received: the client drops an ack of a delivery from
+     * before a connection recovery, and the broker delivers that message again.
+     */
+    public long acked() {
+        return acked.get();
     }
 
     /** Returns the message to the queue to be delivered again. */

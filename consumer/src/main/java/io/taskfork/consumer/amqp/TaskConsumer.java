@@ -7,6 +7,7 @@ import com.rabbitmq.client.Delivery;
 import com.rabbitmq.client.Envelope;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,7 @@ public final class TaskConsumer extends DefaultConsumer {
 
     private final Executor workers;
     private final Consumer<Delivery> processor;
+    private final AtomicInteger inHand = new AtomicInteger();
 
     public TaskConsumer(Channel channel, Executor workers, Consumer<Delivery> processor) {
         super(channel);
@@ -32,12 +34,29 @@ public final class TaskConsumer extends DefaultConsumer {
     public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
             byte[] body) {
         Delivery delivery = new Delivery(envelope, properties, body);
+        inHand.incrementAndGet();
         try {
-            workers.execute(() -> processor.accept(delivery));
+            workers.execute(() -> {
+                try {
+                    processor.accept(delivery);
+                } finally {
+                    inHand.decrementAndGet();
+                }
+            });
         } catch (RejectedExecutionException shuttingDown) {
+            inHand.decrementAndGet();
             // left unacked: the broker redelivers it when this channel closes
             LOG.debug("delivery {} arrived during shutdown; left for redelivery", envelope.getDeliveryTag());
         }
+    }
+
+    /**
+     * Deliveries handed to a worker that has not finished with them: not yet acked, requeued or
+     * dead-lettered, nor left to the broker after a lost channel. Exact at once, where the broker's
+     * count of unacked messages in a quorum queue is refreshed only every 5 s.
+     */
+    public int inHand() {
+        return inHand.get();
     }
 
     @Override

@@ -68,6 +68,8 @@ public final class Supervisor implements AutoCloseable {
     private Channel consuming;
     private Channel publishing;
     private ExecutorService workers;
+    private DeliveryActions actions;
+    private TaskConsumer taskConsumer;
     private MetricsServer metricsServer;
     private QueueGauges queueGauges;
     private JvmGcMetrics gcMetrics;
@@ -101,7 +103,7 @@ public final class Supervisor implements AutoCloseable {
         heartbeat = new Heartbeat(new Workers(database), worker);
         heartbeat.start();
         workers = Executors.newFixedThreadPool(prefetch, NamedThreads.of("task-worker", false));
-        DeliveryActions actions = new DeliveryActions(consuming, publishing, queues);
+        actions = new DeliveryActions(consuming, publishing, queues);
         processor = new DeliveryProcessor(
                 store,
                 new TaskRunner(children, new OutcomeClassifier(settings.child().heap(), settings.child().timeout())),
@@ -111,7 +113,7 @@ public final class Supervisor implements AutoCloseable {
                 new DeliveryProcessor.Policies(worker, settings.maxMessageBytes(),
                         settings.child().timeout().plus(STALE_MARGIN),
                         new RetryPolicy(settings.retry(), Math::random), new Patience(stopping)));
-        startTimers(store, actions);
+        startTimers(store);
         warnAboutConsumerTimeout();
         health = new Health(connection, database);
         metrics.connections(health::brokerUp, health::databaseUp);
@@ -120,7 +122,8 @@ public final class Supervisor implements AutoCloseable {
             queueGauges = new QueueGauges(registry, connection, queues, store);
             metricsServer = MetricsServer.start(settings.metricsPort(), registry, this::problems);
         }
-        consumerTag = consuming.basicConsume(queues.main(), false, new TaskConsumer(consuming, workers, processor));
+        taskConsumer = new TaskConsumer(consuming, workers, processor);
+        consumerTag = consuming.basicConsume(queues.main(), false, taskConsumer);
         LOG.info("supervisor {} consuming {} with prefetch {}, child heap {}, task timeout {}{}", worker,
                 queues.main(), prefetch, settings.child().heap(), Values.format(settings.child().timeout()),
                 metricsServer == null ? "" : ", metrics on :" + metricsServer.port());
@@ -203,7 +206,7 @@ public final class Supervisor implements AutoCloseable {
     }
 
     /** The heartbeat, the cancellation watch and the outbox sweep, on one timer thread. */
-    private void startTimers(TaskStore store, DeliveryActions actions) {
+    private void startTimers(TaskStore store) {
         timers = Executors.newSingleThreadScheduledExecutor(NamedThreads.of("supervisor-timer", false));
         every(Workers.HEARTBEAT, heartbeat);
         every(CancellationWatch.PERIOD, new CancellationWatch(store, children, processor::runningHere));
@@ -239,6 +242,16 @@ public final class Supervisor implements AutoCloseable {
     /** Children alive now. */
     public int childrenRunning() {
         return children == null ? 0 : children.running();
+    }
+
+    /** Deliveries taken from the queue that no worker has finished with yet: held, unacked. */
+    public int deliveriesInHand() {
+        return taskConsumer == null ? 0 : taskConsumer.inHand();
+    }
+
+    /** Acks sent since start: see {@link DeliveryActions#acked()}. */
+    public long deliveriesAcked() {
+        return actions == null ? 0 : actions.acked();
     }
 
     public String worker() {
