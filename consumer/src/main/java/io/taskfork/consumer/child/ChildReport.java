@@ -70,7 +70,10 @@ final class ChildReport {
         String name = event.path(ChildProtocol.EVENT).asText();
         switch (name) {
             case ChildProtocol.STARTED -> startedNanos = System.nanoTime();
-            case ChildProtocol.RESULT -> result = event.get(ChildProtocol.RESULT);
+            case ChildProtocol.RESULT -> {
+                result = event.get(ChildProtocol.RESULT);
+                progress.returned(result);
+            }
             case ChildProtocol.ERROR -> {
                 errorMessage = event.path(ChildProtocol.MESSAGE).asText();
                 errorTrace = event.path(ChildProtocol.TRACE).asText();

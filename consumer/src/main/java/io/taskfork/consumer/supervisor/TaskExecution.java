@@ -6,6 +6,7 @@ import io.taskfork.consumer.child.StopReason;
 import io.taskfork.consumer.child.Verdict;
 import io.taskfork.consumer.metrics.SupervisorMetrics;
 import io.taskfork.shared.config.Values;
+import io.taskfork.shared.store.EarlyResults;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.Task;
@@ -30,6 +31,7 @@ final class TaskExecution {
     private final SupervisorMetrics metrics;
     private final Fates fates;
     private final DeliveryProcessor.Policies policies;
+    private final EarlyResults earlyResults;
 
     TaskExecution(TaskStore store, TaskRunner runner, DeliveryActions actions, SupervisorMetrics metrics,
             Fates fates, DeliveryProcessor.Policies policies) {
@@ -39,6 +41,7 @@ final class TaskExecution {
         this.metrics = metrics;
         this.fates = fates;
         this.policies = policies;
+        this.earlyResults = store.earlyResults();
     }
 
     void run(Delivery delivery, Task task) throws Exception {
@@ -46,9 +49,14 @@ final class TaskExecution {
             metrics.waited(task.type(), Duration.between(task.createdAt(), task.startedAt()));
         }
         ProgressWriter progress = new ProgressWriter(store, task);
-        TaskRunner.Run run = runner.run(task, progress);
+        EarlySuccess early = new EarlySuccess(progress, earlyResults, task);
+        TaskRunner.Run run = runner.run(task, early);
         progress.flush();
         metrics.ran(task.type(), run.exit().runNanos(), run.exit().startNanos());
+        if (early.recorded()) {
+            completeEarlySuccess(delivery, task, run);
+            return;
+        }
         if (run.exit().stoppedBy() == StopReason.SHUTDOWN) {
             giveBack(delivery, task, run);
             return;
@@ -82,6 +90,18 @@ final class TaskExecution {
         } else {
             fates.deadLetter(delivery, verdict.reason(), verdict.detail(), task.id());
         }
+    }
+
+    /** The row says succeeded since the handler returned; whatever stopped the child after that, the task is done. */
+    private void completeEarlySuccess(Delivery delivery, Task task, TaskRunner.Run run) throws Exception {
+        policies.patience().untilDone("recording the exit", () -> {
+            earlyResults.complete(task.id(), task.attempts(), run.exit().exitCode(), run.exit().log());
+            return true;
+        });
+        metrics.finished(task.type(), TaskStatus.SUCCEEDED, null);
+        LOG.info("task {} {} succeeded in {} ms (child pid {}, attempt {})", task.id(), task.type(),
+                TimeUnit.NANOSECONDS.toMillis(run.exit().runNanos()), run.exit().pid(), task.attempts());
+        actions.ack(delivery);
     }
 
     private void retry(Delivery delivery, Task task, TaskRunner.Run run, Duration delay) throws Exception {

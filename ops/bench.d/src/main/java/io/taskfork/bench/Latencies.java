@@ -11,34 +11,42 @@ import org.jdbi.v3.core.Jdbi;
  * <li>delivery to handler start: {@code result.handler_started_us} (the no-op handler's
  *     {@code Instant.now()}) minus {@code started_at}, which the claim statement sets with
  *     {@code now()} just after the message was delivered;</li>
- * <li>enqueue to succeeded: {@code finished_at} minus {@code created_at}.</li>
+ * <li>enqueue to succeeded: {@code finished_at} minus {@code created_at};</li>
+ * <li>handler return to recorded: {@code finished_at} minus {@code result.handler_started_us}
+ *     (a no-op handler returns as it starts): the window in which a supervisor killed outright
+ *     leaves a task that ran to success to run again.</li>
  * </ul>
  *
  * @param lastFinished when the last of the tasks was recorded as succeeded
  */
-record Latencies(Percentiles deliveryToHandler, Percentiles enqueueToSucceeded, Instant lastFinished) {
+record Latencies(Percentiles deliveryToHandler, Percentiles enqueueToSucceeded, Percentiles returnToRecorded,
+        Instant lastFinished) {
 
     private static final String QUERY = "select (result->>'" + NoopHandler.STARTED_FIELD + "')::bigint"
             + " - (extract(epoch from started_at) * 1000000)::bigint as delivery_us,"
             + " (extract(epoch from finished_at - created_at) * 1000000)::bigint as total_us,"
-            + " (extract(epoch from finished_at) * 1000000)::bigint as finished_us"
+            + " (extract(epoch from finished_at) * 1000000)::bigint as finished_us,"
+            + " (extract(epoch from finished_at) * 1000000)::bigint - (result->>'" + NoopHandler.STARTED_FIELD
+            + "')::bigint as recorded_us"
             + " from tasks where id = any(:ids) and status = 'succeeded'";
 
-    private record Row(long deliveryMicros, long totalMicros, long finishedMicros) {
+    private record Row(long deliveryMicros, long totalMicros, long finishedMicros, long recordedMicros) {
     }
 
     static Latencies of(Jdbi jdbi, List<Long> ids) throws PhaseFailedException {
         List<Row> rows = jdbi.withHandle(handle -> handle.createQuery(QUERY)
                 .bindArray("ids", Long.class, ids)
-                .map((rs, ctx) -> new Row(rs.getLong("delivery_us"), rs.getLong("total_us"), rs.getLong("finished_us")))
+                .map((rs, ctx) -> new Row(rs.getLong("delivery_us"), rs.getLong("total_us"), rs.getLong("finished_us"),
+                        rs.getLong("recorded_us")))
                 .list());
         if (rows.size() != ids.size()) {
             throw new PhaseFailedException("only " + rows.size() + " of " + ids.size() + " tasks have succeeded rows");
         }
         double[] delivery = rows.stream().mapToDouble(row -> row.deliveryMicros() / 1000.0).toArray();
         double[] total = rows.stream().mapToDouble(row -> row.totalMicros() / 1000.0).toArray();
+        double[] recorded = rows.stream().mapToDouble(row -> row.recordedMicros() / 1000.0).toArray();
         long last = rows.stream().mapToLong(Row::finishedMicros).max().orElseThrow();
-        return new Latencies(Percentiles.of(delivery), Percentiles.of(total),
+        return new Latencies(Percentiles.of(delivery), Percentiles.of(total), Percentiles.of(recorded),
                 Instant.ofEpochSecond(last / 1_000_000, (last % 1_000_000) * 1_000));
     }
 }

@@ -78,6 +78,7 @@ final class LogsCommand extends ProducerCommand {
         String staleDigest = null;
         int attempt = first.attempts();
         TaskLogs.Snapshot snapshot = first;
+        boolean endSeen = false;
         while (true) {
             if (snapshot.attempts() != attempt) {
                 attempt = snapshot.attempts();
@@ -93,14 +94,17 @@ final class LogsCommand extends ProducerCommand {
                 snapshot = read(logs, null);
             }
             if (snapshot.changed()) {
-                print(follower.next(snapshot.log(), terminal));
+                print(follower.next(snapshot.log(), terminal && endSeen));
                 shownDigest = snapshot.digest();
                 staleDigest = null;
             }
-            if (terminal) {
+            // A success is recorded the moment its handler returns and its whole log a moment later,
+            // once its child has exited: one more look after the end catches that last output.
+            if (terminal && endSeen) {
                 endLine();
                 return ExitCodes.OK;
             }
+            endSeen = terminal;
             Thread.sleep(POLL_INTERVAL.toMillis());
             snapshot = read(logs, shownDigest == null ? staleDigest : shownDigest);
         }

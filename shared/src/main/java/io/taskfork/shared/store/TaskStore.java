@@ -60,6 +60,11 @@ public final class TaskStore {
         }
     }
 
+    /** The statements of a success recorded before its child exits. */
+    public EarlyResults earlyResults() {
+        return new EarlyResults(jdbi);
+    }
+
     /** The rows of this store whose message is owed. */
     public Outbox outbox() {
         return new Outbox(jdbi);
