@@ -25,4 +25,9 @@ public record ChildExit(
     public long startNanos() {
         return report.startNanos();
     }
+
+    /** The handler returned a result before the child ended, whatever ended it. */
+    public boolean returned() {
+        return report.hasResult();
+    }
 }

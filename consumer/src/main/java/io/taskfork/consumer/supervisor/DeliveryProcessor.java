@@ -166,6 +166,14 @@ final class DeliveryProcessor implements Consumer<Delivery> {
             return true;
         }
         if (task.status() == TaskStatus.RUNNING) {
+            if (task.result() != null && policies.patience().untilDone("recording the result",
+                    () -> store.earlyResults().settleOrphaned(task.id(), policies.staleAfter()))) {
+                metrics.finished(task.type(), TaskStatus.SUCCEEDED, null);
+                LOG.info("task {} {} succeeded: its handler had returned when its supervisor {} went; recorded"
+                        + " without running it again", task.id(), task.type(), task.worker());
+                actions.ack(delivery);
+                return true;
+            }
             notClaimed(delivery, task);
             return true;
         }

@@ -8,9 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records a task's success as soon as its handler returns, while its child is still exiting, after
- * the last progress report: a supervisor killed in between would see the task run again. Should
- * the record fail, the outcome is recorded after the child's exit, as for any other ending.
+ * Records a task's result as soon as its handler returns, while its child is still exiting, after
+ * the last progress report: a supervisor killed after that leaves a row that is not run again (see
+ * {@link EarlyResults}). The outcome itself is recorded once the child has exited, as for any other
+ * ending; should this early record fail, only the window is wider.
  */
 final class EarlySuccess implements ProgressListener {
 
@@ -19,7 +20,6 @@ final class EarlySuccess implements ProgressListener {
     private final ProgressWriter progress;
     private final EarlyResults results;
     private final Task task;
-    private volatile boolean recorded;
 
     EarlySuccess(ProgressWriter progress, EarlyResults results, Task task) {
         this.progress = progress;
@@ -36,15 +36,11 @@ final class EarlySuccess implements ProgressListener {
     public void returned(JsonNode result) {
         progress.flush();
         try {
-            recorded = results.succeed(task.id(), task.attempts(), result);
+            results.record(task.id(), task.attempts(), result);
         } catch (RuntimeException e) {
-            LOG.debug("could not record task {}'s result before its child exited ({}); recording it after",
+            LOG.debug("could not record task {}'s result before its child exited ({}); it is recorded after",
                     task.id(), e.toString());
         }
     }
 
-    /** True when the success is in the row already, and only the exit code and log remain to add. */
-    boolean recorded() {
-        return recorded;
-    }
 }

@@ -53,15 +53,12 @@ final class TaskExecution {
         TaskRunner.Run run = runner.run(task, early);
         progress.flush();
         metrics.ran(task.type(), run.exit().runNanos(), run.exit().startNanos());
-        if (early.recorded()) {
-            completeEarlySuccess(delivery, task, run);
-            return;
-        }
-        if (run.exit().stoppedBy() == StopReason.SHUTDOWN) {
+        // Stopped by us before its handler returned; once it has returned, the task is done whatever stopped it.
+        if (run.verdict() == null && run.exit().stoppedBy() == StopReason.SHUTDOWN) {
             giveBack(delivery, task, run);
             return;
         }
-        if (run.exit().stoppedBy() == StopReason.CANCEL) {
+        if (run.verdict() == null && run.exit().stoppedBy() == StopReason.CANCEL) {
             metrics.finished(task.type(), TaskStatus.CANCELLED, null);
             LOG.info("task {} {} cancelled while running; its child (pid {}) and descendants were killed",
                     task.id(), task.type(), run.exit().pid());
@@ -90,18 +87,6 @@ final class TaskExecution {
         } else {
             fates.deadLetter(delivery, verdict.reason(), verdict.detail(), task.id());
         }
-    }
-
-    /** The row says succeeded since the handler returned; whatever stopped the child after that, the task is done. */
-    private void completeEarlySuccess(Delivery delivery, Task task, TaskRunner.Run run) throws Exception {
-        policies.patience().untilDone("recording the exit", () -> {
-            earlyResults.complete(task.id(), task.attempts(), run.exit().exitCode(), run.exit().log());
-            return true;
-        });
-        metrics.finished(task.type(), TaskStatus.SUCCEEDED, null);
-        LOG.info("task {} {} succeeded in {} ms (child pid {}, attempt {})", task.id(), task.type(),
-                TimeUnit.NANOSECONDS.toMillis(run.exit().runNanos()), run.exit().pid(), task.attempts());
-        actions.ack(delivery);
     }
 
     private void retry(Delivery delivery, Task task, TaskRunner.Run run, Duration delay) throws Exception {

@@ -21,10 +21,14 @@ final class TaskRunner {
 
     Run run(Task task, ProgressListener progress) throws IOException, InterruptedException {
         ChildExit exit = children.runTask(task, progress);
-        return new Run(exit, exit.stoppedBy() != null ? null : classifier.classify(exit));
+        boolean stoppedFirst = exit.stoppedBy() != null && !exit.returned();
+        return new Run(exit, stoppedFirst ? null : classifier.classify(exit));
     }
 
-    /** A finished run; {@code verdict} is null when the supervisor stopped it (shutdown, cancel). */
+    /**
+     * A finished run; {@code verdict} is null when the supervisor stopped it (shutdown, cancel)
+     * before its handler returned a result.
+     */
     record Run(ChildExit exit, Verdict verdict) {
     }
 }

@@ -7,7 +7,9 @@ import io.taskfork.producer.queue.ConfirmedPublisher;
 import io.taskfork.producer.queue.QueueException;
 import io.taskfork.producer.queue.QueueScan;
 import io.taskfork.shared.store.Database;
+import io.taskfork.shared.store.EarlyResults;
 import io.taskfork.shared.store.Outbox;
+import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.topology.QueueNames;
 import io.taskfork.shared.wire.WireFormat;
 import java.io.IOException;
@@ -27,6 +29,9 @@ import java.util.Set;
  */
 final class Audit {
 
+    // The audit knows no task timeout: a supervisor counts as gone by its heartbeat alone.
+    private static final Duration NO_TIMEOUT = Duration.ofDays(36_500);
+
     /** Retry-queue messages go back in place, as fresh copies only when worn, so their delays keep running. */
     private static final QueueScan.Refresh RETRY_REFRESH = QueueScan.Refresh.wornAfter(10,
             (original, headers) -> headers);
@@ -36,6 +41,7 @@ final class Audit {
     private final ConfirmedPublisher publisher;
     private final AuditRows rows;
     private final Outbox outbox;
+    private final EarlyResults earlyResults;
 
     Audit(Connection connection, QueueNames queues, ConfirmedPublisher publisher, Database database) {
         this.connection = connection;
@@ -43,6 +49,7 @@ final class Audit {
         this.publisher = publisher;
         this.rows = new AuditRows(database);
         this.outbox = new Outbox(database);
+        this.earlyResults = new TaskStore(database).earlyResults();
     }
 
     /** One look at everything, as it was at one moment. */
@@ -88,7 +95,10 @@ final class Audit {
         }
         for (long id : look.findings().deadRunner()) {
             AuditRows.Row row = look.suspects().get(id);
-            if (!rows.release(row)) {
+            if (earlyResults.settleOrphaned(id, NO_TIMEOUT)) {
+                done.add("task " + id + ": recorded as succeeded; its handler had returned when supervisor "
+                        + row.worker() + " went");
+            } else if (!rows.release(row)) {
                 done.add("task " + id + ": left alone, it changed since the look");
             } else if (look.tasksWithMessages().contains(id)) {
                 outbox.markPublished(List.of(id));

@@ -2,13 +2,16 @@ package io.taskfork.shared.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskfork.shared.json.Json;
+import java.time.Duration;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * A success recorded the moment its handler returns, before its child has exited, and completed
- * with the exit code and the whole log once it has. A supervisor that dies between a handler's
- * return and the record runs the task again when its message comes back; recording before the
- * child's exit narrows that window from the child's exit and the log's drain to one statement.
+ * A result recorded the moment its handler returns, while its child is still exiting. The row
+ * stays {@code running} until the child's exit and whole log are recorded with it, as for any
+ * outcome; but should its supervisor die in between, the task is not run again: a running row
+ * with a result is not claimable, and whoever receives its message next records it succeeded. So
+ * the window in which a task that ran to success runs again shrinks from the child's exit and the
+ * log's drain to one statement.
  */
 public final class EarlyResults {
 
@@ -18,11 +21,10 @@ public final class EarlyResults {
         this.jdbi = jdbi;
     }
 
-    /** Marks attempt {@code attempt} succeeded with {@code result}; false when the row had moved on (cancelled). */
-    public boolean succeed(long id, int attempt, JsonNode result) {
+    /** Keeps the result attempt {@code attempt} returned; false when the row had moved on (cancelled). */
+    public boolean record(long id, int attempt, JsonNode result) {
         return jdbi.withHandle(handle -> handle
-                .createUpdate("update tasks set status = 'succeeded', result = cast(:result as jsonb), exit_code = 0,"
-                        + " failure_kind = null, error = null, finished_at = now()"
+                .createUpdate("update tasks set result = cast(:result as jsonb)"
                         + " where id = :id and attempts = :attempt and status = 'running'")
                 .bind("id", id)
                 .bind("attempt", attempt)
@@ -30,15 +32,19 @@ public final class EarlyResults {
                 .execute()) == 1;
     }
 
-    /** Adds the exit code and the whole log to a success recorded by {@link #succeed}. */
-    public void complete(long id, int attempt, int exitCode, String log) {
-        jdbi.useHandle(handle -> handle
-                .createUpdate("update tasks set exit_code = :exitCode, log = :log"
-                        + " where id = :id and attempts = :attempt and status = 'succeeded'")
+    /**
+     * Records as succeeded a running task whose handler had returned its result when its runner
+     * went (see {@link TaskStore#claim}), with the log as it was last written.
+     *
+     * @return false when the row is not such a one
+     */
+    public boolean settleOrphaned(long id, Duration staleAfter) {
+        return jdbi.withHandle(handle -> handle
+                .createUpdate("update tasks set status = 'succeeded', finished_at = now() where id = :id"
+                        + " and status = 'running' and result is not null and " + TaskStore.RUNNER_GONE)
                 .bind("id", id)
-                .bind("attempt", attempt)
-                .bind("exitCode", exitCode)
-                .bind("log", Json.withoutNul(log))
-                .execute());
+                .bind("staleSeconds", staleAfter.toMillis() / 1000.0)
+                .bind("deadSeconds", Workers.DEAD_AFTER.toMillis() / 1000.0)
+                .execute()) == 1;
     }
 }

@@ -17,6 +17,13 @@ import org.jdbi.v3.core.statement.Query;
 public final class TaskStore {
 
     private static final TaskRowMapper MAPPER = new TaskRowMapper();
+    /**
+     * A running row's runner is gone: its worker stopped beating its heart for
+     * {@link Workers#DEAD_AFTER}, or its attempt started more than {@code :staleSeconds} ago.
+     */
+    static final String RUNNER_GONE = "(started_at < now() - make_interval(secs => :staleSeconds)"
+            + " or not exists (select 1 from workers w where w.name = tasks.worker"
+            + " and w.heartbeat_at > now() - make_interval(secs => :deadSeconds)))";
     private static final String INSERT = "insert into tasks (type, payload, max_attempts)"
             + " values (:type, cast(:payload as jsonb), :maxAttempts)";
 
@@ -115,7 +122,8 @@ public final class TaskStore {
      * Marks a task running for a new attempt: a queued or retrying task, or a running one whose
      * runner is gone — its worker stopped beating its heart for {@link Workers#DEAD_AFTER}, or its
      * attempt started more than {@code staleAfter} ago (any child it had was killed at the task
-     * timeout). A task running now is left alone, so two deliveries of one task never run at once.
+     * timeout). A task running now is left alone, so two deliveries of one task never run at once;
+     * so is one whose handler had returned its result when its runner died (see {@link EarlyResults}).
      *
      * @return the row as claimed, with its new attempt number; empty when it is not claimable
      */
@@ -136,9 +144,7 @@ public final class TaskStore {
                             + " exit_code = null, result = null, error = null, progress = null, progress_message = null"
                             + " where id = :id" + (types == null ? "" : " and type in (<types>)")
                             + " and (status in ('queued', 'retrying')"
-                            + " or (status = 'running' and (started_at < now() - make_interval(secs => :staleSeconds)"
-                            + " or not exists (select 1 from workers w where w.name = tasks.worker"
-                            + " and w.heartbeat_at > now() - make_interval(secs => :deadSeconds)))))"
+                            + " or (status = 'running' and result is null and " + RUNNER_GONE + "))"
                             + " returning " + TaskRowMapper.COLUMNS)
                     .bind("id", id)
                     .bind("worker", worker)
