@@ -88,6 +88,18 @@ class BadMessagesIT {
     }
 
     @Test
+    void copyWhosePriorDeliveriesReachTheLimitIsDeadLetteredOnItsFirstDelivery() throws Exception {
+        // a copy an audit put back for a message that had been delivered nine times
+        fixture.publish("434343".getBytes(StandardCharsets.UTF_8), new AMQP.BasicProperties.Builder()
+                .contentType(WireFormat.TEXT_PLAIN).headers(Map.of(WireFormat.PRIOR_DELIVERIES_HEADER, 9)).build());
+
+        GetResponse letter = fixture.awaitDeadLetterWithBody("434343");
+
+        assertThat(header(letter, WireFormat.REASON_HEADER)).isEqualTo("delivery-limit");
+        assertThat(header(letter, WireFormat.DETAIL_HEADER)).contains("delivered 10 times");
+    }
+
+    @Test
     void oversizedBodyIsDeadLetteredAsTooLarge() throws Exception {
         char[] padding = new char[5000];
         Arrays.fill(padding, ' ');

@@ -37,16 +37,17 @@ final class RowReset {
     }
 
     private static final String RESET = "update tasks set status = 'queued', attempts = 0, failure_kind = null,"
-            + " exit_code = null, result = null, error = null, log = null, started_at = null, finished_at = null,"
-            + " worker = null, progress = null, progress_message = null, dead_lettered_at = null,"
-            + " published_at = null, queued_at = now() where id = :id returning queued_at";
+            + " exit_code = null, result = null, returned_at = null, error = null, log = null, started_at = null,"
+            + " finished_at = null, worker = null, progress = null, progress_message = null,"
+            + " dead_lettered_at = null, published_at = null, queued_at = now() where id = :id returning queued_at";
 
     // Fenced on the reset's own queued_at: a row a supervisor claimed since, or a later reset, is left alone.
     private static final String PUT_BACK = "update tasks t set (status, attempts, failure_kind, exit_code, result,"
-            + " error, log, started_at, finished_at, worker, progress, progress_message, dead_lettered_at,"
-            + " published_at, queued_at) = (b.status, b.attempts, b.failure_kind, b.exit_code, b.result, b.error,"
-            + " b.log, b.started_at, b.finished_at, b.worker, b.progress, b.progress_message, b.dead_lettered_at,"
-            + " b.published_at, b.queued_at) from jsonb_populate_record(null::tasks, cast(:before as jsonb)) b"
+            + " returned_at, error, log, started_at, finished_at, worker, progress, progress_message,"
+            + " dead_lettered_at, published_at, queued_at) = (b.status, b.attempts, b.failure_kind, b.exit_code,"
+            + " b.result, b.returned_at, b.error, b.log, b.started_at, b.finished_at, b.worker, b.progress,"
+            + " b.progress_message, b.dead_lettered_at, b.published_at, b.queued_at)"
+            + " from jsonb_populate_record(null::tasks, cast(:before as jsonb)) b"
             + " where t.id = :id and t.status = 'queued' and t.published_at is null and t.queued_at = :queuedAt";
 
     private final Jdbi jdbi;

@@ -24,7 +24,7 @@ public final class EarlyResults {
     /** Keeps the result attempt {@code attempt} returned; false when the row had moved on (cancelled). */
     public boolean record(long id, int attempt, JsonNode result) {
         return jdbi.withHandle(handle -> handle
-                .createUpdate("update tasks set result = cast(:result as jsonb)"
+                .createUpdate("update tasks set result = cast(:result as jsonb), returned_at = now()"
                         + " where id = :id and attempts = :attempt and status = 'running'")
                 .bind("id", id)
                 .bind("attempt", attempt)

@@ -141,7 +141,8 @@ public final class TaskStore {
         return jdbi.withHandle(handle -> {
             Query claim = handle.createQuery("update tasks set status = 'running', attempts = attempts + 1,"
                             + " started_at = now(), finished_at = null, worker = :worker, failure_kind = null,"
-                            + " exit_code = null, result = null, error = null, progress = null, progress_message = null"
+                            + " exit_code = null, result = null, returned_at = null, error = null, progress = null,"
+                            + " progress_message = null"
                             + " where id = :id" + (types == null ? "" : " and type in (<types>)")
                             + " and (status in ('queued', 'retrying')"
                             + " or (status = 'running' and result is null and " + RUNNER_GONE + "))"

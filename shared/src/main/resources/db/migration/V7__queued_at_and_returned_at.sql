@@ -5,3 +5,6 @@ alter table tasks add column queued_at timestamptz not null default now();
 update tasks set queued_at = created_at;
 drop index tasks_unpublished_idx;
 create index tasks_unpublished_idx on tasks (queued_at) where status = 'queued' and published_at is null;
+-- When the handler's result reached the row, before its child exited: from then on the attempt is
+-- not run again (see EarlyResults).
+alter table tasks add column returned_at timestamptz;
