@@ -3,7 +3,6 @@ package io.taskfork.consumer.supervisor;
 import com.rabbitmq.client.Delivery;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.taskfork.consumer.amqp.DeliveryActions;
-
 import io.taskfork.consumer.metrics.SupervisorMetrics;
 import io.taskfork.shared.config.Values;
 import io.taskfork.shared.logging.LogSetup;
@@ -21,7 +20,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -49,7 +49,7 @@ final class TaskExecution {
             metrics.waited(task.type(), Duration.between(task.createdAt(), task.startedAt()));
         }
         ProgressWriter progress = new ProgressWriter(store, task);
-        EarlySuccess early = new EarlySuccess(progress, earlyResults, task);
+        EarlyResult early = new EarlyResult(progress, earlyResults, task);
         TaskRunner.Run run = runner.run(task, early);
         progress.flush();
         metrics.ran(task.type(), run.exit().runNanos(), run.exit().startNanos());

@@ -7,11 +7,11 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The producer's command line: submit tasks, enqueue many, show them and their output, wait for some. */
 @Command(name = "taskfork", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,

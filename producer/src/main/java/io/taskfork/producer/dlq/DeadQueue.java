@@ -1,11 +1,11 @@
 package io.taskfork.producer.dlq;
 
-import io.taskfork.producer.queue.QueueScan;
-import io.taskfork.producer.queue.QueueException;
-import io.taskfork.producer.queue.ConfirmedPublisher;
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import io.taskfork.producer.queue.ConfirmedPublisher;
+import io.taskfork.producer.queue.QueueException;
+import io.taskfork.producer.queue.QueueScan;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 

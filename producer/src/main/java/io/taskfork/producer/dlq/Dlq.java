@@ -1,9 +1,9 @@
 package io.taskfork.producer.dlq;
 
-import io.taskfork.producer.queue.QueueScan;
-import io.taskfork.producer.queue.QueueMessage;
-import io.taskfork.producer.queue.ConfirmedPublisher;
 import com.rabbitmq.client.Connection;
+import io.taskfork.producer.queue.ConfirmedPublisher;
+import io.taskfork.producer.queue.QueueMessage;
+import io.taskfork.producer.queue.QueueScan;
 import io.taskfork.shared.amqp.Broker;
 import io.taskfork.shared.amqp.BrokerUnavailableException;
 import io.taskfork.shared.config.Settings;

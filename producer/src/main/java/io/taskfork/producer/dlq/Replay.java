@@ -1,9 +1,9 @@
 package io.taskfork.producer.dlq;
 
-import io.taskfork.producer.queue.QueueScan;
-import io.taskfork.producer.queue.QueueMessage;
-import io.taskfork.producer.queue.ConfirmedPublisher;
 import com.rabbitmq.client.AMQP;
+import io.taskfork.producer.queue.ConfirmedPublisher;
+import io.taskfork.producer.queue.QueueMessage;
+import io.taskfork.producer.queue.QueueScan;
 import io.taskfork.shared.wire.TaskMessage;
 import io.taskfork.shared.wire.WireFormat;
 import java.io.PrintStream;

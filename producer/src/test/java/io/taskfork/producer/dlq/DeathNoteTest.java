@@ -1,10 +1,10 @@
 package io.taskfork.producer.dlq;
 
-import io.taskfork.producer.queue.QueueMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.impl.LongStringHelper;
+import io.taskfork.producer.queue.QueueMessage;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.taskfork.shared.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.rabbitmq.client.AMQP;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.rabbitmq.client.AMQP;
 import io.taskfork.shared.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;

@@ -13,15 +13,15 @@ import org.slf4j.LoggerFactory;
  * {@link EarlyResults}). The outcome itself is recorded once the child has exited, as for any other
  * ending; should this early record fail, only the window is wider.
  */
-final class EarlySuccess implements ProgressListener {
+final class EarlyResult implements ProgressListener {
 
-    private static final Logger LOG = LoggerFactory.getLogger(EarlySuccess.class);
+    private static final Logger LOG = LoggerFactory.getLogger(EarlyResult.class);
 
     private final ProgressWriter progress;
     private final EarlyResults results;
     private final Task task;
 
-    EarlySuccess(ProgressWriter progress, EarlyResults results, Task task) {
+    EarlyResult(ProgressWriter progress, EarlyResults results, Task task) {
         this.progress = progress;
         this.results = results;
         this.task = task;
@@ -42,5 +42,4 @@ final class EarlySuccess implements ProgressListener {
                     task.id(), e.toString());
         }
     }
-
 }
