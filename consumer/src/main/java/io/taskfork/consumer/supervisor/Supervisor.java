@@ -121,8 +121,9 @@ public final class Supervisor implements AutoCloseable {
             metricsServer = MetricsServer.start(settings.metricsPort(), registry, this::problems);
         }
         consumerTag = consuming.basicConsume(queues.main(), false, new TaskConsumer(consuming, workers, processor));
-        LOG.info("supervisor {} consuming {} with prefetch {}, child heap {}, task timeout {}{}", worker,
-                queues.main(), prefetch, settings.child().heap(), Values.format(settings.child().timeout()),
+        LOG.info("supervisor {} consuming {} on {} with prefetch {}, child heap {}, task timeout {}{}", worker,
+                queues.main(), RecoveryLog.node(connection), prefetch, settings.child().heap(),
+                Values.format(settings.child().timeout()),
                 metricsServer == null ? "" : ", metrics on :" + metricsServer.port());
         return this;
     }
