@@ -4,8 +4,11 @@
     campaign.py ports N                       N free TCP ports on 127.0.0.1, one a line
     campaign.py plan --tasks N --batches B --runs FILE --seed S DIR
                                               writes DIR/batch-1.jsonl ... for the producer
-    campaign.py report --queue Q DIR          the final tables, from the files ops/chaos left in DIR;
-                                              exits 1 when a task was lost, 3 when the queues
+    campaign.py report --queue Q [--probe-queue P] DIR
+                                              the final tables, from the files ops/chaos left in DIR;
+                                              exits 1 when a task was lost (or, with a probe, a
+                                              confirmed message, or the supervisors were not back
+                                              within 15 s of a node's stop), 3 when the queues
                                               could not be listed
 """
 
@@ -32,6 +35,9 @@ KINDS = {
     "crash-hang": (0.01, "crash", {"mode": "hang"}, ("crashed", "timeout")),
 }
 CHAOS_EXPECTED = ("succeeded", None)
+
+# How long a supervisor's /healthz may say "not ok" after the node it used stops.
+RECONNECT_BAR_S = 15
 
 # Ports the machine's shared services use, or may: never hand them out even if free right now.
 RESERVED_PORTS = {4369, 5432, 5672, 15672, 25672, 9464}
@@ -102,22 +108,28 @@ def read_tasks(folder):
     return tasks
 
 
-def read_census(folder, queue):
+def read_census(folder, queue, probe_queue=None):
     """From census.tsv (queue, id, reason): task ID -> the queues holding a message for it, named
-    main, retry or dead; the count of dead letters by reason; and how many messages name no task."""
+    main, retry or dead; the count of dead letters by reason; how many messages name no task; and
+    the sequence numbers in the probe's queue."""
     where = collections.defaultdict(list)
     reasons = collections.Counter()
     unreadable = 0
+    probed = set()
     short = {queue: "main", queue + ".retry": "retry", queue + ".dead": "dead"}
     for line in read_lines(os.path.join(folder, "census.tsv")):
         name, task_id, reason = (line.split("\t") + ["", "", ""])[:3]
+        if name == probe_queue:
+            if task_id.isdigit():
+                probed.add(int(task_id))
+            continue
         if short.get(name) == "dead":
             reasons[reason] += 1
         if task_id.isdigit():
             where[int(task_id)].append(short.get(name, name))
         else:
             unreadable += 1
-    return where, reasons, unreadable
+    return where, reasons, unreadable, probed
 
 
 Run = collections.namedtuple("Run", "attempt token millis pid")
@@ -165,6 +177,82 @@ def read_faults(folder):
     return faults
 
 
+Publish = collections.namedtuple("Publish", "seq sent done outcome connection port")
+
+
+def read_probe(folder):
+    """The probe's publishes, from probe.log: "seq sent-epoch-ms done-epoch-ms outcome connection port"."""
+    publishes = []
+    for line in read_lines(os.path.join(folder, "probe.log")):
+        parts = line.split()
+        if len(parts) == 6 and all(parts[i].isdigit() for i in (0, 1, 2, 4, 5)):
+            publishes.append(Publish(int(parts[0]), int(parts[1]), int(parts[2]), parts[3], int(parts[4]), int(parts[5])))
+    return publishes
+
+
+def fault_of(faults, millis):
+    """The number of the last fault begun at or before epoch-ms millis; 0 before the first."""
+    number = 0
+    for index, fault in enumerate(faults, start=1):
+        if fault.get("from_ms", "").isdigit() and int(fault["from_ms"]) <= millis:
+            number = index
+    return number
+
+
+def longest_gap(publishes, faults):
+    """The longest time from one confirm to the next on one connection, as text."""
+    times = sorted(p.done for p in publishes if p.outcome == "confirmed")
+    gap, end = 0, None
+    for before, after in zip(times, times[1:]):
+        if after - before > gap:
+            gap, end = after - before, after
+    if end is None:
+        return "-"
+    number = fault_of(faults, end)
+    return f"{gap / 1000:.1f} s ({clock(str(end - gap))} to {clock(str(end))}{f', fault {number}' if number else ''})"
+
+
+def longest_waits(publishes, faults):
+    """Fault number -> the longest time from one confirm to the next on any one connection, in
+    seconds, for the waits that ended during that fault (until the next one began)."""
+    waits = collections.defaultdict(float)
+    for connection in {p.connection for p in publishes}:
+        times = sorted(p.done for p in publishes if p.connection == connection and p.outcome == "confirmed")
+        for before, after in zip(times, times[1:]):
+            number = fault_of(faults, after)
+            waits[number] = max(waits[number], (after - before) / 1000)
+    return waits
+
+
+def probe_report(publishes, probed, faults, counted):
+    """The probe's tables and verdict figures: (lines, lost, per fault "N (longest wait S s)")."""
+    confirmed = {p.seq for p in publishes if p.outcome == "confirmed"}
+    failed = [p for p in publishes if p.outcome != "confirmed"]
+    lost = confirmed - probed if counted else set()
+    stored_anyway = {p.seq for p in failed} & probed
+    not_confirmed = collections.Counter(fault_of(faults, p.sent) for p in failed)
+    waits = longest_waits(publishes, faults)
+    by_fault = {number: f"{not_confirmed[number]} ({waits[number]:.1f} s)" for number in range(len(faults) + 1)}
+    out = ["| publishing with confirms (the probe: a connection starting on each node, "
+           "one message on each every 250 ms) | messages |",
+           "|---|---:|",
+           f"| published | {len(publishes)} |",
+           f"| confirmed | {len(confirmed)} |",
+           f"| not confirmed: {summarize(collections.Counter(p.outcome for p in failed))} | {len(failed)} |",
+           f"| not confirmed, yet in the queue at the end | {len(stored_anyway) if counted else 'unknown'} |",
+           f"| **lost**: confirmed, not in the queue at the end "
+           f"| {len(lost) if counted else 'unknown: the queues could not be listed'} |",
+           "",
+           "| probe connection | first on port | published | not confirmed | longest time from one confirm to the next |",
+           "|---|---:|---:|---:|---|"]
+    for connection in sorted({p.connection for p in publishes}):
+        own = [p for p in publishes if p.connection == connection]
+        out.append(f"| {connection} | {own[0].port} | {len(own)} | {sum(p.outcome != 'confirmed' for p in own)} "
+                   f"| {longest_gap(own, faults)} |")
+    out.append("")
+    return out, lost, by_fault
+
+
 def outcome(row):
     status = row["status"]
     return f"{status}/{row['failure_kind']}" if row["failure_kind"] else status
@@ -174,11 +262,11 @@ def summarize(counter):
     return ", ".join(f"{n} {what}" for what, n in counter.most_common()) or "-"
 
 
-def report(folder, queue):
+def report(folder, queue, probe_queue=None):
     tasks = read_tasks(folder)
     # Without the census no task can be called lost or waiting: every message is unaccounted for.
     counted = os.path.exists(os.path.join(folder, "census.tsv"))
-    where, reasons, unreadable = read_census(folder, queue)
+    where, reasons, unreadable, probed = read_census(folder, queue, probe_queue)
     runs = read_runs(folder)
     faults = read_faults(folder)
     enqueued = {int(x) for x in read_lines(os.path.join(folder, "enqueued.ids")) if x.isdigit()}
@@ -226,14 +314,22 @@ def report(folder, queue):
         out.append(f"| {kind} | {len(rows)} | {must} | {summarize(collections.Counter(outcome(r) for r in rows))} |")
     out.append("")
 
+    probe_lost, not_confirmed = set(), {}
+    if probe_queue:
+        lines, probe_lost, not_confirmed = probe_report(read_probe(folder), probed, faults, counted)
+        out.extend(lines)
+
     if faults:
-        out.append("| # | at | fault | tasks it hit | where they ended | run twice | lost |")
-        out.append("|---|---:|---|---:|---|---:|---:|")
+        probe_head, probe_rule = ((" probe: publishes not confirmed (longest wait for a confirm) |", "---:|")
+                                  if probe_queue else ("", ""))
+        out.append("| # | at | fault | tasks it hit | where they ended | run twice | lost |" + probe_head)
+        out.append("|---|---:|---|---:|---|---:|---:|" + probe_rule)
         for number, fault in enumerate(faults, start=1):
             hit = fault["hit"]
             ended = collections.Counter(outcome(tasks[i]) for i in hit if i in tasks)
+            probe_cell = f" {not_confirmed.get(number, '-')} |" if probe_queue else ""
             out.append(f"| {number} | {fault.get('at', '?')} | {fault.get('name', '?')} | {len(hit)} "
-                       f"| {summarize(ended)} | {len(hit & twice)} | {len(hit & lost)} |")
+                       f"| {summarize(ended)} | {len(hit & twice)} | {len(hit & lost)} |" + probe_cell)
         out.append("")
         for number, fault in enumerate(faults, start=1):
             for note in fault["notes"]:
@@ -275,14 +371,27 @@ def report(folder, queue):
                    f"(an enqueue batch was cut short)")
     if unreadable:
         out.append(f"{unreadable} messages in the queues name no task")
+    # A node's stop that a supervisor took longer than the bar to get over (or never did).
+    slow = [number for number, fault in enumerate(faults, start=1) if "reconnect_s" in fault
+            and not (fault["reconnect_s"].isdigit() and int(fault["reconnect_s"]) <= RECONNECT_BAR_S)]
+    for number, fault in enumerate(faults, start=1):
+        if "reconnect_s" in fault:
+            seconds = fault["reconnect_s"]
+            out.append(f"fault {number}: the longest a supervisor's /healthz was not ok: "
+                       f"{seconds + ' s' if seconds.isdigit() else 'still not ok 60 s after the stop'}; the bar of "
+                       f"{RECONNECT_BAR_S} s is {'missed' if number in slow else 'met'}")
+    if probe_lost:
+        out.append(f"confirmed probe messages lost: {', '.join(str(n) for n in sorted(probe_lost)[:15])}")
     print("\n".join(out).rstrip())
 
     with open(os.path.join(folder, "verdict"), "w") as f:
         f.write(f"lost={len(lost)}\ntwice={len(twice)}\nstuck={len(stuck)}\nunexpected={len(unexpected)}\n"
                 f"submitted={len(tasks)}\n")
+        if probe_queue:
+            f.write(f"probe_lost={len(probe_lost)}\nslow_reconnect={len(slow)}\n")
     if not counted:
         return 3
-    return 1 if lost else 0
+    return 1 if lost or probe_lost or slow else 0
 
 
 def main():
@@ -298,6 +407,7 @@ def main():
     planning.add_argument("folder")
     reporting = commands.add_parser("report")
     reporting.add_argument("--queue", required=True)
+    reporting.add_argument("--probe-queue")
     reporting.add_argument("folder")
     args = parser.parse_args()
     if args.command == "ports":
@@ -306,7 +416,7 @@ def main():
     if args.command == "plan":
         plan(args.tasks, args.batches, args.runs, args.seed, args.folder)
         return 0
-    return report(args.folder, args.queue)
+    return report(args.folder, args.queue, args.probe_queue)
 
 
 if __name__ == "__main__":

@@ -124,8 +124,9 @@ public final class Supervisor implements AutoCloseable {
         }
         taskConsumer = new TaskConsumer(consuming, workers, processor);
         consumerTag = consuming.basicConsume(queues.main(), false, taskConsumer);
-        LOG.info("supervisor {} consuming {} with prefetch {}, child heap {}, task timeout {}{}", worker,
-                queues.main(), prefetch, settings.child().heap(), Values.format(settings.child().timeout()),
+        LOG.info("supervisor {} consuming {} on {} with prefetch {}, child heap {}, task timeout {}{}", worker,
+                queues.main(), RecoveryLog.node(connection), prefetch, settings.child().heap(),
+                Values.format(settings.child().timeout()),
                 metricsServer == null ? "" : ", metrics on :" + metricsServer.port());
         return this;
     }

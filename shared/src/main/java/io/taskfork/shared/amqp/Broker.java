@@ -1,18 +1,19 @@
 package io.taskfork.shared.amqp;
 
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.RecoveryDelayHandler;
 import com.rabbitmq.client.impl.recovery.RecordedQueue;
 import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
 import io.taskfork.shared.config.AmqpSettings;
-import io.taskfork.shared.config.Redaction;
+import io.taskfork.shared.config.AmqpUris;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.security.GeneralSecurityException;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 
-/** Opens named connections to the broker. */
+/** Opens named connections to the broker: one node, or whichever node of a cluster answers. */
 public final class Broker {
 
     private static final int CONNECT_TIMEOUT_MS = 5_000;
@@ -21,17 +22,19 @@ public final class Broker {
     }
 
     /**
-     * A connection named {@code name} (shown in the management UI).
+     * A connection named {@code name} (shown in the management UI) to one of the nodes that
+     * {@code TASKFORK_AMQP_URI} lists.
      *
-     * @throws BrokerUnavailableException with the redacted URI and the cause, when none can be had
+     * @throws BrokerUnavailableException with the redacted URIs and the cause, when none can be had
      */
     public static Connection connect(AmqpSettings settings, String name) {
+        AmqpUris uris = settings.uris();
         ConnectionFactory factory = new ConnectionFactory();
         try {
-            factory.setUri(settings.uri());
-        } catch (URISyntaxException | GeneralSecurityException | IllegalArgumentException e) {
-            throw new BrokerUnavailableException("bad AMQP URI " + Redaction.uri(settings.uri()) + ": "
-                    + e.getMessage(), e);
+            // User, password, virtual host, TLS and options are the same in every URI of the list.
+            factory.setUri(uris.first());
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new BrokerUnavailableException("bad AMQP URI " + uris + ": " + e.getMessage(), e);
         }
         factory.setConnectionTimeout(CONNECT_TIMEOUT_MS);
         factory.setHandshakeTimeout(CONNECT_TIMEOUT_MS);
@@ -49,11 +52,17 @@ public final class Broker {
             }
         });
         try {
-            return factory.newConnection(name);
+            // With a list of addresses and automatic recovery, the client tries them in random
+            // order, at the first connect and at every recovery, and keeps the first that answers:
+            // a node that is down is passed over, and clients spread over the nodes.
+            return factory.newConnection(addresses(uris), name);
         } catch (IOException | TimeoutException e) {
-            throw new BrokerUnavailableException("cannot connect to the broker at "
-                    + Redaction.uri(settings.uri()) + ": " + describe(e), e);
+            throw new BrokerUnavailableException("cannot connect to the broker at " + uris + ": " + describe(e), e);
         }
+    }
+
+    static List<Address> addresses(AmqpUris uris) {
+        return uris.all().stream().map(uri -> new Address(uri.getHost(), AmqpUris.port(uri))).toList();
     }
 
     private static String describe(Throwable e) {

@@ -2,7 +2,7 @@ package io.taskfork.shared.config;
 
 /** Every setting, with the environment variable and the command-line flag that set it. */
 public enum Setting {
-    AMQP_URI("amqp://guest:guest@localhost:5672/%2F", "AMQP URI of the broker"),
+    AMQP_URI("amqp://guest:guest@localhost:5672/%2F", "AMQP URI of the broker; for a cluster, one per node, with commas"),
     JDBC_URL("jdbc:postgresql://localhost:5432/postgres", "JDBC URL of the PostgreSQL database"),
     JDBC_USER("postgres", "database user"),
     JDBC_PASSWORD("", "database password"),

@@ -1,8 +1,6 @@
 package io.taskfork.shared.config;
 
 import java.io.File;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +31,7 @@ final class SettingsLoader {
 
     Settings load() {
         AmqpSettings amqp = new AmqpSettings(
-                parse(Setting.AMQP_URI, SettingsLoader::amqpUri),
+                parse(Setting.AMQP_URI, AmqpUris::parse),
                 parse(Setting.QUEUE, SettingsLoader::queue),
                 parse(Setting.PREFETCH, text -> wholeNumber(text, 1, MAX_PREFETCH)));
         DbSettings db = new DbSettings(
@@ -101,21 +99,6 @@ final class SettingsLoader {
             case JDBC_PASSWORD -> "****";
             default -> value;
         };
-    }
-
-    private static String amqpUri(String text) {
-        try {
-            URI uri = new URI(text);
-            if (!"amqp".equals(uri.getScheme()) && !"amqps".equals(uri.getScheme())) {
-                throw new IllegalArgumentException("expected an amqp:// or amqps:// URI");
-            }
-            if (uri.getHost() == null) {
-                throw new IllegalArgumentException("expected a host, as in amqp://user:pass@host:5672/%2F");
-            }
-            return text;
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a URI: " + e.getReason());
-        }
     }
 
     private static String jdbcUrl(String text) {
