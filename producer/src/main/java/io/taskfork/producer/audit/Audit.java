@@ -125,10 +125,9 @@ final class Audit {
     private Look lookOnce() {
         // Counted before the looks begin: a quorum queue counts a channel that reads from it as a consumer.
         long consumers = consumers();
-        List<Channel> channels = new ArrayList<>();
-        try (QueueScan main = scan(queues.main(), QueueScan.Refresh.EVERY, channels);
-                QueueScan retry = scan(queues.retry(), RETRY_REFRESH, channels);
-                QueueScan dead = scan(queues.dead(), Dlq.REFRESH, channels)) {
+        try (QueueScan main = scan(queues.main(), QueueScan.Refresh.EVERY);
+                QueueScan retry = scan(queues.retry(), RETRY_REFRESH);
+                QueueScan dead = scan(queues.dead(), Dlq.REFRESH)) {
             List<QueueCensus> held = List.of(QueueCensus.of(queues.main(), main),
                     QueueCensus.of(queues.retry(), retry), QueueCensus.of(queues.dead(), dead));
             return compare(resolve(held), consumers);
@@ -168,13 +167,13 @@ final class Audit {
         return new Look(rows.count(), mainConsumers, censuses, findings, suspects);
     }
 
-    private QueueScan scan(String queue, QueueScan.Refresh refresh, List<Channel> channels) {
+    /** A scan on a channel of its own, which closing the scan closes. */
+    private QueueScan scan(String queue, QueueScan.Refresh refresh) {
         try {
             Channel channel = connection.createChannel();
             if (channel == null) {
                 throw new IOException("the broker allows no more channels on this connection");
             }
-            channels.add(channel);
             return new QueueScan(channel, queue, publisher, refresh);
         } catch (IOException e) {
             throw new QueueException("cannot read " + queue + ": " + ConfirmedPublisher.reason(e), e);
