@@ -1,5 +1,7 @@
 package io.taskfork.consumer.child;
 
+import io.taskfork.shared.task.Usage;
+
 /**
  * Everything known about one finished child: what it reported, how its process ended, and what
  * it left in its folder.
@@ -24,6 +26,11 @@ public record ChildExit(
     /** Nanoseconds from handing the child its task until the handler was about to run, or -1 if it never got there. */
     public long startNanos() {
         return report.startNanos();
+    }
+
+    /** What the attempt cost, as the child reported it at its end; {@link Usage#UNKNOWN} for a child that died first. */
+    public Usage usage() {
+        return Usage.of(report.cpuMillis(), report.peakBytes());
     }
 
     /** The handler returned a result before the child ended, whatever ended it. */

@@ -130,14 +130,20 @@ public final class ChildMain {
             Object result = handler.handle(context);
             ObjectNode done = event(ChildProtocol.RESULT);
             done.set(ChildProtocol.RESULT, ChildJson.toTree(result));
-            sendLast(done);
+            sendLast(withUsage(done));
         } catch (Throwable failure) {
             ObjectNode error = event(ChildProtocol.ERROR);
             error.put(ChildProtocol.MESSAGE, describe(failure));
             error.put(ChildProtocol.TRACE, trace(failure));
             error.put(ChildProtocol.RETRYABLE, !(failure instanceof NonRetryableException));
-            sendLast(error);
+            sendLast(withUsage(error));
         }
+    }
+
+    private static ObjectNode withUsage(ObjectNode event) {
+        event.put(ChildProtocol.CPU_MS, ChildUsage.cpuMillis());
+        event.put(ChildProtocol.PEAK_BYTES, ChildUsage.peakBytes());
+        return event;
     }
 
     private static TaskContext context(JsonNode request, ProgressReporter progress) {

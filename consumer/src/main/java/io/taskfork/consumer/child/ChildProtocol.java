@@ -40,6 +40,9 @@ final class ChildProtocol {
     static final String NAME = "name";
     static final String RETRYABLE = "retryable";
     static final String PERCENT = "percent";
+    /** On the last event of a task: what the child has cost, as {@link ChildUsage} reads it. */
+    static final String CPU_MS = "cpu_ms";
+    static final String PEAK_BYTES = "peak_bytes";
 
     private ChildProtocol() {
     }

@@ -21,6 +21,8 @@ final class ChildReport {
     private boolean exitReported;
     private String signalReported;
     private boolean oversized;
+    private long cpuMillis = -1;
+    private long peakBytes = -1;
 
     ChildReport(long handedOverNanos, ProgressListener progress) {
         this.handedOverNanos = handedOverNanos;
@@ -72,9 +74,11 @@ final class ChildReport {
             case ChildProtocol.STARTED -> startedNanos = System.nanoTime();
             case ChildProtocol.RESULT -> {
                 result = event.get(ChildProtocol.RESULT);
+                usage(event);
                 progress.returned(result);
             }
             case ChildProtocol.ERROR -> {
+                usage(event);
                 errorMessage = event.path(ChildProtocol.MESSAGE).asText();
                 errorTrace = event.path(ChildProtocol.TRACE).asText();
                 errorRetryable = event.path(ChildProtocol.RETRYABLE).asBoolean(true);
@@ -89,6 +93,21 @@ final class ChildReport {
             }
         }
         return ChildProtocol.isLast(name);
+    }
+
+    private void usage(JsonNode event) {
+        cpuMillis = event.path(ChildProtocol.CPU_MS).asLong(-1);
+        peakBytes = event.path(ChildProtocol.PEAK_BYTES).asLong(-1);
+    }
+
+    /** CPU milliseconds the child reported it had used, with what it ran and reaped; -1 when it did not say. */
+    long cpuMillis() {
+        return cpuMillis;
+    }
+
+    /** The child JVM's peak resident memory in bytes, as it reported; -1 when it did not say. */
+    long peakBytes() {
+        return peakBytes;
     }
 
     /** Nanoseconds from launch until the handler was about to run, or -1 if it never got there. */

@@ -3,10 +3,12 @@ package io.taskfork.consumer.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
 import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.wire.DeadLetterReason;
+import io.taskfork.shared.task.Usage;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -26,6 +28,8 @@ public final class SupervisorMetrics {
     public static final String CHILD_START = "taskfork.child.start";
     public static final String TASK_DURATION = "taskfork.task.duration";
     public static final String QUEUE_WAIT = "taskfork.task.queue.wait";
+    public static final String TASK_CPU = "taskfork.task.cpu";
+    public static final String TASK_PEAK_MEMORY = "taskfork.task.peak.memory";
     public static final String BROKER_CONNECTED = "taskfork.broker.connected";
     public static final String DATABASE_CONNECTED = "taskfork.database.connected";
 
@@ -96,6 +100,31 @@ public final class SupervisorMetrics {
     }
 
     /** A task started for the first time, {@code wait} after it was enqueued. */
+    /** What an attempt cost, where its child said. */
+    public void used(String type, Usage usage) {
+        if (usage.cpuSeconds() != null) {
+            DistributionSummary.builder(TASK_CPU)
+                    .description("CPU seconds (user and system) an attempt's child and what it ran used")
+                    .baseUnit("seconds")
+                    .tag("type", type)
+                    .publishPercentileHistogram()
+                    .maximumExpectedValue(LONGEST_TASK.toSeconds() * 2.0)
+                    .register(registry)
+                    .record(usage.cpuSeconds());
+        }
+        if (usage.peakMemoryBytes() != null) {
+            DistributionSummary.builder(TASK_PEAK_MEMORY)
+                    .description("Peak resident memory of an attempt's child JVM")
+                    .baseUnit("bytes")
+                    .tag("type", type)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(1024.0 * 1024)
+                    .maximumExpectedValue(64.0 * 1024 * 1024 * 1024)
+                    .register(registry)
+                    .record(usage.peakMemoryBytes());
+        }
+    }
+
     public void waited(String type, Duration wait) {
         Timer.builder(QUEUE_WAIT)
                 .description("From enqueueing a task (its row's creation) to its first start")

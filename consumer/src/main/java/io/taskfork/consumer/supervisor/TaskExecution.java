@@ -11,7 +11,9 @@ import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
+import io.taskfork.shared.task.Usage;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -74,7 +76,7 @@ final class TaskExecution {
             }
         }
         boolean recorded = policies.patience().untilDone("recording the outcome",
-                () -> store.finish(task.id(), task.attempts(), verdict.outcome()));
+                () -> store.finish(task.id(), task.attempts(), verdict.outcome(), run.exit().usage()));
         if (!recorded) {
             LOG.warn("task {} moved on while attempt {} ran (cancelled?); its outcome is not recorded", task.id(),
                     task.attempts());
@@ -92,14 +94,16 @@ final class TaskExecution {
     private void retry(Delivery delivery, Task task, TaskRunner.Run run, Duration delay) throws Exception {
         Verdict verdict = run.verdict();
         boolean recorded = policies.patience().untilDone("recording the retry",
-                () -> store.retry(task.id(), task.attempts(), verdict.outcome()));
+                () -> store.retry(task.id(), task.attempts(), verdict.outcome(), run.exit().usage()));
         if (!recorded) {
             actions.ack(delivery);
             return;
         }
         metrics.retried(task.type(), verdict.outcome().failureKind());
-        LOG.info("task {} {} {} on attempt {} (child pid {}), retrying in {}: {}", task.id(), task.type(),
-                outcome(verdict), task.attempts(), run.exit().pid(), Values.format(delay), verdict.detail());
+        metrics.used(task.type(), run.exit().usage());
+        LOG.info("task {} {} {} on attempt {} ({}child pid {}), retrying in {}: {}", task.id(), task.type(),
+                outcome(verdict), task.attempts(), cost(run), run.exit().pid(), Values.format(delay),
+                verdict.detail());
         actions.deferTask(delivery, task.id(), delay);
     }
 
@@ -120,14 +124,22 @@ final class TaskExecution {
         Verdict verdict = run.verdict();
         long millis = TimeUnit.NANOSECONDS.toMillis(run.exit().runNanos());
         metrics.finished(task.type(), verdict.outcome().status(), verdict.outcome().failureKind());
+        metrics.used(task.type(), run.exit().usage());
         if (verdict.succeeded()) {
-            LOG.info("task {} {} {} in {} ms (child pid {}, attempt {})", task.id(), task.type(), outcome(verdict),
-                    millis, run.exit().pid(), task.attempts());
+            LOG.info("task {} {} {} in {} ms ({}child pid {}, attempt {})", task.id(), task.type(), outcome(verdict),
+                    millis, cost(run), run.exit().pid(), task.attempts());
         } else {
-            LOG.info("task {} {} {} in {} ms (child pid {}, attempt {}, exit code {}): {}", task.id(), task.type(),
-                    outcome(verdict), millis, run.exit().pid(), task.attempts(), run.exit().exitCode(),
+            LOG.info("task {} {} {} in {} ms ({}child pid {}, attempt {}, exit code {}): {}", task.id(), task.type(),
+                    outcome(verdict), millis, cost(run), run.exit().pid(), task.attempts(), run.exit().exitCode(),
                     verdict.detail());
         }
+    }
+
+    /** "0.08 CPU-s, peak 45 MB, " as far as the child said; "" when it said nothing. */
+    private static String cost(TaskRunner.Run run) {
+        Usage usage = run.exit().usage();
+        return (usage.cpuSeconds() == null ? "" : String.format(Locale.ROOT, "%.2f CPU-s, ", usage.cpuSeconds()))
+                + (usage.peakMemoryBytes() == null ? "" : "peak " + usage.peakMemoryBytes() / (1024 * 1024) + " MB, ");
     }
 
     private static String outcome(Verdict verdict) {

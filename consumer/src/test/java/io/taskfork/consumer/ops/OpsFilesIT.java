@@ -74,13 +74,15 @@ class OpsFilesIT {
     private static final List<String> FAMILIES = List.of(
             "taskfork_tasks_finished_total", "taskfork_tasks_retried_total", "taskfork_messages_dead_lettered_total",
             "taskfork_children_running", "taskfork_children_standby", "taskfork_child_start_seconds",
-            "taskfork_task_duration_seconds", "taskfork_task_queue_wait_seconds", "taskfork_queue_messages",
+            "taskfork_task_duration_seconds", "taskfork_task_queue_wait_seconds", "taskfork_task_cpu_seconds",
+            "taskfork_task_peak_memory_bytes", "taskfork_queue_messages",
             "taskfork_queue_consumers", "taskfork_queue_oldest_waiting_seconds", "taskfork_broker_connected",
             "taskfork_database_connected");
 
     private static final List<String> PANELS = List.of(
             "Throughput by outcome", "Crashes by kind", "Task duration", "Child start", "Queue wait",
-            "Retries by failure kind", "Children running and standby", "Queue depth: main and retry",
+            "Retries by failure kind", "Task CPU p95 by type", "Task peak memory p95 by type",
+            "Children running and standby", "Queue depth: main and retry",
             "Dead-letter queue depth", "Dead letters by reason", "Oldest waiting task",
             "Broker and database connected", "Supervisor memory", "Supervisor CPU");
 

@@ -40,12 +40,13 @@ final class OverviewView {
         }
         out.println("newest " + overview.newest().size() + " of " + overview.total() + ":");
         TextTable tasks = new TextTable("ID>", "TYPE", "STATUS", "ATTEMPTS>", "PROGRESS>", "AGE>", "DURATION>",
-                "WORKER", "FAILURE");
+                "CPU>", "PEAK>", "WORKER", "FAILURE");
         for (TaskOverview.Row row : overview.newest()) {
             tasks.add(List.of(Long.toString(row.id()), TextTable.cut(row.type(), TYPE_CHARS), row.status().value(),
                     Integer.toString(row.attempts()), row.progress() == null ? "-" : row.progress() + "%",
                     ShortDuration.of(Duration.between(row.createdAt(), overview.now())),
-                    duration(row, overview.now()), TextTable.cut(row.worker(), WORKER_CHARS),
+                    duration(row, overview.now()), Usages.cpu(row.cpuSeconds()), Usages.memory(row.peakMemoryBytes()),
+                    TextTable.cut(row.worker(), WORKER_CHARS),
                     TextTable.cut(failure(row), FAILURE_CHARS)));
         }
         tasks.print(out);
@@ -71,6 +72,8 @@ final class OverviewView {
             task.put("started_at", iso(row.startedAt()));
             task.put("finished_at", iso(row.finishedAt()));
             task.put("worker", row.worker());
+            task.put("cpu_seconds", row.cpuSeconds());
+            task.put("peak_memory_bytes", row.peakMemoryBytes());
         }
         return json;
     }

@@ -28,6 +28,9 @@ final class TaskJson {
         json.put("worker", task.worker());
         json.put("progress", task.progress());
         json.put("progress_message", task.progressMessage());
+        json.put("cpu_seconds", task.cpuSeconds());
+        json.put("peak_memory_bytes", task.peakMemoryBytes());
+        json.put("total_cpu_seconds", task.totalCpuSeconds());
         return json;
     }
 

@@ -26,7 +26,8 @@ record TaskOverview(Map<TaskStatus, Long> counts, List<Row> newest, Instant now)
 
     /** One task as the overview shows it; {@code error} is the first line of the row's error. */
     record Row(long id, String type, TaskStatus status, int attempts, Integer progress, FailureKind failureKind,
-            Integer exitCode, String error, Instant createdAt, Instant startedAt, Instant finishedAt, String worker) {
+            Integer exitCode, String error, Instant createdAt, Instant startedAt, Instant finishedAt, String worker,
+            Double cpuSeconds, Long peakMemoryBytes) {
     }
 
     static TaskOverview read(Database database, int limit) {
@@ -40,7 +41,8 @@ record TaskOverview(Map<TaskStatus, Long> counts, List<Row> newest, Instant now)
                     .forEach(entry -> counts.put(entry.getKey(), entry.getValue()));
             List<Row> newest = handle.createQuery("select id, type, status, attempts, progress, failure_kind,"
                             + " exit_code, left(split_part(error, E'\\n', 1), " + ERROR_CHARS + ") as error,"
-                            + " created_at, started_at, finished_at, worker from tasks order by id desc limit :limit")
+                            + " created_at, started_at, finished_at, worker, cpu_seconds, peak_memory_bytes"
+                            + " from tasks order by id desc limit :limit")
                     .bind("limit", limit)
                     .map((rs, ctx) -> row(rs))
                     .list();
@@ -59,7 +61,8 @@ record TaskOverview(Map<TaskStatus, Long> counts, List<Row> newest, Instant now)
                 rs.getInt("attempts"), rs.getObject("progress", Integer.class),
                 failureKind == null ? null : FailureKind.of(failureKind), rs.getObject("exit_code", Integer.class),
                 rs.getString("error"), instant(rs, "created_at"), instant(rs, "started_at"),
-                instant(rs, "finished_at"), rs.getString("worker"));
+                instant(rs, "finished_at"), rs.getString("worker"), rs.getObject("cpu_seconds", Double.class),
+                rs.getObject("peak_memory_bytes", Long.class));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -62,6 +62,8 @@ final class TaskView {
             case "finished_at" -> List.of(value.asText() + (task.startedAt() == null ? ""
                     : " (ran " + ShortDuration.of(Duration.between(task.startedAt(), task.finishedAt())) + ")"));
             case "progress" -> List.of(value.asText() + "%");
+            case "cpu_seconds", "total_cpu_seconds" -> List.of(Usages.cpu(value.asDouble()));
+            case "peak_memory_bytes" -> List.of(Usages.memory(value.asLong()) + " (" + value.asLong() + " bytes)");
             case "error" -> error(value.asText(), task.id());
             default -> List.of(value.isTextual() ? value.asText() : Json.write(value));
         };

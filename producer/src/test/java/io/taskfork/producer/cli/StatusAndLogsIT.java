@@ -59,7 +59,8 @@ class StatusAndLogsIT {
                 + " finished_at = now() + interval '855 milliseconds', worker = 'host-a/4242' where id = " + crashed);
         sql("update tasks set status = 'failed', attempts = 3, failure_kind = 'exception', exit_code = 0,"
                 + " error = 'com.example.handlers.Boom$Inner: bad input' || chr(10) || chr(9) || 'at X.y(X.java:1)',"
-                + " started_at = now(), finished_at = now() where id = " + failed);
+                + " started_at = now(), finished_at = now(), cpu_seconds = 0.42, peak_memory_bytes = 47185920"
+                + " where id = " + failed);
 
         CliRun run = cli("status");
 
@@ -72,16 +73,17 @@ class StatusAndLogsIT {
         assertThat(lines.get(2)).isEmpty();
         assertThat(lines.get(3)).isEqualTo("newest 4 of 4:");
         assertThat(words(lines.get(4))).containsExactly("ID", "TYPE", "STATUS", "ATTEMPTS", "PROGRESS", "AGE",
-                "DURATION", "WORKER", "FAILURE");
+                "DURATION", "CPU", "PEAK", "WORKER", "FAILURE");
         assertThat(lines).hasSize(9);
         assertThat(lines.get(5)).endsWith("  exception: Boom$Inner: bad input");
+        assertThat(words(lines.get(5))).contains("0.42s", "45.0M");
         assertThat(words(lines.get(6))).startsWith(Long.toString(crashed), "crash", "crashed", "1", "-")
                 .contains("855ms", "host-a/4242", "signal", "(134):", "SIGSEGV")
                 .doesNotContain("second");
         assertThat(words(lines.get(7))).startsWith(Long.toString(running), "sleep", "running", "1", "40%")
                 .contains("host-a/4242");
         assertThat(words(lines.get(8))).startsWith(Long.toString(queued), "echo", "queued", "0", "-")
-                .endsWith("-", "-", "-");
+                .endsWith("-", "-", "-", "-", "-");
     }
 
     @Test
@@ -136,22 +138,24 @@ class StatusAndLogsIT {
         long id = submit("fail");
         sql("update tasks set status = 'failed', attempts = 3, failure_kind = 'exception', started_at = now(),"
                 + " finished_at = now() + interval '2 seconds', error = 'Boom: bad input' || chr(10) || '\tat X.y(X.java:1)',"
-                + " log = 'starting' || chr(10) where id = " + id);
+                + " log = 'starting' || chr(10), cpu_seconds = 0.42, peak_memory_bytes = 47185920 where id = " + id);
 
         CliRun run = CliRun.onTerminals(env.environment(), new Terminals(true, false), "status", Long.toString(id));
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).doesNotStartWith("{");
         assertThat(run.outLines()).contains(
-                "id                " + id,
-                "status            failed",
-                "attempts          3",
-                "failure_kind      exception",
-                "payload           {\"n\":1}",
-                "result            -",
-                "error             Boom: bad input",
-                "                      at X.y(X.java:1)",
-                "log               1 line, 9 characters: ops/taskfork logs " + id);
+                "id                 " + id,
+                "status             failed",
+                "attempts           3",
+                "failure_kind       exception",
+                "payload            {\"n\":1}",
+                "result             -",
+                "cpu_seconds        0.42s",
+                "peak_memory_bytes  45.0M (47185920 bytes)",
+                "error              Boom: bad input",
+                "                       at X.y(X.java:1)",
+                "log                1 line, 9 characters: ops/taskfork logs " + id);
         assertThat(run.outLines()).anyMatch(line -> line.matches("finished_at +\\S+Z \\(ran 2\\.0s\\)"));
         assertThat(run.outLines()).anyMatch(line -> line.matches("created_at +\\S+Z \\(\\S+ ago\\)"));
     }

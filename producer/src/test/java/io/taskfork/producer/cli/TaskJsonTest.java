@@ -18,25 +18,27 @@ class TaskJsonTest {
     @Test
     void queuedTaskShowsEveryContractColumnInOrderWithNulls() {
         Task task = new Task(7, "echo", Json.parse("{\"a\":1}"), TaskStatus.QUEUED, 0, null, null, null, null,
-                CREATED, null, null, null, null, null, null);
+                CREATED, null, null, null, null, null, null, null, null, null);
 
         JsonNode json = TaskJson.of(task);
 
         List<String> names = new java.util.ArrayList<>();
         json.fieldNames().forEachRemaining(names::add);
         assertThat(names).containsExactly("id", "type", "payload", "status", "attempts", "failure_kind", "exit_code",
-                "result", "error", "created_at", "started_at", "finished_at", "worker", "progress", "progress_message");
+                "result", "error", "created_at", "started_at", "finished_at", "worker", "progress", "progress_message",
+                "cpu_seconds", "peak_memory_bytes", "total_cpu_seconds");
         assertThat(Json.write(json)).isEqualTo("{\"id\":7,\"type\":\"echo\",\"payload\":{\"a\":1},\"status\":\"queued\","
                 + "\"attempts\":0,\"failure_kind\":null,\"exit_code\":null,\"result\":null,\"error\":null,"
                 + "\"created_at\":\"2026-01-02T03:04:05.123456Z\",\"started_at\":null,\"finished_at\":null,"
-                + "\"worker\":null,\"progress\":null,\"progress_message\":null}");
+                + "\"worker\":null,\"progress\":null,\"progress_message\":null,\"cpu_seconds\":null,"
+                + "\"peak_memory_bytes\":null,\"total_cpu_seconds\":null}");
     }
 
     @Test
     void crashedTaskShowsFailureKindExitCodeAndTimes() {
         Task task = new Task(8, "crash", Json.parse("{}"), TaskStatus.CRASHED, 2, FailureKind.SIGNAL, 134,
                 Json.parse("{\"r\":true}"), "boom", CREATED, CREATED.plusSeconds(1), CREATED.plusSeconds(2), "host:1",
-                40, "halfway", null);
+                40, "halfway", null, 0.25, 52_428_800L, 0.5);
 
         JsonNode json = TaskJson.of(task);
 
@@ -49,5 +51,8 @@ class TaskJsonTest {
         assertThat(json.get("worker").asText()).isEqualTo("host:1");
         assertThat(json.get("progress").asInt()).isEqualTo(40);
         assertThat(json.get("progress_message").asText()).isEqualTo("halfway");
+        assertThat(json.get("cpu_seconds").asDouble()).isEqualTo(0.25);
+        assertThat(json.get("peak_memory_bytes").asLong()).isEqualTo(52_428_800L);
+        assertThat(json.get("total_cpu_seconds").asDouble()).isEqualTo(0.5);
     }
 }

@@ -17,7 +17,7 @@ final class TaskRowMapper implements RowMapper<Task> {
 
     static final String COLUMNS = "id, type, payload::text as payload, status, attempts, failure_kind, exit_code,"
             + " result::text as result, error, created_at, started_at, finished_at, worker, progress, progress_message,"
-            + " max_attempts";
+            + " max_attempts, cpu_seconds, peak_memory_bytes, total_cpu_seconds";
 
     @Override
     public Task map(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -39,7 +39,10 @@ final class TaskRowMapper implements RowMapper<Task> {
                 rs.getString("worker"),
                 rs.getObject("progress", Integer.class),
                 rs.getString("progress_message"),
-                rs.getObject("max_attempts", Integer.class));
+                rs.getObject("max_attempts", Integer.class),
+                rs.getObject("cpu_seconds", Double.class),
+                rs.getObject("peak_memory_bytes", Long.class),
+                rs.getObject("total_cpu_seconds", Double.class));
     }
 
     private static JsonNode json(String text) {

@@ -6,6 +6,7 @@ import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskOutcome;
 import io.taskfork.shared.task.TaskStatus;
+import io.taskfork.shared.task.Usage;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +18,10 @@ import org.jdbi.v3.core.statement.Query;
 public final class TaskStore {
 
     private static final TaskRowMapper MAPPER = new TaskRowMapper();
+    // An attempt's own figures replace the last one's; its CPU adds to the total of every attempt.
+    private static final String USAGE = "cpu_seconds = :cpu, peak_memory_bytes = :peak,"
+            + " total_cpu_seconds = case when cast(:cpu as double precision) is null then total_cpu_seconds"
+            + " else coalesce(total_cpu_seconds, 0) + :cpu end";
     /**
      * A running row's runner is gone: its worker stopped beating its heart for
      * {@link Workers#DEAD_AFTER}, or its attempt started more than {@code :staleSeconds} ago.
@@ -165,12 +170,19 @@ public final class TaskStore {
      * @return false when the row had moved on
      */
     public boolean retry(long id, int attempt, TaskOutcome failure) {
+        return retry(id, attempt, failure, Usage.UNKNOWN);
+    }
+
+    /** As {@link #retry(long, int, TaskOutcome)}, with what the attempt cost. */
+    public boolean retry(long id, int attempt, TaskOutcome failure, Usage usage) {
         return jdbi.withHandle(handle -> handle
                 .createUpdate("update tasks set status = 'retrying', failure_kind = :failureKind,"
-                        + " exit_code = :exitCode, error = :error, log = :log"
+                        + " exit_code = :exitCode, error = :error, log = :log, " + USAGE
                         + " where id = :id and attempts = :attempt and status = 'running'")
                 .bind("id", id)
                 .bind("attempt", attempt)
+                .bind("cpu", usage.cpuSeconds())
+                .bind("peak", usage.peakMemoryBytes())
                 .bind("failureKind", failure.failureKind() == null ? null : failure.failureKind().value())
                 .bind("exitCode", failure.exitCode())
                 .bind("error", Json.withoutNul(failure.error()))
@@ -233,12 +245,19 @@ public final class TaskStore {
      * @return false when the row had moved on (another attempt, or already terminal)
      */
     public boolean finish(long id, int attempt, TaskOutcome outcome) {
+        return finish(id, attempt, outcome, Usage.UNKNOWN);
+    }
+
+    /** As {@link #finish(long, int, TaskOutcome)}, with what the attempt cost. */
+    public boolean finish(long id, int attempt, TaskOutcome outcome, Usage usage) {
         return jdbi.withHandle(handle -> handle
                 .createUpdate("update tasks set status = :status, failure_kind = :failureKind, exit_code = :exitCode,"
-                        + " result = cast(:result as jsonb), error = :error, log = :log, finished_at = now()"
+                        + " result = cast(:result as jsonb), error = :error, log = :log, finished_at = now(), " + USAGE
                         + " where id = :id and attempts = :attempt and status = 'running'")
                 .bind("id", id)
                 .bind("attempt", attempt)
+                .bind("cpu", usage.cpuSeconds())
+                .bind("peak", usage.peakMemoryBytes())
                 .bind("status", outcome.status().value())
                 .bind("failureKind", outcome.failureKind() == null ? null : outcome.failureKind().value())
                 .bind("exitCode", outcome.exitCode())

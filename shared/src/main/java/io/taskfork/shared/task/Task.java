@@ -9,6 +9,9 @@ import java.time.Instant;
  * @param progress        0 to 100 as the handler last reported, or null
  * @param progressMessage the line that came with it, or null
  * @param maxAttempts     the task's own limit of attempts, or null for the supervisor's
+ * @param cpuSeconds      CPU the last attempt used, or null when unknown
+ * @param peakMemoryBytes the last attempt's peak resident memory, or null when unknown
+ * @param totalCpuSeconds CPU of every attempt so far that reported it, or null before the first
  */
 public record Task(
         long id,
@@ -26,5 +29,8 @@ public record Task(
         String worker,
         Integer progress,
         String progressMessage,
-        Integer maxAttempts) {
+        Integer maxAttempts,
+        Double cpuSeconds,
+        Long peakMemoryBytes,
+        Double totalCpuSeconds) {
 }

@@ -1,0 +1,76 @@
+package io.taskfork.consumer.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskfork.consumer.testing.SupervisorFixture;
+import io.taskfork.shared.task.Task;
+import io.taskfork.shared.task.TaskStatus;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every attempt records what it cost: its CPU, its peak memory, and the CPU of all attempts so far. */
+class UsageIT {
+
+    private static final long MB = 1024 * 1024;
+    // Burns one CPU-second in bash itself, by its own account in /proc, whatever else the host runs.
+    private static final String ONE_CPU_SECOND = "while :; do read -r -a f < /proc/$$/stat;"
+            + " (( f[13] + f[14] >= 100 )) && break; done";
+
+    private static SupervisorFixture fixture;
+
+    @BeforeAll
+    static void startSupervisor() throws Exception {
+        fixture = SupervisorFixture.start(UsageIT.class, Map.of("TASKFORK_EXEC_ALLOW", "bash",
+                "TASKFORK_RETRY_DELAY", "100ms"));
+    }
+
+    @AfterAll
+    static void stopSupervisor() throws Exception {
+        fixture.close();
+    }
+
+    @Test
+    void aShellLoopThatBurnsOneCpuSecondRecordsAboutOneCpuSecond() throws Exception {
+        long id = fixture.submit("exec", "{\"argv\": [\"bash\", \"-c\", \"" + ONE_CPU_SECOND + "\"]}");
+
+        Task task = fixture.awaitTerminal(id);
+
+        assertThat(task.status()).as(task.error()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(task.cpuSeconds()).isBetween(0.8, 1.5);
+        assertThat(task.totalCpuSeconds()).isEqualTo(task.cpuSeconds());
+    }
+
+    @Test
+    void anAllocationOf200MegabytesRecordsAPeakOfAtLeast200Megabytes() throws Exception {
+        long id = fixture.submit("allocate", "{\"mb\": 200}");
+
+        Task task = fixture.awaitTerminal(id);
+
+        assertThat(task.status()).as(task.error()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(task.peakMemoryBytes()).isGreaterThanOrEqualTo(200 * MB).isLessThan(400 * MB);
+    }
+
+    @Test
+    void aTaskOfAFewMillisecondsStillGetsItsFigures() throws Exception {
+        long id = fixture.submit("echo", "{}");
+
+        Task task = fixture.awaitTerminal(id);
+
+        assertThat(task.cpuSeconds()).isNotNull().isGreaterThanOrEqualTo(0.0).isLessThan(1.0);
+        assertThat(task.peakMemoryBytes()).isNotNull().isGreaterThan(10 * MB);
+    }
+
+    @Test
+    void retriedAttemptsKeepTheLastOnesFiguresAndAddUpTheirCpu() throws Exception {
+        long id = fixture.submit("flaky", "{\"succeed_on\": 3}");
+
+        Task task = fixture.awaitTerminal(id);
+
+        assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(task.attempts()).isEqualTo(3);
+        assertThat(task.totalCpuSeconds()).as("three attempts' CPU, each at least a JVM's own")
+                .isGreaterThan(task.cpuSeconds());
+    }
+}
