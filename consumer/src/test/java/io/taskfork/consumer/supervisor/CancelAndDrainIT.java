@@ -1,6 +1,7 @@
 package io.taskfork.consumer.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import io.taskfork.consumer.testing.SupervisorFixture;
 import io.taskfork.shared.json.Json;
@@ -8,25 +9,33 @@ import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.wire.WireFormat;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Cancelling a task, and stopping a supervisor that still has children running. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CancelAndDrainIT {
 
+    // Long enough to cancel a retrying task before its message comes back, short enough to wait for that.
+    private static final String RETRY_DELAY = "2s";
     private static SupervisorFixture fixture;
+    @TempDir
+    static Path workRoot;
 
     @BeforeAll
     static void startSupervisor() throws Exception {
-        fixture = SupervisorFixture.start(CancelAndDrainIT.class, Map.of());
+        fixture = SupervisorFixture.start(CancelAndDrainIT.class, Map.of("TASKFORK_RETRY_DELAY", RETRY_DELAY));
     }
 
     @AfterAll
@@ -67,6 +76,51 @@ class CancelAndDrainIT {
 
     @Test
     @Order(3)
+    void cancelledRetryingTaskNeverRunsAgain() throws Exception {
+        long acksBefore = fixture.supervisor().deliveriesAcked();
+        long id = fixture.submit("flaky", "{}", 2);
+        fixture.awaitStatus(id, TaskStatus.RETRYING);
+
+        assertThat(fixture.store().cancel(id)).contains(TaskStatus.RETRYING);
+        // its first delivery is acked when it goes to the retry queue; the second when it comes back
+        awaitTrue(() -> fixture.supervisor().deliveriesAcked() >= acksBefore + 2, "its message back from the retry queue");
+        fixture.awaitEveryMessageAcked();
+
+        Task task = fixture.store().find(id).orElseThrow();
+        assertThat(task.status()).isEqualTo(TaskStatus.CANCELLED);
+        assertThat(task.attempts()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(4)
+    void drainingSupervisorTakesNoNewTaskWhileTheRunningOneFinishes() throws Exception {
+        // A work root of its own: two supervisors in one JVM would name their standby folders alike.
+        try (SupervisorFixture draining = SupervisorFixture.start(CancelAndDrainIT.class,
+                Map.of("TASKFORK_WORK_DIR", workRoot.toString()))) {
+            long running = draining.submit("sleep", "{\"ms\":3000}");
+            draining.awaitStatus(running, TaskStatus.RUNNING);
+            CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> stop(draining, Duration.ofSeconds(30)));
+            awaitTrue(() -> consumers(draining) == 0, "the consumer cancelled");
+
+            long late = draining.submit("echo", "{}");
+            // until the drain ends, with the running task, the new message waits in the queue untouched
+            while (!stopped.isDone()) {
+                assertThat(draining.mainQueueMessages()).as("the late task's message, ready in the queue").isEqualTo(1);
+                assertThat(draining.store().find(late).orElseThrow().status()).isEqualTo(TaskStatus.QUEUED);
+                Thread.sleep(50);
+            }
+            stopped.join();
+
+            assertThat(draining.store().find(running).orElseThrow().status()).isEqualTo(TaskStatus.SUCCEEDED);
+            Task task = draining.store().find(late).orElseThrow();
+            assertThat(task.status()).isEqualTo(TaskStatus.QUEUED);
+            assertThat(task.attempts()).isZero();
+            assertThat(draining.mainQueueMessages()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @Order(5)
     void stopAfterTheGraceKillsTheChildAndGivesTheTaskBackAsQueued() throws Exception {
         long id = fixture.submit("sleep", "{\"ms\":60000}");
         fixture.awaitStatus(id, TaskStatus.RUNNING);
@@ -79,5 +133,32 @@ class CancelAndDrainIT {
         assertThat(task.attempts()).isZero();
         assertThat(fixture.mainQueueMessages()).as("its message is back in the queue").isEqualTo(1);
         assertThat(fixture.supervisor().childrenRunning()).isZero();
+    }
+
+    private static void stop(SupervisorFixture fixture, Duration grace) {
+        try {
+            fixture.supervisor().stop(grace);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long consumers(SupervisorFixture fixture) {
+        try (var channel = fixture.environment().connection().createChannel()) {
+            return channel.queueDeclarePassive(fixture.environment().queues().main()).getConsumerCount();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        Instant deadline = Instant.now().plus(SupervisorFixture.WITHIN);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                fail("not within " + SupervisorFixture.WITHIN + ": " + what);
+            }
+            Thread.sleep(20);
+        }
     }
 }
