@@ -31,6 +31,8 @@ class ExecIT {
     // README: a cancelled task's tree is killed "within a second"; half a second more is room for
     // a loaded machine.
     private static final Duration CANCEL_KILLS_WITHIN = Duration.ofMillis(1500);
+    // longer than any bound above: a process still there after it is not going away
+    private static final Duration GONE_WITHIN = Duration.ofSeconds(10);
     private static final int TICKS = 6;
     private static final Pattern TICK = Pattern.compile("tick (\\d+) at (\\d+)");
 
@@ -275,9 +277,9 @@ class ExecIT {
         return Long.parseLong(Files.readString(pidFile).strip());
     }
 
-    /** How long from {@code from} until {@code pid} runs no more; fails the test after {@link SupervisorFixture#WITHIN}. */
+    /** How long from {@code from} until {@code pid} runs no more; fails the test after {@link #GONE_WITHIN}. */
     private static Duration awaitGone(long pid, Instant from) throws Exception {
-        Instant deadline = from.plus(SupervisorFixture.WITHIN);
+        Instant deadline = from.plus(GONE_WITHIN);
         while (isRunning(pid)) {
             assertThat(Instant.now()).as("process " + pid + " gone").isBefore(deadline);
             Thread.sleep(10);
