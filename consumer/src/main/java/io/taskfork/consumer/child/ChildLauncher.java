@@ -300,7 +300,7 @@ public final class ChildLauncher implements AutoCloseable {
     /** Kills what the ended child {@code pid} left running in its session. */
     void killLeftovers(long pid) {
         if (command.ownSession()) {
-            ProcessTrees.killSession(pid);
+            Sessions.killAllButLeader(pid);
         }
     }
 

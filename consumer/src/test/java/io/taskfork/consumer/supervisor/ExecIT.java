@@ -58,6 +58,8 @@ class ExecIT {
         // each line says when it was printed (the time is taken before the line is written)
         script("ticks.sh", "for i in $(seq 1 " + TICKS + "); do echo \"tick $i at $(date +%s%N)\"; sleep 0.5; done");
         // a background grandchild the command waits for; its PID goes to the file named by $1
+        // exits at once, leaving a process in the background; its PID goes to the file named by $1
+        script("leave.sh", "sleep 300 & echo $! > \"$1\"");
         script("tree.sh", "sleep 300 & echo $! > \"$1\"; wait");
         fixture = SupervisorFixture.start(ExecIT.class, Map.of(
                 "TASKFORK_MAX_ATTEMPTS", Integer.toString(MAX_ATTEMPTS),
@@ -68,6 +70,7 @@ class ExecIT {
                         scripts.resolve("fail.sh").toString(), scripts.resolve("spawn.sh").toString(),
                         scripts.resolve("agent.sh").toString(), scripts.resolve("env.sh").toString(),
                         scripts.resolve("ticks.sh").toString(), scripts.resolve("tree.sh").toString(),
+                        scripts.resolve("leave.sh").toString(),
                         scripts.resolve("spawn-forever.sh").toString()),
                 "TASKFORK_EXEC_ENV_PASS", "PATH"));
     }
@@ -142,6 +145,20 @@ class ExecIT {
                 .isLessThanOrEqualTo(CANCEL_KILLS_WITHIN);
         fixture.awaitChildrenRunning(0);
         assertThat(fixture.store().find(id).orElseThrow().status()).isEqualTo(TaskStatus.CANCELLED);
+    }
+
+    @Test
+    void whatTheCommandLeftRunningIsKilledWhenItEnds() throws Exception {
+        Path pidFile = scripts.resolve("left-behind.pid");
+        long id = fixture.submit("exec", "{\"argv\":[\"" + scripts.resolve("leave.sh") + "\",\"" + pidFile + "\"]}", 1);
+
+        Task task = fixture.awaitTerminal(id);
+        long leftBehind = awaitPid(pidFile);
+        Duration lingered = awaitGone(leftBehind, Instant.now());
+
+        assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(lingered).as("process " + leftBehind + " left behind, alive after the task ended")
+                .isLessThan(Duration.ofSeconds(1));
     }
 
     @Test
