@@ -68,6 +68,47 @@ class ConsumerProcessIT {
     }
 
     @Test
+    void sigtermAfterTheGraceKillsTheChildGivesItsTaskBackAndExitsZero() throws Exception {
+        Duration grace = Duration.ofSeconds(1);
+        Map<String, String> variables = new HashMap<>(environment.environment());
+        variables.put("TASKFORK_SHUTDOWN_GRACE", "1s");
+        Path log = Files.createTempFile("consumer", ".log");
+        Process consumer = start(variables, log);
+        long id = 0;
+        try {
+            awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
+            long task = submitSleep(60_000);
+            id = task;
+            awaitTrue(() -> store().find(task).orElseThrow().status() == TaskStatus.RUNNING, "task running");
+            List<ProcessHandle> children = PackagedConsumer.children(consumer);
+
+            Instant terminated = Instant.now();
+            consumer.destroy();
+
+            assertThat(consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            Duration took = Duration.between(terminated, Instant.now());
+            assertThat(consumer.exitValue()).as(read(log)).isZero();
+            // the grace was waited for, and it was this one: the default is 30 s
+            assertThat(took).as(read(log)).isGreaterThanOrEqualTo(grace).isLessThan(Duration.ofSeconds(15));
+            assertThat(children).as("its children, the task's among them").isNotEmpty()
+                    .noneMatch(PackagedConsumer::isRunning);
+            Task given = store().find(task).orElseThrow();
+            assertThat(given.status()).isEqualTo(TaskStatus.QUEUED);
+            assertThat(given.attempts()).isZero();
+            awaitTrue(() -> readyMessages() == 1, "its message back in the queue");
+        } finally {
+            consumer.destroyForcibly();
+            // the next test's consumer must not find a minute-long task waiting
+            if (id != 0) {
+                store().cancel(id);
+            }
+            try (Channel channel = environment.connection().createChannel()) {
+                channel.queuePurge(environment.queues().main());
+            }
+        }
+    }
+
+    @Test
     void ctrlCOnTheTerminalDrainsWithoutKillingTheChildren() throws Exception {
         Path log = Files.createTempFile("consumer", ".log");
         // As in a terminal: the consumer leads a process group, and Ctrl-C signals the whole group.
@@ -256,6 +297,14 @@ class ConsumerProcessIT {
         long id = store().insert(new NewTask("sleep", Json.parse("{\"ms\":" + ms + "}")));
         publish(id);
         return id;
+    }
+
+    private static long readyMessages() {
+        try (Channel channel = environment.connection().createChannel()) {
+            return channel.queueDeclarePassive(environment.queues().main()).getMessageCount();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void publish(long id) throws Exception {

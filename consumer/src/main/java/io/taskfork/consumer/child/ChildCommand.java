@@ -49,6 +49,14 @@ final class ChildCommand {
     }
 
     /**
+     * Whether each child leads a session of its own, whose ID is its PID: setsid(1) forks only when
+     * its caller leads a process group, which a process just started by the JVM does not.
+     */
+    boolean ownSession() {
+        return SETSID.isPresent();
+    }
+
+    /**
      * The class-data-sharing archive for this command's children; none when a classpath entry is a
      * folder, whose classes the JVM does not archive.
      */

@@ -297,6 +297,13 @@ public final class ChildLauncher implements AutoCloseable {
         return session;
     }
 
+    /** Kills what the ended child {@code pid} left running in its session. */
+    void killLeftovers(long pid) {
+        if (command.ownSession()) {
+            Sessions.killAllButLeader(pid);
+        }
+    }
+
     ChildCommand command() {
         return command;
     }

@@ -23,6 +23,7 @@ final class ChildReport {
     private boolean oversized;
     private long cpuMillis = -1;
     private long peakBytes = -1;
+    private boolean complete;
 
     ChildReport(long handedOverNanos, ProgressListener progress) {
         this.handedOverNanos = handedOverNanos;
@@ -54,6 +55,7 @@ final class ChildReport {
             if (overflow) {
                 oversized = true;
             } else if (accept(line.toString(StandardCharsets.UTF_8))) {
+                complete = true;
                 return;
             }
             line.reset();
@@ -151,6 +153,11 @@ final class ChildReport {
     /** The name of the signal the child said stopped it, such as SIGTERM, or null. */
     String signalReported() {
         return signalReported;
+    }
+
+    /** The last event of a report came: a result, an error or the list of types. */
+    boolean complete() {
+        return complete;
     }
 
     /** The child sent a message over the size limit (a result too large to keep). */

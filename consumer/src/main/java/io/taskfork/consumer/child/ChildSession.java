@@ -110,6 +110,11 @@ final class ChildSession {
             } finally {
                 deadline.cancel(false);
             }
+            if (!report.complete() || process.exitValue() != 0) {
+                // It did not reach its own clean-up, which kills what the task started before it
+                // exits 0: a crash, a kill, System.exit. What it started runs on, re-parented.
+                launcher.killLeftovers(process.pid());
+            }
             long runNanos = System.nanoTime() - handedOver;
             String log = awaitOutput(draining, output, process.getErrorStream());
             byte[] fatalErrorLog = fatalErrorLog();

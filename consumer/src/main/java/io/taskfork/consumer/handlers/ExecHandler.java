@@ -1,6 +1,7 @@
 package io.taskfork.consumer.handlers;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.taskfork.consumer.child.Sessions;
 import io.taskfork.shared.config.Values;
 import io.taskfork.shared.handler.NonRetryableException;
 import io.taskfork.shared.handler.TaskContext;
@@ -42,8 +43,12 @@ public final class ExecHandler implements TaskHandler {
         CommandOutput stderr = CommandOutput.forward(process.getErrorStream(), System.err, "stderr");
         feed(process, payload.path("stdin"));
         Duration timeout = payload.hasNonNull("timeout") ? timeout(payload.get("timeout").asText()) : null;
-        if (!waitFor(process, timeout)) {
+        boolean ended = waitFor(process, timeout);
+        if (!ended) {
             killTree(process);
+        }
+        killLeftovers();
+        if (!ended) {
             throw new IllegalStateException("command " + argv.get(0) + " ran longer than its timeout of "
                     + Values.format(timeout) + " and was killed with its process tree");
         }
@@ -124,6 +129,17 @@ public final class ExecHandler implements TaskHandler {
             return true;
         }
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * What the command left running, such as a process it put in the background, is no longer a
+     * descendant once the command has exited, and would outlive the task: it is found by its
+     * session, when this JVM leads one of its own, as the supervisor starts every child.
+     */
+    private static void killLeftovers() {
+        if (Sessions.leadsOwnSession()) {
+            Sessions.killAllButLeader(ProcessHandle.current().pid());
+        }
     }
 
     private static void killTree(Process process) {

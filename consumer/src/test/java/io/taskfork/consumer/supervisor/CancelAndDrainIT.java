@@ -1,32 +1,43 @@
 package io.taskfork.consumer.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
 import io.taskfork.consumer.testing.SupervisorFixture;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.wire.WireFormat;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Cancelling a task, and stopping a supervisor that still has children running. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CancelAndDrainIT {
 
+    // Long enough to cancel a retrying task before its message comes back, short enough to wait for that.
+    private static final String RETRY_DELAY = "2s";
     private static SupervisorFixture fixture;
+    @TempDir
+    static Path workRoot;
 
     @BeforeAll
     static void startSupervisor() throws Exception {
-        fixture = SupervisorFixture.start(CancelAndDrainIT.class, Map.of());
+        fixture = SupervisorFixture.start(CancelAndDrainIT.class, Map.of("TASKFORK_RETRY_DELAY", RETRY_DELAY));
     }
 
     @AfterAll
@@ -67,6 +78,51 @@ class CancelAndDrainIT {
 
     @Test
     @Order(3)
+    void cancelledRetryingTaskNeverRunsAgain() throws Exception {
+        long acksBefore = fixture.supervisor().deliveriesAcked();
+        long id = fixture.submit("flaky", "{}", 2);
+        fixture.awaitStatus(id, TaskStatus.RETRYING);
+
+        assertThat(fixture.store().cancel(id)).contains(TaskStatus.RETRYING);
+        // its first delivery is acked when it goes to the retry queue; the second when it comes back
+        awaitTrue(() -> fixture.supervisor().deliveriesAcked() >= acksBefore + 2, "its message back from the retry queue");
+        fixture.awaitEveryMessageAcked();
+
+        Task task = fixture.store().find(id).orElseThrow();
+        assertThat(task.status()).isEqualTo(TaskStatus.CANCELLED);
+        assertThat(task.attempts()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(4)
+    void drainingSupervisorTakesNoNewMessageWhileItsRunningTaskFinishes() throws Exception {
+        // Prefetch 1: the running task holds the only place, so the late message waits in the queue
+        // until that task is acked, a moment that falls in the drain. A work root of its own: two
+        // supervisors in one JVM would name their standby folders alike.
+        try (SupervisorFixture draining = SupervisorFixture.start(CancelAndDrainIT.class,
+                Map.of("TASKFORK_PREFETCH", "1", "TASKFORK_WORK_DIR", workRoot.toString()))) {
+            long running = draining.submit("sleep", "{\"ms\":3000}");
+            draining.awaitStatus(running, TaskStatus.RUNNING);
+            long late = draining.submit("echo", "{}");
+
+            draining.supervisor().stop(Duration.ofSeconds(30));
+
+            assertThat(draining.store().find(running).orElseThrow().status()).isEqualTo(TaskStatus.SUCCEEDED);
+            Task task = draining.store().find(late).orElseThrow();
+            assertThat(task.status()).isEqualTo(TaskStatus.QUEUED);
+            assertThat(task.attempts()).isZero();
+            try (Channel channel = draining.environment().connection().createChannel()) {
+                GetResponse message = channel.basicGet(draining.environment().queues().main(), true);
+                assertThat(message).as("the late message, still in the queue").isNotNull();
+                assertThat(new String(message.getBody(), StandardCharsets.UTF_8)).isEqualTo(String.valueOf(late));
+                // a delivery the draining supervisor took and dropped would come back marked redelivered
+                assertThat(message.getEnvelope().isRedeliver()).as("ever delivered").isFalse();
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
     void stopAfterTheGraceKillsTheChildAndGivesTheTaskBackAsQueued() throws Exception {
         long id = fixture.submit("sleep", "{\"ms\":60000}");
         fixture.awaitStatus(id, TaskStatus.RUNNING);
@@ -79,5 +135,15 @@ class CancelAndDrainIT {
         assertThat(task.attempts()).isZero();
         assertThat(fixture.mainQueueMessages()).as("its message is back in the queue").isEqualTo(1);
         assertThat(fixture.supervisor().childrenRunning()).isZero();
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        Instant deadline = Instant.now().plus(SupervisorFixture.WITHIN);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                fail("not within " + SupervisorFixture.WITHIN + ": " + what);
+            }
+            Thread.sleep(20);
+        }
     }
 }

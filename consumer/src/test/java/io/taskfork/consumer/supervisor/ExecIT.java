@@ -9,7 +9,12 @@ import io.taskfork.shared.task.TaskStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,8 +23,24 @@ import org.junit.jupiter.api.io.TempDir;
 /** External commands through the exec type: argv only, an allow-list, bounded in time, killed with their tree. */
 class ExecIT {
 
+    private static final int MAX_ATTEMPTS = 3;
+    private static final String TASK_TIMEOUT = "5s";
+    // README: "writes a running task's log to its row every second"; the rest is room for a loaded
+    // machine's scheduling and the database write.
+    private static final Duration LOG_LAG_AT_MOST = Duration.ofMillis(2000);
+    // README: a cancelled task's tree is killed "within a second"; half a second more is room for
+    // a loaded machine.
+    private static final Duration CANCEL_KILLS_WITHIN = Duration.ofMillis(1500);
+    // longer than any bound above: a process still there after it is not going away
+    private static final Duration GONE_WITHIN = Duration.ofSeconds(10);
+    private static final int TICKS = 6;
+    private static final Pattern TICK = Pattern.compile("tick (\\d+) at (\\d+)");
+
     @TempDir
     static Path scripts;
+    // under no root of TASKFORK_EXEC_ROOTS
+    @TempDir
+    static Path outside;
     private static SupervisorFixture fixture;
 
     @BeforeAll
@@ -34,14 +55,23 @@ class ExecIT {
         script("env.sh", "env");
         script("spawn-forever.sh", "sh -c 'trap \"\" TERM; echo $$ > " + scripts.resolve("cancelled-grandchild.pid")
                 + "; exec sleep 600' & sleep 600");
-        script("slow.sh", "echo 'step one of two'; sleep 4; echo 'step two of two'");
+        // each line says when it was printed (the time is taken before the line is written)
+        script("ticks.sh", "for i in $(seq 1 " + TICKS + "); do echo \"tick $i at $(date +%s%N)\"; sleep 0.5; done");
+        // a background grandchild the command waits for; its PID goes to the file named by $1
+        // exits at once, leaving a process in the background; its PID goes to the file named by $1
+        script("leave.sh", "sleep 300 & echo $! > \"$1\"");
+        script("tree.sh", "sleep 300 & echo $! > \"$1\"; wait");
         fixture = SupervisorFixture.start(ExecIT.class, Map.of(
-                "TASKFORK_MAX_ATTEMPTS", "1",
+                "TASKFORK_MAX_ATTEMPTS", Integer.toString(MAX_ATTEMPTS),
+                "TASKFORK_RETRY_DELAY", "100ms",
+                "TASKFORK_TASK_TIMEOUT", TASK_TIMEOUT,
                 "TASKFORK_EXEC_ROOTS", scripts.toString(),
-                "TASKFORK_EXEC_ALLOW", String.join(",", "echo", "pwd",
+                "TASKFORK_EXEC_ALLOW", String.join(",", "echo", "pwd", "cat", "touch",
                         scripts.resolve("fail.sh").toString(), scripts.resolve("spawn.sh").toString(),
                         scripts.resolve("agent.sh").toString(), scripts.resolve("env.sh").toString(),
-                        scripts.resolve("slow.sh").toString(), scripts.resolve("spawn-forever.sh").toString()),
+                        scripts.resolve("ticks.sh").toString(), scripts.resolve("tree.sh").toString(),
+                        scripts.resolve("leave.sh").toString(),
+                        scripts.resolve("spawn-forever.sh").toString()),
                 "TASKFORK_EXEC_ENV_PASS", "PATH"));
     }
 
@@ -62,20 +92,21 @@ class ExecIT {
     }
 
     @Test
-    void nonZeroExitFailsWithTheCodeAndTheTailOfStderr() throws Exception {
+    void nonZeroExitFailsEveryAttemptUntilTheLastWithTheCodeAndTheTailOfStderr() throws Exception {
         long id = fixture.submit("exec", argv("fail.sh"));
 
         Task task = fixture.awaitTerminal(id);
 
         assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
         assertThat(task.failureKind()).isEqualTo(FailureKind.EXCEPTION);
+        assertThat(task.attempts()).as("retried like any other failure").isEqualTo(MAX_ATTEMPTS);
         assertThat(task.error()).contains("exited with code 3").contains("the disk is full");
         assertThat(fixture.store().log(id)).get().asString().contains("working");
     }
 
     @Test
     void timeoutKillsTheWholeTreeEvenAGrandchildThatIgnoresSigterm() throws Exception {
-        long id = fixture.submit("exec", "{\"argv\":[\"" + scripts.resolve("spawn.sh") + "\"],\"timeout\":\"1s\"}");
+        long id = fixture.submit("exec", "{\"argv\":[\"" + scripts.resolve("spawn.sh") + "\"],\"timeout\":\"1s\"}", 1);
 
         Task task = fixture.awaitTerminal(id);
 
@@ -86,22 +117,48 @@ class ExecIT {
     }
 
     @Test
-    void cancellationKillsTheWholeTreeToo() throws Exception {
-        Path pidFile = scripts.resolve("cancelled-grandchild.pid");
+    void taskTimeoutKillsTheCommandsWholeTree() throws Exception {
+        Path pidFile = scripts.resolve("timed-out-grandchild.pid");
+        long id = fixture.submit("exec", "{\"argv\":[\"" + scripts.resolve("tree.sh") + "\",\"" + pidFile + "\"]}");
+        long grandchild = awaitPid(pidFile);
+
+        Task task = fixture.awaitTerminal(id);
+        Duration lingered = awaitGone(grandchild, Instant.now());
+
+        assertThat(task.status()).isEqualTo(TaskStatus.CRASHED);
+        assertThat(task.failureKind()).isEqualTo(FailureKind.TIMEOUT);
+        assertThat(task.error()).contains(TASK_TIMEOUT);
+        assertThat(lingered).as("grandchild " + grandchild + " alive after the task ended")
+                .isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void cancelledCommandsWholeTreeIsGoneWithinASecond() throws Exception {
         long id = fixture.submit("exec", argv("spawn-forever.sh"));
-        fixture.awaitStatus(id, TaskStatus.RUNNING);
-        java.time.Instant deadline = java.time.Instant.now().plus(SupervisorFixture.WITHIN);
-        while (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()) {
-            assertThat(java.time.Instant.now()).as("grandchild started").isBefore(deadline);
-            Thread.sleep(50);
-        }
-        long grandchild = Long.parseLong(Files.readString(pidFile).strip());
+        long grandchild = awaitPid(scripts.resolve("cancelled-grandchild.pid"));
 
-        fixture.store().cancel(id);
+        Instant cancelled = Instant.now();
+        assertThat(fixture.store().cancel(id)).contains(TaskStatus.RUNNING);
+        Duration took = awaitGone(grandchild, cancelled);
+
+        assertThat(took).as("from the cancel until grandchild " + grandchild + " is gone")
+                .isLessThanOrEqualTo(CANCEL_KILLS_WITHIN);
         fixture.awaitChildrenRunning(0);
-
-        assertThat(isRunning(grandchild)).as("grandchild " + grandchild).isFalse();
         assertThat(fixture.store().find(id).orElseThrow().status()).isEqualTo(TaskStatus.CANCELLED);
+    }
+
+    @Test
+    void whatTheCommandLeftRunningIsKilledWhenItEnds() throws Exception {
+        Path pidFile = scripts.resolve("left-behind.pid");
+        long id = fixture.submit("exec", "{\"argv\":[\"" + scripts.resolve("leave.sh") + "\",\"" + pidFile + "\"]}", 1);
+
+        Task task = fixture.awaitTerminal(id);
+        long leftBehind = awaitPid(pidFile);
+        Duration lingered = awaitGone(leftBehind, Instant.now());
+
+        assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(lingered).as("process " + leftBehind + " left behind, alive after the task ended")
+                .isLessThan(Duration.ofSeconds(1));
     }
 
     @Test
@@ -116,11 +173,30 @@ class ExecIT {
     }
 
     @Test
+    void stdinOfThePayloadIsWhatTheCommandReads() throws Exception {
+        long id = fixture.submit("exec", "{\"argv\":[\"cat\"],\"stdin\":\"first line\\nsecond line\\n\"}");
+
+        Task task = fixture.awaitTerminal(id);
+
+        assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(fixture.store().log(id)).get().asString().contains("first line\nsecond line");
+    }
+
+    @Test
+    void commandWithoutStdinReadsAnEmptyOne() throws Exception {
+        // cat copies its stdin until the end: it ends only if its stdin is empty and closed
+        Task task = fixture.awaitTerminal(fixture.submit("exec", "{\"argv\":[\"cat\"]}", 1));
+
+        assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
+    }
+
+    @Test
     void commandNotOnTheAllowListIsRefusedWithoutRetry() throws Exception {
         Task task = fixture.awaitTerminal(fixture.submit("exec", "{\"argv\":[\"rm\",\"-rf\",\"/tmp/nothing\"]}"));
 
         assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
         assertThat(task.error()).contains("command rm is not in TASKFORK_EXEC_ALLOW");
+        assertThat(task.attempts()).isEqualTo(1);
     }
 
     @Test
@@ -137,33 +213,65 @@ class ExecIT {
     }
 
     @Test
-    void outputReachesTheRowWhileTheCommandStillRuns() throws Exception {
-        long id = fixture.submit("exec", argv("slow.sh"));
-        fixture.awaitStatus(id, TaskStatus.RUNNING);
+    void eachLineReachesTheRowWithinAboutASecondWhileTheCommandRuns() throws Exception {
+        long id = fixture.submit("exec", argv("ticks.sh"));
+        Map<Integer, Duration> lags = new TreeMap<>();
 
-        java.time.Instant deadline = java.time.Instant.now().plusSeconds(10);
-        while (!fixture.store().log(id).orElse("").contains("step one")
-                && java.time.Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
+        Instant deadline = Instant.now().plus(SupervisorFixture.WITHIN);
+        while (lags.size() < TICKS && Instant.now().isBefore(deadline)) {
+            String log = fixture.store().log(id).orElse("");
+            Instant seen = Instant.now();
+            Matcher tick = TICK.matcher(log);
+            while (tick.find()) {
+                long printedNanos = Long.parseLong(tick.group(2));
+                Instant printed = Instant.ofEpochSecond(0, printedNanos);
+                lags.putIfAbsent(Integer.parseInt(tick.group(1)), Duration.between(printed, seen));
+            }
+            Thread.sleep(50);
         }
-        Task seen = fixture.store().find(id).orElseThrow();
 
-        assertThat(fixture.store().log(id)).get().asString().contains("step one").doesNotContain("step two");
-        assertThat(seen.status()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(lags).as("ticks seen in the row").hasSize(TICKS);
+        assertThat(lags.values()).as("from each line's printing to its being seen in the row: " + lags)
+                .allMatch(lag -> lag.compareTo(LOG_LAG_AT_MOST) <= 0);
         assertThat(fixture.awaitTerminal(id).status()).isEqualTo(TaskStatus.SUCCEEDED);
-        assertThat(fixture.store().log(id)).get().asString().contains("step two");
     }
 
     @Test
     void commandMayWorkInADirectoryUnderAnAllowedRootButNowhereElse() throws Exception {
         long inside = fixture.submit("exec", "{\"argv\":[\"pwd\"],\"cwd\":\"" + scripts + "\"}");
-        long outside = fixture.submit("exec", "{\"argv\":[\"pwd\"],\"cwd\":\"/etc\"}");
+        long outsideAll = fixture.submit("exec", "{\"argv\":[\"pwd\"],\"cwd\":\"/etc\"}");
 
         assertThat(fixture.awaitTerminal(inside).status()).isEqualTo(TaskStatus.SUCCEEDED);
         assertThat(fixture.store().log(inside)).get().asString().contains(scripts.toRealPath().toString());
-        Task refused = fixture.awaitTerminal(outside);
+        Task refused = fixture.awaitTerminal(outsideAll);
         assertThat(refused.status()).isEqualTo(TaskStatus.FAILED);
         assertThat(refused.error()).contains("cwd /etc is not a directory under TASKFORK_EXEC_ROOTS");
+    }
+
+    @Test
+    void cwdCannotLeaveItsRootThroughDotDot() throws Exception {
+        // reads as under the root, word by word, until ".." is resolved
+        Path escape = scripts.resolve(scripts.relativize(outside));
+
+        assertCwdRefusedAndNothingRan(escape, "escaped-by-dots");
+    }
+
+    @Test
+    void cwdCannotLeaveItsRootThroughASymlink() throws Exception {
+        Path link = Files.createSymbolicLink(scripts.resolve("link-to-outside"), outside);
+
+        assertCwdRefusedAndNothingRan(link, "escaped-by-link");
+    }
+
+    private static void assertCwdRefusedAndNothingRan(Path cwd, String marker) throws Exception {
+        Task task = fixture.awaitTerminal(fixture.submit("exec",
+                "{\"argv\":[\"touch\",\"" + marker + "\"],\"cwd\":\"" + cwd + "\"}"));
+
+        assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(task.error()).contains("cwd " + cwd + " is not a directory under TASKFORK_EXEC_ROOTS");
+        assertThat(task.attempts()).isEqualTo(1);
+        assertThat(outside.resolve(marker)).as("what the command would have created outside the roots")
+                .doesNotExist();
     }
 
     private static String argv(String script) {
@@ -176,12 +284,36 @@ class ExecIT {
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
+    /** The PID a command wrote to {@code pidFile}, once it has. */
+    private static long awaitPid(Path pidFile) throws Exception {
+        Instant deadline = Instant.now().plus(SupervisorFixture.WITHIN);
+        while (!Files.exists(pidFile) || !Files.readString(pidFile).endsWith("\n")) {
+            assertThat(Instant.now()).as("a PID in " + pidFile).isBefore(deadline);
+            Thread.sleep(20);
+        }
+        return Long.parseLong(Files.readString(pidFile).strip());
+    }
+
+    /** How long from {@code from} until {@code pid} runs no more; fails the test after {@link #GONE_WITHIN}. */
+    private static Duration awaitGone(long pid, Instant from) throws Exception {
+        Instant deadline = from.plus(GONE_WITHIN);
+        while (isRunning(pid)) {
+            assertThat(Instant.now()).as("process " + pid + " gone").isBefore(deadline);
+            Thread.sleep(10);
+        }
+        return Duration.between(from, Instant.now());
+    }
+
     // An exited orphan may linger as a zombie where nothing reaps it; a zombie runs nothing.
     private static boolean isRunning(long pid) throws Exception {
         Path status = Path.of("/proc", Long.toString(pid), "status");
         if (!Files.exists(status)) {
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         }
-        return Files.readAllLines(status).stream().noneMatch(line -> line.matches("State:\\s+Z.*"));
+        try {
+            return Files.readAllLines(status).stream().noneMatch(line -> line.matches("State:\\s+Z.*"));
+        } catch (java.io.IOException gone) {
+            return false;
+        }
     }
 }

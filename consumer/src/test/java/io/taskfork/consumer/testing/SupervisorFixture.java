@@ -93,7 +93,12 @@ public final class SupervisorFixture implements AutoCloseable {
 
     /** Records a task and publishes its ID, as the producer does. */
     public long submit(String type, String payloadJson) throws IOException, InterruptedException {
-        long id = store.insert(new NewTask(type, Json.parse(payloadJson)));
+        return submit(type, payloadJson, null);
+    }
+
+    /** As {@link #submit(String, String)}, with the task's own limit of attempts (null: the supervisor's). */
+    public long submit(String type, String payloadJson, Integer maxAttempts) throws IOException, InterruptedException {
+        long id = store.insert(new NewTask(type, Json.parse(payloadJson), maxAttempts));
         publish(WireFormat.taskIdBody(id), new AMQP.BasicProperties.Builder()
                 .contentType(WireFormat.TEXT_PLAIN).deliveryMode(2).build());
         return id;
