@@ -63,6 +63,18 @@ class UsageIT {
     }
 
     @Test
+    void aChildThatDiesBeforeItReportsLeavesItsFiguresUnknown() throws Exception {
+        long id = fixture.submit("crash", "{\"mode\": \"exit\", \"code\": 4}");
+
+        Task task = fixture.awaitTerminal(id);
+
+        assertThat(task.status()).isEqualTo(TaskStatus.CRASHED);
+        assertThat(task.cpuSeconds()).isNull();
+        assertThat(task.peakMemoryBytes()).isNull();
+        assertThat(task.totalCpuSeconds()).isNull();
+    }
+
+    @Test
     void retriedAttemptsKeepTheLastOnesFiguresAndAddUpTheirCpu() throws Exception {
         long id = fixture.submit("flaky", "{\"succeed_on\": 3}");
 
