@@ -47,7 +47,7 @@ class ConsumerMainTest {
         } finally {
             System.setOut(original);
         }
-        assertThat(out.toString(StandardCharsets.UTF_8))
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: taskfork consumer ")
                 .contains("--amqp-uri", "TASKFORK_AMQP_URI", "--prefetch", "TASKFORK_PREFETCH", "default 4");
     }
 

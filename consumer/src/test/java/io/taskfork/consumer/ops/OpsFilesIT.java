@@ -544,6 +544,10 @@ class OpsFilesIT {
         assertThat(unit.get("Service", "User")).get().isNotEqualTo("root");
         assertThat(unit.all("Service", "EnvironmentFile")).contains("-/etc/taskfork/taskfork.env");
         assertThat(unit.get("Service", "Restart")).contains("on-failure");
+        // exit code 2 is a bad setting (ConsumerProcessIT#badSettingExitsTwoWithOneLineNamingIt): a restart cannot fix it
+        assertThat(unit.all("Service", "RestartPreventExitStatus").stream()
+                .flatMap(statuses -> Stream.of(statuses.split("\\s+"))))
+                .as("RestartPreventExitStatus").contains("2");
         assertThat(unit.get("Service", "KillMode")).contains("mixed");
         assertThat(unit.get("Service", "KillSignal").orElse("SIGTERM")).isEqualTo("SIGTERM");
         assertThat(unit.get("Service", "OOMPolicy")).contains("continue");

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Messages any AMQP client may publish, good and bad: bad ones are dead-lettered with a reason and
@@ -125,6 +127,37 @@ class BadMessagesIT {
         assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
         assertThat(task.failureKind()).isEqualTo(FailureKind.UNKNOWN_TYPE);
         assertThat(task.attempts()).isZero();
+    }
+
+    @ParameterizedTest(name = "max_attempts {0}")
+    @ValueSource(ints = {0, 101})
+    void jsonMessageWithMaxAttemptsOutsideOneToAHundredIsDeadLetteredAsMalformedWithoutARow(int maxAttempts)
+            throws Exception {
+        String body = "{\"type\":\"echo\",\"payload\":{\"bound\":" + maxAttempts + "},\"max_attempts\":"
+                + maxAttempts + "}";
+        fixture.publish(body, WireFormat.APPLICATION_JSON);
+
+        GetResponse letter = fixture.awaitDeadLetterWithBody(body);
+
+        assertThat(header(letter, WireFormat.REASON_HEADER)).isEqualTo("malformed");
+        assertThat(header(letter, WireFormat.DETAIL_HEADER)).contains("max_attempts").contains("1 to 100");
+        long rows = fixture.environment().database().jdbi().withHandle(handle -> handle
+                .createQuery("select count(*) from tasks where payload->>'bound' = :bound")
+                .bind("bound", Integer.toString(maxAttempts)).mapTo(Long.class).one());
+        assertThat(rows).as("rows created").isZero();
+    }
+
+    @ParameterizedTest(name = "max_attempts {0}")
+    @ValueSource(ints = {1, 100})
+    void jsonMessageWithMaxAttemptsAtEitherEndOfTheRangeCreatesItsRowWithThatLimit(int maxAttempts)
+            throws Exception {
+        fixture.publish("{\"type\":\"echo\",\"payload\":{\"edge\":" + maxAttempts + "},\"max_attempts\":"
+                + maxAttempts + "}", WireFormat.APPLICATION_JSON);
+
+        Task task = fixture.awaitTerminal(fixture.awaitTaskWhere("payload->>'edge' = '" + maxAttempts + "'"));
+
+        assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(task.maxAttempts()).isEqualTo(maxAttempts);
     }
 
     @Test

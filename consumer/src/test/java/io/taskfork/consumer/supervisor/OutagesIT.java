@@ -7,7 +7,13 @@ import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.testing.TcpProxy;
 import io.taskfork.shared.testing.TestServices;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -27,6 +33,7 @@ class OutagesIT {
     private static TcpProxy database;
     private static TcpProxy broker;
     private static SupervisorFixture fixture;
+    private static int metricsPort;
 
     @BeforeAll
     static void startSupervisorBehindProxies() throws Exception {
@@ -38,8 +45,11 @@ class OutagesIT {
                 + (jdbc.getQuery() == null ? "" : "?" + jdbc.getQuery());
         String proxiedAmqp = TestServices.get().amqpUri().replace(amqp.getHost() + ":" + amqp.getPort(),
                 "127.0.0.1:" + broker.port()).replace("@" + amqp.getHost() + "/", "@127.0.0.1:" + broker.port() + "/");
-        fixture = SupervisorFixture.start(OutagesIT.class, Map.of(),
-                Map.of("TASKFORK_JDBC_URL", proxiedJdbc, "TASKFORK_AMQP_URI", proxiedAmqp));
+        try (ServerSocket free = new ServerSocket(0)) {
+            metricsPort = free.getLocalPort();
+        }
+        fixture = SupervisorFixture.start(OutagesIT.class, Map.of(), Map.of("TASKFORK_JDBC_URL", proxiedJdbc,
+                "TASKFORK_AMQP_URI", proxiedAmqp, "TASKFORK_METRICS_PORT", String.valueOf(metricsPort)));
     }
 
     @AfterAll
@@ -118,6 +128,54 @@ class OutagesIT {
         assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
         assertThat(fixture.store().find(id).orElseThrow().attempts()).isEqualTo(1);
         await(() -> fixture.supervisor().problems() == null, "healthy again");
+    }
+
+    @Test
+    void healthzAnswers503SayingTheDatabaseIsDownAndItsGaugeIsZeroWhileItIsAway() throws Exception {
+        assertThat(get("/healthz")).isEqualTo("200 ok\n");
+
+        database.cut();
+
+        await(() -> get("/healthz").equals("503 unhealthy: broker up, database down\n"), "/healthz saying so");
+        await(() -> get("/metrics").contains("\ntaskfork_database_connected 0.0\n"), "the database gauge at 0");
+        assertThat(get("/metrics")).contains("\ntaskfork_broker_connected 1.0\n");
+        database.restore();
+        await(() -> get("/healthz").equals("200 ok\n"), "/healthz ok again");
+        await(() -> get("/metrics").contains("\ntaskfork_database_connected 1.0\n"), "the database gauge at 1");
+    }
+
+    @Test
+    void healthzAnswers503SayingTheBrokerIsDownAndQueueDepthsAreNaNWhileItIsAway() throws Exception {
+        String main = fixture.environment().queues().main();
+        String depth = "\ntaskfork_queue_messages{queue=\"" + main + "\",role=\"main\"} ";
+        await(() -> get("/metrics").contains(depth + "0.0\n"), "the main queue's depth sampled");
+        assertThat(get("/healthz")).isEqualTo("200 ok\n");
+
+        broker.cut();
+
+        await(() -> get("/healthz").equals("503 unhealthy: broker down, database up\n"), "/healthz saying so");
+        await(() -> get("/metrics").contains(depth + "NaN\n"), "the main queue's depth unknown");
+        assertThat(get("/metrics")).contains("\ntaskfork_broker_connected 0.0\n")
+                .contains("\ntaskfork_database_connected 1.0\n");
+        broker.restore();
+        await(() -> get("/healthz").equals("200 ok\n"), "/healthz ok again");
+        await(() -> get("/metrics").contains(depth + "0.0\n"), "the main queue's depth sampled again");
+    }
+
+    /** The status code and body of a GET on the supervisor's metrics port, as "200 ok\n". */
+    private static String get(String path) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + path))
+                            .timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() + " " + response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {

@@ -9,6 +9,7 @@ import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.wire.WireFormat;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -17,6 +18,14 @@ import org.junit.jupiter.api.Test;
 
 /** A failed attempt runs again after a growing delay, until its attempts run out. */
 class RetriesIT {
+
+    /** How late this test may see a row turn retrying, after the message was parked. */
+    private static final Duration SEEN_LATE = Duration.ofMillis(150);
+    /**
+     * From a parked message's expiry to its next attempt's claim: the retry queue dead-letters it
+     * back to the main queue, the broker delivers it, the supervisor claims the row.
+     */
+    private static final Duration COMING_BACK = Duration.ofMillis(600);
 
     private static SupervisorFixture fixture;
 
@@ -49,14 +58,19 @@ class RetriesIT {
     }
 
     @Test
-    void retriesWaitLongerEachTime() throws Exception {
+    void retriesWaitTheBaseDelayThenFourTimesLongerWithinTheirJitter() throws Exception {
         long id = fixture.submit("flaky", "{}");
 
-        Instant first = fixture.awaitStatus(id, TaskStatus.RETRYING).startedAt();
-        Task task = fixture.awaitTerminal(id);
+        Instant firstParked = awaitRetrying(id, 1);
+        Instant secondParked = awaitRetrying(id, 2);
+        Instant secondStarted = fixture.store().find(id).orElseThrow().startedAt();
+        Instant thirdStarted = fixture.awaitTerminal(id).startedAt();
 
-        // 300 ms then 1200 ms (±20%), plus two child starts: well over the first delay alone
-        assertThat(task.startedAt()).isAfter(first.plusMillis(300 + 960));
+        // 300 ms, then 4 × 300 = 1200 ms, each ±20%: constant delays would fail one bound or the other
+        assertThat(Duration.between(firstParked, secondStarted)).as("first delay")
+                .isBetween(Duration.ofMillis(240).minus(SEEN_LATE), Duration.ofMillis(360).plus(COMING_BACK));
+        assertThat(Duration.between(secondParked, thirdStarted)).as("second delay")
+                .isBetween(Duration.ofMillis(960).minus(SEEN_LATE), Duration.ofMillis(1440).plus(COMING_BACK));
     }
 
     @Test
@@ -92,5 +106,19 @@ class RetriesIT {
         assertThat(task.status()).isEqualTo(TaskStatus.CRASHED);
         assertThat(task.failureKind()).isEqualTo(FailureKind.EXIT);
         assertThat(task.attempts()).isEqualTo(2);
+    }
+
+    /** When the row was first seen retrying after attempt {@code attempt}. */
+    private static Instant awaitRetrying(long id, int attempt) throws InterruptedException {
+        Instant deadline = Instant.now().plus(SupervisorFixture.WITHIN);
+        while (Instant.now().isBefore(deadline)) {
+            Task task = fixture.store().find(id).orElseThrow();
+            if (task.status() == TaskStatus.RETRYING && task.attempts() == attempt) {
+                return Instant.now();
+            }
+            assertThat(task.attempts()).as("attempt " + attempt + " seen retrying").isLessThanOrEqualTo(attempt);
+            Thread.sleep(10);
+        }
+        throw new AssertionError("task " + id + " was not retrying after attempt " + attempt);
     }
 }

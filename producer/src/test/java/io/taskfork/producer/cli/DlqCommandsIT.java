@@ -23,6 +23,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DlqCommandsIT {
 
@@ -192,6 +194,8 @@ class DlqCommandsIT {
     @Test
     void replayByIdQueuesTheTaskAgainAndMovesItsMessageToTheMainQueue() throws Exception {
         long id = fixture.endedTask("crash", DeadLetterReason.SIGNAL, "JVM fatal error: SIGSEGV (0xb)");
+        env.database().jdbi().useHandle(handle -> handle.createUpdate("update tasks set result = '{\"partial\": 1}',"
+                + " progress = 40, progress_message = 'stuck' where id = :id").bind("id", id).execute());
         fixture.malformed("stays");
 
         CliRun run = cli("dlq", "replay", Long.toString(id));
@@ -208,6 +212,10 @@ class DlqCommandsIT {
             assertThat(row.get(cleared).isNull()).as(cleared).isTrue();
         }
         assertThat(deadLetteredAt(id)).isNull();
+        boolean cleared = env.database().jdbi().withHandle(handle -> handle.createQuery("select log is null"
+                + " and result is null and progress is null and progress_message is null from tasks where id = :id")
+                .bind("id", id).mapTo(Boolean.class).one());
+        assertThat(cleared).as("log, result and progress cleared").isTrue();
         assertThat(mainQueue.takeBodies(1)).containsExactly(Long.toString(id));
         awaitMessagesIn(env.queues().dead(), 1);
     }
@@ -295,6 +303,34 @@ class DlqCommandsIT {
         assertThat(mainQueue.count()).isZero();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"succeeded", "cancelled", "retrying", "missing"})
+    void replayOfATaskThatSucceededWasCancelledIsRetryingOrIsGoneIsRefusedWithExitOneAndItsDeadLetterStays(
+            String now) throws Exception {
+        long id = fixture.endedTask("crash", DeadLetterReason.SIGNAL, "SIGSEGV");
+        env.database().jdbi().useHandle(handle -> {
+            if (now.equals("missing")) {
+                handle.createUpdate("delete from tasks where id = :id").bind("id", id).execute();
+            } else {
+                handle.createUpdate("update tasks set status = :status where id = :id")
+                        .bind("status", now).bind("id", id).execute();
+            }
+        });
+
+        CliRun run = cli("dlq", "replay", Long.toString(id));
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.errLines()).hasSize(2);
+        assertThat(run.errLines().get(0)).startsWith("task " + id + " not replayed: ")
+                .endsWith("; its dead letter stays in " + env.queues().dead());
+        assertThat(run.errLines().get(1)).isEqualTo("replayed 0 dead letters; 1 dead letter not replayable, left in "
+                + env.queues().dead());
+        assertThat(statusOf(id)).isEqualTo(now.equals("missing") ? null : now);
+        deadQueue.awaitCount(1);
+        assertThat(mainQueue.count()).isZero();
+    }
+
     @Test
     void replayRemovesEveryDeadLetterOfATaskAndPublishesItOnce() throws Exception {
         long id = fixture.endedTask("crash", DeadLetterReason.OOM, "ran out of memory");
@@ -359,6 +395,15 @@ class DlqCommandsIT {
 
     private static JsonNode row(long id) {
         return Json.parse(cli("status", Long.toString(id)).out());
+    }
+
+    private static String statusOf(long id) {
+        return env.database().jdbi().withHandle(handle -> handle
+                .createQuery("select status from tasks where id = :id")
+                .bind("id", id)
+                .mapTo(String.class)
+                .findOne()
+                .orElse(null));
     }
 
     private static OffsetDateTime deadLetteredAt(long id) {

@@ -345,6 +345,38 @@ class TaskStoreIT {
     }
 
     @Test
+    void taskRunningOnAWorkerWhoseHeartbeatIs25SecondsOldIsNotClaimed() {
+        long id = runningOnWorkerLastHeardFrom("quiet/25", Duration.ofSeconds(25));
+
+        assertThat(store.claim(id, "host-a/1", LIVE)).as("25 s of silence is not yet death").isEmpty();
+        assertThat(store.find(id).orElseThrow().worker()).isEqualTo("quiet/25");
+    }
+
+    @Test
+    void taskRunningOnAWorkerWhoseHeartbeatIs35SecondsOldIsClaimed() {
+        long id = runningOnWorkerLastHeardFrom("quiet/35", Duration.ofSeconds(35));
+
+        Task again = store.claim(id, "host-a/1", LIVE).orElseThrow();
+
+        assertThat(again.attempts()).isEqualTo(2);
+        assertThat(again.worker()).isEqualTo("host-a/1");
+    }
+
+    /** A task claimed by {@code worker}, whose last heartbeat was {@code silentFor} ago. */
+    private static long runningOnWorkerLastHeardFrom(String worker, Duration silentFor) {
+        workers.beat(worker);
+        long id = store.insert(new NewTask("sleep", PAYLOAD));
+        store.claim(id, worker, LIVE).orElseThrow();
+        env.database().jdbi().useHandle(handle -> handle
+                .createUpdate("update workers set heartbeat_at = now() - make_interval(secs => :seconds)"
+                        + " where name = :name")
+                .bind("seconds", silentFor.toSeconds())
+                .bind("name", worker)
+                .execute());
+        return id;
+    }
+
+    @Test
     void deadWorkersOfAHostAreForgottenAndLiveOnesKept() {
         workers.beat("box/101");
         workers.beat("box/102");

@@ -221,6 +221,28 @@ class WireFormatTest {
         assertThat(Json.write(Json.withoutNul(node))).isEqualTo("{\"k\":[\"ab\",\"\\\\u0000\"]}");
     }
 
+    @ParameterizedTest(name = "max_attempts {0}")
+    @ValueSource(ints = {-1, 0, 101})
+    void maxAttemptsOutsideOneToAHundredIsMalformed(int maxAttempts) {
+        byte[] body = ("{\"type\":\"echo\",\"max_attempts\":" + maxAttempts + "}").getBytes(StandardCharsets.UTF_8);
+
+        MalformedMessageException e = catchThrowableOfType(MalformedMessageException.class,
+                () -> WireFormat.parse(body, null, null, MAX_BYTES));
+
+        assertThat(e.reason()).isEqualTo(DeadLetterReason.MALFORMED);
+        assertThat(e.getMessage()).contains("\"max_attempts\" must be a whole number from 1 to 100");
+    }
+
+    @ParameterizedTest(name = "max_attempts {0}")
+    @ValueSource(ints = {1, 100})
+    void maxAttemptsAtEitherEndOfTheRangeIsTheTasksOwnLimit(int maxAttempts) {
+        byte[] body = ("{\"type\":\"echo\",\"max_attempts\":" + maxAttempts + "}").getBytes(StandardCharsets.UTF_8);
+
+        TaskMessage message = WireFormat.parse(body, null, null, MAX_BYTES);
+
+        assertThat(((TaskMessage.Create) message).maxAttempts()).isEqualTo(maxAttempts);
+    }
+
     @Test
     void maxAttemptsBeyondAnIntIsMalformedNotWrappedIntoRange() {
         byte[] body = "{\"type\":\"echo\",\"max_attempts\":4294967297}".getBytes(StandardCharsets.UTF_8);

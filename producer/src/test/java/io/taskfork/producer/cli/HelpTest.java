@@ -1,0 +1,35 @@
+package io.taskfork.producer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every command takes {@code --help} (README, "Running it"): usage on stdout, exit 0, and nothing
+ * opened — the services named here do not exist, so a command that tried to connect would fail.
+ */
+class HelpTest {
+
+    private static final Map<String, String> NOWHERE = Map.of(
+            "TASKFORK_AMQP_URI", "amqp://guest:guest@127.0.0.1:1/%2F",
+            "TASKFORK_JDBC_URL", "jdbc:postgresql://127.0.0.1:1/postgres");
+
+    @ParameterizedTest(name = "taskfork {0} --help")
+    @ValueSource(strings = {"", "submit", "enqueue", "status", "logs", "wait", "cancel", "demo", "audit", "dlq",
+            "dlq list", "dlq show", "dlq replay", "dlq purge"})
+    void everyCommandPrintsItsUsageAndExitsZeroOnHelp(String command) {
+        String[] words = command.isEmpty() ? new String[0] : command.split(" ");
+        String[] args = Arrays.copyOf(words, words.length + 1);
+        args[words.length] = "--help";
+
+        CliRun run = CliRun.of(NOWHERE, args);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.outLines()).as("stdout").isNotEmpty();
+        assertThat(run.outLines().get(0)).startsWith(("Usage: taskfork " + command).strip());
+        assertThat(run.err()).as("stderr").isEmpty();
+    }
+}
