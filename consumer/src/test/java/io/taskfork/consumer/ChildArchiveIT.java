@@ -142,11 +142,14 @@ class ChildArchiveIT {
             String standby = children(consumer).get(0).info().commandLine().orElseThrow();
             long id = submit("echo", "{\"n\":25}");
             Task task = await(id);
+            // A success is recorded when the handler returns; its exit code and log once its child has exited.
+            TaskStore store = new TaskStore(environment.database());
+            awaitTrue(() -> store.find(id).orElseThrow().exitCode() != null, "task " + id + "'s log recorded");
 
             assertThat(archive.getFileName().toString()).endsWith(".aot");
             assertThat(standby).contains("-XX:AOTCache=" + archive);
             assertThat(task.status()).as(read(log)).isEqualTo(TaskStatus.SUCCEEDED);
-            assertThat(new TaskStore(environment.database()).log(id)).get().asString()
+            assertThat(store.log(id)).get().asString()
                     .contains("io.taskfork.consumer.child.ChildMain source: shared objects file");
         } finally {
             stopAndWait(consumer);
