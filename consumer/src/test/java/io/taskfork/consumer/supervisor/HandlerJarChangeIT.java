@@ -1,4 +1,4 @@
-package io.taskfork.consumer.handlerpath;
+package io.taskfork.consumer.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
