@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ChildClasspathIT {
 
     private static final List<String> SUPERVISOR_ONLY = List.of("com.rabbitmq.client.Connection",
-            "org.postgresql.Driver", "org.flywaydb.core.Flyway", "org.jdbi.v3.core.Jdbi", "com.zaxxer.hikari.HikariDataSource");
+            "org.postgresql.Driver", "org.flywaydb.core.Flyway", "org.jdbi.v3.core.Jdbi",
+            "com.zaxxer.hikari.HikariDataSource");
     private static final List<String> CHILD_NEEDS = List.of("io.taskfork.shared.handler.TaskHandler",
             "com.fasterxml.jackson.databind.ObjectMapper");
     private static IsolatedEnvironment environment;

@@ -187,8 +187,8 @@ class PasswordsIT {
     }
 
     private Exit runCli(Map<String, String> variables, String... arguments) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", CLI_JAR.toString()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", CLI_JAR.toString()));
         command.addAll(List.of(arguments));
         Path output = Files.createTempFile(folder, "cli", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());

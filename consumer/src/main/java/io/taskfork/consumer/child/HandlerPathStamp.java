@@ -33,7 +33,8 @@ record HandlerPathStamp(List<String> entries) {
             if (attributes.isDirectory()) {
                 return entry + " (folder)";
             }
-            return entry + " " + attributes.size() + " " + attributes.lastModifiedTime() + " " + attributes.fileKey();
+            return entry + " " + attributes.size() + " " + attributes.lastModifiedTime() + " "
+                    + attributes.fileKey();
         } catch (IOException e) {
             return entry + " (unreadable)";
         }

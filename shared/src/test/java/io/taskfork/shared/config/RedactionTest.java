@@ -8,7 +8,8 @@ class RedactionTest {
 
     @Test
     void theUserInfoPasswordOfAnAmqpUriIsHidden() {
-        assertThat(Redaction.uri("amqp://worker:s3cret@broker:5672/%2F")).isEqualTo("amqp://worker:****@broker:5672/%2F");
+        assertThat(Redaction.uri("amqp://worker:s3cret@broker:5672/%2F"))
+                .isEqualTo("amqp://worker:****@broker:5672/%2F");
     }
 
     @Test
@@ -28,7 +29,8 @@ class RedactionTest {
     void passwordParametersOfAJdbcUrlAreHidden() {
         assertThat(Redaction.jdbcUrl("jdbc:postgresql://db/tasks?user=app&password=s3cret&sslpassword=k3y&ssl=true"))
                 .isEqualTo("jdbc:postgresql://db/tasks?user=app&password=****&sslpassword=****&ssl=true");
-        assertThat(Redaction.jdbcUrl("jdbc:postgresql://db/tasks?PASSWORD=s3cret")).isEqualTo("jdbc:postgresql://db/tasks?PASSWORD=****");
+        assertThat(Redaction.jdbcUrl("jdbc:postgresql://db/tasks?PASSWORD=s3cret"))
+                .isEqualTo("jdbc:postgresql://db/tasks?PASSWORD=****");
     }
 
     @Test
