@@ -67,7 +67,8 @@ public final class ChildLauncher implements AutoCloseable {
         this.workFolder = createWorkFolder(settings.work().root());
         this.outputReaders = Executors.newCachedThreadPool(NamedThreads.of("child-output", true));
         this.deadlines = Executors.newSingleThreadScheduledExecutor(NamedThreads.of("child-deadline", true));
-        this.standby = new StandbyChildren(standby, this::startStandby, JVM_START_WITHIN);
+        this.standby = new StandbyChildren(standby, this::startStandby,
+                () -> HandlerPathStamp.of(settings.handlerPath()), JVM_START_WITHIN);
     }
 
     /**

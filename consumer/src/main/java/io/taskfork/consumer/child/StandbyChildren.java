@@ -11,12 +11,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Children started ahead, each connected and waiting for the one task it will run. One is started,
- * in the background, for each one taken, up to a number; one that died while it waited is discarded.
+ * in the background, for each one taken, up to a number; one that died while it waited, or that was
+ * started before a jar of the handler path changed, is discarded.
  */
 final class StandbyChildren implements AutoCloseable {
 
@@ -29,16 +31,21 @@ final class StandbyChildren implements AutoCloseable {
 
     private final int wanted;
     private final Starter starter;
+    private final Supplier<HandlerPathStamp> handlerPath;
     private final Duration closeWithin;
     private final ExecutorService starting = Executors.newSingleThreadExecutor(NamedThreads.of("child-standby", true));
-    private final Deque<ChildSession> waiting = new ArrayDeque<>();
+    private final Deque<Waiting> waiting = new ArrayDeque<>();
     private int inFlight;
     private boolean closed;
 
-    /** @param closeWithin how long {@link #close} waits for a child being started */
-    StandbyChildren(int wanted, Starter starter, Duration closeWithin) {
+    /**
+     * @param handlerPath the handler path's stamp as it is now
+     * @param closeWithin how long {@link #close} waits for a child being started
+     */
+    StandbyChildren(int wanted, Starter starter, Supplier<HandlerPathStamp> handlerPath, Duration closeWithin) {
         this.wanted = wanted;
         this.starter = starter;
+        this.handlerPath = handlerPath;
         this.closeWithin = closeWithin;
     }
 
@@ -47,23 +54,32 @@ final class StandbyChildren implements AutoCloseable {
         return waiting.size();
     }
 
-    /** A waiting child that is still alive, if there is one; another is started in its place. */
+    /**
+     * A waiting child that is still alive and started on the handler path as it is now, if there is
+     * one; another is started in its place.
+     */
     Optional<ChildSession> take() {
+        HandlerPathStamp now = handlerPath.get();
         while (true) {
-            ChildSession session;
+            Waiting next;
             synchronized (this) {
-                session = waiting.pollFirst();
+                next = waiting.pollFirst();
             }
-            if (session == null) {
+            if (next == null) {
                 return Optional.empty();
             }
             fill();
-            if (session.isAlive()) {
+            ChildSession session = next.session();
+            if (!session.isAlive()) {
+                String log = session.discardQuietly();
+                LOG.warn("a standby child died while it waited (exit code {}){}", session.exitValue(),
+                        log.isBlank() ? "" : ": " + log.strip());
+            } else if (!next.handlerPath().equals(now)) {
+                session.discardQuietly();
+                LOG.info("a standby child started before the handler path changed was replaced");
+            } else {
                 return Optional.of(session);
             }
-            String log = session.discardQuietly();
-            LOG.warn("a standby child died while it waited (exit code {}){}", session.exitValue(),
-                    log.isBlank() ? "" : ": " + log.strip());
         }
     }
 
@@ -87,7 +103,7 @@ final class StandbyChildren implements AutoCloseable {
     /** Kills the waiting children, and one being started, and removes their directories. */
     @Override
     public void close() {
-        List<ChildSession> left;
+        List<Waiting> left;
         synchronized (this) {
             closed = true;
             left = List.copyOf(waiting);
@@ -95,7 +111,7 @@ final class StandbyChildren implements AutoCloseable {
         }
         // A child being started now is discarded by its starter, which sees the pool closed.
         starting.shutdown();
-        left.forEach(ChildSession::discardQuietly);
+        left.forEach(child -> child.session().discardQuietly());
         try {
             starting.awaitTermination(closeWithin.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -104,6 +120,8 @@ final class StandbyChildren implements AutoCloseable {
     }
 
     private void startOne() {
+        // Read before the JVM opens the jars: a change while it starts makes the child stale, never fresh.
+        HandlerPathStamp startedOn = handlerPath.get();
         ChildSession session;
         try {
             session = starter.start();
@@ -120,7 +138,7 @@ final class StandbyChildren implements AutoCloseable {
             inFlight--;
             kept = !closed;
             if (kept) {
-                waiting.addLast(session);
+                waiting.addLast(new Waiting(session, startedOn));
             }
         }
         if (kept) {
@@ -128,5 +146,8 @@ final class StandbyChildren implements AutoCloseable {
         } else {
             session.discardQuietly();
         }
+    }
+
+    private record Waiting(ChildSession session, HandlerPathStamp handlerPath) {
     }
 }

@@ -52,7 +52,8 @@ public final class Demo {
     /** Runs the demo; true when every task ended where it should and the supervisor stopped cleanly. */
     public boolean run() throws IOException, InterruptedException, TimeoutException {
         out.printf("taskfork demo: queue %s, schema %s, broker %s, database %s%n", queues.main(),
-                settings.db().schema(), Redaction.uri(settings.amqp().uri()), settings.db().jdbcUrl());
+                settings.db().schema(), Redaction.uri(settings.amqp().uri()),
+                Redaction.jdbcUrl(settings.db().jdbcUrl()));
         try (Connection connection = Broker.connect(settings.amqp(), "taskfork-demo");
                 Database database = Database.connect(settings.db(), 2, "taskfork-demo").migrate()) {
             TaskStore store = new TaskStore(database);

@@ -5,7 +5,7 @@ public record DbSettings(String jdbcUrl, String user, String password, String sc
 
     @Override
     public String toString() {
-        return "DbSettings[jdbcUrl=" + jdbcUrl + ", user=" + user + ", password="
+        return "DbSettings[jdbcUrl=" + Redaction.jdbcUrl(jdbcUrl) + ", user=" + user + ", password="
                 + (password.isEmpty() ? "" : "****") + ", schema=" + schema + "]";
     }
 }

@@ -1,11 +1,19 @@
 package io.taskfork.shared.config;
 
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-/** Hides credentials in values that end up in logs. */
+/**
+ * Hides credentials in values that end up in logs. It reads the text as it is, without parsing it
+ * as a URI: a value refused at start is often one that {@link java.net.URI} cannot read either, or
+ * reads without a user-info (no host), and it is shown all the same.
+ */
 public final class Redaction {
 
     private static final String HIDDEN = "****";
+    // password=…, sslpassword=… in a JDBC URL's parameters
+    private static final Pattern PASSWORD_PARAMETER =
+            Pattern.compile("([?&;][^=&;#]*password=)[^&;#]*", Pattern.CASE_INSENSITIVE);
 
     private Redaction() {
     }
@@ -40,5 +48,10 @@ public final class Redaction {
             return uri;
         }
         return uri.substring(0, start) + userInfo.substring(0, colon) + ":" + HIDDEN + uri.substring(at);
+    }
+
+    /** The JDBC URL with any password in its user-info or its parameters replaced by {@code ****}. */
+    public static String jdbcUrl(String url) {
+        return PASSWORD_PARAMETER.matcher(uri(url)).replaceAll("$1" + HIDDEN);
     }
 }

@@ -96,6 +96,7 @@ final class SettingsLoader {
     private static String shown(Setting setting, String value) {
         return switch (setting) {
             case AMQP_URI -> Redaction.uri(value);
+            case JDBC_URL -> Redaction.jdbcUrl(value);
             case JDBC_PASSWORD -> "****";
             default -> value;
         };

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.taskfork.shared.config.DbSettings;
+import io.taskfork.shared.config.Redaction;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
@@ -45,8 +46,8 @@ public final class Database implements AutoCloseable {
         try {
             return new Database(settings, new HikariDataSource(config));
         } catch (HikariPool.PoolInitializationException e) {
-            throw new DatabaseUnavailableException("cannot connect to PostgreSQL at " + settings.jdbcUrl()
-                    + " as " + settings.user() + ": " + rootMessage(e), e);
+            throw new DatabaseUnavailableException("cannot connect to PostgreSQL at "
+                    + Redaction.jdbcUrl(settings.jdbcUrl()) + " as " + settings.user() + ": " + rootMessage(e), e);
         }
     }
 

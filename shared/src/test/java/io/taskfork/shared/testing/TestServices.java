@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.rabbitmq.RabbitMQContainer;
 
@@ -99,23 +101,32 @@ public final class TestServices {
      * so this asks the broker's own CLI.
      */
     public long messagesIn(String queue) throws IOException, InterruptedException {
-        String[] command = {"rabbitmqctl", "list_queues", "-q", "--no-table-headers", "name", "messages"};
-        String output;
-        if (rabbitContainer != null) {
-            output = rabbitContainer.execInContainer(command).getStdout();
-        } else {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            if (process.waitFor() != 0) {
-                throw new IOException("rabbitmqctl list_queues failed: " + output.strip());
-            }
-        }
-        return output.lines()
+        return rabbitmqctl("list_queues", "-q", "--no-table-headers", "name", "messages").lines()
                 .map(line -> line.split("\\s+"))
                 .filter(fields -> fields.length == 2 && fields[0].equals(queue))
                 .mapToLong(fields -> Long.parseLong(fields[1]))
                 .findFirst()
                 .orElseThrow(() -> new IOException("rabbitmqctl does not list queue " + queue));
+    }
+
+    /** Runs the broker's own CLI, in its container when there is one, and returns what it printed. */
+    public String rabbitmqctl(String... arguments) throws IOException, InterruptedException {
+        String[] command = new String[arguments.length + 1];
+        command[0] = "rabbitmqctl";
+        System.arraycopy(arguments, 0, command, 1, arguments.length);
+        if (rabbitContainer != null) {
+            ExecResult result = rabbitContainer.execInContainer(command);
+            if (result.getExitCode() != 0) {
+                throw new IOException(String.join(" ", command) + " failed: " + result.getStderr().strip());
+            }
+            return result.getStdout();
+        }
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + output.strip());
+        }
+        return output;
     }
 
     private static String env(String name, String fallback) {

@@ -1,0 +1,72 @@
+package io.taskfork.consumer.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskfork.consumer.testing.HandlerJar;
+import io.taskfork.consumer.testing.SupervisorFixture;
+import io.taskfork.shared.task.Task;
+import io.taskfork.shared.task.TaskStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * README, "Write your own handler": a changed jar is used by the next task, without a restart of the
+ * supervisor, even though standby children were started on the old one.
+ */
+class HandlerJarChangeIT {
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void aJarRenamedOverTheOldOneIsUsedByTheNextTask() throws Exception {
+        Path jar = HandlerJar.write(folder.resolve("versioned.jar"), "Versioned", versioned("first"));
+        try (SupervisorFixture fixture = supervisorWith(jar)) {
+            Task before = fixture.awaitTerminal(fixture.submit("versioned", "{}"));
+
+            // as a deployment does it: the new build is written beside the old one and renamed over it
+            Path next = HandlerJar.write(folder.resolve("versioned.jar.next"), "Versioned", versioned("second"));
+            Files.move(next, jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Task after = fixture.awaitTerminal(fixture.submit("versioned", "{}"));
+
+            assertThat(before.status()).as(before.toString()).isEqualTo(TaskStatus.SUCCEEDED);
+            assertThat(before.result().path("version").asText()).isEqualTo("first");
+            assertThat(after.status()).as(after.toString()).isEqualTo(TaskStatus.SUCCEEDED);
+            assertThat(after.result().path("version").asText()).isEqualTo("second");
+        }
+    }
+
+    @Test
+    void aJarOverwrittenInPlaceIsUsedByTheNextTask() throws Exception {
+        Path jar = HandlerJar.write(folder.resolve("versioned.jar"), "Versioned", versioned("first"));
+        try (SupervisorFixture fixture = supervisorWith(jar)) {
+            Task before = fixture.awaitTerminal(fixture.submit("versioned", "{}"));
+
+            HandlerJar.write(jar, "Versioned", versioned("second, a longer version"));
+            Task after = fixture.awaitTerminal(fixture.submit("versioned", "{}"));
+
+            assertThat(before.result().path("version").asText()).as(before.toString()).isEqualTo("first");
+            assertThat(after.status()).as(after.toString()).isEqualTo(TaskStatus.SUCCEEDED);
+            assertThat(after.result().path("version").asText()).isEqualTo("second, a longer version");
+        }
+    }
+
+    private SupervisorFixture supervisorWith(Path jar) throws Exception {
+        return SupervisorFixture.start(HandlerJarChangeIT.class, Map.of("TASKFORK_HANDLER_PATH", jar.toString(),
+                "TASKFORK_CACHE_DIR", folder.resolve("cache").toString()));
+    }
+
+    private static String versioned(String version) {
+        return "@TaskType(\"versioned\")\n"
+                + "public final class Versioned implements TaskHandler {\n"
+                + "    @Override\n"
+                + "    public Object handle(TaskContext context) {\n"
+                + "        return Map.of(\"version\", \"" + version + "\");\n"
+                + "    }\n"
+                + "}\n";
+    }
+}

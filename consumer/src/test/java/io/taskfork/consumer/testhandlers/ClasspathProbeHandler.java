@@ -1,0 +1,36 @@
+package io.taskfork.consumer.testhandlers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.taskfork.shared.handler.TaskContext;
+import io.taskfork.shared.handler.TaskHandler;
+import io.taskfork.shared.handler.TaskType;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code classpath-probe}: for each class named in {@code {"classes": [...]}}, whether its JVM can
+ * load it; and that JVM's {@code java.class.path}.
+ */
+@TaskType("classpath-probe")
+public final class ClasspathProbeHandler implements TaskHandler {
+
+    @Override
+    public Object handle(TaskContext context) {
+        Map<String, Boolean> loadable = new TreeMap<>();
+        for (Iterator<JsonNode> names = context.payload().path("classes").elements(); names.hasNext();) {
+            String name = names.next().asText();
+            loadable.put(name, canLoad(name));
+        }
+        return Map.of("loadable", loadable, "class_path", System.getProperty("java.class.path"));
+    }
+
+    private static boolean canLoad(String name) {
+        try {
+            Class.forName(name, false, ClassLoader.getSystemClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+}
