@@ -2,12 +2,11 @@ package io.taskfork.producer.audit;
 
 import com.rabbitmq.client.Connection;
 import io.taskfork.producer.queue.ConfirmedPublisher;
+import io.taskfork.producer.queue.Queues;
 import io.taskfork.shared.amqp.Broker;
-import io.taskfork.shared.amqp.BrokerUnavailableException;
 import io.taskfork.shared.config.Settings;
 import io.taskfork.shared.store.Database;
 import io.taskfork.shared.topology.QueueNames;
-import io.taskfork.shared.topology.Topology;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -37,7 +36,7 @@ public final class AuditRun {
         Connection connection = Broker.connect(settings.amqp(), NAME);
         try (Database database = Database.connect(settings.db(), POOL_SIZE, NAME)) {
             database.migrate();
-            declare(connection, queues);
+            Queues.declare(connection, queues);
             try (ConfirmedPublisher publisher = ConfirmedPublisher.open(connection)) {
                 Audit audit = new Audit(connection, queues, publisher, database);
                 Audit.Look look = audit.look(SETTLE);
@@ -47,15 +46,6 @@ public final class AuditRun {
             }
         } finally {
             closeQuietly(connection);
-        }
-    }
-
-    private static void declare(Connection connection, QueueNames queues) {
-        try {
-            Topology.declare(connection, queues);
-        } catch (IOException e) {
-            throw new BrokerUnavailableException("cannot declare the queues of " + queues.main() + ": "
-                    + ConfirmedPublisher.reason(e), e);
         }
     }
 

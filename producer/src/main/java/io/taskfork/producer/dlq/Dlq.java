@@ -2,18 +2,16 @@ package io.taskfork.producer.dlq;
 
 import com.rabbitmq.client.Connection;
 import io.taskfork.producer.queue.ConfirmedPublisher;
+import io.taskfork.producer.queue.Queues;
 import io.taskfork.producer.queue.QueueMessage;
 import io.taskfork.producer.queue.QueueScan;
 import io.taskfork.shared.amqp.Broker;
-import io.taskfork.shared.amqp.BrokerUnavailableException;
 import io.taskfork.shared.config.Settings;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.Database;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.topology.QueueNames;
-import io.taskfork.shared.topology.Topology;
 import io.taskfork.shared.wire.WireFormat;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -68,7 +66,7 @@ public final class Dlq implements AutoCloseable {
             QueueNames queues = QueueNames.of(settings.amqp().queue());
             Connection connection = Broker.connect(settings.amqp(), CONNECTION_NAME);
             opened.push(() -> connection.close(CLOSE_TIMEOUT_MS));
-            declare(connection, queues);
+            Queues.declare(connection, queues);
             Database database = Database.connect(settings.db(), POOL_SIZE, CONNECTION_NAME);
             opened.push(database);
             database.migrate();
@@ -157,15 +155,6 @@ public final class Dlq implements AutoCloseable {
     @Override
     public void close() {
         closeAll(opened);
-    }
-
-    private static void declare(Connection connection, QueueNames queues) {
-        try {
-            Topology.declare(connection, queues);
-        } catch (IOException e) {
-            throw new BrokerUnavailableException("cannot declare the queues of " + queues.main() + ": "
-                    + ConfirmedPublisher.reason(e), e);
-        }
     }
 
     private static void closeAll(Deque<AutoCloseable> opened) {
