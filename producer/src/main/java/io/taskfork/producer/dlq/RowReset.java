@@ -6,6 +6,7 @@ import io.taskfork.shared.store.Outbox;
 import io.taskfork.shared.store.Workers;
 import io.taskfork.shared.task.TaskStatus;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -36,17 +37,23 @@ final class RowReset {
     private record Current(TaskStatus status, String worker, boolean runnerAlive, String row) {
     }
 
+    /** The first step's end: the row as it was and the reset's queued_at, or why it was refused. */
+    private record Committed(Current before, OffsetDateTime queuedAt, String refusal) {
+    }
+
     private static final String RESET = "update tasks set status = 'queued', attempts = 0, failure_kind = null,"
             + " exit_code = null, result = null, returned_at = null, error = null, log = null, started_at = null,"
-            + " finished_at = null, worker = null, progress = null, progress_message = null,"
-            + " dead_lettered_at = null, published_at = null, queued_at = now() where id = :id returning queued_at";
+            + " finished_at = null, worker = null, progress = null, progress_message = null, cpu_seconds = null,"
+            + " peak_memory_bytes = null, total_cpu_seconds = null, dead_lettered_at = null, published_at = null,"
+            + " queued_at = now() where id = :id returning queued_at";
 
     // Fenced on the reset's own queued_at: a row a supervisor claimed since, or a later reset, is left alone.
     private static final String PUT_BACK = "update tasks t set (status, attempts, failure_kind, exit_code, result,"
-            + " returned_at, error, log, started_at, finished_at, worker, progress, progress_message,"
-            + " dead_lettered_at, published_at, queued_at) = (b.status, b.attempts, b.failure_kind, b.exit_code,"
-            + " b.result, b.returned_at, b.error, b.log, b.started_at, b.finished_at, b.worker, b.progress,"
-            + " b.progress_message, b.dead_lettered_at, b.published_at, b.queued_at)"
+            + " returned_at, error, log, started_at, finished_at, worker, progress, progress_message, cpu_seconds,"
+            + " peak_memory_bytes, total_cpu_seconds, dead_lettered_at, published_at, queued_at) = (b.status,"
+            + " b.attempts, b.failure_kind, b.exit_code, b.result, b.returned_at, b.error, b.log, b.started_at,"
+            + " b.finished_at, b.worker, b.progress, b.progress_message, b.cpu_seconds, b.peak_memory_bytes,"
+            + " b.total_cpu_seconds, b.dead_lettered_at, b.published_at, b.queued_at)"
             + " from jsonb_populate_record(null::tasks, cast(:before as jsonb)) b"
             + " where t.id = :id and t.status = 'queued' and t.published_at is null and t.queued_at = :queuedAt";
 
@@ -68,36 +75,37 @@ final class RowReset {
      *         put back, queued for the outbox to publish (the message says which)
      */
     Outcome reset(long id, Runnable publish) {
-        Optional<Current> before = Optional.empty();
-        OffsetDateTime queuedAt = null;
-        try (Handle handle = jdbi.open()) {
-            handle.begin();
-            before = lock(handle, id);
-            Optional<String> refusal = before.isEmpty() ? Optional.of("no task " + id + " exists")
-                    : refusal(id, before.get());
+        Committed reset = jdbi.inTransaction(handle -> {
+            Optional<Current> current = lock(handle, id);
+            Optional<String> refusal = current.isEmpty() ? Optional.of("no task " + id + " exists")
+                    : refusal(id, current.get());
             if (refusal.isPresent()) {
-                handle.rollback();
-                return new Outcome.Refused(refusal.get());
+                return new Committed(null, null, refusal.get());
             }
-            queuedAt = handle.createQuery(RESET).bind("id", id).mapTo(OffsetDateTime.class).one();
-            handle.commit();
+            return new Committed(current.get(), handle.createQuery(RESET).bind("id", id)
+                    .mapTo(OffsetDateTime.class).one(), null);
+        });
+        if (reset.refusal() != null) {
+            return new Outcome.Refused(reset.refusal());
         }
+        Current before = reset.before();
+        OffsetDateTime queuedAt = reset.queuedAt();
         try {
             publish.run();
         } catch (QueueException e) {
-            if (putBack(id, before.get(), queuedAt, e)) {
+            if (putBack(id, before, queuedAt, e)) {
                 throw e;
             }
             // A supervisor took the row meanwhile, by an older message of the task: it runs again, as asked.
-            return new Outcome.Reset(before.get().status());
+            return new Outcome.Reset(before.status());
         }
         try {
-            outbox.markPublished(java.util.List.of(id));
+            outbox.markPublished(List.of(id));
         } catch (RuntimeException e) {
             // The row is queued and its message confirmed: without the mark, the outbox only publishes a
             // second copy later, which a supervisor acks as a duplicate.
         }
-        return new Outcome.Reset(before.get().status());
+        return new Outcome.Reset(before.status());
     }
 
     /** @return false when a supervisor took the row since the reset, so that there is nothing to put back */
