@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
+import io.taskfork.consumer.testing.HostProcesses;
 import io.taskfork.consumer.testing.PackagedConsumer;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.NewTask;
@@ -48,6 +49,27 @@ class ConsumerProcessIT {
     @AfterAll
     static void dropEnvironment() throws Exception {
         environment.close();
+    }
+
+    @Test
+    void oneLineAtStartNamesHowChildrenAreContained() throws Exception {
+        Path log = Files.createTempFile("consumer", ".log");
+        Process consumer = start(environment.environment(), log);
+        try {
+            awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
+            long id = submitSleep(10);
+            awaitTrue(() -> store().find(id).orElseThrow().status() == TaskStatus.SUCCEEDED, "a task ran");
+
+            List<String> lines = read(log).lines().filter(line -> line.contains("containment: ")).toList();
+            assertThat(lines).as(read(log)).hasSize(1);
+            assertThat(lines.get(0)).contains(HostProcesses.namespacesUsable()
+                    ? "containment: a PID namespace per child (unshare --pid --fork --kill-child)"
+                    : "containment: the child's session only");
+            assertThat(read(log).indexOf(lines.get(0))).isLessThan(read(log).indexOf("consuming "));
+        } finally {
+            consumer.destroy();
+            consumer.waitFor();
+        }
     }
 
     @Test
@@ -190,7 +212,7 @@ class ConsumerProcessIT {
             long id = store().insert(new NewTask("exec", Json.parse("{\"argv\":[\"" + script + "\"]}")));
             publish(id);
             awaitTrue(() -> Files.exists(pidFile) && !read(pidFile).isBlank(), "grandchild started");
-            ProcessHandle grandchild = ProcessHandle.of(Long.parseLong(read(pidFile).strip())).orElseThrow();
+            ProcessHandle grandchild = HostProcesses.ofTaskPid(Long.parseLong(read(pidFile).strip())).orElseThrow();
 
             consumer.destroyForcibly();
             Instant killed = Instant.now();

@@ -16,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /** The command line of a child JVM: its flags and a classpath of only what a task needs. */
 final class ChildCommand {
@@ -24,7 +23,7 @@ final class ChildCommand {
     static final String OOM_MARKER = "oom";
     static final String FATAL_ERROR_LOG = "hs_err.log";
     private static final String CHILD_JAR_SUFFIX = "-child.jar";
-    // Where a child writes its events: the pipe the shell of build() put at descriptor 3.
+    // Where a child writes its events: the pipe the shell of Containment.wrap put at descriptor 3.
     private static final String EVENTS = "/proc/self/fd/3";
 
     // One class from each jar a child needs: the child entry point and built-in handlers, the
@@ -32,28 +31,18 @@ final class ChildCommand {
     private static final List<Class<?>> CHILD_JARS = List.of(
             ChildMain.class, TaskHandler.class, ObjectMapper.class, JsonFactory.class, JsonAutoDetect.class);
 
-    // A child runs in a session of its own, so that Ctrl-C or a hang-up on the supervisor's terminal,
-    // which the terminal sends to its whole foreground process group, reaches only the supervisor:
-    // the supervisor drains, and no child dies of a signal meant for its parent.
-    private static final Optional<Path> SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid")
-            .map(Path::of)
-            .filter(Files::isExecutable)
-            .findFirst();
-
     private final ChildSettings settings;
+    private final Containment containment;
     private final List<String> classpath;
 
-    ChildCommand(ChildSettings settings) {
+    ChildCommand(ChildSettings settings, Containment containment) {
         this.settings = settings;
+        this.containment = containment;
         this.classpath = classpath(settings.handlerPath());
     }
 
-    /**
-     * Whether each child leads a session of its own, whose ID is its PID: setsid(1) forks only when
-     * its caller leads a process group, which a process just started by the JVM does not.
-     */
-    boolean ownSession() {
-        return SETSID.isPresent();
+    Containment containment() {
+        return containment;
     }
 
     /**
@@ -71,18 +60,13 @@ final class ChildCommand {
      * The command that starts a child working in {@code folder}, with {@code flags} added to
      * taskfork's own and before the user's.
      *
-     * <p>A shell moves the pipes before it becomes the JVM: the process's stdout pipe becomes
-     * descriptor 3, which carries the child's events, and descriptor 1 joins 2 on the stderr pipe,
-     * the child's log. Whatever is printed to stdout, by a handler, a native library or the JVM's
-     * own logging, lands in the log and never among the events.
+     * <p>A shell moves the pipes before it starts the JVM, inside the {@link Containment}: the
+     * process's stdout pipe becomes descriptor 3, which carries the child's events, and descriptor 1
+     * joins 2 on the stderr pipe, the child's log. Whatever is printed to stdout, by a handler, a
+     * native library or the JVM's own logging, lands in the log and never among the events.
      */
     List<String> build(Path folder, List<String> flags) {
         List<String> command = new ArrayList<>();
-        SETSID.ifPresent(setsid -> command.add(setsid.toString()));
-        command.add("/bin/sh");
-        command.add("-c");
-        command.add("exec 3>&1 1>&2 \"$@\"");
-        command.add("taskfork-child");
         command.add(settings.java().toString());
         command.add("-Xmx" + settings.heap());
         // No GC threads and a small footprint: a child runs one task and exits.
@@ -107,7 +91,7 @@ final class ChildCommand {
         command.add(String.join(File.pathSeparator, classpath));
         command.add(ChildMain.class.getName());
         command.add(EVENTS);
-        return command;
+        return containment.wrap(command);
     }
 
     /**

@@ -62,7 +62,9 @@ public final class ChildLauncher implements AutoCloseable {
     /** @param standby how many children to keep started ahead; 0 starts each child when its task comes */
     public ChildLauncher(ChildSettings settings, int standby) {
         this.settings = settings;
-        this.command = new ChildCommand(settings);
+        Containment containment = Containment.detect();
+        LOG.info("containment: {}", containment.description());
+        this.command = new ChildCommand(settings, containment);
         this.archive = command.archive();
         this.workFolder = createWorkFolder(settings.work().root());
         this.outputReaders = Executors.newCachedThreadPool(NamedThreads.of("child-output", true));
@@ -298,9 +300,12 @@ public final class ChildLauncher implements AutoCloseable {
         return session;
     }
 
-    /** Kills what the ended child {@code pid} left running in its session. */
+    /**
+     * Kills what the ended child {@code pid} left running in its session; in a namespace, its end
+     * already has.
+     */
     void killLeftovers(long pid) {
-        if (command.ownSession()) {
+        if (!command.containment().namespace() && command.containment().ownSession()) {
             Sessions.killAllButLeader(pid);
         }
     }

@@ -112,7 +112,8 @@ final class ChildSession {
             }
             if (!report.complete() || process.exitValue() != 0) {
                 // It did not reach its own clean-up, which kills what the task started before it
-                // exits 0: a crash, a kill, System.exit. What it started runs on, re-parented.
+                // exits 0: a crash, a kill, System.exit. Outside a namespace, what it started runs
+                // on, re-parented.
                 launcher.killLeftovers(process.pid());
             }
             long runNanos = System.nanoTime() - handedOver;

@@ -2,6 +2,7 @@ package io.taskfork.consumer.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.taskfork.consumer.testing.HostProcesses;
 import io.taskfork.consumer.testing.SupervisorFixture;
 import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.Task;
@@ -66,7 +67,7 @@ class ExecIT {
                 "TASKFORK_RETRY_DELAY", "100ms",
                 "TASKFORK_TASK_TIMEOUT", TASK_TIMEOUT,
                 "TASKFORK_EXEC_ROOTS", scripts.toString(),
-                "TASKFORK_EXEC_ALLOW", String.join(",", "echo", "pwd", "cat", "touch",
+                "TASKFORK_EXEC_ALLOW", String.join(",", "echo", "pwd", "cat", "touch", "bash",
                         scripts.resolve("fail.sh").toString(), scripts.resolve("spawn.sh").toString(),
                         scripts.resolve("agent.sh").toString(), scripts.resolve("env.sh").toString(),
                         scripts.resolve("ticks.sh").toString(), scripts.resolve("tree.sh").toString(),
@@ -112,7 +113,7 @@ class ExecIT {
 
         assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
         assertThat(task.error()).contains("ran longer than its timeout of 1s");
-        long grandchild = Long.parseLong(Files.readString(scripts.resolve("grandchild.pid")).strip());
+        long grandchild = hostPid(Long.parseLong(Files.readString(scripts.resolve("grandchild.pid")).strip()));
         assertThat(isRunning(grandchild)).as("grandchild " + grandchild).isFalse();
     }
 
@@ -158,6 +159,49 @@ class ExecIT {
 
         assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
         assertThat(lingered).as("process " + leftBehind + " left behind, alive after the task ended")
+                .isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aSucceededTaskLeavesNeitherABackgroundProcessNorADaemonRunning() throws Exception {
+        String name = uniqueName();
+        long id = fixture.submit("exec", leaveBehind(name, "sleep 1"), 1);
+        awaitStarted(name);
+
+        Task task = fixture.awaitTerminal(id);
+        Duration lingered = awaitNoneNamed(name, Instant.now());
+
+        assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(lingered).as("background process and daemon alive after the task ended")
+                .isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aCancelledTaskLeavesNeitherABackgroundProcessNorADaemonRunning() throws Exception {
+        String name = uniqueName();
+        long id = fixture.submit("exec", leaveBehind(name, "sleep 300"), 1);
+        awaitStarted(name);
+
+        Instant cancelled = Instant.now();
+        assertThat(fixture.store().cancel(id)).contains(TaskStatus.RUNNING);
+        Duration lingered = awaitNoneNamed(name, cancelled);
+
+        assertThat(lingered).as("from the cancel until the background process and daemon are gone")
+                .isLessThan(Duration.ofSeconds(1));
+        assertThat(fixture.awaitTerminal(id).status()).isEqualTo(TaskStatus.CANCELLED);
+    }
+
+    @Test
+    void aTimedOutTaskLeavesNeitherABackgroundProcessNorADaemonRunning() throws Exception {
+        String name = uniqueName();
+        long id = fixture.submit("exec", leaveBehind(name, "sleep 300"), 1);
+        awaitStarted(name);
+
+        Task task = fixture.awaitTerminal(id);
+        Duration lingered = awaitNoneNamed(name, Instant.now());
+
+        assertThat(task.failureKind()).isEqualTo(FailureKind.TIMEOUT);
+        assertThat(lingered).as("background process and daemon alive after the task timed out")
                 .isLessThan(Duration.ofSeconds(1));
     }
 
@@ -284,6 +328,41 @@ class ExecIT {
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
+    private static String uniqueName() {
+        return "taskfork-leftover-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * A bash command that starts a background {@code sleep} named NAME-bg and a daemon, a sleep
+     * named NAME-daemon that left the task's session by calling setsid from a process that then
+     * exited, then runs {@code last}. The daemon lets go of the command's output, as daemons do:
+     * the exec type reads that output to its end.
+     */
+    private static String leaveBehind(String name, String last) {
+        String command = "bash -c 'exec -a " + name + "-bg sleep 300' & "
+                + "(setsid bash -c 'exec -a " + name + "-daemon sleep 300' >/dev/null 2>&1 &); " + last;
+        return "{\"argv\":[\"bash\",\"-c\",\"" + command + "\"]}";
+    }
+
+    /** Waits until both processes of {@link #leaveBehind} run. */
+    private static void awaitStarted(String name) throws Exception {
+        Instant deadline = Instant.now().plus(SupervisorFixture.WITHIN);
+        while (HostProcesses.named(name + "-bg").isEmpty() || HostProcesses.named(name + "-daemon").isEmpty()) {
+            assertThat(Instant.now()).as("both processes named " + name + "-* started").isBefore(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    /** How long from {@code from} until no process of {@link #leaveBehind} runs; fails after {@link #GONE_WITHIN}. */
+    private static Duration awaitNoneNamed(String name, Instant from) throws Exception {
+        Instant deadline = from.plus(GONE_WITHIN);
+        while (!HostProcesses.named(name + "-bg").isEmpty() || !HostProcesses.named(name + "-daemon").isEmpty()) {
+            assertThat(Instant.now()).as("processes named " + name + "-* gone").isBefore(deadline);
+            Thread.sleep(10);
+        }
+        return Duration.between(from, Instant.now());
+    }
+
     /** The PID a command wrote to {@code pidFile}, once it has. */
     private static long awaitPid(Path pidFile) throws Exception {
         Instant deadline = Instant.now().plus(SupervisorFixture.WITHIN);
@@ -291,7 +370,12 @@ class ExecIT {
             assertThat(Instant.now()).as("a PID in " + pidFile).isBefore(deadline);
             Thread.sleep(20);
         }
-        return Long.parseLong(Files.readString(pidFile).strip());
+        return hostPid(Long.parseLong(Files.readString(pidFile).strip()));
+    }
+
+    /** The host's PID of what a task knows as {@code pid}; -1 when it is gone. */
+    private static long hostPid(long pid) {
+        return HostProcesses.ofTaskPid(pid).map(ProcessHandle::pid).orElse(-1L);
     }
 
     /** How long from {@code from} until {@code pid} runs no more; fails the test after {@link #GONE_WITHIN}. */
@@ -306,6 +390,9 @@ class ExecIT {
 
     // An exited orphan may linger as a zombie where nothing reaps it; a zombie runs nothing.
     private static boolean isRunning(long pid) throws Exception {
+        if (pid < 0) {
+            return false;
+        }
         Path status = Path.of("/proc", Long.toString(pid), "status");
         if (!Files.exists(status)) {
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);

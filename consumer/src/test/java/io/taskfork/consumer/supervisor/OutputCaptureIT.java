@@ -2,6 +2,7 @@ package io.taskfork.consumer.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.taskfork.consumer.testing.HostProcesses;
 import io.taskfork.consumer.testing.PackagedConsumer;
 import io.taskfork.consumer.testing.SupervisorFixture;
 import io.taskfork.shared.task.Task;
@@ -76,7 +77,7 @@ class OutputCaptureIT {
         assertThat(stray.find()).as("the log names the stray process: " + log).isTrue();
         assertThat(took).as("recorded while the stray process still held the pipe").isLessThan(Duration.ofSeconds(20));
         // killed before the outcome was recorded; a SIGKILL takes a moment to land
-        ProcessHandle leftover = ProcessHandle.of(Long.parseLong(stray.group(1))).orElse(null);
+        ProcessHandle leftover = HostProcesses.ofTaskPid(Long.parseLong(stray.group(1))).orElse(null);
         Instant deadline = Instant.now().plus(LEFTOVER_GONE_WITHIN);
         while (leftover != null && PackagedConsumer.isRunning(leftover) && Instant.now().isBefore(deadline)) {
             Thread.sleep(20);

@@ -32,9 +32,12 @@ public final class PackagedConsumer {
         return builder.start();
     }
 
-    /** The child JVMs of {@code supervisor} alive now. */
+    /**
+     * The children of {@code supervisor} alive now, one process each: the one it started, which
+     * runs the child JVM, or, in a PID namespace, the namespace's {@code unshare}.
+     */
     public static List<ProcessHandle> children(Process supervisor) {
-        return supervisor.descendants()
+        return supervisor.children()
                 .filter(process -> process.info().commandLine().orElse("").contains("ChildMain"))
                 .toList();
     }
