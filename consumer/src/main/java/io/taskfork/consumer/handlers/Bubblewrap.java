@@ -23,13 +23,13 @@ final class Bubblewrap {
                 "--proc", "/proc",
                 "--dev", "/dev",
                 "--tmpfs", "/tmp"));
-        // An empty directory over every task's directory, then this task's own back in it.
-        Path allTasks = workDirectory.getParent();
-        command.addAll(List.of("--tmpfs", allTasks.toString()));
-        bind(command, workDirectory);
         if (!cwd.equals(workDirectory)) {
             bind(command, cwd);
         }
+        // Then an empty directory over every task's directory, and this task's own back in it: after
+        // the cwd, so that no cwd, not even one above or inside them, shows another task's files.
+        command.addAll(List.of("--tmpfs", workDirectory.getParent().toString()));
+        bind(command, workDirectory);
         command.addAll(List.of("--chdir", cwd.toString()));
         if (!network) {
             command.add("--unshare-net");

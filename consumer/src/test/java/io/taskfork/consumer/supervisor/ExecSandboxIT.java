@@ -7,6 +7,7 @@ import io.taskfork.consumer.testing.SupervisorFixture;
 import io.taskfork.shared.config.ExecSandbox;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +49,8 @@ class ExecSandboxIT {
                 "TASKFORK_MAX_ATTEMPTS", "1",
                 "TASKFORK_EXEC_SANDBOX", "bwrap",
                 "TASKFORK_EXEC_ALLOW", "sh,touch,cat,bash",
-                "TASKFORK_EXEC_ROOTS", root.toString(),
+                // base too, as the root of a cwd above every task's directory
+                "TASKFORK_EXEC_ROOTS", root + File.pathSeparator + base,
                 "TASKFORK_EXEC_ENV_PASS", "PATH",
                 "TASKFORK_WORK_DIR", workDir.toString());
         fixture = SupervisorFixture.start(ExecSandboxIT.class, sandboxed);
@@ -103,6 +105,17 @@ class ExecSandboxIT {
         assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
         assertThat(task.error()).contains("No such file");
         assertThat(fixture.store().log(task.id()).orElse("")).doesNotContain("another task's secret");
+    }
+
+    @Test
+    void cwdAboveTheWorkDirectoriesShowsNoOtherTasks() throws Exception {
+        Path other = Files.createDirectories(workDir.resolve("999999998"));
+        Files.writeString(other.resolve("secret.txt"), "another task's secret");
+
+        Task task = run(fixture, "{\"argv\":[\"cat\",\"work/999999998/secret.txt\"],\"cwd\":\"" + base + "\"}");
+
+        assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(task.error()).contains("No such file");
     }
 
     @Test
