@@ -27,6 +27,9 @@ import org.junit.jupiter.api.Test;
 class ExecSandboxIT {
 
     private static final Duration GONE_WITHIN = Duration.ofSeconds(1);
+    // README: a cancelled task's tree is killed "within a second"; half a second more is room for
+    // a loaded machine, as in ExecIT.
+    private static final Duration CANCEL_KILLS_WITHIN = Duration.ofMillis(1500);
 
     // Under the build's target, not /tmp: the sandbox hides all of /tmp, which would hide a sibling
     // or another task's directory whether or not their own rules work.
@@ -179,6 +182,18 @@ class ExecSandboxIT {
     }
 
     @Test
+    void cancelledSandboxedCommandIsGoneWithinASecond() throws Exception {
+        String sleeping = "sleep 567." + (System.nanoTime() % 1000);
+        long id = fixture.submit("exec", "{\"argv\":[\"sh\",\"-c\",\"" + sleeping + "; true\"]}");
+        awaitProcess(sleeping);
+
+        assertThat(fixture.store().cancel(id)).contains(TaskStatus.RUNNING);
+
+        awaitNoProcess(sleeping, CANCEL_KILLS_WITHIN);
+        assertThat(fixture.awaitTerminal(id).status()).isEqualTo(TaskStatus.CANCELLED);
+    }
+
+    @Test
     void trialRunOfTheInstalledBwrapPassesWithAndWithoutNetwork() throws Exception {
         assertThat(SandboxTrial.problem(new ExecSandbox(true, true))).isEmpty();
         assertThat(SandboxTrial.problem(new ExecSandbox(true, false))).isEmpty();
@@ -188,8 +203,20 @@ class ExecSandboxIT {
         return supervisor.awaitTerminal(supervisor.submit("exec", payload));
     }
 
+    private static void awaitProcess(String commandLine) throws InterruptedException {
+        Instant deadline = Instant.now().plus(SupervisorFixture.WITHIN);
+        while (ProcessHandle.allProcesses().noneMatch(process -> running(process, commandLine))) {
+            assertThat(Instant.now()).as("\"" + commandLine + "\" started").isBefore(deadline);
+            Thread.sleep(50);
+        }
+    }
+
     private static void awaitNoProcess(String commandLine) throws InterruptedException {
-        Instant deadline = Instant.now().plus(GONE_WITHIN);
+        awaitNoProcess(commandLine, GONE_WITHIN);
+    }
+
+    private static void awaitNoProcess(String commandLine, Duration within) throws InterruptedException {
+        Instant deadline = Instant.now().plus(within);
         while (ProcessHandle.allProcesses().anyMatch(process -> running(process, commandLine))) {
             assertThat(Instant.now()).as("\"" + commandLine + "\" still running").isBefore(deadline);
             Thread.sleep(50);
