@@ -1,5 +1,6 @@
 package io.taskfork.consumer;
 
+import io.taskfork.consumer.supervisor.SandboxTrial;
 import io.taskfork.consumer.supervisor.Supervisor;
 import io.taskfork.shared.TaskforkException;
 import io.taskfork.shared.config.ConfigException;
@@ -9,6 +10,7 @@ import io.taskfork.shared.config.SettingsOptions;
 import io.taskfork.shared.logging.LogSetup;
 import java.io.PrintStream;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -57,6 +59,11 @@ public final class ConsumerMain implements Callable<Integer>, SettingsOptions.Ca
             settings = settingsOptions.resolve(environment);
         } catch (ConfigException e) {
             err.println("taskfork consumer: " + e.getMessage());
+            return 2;
+        }
+        Optional<String> sandboxProblem = SandboxTrial.problem(settings.child().work().execSandbox());
+        if (sandboxProblem.isPresent()) {
+            err.println("taskfork consumer: " + sandboxProblem.get());
             return 2;
         }
         LogSetup.use(settings.service().logFormat());

@@ -278,6 +278,41 @@ class ConsumerProcessIT {
     }
 
     @Test
+    void unknownExecSandboxExitsTwoWithOneLineNamingIt() throws Exception {
+        Exit exit = runUntilExit("TASKFORK_EXEC_SANDBOX", "firejail");
+
+        assertThat(exit.code()).isEqualTo(2);
+        assertThat(exit.output()).isEqualTo("taskfork consumer: invalid TASKFORK_EXEC_SANDBOX \"firejail\": "
+                + "expected off or bwrap\n");
+    }
+
+    @Test
+    void sandboxWithoutBwrapExitsTwoWithOneLine() throws Exception {
+        Path emptyPath = Files.createTempDirectory("no-bwrap");
+
+        Exit exit = runUntilExit(Map.of("TASKFORK_EXEC_SANDBOX", "bwrap", "PATH", emptyPath.toString()));
+
+        assertThat(exit.code()).isEqualTo(2);
+        assertThat(exit.output()).startsWith("taskfork consumer: TASKFORK_EXEC_SANDBOX=bwrap, but bwrap cannot be"
+                + " started (is bubblewrap installed and on PATH?)").endsWith("\n").hasLineCount(1);
+    }
+
+    @Test
+    void sandboxWhoseTrialRunFailsExitsTwoWithOneLineSayingWhy() throws Exception {
+        // a bwrap that fails as one does where user namespaces are not allowed
+        Path fakePath = Files.createTempDirectory("failing-bwrap");
+        Path bwrap = Files.writeString(fakePath.resolve("bwrap"),
+                "#!/bin/sh\necho 'bwrap: No permissions to create new namespace' >&2\nexit 1\n");
+        bwrap.toFile().setExecutable(true);
+
+        Exit exit = runUntilExit(Map.of("TASKFORK_EXEC_SANDBOX", "bwrap", "PATH", fakePath.toString()));
+
+        assertThat(exit.code()).isEqualTo(2);
+        assertThat(exit.output()).isEqualTo("taskfork consumer: TASKFORK_EXEC_SANDBOX=bwrap, but a trial run of"
+                + " bwrap failed with exit code 1: bwrap: No permissions to create new namespace\n");
+    }
+
+    @Test
     void unreachableDatabaseExitsOneWithOneLine() throws Exception {
         Exit exit = runUntilExit("TASKFORK_JDBC_URL", "jdbc:postgresql://127.0.0.1:1/postgres");
 
@@ -307,8 +342,13 @@ class ConsumerProcessIT {
 
     /** Runs the consumer with one variable changed until it exits by itself. */
     private static Exit runUntilExit(String variable, String value) throws Exception {
+        return runUntilExit(Map.of(variable, value));
+    }
+
+    /** Runs the consumer with {@code changed} variables until it exits by itself. */
+    private static Exit runUntilExit(Map<String, String> changed) throws Exception {
         Map<String, String> variables = new HashMap<>(environment.environment());
-        variables.put(variable, value);
+        variables.putAll(changed);
         Path log = Files.createTempFile("consumer", ".log");
         Process consumer = start(variables, log);
         try {

@@ -120,6 +120,8 @@ final class ChildCommand {
         properties.add("-D" + ExecLimits.ROOTS + "=" + String.join(File.pathSeparator,
                 work.execRoots().stream().map(Path::toString).toList()));
         properties.add("-D" + ExecLimits.ENV_PASS + "=" + String.join(",", work.execEnvPass()));
+        properties.add("-D" + ExecLimits.SANDBOX + "=" + work.execSandbox().kind());
+        properties.add("-D" + ExecLimits.NETWORK + "=" + work.execSandbox().network());
         return properties;
     }
 

@@ -36,7 +36,10 @@ public final class ExecHandler implements TaskHandler {
         List<String> argv = argv(payload);
         limits.check(argv.get(0));
         Path cwd = payload.hasNonNull("cwd") ? limits.checkCwd(payload.get("cwd").asText()) : context.workDirectory();
-        ProcessBuilder builder = new ProcessBuilder(argv).directory(cwd.toFile());
+        List<String> command = limits.sandbox()
+                ? Bubblewrap.wrap(argv, context.workDirectory(), cwd, limits.network())
+                : argv;
+        ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile());
         environment(builder.environment(), limits, payload.path("env"));
         Process process = builder.start();
         CommandOutput stdout = CommandOutput.forward(process.getInputStream(), System.out, "stdout");

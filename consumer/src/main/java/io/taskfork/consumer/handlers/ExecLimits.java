@@ -12,17 +12,22 @@ import java.util.List;
  * What the {@code exec} type may run, as the supervisor's TASKFORK_EXEC_* settings say. They reach
  * the child as system properties, since its environment holds none of the supervisor's settings.
  */
-public record ExecLimits(List<String> allow, List<Path> roots, List<String> envPass) {
+public record ExecLimits(List<String> allow, List<Path> roots, List<String> envPass, boolean sandbox,
+        boolean network) {
 
     public static final String ALLOW = "taskfork.exec.allow";
     public static final String ROOTS = "taskfork.exec.roots";
     public static final String ENV_PASS = "taskfork.exec.env-pass";
+    public static final String SANDBOX = "taskfork.exec.sandbox";
+    public static final String NETWORK = "taskfork.exec.network";
 
     static ExecLimits fromSystemProperties() {
         return new ExecLimits(
                 split(System.getProperty(ALLOW, ""), ","),
                 split(System.getProperty(ROOTS, ""), File.pathSeparator).stream().map(Path::of).toList(),
-                split(System.getProperty(ENV_PASS, ""), ","));
+                split(System.getProperty(ENV_PASS, ""), ","),
+                "bwrap".equals(System.getProperty(SANDBOX)),
+                !"false".equals(System.getProperty(NETWORK)));
     }
 
     /**

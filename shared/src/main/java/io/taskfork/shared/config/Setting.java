@@ -29,7 +29,9 @@ public enum Setting {
     LOG_FORMAT("text", "format of log lines: text, or json for one JSON object a line"),
     EXEC_ALLOW("", "commands the exec type may run: names or absolute paths; empty disables exec"),
     EXEC_ROOTS("", "directories under which an exec task may name its own cwd"),
-    EXEC_ENV_PASS("PATH,HOME,LANG", "environment variables an exec command inherits; the task's env adds more");
+    EXEC_ENV_PASS("PATH,HOME,LANG", "environment variables an exec command inherits; the task's env adds more"),
+    EXEC_SANDBOX("off", "off, or bwrap to run each exec command under bubblewrap: system read-only, only its own directories writable"),
+    EXEC_NETWORK("true", "whether an exec command under the sandbox may use the network (true or false)");
 
     private final String defaultValue;
     private final String description;

@@ -54,7 +54,10 @@ final class SettingsLoader {
                         parse(Setting.KEEP_WORKDIRS, SettingsLoader::bool),
                         parse(Setting.EXEC_ALLOW, SettingsLoader::commands),
                         parse(Setting.EXEC_ROOTS, SettingsLoader::directories),
-                        parse(Setting.EXEC_ENV_PASS, SettingsLoader::names)));
+                        parse(Setting.EXEC_ENV_PASS, SettingsLoader::names),
+                        new ExecSandbox(
+                                parse(Setting.EXEC_SANDBOX, ExecSandbox::parseBwrap),
+                                parse(Setting.EXEC_NETWORK, SettingsLoader::bool))));
         RetrySettings retry = new RetrySettings(
                 parse(Setting.MAX_ATTEMPTS, text -> wholeNumber(text, 1, MAX_ATTEMPTS)),
                 parse(Setting.RETRY_DELAY, SettingsLoader::positiveDuration),

@@ -11,9 +11,10 @@ import java.util.List;
  * @param execAllow   commands the {@code exec} type may run: names or absolute paths; empty disables it
  * @param execRoots   directories under which an {@code exec} task may name its own {@code cwd}
  * @param execEnvPass names of environment variables an {@code exec} command may inherit
+ * @param execSandbox whether an {@code exec} command runs confined, and with or without network
  */
 public record WorkSettings(Path root, boolean keep, List<String> execAllow, List<Path> execRoots,
-        List<String> execEnvPass) {
+        List<String> execEnvPass, ExecSandbox execSandbox) {
 
     public WorkSettings {
         execAllow = List.copyOf(execAllow);

@@ -35,6 +35,14 @@ class SettingsTest {
     }
 
     @Test
+    void execSandboxIsOffWithNetworkUnlessAskedFor() {
+        assertThat(Settings.load(Map.of(), NO_FLAGS).child().work().execSandbox())
+                .isEqualTo(new ExecSandbox(false, true));
+        assertThat(Settings.load(Map.of("TASKFORK_EXEC_SANDBOX", "bwrap", "TASKFORK_EXEC_NETWORK", "false"), NO_FLAGS)
+                .child().work().execSandbox()).isEqualTo(new ExecSandbox(true, false));
+    }
+
+    @Test
     void emptyEnvironmentRunsChildrenWithTheRunningJavaAndNoHandlerPath() {
         Settings settings = Settings.load(Map.of(), NO_FLAGS);
 
@@ -99,6 +107,9 @@ class SettingsTest {
         "TASKFORK_AMQP_URI       | http://x",
         "TASKFORK_JDBC_URL       | jdbc:mysql://x",
         "TASKFORK_HANDLER_PATH   | /no/such/dir",
+        "TASKFORK_EXEC_SANDBOX   | firejail",
+        "TASKFORK_EXEC_SANDBOX   | on",
+        "TASKFORK_EXEC_NETWORK   | maybe",
     })
     void badVariableIsRefusedWithOneLineNamingTheVariable(String variable, String value) {
         assertThatThrownBy(() -> Settings.load(Map.of(variable, value), NO_FLAGS))
