@@ -15,10 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,8 +33,10 @@ class ExecSandboxIT {
     // a loaded machine, as in ExecIT.
     private static final Duration CANCEL_KILLS_WITHIN = Duration.ofMillis(1500);
 
-    // Under the build's target, not /tmp: the sandbox hides all of /tmp, which would hide a sibling
-    // or another task's directory whether or not their own rules work.
+    // Under /var/tmp, never under /tmp (where a checkout, and so its target folder, may be): the
+    // sandbox replaces all of /tmp with a private one, which would hide a sibling or another task's
+    // directory whether or not their own rules work, and take a write outside the task's own
+    // directories instead of refusing it.
     private static Path base;
     private static Path root;
     private static Path project;
@@ -43,7 +47,7 @@ class ExecSandboxIT {
 
     @BeforeAll
     static void startSupervisors() throws Exception {
-        base = Path.of("target", "exec-sandbox-it", UUID.randomUUID().toString()).toAbsolutePath();
+        base = Files.createTempDirectory(Path.of("/var/tmp"), "exec-sandbox-it-");
         root = Files.createDirectories(base.resolve("root"));
         project = Files.createDirectories(root.resolve("project"));
         sibling = Files.createDirectories(base.resolve("sibling"));
@@ -66,8 +70,14 @@ class ExecSandboxIT {
 
     @AfterAll
     static void stopSupervisors() throws Exception {
-        offline.close();
-        fixture.close();
+        try {
+            offline.close();
+            fixture.close();
+        } finally {
+            try (Stream<Path> paths = Files.walk(base)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
     }
 
     @Test
