@@ -64,11 +64,11 @@ class ChildArchiveIT {
 
     @Test
     void aChangedHandlerJarGetsANewArchiveBesideTheOldOne() throws Exception {
-        Path jar = HandlerJar.write(folder.resolve("handler.jar"), "Versioned", versioned("first"));
+        Path jar = HandlerJar.write(folder.resolve("handler.jar"), "Versioned", HandlerJar.versioned("first"));
         Map<String, String> variables = variables(Map.of("TASKFORK_HANDLER_PATH", jar.toString()));
         Path before = archivedIn(runOneTask(variables));
 
-        HandlerJar.write(jar, "Versioned", versioned("second"));
+        HandlerJar.write(jar, "Versioned", HandlerJar.versioned("second"));
         Path after = archivedIn(runOneTask(variables));
 
         assertThat(after).isNotEqualTo(before).hasParent(cache());
@@ -212,16 +212,6 @@ class ChildArchiveIT {
         variables.put("TASKFORK_CACHE_DIR", cache().toString());
         variables.putAll(more);
         return variables;
-    }
-
-    private static String versioned(String version) {
-        return "@TaskType(\"versioned\")\n"
-                + "public final class Versioned implements TaskHandler {\n"
-                + "    @Override\n"
-                + "    public Object handle(TaskContext context) {\n"
-                + "        return Map.of(\"version\", \"" + version + "\");\n"
-                + "    }\n"
-                + "}\n";
     }
 
     private static long submit(String type, String payload) throws Exception {

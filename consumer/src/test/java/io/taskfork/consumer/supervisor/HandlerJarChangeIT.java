@@ -24,12 +24,13 @@ class HandlerJarChangeIT {
 
     @Test
     void aJarRenamedOverTheOldOneIsUsedByTheNextTask() throws Exception {
-        Path jar = HandlerJar.write(folder.resolve("versioned.jar"), "Versioned", versioned("first"));
+        Path jar = HandlerJar.write(folder.resolve("versioned.jar"), "Versioned", HandlerJar.versioned("first"));
         try (SupervisorFixture fixture = supervisorWith(jar)) {
             Task before = fixture.awaitTerminal(fixture.submit("versioned", "{}"));
 
             // as a deployment does it: the new build is written beside the old one and renamed over it
-            Path next = HandlerJar.write(folder.resolve("versioned.jar.next"), "Versioned", versioned("second"));
+            Path next = HandlerJar.write(folder.resolve("versioned.jar.next"), "Versioned",
+                    HandlerJar.versioned("second"));
             Files.move(next, jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             Task after = fixture.awaitTerminal(fixture.submit("versioned", "{}"));
 
@@ -42,11 +43,11 @@ class HandlerJarChangeIT {
 
     @Test
     void aJarOverwrittenInPlaceIsUsedByTheNextTask() throws Exception {
-        Path jar = HandlerJar.write(folder.resolve("versioned.jar"), "Versioned", versioned("first"));
+        Path jar = HandlerJar.write(folder.resolve("versioned.jar"), "Versioned", HandlerJar.versioned("first"));
         try (SupervisorFixture fixture = supervisorWith(jar)) {
             Task before = fixture.awaitTerminal(fixture.submit("versioned", "{}"));
 
-            HandlerJar.write(jar, "Versioned", versioned("second, a longer version"));
+            HandlerJar.write(jar, "Versioned", HandlerJar.versioned("second, a longer version"));
             Task after = fixture.awaitTerminal(fixture.submit("versioned", "{}"));
 
             assertThat(before.result().path("version").asText()).as(before.toString()).isEqualTo("first");
@@ -58,15 +59,5 @@ class HandlerJarChangeIT {
     private SupervisorFixture supervisorWith(Path jar) throws Exception {
         return SupervisorFixture.start(HandlerJarChangeIT.class, Map.of("TASKFORK_HANDLER_PATH", jar.toString(),
                 "TASKFORK_CACHE_DIR", folder.resolve("cache").toString()));
-    }
-
-    private static String versioned(String version) {
-        return "@TaskType(\"versioned\")\n"
-                + "public final class Versioned implements TaskHandler {\n"
-                + "    @Override\n"
-                + "    public Object handle(TaskContext context) {\n"
-                + "        return Map.of(\"version\", \"" + version + "\");\n"
-                + "    }\n"
-                + "}\n";
     }
 }

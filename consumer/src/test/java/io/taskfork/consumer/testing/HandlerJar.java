@@ -66,4 +66,15 @@ public final class HandlerJar {
             throw new IllegalStateException(e);
         }
     }
+
+    /** The source of handler class {@code Versioned}, type {@code versioned}: it returns {@code {"version": V}}. */
+    public static String versioned(String version) {
+        return "@TaskType(\"versioned\")\n"
+                + "public final class Versioned implements TaskHandler {\n"
+                + "    @Override\n"
+                + "    public Object handle(TaskContext context) {\n"
+                + "        return Map.of(\"version\", \"" + version + "\");\n"
+                + "    }\n"
+                + "}\n";
+    }
 }
