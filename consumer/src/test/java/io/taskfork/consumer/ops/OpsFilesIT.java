@@ -115,6 +115,8 @@ class OpsFilesIT {
         assertThat(fixture.awaitTerminal(echo).status()).isEqualTo(TaskStatus.SUCCEEDED);
         assertThat(fixture.awaitTerminal(crash).status()).isEqualTo(TaskStatus.CRASHED);
         assertThat(fixture.awaitTerminal(fail).status()).isEqualTo(TaskStatus.FAILED);
+        // a row is terminal a moment before its message is acked and counted
+        fixture.awaitEveryMessageAcked();
         scrape = Scrape.parse(get(port, "/metrics").body());
     }
 

@@ -42,6 +42,10 @@ class MetricsIT {
         fixture.awaitTerminal(fixture.submit("echo", "{}"));
         fixture.awaitTerminal(fixture.submit("crash", "{\"mode\":\"exit\",\"code\":2}"));
 
+        // a row is terminal a moment before the supervisor counts it and dead-letters its message
+        awaitMetric("taskfork_messages_dead_lettered_total{reason=\"exit\"} 1.0");
+        awaitMetric("taskfork_tasks_finished_total{failure_kind=\"none\",outcome=\"succeeded\",type=\"echo\"} 1.0");
+        awaitMetric("taskfork_children_running 0.0");
         HttpResponse<String> response = get("/metrics");
 
         assertThat(response.statusCode()).isEqualTo(200);
