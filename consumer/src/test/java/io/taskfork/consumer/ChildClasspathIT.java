@@ -150,6 +150,31 @@ class ChildClasspathIT {
         return store.find(id).orElseThrow();
     }
 
+    /**
+     * The child jar is built from the packages that run in the child alone: none of its classes
+     * names a class of the supervisor's side, nor a library only the supervisor has.
+     */
+    @Test
+    void theChildJarHoldsOnlyWhatRunsInTheChild() throws IOException {
+        List<String> supervisorSide = List.of("io/taskfork/consumer/supervisor/", "org/slf4j/", "io/micrometer/",
+                "com/rabbitmq/", "org/postgresql/", "org/flywaydb/", "org/jdbi/", "com/zaxxer/");
+        List<String> classes = new ArrayList<>();
+        try (JarFile jar = new JarFile("target/taskfork-consumer-child.jar")) {
+            for (java.util.jar.JarEntry entry : java.util.Collections.list(jar.entries())) {
+                if (!entry.getName().endsWith(".class")) {
+                    continue;
+                }
+                classes.add(entry.getName());
+                // a class names every class it uses in its constant pool, as a modified-UTF-8 string
+                String pool = new String(jar.getInputStream(entry).readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertThat(supervisorSide).as("what %s names", entry.getName()).noneMatch(pool::contains);
+            }
+        }
+        assertThat(classes).contains("io/taskfork/consumer/child/ChildMain.class",
+                "io/taskfork/consumer/child/handlers/ExecHandler.class")
+                .allMatch(name -> name.startsWith("io/taskfork/consumer/child/"));
+    }
+
     private static List<String> commandLine(long pid) throws IOException {
         String raw = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"), StandardCharsets.UTF_8);
         return List.of(raw.split("\0"));

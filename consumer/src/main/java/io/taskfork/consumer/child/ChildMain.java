@@ -3,7 +3,7 @@ package io.taskfork.consumer.child;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.taskfork.consumer.handlers.EchoHandler;
+import io.taskfork.consumer.child.handlers.EchoHandler;
 import io.taskfork.shared.handler.TaskContext;
 import io.taskfork.shared.handler.NonRetryableException;
 import io.taskfork.shared.handler.ProgressReporter;
@@ -43,14 +43,14 @@ public final class ChildMain {
     static final int ORPHANED = 70;
 
     /** Exit code when started without a path for its events: bad usage. */
-    static final int USAGE = 2;
+    public static final int USAGE = 2;
 
     /**
      * When true, the child runs the task path once on a sample before its request comes, sending
      * nothing, so that the classes a task needs are loaded and initialized ahead: a standby child
      * starts its task sooner, and a child writing the class-data-sharing archive puts them in it.
      */
-    static final String REHEARSE_PROPERTY = "taskfork.child.rehearse";
+    public static final String REHEARSE_PROPERTY = "taskfork.child.rehearse";
 
     private static final String REHEARSAL = "{\"kind\":\"task\",\"id\":0,\"type\":\"echo\",\"attempt\":1,"
             + "\"handler\":\"" + EchoHandler.class.getName() + "\","

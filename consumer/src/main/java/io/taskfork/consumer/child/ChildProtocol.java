@@ -3,7 +3,7 @@ package io.taskfork.consumer.child;
 /**
  * The words of the conversation between the supervisor and a child, one JSON object per line. The
  * request goes on the child's stdin, which the supervisor then holds open as the child's lifeline.
- * Events come back on a pipe of their own (file descriptor 3, see {@link ChildCommand}); the child's
+ * Events come back on a pipe of their own (file descriptor 3, see {@code supervisor.launch.ChildCommand}); the child's
  * stdout and stderr both go to its log, so nothing a handler or a native library prints can be taken
  * for a result.
  *
@@ -13,36 +13,36 @@ package io.taskfork.consumer.child;
  * {@code result}, {@code error} or {@code types}; or, when the child is dying, {@code exit} (its JVM
  * is shutting down through System.exit) or {@code signal} (a signal asked it to stop).
  */
-final class ChildProtocol {
+public final class ChildProtocol {
 
-    static final String KIND = "kind";
-    static final String KIND_TASK = "task";
-    static final String KIND_LIST_TYPES = "list-types";
-    static final String WORK_DIRECTORY = "workDirectory";
-    static final String HANDLER = "handler";
+    public static final String KIND = "kind";
+    public static final String KIND_TASK = "task";
+    public static final String KIND_LIST_TYPES = "list-types";
+    public static final String WORK_DIRECTORY = "workDirectory";
+    public static final String HANDLER = "handler";
 
-    static final String EVENT = "event";
-    static final String STARTED = "started";
-    static final String RESULT = "result";
-    static final String ERROR = "error";
-    static final String TYPES = "types";
-    static final String EXIT = "exit";
-    static final String SIGNAL = "signal";
-    static final String PROGRESS = "progress";
+    public static final String EVENT = "event";
+    public static final String STARTED = "started";
+    public static final String RESULT = "result";
+    public static final String ERROR = "error";
+    public static final String TYPES = "types";
+    public static final String EXIT = "exit";
+    public static final String SIGNAL = "signal";
+    public static final String PROGRESS = "progress";
 
     /** True for the events after which the child says nothing more. */
-    static boolean isLast(String event) {
+    public static boolean isLast(String event) {
         return RESULT.equals(event) || ERROR.equals(event) || TYPES.equals(event);
     }
 
-    static final String MESSAGE = "message";
-    static final String TRACE = "trace";
-    static final String NAME = "name";
-    static final String RETRYABLE = "retryable";
-    static final String PERCENT = "percent";
+    public static final String MESSAGE = "message";
+    public static final String TRACE = "trace";
+    public static final String NAME = "name";
+    public static final String RETRYABLE = "retryable";
+    public static final String PERCENT = "percent";
     /** On the last event of a task: what the child has cost, as {@link ChildUsage} reads it. */
-    static final String CPU_MS = "cpu_ms";
-    static final String PEAK_BYTES = "peak_bytes";
+    public static final String CPU_MS = "cpu_ms";
+    public static final String PEAK_BYTES = "peak_bytes";
 
     private ChildProtocol() {
     }

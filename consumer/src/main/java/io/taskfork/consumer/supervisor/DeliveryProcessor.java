@@ -2,8 +2,8 @@ package io.taskfork.consumer.supervisor;
 
 import com.rabbitmq.client.Delivery;
 import com.rabbitmq.client.ShutdownSignalException;
-import io.taskfork.consumer.amqp.DeliveryActions;
-import io.taskfork.consumer.metrics.SupervisorMetrics;
+import io.taskfork.consumer.supervisor.amqp.DeliveryActions;
+import io.taskfork.consumer.supervisor.metrics.SupervisorMetrics;
 import io.taskfork.shared.config.Values;
 import io.taskfork.shared.logging.LogSetup;
 import io.taskfork.shared.store.NewTask;

@@ -1,7 +1,7 @@
 package io.taskfork.consumer.supervisor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.taskfork.consumer.child.ProgressListener;
+import io.taskfork.consumer.supervisor.launch.ProgressListener;
 import io.taskfork.shared.store.EarlyResults;
 import io.taskfork.shared.task.Task;
 import org.slf4j.Logger;

@@ -1,8 +1,8 @@
 package io.taskfork.consumer.supervisor;
 
 import com.rabbitmq.client.Delivery;
-import io.taskfork.consumer.amqp.DeliveryActions;
-import io.taskfork.consumer.metrics.SupervisorMetrics;
+import io.taskfork.consumer.supervisor.amqp.DeliveryActions;
+import io.taskfork.consumer.supervisor.metrics.SupervisorMetrics;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.wire.DeadLetterReason;
 import java.time.Duration;

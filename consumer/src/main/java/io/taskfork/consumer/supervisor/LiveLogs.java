@@ -1,6 +1,6 @@
 package io.taskfork.consumer.supervisor;
 
-import io.taskfork.consumer.child.ChildLauncher;
+import io.taskfork.consumer.supervisor.launch.ChildLauncher;
 import io.taskfork.shared.store.TaskStore;
 import java.time.Duration;
 import java.util.HashMap;

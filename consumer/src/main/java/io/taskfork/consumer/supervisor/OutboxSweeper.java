@@ -1,6 +1,6 @@
 package io.taskfork.consumer.supervisor;
 
-import io.taskfork.consumer.amqp.DeliveryActions;
+import io.taskfork.consumer.supervisor.amqp.DeliveryActions;
 import io.taskfork.shared.config.Values;
 import io.taskfork.shared.store.Outbox;
 import java.io.IOException;

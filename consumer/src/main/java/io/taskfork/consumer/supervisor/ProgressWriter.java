@@ -1,6 +1,6 @@
 package io.taskfork.consumer.supervisor;
 
-import io.taskfork.consumer.child.ProgressListener;
+import io.taskfork.consumer.supervisor.launch.ProgressListener;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.task.Task;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.taskfork.consumer.supervisor;
 
-import io.taskfork.consumer.child.Verdict;
+import io.taskfork.consumer.supervisor.launch.Verdict;
 import io.taskfork.shared.config.RetrySettings;
 import io.taskfork.shared.task.FailureKind;
 import java.time.Duration;

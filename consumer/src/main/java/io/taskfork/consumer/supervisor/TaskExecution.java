@@ -1,10 +1,10 @@
 package io.taskfork.consumer.supervisor;
 
 import com.rabbitmq.client.Delivery;
-import io.taskfork.consumer.amqp.DeliveryActions;
-import io.taskfork.consumer.child.StopReason;
-import io.taskfork.consumer.child.Verdict;
-import io.taskfork.consumer.metrics.SupervisorMetrics;
+import io.taskfork.consumer.supervisor.amqp.DeliveryActions;
+import io.taskfork.consumer.supervisor.launch.StopReason;
+import io.taskfork.consumer.supervisor.launch.Verdict;
+import io.taskfork.consumer.supervisor.metrics.SupervisorMetrics;
 import io.taskfork.shared.config.Values;
 import io.taskfork.shared.store.EarlyResults;
 import io.taskfork.shared.store.TaskStore;

@@ -1,10 +1,10 @@
 package io.taskfork.consumer.supervisor;
 
-import io.taskfork.consumer.child.ChildExit;
-import io.taskfork.consumer.child.ChildLauncher;
-import io.taskfork.consumer.child.OutcomeClassifier;
-import io.taskfork.consumer.child.ProgressListener;
-import io.taskfork.consumer.child.Verdict;
+import io.taskfork.consumer.supervisor.launch.ChildExit;
+import io.taskfork.consumer.supervisor.launch.ChildLauncher;
+import io.taskfork.consumer.supervisor.launch.OutcomeClassifier;
+import io.taskfork.consumer.supervisor.launch.ProgressListener;
+import io.taskfork.consumer.supervisor.launch.Verdict;
 import io.taskfork.shared.task.Task;
 import java.io.IOException;
 

@@ -2,7 +2,7 @@ package io.taskfork.consumer.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskfork.consumer.child.Verdict;
+import io.taskfork.consumer.supervisor.launch.Verdict;
 import io.taskfork.shared.config.RetrySettings;
 import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.TaskOutcome;

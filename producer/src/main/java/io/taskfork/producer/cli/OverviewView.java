@@ -17,7 +17,7 @@ final class OverviewView {
     private static final int TYPE_CHARS = 20;
     private static final int WORKER_CHARS = 24;
     private static final int FAILURE_CHARS = 72;
-    // "io.taskfork.consumer.handlers.FailHandler$TaskFailedOnPurpose: ..." starts with its package
+    // "io.taskfork.consumer.child.handlers.FailHandler$TaskFailedOnPurpose: ..." starts with its package
     private static final Pattern QUALIFIED_CLASS = Pattern.compile("^(?:[a-z_][\\w]*\\.)+(?=[A-Z][\\w$]*(?::|$))");
 
     private OverviewView() {

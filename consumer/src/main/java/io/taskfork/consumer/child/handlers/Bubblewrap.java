@@ -1,0 +1,48 @@
+package io.taskfork.consumer.child.handlers;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An {@code exec} command under bubblewrap (TASKFORK_EXEC_SANDBOX=bwrap): the whole system
+ * read-only, a private {@code /tmp}, the other tasks' directories hidden, and only the task's own
+ * directory and its {@code cwd} writable.
+ */
+final class Bubblewrap {
+
+    /** Looked up on the child's PATH, which is the supervisor's, where the supervisor tried it at start. */
+    static final String COMMAND = "bwrap";
+
+    private Bubblewrap() {
+    }
+
+    static List<String> wrap(List<String> argv, Path workDirectory, Path cwd, boolean network) {
+        List<String> command = new ArrayList<>(List.of(COMMAND,
+                "--ro-bind", "/", "/",
+                "--proc", "/proc",
+                "--dev", "/dev",
+                "--tmpfs", "/tmp"));
+        if (!cwd.equals(workDirectory)) {
+            bind(command, cwd);
+        }
+        // Then an empty directory over every task's directory, and this task's own back in it: after
+        // the cwd, so that no cwd, not even one above or inside them, shows another task's files.
+        command.addAll(List.of("--tmpfs", workDirectory.getParent().toString()));
+        bind(command, workDirectory);
+        command.addAll(List.of("--chdir", cwd.toString()));
+        if (!network) {
+            command.add("--unshare-net");
+        }
+        // No --new-session: the command must stay in the child's session, where the supervisor and
+        // ExecHandler find what it leaves running. The child has no terminal for it to reach.
+        // Root keeps its capabilities in bwrap unless told otherwise, and could remount / writable.
+        command.addAll(List.of("--unshare-pid", "--die-with-parent", "--cap-drop", "ALL", "--"));
+        command.addAll(argv);
+        return command;
+    }
+
+    private static void bind(List<String> command, Path directory) {
+        command.addAll(List.of("--bind", directory.toString(), directory.toString()));
+    }
+}

@@ -1,0 +1,152 @@
+package io.taskfork.consumer.child.handlers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.taskfork.consumer.child.Sessions;
+import io.taskfork.shared.config.Values;
+import io.taskfork.shared.handler.NonRetryableException;
+import io.taskfork.shared.handler.TaskContext;
+import io.taskfork.shared.handler.TaskHandler;
+import io.taskfork.shared.handler.TaskType;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code exec}: runs an external command — an agent CLI, a script, a converter — under the child
+ * JVM, which waits for it. Payload: {@code {"argv": [...], "cwd": "...", "env": {...}, "stdin":
+ * "...", "timeout": "5m", "result": "last-json-line"}}; only {@code argv} is required. Its output is
+ * streamed into the task's log as it comes; exit code 0 succeeds, any other fails the attempt with
+ * the code and the tail of stderr.
+ */
+@TaskType("exec")
+public final class ExecHandler implements TaskHandler {
+
+    private static final String LAST_JSON_LINE = "last-json-line";
+
+    @Override
+    public Object handle(TaskContext context) throws Exception {
+        ExecLimits limits = ExecLimits.fromSystemProperties();
+        JsonNode payload = context.payload();
+        List<String> argv = argv(payload);
+        limits.check(argv.get(0));
+        Path cwd = payload.hasNonNull("cwd") ? limits.checkCwd(payload.get("cwd").asText()) : context.workDirectory();
+        List<String> command = limits.sandbox()
+                ? Bubblewrap.wrap(argv, context.workDirectory(), cwd, limits.network())
+                : argv;
+        ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile());
+        environment(builder.environment(), limits, payload.path("env"));
+        Process process = builder.start();
+        CommandOutput stdout = CommandOutput.forward(process.getInputStream(), System.out, "stdout");
+        CommandOutput stderr = CommandOutput.forward(process.getErrorStream(), System.err, "stderr");
+        feed(process, payload.path("stdin"));
+        Duration timeout = payload.hasNonNull("timeout") ? timeout(payload.get("timeout").asText()) : null;
+        boolean ended = waitFor(process, timeout);
+        if (!ended) {
+            killTree(process);
+        }
+        killLeftovers();
+        if (!ended) {
+            throw new IllegalStateException("command " + argv.get(0) + " ran longer than its timeout of "
+                    + Values.format(timeout) + " and was killed with its process tree");
+        }
+        stdout.join();
+        stderr.join();
+        int exitCode = process.exitValue();
+        if (exitCode != 0) {
+            throw new IllegalStateException("command " + argv.get(0) + " exited with code " + exitCode
+                    + stderr.tailForMessage());
+        }
+        if (LAST_JSON_LINE.equals(payload.path("result").asText(null))) {
+            return stdout.lastJsonLine().orElseThrow(() -> new NonRetryableException(
+                    "command " + argv.get(0) + " printed no JSON line on stdout to take as the result"));
+        }
+        return Map.of("exit_code", exitCode);
+    }
+
+    private static List<String> argv(JsonNode payload) {
+        JsonNode argv = payload.path("argv");
+        if (!argv.isArray() || argv.isEmpty()) {
+            throw new NonRetryableException("payload needs \"argv\": a non-empty array of strings");
+        }
+        List<String> words = new ArrayList<>();
+        argv.forEach(word -> {
+            if (!word.isTextual()) {
+                throw new NonRetryableException("every element of \"argv\" must be a string, not " + word);
+            }
+            words.add(word.asText());
+        });
+        return words;
+    }
+
+    /** Only the pass-through variables and the task's own: none of what else the child inherited. */
+    private static void environment(Map<String, String> environment, ExecLimits limits, JsonNode taskEnv) {
+        environment.clear();
+        for (String name : limits.envPass()) {
+            String value = System.getenv(name);
+            if (value != null) {
+                environment.put(name, value);
+            }
+        }
+        if (taskEnv.isMissingNode() || taskEnv.isNull()) {
+            return;
+        }
+        if (!taskEnv.isObject()) {
+            throw new NonRetryableException("\"env\" must be an object of strings");
+        }
+        taskEnv.fields().forEachRemaining(entry -> {
+            if (!entry.getValue().isTextual()) {
+                throw new NonRetryableException("\"env\" value of " + entry.getKey() + " must be a string");
+            }
+            environment.put(entry.getKey(), entry.getValue().asText());
+        });
+    }
+
+    // The command gets its own stdin, never the child's: the child's is its lifeline to the supervisor.
+    private static void feed(Process process, JsonNode stdin) throws IOException {
+        try (OutputStream in = process.getOutputStream()) {
+            if (stdin.isTextual()) {
+                in.write(stdin.asText().getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException commandClosedItsStdin) {
+            // it did not want to read; its exit code tells whether that mattered
+        }
+    }
+
+    private static Duration timeout(String text) {
+        try {
+            return Values.parseDuration(text);
+        } catch (IllegalArgumentException e) {
+            throw new NonRetryableException("\"timeout\": " + e.getMessage());
+        }
+    }
+
+    private static boolean waitFor(Process process, Duration timeout) throws InterruptedException {
+        if (timeout == null) {
+            process.waitFor();
+            return true;
+        }
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * What the command left running, such as a process it put in the background, is no longer a
+     * descendant once the command has exited, and would outlive the task: it is found by its
+     * session, when this JVM leads one of its own, as the supervisor starts every child.
+     */
+    private static void killLeftovers() {
+        if (Sessions.leadsOwnSession()) {
+            Sessions.killAllButLeader(ProcessHandle.current().pid());
+        }
+    }
+
+    private static void killTree(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+}

@@ -1,0 +1,72 @@
+package io.taskfork.consumer.child.handlers;
+
+import io.taskfork.shared.handler.NonRetryableException;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What the {@code exec} type may run, as the supervisor's TASKFORK_EXEC_* settings say. They reach
+ * the child as system properties, since its environment holds none of the supervisor's settings.
+ */
+public record ExecLimits(List<String> allow, List<Path> roots, List<String> envPass, boolean sandbox,
+        boolean network) {
+
+    public static final String ALLOW = "taskfork.exec.allow";
+    public static final String ROOTS = "taskfork.exec.roots";
+    public static final String ENV_PASS = "taskfork.exec.env-pass";
+    public static final String SANDBOX = "taskfork.exec.sandbox";
+    public static final String NETWORK = "taskfork.exec.network";
+
+    static ExecLimits fromSystemProperties() {
+        return new ExecLimits(
+                split(System.getProperty(ALLOW, ""), ","),
+                split(System.getProperty(ROOTS, ""), File.pathSeparator).stream().map(Path::of).toList(),
+                split(System.getProperty(ENV_PASS, ""), ","),
+                "bwrap".equals(System.getProperty(SANDBOX)),
+                !"false".equals(System.getProperty(NETWORK)));
+    }
+
+    /**
+     * Refuses a command that is not on the allow-list: a bare name must be listed as that name, a
+     * path must be listed as that absolute path. Nothing is ever run through a shell.
+     */
+    void check(String command) {
+        if (allow.isEmpty()) {
+            throw new NonRetryableException("exec is disabled: the supervisor allows no command (TASKFORK_EXEC_ALLOW)");
+        }
+        boolean allowed = command.contains("/")
+                ? allow.contains(Path.of(command).normalize().toString()) && Path.of(command).isAbsolute()
+                : allow.contains(command);
+        if (!allowed) {
+            throw new NonRetryableException("command " + command + " is not in TASKFORK_EXEC_ALLOW ("
+                    + String.join(", ", allow) + ")");
+        }
+    }
+
+    /** The directory a task asked to work in, if it lies under an allowed root. */
+    Path checkCwd(String cwd) {
+        try {
+            Path real = Path.of(cwd).toRealPath();
+            for (Path root : roots) {
+                if (Files.isDirectory(real) && real.startsWith(root.toRealPath())) {
+                    return real;
+                }
+            }
+        } catch (IOException e) {
+            throw new NonRetryableException("cwd " + cwd + " does not exist");
+        }
+        throw new NonRetryableException("cwd " + cwd + " is not a directory under TASKFORK_EXEC_ROOTS ("
+                + String.join(File.pathSeparator, roots.stream().map(Path::toString).toList()) + ")");
+    }
+
+    private static List<String> split(String text, String separator) {
+        return Arrays.stream(text.split(java.util.regex.Pattern.quote(separator)))
+                .map(String::strip)
+                .filter(part -> !part.isEmpty())
+                .toList();
+    }
+}

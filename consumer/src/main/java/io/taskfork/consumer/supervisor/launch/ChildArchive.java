@@ -1,0 +1,186 @@
+package io.taskfork.consumer.supervisor.launch;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A class-data-sharing archive of the classes a child loads, so that a child maps them from one file
+ * instead of finding, reading and verifying each: AppCDS on JDK 17 to 24
+ * ({@code -XX:ArchiveClassesAtExit} to write, {@code -XX:SharedArchiveFile} to use), the AOT cache on
+ * JDK 25 and later ({@code -XX:AOTCacheOutput}, {@code -XX:AOTCache}).
+ *
+ * <p>The archive is named by a digest of the child's java and of each classpath entry's path, size
+ * and modification time, so a changed classpath or JDK gets a new archive. A child started without
+ * one works all the same, only slower; the JVM itself also ignores an archive that no longer matches.
+ */
+final class ChildArchive {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChildArchive.class);
+    private static final Pattern JAVA_VERSION = Pattern.compile("JAVA_VERSION=\"(\\d+)");
+    private static final int AOT_CACHE_SINCE = 25;
+    // The JVM reports a stale or unusable archive on stdout, which is the task's log: it says nothing there.
+    private static final String QUIET = "-Xlog:cds*=off";
+    private static final String QUIET_AOT = "-Xlog:cds*=off,aot*=off";
+
+    private final Path file;
+    private final boolean aotCache;
+
+    private ChildArchive(Path file, boolean aotCache) {
+        this.file = file;
+        this.aotCache = aotCache;
+    }
+
+    /**
+     * The archive for children run by {@code java} with {@code classpath}, kept in {@code cacheDir};
+     * empty when the JDK's version cannot be read.
+     */
+    static Optional<ChildArchive> forChildren(Path java, List<String> classpath, Path cacheDir) {
+        Optional<Integer> feature = featureVersion(java);
+        if (feature.isEmpty()) {
+            LOG.warn("children start without a class-data-sharing archive: cannot read the version of {}", java);
+            return Optional.empty();
+        }
+        boolean aotCache = feature.get() >= AOT_CACHE_SINCE;
+        String name = "child-" + digest(java, classpath) + (aotCache ? ".aot" : ".jsa");
+        return Optional.of(new ChildArchive(cacheDir.resolve(name), aotCache));
+    }
+
+    boolean exists() {
+        return Files.isRegularFile(file);
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** The flags of a child that uses the archive; none while there is none. */
+    List<String> useFlags() {
+        if (!exists()) {
+            return List.of();
+        }
+        return aotCache
+                ? List.of("-XX:AOTCache=" + file, QUIET_AOT)
+                : List.of("-XX:SharedArchiveFile=" + file, QUIET);
+    }
+
+    /**
+     * The flags of a JVM that must use {@code archive} or fail to start. A damaged archive can crash
+     * every JVM that maps it (a truncated AppCDS file ends in SIGBUS), so an archive is tried this
+     * way before children use it.
+     */
+    List<String> strictFlags(Path archive) {
+        return aotCache
+                ? List.of("-XX:AOTMode=on", "-XX:AOTCache=" + archive, QUIET_AOT)
+                : List.of("-Xshare:on", "-XX:SharedArchiveFile=" + archive, QUIET);
+    }
+
+    /** The flags of a child that writes the archive to {@code draft} as it exits. */
+    List<String> writeFlags(Path draft) {
+        return aotCache
+                ? List.of("-XX:AOTCacheOutput=" + draft, QUIET_AOT)
+                : List.of("-XX:ArchiveClassesAtExit=" + draft, QUIET);
+    }
+
+    /** A place for the archive while it is being written: only a complete archive takes its name. */
+    Path draft() throws IOException {
+        Files.createDirectories(file.getParent());
+        return file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".draft");
+    }
+
+    /** Gives a draft that {@code usable} accepts the archive's name; true when the archive exists afterwards. */
+    boolean adopt(Path draft, Predicate<Path> usable) {
+        try {
+            if (Files.isRegularFile(draft) && usable.test(draft)) {
+                try {
+                    Files.move(draft, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(draft, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            // The JDK 25 writer leaves its recorded configuration beside the archive.
+            Files.deleteIfExists(draft);
+            Files.deleteIfExists(draft.resolveSibling(draft.getFileName() + ".config"));
+            pruneOthers();
+        } catch (IOException e) {
+            LOG.warn("cannot keep the children's class-data-sharing archive in {}: {}", file.getParent(), e.toString());
+        }
+        return exists();
+    }
+
+    /**
+     * Deletes the archives of other classpaths that were written over a week ago: each build of a
+     * handler jar makes a new one. A supervisor still running on an old classpath loses nothing but
+     * speed: its children start without an archive.
+     */
+    private void pruneOthers() throws IOException {
+        FileTime weekAgo = FileTime.from(Instant.now().minus(Duration.ofDays(7)));
+        try (DirectoryStream<Path> archives = Files.newDirectoryStream(file.getParent(), "child-*.{jsa,aot}")) {
+            for (Path other : archives) {
+                if (!other.equals(file) && Files.getLastModifiedTime(other).compareTo(weekAgo) < 0) {
+                    Files.deleteIfExists(other);
+                }
+            }
+        }
+    }
+
+    /** Deletes the archive, which {@code usable} refused. */
+    void discard() {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("cannot delete the unusable archive {}: {}", file, e.toString());
+        }
+    }
+
+    /** The JDK's feature version, from the {@code release} file of its home folder. */
+    private static Optional<Integer> featureVersion(Path java) {
+        try {
+            Path home = java.toRealPath().getParent().getParent();
+            Matcher version = JAVA_VERSION.matcher(Files.readString(home.resolve("release"), StandardCharsets.UTF_8));
+            return version.find() ? Optional.of(Integer.parseInt(version.group(1))) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String digest(Path java, List<String> classpath) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            update(sha, java.toRealPath());
+            for (String entry : classpath) {
+                update(sha, Path.of(entry));
+            }
+            return HexFormat.of().formatHex(sha.digest(), 0, 8);
+        } catch (IOException e) {
+            // an entry that cannot be read gets its own name: the JVM will not archive it anyway
+            return "unreadable-" + Integer.toHexString(classpath.hashCode());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private static void update(MessageDigest sha, Path entry) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(entry, BasicFileAttributes.class);
+        sha.update((entry.toAbsolutePath() + "|" + attributes.size() + "|" + attributes.lastModifiedTime().toMillis() + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,167 @@
+package io.taskfork.consumer.supervisor.launch;
+
+import io.taskfork.consumer.child.ChildMain;
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskfork.consumer.child.handlers.ExecLimits;
+import io.taskfork.shared.config.ChildSettings;
+import io.taskfork.shared.config.WorkSettings;
+import io.taskfork.shared.handler.TaskHandler;
+import java.io.File;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** The command line of a child JVM: its flags and a classpath of only what a task needs. */
+final class ChildCommand {
+
+    static final String OOM_MARKER = "oom";
+    static final String FATAL_ERROR_LOG = "hs_err.log";
+    private static final String CHILD_JAR_SUFFIX = "-child.jar";
+    // Where a child writes its events: the pipe the shell of Containment.wrap put at descriptor 3.
+    private static final String EVENTS = "/proc/self/fd/3";
+
+    // One class from each jar a child needs: the child entry point and built-in handlers, the
+    // handler API, and Jackson. Not amqp-client, jdbi, Flyway or the JDBC driver.
+    private static final List<Class<?>> CHILD_JARS = List.of(
+            ChildMain.class, TaskHandler.class, ObjectMapper.class, JsonFactory.class, JsonAutoDetect.class);
+
+    private final ChildSettings settings;
+    private final Containment containment;
+    private final List<String> classpath;
+
+    ChildCommand(ChildSettings settings, Containment containment) {
+        this.settings = settings;
+        this.containment = containment;
+        this.classpath = classpath(settings.handlerPath());
+    }
+
+    Containment containment() {
+        return containment;
+    }
+
+    /**
+     * The class-data-sharing archive for this command's children; none when a classpath entry is a
+     * folder, whose classes the JVM does not archive.
+     */
+    Optional<ChildArchive> archive() {
+        if (!classpath.stream().allMatch(entry -> entry.endsWith(".jar") && Files.isRegularFile(Path.of(entry)))) {
+            return Optional.empty();
+        }
+        return ChildArchive.forChildren(settings.java(), classpath, settings.startup().cacheDir());
+    }
+
+    /**
+     * The command that starts a child working in {@code folder}, with {@code flags} added to
+     * taskfork's own and before the user's.
+     *
+     * <p>A shell moves the pipes before it starts the JVM, inside the {@link Containment}: the
+     * process's stdout pipe becomes descriptor 3, which carries the child's events, and descriptor 1
+     * joins 2 on the stderr pipe, the child's log. Whatever is printed to stdout, by a handler, a
+     * native library or the JVM's own logging, lands in the log and never among the events.
+     */
+    List<String> build(Path folder, List<String> flags) {
+        List<String> command = new ArrayList<>();
+        command.add(settings.java().toString());
+        command.add("-Xmx" + settings.heap());
+        // No GC threads and a small footprint: a child runs one task and exits.
+        command.add("-XX:+UseSerialGC");
+        // No shared-memory performance counters file per child in /tmp: nothing reads them.
+        command.add("-XX:-UsePerfData");
+        // The JIT compiles a method after 5 times as many calls as by default. A short task then spends
+        // about a fifth less CPU on compiling code it runs a few times; a long one loses about 5%
+        // (README: "Child JVM flags").
+        command.add("-XX:CompileThresholdScaling=5");
+        // An OutOfMemoryError ends the child at once (exit code 3). The hook leaves a marker first,
+        // because System.exit(3) exits 3 too and only the marker tells the two apart.
+        command.add("-XX:+ExitOnOutOfMemoryError");
+        command.add("-XX:OnOutOfMemoryError=touch " + shellQuote(folder.resolve(OOM_MARKER)));
+        // A native crash writes its fatal error log where we look for it, then aborts (exit code
+        // 134). Whether a core file is written follows the supervisor's "ulimit -c", as for any process.
+        command.add("-XX:ErrorFile=" + folder.resolve(FATAL_ERROR_LOG));
+        execLimits().forEach(command::add);
+        command.addAll(flags);
+        command.addAll(settings.startup().javaOptions());
+        command.add("-cp");
+        command.add(String.join(File.pathSeparator, classpath));
+        command.add(ChildMain.class.getName());
+        command.add(EVENTS);
+        return containment.wrap(command);
+    }
+
+    /**
+     * A child JVM with {@code flags} that exits at once (with code 2, after printing its usage)
+     * because it is given nowhere to write events: it proves that the JVM starts with those flags.
+     */
+    List<String> probe(Path folder, List<String> flags) {
+        List<String> command = new ArrayList<>();
+        command.add(settings.java().toString());
+        command.add("-Xmx" + settings.heap());
+        command.add("-XX:+UseSerialGC");
+        command.add("-XX:-UsePerfData");
+        command.add("-XX:ErrorFile=" + folder.resolve(FATAL_ERROR_LOG));
+        command.addAll(flags);
+        command.add("-cp");
+        command.add(String.join(File.pathSeparator, classpath));
+        command.add(ChildMain.class.getName());
+        return command;
+    }
+
+    /** What the exec type may run, as system properties: the child has none of the supervisor's settings. */
+    private List<String> execLimits() {
+        WorkSettings work = settings.work();
+        List<String> properties = new ArrayList<>();
+        properties.add("-D" + ExecLimits.ALLOW + "=" + String.join(",", work.execAllow()));
+        properties.add("-D" + ExecLimits.ROOTS + "=" + String.join(File.pathSeparator,
+                work.execRoots().stream().map(Path::toString).toList()));
+        properties.add("-D" + ExecLimits.ENV_PASS + "=" + String.join(",", work.execEnvPass()));
+        properties.add("-D" + ExecLimits.SANDBOX + "=" + work.execSandbox().kind());
+        properties.add("-D" + ExecLimits.NETWORK + "=" + work.execSandbox().network());
+        return properties;
+    }
+
+    private static List<String> classpath(List<Path> handlerPath) {
+        Set<String> entries = new LinkedHashSet<>();
+        for (Class<?> type : CHILD_JARS) {
+            entries.add(type == ChildMain.class ? childClasses() : locationOf(type));
+        }
+        handlerPath.forEach(path -> entries.add(path.toString()));
+        return List.copyOf(entries);
+    }
+
+    /**
+     * The jar of the child's own classes. The consumer jar's manifest names every library of the
+     * supervisor, and a JVM opens each jar of its classpath when it looks for a service, so children
+     * use a copy of the classes without that manifest, built beside it. From a folder (in tests), the
+     * folder itself.
+     */
+    private static String childClasses() {
+        String consumer = locationOf(ChildMain.class);
+        if (consumer.endsWith(".jar")) {
+            Path child = Path.of(consumer.substring(0, consumer.length() - ".jar".length()) + CHILD_JAR_SUFFIX);
+            if (Files.isRegularFile(child)) {
+                return child.toString();
+            }
+        }
+        return consumer;
+    }
+
+    private static String locationOf(Class<?> type) {
+        try {
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("cannot locate the jar of " + type.getName(), e);
+        }
+    }
+
+    // The JVM runs the OnOutOfMemoryError command through /bin/sh.
+    private static String shellQuote(Path path) {
+        return "'" + path.toString().replace("'", "'\\''") + "'";
+    }
+}

@@ -1,0 +1,40 @@
+package io.taskfork.consumer.supervisor.launch;
+
+import io.taskfork.shared.task.Usage;
+
+/**
+ * Everything known about one finished child: what it reported, how its process ended, and what
+ * it left in its folder.
+ *
+ * @param exitCode        as the shell reports it: 128+n when signal n ended the process
+ * @param timedOut        the supervisor killed it for running past the task timeout
+ * @param stoppedBy       why the supervisor killed it (other than a timeout), or null if it did not
+ * @param outOfMemory     the JVM's OnOutOfMemoryError hook ran before it exited
+ * @param fatalError      the signal line of the JVM's fatal error log (hs_err), or null if none
+ */
+public record ChildExit(
+        long pid,
+        int exitCode,
+        boolean timedOut,
+        StopReason stoppedBy,
+        boolean outOfMemory,
+        String fatalError,
+        ChildReport report,
+        String log,
+        long runNanos) {
+
+    /** Nanoseconds from handing the child its task until the handler was about to run, or -1 if it never got there. */
+    public long startNanos() {
+        return report.startNanos();
+    }
+
+    /** What the attempt cost, as the child reported it at its end; {@link Usage#UNKNOWN} for a child that died first. */
+    public Usage usage() {
+        return Usage.of(report.cpuMillis(), report.peakBytes());
+    }
+
+    /** The handler returned a result before the child ended, whatever ended it. */
+    public boolean returned() {
+        return report.hasResult();
+    }
+}

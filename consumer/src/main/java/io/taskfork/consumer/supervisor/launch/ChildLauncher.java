@@ -1,0 +1,355 @@
+package io.taskfork.consumer.supervisor.launch;
+
+import io.taskfork.consumer.child.ChildMain;
+import io.taskfork.consumer.child.ChildProtocol;
+import io.taskfork.consumer.child.Sessions;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskfork.consumer.NamedThreads;
+import io.taskfork.shared.config.ChildSettings;
+import io.taskfork.shared.json.Json;
+import io.taskfork.shared.task.Task;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts child JVMs, one per request, each in a folder of its own under a private work folder, and
+ * keeps track of the live ones so that shutdown can stop them.
+ *
+ * <p>With standby on, it keeps children started ahead: each has paid for its JVM start and waits,
+ * connected, for the one task it will run, so that a task starts in milliseconds. A standby child
+ * still runs exactly one task and exits.
+ */
+public final class ChildLauncher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChildLauncher.class);
+    // Tells a child to rehearse its task path before its request comes: a standby child, or one
+    // writing the archive (which then holds the classes a task needs, not only those of start-up).
+    private static final String REHEARSE = "-D" + ChildMain.REHEARSE_PROPERTY + "=true";
+
+    // A JVM that has not started and exited within this never will.
+    private static final Duration JVM_START_WITHIN = Duration.ofSeconds(30);
+
+    private final ChildSettings settings;
+    private final ChildCommand command;
+    private final Optional<ChildArchive> archive;
+    private final Path workFolder;
+    private final ExecutorService outputReaders;
+    private final ScheduledExecutorService deadlines;
+    private final StandbyChildren standby;
+    private final Set<ChildSession> live = ConcurrentHashMap.newKeySet();
+    private final Map<Long, ChildSession> byTask = new ConcurrentHashMap<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private volatile Map<String, String> handlerClasses = Map.of();
+
+    /** @param standby how many children to keep started ahead; 0 starts each child when its task comes */
+    public ChildLauncher(ChildSettings settings, int standby) {
+        this.settings = settings;
+        Containment containment = Containment.detect();
+        LOG.info("containment: {}", containment.description());
+        this.command = new ChildCommand(settings, containment);
+        this.archive = command.archive();
+        this.workFolder = createWorkFolder(settings.work().root());
+        this.outputReaders = Executors.newCachedThreadPool(NamedThreads.of("child-output", true));
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(NamedThreads.of("child-deadline", true));
+        this.standby = new StandbyChildren(standby, this::startStandby,
+                () -> HandlerPathStamp.of(settings.handlerPath()), JVM_START_WITHIN);
+    }
+
+    /**
+     * Runs one task in a fresh child, a standby one when one is waiting, working in a fresh directory
+     * of the task's own, and waits for the child to end (at most the task timeout).
+     */
+    public ChildExit runTask(Task task, ProgressListener progress) throws IOException, InterruptedException {
+        Path workDirectory = settings.work().root().resolve(Long.toString(task.id()));
+        Folders.deleteTree(workDirectory);
+        Files.createDirectories(settings.work().root());
+        Optional<ChildSession> waiting = standby.take();
+        ChildSession session;
+        Path link = null;
+        if (waiting.isPresent()) {
+            session = waiting.get();
+            link = session.directory();
+            try {
+                session.moveTo(workDirectory);
+            } catch (IOException e) {
+                session.discardQuietly();
+                throw e;
+            }
+        } else {
+            Files.createDirectories(workDirectory);
+            session = newSession(workDirectory);
+            session.start(archiveFlags());
+        }
+        ObjectNode request = Json.MAPPER.createObjectNode()
+                .put(ChildProtocol.KIND, ChildProtocol.KIND_TASK)
+                .put("id", task.id())
+                .put("type", task.type())
+                .put("attempt", task.attempts())
+                .put(ChildProtocol.WORK_DIRECTORY, workDirectory.toString());
+        // Always known: the claim takes only tasks of the types the children listed.
+        request.put(ChildProtocol.HANDLER, handlerClasses.get(task.type()));
+        request.set("payload", task.payload());
+        try {
+            return run(session, request, task.id(), progress);
+        } finally {
+            if (link != null) {
+                Files.deleteIfExists(link);
+            }
+            if (!settings.work().keep()) {
+                Folders.deleteTree(workDirectory);
+            }
+        }
+    }
+
+    /**
+     * Asks a child which task types its classpath can run, so that the supervisor never loads a
+     * handler class itself. When the children's class-data-sharing archive is missing, this child
+     * also rehearses a task and writes the archive as it exits. Standby children start afterwards.
+     *
+     * @return type name to handler class name
+     * @throws ChildStartException when no child can be started, with what the child printed
+     */
+    public Map<String, String> handlerTypes() throws IOException, InterruptedException {
+        if (archive.isPresent() && archive.get().exists() && !usable(archive.get().file())) {
+            LOG.warn("the children's class-data-sharing archive {} is damaged or stale: writing it again",
+                    archive.get().file());
+            archive.get().discard();
+        }
+        Optional<Path> draft = Optional.empty();
+        List<String> flags = archiveFlags();
+        if (archive.isPresent() && !archive.get().exists()) {
+            try {
+                draft = Optional.of(archive.get().draft());
+                flags = new ArrayList<>(archive.get().writeFlags(draft.get()));
+                flags.add(REHEARSE);
+            } catch (IOException e) {
+                LOG.warn("children start without a class-data-sharing archive: cannot write one in {}: {}",
+                        archive.get().file().getParent(), e.toString());
+            }
+        }
+        long started = System.nanoTime();
+        ChildSession session = newSession(workFolder);
+        session.start(flags);
+        ChildExit exit = run(session, Json.MAPPER.createObjectNode().put(ChildProtocol.KIND, ChildProtocol.KIND_LIST_TYPES),
+                null, ProgressListener.IGNORE);
+        JsonNode types = exit.report().types();
+        if (types == null) {
+            throw new ChildStartException(exit.exitCode(), exit.log());
+        }
+        if (draft.isPresent()) {
+            adoptArchive(draft.get(), started, exit.log());
+        } else if (!exit.log().isBlank()) {
+            LOG.warn("the child that listed handler types printed: {}", exit.log().strip());
+        }
+        Map<String, String> byType = new TreeMap<>();
+        types.fields().forEachRemaining(entry -> byType.put(entry.getKey(), entry.getValue().asText()));
+        handlerClasses = Map.copyOf(byType);
+        standby.fill();
+        return byType;
+    }
+
+    /**
+     * The output of the tasks running now, each with the number of bytes it has seen, for those
+     * whose count differs from {@code seen} (task ID to the count last looked at).
+     */
+    public Map<Long, LiveOutput> outputsChangedSince(Map<Long, Long> seen) {
+        Map<Long, LiveOutput> changed = new java.util.HashMap<>();
+        byTask.forEach((taskId, session) -> session.output().ifPresent(capture -> {
+            long total = capture.total();
+            if (total != seen.getOrDefault(taskId, 0L)) {
+                changed.put(taskId, new LiveOutput(total, capture.text()));
+            }
+        }));
+        return changed;
+    }
+
+    /** A running task's output so far: {@code text} is bounded as its log will be. */
+    public record LiveOutput(long total, String text) {
+    }
+
+    /** The IDs of the tasks whose children are alive now. */
+    public java.util.Set<Long> runningTaskIds() {
+        return java.util.Set.copyOf(byTask.keySet());
+    }
+
+    /** Children alive now, running a task. */
+    public int running() {
+        return live.size();
+    }
+
+    /** Children started ahead and waiting for a task. */
+    public int standby() {
+        return standby.size();
+    }
+
+    /** Kills every live child and its descendants; their runs end stopped by {@link StopReason#SHUTDOWN}. */
+    public void abandonAll() {
+        live.forEach(session -> session.stop(StopReason.SHUTDOWN));
+    }
+
+    /** Kills the child of a cancelled task, with its descendants; true if one was running. */
+    public boolean cancel(long taskId) {
+        ChildSession session = byTask.get(taskId);
+        if (session == null) {
+            return false;
+        }
+        session.stop(StopReason.CANCEL);
+        return true;
+    }
+
+    /** Kills the children waiting for a task and those still running, and removes their folders. */
+    @Override
+    public void close() {
+        standby.close();
+        abandonAll();
+        deadlines.shutdownNow();
+        outputReaders.shutdownNow();
+        try {
+            Folders.deleteTree(workFolder);
+        } catch (IOException e) {
+            // a leftover folder in the temporary directory harms nothing
+        }
+    }
+
+    private ChildExit run(ChildSession session, JsonNode request, Long taskId, ProgressListener progress)
+            throws IOException, InterruptedException {
+        live.add(session);
+        if (taskId != null) {
+            byTask.put(taskId, session);
+        }
+        try {
+            return session.run(request, progress);
+        } finally {
+            live.remove(session);
+            if (taskId != null) {
+                byTask.remove(taskId, session);
+            }
+        }
+    }
+
+    private ChildSession newSession(Path directory) {
+        return new ChildSession(this, workFolder.resolve("c" + sequence.incrementAndGet()), directory);
+    }
+
+    private List<String> archiveFlags() {
+        return archive.map(ChildArchive::useFlags).orElse(List.of());
+    }
+
+    private void adoptArchive(Path draft, long started, String log) {
+        if (archive.get().adopt(draft, this::usable)) {
+            LOG.info("archived the children's classes in {} ({} ms); children started from now on use it",
+                    archive.get().file(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        } else {
+            LOG.warn("children start without a class-data-sharing archive: the JVM wrote none{}",
+                    log.isBlank() ? "" : "; it printed: " + log.strip());
+        }
+    }
+
+    /** True when a JVM that must map {@code file} starts with it. */
+    private boolean usable(Path file) {
+        List<String> probe = command.probe(workFolder, archive.orElseThrow().strictFlags(file));
+        try {
+            Process process = new ProcessBuilder(probe).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!process.waitFor(JVM_START_WITHIN.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                return false;
+            }
+            return process.exitValue() == ChildMain.USAGE;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** A child that waits for its task, in a directory of its own in the work root. */
+    private ChildSession startStandby() throws IOException {
+        // In the work root, so that the rename to the task's directory never crosses file systems.
+        Path directory = settings.work().root().resolve(
+                Leftovers.owned(Leftovers.STANDBY_PREFIX) + sequence.incrementAndGet());
+        Files.createDirectories(directory);
+        ChildSession session = newSession(directory);
+        List<String> flags = new ArrayList<>(archiveFlags());
+        flags.add(REHEARSE);
+        try {
+            session.start(flags);
+        } catch (IOException | RuntimeException e) {
+            Folders.deleteTree(directory);
+            throw e;
+        }
+        return session;
+    }
+
+    /**
+     * Kills what the ended child {@code pid} left running in its session; in a namespace, its end
+     * already has.
+     */
+    void killLeftovers(long pid) {
+        if (!command.containment().namespace() && command.containment().ownSession()) {
+            Sessions.killAllButLeader(pid);
+        }
+    }
+
+    ChildCommand command() {
+        return command;
+    }
+
+    int logLimit() {
+        return settings.logLimit();
+    }
+
+    Future<?> drain(LogCapture capture, InputStream output) {
+        return outputReaders.submit(() -> {
+            capture.consume(output);
+            return null;
+        });
+    }
+
+    /** Reads a child's events into {@code report} on a thread of ours, until the last one or the pipe's end. */
+    CompletableFuture<Void> read(ChildReport report, InputStream events, int maxLine) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                report.readAll(events, maxLine);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, outputReaders);
+    }
+
+    Future<?> afterTimeout(Runnable action) {
+        return deadlines.schedule(action, settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static Path createWorkFolder(Path workRoot) {
+        try {
+            Path base = Path.of(System.getProperty("java.io.tmpdir"));
+            Leftovers.sweep(base, workRoot);
+            return Files.createTempDirectory(base, Leftovers.owned(Leftovers.FOLDER_PREFIX));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a work folder for children", e);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.taskfork.consumer.supervisor.launch;
+
+import io.taskfork.consumer.child.ChildProtocol;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.taskfork.shared.json.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/** What a child said about itself on its events pipe, gathered as it arrives. */
+final class ChildReport {
+
+    private final long handedOverNanos;
+    private final ProgressListener progress;
+    private boolean errorRetryable = true;
+    private Long startedNanos;
+    private JsonNode result;
+    private String errorMessage;
+    private String errorTrace;
+    private JsonNode types;
+    private boolean exitReported;
+    private String signalReported;
+    private boolean oversized;
+    private long cpuMillis = -1;
+    private long peakBytes = -1;
+    private boolean complete;
+
+    ChildReport(long handedOverNanos, ProgressListener progress) {
+        this.handedOverNanos = handedOverNanos;
+        this.progress = progress;
+    }
+
+    ChildReport(long handedOverNanos) {
+        this(handedOverNanos, ProgressListener.IGNORE);
+    }
+
+    /**
+     * Reads events until the last one of a report, or until the pipe ends (the child died); a line
+     * over {@code maxLine} bytes is dropped. It stops at the last event rather than waiting for the
+     * end, because a process the child started outside Java may hold the pipe open after it exits.
+     */
+    void readAll(InputStream events, int maxLine) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        boolean overflow = false;
+        int b;
+        while ((b = events.read()) >= 0) {
+            if (b != '\n') {
+                if (line.size() < maxLine) {
+                    line.write(b);
+                } else {
+                    overflow = true;
+                }
+                continue;
+            }
+            if (overflow) {
+                oversized = true;
+            } else if (accept(line.toString(StandardCharsets.UTF_8))) {
+                complete = true;
+                return;
+            }
+            line.reset();
+            overflow = false;
+        }
+    }
+
+    /** Takes one event; true when it was the last of the report. */
+    private boolean accept(String line) {
+        JsonNode event;
+        try {
+            event = Json.parse(line);
+        } catch (IllegalArgumentException garbled) {
+            return false;
+        }
+        String name = event.path(ChildProtocol.EVENT).asText();
+        switch (name) {
+            case ChildProtocol.STARTED -> startedNanos = System.nanoTime();
+            case ChildProtocol.RESULT -> {
+                result = event.get(ChildProtocol.RESULT);
+                usage(event);
+                progress.returned(result);
+            }
+            case ChildProtocol.ERROR -> {
+                usage(event);
+                errorMessage = event.path(ChildProtocol.MESSAGE).asText();
+                errorTrace = event.path(ChildProtocol.TRACE).asText();
+                errorRetryable = event.path(ChildProtocol.RETRYABLE).asBoolean(true);
+            }
+            case ChildProtocol.PROGRESS -> progress.reported(event.path(ChildProtocol.PERCENT).asInt(),
+                    event.path(ChildProtocol.MESSAGE).isNull() ? null : event.path(ChildProtocol.MESSAGE).asText());
+            case ChildProtocol.TYPES -> types = event.get(ChildProtocol.TYPES);
+            case ChildProtocol.EXIT -> exitReported = true;
+            case ChildProtocol.SIGNAL -> signalReported = event.path(ChildProtocol.NAME).asText();
+            default -> {
+                // an event from a newer child: nothing here depends on it
+            }
+        }
+        return ChildProtocol.isLast(name);
+    }
+
+    private void usage(JsonNode event) {
+        cpuMillis = event.path(ChildProtocol.CPU_MS).asLong(-1);
+        peakBytes = event.path(ChildProtocol.PEAK_BYTES).asLong(-1);
+    }
+
+    /** CPU milliseconds the child reported it had used, with what it ran and reaped; -1 when it did not say. */
+    long cpuMillis() {
+        return cpuMillis;
+    }
+
+    /** The child JVM's peak resident memory in bytes, as it reported; -1 when it did not say. */
+    long peakBytes() {
+        return peakBytes;
+    }
+
+    /** Nanoseconds from launch until the handler was about to run, or -1 if it never got there. */
+    long startNanos() {
+        return startedNanos == null ? -1 : startedNanos - handedOverNanos;
+    }
+
+    boolean hasResult() {
+        return result != null;
+    }
+
+    JsonNode result() {
+        return result;
+    }
+
+    boolean hasError() {
+        return errorMessage != null;
+    }
+
+    String errorMessage() {
+        return errorMessage;
+    }
+
+    String errorTrace() {
+        return errorTrace;
+    }
+
+    /** False when the handler threw a NonRetryableException. */
+    boolean errorRetryable() {
+        return errorRetryable;
+    }
+
+    JsonNode types() {
+        return types;
+    }
+
+    boolean exitReported() {
+        return exitReported;
+    }
+
+    /** The name of the signal the child said stopped it, such as SIGTERM, or null. */
+    String signalReported() {
+        return signalReported;
+    }
+
+    /** The last event of a report came: a result, an error or the list of types. */
+    boolean complete() {
+        return complete;
+    }
+
+    /** The child sent a message over the size limit (a result too large to keep). */
+    boolean oversized() {
+        return oversized;
+    }
+}

@@ -1,0 +1,247 @@
+package io.taskfork.consumer.supervisor.launch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.taskfork.shared.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One child JVM from launch to exit, in two steps: {@link #start} launches it, and {@link #run}
+ * hands it its one request, gathers its report, output and end. A standby child is started ahead
+ * and waits between the two.
+ */
+final class ChildSession {
+
+    private static final int MAX_EVENT_BYTES = 16 << 20;
+    private static final long OUTPUT_DRAIN_MS = 2_000;
+
+    private final ChildLauncher launcher;
+    private final Path folder;
+    private Path directory;
+    private Future<?> draining;
+    private volatile Process process;
+    private volatile boolean timedOut;
+    private volatile StopReason stoppedBy;
+    private volatile LogCapture output;
+
+    /**
+     * @param folder    private to this session: the JVM's markers and fatal error log
+     * @param directory the child's working directory
+     */
+    ChildSession(ChildLauncher launcher, Path folder, Path directory) {
+        this.launcher = launcher;
+        this.folder = folder;
+        this.directory = directory;
+    }
+
+    /**
+     * Launches the child with {@code flags} added; it waits for its request on stdin. Its stdout
+     * pipe carries its events (see {@link ChildCommand#build}); its stderr pipe, its log.
+     */
+    void start(List<String> flags) throws IOException {
+        Files.createDirectories(folder);
+        try {
+            ProcessBuilder builder = new ProcessBuilder(launcher.command().build(folder, flags))
+                    .directory(directory.toFile());
+            // The child holds no secrets of the supervisor: no database or broker credentials.
+            builder.environment().keySet().removeIf(name -> name.startsWith("TASKFORK_"));
+            process = builder.start();
+        } catch (IOException | RuntimeException e) {
+            Folders.deleteTree(folder);
+            throw e;
+        }
+        output = new LogCapture(launcher.logLimit());
+        draining = launcher.drain(output, process.getErrorStream());
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Moves a waiting child's working directory to {@code target}. The process keeps its working
+     * directory across the rename; a link at the old path keeps the JVM's {@code user.dir} valid.
+     */
+    void moveTo(Path target) throws IOException {
+        Path old = directory;
+        Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+        directory = target;
+        try {
+            Files.createSymbolicLink(old, target);
+        } catch (IOException | UnsupportedOperationException e) {
+            // only the JVM's idea of its working directory's name goes stale; relative paths still work
+        }
+    }
+
+    /** The child's working directory. */
+    Path directory() {
+        return directory;
+    }
+
+    /** Hands the child {@code request} and waits for its end, at most the task timeout from now. */
+    ChildExit run(JsonNode request, ProgressListener progress) throws IOException, InterruptedException {
+        try {
+            long handedOver = System.nanoTime();
+            Future<?> deadline = launcher.afterTimeout(() -> {
+                timedOut = true;
+                ProcessTrees.kill(process);
+            });
+            ChildReport report = new ChildReport(handedOver, progress);
+            try {
+                converse(request, report);
+            } finally {
+                // Our end of stdin is the child's lifeline, held while we need the child: it is
+                // closed once the child's report is complete, or the child has died.
+                closeQuietly(process.getOutputStream());
+            }
+            try {
+                process.waitFor();
+            } finally {
+                deadline.cancel(false);
+            }
+            if (!report.complete() || process.exitValue() != 0) {
+                // It did not reach its own clean-up, which kills what the task started before it
+                // exits 0: a crash, a kill, System.exit. Outside a namespace, what it started runs
+                // on, re-parented.
+                launcher.killLeftovers(process.pid());
+            }
+            long runNanos = System.nanoTime() - handedOver;
+            String log = awaitOutput(draining, output, process.getErrorStream());
+            byte[] fatalErrorLog = fatalErrorLog();
+            return new ChildExit(process.pid(), process.exitValue(), timedOut, stoppedBy,
+                    Files.exists(folder.resolve(ChildCommand.OOM_MARKER)),
+                    fatalErrorLog == null ? null : signalLine(fatalErrorLog), report,
+                    fatalErrorLog == null ? log : log + logExcerpt(fatalErrorLog), runNanos);
+        } finally {
+            closeQuietly(process.getInputStream());
+            Folders.deleteTree(folder);
+        }
+    }
+
+    /**
+     * Kills a child that will get no request, waits for it, and removes its folders; returns what
+     * it printed, or "" when that cannot be read.
+     */
+    String discardQuietly() {
+        stop(StopReason.SHUTDOWN);
+        try {
+            String log;
+            try {
+                closeQuietly(process.getOutputStream());
+                process.waitFor();
+                log = awaitOutput(draining, output, process.getErrorStream());
+            } finally {
+                closeQuietly(process.getInputStream());
+                Folders.deleteTree(folder);
+            }
+            Folders.deleteTree(directory);
+            return log;
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    /** The exit code of a child that has ended. */
+    int exitValue() {
+        return process.exitValue();
+    }
+
+    /** The output so far, and how many bytes it has seen; empty before the child started. */
+    java.util.Optional<LogCapture> output() {
+        return java.util.Optional.ofNullable(output);
+    }
+
+    /** Kills the child and its descendants, for {@code reason}. */
+    void stop(StopReason reason) {
+        stoppedBy = reason;
+        Process running = process;
+        if (running != null) {
+            ProcessTrees.kill(running);
+        }
+    }
+
+    /**
+     * Tells the child its request and reads its report, until the last event or, when the child
+     * dies without one, until its events pipe ends. A process the child started outside Java (a
+     * native library's fork) may hold that pipe open after the child is gone: its report is then
+     * taken as read so far, rather than waited for.
+     */
+    private void converse(JsonNode request, ChildReport report) throws IOException, InterruptedException {
+        CompletableFuture<Void> reading = launcher.read(report, process.getInputStream(), MAX_EVENT_BYTES);
+        try {
+            OutputStream stdin = process.getOutputStream();
+            stdin.write((Json.write(request) + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+        } catch (IOException e) {
+            // A broken pipe: the child ended before it took its request (a JVM that failed to start)
+            if (!process.waitFor(OUTPUT_DRAIN_MS, TimeUnit.MILLISECONDS)) {
+                throw e;
+            }
+        }
+        try {
+            CompletableFuture.anyOf(reading, process.onExit()).get();
+            reading.get(OUTPUT_DRAIN_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // held open by a stray process, or broken: what was read is kept
+        }
+    }
+
+    // A grandchild may still hold the output pipe open; its output is not worth hanging for.
+    private static String awaitOutput(Future<?> draining, LogCapture output, InputStream pipe)
+            throws InterruptedException {
+        try {
+            draining.get(OUTPUT_DRAIN_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            closeQuietly(pipe);
+        } catch (ExecutionException e) {
+            // a broken pipe ends the output; what was read is kept
+        }
+        return output.text();
+    }
+
+    /** The JVM's fatal error log (hs_err), which only a native crash leaves; null when there is none. */
+    private byte[] fatalErrorLog() throws IOException {
+        Path log = folder.resolve(ChildCommand.FATAL_ERROR_LOG);
+        return Files.exists(log) ? Files.readAllBytes(log) : null;
+    }
+
+    /** Its signal line, such as "SIGSEGV (0xb) at pc=0x..., pid=.., tid=..". */
+    private static String signalLine(byte[] fatalErrorLog) {
+        return new String(fatalErrorLog, StandardCharsets.ISO_8859_1).lines()
+                .limit(40)
+                .map(line -> line.replaceFirst("^#\\s*", ""))
+                .filter(line -> line.startsWith("SIG") || line.startsWith("Internal Error")
+                        || line.startsWith("Out of Memory Error"))
+                .findFirst()
+                .orElse("see the fatal error log in the task log");
+    }
+
+    /** Its head, to follow the child's output in the task log. */
+    private String logExcerpt(byte[] fatalErrorLog) {
+        int kept = Math.min(fatalErrorLog.length, launcher.logLimit() / 4);
+        return "\n--- JVM fatal error log (first " + kept + " of " + fatalErrorLog.length + " bytes) ---\n"
+                + new String(fatalErrorLog, 0, kept, StandardCharsets.ISO_8859_1);
+    }
+
+    private static void closeQuietly(java.io.Closeable stream) {
+        try {
+            stream.close();
+        } catch (IOException e) {
+            // nothing more to read either way
+        }
+    }
+}

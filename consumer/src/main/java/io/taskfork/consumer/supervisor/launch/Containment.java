@@ -1,0 +1,137 @@
+package io.taskfork.consumer.supervisor.launch;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * What keeps a task from leaving anything running after it, chosen once when the supervisor starts:
+ * the strongest the host offers (issue 11).
+ *
+ * <p>A PID namespace per child ({@code unshare --pid --fork --kill-child}): when the namespace's
+ * first process ends, the kernel kills every process in it, a daemon that called setsid included.
+ * Otherwise the child's session, which the supervisor sweeps when the child did not end on its own
+ * terms; a process that calls setsid leaves it.
+ */
+final class Containment {
+
+    private static final String UNSHARE_NAMESPACE = "a PID namespace per child (unshare --pid --fork --kill-child)";
+    // A probe of unshare that has not ended within this never will.
+    private static final long PROBE_WITHIN_MS = 10_000;
+
+    // A child runs in a session of its own, so that Ctrl-C or a hang-up on the supervisor's terminal,
+    // which the terminal sends to its whole foreground process group, reaches only the supervisor:
+    // the supervisor drains, and no child dies of a signal meant for its parent.
+    private static final Optional<Path> SETSID = executable("setsid");
+
+    private final List<String> prefix;
+    private final boolean namespace;
+    private final String description;
+
+    private Containment(List<String> prefix, boolean namespace, String description) {
+        this.prefix = List.copyOf(prefix);
+        this.namespace = namespace;
+        this.description = description;
+    }
+
+    /** Tries a PID namespace once, as root and then in a user namespace of its own; else the session. */
+    static Containment detect() {
+        Optional<Path> unshare = executable("unshare");
+        if (unshare.isPresent()) {
+            // --mount-proc: the JVM and the commands it runs read /proc for their own PIDs and
+            // descendants, which must be those of the namespace.
+            List<String> flags = List.of(unshare.get().toString(), "--pid", "--fork", "--kill-child", "--mount-proc");
+            for (List<String> user : List.of(List.<String>of(), List.of("--user", "--map-root-user"))) {
+                List<String> command = new ArrayList<>(flags);
+                command.addAll(user);
+                if (works(command)) {
+                    List<String> prefix = new ArrayList<>();
+                    SETSID.ifPresent(setsid -> prefix.add(setsid.toString()));
+                    prefix.addAll(command);
+                    return new Containment(prefix, true,
+                            user.isEmpty() ? UNSHARE_NAMESPACE : UNSHARE_NAMESPACE + " in a user namespace");
+                }
+            }
+        }
+        return SETSID.map(setsid -> new Containment(List.of(setsid.toString()), false,
+                        "the child's session only (no usable unshare); a process that calls setsid escapes"))
+                .orElseGet(() -> new Containment(List.of(), false,
+                        "none (neither unshare nor setsid found); what a task starts may outlive it"));
+    }
+
+    /**
+     * The command that runs {@code command} contained, with its stdout moved to descriptor 3 and
+     * descriptor 1 joined to 2 (see {@link ChildCommand#build}).
+     *
+     * <p>In a namespace, the JVM is not its first process: that one ignores every signal it has no
+     * handler for, so a JVM there would not die of the SIGABRT of its own crash. A shell is first
+     * instead; it runs the JVM as its child, in a session of the JVM's own, holds nothing of the
+     * JVM's stdin but passes it on, and exits with the JVM's status (128 + N for a signal N), as the
+     * JVM's own death would have shown. The JVM's end ends the shell, and so the namespace.
+     */
+    List<String> wrap(List<String> command) {
+        List<String> wrapped = new ArrayList<>(prefix);
+        wrapped.add("/bin/sh");
+        wrapped.add("-c");
+        if (namespace) {
+            // A background job's stdin is /dev/null unless it is redirected; descriptor 4 carries it over.
+            // The shell's own report of a signal death ("Aborted") would land in the child's log.
+            wrapped.add("exec 3>&1 1>&2 4<&0; " + (SETSID.isPresent() ? "\"$0\" " : "") + "\"$@\" <&4 4<&- &"
+                    + " wait $! 2>/dev/null; exit $?");
+            wrapped.add(SETSID.map(Path::toString).orElse("taskfork-child"));
+        } else {
+            wrapped.add("exec 3>&1 1>&2 \"$@\"");
+            wrapped.add("taskfork-child");
+        }
+        wrapped.addAll(command);
+        return wrapped;
+    }
+
+    /** Whether what a child leaves behind dies with it without the supervisor's help. */
+    boolean namespace() {
+        return namespace;
+    }
+
+    /**
+     * Whether the child's JVM leads a session of its own, whose ID is its PID (setsid(1) forks only
+     * when its caller leads a process group, which a process just started does not), so that its
+     * session is the task's alone.
+     */
+    boolean ownSession() {
+        return SETSID.isPresent();
+    }
+
+    /** The mechanism in the words of the supervisor's log line. */
+    String description() {
+        return description;
+    }
+
+    private static boolean works(List<String> unshare) {
+        List<String> command = new ArrayList<>(unshare);
+        command.add("true");
+        try {
+            Process probe = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!probe.waitFor(PROBE_WITHIN_MS, TimeUnit.MILLISECONDS)) {
+                probe.destroyForcibly();
+                return false;
+            }
+            return probe.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static Optional<Path> executable(String name) {
+        return Stream.of("/usr/bin/", "/bin/").map(folder -> Path.of(folder + name)).filter(Files::isExecutable)
+                .findFirst();
+    }
+}

@@ -1,0 +1,24 @@
+package io.taskfork.consumer.supervisor.launch;
+
+import java.util.List;
+
+/** Kills a process together with everything it started. */
+final class ProcessTrees {
+
+    private ProcessTrees() {
+    }
+
+    /**
+     * SIGKILLs the process, then its descendants. Descendants are listed before the process dies,
+     * because once it is gone they are re-parented and no longer found as its descendants. The
+     * process goes first because it may be {@code unshare} (see {@link Containment}): when the
+     * namespace's first process dies before it, unshare exits 1 instead of dying of the SIGKILL, and
+     * the kill would not read as one.
+     */
+    static void kill(Process process) {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+    }
+}

@@ -1,0 +1,147 @@
+package io.taskfork.consumer.supervisor.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import io.taskfork.shared.task.FailureKind;
+import io.taskfork.shared.task.TaskStatus;
+import io.taskfork.shared.wire.DeadLetterReason;
+import io.taskfork.shared.task.Usage;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
+
+/**
+ * The supervisor's meters. Names follow Prometheus conventions once exported: the
+ * {@code taskfork_} prefix, seconds as the base unit, {@code _total} on counters.
+ */
+public final class SupervisorMetrics {
+
+    public static final String TASKS_FINISHED = "taskfork.tasks.finished";
+    public static final String TASKS_RETRIED = "taskfork.tasks.retried";
+    public static final String DEAD_LETTERED = "taskfork.messages.dead.lettered";
+    public static final String CHILDREN_RUNNING = "taskfork.children.running";
+    public static final String CHILDREN_STANDBY = "taskfork.children.standby";
+    public static final String CHILD_START = "taskfork.child.start";
+    public static final String TASK_DURATION = "taskfork.task.duration";
+    public static final String QUEUE_WAIT = "taskfork.task.queue.wait";
+    public static final String TASK_CPU = "taskfork.task.cpu";
+    public static final String TASK_PEAK_MEMORY = "taskfork.task.peak.memory";
+    public static final String BROKER_CONNECTED = "taskfork.broker.connected";
+    public static final String DATABASE_CONNECTED = "taskfork.database.connected";
+
+    private static final Duration LONGEST_START = Duration.ofSeconds(30);
+    private static final Duration LONGEST_TASK = Duration.ofHours(2);
+    private static final Duration LONGEST_WAIT = Duration.ofDays(1);
+
+    private final MeterRegistry registry;
+    private final Timer childStart;
+
+    public SupervisorMetrics(MeterRegistry registry, IntSupplier childrenRunning, IntSupplier childrenStandby) {
+        this.registry = registry;
+        Gauge.builder(CHILDREN_RUNNING, childrenRunning::getAsInt)
+                .description("Child JVMs running a task now")
+                .register(registry);
+        Gauge.builder(CHILDREN_STANDBY, childrenStandby::getAsInt)
+                .description("Child JVMs started ahead and waiting for a task")
+                .register(registry);
+        this.childStart = Timer.builder(CHILD_START)
+                .description("From handing a task to a child JVM until its handler starts:"
+                        + " a JVM start, unless a standby child took the task")
+                .publishPercentileHistogram()
+                .maximumExpectedValue(LONGEST_START)
+                .register(registry);
+    }
+
+    /** A task reached a terminal status; {@code kind} is null when it succeeded. */
+    public void finished(String type, TaskStatus status, FailureKind kind) {
+        Counter.builder(TASKS_FINISHED)
+                .description("Tasks that reached a terminal status, by type, outcome and failure kind")
+                .tag("type", type)
+                .tag("outcome", status.value())
+                .tag("failure_kind", kind == null ? "none" : kind.value())
+                .register(registry)
+                .increment();
+    }
+
+    /** A failed attempt that will run again. */
+    public void retried(String type, FailureKind kind) {
+        Counter.builder(TASKS_RETRIED)
+                .description("Failed attempts scheduled to run again, by type and failure kind")
+                .tag("type", type)
+                .tag("failure_kind", kind == null ? "none" : kind.value())
+                .register(registry)
+                .increment();
+    }
+
+    public void deadLettered(DeadLetterReason reason) {
+        Counter.builder(DEAD_LETTERED)
+                .description("Messages the supervisor dead-lettered, by reason")
+                .tag("reason", reason.value())
+                .register(registry)
+                .increment();
+    }
+
+    /** A task's child ended: {@code startNanos} is -1 when its handler never started. */
+    public void ran(String type, long runNanos, long startNanos) {
+        Timer.builder(TASK_DURATION)
+                .description("How long a task's child ran, from handing it the task to its exit")
+                .tag("type", type)
+                .publishPercentileHistogram()
+                .maximumExpectedValue(LONGEST_TASK)
+                .register(registry)
+                .record(runNanos, TimeUnit.NANOSECONDS);
+        if (startNanos >= 0) {
+            childStart.record(startNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** A task started for the first time, {@code wait} after it was enqueued. */
+    /** What an attempt cost, where its child said. */
+    public void used(String type, Usage usage) {
+        if (usage.cpuSeconds() != null) {
+            DistributionSummary.builder(TASK_CPU)
+                    .description("CPU seconds (user and system) an attempt's child and what it ran used")
+                    .baseUnit("seconds")
+                    .tag("type", type)
+                    .publishPercentileHistogram()
+                    .maximumExpectedValue(LONGEST_TASK.toSeconds() * 2.0)
+                    .register(registry)
+                    .record(usage.cpuSeconds());
+        }
+        if (usage.peakMemoryBytes() != null) {
+            DistributionSummary.builder(TASK_PEAK_MEMORY)
+                    .description("Peak resident memory of an attempt's child JVM")
+                    .baseUnit("bytes")
+                    .tag("type", type)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(1024.0 * 1024)
+                    .maximumExpectedValue(64.0 * 1024 * 1024 * 1024)
+                    .register(registry)
+                    .record(usage.peakMemoryBytes());
+        }
+    }
+
+    public void waited(String type, Duration wait) {
+        Timer.builder(QUEUE_WAIT)
+                .description("From enqueueing a task (its row's creation) to its first start")
+                .tag("type", type)
+                .publishPercentileHistogram()
+                .maximumExpectedValue(LONGEST_WAIT)
+                .register(registry)
+                .record(wait.isNegative() ? Duration.ZERO : wait);
+    }
+
+    /** 1 while the supervisor is connected to the broker, and to the database, else 0. */
+    public void connections(BooleanSupplier broker, BooleanSupplier database) {
+        Gauge.builder(BROKER_CONNECTED, () -> broker.getAsBoolean() ? 1 : 0)
+                .description("1 while the supervisor's broker connection is open, else 0")
+                .register(registry);
+        Gauge.builder(DATABASE_CONNECTED, () -> database.getAsBoolean() ? 1 : 0)
+                .description("1 while the database answered the supervisor's last look (every second), else 0")
+                .register(registry);
+    }
+}

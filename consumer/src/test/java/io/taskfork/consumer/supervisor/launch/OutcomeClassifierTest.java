@@ -1,0 +1,146 @@
+package io.taskfork.consumer.supervisor.launch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskfork.shared.task.FailureKind;
+import io.taskfork.shared.task.TaskStatus;
+import io.taskfork.shared.wire.DeadLetterReason;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class OutcomeClassifierTest {
+
+    private final OutcomeClassifier classifier = new OutcomeClassifier("256m", Duration.ofMinutes(10));
+
+    @Test
+    void resultMeansSucceededWhateverTheExitCode() throws IOException {
+        Verdict verdict = classifier.classify(exit(0, "{\"event\":\"started\"}", "{\"event\":\"result\",\"result\":{\"a\":1}}"));
+
+        assertThat(verdict.succeeded()).isTrue();
+        assertThat(verdict.outcome().status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(verdict.outcome().result().path("a").asInt()).isEqualTo(1);
+        assertThat(verdict.outcome().failureKind()).isNull();
+    }
+
+    @Test
+    void nullResultIsStillAResult() throws IOException {
+        Verdict verdict = classifier.classify(exit(0, "{\"event\":\"result\",\"result\":null}"));
+
+        assertThat(verdict.outcome().status()).isEqualTo(TaskStatus.SUCCEEDED);
+    }
+
+    @Test
+    void errorMeansFailedWithExceptionAndTheTraceInTheErrorColumn() throws IOException {
+        Verdict verdict = classifier.classify(exit(0,
+                "{\"event\":\"error\",\"message\":\"java.lang.IllegalStateException: boom\",\"trace\":\"at X.y(X.java:1)\"}"));
+
+        assertThat(verdict.outcome().status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(verdict.outcome().failureKind()).isEqualTo(FailureKind.EXCEPTION);
+        assertThat(verdict.reason()).isEqualTo(DeadLetterReason.EXCEPTION);
+        assertThat(verdict.detail()).isEqualTo("java.lang.IllegalStateException: boom");
+        assertThat(verdict.outcome().error()).contains("boom").contains("at X.y(X.java:1)");
+    }
+
+    @Test
+    void timeoutWinsOverTheKillSignal() throws IOException {
+        Verdict verdict = classifier.classify(new ChildExit(1, 137, true, null, false, null, report(), "", 1));
+
+        assertThat(verdict.outcome().failureKind()).isEqualTo(FailureKind.TIMEOUT);
+        assertThat(verdict.reason()).isEqualTo(DeadLetterReason.TIMEOUT);
+        assertThat(verdict.detail()).contains("10m").contains("TASKFORK_TASK_TIMEOUT");
+    }
+
+    @Test
+    void outOfMemoryMarkerTellsOomFromSystemExitThree() throws IOException {
+        String log = "Terminating due to java.lang.OutOfMemoryError: Java heap space\n";
+        Verdict oom = classifier.classify(new ChildExit(1, 3, false, null, true, null, report(), log, 1));
+        Verdict exit = classifier.classify(exit(3, "{\"event\":\"exit\"}"));
+
+        assertThat(oom.outcome().failureKind()).isEqualTo(FailureKind.OOM);
+        assertThat(oom.detail()).contains("OutOfMemoryError: Java heap space").contains("-Xmx256m");
+        assertThat(exit.outcome().failureKind()).isEqualTo(FailureKind.EXIT);
+        assertThat(exit.outcome().exitCode()).isEqualTo(3);
+    }
+
+    @Test
+    void fatalErrorLogMeansSignal() throws IOException {
+        Verdict verdict = classifier.classify(new ChildExit(1, 134, false, null, false,
+                "SIGSEGV (0xb) at pc=0x0, pid=1, tid=2", report(), "", 1));
+
+        assertThat(verdict.outcome().status()).isEqualTo(TaskStatus.CRASHED);
+        assertThat(verdict.outcome().failureKind()).isEqualTo(FailureKind.SIGNAL);
+        assertThat(verdict.outcome().exitCode()).isEqualTo(134);
+        assertThat(verdict.detail()).contains("SIGSEGV");
+    }
+
+    @Test
+    void signalReportedByTheChildIsNamed() throws IOException {
+        Verdict verdict = classifier.classify(exit(143, "{\"event\":\"signal\",\"name\":\"SIGTERM\"}"));
+
+        assertThat(verdict.outcome().failureKind()).isEqualTo(FailureKind.SIGNAL);
+        assertThat(verdict.detail()).contains("SIGTERM");
+    }
+
+    @Test
+    void systemExitIsNeverMistakenForASignal() throws IOException {
+        Verdict verdict = classifier.classify(exit(137, "{\"event\":\"exit\"}"));
+
+        assertThat(verdict.outcome().failureKind()).isEqualTo(FailureKind.EXIT);
+        assertThat(verdict.detail()).isEqualTo("called System.exit(137) without a result");
+    }
+
+    @Test
+    void unreportedDeathAbove128IsTheSignalOfThatNumber() throws IOException {
+        Verdict verdict = classifier.classify(exit(137));
+
+        assertThat(verdict.outcome().failureKind()).isEqualTo(FailureKind.SIGNAL);
+        assertThat(verdict.reason()).isEqualTo(DeadLetterReason.SIGNAL);
+        assertThat(verdict.detail()).isEqualTo("killed by SIGKILL; exit code 137");
+    }
+
+    @Test
+    void exitWithoutResultIsACrashEvenWithCodeZero() throws IOException {
+        Verdict verdict = classifier.classify(exit(0));
+
+        assertThat(verdict.outcome().status()).isEqualTo(TaskStatus.CRASHED);
+        assertThat(verdict.outcome().failureKind()).isEqualTo(FailureKind.EXIT);
+        assertThat(verdict.outcome().exitCode()).isZero();
+    }
+
+    @Test
+    void jvmThatCannotStartShowsItsLastWords() throws IOException {
+        Verdict verdict = classifier.classify(new ChildExit(1, 1, false, null, false, null, report(),
+                "Error: Could not find or load main class Nope\n", 1));
+
+        assertThat(verdict.detail()).isEqualTo(
+                "exited with code 1 without a result; last output: Error: Could not find or load main class Nope");
+    }
+
+    @Test
+    void oversizedResultIsAFailureNotASuccess() throws IOException {
+        ChildReport report = new ChildReport(0);
+        report.readAll(stream("{\"event\":\"result\",\"result\":\"" + "x".repeat(100) + "\"}\n"), 50);
+
+        Verdict verdict = classifier.classify(new ChildExit(1, 0, false, null, false, null, report, "", 1));
+
+        assertThat(verdict.outcome().status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(verdict.detail()).contains("larger than the supervisor accepts");
+    }
+
+    private static ChildExit exit(int code, String... events) throws IOException {
+        return new ChildExit(1, code, false, null, false, null, report(events), "", 1);
+    }
+
+    private static ChildReport report(String... events) throws IOException {
+        ChildReport report = new ChildReport(0);
+        report.readAll(stream(String.join("\n", events) + (events.length == 0 ? "" : "\n")), 1 << 20);
+        return report;
+    }
+
+    private static ByteArrayInputStream stream(String text) {
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+    }
+}
