@@ -89,7 +89,8 @@ public final class Supervisor implements AutoCloseable {
         connection = Broker.connect(settings.amqp(), "taskfork-consumer " + worker);
         RecoveryLog.watch(connection, queues.main());
         Topology.declare(connection, queues);
-        children = new ChildLauncher(settings.child(), settings.child().startup().standby() ? prefetch : 0);
+        children = new ChildLauncher(settings.child(), settings.child().startup().standby() ? prefetch : 0,
+                settings.child().memory().capBytes(hostMemoryBytes(), prefetch));
         Map<String, String> handlerTypes = children.handlerTypes();
         LOG.info("handler types: {}", String.join(", ", handlerTypes.keySet()));
 
@@ -288,5 +289,11 @@ public final class Supervisor implements AutoCloseable {
         } catch (Exception e) {
             LOG.debug("closing {}: {}", resource, e.toString());
         }
+    }
+
+    // The container's limit where there is one: the JVM reads it from the cgroup.
+    private static long hostMemoryBytes() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getTotalMemorySize();
     }
 }

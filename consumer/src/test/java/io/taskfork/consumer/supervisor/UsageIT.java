@@ -22,8 +22,9 @@ class UsageIT {
 
     @BeforeAll
     static void startSupervisor() throws Exception {
+        // without the memory cap's looks, every figure is the child's own (MemoryCapIT has the cap's)
         fixture = SupervisorFixture.start(UsageIT.class, Map.of("TASKFORK_EXEC_ALLOW", "bash",
-                "TASKFORK_RETRY_DELAY", "100ms"));
+                "TASKFORK_RETRY_DELAY", "100ms", "TASKFORK_TASK_MEMORY", "off"));
     }
 
     @AfterAll

@@ -43,6 +43,7 @@ final class SettingsLoader {
                 parse(Setting.CHILD_JAVA, SettingsLoader::childJava),
                 parse(Setting.CHILD_HEAP, SettingsLoader::heap),
                 parse(Setting.TASK_TIMEOUT, SettingsLoader::positiveDuration),
+                parse(Setting.TASK_MEMORY, TaskMemory::parse),
                 parse(Setting.HANDLER_PATH, SettingsLoader::handlerPath),
                 parse(Setting.LOG_LIMIT, text -> (int) size(text, 1024, MAX_LOG_LIMIT)),
                 new StartupSettings(

@@ -8,14 +8,14 @@ import java.util.Locale;
  * (status {@code crashed}).
  */
 public enum FailureKind {
-    EXCEPTION, UNKNOWN_TYPE, EXIT, SIGNAL, OOM, TIMEOUT;
+    EXCEPTION, UNKNOWN_TYPE, EXIT, SIGNAL, OOM, TIMEOUT, MEMORY;
 
     public String value() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     public boolean isCrash() {
-        return this == EXIT || this == SIGNAL || this == OOM || this == TIMEOUT;
+        return this == EXIT || this == SIGNAL || this == OOM || this == TIMEOUT || this == MEMORY;
     }
 
     public static FailureKind of(String value) {

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** The value of the {@code x-taskfork-reason} header of every dead-lettered message. */
 public enum DeadLetterReason {
-    EXCEPTION, EXIT, SIGNAL, OOM, TIMEOUT, MALFORMED, UNKNOWN_TASK, UNKNOWN_TYPE, TOO_LARGE, DELIVERY_LIMIT;
+    EXCEPTION, EXIT, SIGNAL, OOM, TIMEOUT, MEMORY, MALFORMED, UNKNOWN_TASK, UNKNOWN_TYPE, TOO_LARGE, DELIVERY_LIMIT;
 
     public String value() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

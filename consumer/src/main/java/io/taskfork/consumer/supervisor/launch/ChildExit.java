@@ -11,6 +11,7 @@ import io.taskfork.shared.task.Usage;
  * @param stoppedBy       why the supervisor killed it (other than a timeout), or null if it did not
  * @param outOfMemory     the JVM's OnOutOfMemoryError hook ran before it exited
  * @param fatalError      the signal line of the JVM's fatal error log (hs_err), or null if none
+ * @param memory          what the memory cap saw of the task's processes, and whether it killed them
  */
 public record ChildExit(
         long pid,
@@ -21,16 +22,21 @@ public record ChildExit(
         String fatalError,
         ChildReport report,
         String log,
-        long runNanos) {
+        long runNanos,
+        MemorySeen memory) {
 
     /** Nanoseconds from handing the child its task until the handler was about to run, or -1 if it never got there. */
     public long startNanos() {
         return report.startNanos();
     }
 
-    /** What the attempt cost, as the child reported it at its end; {@link Usage#UNKNOWN} for a child that died first. */
+    /**
+     * What the attempt cost: CPU as the child reported it at its end, and the larger of the child
+     * JVM's own peak and the largest sum of all the task's processes that the memory cap saw. Each
+     * is unknown (null) when neither source has it: a child that died first reports nothing.
+     */
     public Usage usage() {
-        return Usage.of(report.cpuMillis(), report.peakBytes());
+        return Usage.of(report.cpuMillis(), Math.max(report.peakBytes(), memory.peakBytes()));
     }
 
     /** The handler returned a result before the child ended, whatever ended it. */

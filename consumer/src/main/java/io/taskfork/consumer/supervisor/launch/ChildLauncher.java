@@ -56,17 +56,25 @@ public final class ChildLauncher implements AutoCloseable {
     private final Path workFolder;
     private final ExecutorService outputReaders;
     private final ScheduledExecutorService deadlines;
+    private final Optional<MemoryWatch> memory;
     private final StandbyChildren standby;
     private final Set<ChildSession> live = ConcurrentHashMap.newKeySet();
     private final Map<Long, ChildSession> byTask = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private volatile Map<String, String> handlerClasses = Map.of();
 
-    /** @param standby how many children to keep started ahead; 0 starts each child when its task comes */
-    public ChildLauncher(ChildSettings settings, int standby) {
+    /**
+     * @param standby        how many children to keep started ahead; 0 starts each child when its task comes
+     * @param memoryCapBytes the most memory a task's processes may hold together; 0 for no cap
+     */
+    public ChildLauncher(ChildSettings settings, int standby, long memoryCapBytes) {
         this.settings = settings;
         Containment containment = Containment.detect();
         LOG.info("containment: {}", containment.description());
+        this.memory = memoryCapBytes > 0 ? Optional.of(new MemoryWatch(memoryCapBytes, !containment.namespace()))
+                : Optional.empty();
+        LOG.info("memory cap: {}", memoryCapBytes > 0 ? (memoryCapBytes >> 20) + " MiB per task, over all its"
+                + " processes, looked at every " + MemoryWatch.PERIOD_MS + " ms" : "off");
         this.command = new ChildCommand(settings, containment);
         this.archive = command.archive();
         this.workFolder = createWorkFolder(settings.work().root());
@@ -224,6 +232,7 @@ public final class ChildLauncher implements AutoCloseable {
         standby.close();
         abandonAll();
         deadlines.shutdownNow();
+        memory.ifPresent(MemoryWatch::close);
         outputReaders.shutdownNow();
         try {
             Folders.deleteTree(workFolder);
@@ -337,6 +346,15 @@ public final class ChildLauncher implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }, outputReaders);
+    }
+
+    /** Holds the task of {@code process} to the memory cap, if there is one; {@code kill} ends it when it is over. */
+    Optional<MemoryBudget> watchMemory(Process process, java.util.function.Consumer<String> kill) {
+        return memory.map(watch -> watch.watch(process, kill));
+    }
+
+    void forgetMemory(Optional<MemoryBudget> budget) {
+        budget.ifPresent(task -> memory.ifPresent(watch -> watch.forget(task)));
     }
 
     Future<?> afterTimeout(Runnable action) {

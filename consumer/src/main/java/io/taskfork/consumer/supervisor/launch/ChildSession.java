@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -97,6 +98,7 @@ final class ChildSession {
                 timedOut = true;
                 ProcessTrees.kill(process);
             });
+            Optional<MemoryBudget> memory = launcher.watchMemory(process, over -> ProcessTrees.kill(process));
             ChildReport report = new ChildReport(handedOver, progress);
             try {
                 converse(request, report);
@@ -109,6 +111,7 @@ final class ChildSession {
                 process.waitFor();
             } finally {
                 deadline.cancel(false);
+                launcher.forgetMemory(memory);
             }
             if (!report.complete() || process.exitValue() != 0) {
                 // It did not reach its own clean-up, which kills what the task started before it
@@ -122,7 +125,8 @@ final class ChildSession {
             return new ChildExit(process.pid(), process.exitValue(), timedOut, stoppedBy,
                     Files.exists(folder.resolve(ChildCommand.OOM_MARKER)),
                     fatalErrorLog == null ? null : signalLine(fatalErrorLog), report,
-                    fatalErrorLog == null ? log : log + logExcerpt(fatalErrorLog), runNanos);
+                    fatalErrorLog == null ? log : log + logExcerpt(fatalErrorLog), runNanos,
+                    memory.map(MemorySeen::of).orElse(MemorySeen.NOT_WATCHED));
         } finally {
             closeQuietly(process.getInputStream());
             Folders.deleteTree(folder);

@@ -39,6 +39,9 @@ public final class OutcomeClassifier {
         if (report.oversized()) {
             return failed("the result is larger than the supervisor accepts", null, exit);
         }
+        if (exit.memory().exceeded() != null) {
+            return crashed(FailureKind.MEMORY, DeadLetterReason.MEMORY, exit, exit.memory().exceeded());
+        }
         if (exit.timedOut()) {
             return crashed(FailureKind.TIMEOUT, DeadLetterReason.TIMEOUT, exit,
                     "killed with its process tree after running longer than " + Values.format(timeout)

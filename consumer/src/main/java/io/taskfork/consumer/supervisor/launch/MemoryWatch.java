@@ -1,0 +1,103 @@
+package io.taskfork.consumer.supervisor.launch;
+
+import io.taskfork.consumer.NamedThreads;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds every running task to {@code TASKFORK_TASK_MEMORY}: one thread looks at all processes every
+ * 250 ms (every 50 ms while a task holds more than half its cap) and sums each task's resident
+ * memory, its child JVM's and that of everything the JVM ran. The supervisor is no task's process,
+ * so its own memory counts toward no cap. See {@link MemoryBudget} for when a task is over it.
+ */
+final class MemoryWatch implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryWatch.class);
+    static final long PERIOD_MS = 250;
+    private static final long CLOSE_PERIOD_MS = 50;
+
+    private final long capBytes;
+    private final boolean sessionToo;
+    private final long pageBytes = pageBytes();
+    private final Set<MemoryBudget> watched = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService looks =
+            Executors.newSingleThreadScheduledExecutor(NamedThreads.of("memory-watch", true));
+
+    /**
+     * @param sessionToo count the processes of the child's session as well as its descendants: without
+     *                   a PID namespace, an orphan leaves the tree but stays in the session
+     */
+    MemoryWatch(long capBytes, boolean sessionToo) {
+        this.capBytes = capBytes;
+        this.sessionToo = sessionToo;
+        looks.schedule(this::lookSafely, PERIOD_MS, TimeUnit.MILLISECONDS);
+    }
+
+    long capBytes() {
+        return capBytes;
+    }
+
+    /** Starts holding the task whose child is {@code process} to the cap; {@code kill} ends it when it is over. */
+    MemoryBudget watch(Process process, java.util.function.Consumer<String> kill) {
+        MemoryBudget task = new MemoryBudget(process.pid(), capBytes, kill);
+        watched.add(task);
+        return task;
+    }
+
+    void forget(MemoryBudget task) {
+        watched.remove(task);
+    }
+
+    @Override
+    public void close() {
+        looks.shutdownNow();
+    }
+
+    // A failed look must not end the looking: the next one may succeed.
+    private void lookSafely() {
+        long next = PERIOD_MS;
+        try {
+            next = look();
+        } catch (RuntimeException e) {
+            LOG.warn("could not look at the tasks' memory: {}", e.toString());
+        } finally {
+            if (!looks.isShutdown()) {
+                looks.schedule(this::lookSafely, next, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** One look at every watched task; returns when to look next. */
+    private long look() {
+        if (watched.isEmpty()) {
+            return PERIOD_MS;
+        }
+        ProcessTable table = ProcessTable.read(pageBytes);
+        boolean close = false;
+        for (MemoryBudget task : watched) {
+            List<ProcessTable.Entry> members = table.tree(task.pid(), sessionToo);
+            close |= task.look(members) > capBytes / 2;
+        }
+        return close ? CLOSE_PERIOD_MS : PERIOD_MS;
+    }
+
+    private static long pageBytes() {
+        try {
+            Process getconf = new ProcessBuilder("getconf", "PAGESIZE").redirectErrorStream(true).start();
+            try (InputStream out = getconf.getInputStream()) {
+                return Long.parseLong(new String(out.readAllBytes(), StandardCharsets.US_ASCII).trim());
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 4096;
+        }
+    }
+}

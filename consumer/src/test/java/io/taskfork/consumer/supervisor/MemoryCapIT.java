@@ -1,0 +1,121 @@
+package io.taskfork.consumer.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskfork.consumer.testing.HostProcesses;
+import io.taskfork.consumer.testing.SupervisorFixture;
+import io.taskfork.shared.task.FailureKind;
+import io.taskfork.shared.task.Task;
+import io.taskfork.shared.task.TaskStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * README, "The memory cap": {@code TASKFORK_TASK_MEMORY} holds all of a task's processes together,
+ * its child JVM's native memory and the commands it ran included, apart from the JVM's heap limit.
+ */
+class MemoryCapIT {
+
+    private static final long MIB = 1 << 20;
+    private static final long CAP = 300 * MIB;
+    private static SupervisorFixture fixture;
+
+    @BeforeAll
+    static void startSupervisor() throws Exception {
+        fixture = SupervisorFixture.start(MemoryCapIT.class, Map.of(
+                "TASKFORK_TASK_MEMORY", "300m",
+                // the heap alone stays under the cap, so that filling it is the JVM's oom, not the cap's
+                "TASKFORK_CHILD_HEAP", "128m",
+                // direct buffers are bounded by the heap's size unless told otherwise
+                "TASKFORK_CHILD_JAVA_OPTIONS", "-XX:MaxDirectMemorySize=4g",
+                "TASKFORK_EXEC_ALLOW", "bash,tail,python3",
+                "TASKFORK_EXEC_ENV_PASS", "PATH"));
+    }
+
+    @AfterAll
+    static void stopSupervisor() throws Exception {
+        fixture.close();
+    }
+
+    @Test
+    void tailOfDevZeroEndsCrashedMemoryWithWhatItStartedAndNeverNearTheHostsMemory() throws Exception {
+        String name = "taskfork-memory-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        long id = fixture.submit("exec", "{\"argv\":[\"bash\",\"-c\",\"bash -c 'exec -a " + name
+                + " sleep 300' & tail /dev/zero\"]}");
+
+        Task task = fixture.awaitTerminal(id);
+        Instant ended = Instant.now();
+
+        assertThat(task.status()).isEqualTo(TaskStatus.CRASHED);
+        assertThat(task.failureKind()).isEqualTo(FailureKind.MEMORY);
+        assertThat(task.error()).contains("cap of 300 MiB (TASKFORK_TASK_MEMORY)").contains("peak seen")
+                .containsPattern("largest: tail \\(pid \\d+\\) \\d+ MiB");
+        assertThat(task.peakMemoryBytes()).as("the peak of all its processes")
+                .isGreaterThan(CAP).isLessThan(4 * CAP);
+        assertThat(SupervisorFixture.header(fixture.awaitDeadLetterOf(id), "x-taskfork-reason")).isEqualTo("memory");
+        while (!HostProcesses.named(name).isEmpty()) {
+            assertThat(Duration.between(ended, Instant.now())).as("its background sleep gone")
+                    .isLessThan(Duration.ofSeconds(1));
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void directBuffersBeyondTheCapEndCrashedMemory() throws Exception {
+        long id = fixture.submit("allocate", "{\"mb\":1000,\"direct\":true,\"hold_ms\":30000}");
+
+        Task task = fixture.awaitTerminal(id);
+
+        assertThat(task.status()).isEqualTo(TaskStatus.CRASHED);
+        assertThat(task.failureKind()).isEqualTo(FailureKind.MEMORY);
+        assertThat(task.error()).containsPattern("largest: java \\(pid \\d+\\)");
+    }
+
+    @Test
+    void heapExhaustionUnderTheCapStillEndsOom() throws Exception {
+        Task task = fixture.awaitTerminal(fixture.submit("crash", "{\"mode\":\"oom\"}"));
+
+        assertThat(task.status()).isEqualTo(TaskStatus.CRASHED);
+        assertThat(task.failureKind()).isEqualTo(FailureKind.OOM);
+    }
+
+    /**
+     * Four processes share 140 MiB: their resident sizes add up past twice the cap, but the pages
+     * are there once, which the proportional set size taken before a kill shows.
+     */
+    @Test
+    void pagesSharedByTheTasksProcessesCountOnce() throws Exception {
+        String script = "import mmap, os, time\\n"
+                + "shared = mmap.mmap(-1, 140 << 20)\\n"
+                + "for i in range(0, len(shared), 4096): shared[i] = 1\\n"
+                + "children = []\\n"
+                + "for _ in range(3):\\n"
+                + "    pid = os.fork()\\n"
+                + "    if pid == 0:\\n"
+                + "        total = sum(shared[i] for i in range(0, len(shared), 4096))\\n"
+                + "        time.sleep(3)\\n"
+                + "        os._exit(0 if total == len(shared) // 4096 else 1)\\n"
+                + "    children.append(pid)\\n"
+                + "print(all(os.waitpid(pid, 0)[1] == 0 for pid in children))\\n";
+        long id = fixture.submit("exec", "{\"argv\":[\"python3\",\"-c\",\"" + script + "\"]}");
+
+        Task task = fixture.awaitTerminal(id);
+
+        assertThat(task.status()).as(task.error()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(fixture.store().log(id)).get().asString().contains("True");
+        assertThat(task.peakMemoryBytes()).as("resident sizes, each shared page counted by each process")
+                .isGreaterThan(2 * CAP);
+    }
+
+    @Test
+    void aTaskWithinItsCapIsLeftAlone() throws Exception {
+        Task task = fixture.awaitTerminal(fixture.submit("allocate", "{\"mb\":80,\"hold_ms\":1000}"));
+
+        assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(task.peakMemoryBytes()).isGreaterThan(80 * MIB).isLessThan(CAP);
+    }
+}
