@@ -66,6 +66,11 @@ class ConsumerProcessIT {
                     ? "containment: a PID namespace per child (unshare --pid --fork --kill-child)"
                     : "containment: the child's session only");
             assertThat(read(log).indexOf(lines.get(0))).isLessThan(read(log).indexOf("consuming "));
+            long hostShare = (((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getTotalMemorySize() / 5) >> 20;
+            assertThat(read(log).lines().filter(line -> line.contains("memory cap: ")))
+                    .as("the default cap: the host's memory over PREFETCH 4 + 1").singleElement().asString()
+                    .contains("memory cap: " + hostShare + " MiB per task, over all its processes");
         } finally {
             consumer.destroy();
             consumer.waitFor();

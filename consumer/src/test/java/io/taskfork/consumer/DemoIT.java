@@ -39,8 +39,10 @@ class DemoIT {
         String output = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(output + err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(output)
-                .contains("13/13 done")
-                .contains("dead-letter queue: 8 messages (expected 8)")
+                .contains("14/14 done")
+                .contains("dead-letter queue: 9 messages (expected 9)")
+                .containsPattern("crash +\\{\"mb\":2048,\"mode\":\"leak\"\\} +crashed +memory +137 .* ok +killed with its process tree")
+                .containsPattern("echo +\\{\"hello\":\"world\"\\} +succeeded +- +0 +\\d+ms +\\d+\\.\\d\\ds +\\d+MiB")
                 .contains("supervisor exited with code 0")
                 .contains("demo passed")
                 .doesNotContain("expected crashed").doesNotContain("expected failed").doesNotContain("expected succeeded");

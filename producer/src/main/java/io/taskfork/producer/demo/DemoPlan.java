@@ -18,6 +18,7 @@ final class DemoPlan {
             DemoTask.crashes("{\"mode\":\"exit\",\"code\":0}", FailureKind.EXIT),
             DemoTask.crashes("{\"mode\":\"segv\"}", FailureKind.SIGNAL),
             DemoTask.crashes("{\"mode\":\"oom\"}", FailureKind.OOM),
+            DemoTask.crashes("{\"mode\":\"leak\",\"mb\":2048}", FailureKind.MEMORY),
             DemoTask.crashes("{\"mode\":\"hang\"}", FailureKind.TIMEOUT));
 
     /** Published as JSON straight onto the queue, as a script in any language would: no row first. */
@@ -30,6 +31,9 @@ final class DemoPlan {
 
     /** The demo's children are killed after this, so that the hanging task ends quickly. */
     static final String TASK_TIMEOUT = "5s";
+
+    /** Above what a child with its heap full holds (about 300 MB), below what the leaking task takes. */
+    static final String TASK_MEMORY = "512m";
 
     private DemoPlan() {
     }

@@ -8,7 +8,7 @@ import java.util.List;
 /** The demo's closing words: where each task ended, a glimpse of the metrics, and the verdict. */
 final class DemoReport {
 
-    private static final String ROW = "%4s  %-12s %-28s %-10s %-12s %4s %8s  %-4s %s%n";
+    private static final String ROW = "%4s  %-12s %-28s %-10s %-12s %4s %8s %6s %7s  %-4s %s%n";
 
     private static final int WHY_WIDTH = 64;
 
@@ -20,16 +20,16 @@ final class DemoReport {
 
     void table(List<Demo.Tracked> tasks) {
         out.println();
-        out.printf(ROW, "id", "type", "payload", "status", "failure_kind", "exit", "duration", "", "why");
+        out.printf(ROW, "id", "type", "payload", "status", "failure_kind", "exit", "duration", "cpu", "peak", "", "why");
         for (Demo.Tracked tracked : tasks) {
             Task row = tracked.row;
             out.printf(ROW, row.id(), row.type(), shorten(row.payload().toString(), 28), row.status().value(),
                     row.failureKind() == null ? "-" : row.failureKind().value(),
-                    row.exitCode() == null ? "-" : row.exitCode(), duration(row),
+                    row.exitCode() == null ? "-" : row.exitCode(), duration(row), cpu(row), peak(row),
                     matches(tracked) ? "ok" : "NOT", why(tracked));
         }
         out.printf(ROW, "-", "(no row)", shorten("\"" + DemoPlan.MALFORMED_BODY + "\"", 28), "-", "-", "-", "-",
-                "ok", "dead-lettered as malformed: not a task ID nor JSON");
+                "-", "-", "ok", "dead-lettered as malformed: not a task ID nor JSON");
         out.println();
     }
 
@@ -80,6 +80,15 @@ final class DemoReport {
             return "-";
         }
         return Duration.between(row.startedAt(), row.finishedAt()).toMillis() + "ms";
+    }
+
+    // what the attempt cost; "-" where nothing could say (see README, "What a task cost")
+    private static String cpu(Task row) {
+        return row.cpuSeconds() == null ? "-" : String.format(java.util.Locale.ROOT, "%.2fs", row.cpuSeconds());
+    }
+
+    private static String peak(Task row) {
+        return row.peakMemoryBytes() == null ? "-" : (row.peakMemoryBytes() >> 20) + "MiB";
     }
 
     private static String shorten(String text, int width) {

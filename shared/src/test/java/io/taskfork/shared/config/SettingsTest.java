@@ -121,6 +121,26 @@ class SettingsTest {
     }
 
     @Test
+    void taskMemoryIsAHostShareUnlessASizeOrOffIsGiven() {
+        TaskMemory auto = Settings.load(Map.of(), NO_FLAGS).child().memory();
+        assertThat(auto.capBytes(10L << 30, 4)).as("10 GiB over 4 + 1 shares").isEqualTo(2L << 30);
+        assertThat(auto.capBytes(128L << 20, 4)).as("never below what a child JVM needs").isEqualTo(64L << 20);
+        assertThat(Settings.load(Map.of("TASKFORK_TASK_MEMORY", "300m"), NO_FLAGS).child().memory()
+                .capBytes(10L << 30, 4)).isEqualTo(300L << 20);
+        assertThat(Settings.load(Map.of("TASKFORK_TASK_MEMORY", "off"), NO_FLAGS).child().memory()
+                .capBytes(10L << 30, 4)).isZero();
+    }
+
+    @Test
+    void taskMemoryTooSmallOrNotASizeSaysWhatItTakes() {
+        assertThatThrownBy(() -> Settings.load(Map.of("TASKFORK_TASK_MEMORY", "10m"), NO_FLAGS))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("TASKFORK_TASK_MEMORY")
+                .hasMessageContaining("at least 64m");
+        assertThatThrownBy(() -> Settings.load(Map.of("TASKFORK_TASK_MEMORY", "lots"), NO_FLAGS))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("a size such as 300m or 2g, auto or off");
+    }
+
+    @Test
     void prefetchOutOfRangeSaysTheRange() {
         assertThatThrownBy(() -> Settings.load(Map.of("TASKFORK_PREFETCH", "300"), NO_FLAGS))
                 .isInstanceOf(ConfigException.class)
