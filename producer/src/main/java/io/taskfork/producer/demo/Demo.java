@@ -61,8 +61,9 @@ public final class Demo {
             int port = freePort();
             Path log = Files.createTempFile("taskfork-demo-consumer-", ".log");
             try (ConsumerProcess consumer = ConsumerProcess.start(consumerJar, consumerVariables(port), log, port)) {
-                out.printf("started a supervisor: pid %d, prefetch %d, task timeout %s, task memory %s; its log is %s%n",
-                        consumer.pid(), settings.amqp().prefetch(), DemoPlan.TASK_TIMEOUT, DemoPlan.TASK_MEMORY, log);
+                out.printf("started a supervisor: pid %d, prefetch %d, task timeout %s, child heap %s, task memory %s;"
+                        + " its log is %s%n", consumer.pid(), settings.amqp().prefetch(), DemoPlan.TASK_TIMEOUT,
+                        DemoPlan.CHILD_HEAP, DemoPlan.TASK_MEMORY, log);
                 List<Tracked> tasks = enqueue(connection, store);
                 new Progress(store, out).follow(tasks);
                 DemoReport report = new DemoReport(out);
@@ -151,6 +152,7 @@ public final class Demo {
         variables.put("TASKFORK_DB_SCHEMA", settings.db().schema());
         variables.put("TASKFORK_TASK_TIMEOUT", DemoPlan.TASK_TIMEOUT);
         variables.put("TASKFORK_TASK_MEMORY", DemoPlan.TASK_MEMORY);
+        variables.put("TASKFORK_CHILD_HEAP", DemoPlan.CHILD_HEAP);
         variables.put("TASKFORK_METRICS_PORT", String.valueOf(metricsPort));
         return variables;
     }

@@ -9,6 +9,8 @@ final class DemoPlan {
     /** Submitted through the producer: a row first, then its ID on the queue. */
     static final List<DemoTask> SUBMITTED = List.of(
             DemoTask.succeeds("echo", "{\"hello\":\"world\"}"),
+            // early, while the sleeps leave it the CPU: it must outgrow its cap before the task timeout
+            DemoTask.crashes("{\"mode\":\"leak\",\"mb\":2048}", FailureKind.MEMORY),
             DemoTask.succeeds("sleep", "{\"ms\":1500}"),
             DemoTask.succeeds("sleep", "{\"ms\":1500}"),
             DemoTask.succeeds("sleep", "{\"ms\":1500}"),
@@ -18,7 +20,6 @@ final class DemoPlan {
             DemoTask.crashes("{\"mode\":\"exit\",\"code\":0}", FailureKind.EXIT),
             DemoTask.crashes("{\"mode\":\"segv\"}", FailureKind.SIGNAL),
             DemoTask.crashes("{\"mode\":\"oom\"}", FailureKind.OOM),
-            DemoTask.crashes("{\"mode\":\"leak\",\"mb\":2048}", FailureKind.MEMORY),
             DemoTask.crashes("{\"mode\":\"hang\"}", FailureKind.TIMEOUT));
 
     /** Published as JSON straight onto the queue, as a script in any language would: no row first. */
@@ -32,8 +33,12 @@ final class DemoPlan {
     /** The demo's children are killed after this, so that the hanging task ends quickly. */
     static final String TASK_TIMEOUT = "5s";
 
-    /** Above what a child with its heap full holds (about 300 MB), below what the leaking task takes. */
-    static final String TASK_MEMORY = "512m";
+    /**
+     * A small heap, so that filling it is quick; and a cap above what a child with that heap full
+     * holds (about 110 MiB), which the leaking task outgrows within a second even on a busy host.
+     */
+    static final String CHILD_HEAP = "64m";
+    static final String TASK_MEMORY = "192m";
 
     private DemoPlan() {
     }
