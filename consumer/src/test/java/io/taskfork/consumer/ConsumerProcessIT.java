@@ -7,7 +7,6 @@ import static io.taskfork.consumer.testing.PackagedConsumer.read;
 import static io.taskfork.consumer.testing.PackagedConsumer.start;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import io.taskfork.consumer.testing.HostProcesses;
 import io.taskfork.consumer.testing.PackagedConsumer;
@@ -17,7 +16,6 @@ import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.testing.IsolatedEnvironment;
-import io.taskfork.shared.wire.WireFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -386,9 +384,6 @@ class ConsumerProcessIT {
     }
 
     private static void publish(long id) throws Exception {
-        try (Channel channel = environment.connection().createChannel()) {
-            channel.basicPublish("", environment.queues().main(), new AMQP.BasicProperties.Builder()
-                    .contentType(WireFormat.TEXT_PLAIN).deliveryMode(2).build(), WireFormat.taskIdBody(id));
-        }
+        PackagedConsumer.publish(environment, id);
     }
 }

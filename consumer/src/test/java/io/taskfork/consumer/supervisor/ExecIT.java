@@ -3,6 +3,7 @@ package io.taskfork.consumer.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskfork.consumer.testing.HostProcesses;
+import io.taskfork.consumer.testing.LeftBehind;
 import io.taskfork.consumer.testing.SupervisorFixture;
 import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.Task;
@@ -164,12 +165,12 @@ class ExecIT {
 
     @Test
     void aSucceededTaskLeavesNeitherABackgroundProcessNorADaemonRunning() throws Exception {
-        String name = uniqueName();
-        long id = fixture.submit("exec", leaveBehind(name, "sleep 1"), 1);
-        awaitStarted(name);
+        String name = LeftBehind.uniqueName();
+        long id = fixture.submit("exec", LeftBehind.execPayload(name, "sleep 1"), 1);
+        LeftBehind.awaitStarted(name);
 
         Task task = fixture.awaitTerminal(id);
-        Duration lingered = awaitNoneNamed(name, Instant.now());
+        Duration lingered = LeftBehind.awaitGone(name, Instant.now());
 
         assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
         assertThat(lingered).as("background process and daemon alive after the task ended")
@@ -178,13 +179,13 @@ class ExecIT {
 
     @Test
     void aCancelledTaskLeavesNeitherABackgroundProcessNorADaemonRunning() throws Exception {
-        String name = uniqueName();
-        long id = fixture.submit("exec", leaveBehind(name, "sleep 300"), 1);
-        awaitStarted(name);
+        String name = LeftBehind.uniqueName();
+        long id = fixture.submit("exec", LeftBehind.execPayload(name, "sleep 300"), 1);
+        LeftBehind.awaitStarted(name);
 
         Instant cancelled = Instant.now();
         assertThat(fixture.store().cancel(id)).contains(TaskStatus.RUNNING);
-        Duration lingered = awaitNoneNamed(name, cancelled);
+        Duration lingered = LeftBehind.awaitGone(name, cancelled);
 
         assertThat(lingered).as("from the cancel until the background process and daemon are gone")
                 .isLessThan(Duration.ofSeconds(1));
@@ -193,12 +194,12 @@ class ExecIT {
 
     @Test
     void aTimedOutTaskLeavesNeitherABackgroundProcessNorADaemonRunning() throws Exception {
-        String name = uniqueName();
-        long id = fixture.submit("exec", leaveBehind(name, "sleep 300"), 1);
-        awaitStarted(name);
+        String name = LeftBehind.uniqueName();
+        long id = fixture.submit("exec", LeftBehind.execPayload(name, "sleep 300"), 1);
+        LeftBehind.awaitStarted(name);
 
         Task task = fixture.awaitTerminal(id);
-        Duration lingered = awaitNoneNamed(name, Instant.now());
+        Duration lingered = LeftBehind.awaitGone(name, Instant.now());
 
         assertThat(task.failureKind()).isEqualTo(FailureKind.TIMEOUT);
         assertThat(lingered).as("background process and daemon alive after the task timed out")
@@ -326,41 +327,6 @@ class ExecIT {
         Path script = scripts.resolve(name);
         Files.writeString(script, "#!/bin/sh\n" + body + "\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
-
-    private static String uniqueName() {
-        return "taskfork-leftover-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    /**
-     * A bash command that starts a background {@code sleep} named NAME-bg and a daemon, a sleep
-     * named NAME-daemon that left the task's session by calling setsid from a process that then
-     * exited, then runs {@code last}. The daemon lets go of the command's output, as daemons do:
-     * the exec type reads that output to its end.
-     */
-    private static String leaveBehind(String name, String last) {
-        String command = "bash -c 'exec -a " + name + "-bg sleep 300' & "
-                + "(setsid bash -c 'exec -a " + name + "-daemon sleep 300' >/dev/null 2>&1 &); " + last;
-        return "{\"argv\":[\"bash\",\"-c\",\"" + command + "\"]}";
-    }
-
-    /** Waits until both processes of {@link #leaveBehind} run. */
-    private static void awaitStarted(String name) throws Exception {
-        Instant deadline = Instant.now().plus(SupervisorFixture.WITHIN);
-        while (HostProcesses.named(name + "-bg").isEmpty() || HostProcesses.named(name + "-daemon").isEmpty()) {
-            assertThat(Instant.now()).as("both processes named " + name + "-* started").isBefore(deadline);
-            Thread.sleep(20);
-        }
-    }
-
-    /** How long from {@code from} until no process of {@link #leaveBehind} runs; fails after {@link #GONE_WITHIN}. */
-    private static Duration awaitNoneNamed(String name, Instant from) throws Exception {
-        Instant deadline = from.plus(GONE_WITHIN);
-        while (!HostProcesses.named(name + "-bg").isEmpty() || !HostProcesses.named(name + "-daemon").isEmpty()) {
-            assertThat(Instant.now()).as("processes named " + name + "-* gone").isBefore(deadline);
-            Thread.sleep(10);
-        }
-        return Duration.between(from, Instant.now());
     }
 
     /** The PID a command wrote to {@code pidFile}, once it has. */

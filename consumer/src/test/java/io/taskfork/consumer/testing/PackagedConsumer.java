@@ -1,5 +1,12 @@
 package io.taskfork.consumer.testing;
 
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import io.taskfork.shared.json.Json;
+import io.taskfork.shared.store.NewTask;
+import io.taskfork.shared.store.TaskStore;
+import io.taskfork.shared.testing.IsolatedEnvironment;
+import io.taskfork.shared.wire.WireFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /** The packaged consumer as a user runs it, {@code java -jar taskfork-consumer.jar}, and its processes. */
@@ -55,6 +63,23 @@ public final class PackagedConsumer {
             return Files.readAllLines(status).stream().noneMatch(line -> line.matches("State:\\s+Z.*"));
         } catch (IOException gone) {
             return false;
+        }
+    }
+
+    /** Records a task in {@code environment} and publishes its ID, as the producer does. */
+    public static long submit(IsolatedEnvironment environment, String type, String payloadJson) throws IOException {
+        long id = new TaskStore(environment.database()).insert(new NewTask(type, Json.parse(payloadJson)));
+        publish(environment, id);
+        return id;
+    }
+
+    /** Publishes task {@code id} to {@code environment}'s main queue. */
+    public static void publish(IsolatedEnvironment environment, long id) throws IOException {
+        try (Channel channel = environment.connection().createChannel()) {
+            channel.basicPublish("", environment.queues().main(), new AMQP.BasicProperties.Builder()
+                    .contentType(WireFormat.TEXT_PLAIN).deliveryMode(2).build(), WireFormat.taskIdBody(id));
+        } catch (TimeoutException e) {
+            throw new IOException("closing a channel to " + environment.queues().main(), e);
         }
     }
 

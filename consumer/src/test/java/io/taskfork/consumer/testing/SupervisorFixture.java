@@ -269,7 +269,8 @@ public final class SupervisorFixture implements AutoCloseable {
         }
     }
 
-    private static Path testClasses() {
+    /** The test classes, which the fixture's children have on their handler path. */
+    public static Path testClasses() {
         try {
             return Path.of(SupervisorFixture.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {

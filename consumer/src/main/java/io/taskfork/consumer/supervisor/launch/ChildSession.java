@@ -113,12 +113,11 @@ final class ChildSession {
                 deadline.cancel(false);
                 launcher.forgetMemory(memory);
             }
-            if (!report.complete() || process.exitValue() != 0) {
-                // It did not reach its own clean-up, which kills what the task started before it
-                // exits 0: a crash, a kill, System.exit. Outside a namespace, what it started runs
-                // on, re-parented.
-                launcher.killLeftovers(process.pid());
-            }
+            // Outside a namespace, what the task started may run on, re-parented: all of it when the
+            // child did not reach its own clean-up (a crash, a kill, System.exit), and even when it
+            // did, a background process whose parent exited first, which is no descendant of the
+            // child's any more. The child's session still names both.
+            launcher.killLeftovers(process.pid());
             long runNanos = System.nanoTime() - handedOver;
             String log = awaitOutput(draining, output, process.getErrorStream());
             byte[] fatalErrorLog = fatalErrorLog();
@@ -144,6 +143,8 @@ final class ChildSession {
             try {
                 closeQuietly(process.getOutputStream());
                 process.waitFor();
+                // what it started while it waited, such as a Java agent's processes, is in its session
+                launcher.killLeftovers(process.pid());
                 log = awaitOutput(draining, output, process.getErrorStream());
             } finally {
                 closeQuietly(process.getInputStream());
