@@ -8,6 +8,7 @@ import io.taskfork.shared.amqp.Broker;
 import io.taskfork.shared.amqp.BrokerUnavailableException;
 import io.taskfork.shared.config.Settings;
 import io.taskfork.shared.store.Database;
+import io.taskfork.shared.store.Inserted;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.topology.QueueNames;
@@ -107,9 +108,23 @@ public final class TaskPublisher implements AutoCloseable {
      * @throws PublishFailedException when the broker did not confirm; the row exists and stays queued
      */
     public synchronized long submit(String type, JsonNode payload) {
-        long id = store.insert(validated(new NewTask(type, payload)));
-        publishConfirmed(List.of(id));
-        return id;
+        return submit(new NewTask(type, payload)).id();
+    }
+
+    /**
+     * Creates one task with its options and publishes its ID, waiting for the broker's confirm;
+     * a task whose {@code run_at} is still to come waits as {@code scheduled} instead, for a
+     * supervisor to publish it then. A task without a queue of its own goes to this publisher's.
+     *
+     * @return what was created, or, when another live task holds its unique key, that task
+     * @throws PublishFailedException when the broker did not confirm; the row exists and stays queued
+     */
+    public synchronized Inserted submit(NewTask task) {
+        Inserted inserted = store.create(ownQueue(validated(task)));
+        if (inserted.toPublish()) {
+            publishConfirmed(List.of(inserted.id()));
+        }
+        return inserted;
     }
 
     /**
@@ -121,14 +136,27 @@ public final class TaskPublisher implements AutoCloseable {
      *         the batches before it are published, those after it are not inserted
      */
     public synchronized List<Long> submitAll(List<NewTask> tasks) {
-        tasks.forEach(TaskPublisher::validated);
-        List<Long> ids = new ArrayList<>(tasks.size());
-        for (int from = 0; from < tasks.size(); from += BATCH_SIZE) {
-            List<Long> batchIds = store.insertAll(tasks.subList(from, Math.min(from + BATCH_SIZE, tasks.size())));
-            publishConfirmed(batchIds);
-            ids.addAll(batchIds);
+        return submitEach(tasks).stream().map(Inserted::id).toList();
+    }
+
+    /**
+     * As {@link #submitAll}, saying of each task what {@link #submit(NewTask)} says: scheduled
+     * ones are not published now, and one whose unique key a live task holds is not created.
+     */
+    public synchronized List<Inserted> submitEach(List<NewTask> tasks) {
+        List<NewTask> own = tasks.stream().map(TaskPublisher::validated).map(this::ownQueue).toList();
+        List<Inserted> all = new ArrayList<>(tasks.size());
+        for (int from = 0; from < own.size(); from += BATCH_SIZE) {
+            List<Inserted> batch = store.createAll(own.subList(from, Math.min(from + BATCH_SIZE, own.size())));
+            publishConfirmed(batch.stream().filter(Inserted::toPublish).map(Inserted::id).toList());
+            all.addAll(batch);
         }
-        return List.copyOf(ids);
+        return List.copyOf(all);
+    }
+
+    private NewTask ownQueue(NewTask task) {
+        return task.options().queue() != null ? task
+                : new NewTask(task.type(), task.payload(), task.maxAttempts(), task.options().withQueue(queues.main()));
     }
 
     /** Closes the channel, then whatever {@link #open} opened, in reverse order; a second call does nothing. */
@@ -138,6 +166,9 @@ public final class TaskPublisher implements AutoCloseable {
     }
 
     private void publishConfirmed(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
         confirms.begin();
         for (int i = 0; i < ids.size(); i++) {
             long id = ids.get(i);

@@ -67,7 +67,8 @@ final class DeliveryProcessor implements Consumer<Delivery> {
      *
      * @param staleAfter a row running for longer than this lost its runner, and may be claimed again
      */
-    record Policies(String worker, int maxMessageBytes, Duration staleAfter, RetryPolicy retry, Patience patience) {
+    record Policies(String worker, String queue, int maxMessageBytes, Duration staleAfter, RetryPolicy retry,
+            Patience patience) {
     }
 
     /** The tasks whose children run here now. */
@@ -119,8 +120,20 @@ final class DeliveryProcessor implements Consumer<Delivery> {
         }
         TaskMessage message = WireFormat.parse(delivery.getBody(), delivery.getProperties().getContentType(),
                 delivery.getProperties().getMessageId(), policies.maxMessageBytes());
-        long taskId = message instanceof TaskMessage.Existing existing ? existing.taskId()
-                : policies.patience().untilDone("creating the task", () -> create((TaskMessage.Create) message));
+        long taskId;
+        if (message instanceof TaskMessage.Existing existing) {
+            taskId = existing.taskId();
+        } else {
+            TaskMessage.Create create = (TaskMessage.Create) message;
+            TaskStore.FromMessage created = policies.patience().untilDone("creating the task", () -> create(create));
+            if (!created.created()) {
+                LOG.info("task {} holds unique key {} and is {}: the message creates nothing and is acked",
+                        created.task().id(), create.options().uniqueKey(), created.task().status().value());
+                actions.ack(delivery);
+                return;
+            }
+            taskId = created.task().id();
+        }
         // Every line this thread logs until the delivery is settled is about this task (accept removes it).
         MDC.put(LogSetup.TASK_ID, Long.toString(taskId));
         for (int look = 1; look <= LOOKS; look++) {
@@ -175,15 +188,37 @@ final class DeliveryProcessor implements Consumer<Delivery> {
             notClaimed(delivery, task);
             return true;
         }
+        if (task.attempts() == 0 && task.options().expiresAt() != null
+                && !task.options().expiresAt().isAfter(java.time.Instant.now())) {
+            return expire(delivery, task);
+        }
+        if (task.status() == TaskStatus.SCHEDULED) {
+            // a message that came before the task's time: the scheduler publishes it when it is due
+            LOG.info("task {} is scheduled for {}; this message is acked, and the task published then", task.id(),
+                    task.options().runAt());
+            actions.ack(delivery);
+            return true;
+        }
         if (!handlerTypes.contains(task.type())) {
             return failUnknownType(delivery, task);
         }
         return false;
     }
 
-    private long create(TaskMessage.Create create) {
-        return store.createFromMessage(new NewTask(create.type(), create.payload(), create.maxAttempts()),
-                create.messageId()).id();
+    private TaskStore.FromMessage create(TaskMessage.Create create) {
+        return store.createFromMessage(new NewTask(create.type(), create.payload(), create.maxAttempts(),
+                create.options().withQueue(policies.queue())), create.messageId());
+    }
+
+    /** @return false when the row had started or moved on meanwhile: claim it again */
+    private boolean expire(Delivery delivery, Task task) throws Exception {
+        if (!policies.patience().untilDone("expiring the task", () -> store.expire(task.id()))) {
+            return false;
+        }
+        LOG.info("task {} {} expired: not started by {}; its message is acked", task.id(), task.type(),
+                task.options().expiresAt());
+        actions.ack(delivery);
+        return true;
     }
 
     /** Another delivery of a task that has ended: acked, or dead-lettered if its dead letter was lost. */

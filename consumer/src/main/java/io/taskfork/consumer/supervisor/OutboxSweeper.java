@@ -26,17 +26,21 @@ final class OutboxSweeper implements Runnable {
     private final DeliveryActions actions;
     private final Duration age;
 
-    OutboxSweeper(Outbox outbox, DeliveryActions actions, Duration age) {
+    private final String queue;
+
+    /** @param queue the main queue this supervisor serves: it publishes only that queue's rows */
+    OutboxSweeper(Outbox outbox, DeliveryActions actions, Duration age, String queue) {
         this.outbox = outbox;
         this.actions = actions;
         this.age = age;
+        this.queue = queue;
     }
 
     @Override
     public void run() {
         List<Long> taken;
         try {
-            taken = outbox.takeOverdue(age, BATCH);
+            taken = outbox.takeOverdue(age, BATCH, queue);
         } catch (RuntimeException e) {
             LOG.debug("outbox sweep could not read the database: {}", e.toString());
             return;

@@ -63,6 +63,7 @@ public final class Supervisor implements AutoCloseable {
     private Health health;
     private DeliveryProcessor processor;
     private ScheduledExecutorService timers;
+    private ScheduledExecutorService scheduler;
     private ChildLauncher children;
     private Connection connection;
     private Channel consuming;
@@ -111,7 +112,7 @@ public final class Supervisor implements AutoCloseable {
                 handlerTypes.keySet(),
                 actions,
                 metrics,
-                new DeliveryProcessor.Policies(worker, settings.maxMessageBytes(),
+                new DeliveryProcessor.Policies(worker, queues.main(), settings.maxMessageBytes(),
                         settings.child().timeout().plus(STALE_MARGIN),
                         new RetryPolicy(settings.retry(), Math::random), new Patience(stopping)));
         startTimers(store);
@@ -146,6 +147,10 @@ public final class Supervisor implements AutoCloseable {
         if (wasConsuming) {
             LOG.info("stopping: no new tasks; waiting up to {} for {} running", Values.format(grace),
                     children.running());
+        }
+        if (scheduler != null) {
+            // a draining supervisor publishes nothing more: the others take the due tasks
+            scheduler.shutdownNow();
         }
         cancelConsumer();
         if (workers != null) {
@@ -215,7 +220,11 @@ public final class Supervisor implements AutoCloseable {
         every(LiveLogs.PERIOD, new LiveLogs(store, children));
         Duration outboxAge = settings.service().outboxAge();
         every(outboxAge.compareTo(OutboxSweeper.PERIOD) < 0 ? outboxAge : OutboxSweeper.PERIOD,
-                new OutboxSweeper(store.outbox(), actions, outboxAge));
+                new OutboxSweeper(store.outbox(), actions, outboxAge, queues.main()));
+        // on a thread of its own: a slow look at the database must not make a due task late
+        scheduler = Executors.newSingleThreadScheduledExecutor(NamedThreads.of("scheduler", false));
+        scheduler.scheduleWithFixedDelay(new Scheduler(store, actions, queues.main()), 0,
+                Scheduler.PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void every(Duration period, Runnable action) {

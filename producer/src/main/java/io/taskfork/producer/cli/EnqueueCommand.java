@@ -2,6 +2,7 @@ package io.taskfork.producer.cli;
 
 import io.taskfork.producer.TaskPublisher;
 import io.taskfork.shared.config.SettingsOptions;
+import io.taskfork.shared.store.Inserted;
 import io.taskfork.shared.store.NewTask;
 import java.io.BufferedReader;
 import java.io.FilterInputStream;
@@ -39,6 +40,8 @@ final class EnqueueCommand extends ProducerCommand {
 
     private static final String STDIN = "-";
     private static final double NANOS_PER_SECOND = 1e9;
+    // lines whose unique key a live task held, so that they created nothing
+    private long keyHeld;
 
     @Spec
     CommandSpec spec;
@@ -87,17 +90,21 @@ final class EnqueueCommand extends ProducerCommand {
         }
         enqueued += publish(publisher, batch);
         progress.finish();
-        context.err().println(summary(enqueued, malformed, System.nanoTime() - started));
+        context.err().println(summary(enqueued, malformed, System.nanoTime() - started)
+                + (keyHeld == 0 ? "" : "; " + keyHeld + " created nothing: a live task held their unique key"));
         return malformed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
+    /** @return the tasks created; a line whose unique key a live task holds prints that task's ID, and is not counted */
     private int publish(TaskPublisher publisher, List<NewTask> batch) {
         PrintStream out = context.out();
-        List<Long> ids = publisher.submitAll(batch);
-        ids.forEach(out::println);
+        List<Inserted> inserted = publisher.submitEach(batch);
+        inserted.forEach(task -> out.println(task.id()));
         out.flush();
         batch.clear();
-        return ids.size();
+        long held = inserted.stream().filter(task -> !task.created()).count();
+        keyHeld += held;
+        return (int) (inserted.size() - held);
     }
 
     private static String summary(int enqueued, int malformed, long nanos) {

@@ -4,14 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.NewTask;
+import io.taskfork.shared.task.TaskOptions;
+import io.taskfork.shared.wire.OptionFields;
+import java.time.Instant;
 import io.taskfork.shared.wire.WireFormat;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Tasks as a user writes them: a JSON line {@code {"type": "...", "payload": {...}}} or the
- * {@code --type} and {@code --payload} of {@code submit}. Each failure is an
+ * Tasks as a user writes them: a JSON line {@code {"type": "...", "payload": {...}}}, with
+ * {@code "max_attempts"} and the fields of {@link OptionFields} where wanted, or the options of
+ * {@code submit}. Each failure is an
  * {@link IllegalArgumentException} whose message is the one-line reason.
  */
 final class TaskInput {
@@ -20,6 +24,7 @@ final class TaskInput {
     // script could also have published as JSON.
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
     private static final String TYPE_RULE = "1 to 100 letters, digits, '.', '_', ':' or '-'";
+    private static final int MAX_ATTEMPTS = 100;
 
     private TaskInput() {
     }
@@ -44,11 +49,21 @@ final class TaskInput {
             throw new IllegalArgumentException("\"payload\" must be a JSON object, not " + kind(payload));
         }
         refuseNul(payload, "\"payload\"");
-        return new NewTask(type.asText(), payload);
+        JsonNode maxAttempts = node.get("max_attempts");
+        if (maxAttempts != null && !maxAttempts.isNull() && (!maxAttempts.canConvertToExactIntegral()
+                || !maxAttempts.canConvertToInt() || maxAttempts.asInt() < 1 || maxAttempts.asInt() > MAX_ATTEMPTS)) {
+            throw new IllegalArgumentException("\"max_attempts\" must be a whole number from 1 to " + MAX_ATTEMPTS);
+        }
+        return new NewTask(type.asText(), payload,
+                maxAttempts == null || maxAttempts.isNull() ? null : maxAttempts.asInt(),
+                OptionFields.parse(node, Instant.now()));
     }
 
     /** The options of {@code submit}. */
-    static NewTask fromOptions(String type, String payloadJson) {
+    static NewTask fromOptions(String type, String payloadJson, Integer maxAttempts, TaskOptions options) {
+        if (maxAttempts != null && (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS)) {
+            throw new IllegalArgumentException("invalid --max-attempts " + maxAttempts + ": expected 1 to " + MAX_ATTEMPTS);
+        }
         if (!TYPE.matcher(type).matches()) {
             throw new IllegalArgumentException("invalid --type \"" + type + "\": expected " + TYPE_RULE);
         }
@@ -57,7 +72,7 @@ final class TaskInput {
             throw new IllegalArgumentException("invalid --payload: expected a JSON object, not " + kind(payload));
         }
         refuseNul(payload, "invalid --payload:");
-        return new NewTask(type, payload);
+        return new NewTask(type, payload, maxAttempts, options);
     }
 
     private static JsonNode parse(String text, String failurePrefix) {

@@ -31,6 +31,10 @@ final class TaskJson {
         json.put("cpu_seconds", task.cpuSeconds());
         json.put("peak_memory_bytes", task.peakMemoryBytes());
         json.put("total_cpu_seconds", task.totalCpuSeconds());
+        json.put("run_at", iso(task.options().runAt()));
+        json.put("expires_at", iso(task.options().expiresAt()));
+        json.put("unique_key", task.options().uniqueKey());
+        json.put("queue", task.options().queue());
         return json;
     }
 

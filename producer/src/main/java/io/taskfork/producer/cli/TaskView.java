@@ -62,11 +62,17 @@ final class TaskView {
             case "finished_at" -> List.of(value.asText() + (task.startedAt() == null ? ""
                     : " (ran " + ShortDuration.of(Duration.between(task.startedAt(), task.finishedAt())) + ")"));
             case "progress" -> List.of(value.asText() + "%");
+            case "run_at", "expires_at" -> List.of(value.asText() + when(Instant.parse(value.asText()), now));
             case "cpu_seconds", "total_cpu_seconds" -> List.of(Usages.cpu(value.asDouble()));
             case "peak_memory_bytes" -> List.of(Usages.memory(value.asLong()) + " (" + value.asLong() + " bytes)");
             case "error" -> error(value.asText(), task.id());
             default -> List.of(value.isTextual() ? value.asText() : Json.write(value));
         };
+    }
+
+    private static String when(Instant time, Instant now) {
+        return now.isBefore(time) ? " (in " + ShortDuration.of(Duration.between(now, time)) + ")"
+                : " (" + ShortDuration.of(Duration.between(time, now)) + " ago)";
     }
 
     private static String count(long n, String noun) {

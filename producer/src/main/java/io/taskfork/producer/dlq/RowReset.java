@@ -153,6 +153,8 @@ final class RowReset {
             case SUCCEEDED -> Optional.of("task " + id + " succeeded; this dead letter is a stale copy"
                     + " (submit the task again to run it again)");
             case CANCELLED -> Optional.of("task " + id + " was cancelled");
+            case SCHEDULED -> Optional.of("task " + id + " is scheduled: it runs at its time");
+            case EXPIRED -> Optional.of("task " + id + " expired before it started; this dead letter is a stale copy");
         };
     }
 }

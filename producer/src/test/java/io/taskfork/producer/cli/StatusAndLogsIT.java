@@ -68,8 +68,9 @@ class StatusAndLogsIT {
         assertThat(run.err()).isEmpty();
         List<String> lines = run.outLines();
         assertThat(words(lines.get(0)))
-                .containsExactly("queued", "running", "retrying", "succeeded", "failed", "crashed", "cancelled", "total");
-        assertThat(words(lines.get(1))).containsExactly("1", "1", "0", "0", "1", "1", "0", "4");
+                .containsExactly("scheduled", "queued", "running", "retrying", "succeeded", "failed", "crashed",
+                        "cancelled", "expired", "total");
+        assertThat(words(lines.get(1))).containsExactly("0", "1", "1", "0", "0", "1", "1", "0", "0", "4");
         assertThat(lines.get(2)).isEmpty();
         assertThat(lines.get(3)).isEqualTo("newest 4 of 4:");
         assertThat(words(lines.get(4))).containsExactly("ID", "TYPE", "STATUS", "ATTEMPTS", "PROGRESS", "AGE",
@@ -108,7 +109,7 @@ class StatusAndLogsIT {
 
         assertThat(run.exitCode()).isZero();
         JsonNode json = Json.parse(run.out());
-        assertThat(json.get("counts").size()).isEqualTo(7);
+        assertThat(json.get("counts").size()).isEqualTo(9);
         assertThat(json.get("counts").get("queued").asLong()).isEqualTo(1);
         assertThat(json.get("counts").get("cancelled").asLong()).isZero();
         assertThat(json.get("total").asLong()).isEqualTo(1);
@@ -158,6 +159,19 @@ class StatusAndLogsIT {
                 "log                1 line, 9 characters: ops/taskfork logs " + id);
         assertThat(run.outLines()).anyMatch(line -> line.matches("finished_at +\\S+Z \\(ran 2\\.0s\\)"));
         assertThat(run.outLines()).anyMatch(line -> line.matches("created_at +\\S+Z \\(\\S+ ago\\)"));
+    }
+
+    @Test
+    void statusOfAScheduledTaskSaysWhenItRunsAndWhenItExpires() {
+        long id = submit("echo");
+        sql("update tasks set status = 'scheduled', run_at = now() + interval '10 minutes',"
+                + " expires_at = now() + interval '1 hour', unique_key = 'nightly' where id = " + id);
+
+        CliRun run = CliRun.onTerminals(env.environment(), new Terminals(true, false), "status", Long.toString(id));
+
+        assertThat(run.outLines()).contains("status             scheduled", "unique_key         nightly");
+        assertThat(run.outLines()).anyMatch(line -> line.matches("run_at +\\S+Z \\(in (9m5\\ds|10m00s)\\)"))
+                .anyMatch(line -> line.matches("expires_at +\\S+Z \\(in \\S+\\)"));
     }
 
     @Test

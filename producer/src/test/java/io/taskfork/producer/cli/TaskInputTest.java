@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.NewTask;
+import io.taskfork.shared.task.TaskOptions;
 import org.junit.jupiter.api.Test;
 
 class TaskInputTest {
@@ -76,7 +77,7 @@ class TaskInputTest {
 
     @Test
     void optionsBecomeTask() {
-        NewTask task = TaskInput.fromOptions("echo", "{\"a\": [1, 2]}");
+        NewTask task = TaskInput.fromOptions("echo", "{\"a\": [1, 2]}", null, TaskOptions.NONE);
 
         assertThat(task.type()).isEqualTo("echo");
         assertThat(task.payload()).isEqualTo(Json.parse("{\"a\": [1, 2]}"));
@@ -84,11 +85,11 @@ class TaskInputTest {
 
     @Test
     void optionsWithPayloadThatIsNotAnObjectAreRefused() {
-        assertThatThrownBy(() -> TaskInput.fromOptions("echo", "null"))
+        assertThatThrownBy(() -> TaskInput.fromOptions("echo", "null", null, TaskOptions.NONE))
                 .hasMessage("invalid --payload: expected a JSON object, not null");
-        assertThatThrownBy(() -> TaskInput.fromOptions("echo", ""))
+        assertThatThrownBy(() -> TaskInput.fromOptions("echo", "", null, TaskOptions.NONE))
                 .hasMessageStartingWith("invalid --payload: bad JSON: ");
-        assertThatThrownBy(() -> TaskInput.fromOptions("echo", "{\"a\": \"\\u0000\"}"))
+        assertThatThrownBy(() -> TaskInput.fromOptions("echo", "{\"a\": \"\\u0000\"}", null, TaskOptions.NONE))
                 .hasMessageStartingWith("invalid --payload: contains a NUL character");
     }
 }

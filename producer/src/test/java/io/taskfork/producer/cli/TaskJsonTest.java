@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.Task;
+import io.taskfork.shared.task.TaskOptions;
 import io.taskfork.shared.task.TaskStatus;
 import java.time.Instant;
 import java.util.List;
@@ -18,7 +19,8 @@ class TaskJsonTest {
     @Test
     void queuedTaskShowsEveryContractColumnInOrderWithNulls() {
         Task task = new Task(7, "echo", Json.parse("{\"a\":1}"), TaskStatus.QUEUED, 0, null, null, null, null,
-                CREATED, null, null, null, null, null, null, null, null, null);
+                CREATED, null, null, null, null, null, null, null, null, null,
+                new TaskOptions(null, null, null, "jobs"));
 
         JsonNode json = TaskJson.of(task);
 
@@ -26,19 +28,20 @@ class TaskJsonTest {
         json.fieldNames().forEachRemaining(names::add);
         assertThat(names).containsExactly("id", "type", "payload", "status", "attempts", "failure_kind", "exit_code",
                 "result", "error", "created_at", "started_at", "finished_at", "worker", "progress", "progress_message",
-                "cpu_seconds", "peak_memory_bytes", "total_cpu_seconds");
+                "cpu_seconds", "peak_memory_bytes", "total_cpu_seconds", "run_at", "expires_at", "unique_key", "queue");
         assertThat(Json.write(json)).isEqualTo("{\"id\":7,\"type\":\"echo\",\"payload\":{\"a\":1},\"status\":\"queued\","
                 + "\"attempts\":0,\"failure_kind\":null,\"exit_code\":null,\"result\":null,\"error\":null,"
                 + "\"created_at\":\"2026-01-02T03:04:05.123456Z\",\"started_at\":null,\"finished_at\":null,"
                 + "\"worker\":null,\"progress\":null,\"progress_message\":null,\"cpu_seconds\":null,"
-                + "\"peak_memory_bytes\":null,\"total_cpu_seconds\":null}");
+                + "\"peak_memory_bytes\":null,\"total_cpu_seconds\":null,\"run_at\":null,\"expires_at\":null,"
+                + "\"unique_key\":null,\"queue\":\"jobs\"}");
     }
 
     @Test
     void crashedTaskShowsFailureKindExitCodeAndTimes() {
         Task task = new Task(8, "crash", Json.parse("{}"), TaskStatus.CRASHED, 2, FailureKind.SIGNAL, 134,
                 Json.parse("{\"r\":true}"), "boom", CREATED, CREATED.plusSeconds(1), CREATED.plusSeconds(2), "host:1",
-                40, "halfway", null, 0.25, 52_428_800L, 0.5);
+                40, "halfway", null, 0.25, 52_428_800L, 0.5, TaskOptions.NONE);
 
         JsonNode json = TaskJson.of(task);
 

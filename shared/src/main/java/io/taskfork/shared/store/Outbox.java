@@ -41,13 +41,23 @@ public final class Outbox {
      * @return the IDs taken, to publish and then {@link #markPublished}
      */
     public List<Long> takeOverdue(Duration age, int limit) {
+        return takeOverdue(age, limit, null);
+    }
+
+    /**
+     * As {@link #takeOverdue(Duration, int)}, but only rows of {@code queue} (or of no queue in
+     * particular), the queue the caller publishes to; null for any row.
+     */
+    public List<Long> takeOverdue(Duration age, int limit, String queue) {
         return jdbi.withHandle(handle -> handle
                 .createQuery("update tasks set queued_at = now() where id in (select id from tasks"
                         + " where status = 'queued' and published_at is null"
                         + " and queued_at < now() - make_interval(secs => :ageSeconds)"
+                        + " and (cast(:queue as text) is null or queue = :queue or queue is null)"
                         + " order by queued_at limit :limit for update skip locked) returning id")
                 .bind("ageSeconds", age.toMillis() / 1000.0)
                 .bind("limit", limit)
+                .bind("queue", queue)
                 .mapTo(Long.class)
                 .list());
     }

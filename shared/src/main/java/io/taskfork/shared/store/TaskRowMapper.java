@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.Task;
+import io.taskfork.shared.task.TaskOptions;
 import io.taskfork.shared.task.TaskStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,7 +18,7 @@ final class TaskRowMapper implements RowMapper<Task> {
 
     static final String COLUMNS = "id, type, payload::text as payload, status, attempts, failure_kind, exit_code,"
             + " result::text as result, error, created_at, started_at, finished_at, worker, progress, progress_message,"
-            + " max_attempts, cpu_seconds, peak_memory_bytes, total_cpu_seconds";
+            + " max_attempts, cpu_seconds, peak_memory_bytes, total_cpu_seconds, run_at, expires_at, unique_key, queue";
 
     @Override
     public Task map(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -42,7 +43,9 @@ final class TaskRowMapper implements RowMapper<Task> {
                 rs.getObject("max_attempts", Integer.class),
                 rs.getObject("cpu_seconds", Double.class),
                 rs.getObject("peak_memory_bytes", Long.class),
-                rs.getObject("total_cpu_seconds", Double.class));
+                rs.getObject("total_cpu_seconds", Double.class),
+                new TaskOptions(instant(rs, "run_at"), instant(rs, "expires_at"), rs.getString("unique_key"),
+                        rs.getString("queue")));
     }
 
     private static JsonNode json(String text) {

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 
 /** Reads and writes task rows. Every state change is one statement, guarded by the row's current state. */
@@ -29,8 +28,6 @@ public final class TaskStore {
     static final String RUNNER_GONE = "(started_at < now() - make_interval(secs => :staleSeconds)"
             + " or not exists (select 1 from workers w where w.name = tasks.worker"
             + " and w.heartbeat_at > now() - make_interval(secs => :deadSeconds)))";
-    private static final String INSERT = "insert into tasks (type, payload, max_attempts)"
-            + " values (:type, cast(:payload as jsonb), :maxAttempts)";
 
     private final Jdbi jdbi;
 
@@ -38,32 +35,29 @@ public final class TaskStore {
         this.jdbi = database.jdbi();
     }
 
-    /** Inserts a queued task and returns its ID. */
+    /** Inserts a task and returns its ID, or that of the live task that holds its unique key. */
     public long insert(NewTask task) {
-        refuseNul(task);
-        return jdbi.withHandle(handle -> handle
-                .createUpdate(INSERT)
-                .bind("type", task.type())
-                .bind("payload", Json.write(task.payload()))
-                .bind("maxAttempts", task.maxAttempts())
-                .executeAndReturnGeneratedKeys("id")
-                .mapTo(Long.class)
-                .one());
+        return create(task).id();
     }
 
-    /** Inserts queued tasks in one transaction and returns their IDs in the same order. */
+    /**
+     * Inserts a task: {@code queued}, or {@code scheduled} when its {@code run_at} is still to come;
+     * nothing when another live task holds its unique key.
+     */
+    public Inserted create(NewTask task) {
+        refuseNul(task);
+        return jdbi.inTransaction(handle -> TaskInserts.insert(handle, task));
+    }
+
+    /** Inserts tasks in one transaction and returns their IDs in the same order (see {@link #createAll}). */
     public List<Long> insertAll(List<NewTask> tasks) {
+        return createAll(tasks).stream().map(Inserted::id).toList();
+    }
+
+    /** As {@link #create}, for many tasks in one transaction; the results are in the same order. */
+    public List<Inserted> createAll(List<NewTask> tasks) {
         tasks.forEach(TaskStore::refuseNul);
-        return jdbi.inTransaction(handle -> {
-            PreparedBatch batch = handle.prepareBatch(INSERT);
-            for (NewTask task : tasks) {
-                batch.bind("type", task.type())
-                        .bind("payload", Json.write(task.payload()))
-                        .bind("maxAttempts", task.maxAttempts())
-                        .add();
-            }
-            return batch.executePreparedBatch("id").mapTo(Long.class).list();
-        });
+        return jdbi.inTransaction(handle -> TaskInserts.insertAll(handle, tasks));
     }
 
     private static void refuseNul(NewTask task) {
@@ -101,26 +95,49 @@ public final class TaskStore {
 
     /**
      * The task a JSON message asks for: created now, or, when another message with the same
-     * {@code messageId} created it before, that one.
+     * {@code messageId} created it before, that one; or, when another live task holds its unique
+     * key, none, and that task is named instead.
      */
-    public Task createFromMessage(NewTask task, String messageId) {
+    public FromMessage createFromMessage(NewTask task, String messageId) {
         return jdbi.inTransaction(handle -> {
-            // it came in a message, so it is published already
-            Optional<Task> created = handle.createQuery("insert into tasks (type, payload, max_attempts, message_id,"
-                            + " published_at) values (:type, cast(:payload as jsonb), :maxAttempts, :messageId, now())"
-                            + " on conflict (message_id) do nothing returning " + TaskRowMapper.COLUMNS)
-                    .bind("type", task.type())
-                    .bind("payload", Json.write(task.payload()))
-                    .bind("maxAttempts", task.maxAttempts())
+            // It came in a message, so a queued one is published already; a scheduled one is
+            // published by the scheduler when it is due.
+            Optional<Task> created = TaskInserts.bind(handle.createQuery("insert into tasks (type, payload,"
+                            + " max_attempts, status, run_at, expires_at, unique_key, queue, message_id, published_at)"
+                            + " values (:type, cast(:payload as jsonb), :maxAttempts,"
+                            + " case when cast(:runAt as timestamptz) > now() then 'scheduled' else 'queued' end,"
+                            + " :runAt, :expiresAt, :uniqueKey, :queue, :messageId,"
+                            + " case when cast(:runAt as timestamptz) > now() then null else now() end)"
+                            + " on conflict do nothing returning " + TaskRowMapper.COLUMNS), task)
                     .bind("messageId", messageId)
                     .map(MAPPER)
                     .findOne();
-            return created.orElseGet(() -> handle
+            if (created.isPresent()) {
+                return new FromMessage(created.get(), true);
+            }
+            Optional<Task> earlier = messageId == null ? Optional.empty() : handle
                     .createQuery("select " + TaskRowMapper.COLUMNS + " from tasks where message_id = :messageId")
                     .bind("messageId", messageId)
                     .map(MAPPER)
-                    .one());
+                    .findOne();
+            if (earlier.isPresent()) {
+                return new FromMessage(earlier.get(), true);
+            }
+            long holder = TaskInserts.holder(handle, task.options().uniqueKey())
+                    .orElseThrow(() -> new IllegalStateException("the holder of unique key "
+                            + task.options().uniqueKey() + " ended during the insert; the message comes back"))
+                    .id();
+            return new FromMessage(handle.createQuery("select " + TaskRowMapper.COLUMNS + " from tasks where id = :id")
+                    .bind("id", holder).map(MAPPER).one(), false);
         });
+    }
+
+    /**
+     * @param task    the task the message created, or named by its message ID; or, when
+     *                {@code created} is false, the live task that holds its unique key
+     * @param created false when nothing was created for the message because of that key
+     */
+    public record FromMessage(Task task, boolean created) {
     }
 
     /**
@@ -149,6 +166,8 @@ public final class TaskStore {
                             + " exit_code = null, result = null, returned_at = null, error = null, progress = null,"
                             + " progress_message = null"
                             + " where id = :id" + (types == null ? "" : " and type in (<types>)")
+                            // a task past its expiry is never started (see #expire)
+                            + " and (expires_at is null or expires_at > now() or attempts > 0)"
                             + " and (status in ('queued', 'retrying')"
                             + " or (status = 'running' and result is null and " + RUNNER_GONE + "))"
                             + " returning " + TaskRowMapper.COLUMNS)
@@ -161,6 +180,23 @@ public final class TaskStore {
             }
             return claim.map(MAPPER).findOne();
         });
+    }
+
+    /**
+     * Ends a task that was never started and is past its {@code expires_at}: status {@code expired}.
+     *
+     * @return false when it had started, or moved on, or is not past its expiry
+     */
+    public boolean expire(long id) {
+        return jdbi.withHandle(handle -> handle.createUpdate("update tasks set status = 'expired', finished_at = now()"
+                        + " where id = :id and attempts = 0 and expires_at <= now() and status in ('scheduled', 'queued')")
+                .bind("id", id)
+                .execute()) == 1;
+    }
+
+    /** The tasks that wait for their time, and those that expire unstarted. */
+    public DueTasks dueTasks() {
+        return new DueTasks(jdbi);
     }
 
     /**
@@ -329,7 +365,7 @@ public final class TaskStore {
 
     /** How long the oldest task waiting to run (queued or retrying) has existed; empty when none waits. */
     public Optional<Duration> oldestWaiting() {
-        return jdbi.withHandle(handle -> handle.createQuery("select extract(epoch from now() - min(created_at)) * 1000"
+        return jdbi.withHandle(handle -> handle.createQuery("select extract(epoch from now() - min(greatest(created_at, coalesce(run_at, created_at)))) * 1000"
                         + " from tasks where status in ('queued', 'retrying')")
                 .mapTo(Double.class)
                 .findOne()

@@ -12,6 +12,7 @@ import java.time.Instant;
  * @param cpuSeconds      CPU the last attempt used, or null when unknown
  * @param peakMemoryBytes the last attempt's peak resident memory, or null when unknown
  * @param totalCpuSeconds CPU of every attempt so far that reported it, or null before the first
+ * @param options         its run_at, expires_at, unique_key and queue, each null when not set
  */
 public record Task(
         long id,
@@ -32,5 +33,6 @@ public record Task(
         Integer maxAttempts,
         Double cpuSeconds,
         Long peakMemoryBytes,
-        Double totalCpuSeconds) {
+        Double totalCpuSeconds,
+        TaskOptions options) {
 }

@@ -12,7 +12,9 @@ public sealed interface TaskMessage {
     /**
      * Create the row, then run it. {@code messageId} may be null; when present, a second message
      * with the same id finds the row the first one created instead of creating another.
+     * {@code options} holds its {@code run_at}, {@code expires_at} and {@code unique_key}.
      */
-    record Create(String type, JsonNode payload, Integer maxAttempts, String messageId) implements TaskMessage {
+    record Create(String type, JsonNode payload, Integer maxAttempts, String messageId,
+            io.taskfork.shared.task.TaskOptions options) implements TaskMessage {
     }
 }

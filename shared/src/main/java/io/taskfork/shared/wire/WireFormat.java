@@ -123,9 +123,15 @@ public final class WireFormat {
             throw new MalformedMessageException(DeadLetterReason.MALFORMED,
                     "\"max_attempts\" must be a whole number from 1 to 100");
         }
+        io.taskfork.shared.task.TaskOptions options;
+        try {
+            options = OptionFields.parse(node, java.time.Instant.now());
+        } catch (IllegalArgumentException e) {
+            throw new MalformedMessageException(DeadLetterReason.MALFORMED, e.getMessage());
+        }
         String id = messageId == null || messageId.isBlank() ? null : messageId;
         return new TaskMessage.Create(type.asText(), payload,
-                maxAttempts == null || maxAttempts.isNull() ? null : maxAttempts.asInt(), id);
+                maxAttempts == null || maxAttempts.isNull() ? null : maxAttempts.asInt(), id, options);
     }
 
     /** Text made fit for a one-line header: no line breaks, bounded length. */

@@ -20,15 +20,15 @@ class TaskColumnValuesTest {
     @Test
     void statusValuesAreExactlyTheDocumentedOnes() {
         assertThat(Arrays.stream(TaskStatus.values()).map(TaskStatus::value))
-                .containsExactlyInAnyOrder("queued", "running", "retrying", "succeeded", "failed", "crashed",
-                        "cancelled");
+                .containsExactlyInAnyOrder("scheduled", "queued", "running", "retrying", "succeeded", "failed", "crashed",
+                        "cancelled", "expired");
     }
 
     @Test
-    void onlySucceededFailedCrashedAndCancelledAreTerminal() {
+    void onlySucceededFailedCrashedCancelledAndExpiredAreTerminal() {
         assertThat(Arrays.stream(TaskStatus.values()).filter(TaskStatus::isTerminal))
-                .containsExactlyInAnyOrder(
-                        TaskStatus.SUCCEEDED, TaskStatus.FAILED, TaskStatus.CRASHED, TaskStatus.CANCELLED);
+                .containsExactlyInAnyOrder(TaskStatus.SUCCEEDED, TaskStatus.FAILED, TaskStatus.CRASHED,
+                        TaskStatus.CANCELLED, TaskStatus.EXPIRED);
     }
 
     @Test
@@ -56,11 +56,12 @@ class TaskColumnValuesTest {
 
     @Test
     void migrationAllowsExactlyTheStatusAndFailureKindValues() throws IOException {
-        String migration = resource("/db/migration/V1__create_tasks.sql");
-        // V9 redefines the failure_kind check, with 'memory' added
+        // V9 redefines the failure_kind check, with 'memory' added; V10 the status check, with
+        // 'scheduled' and 'expired'
+        String statuses = resource("/db/migration/V10__scheduling.sql");
         String failureKinds = resource("/db/migration/V9__memory_failure_kind.sql");
 
-        assertThat(checkedValues(migration, "status"))
+        assertThat(checkedValues(statuses, "status"))
                 .containsExactlyInAnyOrderElementsOf(Arrays.stream(TaskStatus.values()).map(TaskStatus::value).toList());
         assertThat(checkedValues(failureKinds, "failure_kind"))
                 .containsExactlyInAnyOrderElementsOf(

@@ -96,8 +96,8 @@ class TaskStoreIT {
     void createFromMessageTwiceWithTheSameMessageIdGivesTheSameRow() {
         String messageId = "msg-" + UUID.randomUUID();
 
-        Task first = store.createFromMessage(new NewTask("echo", PAYLOAD), messageId);
-        Task second = store.createFromMessage(new NewTask("echo", Json.parse("{\"other\":true}")), messageId);
+        Task first = store.createFromMessage(new NewTask("echo", PAYLOAD), messageId).task();
+        Task second = store.createFromMessage(new NewTask("echo", Json.parse("{\"other\":true}")), messageId).task();
 
         assertThat(second.id()).isEqualTo(first.id());
         assertThat(second.payload()).isEqualTo(PAYLOAD);
@@ -107,8 +107,8 @@ class TaskStoreIT {
 
     @Test
     void createFromMessageWithoutMessageIdCreatesARowEachTime() {
-        Task first = store.createFromMessage(new NewTask("echo", PAYLOAD), null);
-        Task second = store.createFromMessage(new NewTask("echo", PAYLOAD), null);
+        Task first = store.createFromMessage(new NewTask("echo", PAYLOAD), null).task();
+        Task second = store.createFromMessage(new NewTask("echo", PAYLOAD), null).task();
 
         assertThat(second.id()).isNotEqualTo(first.id());
         assertThat(store.find(first.id())).isPresent();

@@ -179,7 +179,7 @@ class WireFormatTest {
     @Test
     void deadLetterReasonValuesAreExactlyTheDocumentedOnes() {
         assertThat(Arrays.stream(DeadLetterReason.values()).map(DeadLetterReason::value))
-                .containsExactlyInAnyOrder("exception", "exit", "signal", "oom", "timeout", "malformed",
+                .containsExactlyInAnyOrder("exception", "exit", "signal", "oom", "timeout", "memory", "malformed",
                         "unknown-task", "unknown-type", "too-large", "delivery-limit");
     }
 

@@ -1,0 +1,61 @@
+package io.taskfork.shared.store;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The tasks that wait for their time ({@code scheduled}, with {@code run_at}) and those that
+ * expire unstarted ({@code expires_at}). Every supervisor looks; {@code FOR UPDATE SKIP LOCKED}
+ * gives each row to exactly one of them, however many run.
+ */
+public final class DueTasks {
+
+    private final Jdbi jdbi;
+
+    DueTasks(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /**
+     * Makes at most {@code limit} scheduled tasks of {@code queue} whose time has come queued, with
+     * their message owed, in one statement: the caller then publishes them and marks them published
+     * ({@link Outbox#markPublished}). A publish that fails leaves them to the outbox sweeper. A task
+     * past its expiry is left to {@link #expire}.
+     *
+     * @return the IDs, earliest first
+     */
+    public List<Long> takeDue(String queue, int limit) {
+        return jdbi.withHandle(handle -> handle
+                .createQuery("update tasks set status = 'queued', queued_at = now(), published_at = null"
+                        + " where id in (select id from tasks where status = 'scheduled' and run_at <= now()"
+                        + " and (queue = :queue or queue is null) and (expires_at is null or expires_at > now())"
+                        + " order by run_at limit :limit for update skip locked) returning id")
+                .bind("queue", queue)
+                .bind("limit", limit)
+                .mapTo(Long.class)
+                .list());
+    }
+
+    /**
+     * Ends at most {@code limit} tasks of {@code queue} that were never started and are past their
+     * {@code expires_at}: status {@code expired}. The message of a queued one is acked when it comes.
+     */
+    public List<Expired> expire(String queue, int limit) {
+        return jdbi.withHandle(handle -> handle
+                .createQuery("update tasks set status = 'expired', finished_at = now() where id in (select id from tasks"
+                        + " where expires_at <= now() and attempts = 0 and status in ('scheduled', 'queued')"
+                        + " and (queue = :queue or queue is null) limit :limit for update skip locked)"
+                        + " returning id, type, expires_at")
+                .bind("queue", queue)
+                .bind("limit", limit)
+                .map((rs, ctx) -> new Expired(rs.getLong("id"), rs.getString("type"),
+                        rs.getObject("expires_at", OffsetDateTime.class).toInstant()))
+                .list());
+    }
+
+    /** A task that expired unstarted. */
+    public record Expired(long id, String type, Instant expiresAt) {
+    }
+}

@@ -1,0 +1,90 @@
+package io.taskfork.shared.store;
+
+import io.taskfork.shared.json.Json;
+import io.taskfork.shared.task.TaskStatus;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.SqlStatement;
+
+/**
+ * Inserts tasks. A task whose time is still to come is {@code scheduled}; the database's clock
+ * decides, as it does when the scheduler takes it. A unique key is held by a partial unique index
+ * over the live statuses, so two inserts racing with one key cannot both create a row: the loser's
+ * {@code on conflict do nothing} returns nothing, and it reports the winner instead.
+ */
+final class TaskInserts {
+
+    static final String LIVE = "('scheduled', 'queued', 'running', 'retrying')";
+    private static final String INSERT = "insert into tasks (type, payload, max_attempts, status, run_at, expires_at,"
+            + " unique_key, queue) values (:type, cast(:payload as jsonb), :maxAttempts,"
+            + " case when cast(:runAt as timestamptz) > now() then 'scheduled' else 'queued' end,"
+            + " :runAt, :expiresAt, :uniqueKey, :queue)";
+    private static final String UNLESS_KEY_HELD = " on conflict (unique_key) where unique_key is not null and status in "
+            + LIVE + " do nothing";
+    // A key's holder may end between the conflict and the look for it: then the key is free, and the
+    // insert is tried again. Each round needs another task to take the key and end meanwhile.
+    private static final int ROUNDS = 5;
+
+    private TaskInserts() {
+    }
+
+    static Inserted insert(Handle handle, NewTask task) {
+        for (int round = 0; round < ROUNDS; round++) {
+            Optional<Inserted> created = bind(handle.createQuery(INSERT + UNLESS_KEY_HELD + " returning id, status"), task)
+                    .map((rs, ctx) -> new Inserted(rs.getLong("id"), TaskStatus.of(rs.getString("status")), true))
+                    .findOne();
+            if (created.isPresent()) {
+                return created.get();
+            }
+            Optional<Inserted> holder = holder(handle, task.options().uniqueKey());
+            if (holder.isPresent()) {
+                return holder.get();
+            }
+        }
+        throw new IllegalStateException("unique key " + task.options().uniqueKey() + " changed hands " + ROUNDS
+                + " times during one insert");
+    }
+
+    /** In order, in the caller's transaction; one batch when no task has a unique key. */
+    static List<Inserted> insertAll(Handle handle, List<NewTask> tasks) {
+        if (tasks.stream().anyMatch(task -> task.options().uniqueKey() != null)) {
+            List<Inserted> inserted = new ArrayList<>(tasks.size());
+            tasks.forEach(task -> inserted.add(insert(handle, task)));
+            return inserted;
+        }
+        org.jdbi.v3.core.statement.PreparedBatch batch = handle.prepareBatch(INSERT);
+        for (NewTask task : tasks) {
+            bind(batch, task).add();
+        }
+        return batch.executePreparedBatch("id", "status")
+                .map((rs, ctx) -> new Inserted(rs.getLong("id"), TaskStatus.of(rs.getString("status")), true))
+                .list();
+    }
+
+    /** The live task that holds {@code key}, if one does. */
+    static Optional<Inserted> holder(Handle handle, String key) {
+        return handle.createQuery("select id, status from tasks where unique_key = :key and status in " + LIVE)
+                .bind("key", key)
+                .map((rs, ctx) -> new Inserted(rs.getLong("id"), TaskStatus.of(rs.getString("status")), false))
+                .findOne();
+    }
+
+    static <S extends SqlStatement<S>> S bind(S statement, NewTask task) {
+        return statement.bind("type", task.type())
+                .bind("payload", Json.write(task.payload()))
+                .bind("maxAttempts", task.maxAttempts())
+                .bindByType("runAt", time(task.options().runAt()), OffsetDateTime.class)
+                .bindByType("expiresAt", time(task.options().expiresAt()), OffsetDateTime.class)
+                .bind("uniqueKey", task.options().uniqueKey())
+                .bind("queue", task.options().queue());
+    }
+
+    static OffsetDateTime time(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+}

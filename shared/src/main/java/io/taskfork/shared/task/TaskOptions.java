@@ -1,0 +1,33 @@
+package io.taskfork.shared.task;
+
+import java.time.Instant;
+
+/**
+ * When, where and under what condition a task runs; every part is optional (null).
+ *
+ * @param runAt     not before this: the task waits as {@code scheduled} until then
+ * @param expiresAt a task not started by then never runs: it ends {@code expired}
+ * @param uniqueKey while a task with this key is scheduled, queued, running or retrying, no other
+ *                  is created with it
+ * @param queue     the main queue the task is published to; null for the one of whoever publishes it
+ */
+public record TaskOptions(Instant runAt, Instant expiresAt, String uniqueKey, String queue) {
+
+    public static final TaskOptions NONE = new TaskOptions(null, null, null, null);
+
+    public TaskOptions {
+        if (runAt != null && expiresAt != null && !expiresAt.isAfter(runAt)) {
+            throw new IllegalArgumentException("it would expire (" + expiresAt + ") before it runs (" + runAt + ")");
+        }
+        if (uniqueKey != null && (uniqueKey.isEmpty() || uniqueKey.length() > MAX_KEY)) {
+            throw new IllegalArgumentException("a unique key is 1 to " + MAX_KEY + " characters");
+        }
+    }
+
+    /** Longest unique key accepted. */
+    public static final int MAX_KEY = 200;
+
+    public TaskOptions withQueue(String name) {
+        return new TaskOptions(runAt, expiresAt, uniqueKey, name);
+    }
+}
