@@ -46,6 +46,23 @@ class UsageErrorsTest {
     }
 
     @Test
+    void badTimingOptionsAreUsageErrorsOnOneLine() {
+        assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--delay", "soon"), "--delay");
+        assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--delay", "1m", "--at",
+                "2026-12-01T09:00:00Z"), "mutually exclusive");
+        assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--at", "tomorrow"), "--at");
+        assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--delay", "1h", "--expires", "10m"),
+                "would expire");
+        assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--max-attempts", "0"), "--max-attempts");
+        assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--unique-key", ""), "unique key");
+    }
+
+    private static void assertUsageErrorSaying(CliRun run, String saying) {
+        assertUsageError(run, null);
+        assertThat(run.err()).contains(saying);
+    }
+
+    @Test
     void typeWithSpacesIsUsageError() {
         CliRun run = CliRun.of(NOWHERE, "submit", "--type", "two words");
 

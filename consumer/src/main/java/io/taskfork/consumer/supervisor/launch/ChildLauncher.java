@@ -60,7 +60,9 @@ public final class ChildLauncher implements AutoCloseable {
     private final StandbyChildren standby;
     private final Set<ChildSession> live = ConcurrentHashMap.newKeySet();
     private final Map<Long, ChildSession> byTask = new ConcurrentHashMap<>();
-    private final AtomicLong sequence = new AtomicLong();
+    // One for the JVM: the standby folders in the shared work root are named by the process ID and
+    // this number, and two supervisors in one JVM (an application that embeds them) share the ID.
+    private static final AtomicLong SEQUENCE = new AtomicLong();
     private volatile Map<String, String> handlerClasses = Map.of();
 
     /**
@@ -258,7 +260,7 @@ public final class ChildLauncher implements AutoCloseable {
     }
 
     private ChildSession newSession(Path directory) {
-        return new ChildSession(this, workFolder.resolve("c" + sequence.incrementAndGet()), directory);
+        return new ChildSession(this, workFolder.resolve("c" + SEQUENCE.incrementAndGet()), directory);
     }
 
     private List<String> archiveFlags() {
@@ -298,7 +300,7 @@ public final class ChildLauncher implements AutoCloseable {
     private ChildSession startStandby() throws IOException {
         // In the work root, so that the rename to the task's directory never crosses file systems.
         Path directory = settings.work().root().resolve(
-                Leftovers.owned(Leftovers.STANDBY_PREFIX) + sequence.incrementAndGet());
+                Leftovers.owned(Leftovers.STANDBY_PREFIX) + SEQUENCE.incrementAndGet());
         Files.createDirectories(directory);
         ChildSession session = newSession(directory);
         List<String> flags = new ArrayList<>(archiveFlags());
