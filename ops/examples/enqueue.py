@@ -4,8 +4,10 @@
 Needs pika (pip install pika, or Debian's python3-pika). The queue must exist already: the
 consumer and the producer declare it. Do not declare it here with other arguments.
 
-usage: enqueue.py TYPE [PAYLOAD-JSON] [MESSAGE-ID]
+usage: enqueue.py [--message-id ID] [--max-attempts N] [--delay DURATION | --run-at INSTANT]
+                  [--expires-at INSTANT] [--unique-key KEY] TYPE [PAYLOAD-JSON]
 """
+import argparse
 import json
 import os
 import sys
@@ -13,34 +15,50 @@ import sys
 import pika
 
 
+def arguments(argv):
+    parser = argparse.ArgumentParser(prog="enqueue.py", description="Publish one taskfork task as JSON.")
+    parser.add_argument("type", help="the task type, such as echo")
+    parser.add_argument("payload", nargs="?", default="{}", help="a JSON object for the handler")
+    # The consumer creates one row per message ID, however often the message is published.
+    parser.add_argument("--message-id")
+    parser.add_argument("--max-attempts", type=int)
+    when = parser.add_mutually_exclusive_group()
+    when.add_argument("--delay", help="not before this long after a supervisor takes it: 30s, 10m")
+    when.add_argument("--run-at", help="not before this ISO-8601 instant: 2026-12-01T09:00:00Z")
+    parser.add_argument("--expires-at", help="if it has not started by this instant, it never runs")
+    parser.add_argument("--unique-key", help="while a live task holds this key, the message creates nothing")
+    return parser.parse_args(argv[1:])
+
+
+def message(args):
+    body = {"type": args.type, "payload": json.loads(args.payload)}
+    for field in ("max_attempts", "delay", "run_at", "expires_at", "unique_key"):
+        value = getattr(args, field)
+        if value is not None:
+            body[field] = value
+    return body
+
+
 def main(argv):
-    if len(argv) < 2:
-        print(__doc__.strip().splitlines()[-1], file=sys.stderr)
-        return 2
-    task_type = argv[1]
-    payload = json.loads(argv[2]) if len(argv) > 2 else {}
-    properties = pika.BasicProperties(
-        content_type="application/json",
-        delivery_mode=2,  # persistent
-        # Optional: the consumer creates one row per message ID, however often it is published.
-        message_id=argv[3] if len(argv) > 3 else None,
-    )
+    args = arguments(argv)
+    properties = pika.BasicProperties(content_type="application/json", delivery_mode=2,  # persistent
+                                      message_id=args.message_id)
     uri = os.environ.get("TASKFORK_AMQP_URI", "amqp://guest:guest@localhost:5672/%2F")
     queue = os.environ.get("TASKFORK_QUEUE", "taskfork.tasks")
-    connection = pika.BlockingConnection(pika.URLParameters(uri))
+    connection = pika.BlockingConnection(pika.URLParameters(uri.split(",")[0]))
     try:
         channel = connection.channel()
         channel.confirm_delivery()  # basic_publish raises if the broker does not confirm
         channel.basic_publish(
             exchange="",
             routing_key=queue,
-            body=json.dumps({"type": task_type, "payload": payload}),
+            body=json.dumps(message(args)),
             properties=properties,
             mandatory=True,  # raises UnroutableError when the queue does not exist
         )
     finally:
         connection.close()
-    print(f"published a {task_type} task to {queue}")
+    print(f"published a {args.type} task to {queue}")
     return 0
 
 

@@ -1,0 +1,87 @@
+package io.taskfork.consumer.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskfork.consumer.testing.SupervisorFixture;
+import io.taskfork.shared.task.Task;
+import io.taskfork.shared.task.TaskStatus;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** README, "Sending work from other languages": ops/examples/enqueue.py, run as a user would, with pika. */
+class PythonExampleIT {
+
+    private static final Path SCRIPT = Path.of("..", "ops", "examples", "enqueue.py").toAbsolutePath().normalize();
+    private static SupervisorFixture fixture;
+
+    @BeforeAll
+    static void startSupervisor() throws Exception {
+        fixture = SupervisorFixture.start(PythonExampleIT.class, Map.of());
+    }
+
+    @AfterAll
+    static void stopSupervisor() throws Exception {
+        fixture.close();
+    }
+
+    @Test
+    void theScriptsJsonMessageCarriesItsDelayKeyAndLimit() throws Exception {
+        String key = "py-" + UUID.randomUUID();
+        Instant sent = Instant.now();
+        Run first = python("--delay", "1s", "--unique-key", key, "--max-attempts", "2", "echo", "{\"from\": \"python\"}");
+        Run second = python("--unique-key", key, "echo");
+
+        assertThat(first.code).as(first.output).isZero();
+        assertThat(first.output).contains("published a echo task to " + fixture.environment().queues().main());
+        assertThat(second.code).as(second.output).isZero();
+        fixture.awaitEveryMessageAcked();
+        List<Long> ids = fixture.environment().database().jdbi().withHandle(handle -> handle
+                .createQuery("select id from tasks where unique_key = :key").bind("key", key).mapTo(Long.class).list());
+        assertThat(ids).as("the second message created nothing: the first task held the key").hasSize(1);
+        Task task = fixture.awaitTerminal(ids.get(0));
+        assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(task.result().path("from").asText()).isEqualTo("python");
+        assertThat(task.maxAttempts()).isEqualTo(2);
+        assertThat(task.startedAt()).isAfterOrEqualTo(sent.plusSeconds(1));
+    }
+
+    private record Run(int code, String output) {
+    }
+
+    /** Debian's python3, where python3-pika puts pika, else the first python3 on the PATH. */
+    private static String pythonWithPika() throws IOException, InterruptedException {
+        for (String python : List.of("/usr/bin/python3", "python3")) {
+            try {
+                if (new ProcessBuilder(python, "-c", "import pika").start().waitFor() == 0) {
+                    return python;
+                }
+            } catch (IOException missing) {
+                // try the next one
+            }
+        }
+        throw new AssertionError("no python3 here can import pika: apt-get install python3-pika, or pip install pika");
+    }
+
+    private static Run python(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(pythonWithPika(), SCRIPT.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("TASKFORK_AMQP_URI", fixture.environment().settings().amqp().uri());
+        builder.environment().put("TASKFORK_QUEUE", fixture.environment().queues().main());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new Run(process.exitValue(), output);
+    }
+}
