@@ -39,8 +39,10 @@ class DemoIT {
         String output = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(output + err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(output)
-                .contains("14/14 done")
+                .contains("16/16 done")
                 .contains("dead-letter queue: 9 messages (expected 9)")
+                .containsPattern("echo +\\{\"late\":true\\} +expired +- +- +- +- +- +ok")
+                .containsPattern("echo +\\{\"later\":true\\} +succeeded +- +0 ")
                 .containsPattern("crash +\\{\"mb\":2048,\"mode\":\"leak\"\\} +crashed +memory +137 .* ok +killed with its process tree")
                 .containsPattern("echo +\\{\"hello\":\"world\"\\} +succeeded +- +0 +\\d+ms +\\d+\\.\\d\\ds +\\d+MiB")
                 .contains("supervisor exited with code 0")

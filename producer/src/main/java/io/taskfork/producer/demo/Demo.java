@@ -98,8 +98,7 @@ public final class Demo {
             channel.confirmSelect();
             for (DemoTask task : DemoPlan.PUBLISHED_AS_JSON) {
                 String messageId = "demo-" + UUID.randomUUID();
-                String body = "{\"type\":\"" + task.type() + "\",\"payload\":" + task.payload() + "}";
-                publish(channel, body, WireFormat.APPLICATION_JSON, messageId);
+                publish(channel, task.json(), WireFormat.APPLICATION_JSON, messageId);
                 tasks.add(new Tracked(task, null, messageId));
             }
             publish(channel, DemoPlan.MALFORMED_BODY, WireFormat.TEXT_PLAIN, null);

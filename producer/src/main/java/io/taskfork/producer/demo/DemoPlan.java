@@ -1,6 +1,7 @@
 package io.taskfork.producer.demo;
 
 import io.taskfork.shared.task.FailureKind;
+import io.taskfork.shared.task.TaskStatus;
 import java.util.List;
 
 /** The mixed batch the demo runs: every built-in type and every way a child can die. */
@@ -25,6 +26,11 @@ final class DemoPlan {
     /** Published as JSON straight onto the queue, as a script in any language would: no row first. */
     static final List<DemoTask> PUBLISHED_AS_JSON = List.of(
             DemoTask.succeeds("echo", "{\"sent_by\":\"any AMQP client\"}"),
+            // later: scheduled, and published by the supervisor when its time comes
+            DemoTask.withFields("echo", "{\"later\":true}", "\"delay\":\"2s\"", TaskStatus.SUCCEEDED),
+            // worthless once late, and late already: it never runs
+            DemoTask.withFields("echo", "{\"late\":true}", "\"expires_at\":\"2026-01-01T00:00:00Z\"",
+                    TaskStatus.EXPIRED),
             DemoTask.fails("transmogrify", "{}", FailureKind.UNKNOWN_TYPE));
 
     /** A body that is no task at all: dead-lettered as malformed, with no row. */
