@@ -192,10 +192,11 @@ final class DeliveryProcessor implements Consumer<Delivery> {
                 && !task.options().expiresAt().isAfter(java.time.Instant.now())) {
             return expire(delivery, task);
         }
-        if (task.status() == TaskStatus.SCHEDULED) {
+        if (task.status() == TaskStatus.SCHEDULED || task.status() == TaskStatus.RETRYING
+                && task.options().runAt() != null && task.options().runAt().isAfter(java.time.Instant.now())) {
             // a message that came before the task's time: the scheduler publishes it when it is due
-            LOG.info("task {} is scheduled for {}; this message is acked, and the task published then", task.id(),
-                    task.options().runAt());
+            LOG.info("task {} is {} for {}; this message is acked, and the task published then", task.id(),
+                    task.status().value(), task.options().runAt());
             actions.ack(delivery);
             return true;
         }

@@ -94,7 +94,7 @@ final class TaskExecution {
     private void retry(Delivery delivery, Task task, TaskRunner.Run run, Duration delay) throws Exception {
         Verdict verdict = run.verdict();
         boolean recorded = policies.patience().untilDone("recording the retry",
-                () -> store.retry(task.id(), task.attempts(), verdict.outcome(), run.exit().usage()));
+                () -> store.retry(task.id(), task.attempts(), verdict.outcome(), run.exit().usage(), delay));
         if (!recorded) {
             actions.ack(delivery);
             return;
@@ -104,7 +104,8 @@ final class TaskExecution {
         LOG.info("task {} {} {} on attempt {} ({}child pid {}), retrying in {}: {}", task.id(), task.type(),
                 outcome(verdict), task.attempts(), cost(run), run.exit().pid(), Values.format(delay),
                 verdict.detail());
-        actions.deferTask(delivery, task.id(), delay);
+        // the next attempt is a scheduled run, published when it is due: this message is done with
+        actions.ack(delivery);
     }
 
     // Stopped by our own shutdown, not by anything the task did: queued again, the attempt not counted.

@@ -19,11 +19,11 @@ import org.junit.jupiter.api.Test;
 /** A failed attempt runs again after a growing delay, until its attempts run out. */
 class RetriesIT {
 
-    /** How late this test may see a row turn retrying, after the message was parked. */
+    /** How late this test may see a row turn retrying, after its retry was recorded. */
     private static final Duration SEEN_LATE = Duration.ofMillis(150);
     /**
-     * From a parked message's expiry to its next attempt's claim: the retry queue dead-letters it
-     * back to the main queue, the broker delivers it, the supervisor claims the row.
+     * From a retry's run_at to its next attempt's claim: the scheduler's look (every 250 ms), its
+     * publish, the delivery, the claim.
      */
     private static final Duration COMING_BACK = Duration.ofMillis(600);
 
@@ -71,6 +71,28 @@ class RetriesIT {
                 .isBetween(Duration.ofMillis(240).minus(SEEN_LATE), Duration.ofMillis(360).plus(COMING_BACK));
         assertThat(Duration.between(secondParked, thirdStarted)).as("second delay")
                 .isBetween(Duration.ofMillis(960).minus(SEEN_LATE), Duration.ofMillis(1440).plus(COMING_BACK));
+    }
+
+    /**
+     * A retry is a scheduled run, kept in the database: a short one is not held behind a long one,
+     * as it would be behind a message of a longer delay at the head of a quorum queue.
+     */
+    @Test
+    void aShortRetryIsNotHeldBehindALongOne() throws Exception {
+        long slow = fixture.submit("flaky", "{\"succeed_on\":4}", 4);
+        awaitRetrying(slow, 3);
+        Instant slowDue = fixture.store().find(slow).orElseThrow().options().runAt();
+        long quick = fixture.submit("flaky", "{\"succeed_on\":2}");
+
+        Instant quickParked = awaitRetrying(quick, 1);
+        Task done = fixture.awaitTerminal(quick);
+
+        // 300 ms ±20% for the quick one; 4 × 4 × 300 = 4800 ms ±20% for the slow one
+        assertThat(done.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(Duration.between(quickParked, done.startedAt())).as("the quick retry's delay")
+                .isLessThan(Duration.ofMillis(360).plus(COMING_BACK));
+        assertThat(done.startedAt()).as("the quick retry ran before the slow one was due").isBefore(slowDue);
+        assertThat(fixture.awaitTerminal(slow).startedAt()).isAfterOrEqualTo(slowDue);
     }
 
     @Test

@@ -35,10 +35,12 @@ final class AuditRows {
 
     /**
      * Rows that wait to run and whose message is not owed: queued and confirmed by the broker, or
-     * retrying (a retry's message is published before its delivery is acked).
+     * retrying from before retries were scheduled runs (run_at null: its message waits in
+     * {@code .retry}). A retrying row with a run_at has no message until the scheduler publishes it.
      */
     List<Row> waitingWithMessageSent() {
-        return rows(ROW + " where (status = 'queued' and published_at is not null) or status = 'retrying'");
+        return rows(ROW + " where (status = 'queued' and published_at is not null)"
+                + " or (status = 'retrying' and run_at is null)");
     }
 
     /** Rows running on a supervisor whose heartbeat is gone. */

@@ -149,7 +149,7 @@ final class RowReset {
                     ? Optional.of("task " + id + " is running now on " + current.worker()
                             + "; replay it once it has ended")
                     : Optional.empty();
-            case RETRYING -> Optional.of("task " + id + " is retrying: its next attempt waits in the retry queue");
+            case RETRYING -> Optional.of("task " + id + " is retrying: its next attempt runs at its run_at");
             case SUCCEEDED -> Optional.of("task " + id + " succeeded; this dead letter is a stale copy"
                     + " (submit the task again to run it again)");
             case CANCELLED -> Optional.of("task " + id + " was cancelled");

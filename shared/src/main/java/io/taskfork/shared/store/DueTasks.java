@@ -19,7 +19,8 @@ public final class DueTasks {
     }
 
     /**
-     * Makes at most {@code limit} scheduled tasks of {@code queue} whose time has come queued, with
+     * Makes at most {@code limit} scheduled and retrying tasks of {@code queue} whose time has come
+     * queued (a retrying one keeps its attempts and its last failure for a look), with
      * their message owed, in one statement: the caller then publishes them and marks them published
      * ({@link Outbox#markPublished}). A publish that fails leaves them to the outbox sweeper. A task
      * past its expiry is left to {@link #expire}.
@@ -29,7 +30,7 @@ public final class DueTasks {
     public List<Long> takeDue(String queue, int limit) {
         return jdbi.withHandle(handle -> handle
                 .createQuery("update tasks set status = 'queued', queued_at = now(), published_at = null"
-                        + " where id in (select id from tasks where status = 'scheduled' and run_at <= now()"
+                        + " where id in (select id from tasks where status in ('scheduled', 'retrying') and run_at <= now()"
                         + " and (queue = :queue or queue is null) and (expires_at is null or expires_at > now())"
                         + " order by run_at limit :limit for update skip locked) returning id")
                 .bind("queue", queue)

@@ -168,7 +168,8 @@ public final class TaskStore {
                             + " where id = :id" + (types == null ? "" : " and type in (<types>)")
                             // a task past its expiry is never started (see #expire)
                             + " and (expires_at is null or expires_at > now() or attempts > 0)"
-                            + " and (status in ('queued', 'retrying')"
+                            // a retry whose time is still to come is published by the scheduler then
+                            + " and (status = 'queued' or (status = 'retrying' and (run_at is null or run_at <= now()))"
                             + " or (status = 'running' and result is null and " + RUNNER_GONE + "))"
                             + " returning " + TaskRowMapper.COLUMNS)
                     .bind("id", id)
@@ -205,18 +206,24 @@ public final class TaskStore {
      *
      * @return false when the row had moved on
      */
-    public boolean retry(long id, int attempt, TaskOutcome failure) {
-        return retry(id, attempt, failure, Usage.UNKNOWN);
+    public boolean retry(long id, int attempt, TaskOutcome failure, Duration delay) {
+        return retry(id, attempt, failure, Usage.UNKNOWN, delay);
     }
 
-    /** As {@link #retry(long, int, TaskOutcome)}, with what the attempt cost. */
-    public boolean retry(long id, int attempt, TaskOutcome failure, Usage usage) {
+    /**
+     * As {@link #retry(long, int, TaskOutcome, Duration)}, with what the attempt cost. The next
+     * attempt is a scheduled run: {@code run_at} is {@code delay} from now, by the database's
+     * clock, and the scheduler publishes the task then (see {@link DueTasks#takeDue}).
+     */
+    public boolean retry(long id, int attempt, TaskOutcome failure, Usage usage, Duration delay) {
         return jdbi.withHandle(handle -> handle
                 .createUpdate("update tasks set status = 'retrying', failure_kind = :failureKind,"
-                        + " exit_code = :exitCode, error = :error, log = :log, " + USAGE
+                        + " exit_code = :exitCode, error = :error, log = :log, " + USAGE + ","
+                        + " run_at = now() + make_interval(secs => :delaySeconds), published_at = null"
                         + " where id = :id and attempts = :attempt and status = 'running'")
                 .bind("id", id)
                 .bind("attempt", attempt)
+                .bind("delaySeconds", delay.toMillis() / 1000.0)
                 .bind("cpu", usage.cpuSeconds())
                 .bind("peak", usage.peakMemoryBytes())
                 .bind("failureKind", failure.failureKind() == null ? null : failure.failureKind().value())
