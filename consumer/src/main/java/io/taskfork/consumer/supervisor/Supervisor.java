@@ -114,7 +114,8 @@ public final class Supervisor implements AutoCloseable {
                 metrics,
                 new DeliveryProcessor.Policies(worker, queues.main(), settings.maxMessageBytes(),
                         settings.child().timeout().plus(STALE_MARGIN),
-                        new RetryPolicy(settings.retry(), Math::random), new Patience(stopping)));
+                        new RetryPolicy(settings.retry(), Math::random), new Patience(stopping),
+                        settings.service().typeLimits()));
         startTimers(store);
         warnAboutConsumerTimeout();
         health = new Health(connection, database);

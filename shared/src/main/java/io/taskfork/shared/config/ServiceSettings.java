@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param shutdownGrace   on SIGTERM, how long running children may finish before they are killed
  * @param outboxAge       a queued task this old whose message was never confirmed is published again
  * @param logFormat       how log lines are written, the supervisor's and the command line's
+ * @param typeLimits      the most tasks of a type running at once, across every supervisor
  */
 public record ServiceSettings(int metricsPort, int maxMessageBytes, Duration shutdownGrace, Duration outboxAge,
-        LogFormat logFormat) {
+        LogFormat logFormat, TypeLimits typeLimits) {
 }

@@ -25,6 +25,7 @@ public enum Setting {
     CRASH_RETRIES("0", "retries of a task whose child died (exit, signal, oom, timeout, memory)"),
     SHUTDOWN_GRACE("30s", "on SIGTERM, how long running children may finish before they are killed"),
     OUTBOX_AGE("1m", "a queued task this old whose message was never confirmed is published again"),
+    TYPE_LIMITS("", "the most tasks of a type running at once across every supervisor, such as exec:2,report:1"),
     WORK_DIR("", "each task works in a fresh WORK_DIR/<task-id> (default: <tmp>/taskfork-work)"),
     KEEP_WORKDIRS("false", "keep task directories after their tasks (true or false)"),
     LOG_FORMAT("text", "format of log lines: text, or json for one JSON object a line"),

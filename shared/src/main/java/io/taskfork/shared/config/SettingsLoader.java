@@ -68,7 +68,8 @@ final class SettingsLoader {
                 parse(Setting.MAX_MESSAGE, text -> (int) size(text, 64, MAX_MESSAGE_LIMIT)),
                 parse(Setting.SHUTDOWN_GRACE, Values::parseDuration),
                 parse(Setting.OUTBOX_AGE, SettingsLoader::positiveDuration),
-                parse(Setting.LOG_FORMAT, LogFormat::parse));
+                parse(Setting.LOG_FORMAT, LogFormat::parse),
+                parse(Setting.TYPE_LIMITS, TypeLimits::parse));
         return new Settings(amqp, db, child, retry, service);
     }
 

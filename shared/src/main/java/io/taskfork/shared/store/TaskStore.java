@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.Query;
 
 /** Reads and writes task rows. Every state change is one statement, guarded by the row's current state. */
 public final class TaskStore {
@@ -160,27 +159,42 @@ public final class TaskStore {
      * @param types the task types the caller can run, or null for any
      */
     public Optional<Task> claim(long id, String worker, Duration staleAfter, java.util.Collection<String> types) {
-        return jdbi.withHandle(handle -> {
-            Query claim = handle.createQuery("update tasks set status = 'running', attempts = attempts + 1,"
-                            + " started_at = now(), finished_at = null, worker = :worker, failure_kind = null,"
-                            + " exit_code = null, result = null, returned_at = null, error = null, progress = null,"
-                            + " progress_message = null"
-                            + " where id = :id" + (types == null ? "" : " and type in (<types>)")
-                            // a task past its expiry is never started (see #expire)
-                            + " and (expires_at is null or expires_at > now() or attempts > 0)"
-                            // a retry whose time is still to come is published by the scheduler then
-                            + " and (status = 'queued' or (status = 'retrying' and (run_at is null or run_at <= now()))"
-                            + " or (status = 'running' and result is null and " + RUNNER_GONE + "))"
-                            + " returning " + TaskRowMapper.COLUMNS)
-                    .bind("id", id)
-                    .bind("worker", worker)
-                    .bind("staleSeconds", staleAfter.toMillis() / 1000.0)
-                    .bind("deadSeconds", Workers.DEAD_AFTER.toMillis() / 1000.0);
-            if (types != null) {
-                claim.bindList("types", List.copyOf(types));
-            }
-            return claim.map(MAPPER).findOne();
-        });
+        return claim(id, worker, staleAfter, types, io.taskfork.shared.config.TypeLimits.NONE);
+    }
+
+    /**
+     * As {@link #claim(long, String, Duration, java.util.Collection)}, but a task of a type with a
+     * limit only while fewer than that many of its type run, on any supervisor (see {@link Claims}).
+     */
+    public Optional<Task> claim(long id, String worker, Duration staleAfter, java.util.Collection<String> types,
+            io.taskfork.shared.config.TypeLimits limits) {
+        return jdbi.inTransaction(handle -> Claims.claim(handle, id, worker, staleAfter, types, limits));
+    }
+
+    /** How many tasks of {@code type} run now, on any supervisor. */
+    public long running(String type) {
+        return jdbi.withHandle(handle -> handle
+                .createQuery("select count(*) from tasks where type = :type and status = 'running'")
+                .bind("type", type)
+                .mapTo(Long.class)
+                .one());
+    }
+
+    /**
+     * Puts back a task that could not start because its type is at its limit: it waits until
+     * {@code delay} from now, {@code scheduled} (or still {@code retrying}), and the scheduler
+     * publishes it again then. Its attempts are untouched.
+     *
+     * @return false when it was no longer waiting to run
+     */
+    public boolean putBack(long id, Duration delay) {
+        return jdbi.withHandle(handle -> handle.createUpdate("update tasks set run_at = now()"
+                        + " + make_interval(secs => :delaySeconds), published_at = null,"
+                        + " status = case when status = 'queued' then 'scheduled' else status end"
+                        + " where id = :id and status in ('queued', 'retrying')")
+                .bind("id", id)
+                .bind("delaySeconds", delay.toMillis() / 1000.0)
+                .execute()) == 1;
     }
 
     /**

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,6 +139,20 @@ class SettingsTest {
                 .hasMessageContaining("at least 64m");
         assertThatThrownBy(() -> Settings.load(Map.of("TASKFORK_TASK_MEMORY", "lots"), NO_FLAGS))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("a size such as 300m or 2g, auto or off");
+    }
+
+    @Test
+    void typeLimitsAreTypeColonNumberPairs() {
+        assertThat(Settings.load(Map.of(), NO_FLAGS).service().typeLimits().isEmpty()).isTrue();
+        TypeLimits limits = Settings.load(Map.of("TASKFORK_TYPE_LIMITS", "exec:2, report:1"), NO_FLAGS)
+                .service().typeLimits();
+        assertThat(limits.of("exec")).isEqualTo(2);
+        assertThat(limits.of("report")).isEqualTo(1);
+        assertThat(limits.of("echo")).isNull();
+        for (String bad : List.of("exec", "exec:0", "exec:two", "two words:1", "exec:1,exec:2")) {
+            assertThatThrownBy(() -> Settings.load(Map.of("TASKFORK_TYPE_LIMITS", bad), NO_FLAGS))
+                    .as(bad).isInstanceOf(ConfigException.class).hasMessageContaining("TASKFORK_TYPE_LIMITS");
+        }
     }
 
     @Test

@@ -1,0 +1,61 @@
+package io.taskfork.shared.config;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * {@code TASKFORK_TYPE_LIMITS}, such as {@code exec:2,report:1}: the most tasks of a type running at
+ * once across every supervisor on the database. A type not named has no limit.
+ */
+public record TypeLimits(Map<String, Integer> byType) {
+
+    public static final TypeLimits NONE = new TypeLimits(Map.of());
+    static final int MOST = 10_000;
+    // the rule of a task type, as a JSON message and the command line have it
+    private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
+
+    public TypeLimits {
+        byType = Map.copyOf(byType);
+    }
+
+    /** The limit of {@code type}, or null when it has none. */
+    public Integer of(String type) {
+        return byType.get(type);
+    }
+
+    public boolean isEmpty() {
+        return byType.isEmpty();
+    }
+
+    static TypeLimits parse(String text) {
+        Map<String, Integer> limits = new TreeMap<>();
+        if (text.isBlank()) {
+            return NONE;
+        }
+        for (String entry : text.split(",")) {
+            String trimmed = entry.strip();
+            int colon = trimmed.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("expected TYPE:N pairs separated by commas, such as exec:2,report:1");
+            }
+            String type = trimmed.substring(0, colon);
+            if (!TYPE.matcher(type).matches()) {
+                throw new IllegalArgumentException("\"" + type + "\" is not a task type");
+            }
+            int limit;
+            try {
+                limit = Integer.parseInt(trimmed.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > MOST) {
+                throw new IllegalArgumentException("the limit of " + type + " must be a whole number from 1 to " + MOST);
+            }
+            if (limits.put(type, limit) != null) {
+                throw new IllegalArgumentException(type + " is limited twice");
+            }
+        }
+        return new TypeLimits(limits);
+    }
+}
