@@ -12,11 +12,14 @@ import io.taskfork.shared.store.Inserted;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.topology.QueueNames;
+import io.taskfork.shared.topology.Topology;
 import io.taskfork.shared.wire.WireFormat;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -49,6 +52,9 @@ public final class TaskPublisher implements AutoCloseable {
     private final QueueNames queues;
     private final Duration confirmTimeout;
     private final Channel channel;
+    private final Connection connection;
+    // main queues whose topology this publisher declared: its own, and those tasks named
+    private final java.util.Set<String> declared = new java.util.HashSet<>();
     private final ConfirmTracker confirms = new ConfirmTracker();
     private final Resources owned;
 
@@ -75,6 +81,8 @@ public final class TaskPublisher implements AutoCloseable {
         this.confirmTimeout = Objects.requireNonNull(confirmTimeout, "confirmTimeout");
         this.owned = owned;
         this.channel = Channels.declareAndOpen(connection, queues);
+        this.connection = connection;
+        declared.add(queues.main());
         owned.add(channel::close);
         channel.addConfirmListener(confirms);
         channel.addReturnListener(confirms);
@@ -120,9 +128,10 @@ public final class TaskPublisher implements AutoCloseable {
      * @throws PublishFailedException when the broker did not confirm; the row exists and stays queued
      */
     public synchronized Inserted submit(NewTask task) {
-        Inserted inserted = store.create(ownQueue(validated(task)));
+        NewTask own = ownQueue(validated(task));
+        Inserted inserted = store.create(own);
         if (inserted.toPublish()) {
-            publishConfirmed(List.of(inserted.id()));
+            publishConfirmed(own.options().queue(), List.of(inserted.id()));
         }
         return inserted;
     }
@@ -147,8 +156,16 @@ public final class TaskPublisher implements AutoCloseable {
         List<NewTask> own = tasks.stream().map(TaskPublisher::validated).map(this::ownQueue).toList();
         List<Inserted> all = new ArrayList<>(tasks.size());
         for (int from = 0; from < own.size(); from += BATCH_SIZE) {
-            List<Inserted> batch = store.createAll(own.subList(from, Math.min(from + BATCH_SIZE, own.size())));
-            publishConfirmed(batch.stream().filter(Inserted::toPublish).map(Inserted::id).toList());
+            List<NewTask> tasksOfBatch = own.subList(from, Math.min(from + BATCH_SIZE, own.size()));
+            List<Inserted> batch = store.createAll(tasksOfBatch);
+            Map<String, List<Long>> byQueue = new LinkedHashMap<>();
+            for (int i = 0; i < batch.size(); i++) {
+                if (batch.get(i).toPublish()) {
+                    byQueue.computeIfAbsent(tasksOfBatch.get(i).options().queue(), queue -> new ArrayList<>())
+                            .add(batch.get(i).id());
+                }
+            }
+            byQueue.forEach(this::publishConfirmed);
             all.addAll(batch);
         }
         return List.copyOf(all);
@@ -165,9 +182,19 @@ public final class TaskPublisher implements AutoCloseable {
         owned.close();
     }
 
-    private void publishConfirmed(List<Long> ids) {
+    /** The IDs to {@code queue}, whose queues are declared first if this publisher has not yet. */
+    private void publishConfirmed(String queue, List<Long> ids) {
         if (ids.isEmpty()) {
             return;
+        }
+        if (declared.add(queue)) {
+            try {
+                Topology.declare(connection, QueueNames.of(queue));
+            } catch (IOException | AlreadyClosedException e) {
+                declared.remove(queue);
+                throw new PublishFailedException("cannot declare the queues of " + queue + ": " + Channels.reason(e)
+                        + "; the rows stay queued", ids, e);
+            }
         }
         confirms.begin();
         for (int i = 0; i < ids.size(); i++) {
@@ -175,13 +202,13 @@ public final class TaskPublisher implements AutoCloseable {
             try {
                 confirms.expect(channel.getNextPublishSeqNo(), id);
                 // mandatory: should the queue be gone, the broker returns the message instead of dropping it
-                channel.basicPublish("", queues.main(), true, WireFormat.taskIdProperties(id).build(),
+                channel.basicPublish("", queue, true, WireFormat.taskIdProperties(id).build(),
                         WireFormat.taskIdBody(id));
             } catch (IOException | AlreadyClosedException e) {
                 List<Long> failed = new ArrayList<>(confirms.abandon());
                 failed.addAll(ids.subList(i + 1, ids.size()));
                 throw new PublishFailedException(failed.size() + " of " + ids.size() + " tasks not published to "
-                        + queues.main() + ": " + Channels.reason(e) + "; their rows stay queued", failed, e);
+                        + queue + ": " + Channels.reason(e) + "; their rows stay queued", failed, e);
             }
         }
         ConfirmTracker.Outcome outcome = awaitConfirms();
@@ -190,7 +217,7 @@ public final class TaskPublisher implements AutoCloseable {
         confirmed.removeAll(outcome.failed());
         store.outbox().markPublished(confirmed);
         if (!outcome.allConfirmed()) {
-            throw new PublishFailedException(outcome.describe(ids.size(), queues.main(), confirmTimeout),
+            throw new PublishFailedException(outcome.describe(ids.size(), queue, confirmTimeout),
                     outcome.failed());
         }
     }

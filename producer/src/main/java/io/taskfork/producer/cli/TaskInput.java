@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.task.TaskOptions;
+import io.taskfork.shared.topology.QueueNames;
 import io.taskfork.shared.wire.OptionFields;
 import java.time.Instant;
 import io.taskfork.shared.wire.WireFormat;
@@ -54,9 +55,20 @@ final class TaskInput {
                 || !maxAttempts.canConvertToInt() || maxAttempts.asInt() < 1 || maxAttempts.asInt() > MAX_ATTEMPTS)) {
             throw new IllegalArgumentException("\"max_attempts\" must be a whole number from 1 to " + MAX_ATTEMPTS);
         }
+        TaskOptions options = OptionFields.parse(node, Instant.now());
+        JsonNode queue = node.get("queue");
+        if (queue != null && !queue.isNull()) {
+            if (!queue.isTextual()) {
+                throw new IllegalArgumentException("\"queue\" must be a string");
+            }
+            try {
+                options = options.withQueue(QueueNames.checked(queue.asText()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("\"queue\": " + e.getMessage(), e);
+            }
+        }
         return new NewTask(type.asText(), payload,
-                maxAttempts == null || maxAttempts.isNull() ? null : maxAttempts.asInt(),
-                OptionFields.parse(node, Instant.now()));
+                maxAttempts == null || maxAttempts.isNull() ? null : maxAttempts.asInt(), options);
     }
 
     /** The options of {@code submit}. */

@@ -16,7 +16,6 @@ final class SettingsLoader {
     static final int MAX_PREFETCH = 256;
     static final int MAX_ATTEMPTS = 100;
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
-    private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9_.:-]{1,200}");
     private static final long MIN_HEAP = 16L << 20;
     private static final long MAX_LOG_LIMIT = 64L << 20;
     private static final long MAX_MESSAGE_LIMIT = 128L << 20;
@@ -123,11 +122,7 @@ final class SettingsLoader {
     }
 
     private static String queue(String text) {
-        if (!QUEUE.matcher(text).matches()) {
-            throw new IllegalArgumentException(
-                    "expected 1 to 200 characters of letters, digits, '.', '_', ':' or '-'");
-        }
-        return text;
+        return io.taskfork.shared.topology.QueueNames.checked(text);
     }
 
     private static int wholeNumber(String text, int min, int max) {

@@ -1,0 +1,121 @@
+package io.taskfork.consumer.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.Channel;
+import io.taskfork.consumer.testing.SupervisorFixture;
+import io.taskfork.producer.cli.ProducerMain;
+import io.taskfork.shared.config.Settings;
+import io.taskfork.shared.task.Task;
+import io.taskfork.shared.task.TaskStatus;
+import io.taskfork.shared.topology.QueueNames;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * README, "A fast lane": a second main queue with supervisors of its own, on the same database. A
+ * task sent there runs there, and its due time is kept by that queue's supervisors alone.
+ */
+class NamedPoolsIT {
+
+    private static SupervisorFixture fixture;
+    private static Supervisor fastLane;
+    private static QueueNames fast;
+
+    @BeforeAll
+    static void startBothLanes() throws Exception {
+        fixture = SupervisorFixture.start(NamedPoolsIT.class, Map.of());
+        fast = QueueNames.of(fixture.environment().queues().main() + ".fast");
+        Map<String, String> variables = new HashMap<>(fixture.environment().environment());
+        variables.put("TASKFORK_QUEUE", fast.main());
+        fastLane = new Supervisor(Settings.load(variables, Map.of())).start();
+    }
+
+    @AfterAll
+    static void stopBothLanes() throws Exception {
+        try {
+            fastLane.stop(Duration.ofSeconds(10));
+            try (Channel channel = fixture.environment().connection().createChannel()) {
+                for (String queue : new String[] {fast.main(), fast.dead(), fast.retry()}) {
+                    channel.queueDelete(queue);
+                }
+            }
+        } finally {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void aTaskSentToAnotherQueueRunsOnThatQueuesSupervisors() throws Exception {
+        long fastTask = submit("--queue", fast.main());
+        long slowTask = submit();
+
+        assertThat(ran(fastTask).worker()).isEqualTo(fastLane.worker());
+        assertThat(ran(fastTask).options().queue()).isEqualTo(fast.main());
+        assertThat(ran(slowTask).worker()).isEqualTo(fixture.supervisor().worker());
+    }
+
+    @Test
+    void anEnqueueLineNamesItsQueue() throws Exception {
+        Path lines = Files.createTempFile("pools", ".jsonl");
+        Files.writeString(lines, "{\"type\":\"echo\",\"queue\":\"" + fast.main() + "\"}\n");
+        long id = Long.parseLong(cli("enqueue", lines.toString()).strip());
+        Files.delete(lines);
+
+        assertThat(ran(id).worker()).isEqualTo(fastLane.worker());
+    }
+
+    @Test
+    void aDelayedTaskOfAnotherQueueIsPublishedByThatQueuesScheduler() throws Exception {
+        long id = submit("--queue", fast.main(), "--delay", "1s");
+
+        Task task = ran(id);
+
+        assertThat(task.worker()).isEqualTo(fastLane.worker());
+        assertThat(task.startedAt()).isAfterOrEqualTo(task.options().runAt());
+    }
+
+    @Test
+    void aQueueNameOutsideTheRuleIsAUsageError() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = ProducerMain.run(new String[] {"submit", "--type", "echo", "--queue", "two words"},
+                fixture.environment().environment(), new PrintStream(new ByteArrayOutputStream(), true,
+                        StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--queue").contains("\"two words\"");
+    }
+
+    private static long submit(String... options) {
+        String[] args = new String[options.length + 3];
+        args[0] = "submit";
+        args[1] = "--type";
+        args[2] = "echo";
+        System.arraycopy(options, 0, args, 3, options.length);
+        return Long.parseLong(cli(args).strip());
+    }
+
+    private static Task ran(long id) throws InterruptedException {
+        Task task = fixture.awaitTerminal(id);
+        assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        return task;
+    }
+
+    private static String cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = ProducerMain.run(args, fixture.environment().environment(),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}
