@@ -55,7 +55,7 @@ class JsonLogsIT {
         Result result = run(Map.of("TASKFORK_LOG_FORMAT", "json"), "status");
 
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).startsWith("queued");
+        assertThat(result.out()).startsWith("scheduled");
         assertThat(result.errLines()).isNotEmpty();
         List<JsonNode> lines = result.errLines().stream().map(Json::parse).toList();
         JsonNode warning = lines.stream().filter(line -> line.get("message").asText().contains(NEWER_SCHEMA))
