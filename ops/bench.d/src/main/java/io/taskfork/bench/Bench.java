@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
             "memory, the throughput ratios, the containment layer's cost (c less c-bare: CPU ms per",
             "task, throughput c/c-bare) and the machine. It uses the queue taskfork.bench and the",
             "schema taskfork_bench, made fresh at the start and removed at the end, and ends by itself",
-            "within about 7 minutes with the defaults. Exit codes: 0 measured, 1 a phase failed, 2 bad usage.",
+            "within about 8 minutes with the defaults. Exit codes: 0 measured, 1 a phase failed, 2 bad usage.",
             ""},
         footer = {"", "TASKFORK_AMQP_URI, TASKFORK_JDBC_URL, TASKFORK_JDBC_USER and TASKFORK_JDBC_PASSWORD say where",
             "the services are."})
