@@ -89,6 +89,9 @@ class ConsumerProcessIT {
             long id = submitSleep(3000);
             awaitTrue(() -> !PackagedConsumer.children(consumer).isEmpty(), "the task's child started");
             ProcessHandle child = PackagedConsumer.children(consumer).get(0);
+            // setsid and the shell each exec what comes next: wait for the program the child keeps.
+            awaitTrue(() -> child.info().command().filter(command -> command.endsWith("/java")
+                    || command.endsWith("/unshare")).isPresent(), "the child runs its JVM or unshare");
 
             // In a namespace the supervisor's child would be unshare, and the JVM PID 2 of a namespace of its own.
             assertThat(child.info().command()).as("the supervisor's child").hasValueSatisfying(
