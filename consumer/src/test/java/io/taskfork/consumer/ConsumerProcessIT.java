@@ -76,6 +76,40 @@ class ConsumerProcessIT {
     }
 
     @Test
+    void containmentSessionRunsEachTaskInTheHostsPidNamespaceAndSaysSoAtStart() throws Exception {
+        Map<String, String> variables = new HashMap<>(environment.environment());
+        variables.put("TASKFORK_CONTAINMENT", "session");
+        // Without standby children, the supervisor's one child is the running task's.
+        variables.put("TASKFORK_STANDBY", "false");
+        Path log = Files.createTempFile("consumer", ".log");
+        Process consumer = start(variables, log);
+        try {
+            awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
+            assertThat(read(log).lines().filter(line -> line.contains("containment: ")).toList()).as(read(log))
+                    .singleElement().asString().endsWith("containment: the child's session only"
+                            + " (TASKFORK_CONTAINMENT=session); a process that calls setsid escapes");
+
+            long id = submitSleep(3000);
+            awaitTrue(() -> !PackagedConsumer.children(consumer).isEmpty(), "the task's child started");
+            ProcessHandle child = PackagedConsumer.children(consumer).get(0);
+            // setsid and the shell each exec what comes next: wait for the program the child keeps.
+            awaitTrue(() -> child.info().command().filter(command -> command.endsWith("/java")
+                    || command.endsWith("/unshare")).isPresent(), "the child runs its JVM or unshare");
+
+            // In a namespace the supervisor's child would be unshare, and the JVM PID 2 of a namespace of its own.
+            assertThat(child.info().command()).as("the supervisor's child").hasValueSatisfying(
+                    command -> assertThat(command).endsWith("/java"));
+            assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(child.pid()), "ns", "pid")))
+                    .as("the task's JVM's PID namespace")
+                    .isEqualTo(Files.readSymbolicLink(Path.of("/proc", "self", "ns", "pid")));
+            awaitTrue(() -> store().find(id).orElseThrow().status() == TaskStatus.SUCCEEDED, "the task ran");
+        } finally {
+            consumer.destroy();
+            consumer.waitFor();
+        }
+    }
+
+    @Test
     void sigtermLetsTheRunningTaskFinishThenExitsZero() throws Exception {
         Path log = Files.createTempFile("consumer", ".log");
         Process consumer = start(environment.environment(), log);

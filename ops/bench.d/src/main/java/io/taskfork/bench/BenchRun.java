@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** One run of the bench: its four phases in order, each within its allowance, then the report. */
+/** One run of the bench: its five phases in order, each within its allowance, then the report. */
 final class BenchRun {
 
     private final Settings settings;
@@ -44,10 +44,10 @@ final class BenchRun {
                         () -> baseline.run(tasks, Deadline.in(budget.inProcess()))));
 
                 SupervisorRun supervisor = new SupervisorRun(environment, locations.launcher(), locations.handlerJar());
-                for (Phase phase : List.of(Phase.C, Phase.C_NOSTANDBY)) {
+                for (Phase phase : List.of(Phase.C, Phase.C_BARE, Phase.C_NOSTANDBY)) {
                     stage = phase.label();
                     results.add(measure(phase, budget.supervisor(), () -> supervisor.run(phase, tasks,
-                            phase == Phase.C, Deadline.in(budget.supervisor()))));
+                            Deadline.in(budget.supervisor()))));
                 }
                 stage = "cleanup";
             }

@@ -1,10 +1,12 @@
 package io.taskfork.bench;
 
-/** The four measurements of a run, in the order they run. */
+/** The five measurements of a run, in the order they run. */
 enum Phase {
     A("a", "floor: bare JVM starts"),
     B("b", "in-process consumer"),
     C("c", "taskfork"),
+    // Right after c, so that the difference between the two is not one of a machine that changed speed.
+    C_BARE("c_bare", "taskfork, bare"),
     C_NOSTANDBY("c_nostandby", "taskfork, no standby");
 
     private final String key;
@@ -20,12 +22,17 @@ enum Phase {
         return key;
     }
 
-    /** Its short name in the table: a, b, c, c-nostandby. */
+    /** Its short name in the table: a, b, c, c-bare, c-nostandby. */
     String label() {
         return key.replace('_', '-');
     }
 
     String title() {
         return title;
+    }
+
+    /** Whether it runs a supervisor, started with ops/taskfork consumer. */
+    boolean supervised() {
+        return this == C || this == C_BARE || this == C_NOSTANDBY;
     }
 }

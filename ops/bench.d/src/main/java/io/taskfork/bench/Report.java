@@ -26,6 +26,18 @@ record Report(int tasks, int prefetch, Machine machine, List<String> floorComman
         return results.stream().filter(result -> result.phase() == phase).findFirst();
     }
 
+    /**
+     * What the containment layer (a PID namespace per child, the memory watch) costs a task: the CPU
+     * of c less that of c-bare, per task, and the throughput of c over that of c-bare; when both ran.
+     */
+    Optional<LayerCost> layerCost() {
+        return result(Phase.C).flatMap(c -> result(Phase.C_BARE).map(bare -> new LayerCost(
+                (c.cpuSecondsPerTask() - bare.cpuSecondsPerTask()) * 1000, c.tasksPerSecond() / bare.tasksPerSecond())));
+    }
+
+    record LayerCost(double cpuMsPerTask, double throughputRatio) {
+    }
+
     /** Throughput of {@code phase} over that of {@code base}, when both ran. */
     Optional<Double> ratio(Phase phase, Phase base) {
         return result(phase).flatMap(top -> result(base).map(bottom -> top.tasksPerSecond() / bottom.tasksPerSecond()));
@@ -50,6 +62,9 @@ record Report(int tasks, int prefetch, Machine machine, List<String> floorComman
         for (PhaseResult result : results) {
             root.set(result.phase().key(), json(result));
         }
+        layerCost().ifPresent(cost -> root.putObject("containment_cost")
+                .put("cpu_ms_per_task", round(cost.cpuMsPerTask(), 2))
+                .put("throughput_c_over_c_bare", round(cost.throughputRatio(), 4)));
         root.put("ok", failure == null);
         if (failure != null) {
             root.putObject("failure").put("stage", failure.stage()).put("reason", failure.reason());
@@ -76,7 +91,7 @@ record Report(int tasks, int prefetch, Machine machine, List<String> floorComman
             phase.put("supervisor_rss_mb", round(result.supervisorMemory().rssKb() / MB, 1));
             phase.put("supervisor_peak_rss_mb", round(result.supervisorMemory().peakRssKb() / MB, 1));
         }
-        if (result.phase() == Phase.C || result.phase() == Phase.C_NOSTANDBY) {
+        if (result.phase().supervised()) {
             ratio(result.phase(), Phase.A).ifPresent(ratio -> phase.put("throughput_vs_a", round(ratio, 4)));
             ratio(result.phase(), Phase.B).ifPresent(ratio -> phase.put("throughput_vs_b", round(ratio, 5)));
         }
@@ -135,7 +150,7 @@ record Report(int tasks, int prefetch, Machine machine, List<String> floorComman
                         result.phase().label(), result.paced().p50(), result.paced().p95(), result.paced().p99());
             }
         }
-        for (Phase phase : List.of(Phase.C, Phase.C_NOSTANDBY)) {
+        for (Phase phase : List.of(Phase.C, Phase.C_BARE, Phase.C_NOSTANDBY)) {
             Optional<Double> overA = ratio(phase, Phase.A);
             Optional<Double> overB = ratio(phase, Phase.B);
             if (overA.isPresent() || overB.isPresent()) {
@@ -143,6 +158,9 @@ record Report(int tasks, int prefetch, Machine machine, List<String> floorComman
                         overA.map(Report::ratioText).orElse("-"), overB.map(Report::ratioText).orElse("-"));
             }
         }
+        layerCost().ifPresent(cost -> out.printf(Locale.ROOT, "containment layer (PID namespace, memory watch):"
+                + " c - c-bare = %.1f ms CPU per task; throughput c/c-bare %.3f%n", cost.cpuMsPerTask(),
+                cost.throughputRatio()));
         out.println();
         out.println("a: " + String.join(" ", floorCommand) + ", " + prefetch
                 + " at a time; CPU: those JVMs (cutime+cstime of the bench JVM)");
@@ -151,6 +169,8 @@ record Report(int tasks, int prefetch, Machine machine, List<String> floorComman
                 + " utime+stime) from the start of consuming");
         out.println("c: ops/taskfork consumer, a child JVM per task; window from the first enqueue to the last"
                 + " success; CPU: the supervisor and its children");
+        out.println("c-bare: c with TASKFORK_CONTAINMENT=session and TASKFORK_TASK_MEMORY=off: no unshare and shell"
+                + " before each child JVM, no memory watch");
         out.println("latencies from the rows: delivery->handler = result.handler_started_us - started_at;"
                 + " enqueue->succeeded = finished_at - created_at; return->result recorded = returned_at -"
                 + " result.handler_started_us (finished_at for b, which records once)");

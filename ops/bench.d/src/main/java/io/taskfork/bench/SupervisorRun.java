@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Phases c and c-nostandby: no-op tasks end to end through taskfork. A supervisor is started with
+ * Phases c, c-bare and c-nostandby: no-op tasks end to end through taskfork. A supervisor is started with
  * {@code ops/taskfork consumer}, as a user would, with the no-op handler's jar as its handler
  * path; once it is healthy and has idled a moment (so that standby children, where they are on,
  * are warm), the tasks are enqueued with the producer library, and the phase ends when every row
@@ -25,10 +25,14 @@ import java.util.Map;
  * supervisor, {@link #PACED_TASKS} more (no more than the phase's) are enqueued one at a time, {@link #PACE} apart (fewer a
  * second than the service can run), and their delivery-to-handler times are reported apart: what a
  * task waits for its child when children can keep up.
+ *
+ * <p>c and c-nostandby run with the defaults of containment and the memory cap, whatever the
+ * environment says: a PID namespace per child where the host allows one, and the memory watch.
+ * c-bare runs without either ({@code TASKFORK_CONTAINMENT=session}, {@code TASKFORK_TASK_MEMORY=off}),
+ * so that c less c-bare is what that layer costs a task.
  */
 final class SupervisorRun {
 
-    static final String STANDBY_VARIABLE = "TASKFORK_STANDBY";
     private static final Duration IDLE_BEFORE_ENQUEUE = Duration.ofSeconds(2);
     private static final Duration STOP_WITHIN = Duration.ofSeconds(60);
     static final int PACED_TASKS = 40;
@@ -44,14 +48,12 @@ final class SupervisorRun {
         this.handlerJar = handlerJar;
     }
 
-    /**
-     * @param standby true for the supervisor's default (TASKFORK_STANDBY unset), false for TASKFORK_STANDBY=false
-     */
-    PhaseResult run(Phase phase, int tasks, boolean standby, Deadline deadline)
+    /** @param phase c, c-bare or c-nostandby */
+    PhaseResult run(Phase phase, int tasks, Deadline deadline)
             throws PhaseFailedException, IOException, InterruptedException {
         int port = freePort();
         Path log = Files.createTempFile("taskfork-bench-supervisor-", ".log");
-        SupervisorProcess supervisor = SupervisorProcess.start(launcher, variables(port, standby), log, port);
+        SupervisorProcess supervisor = SupervisorProcess.start(launcher, variables(port, phase), log, port);
         try {
             supervisor.awaitHealthy(deadline);
             Thread.sleep(IDLE_BEFORE_ENQUEUE.toMillis());
@@ -94,14 +96,19 @@ final class SupervisorRun {
         return Latencies.of(environment.database().jdbi(), ids).deliveryToHandler();
     }
 
-    private Map<String, String> variables(int port, boolean standby) {
+    private Map<String, String> variables(int port, Phase phase) {
         Map<String, String> variables = new HashMap<>(BenchEnvironment.variables(System.getenv()));
         variables.put(Setting.METRICS_PORT.variable(), Integer.toString(port));
         variables.put(Setting.HANDLER_PATH.variable(), handlerJar.toString());
-        if (standby) {
-            variables.remove(STANDBY_VARIABLE);
-        } else {
-            variables.put(STANDBY_VARIABLE, "false");
+        // The supervisor's defaults, except where the phase says otherwise.
+        for (Setting setting : List.of(Setting.STANDBY, Setting.CONTAINMENT, Setting.TASK_MEMORY)) {
+            variables.remove(setting.variable());
+        }
+        if (phase == Phase.C_NOSTANDBY) {
+            variables.put(Setting.STANDBY.variable(), "false");
+        } else if (phase == Phase.C_BARE) {
+            variables.put(Setting.CONTAINMENT.variable(), "session");
+            variables.put(Setting.TASK_MEMORY.variable(), "off");
         }
         return variables;
     }

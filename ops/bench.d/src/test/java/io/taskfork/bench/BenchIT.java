@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 class BenchIT {
 
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).resolve("../..").normalize();
-    private static final List<String> TASK_PHASES = List.of("b", "c", "c_nostandby");
-    private static final List<String> SUPERVISOR_PHASES = List.of("c", "c_nostandby");
+    private static final List<String> TASK_PHASES = List.of("b", "c", "c_bare", "c_nostandby");
+    private static final List<String> SUPERVISOR_PHASES = List.of("c", "c_bare", "c_nostandby");
 
     private record Run(int exitCode, String out, String err) {
     }
@@ -47,7 +47,7 @@ class BenchIT {
         assertThat(machine.path("ram_mb").asLong()).isPositive();
         assertThat(machine.path("clk_tck").asLong()).isPositive();
 
-        for (String phase : List.of("a", "b", "c", "c_nostandby")) {
+        for (String phase : List.of("a", "b", "c", "c_bare", "c_nostandby")) {
             JsonNode figures = report.path(phase);
             assertThat(figures.path("what").asText()).as(phase).isNotBlank();
             for (String field : List.of("tasks_per_second", "wall_seconds", "cpu_seconds_per_task")) {
@@ -78,6 +78,9 @@ class BenchIT {
                     .isGreaterThanOrEqualTo(paced.path("p50").asDouble());
         }
         assertThat(report.path("a").has("delivery_to_handler_ms")).isFalse();
+        // c less c-bare may come out below zero in a run this short: only its presence is checked
+        assertThat(report.path("containment_cost").path("cpu_ms_per_task").isNumber()).as(run.out()).isTrue();
+        assertThat(report.path("containment_cost").path("throughput_c_over_c_bare").asDouble()).isPositive();
 
         assertCleanedUp();
     }

@@ -33,7 +33,8 @@ public enum Setting {
     EXEC_ROOTS("", "directories under which an exec task may name its own cwd"),
     EXEC_ENV_PASS("PATH,HOME,LANG", "environment variables an exec command inherits; the task's env adds more"),
     EXEC_SANDBOX("off", "off, or bwrap to run each exec command under bubblewrap: system read-only, only its own directories writable"),
-    EXEC_NETWORK("true", "whether an exec command under the sandbox may use the network (true or false)");
+    EXEC_NETWORK("true", "whether an exec command under the sandbox may use the network (true or false)"),
+    CONTAINMENT("auto", "auto: a PID namespace per child where unshare works, else the child's session; session: the session only");
 
     private final String defaultValue;
     private final String description;

@@ -48,7 +48,8 @@ final class SettingsLoader {
                 new StartupSettings(
                         parse(Setting.STANDBY, SettingsLoader::bool),
                         parse(Setting.CHILD_JAVA_OPTIONS, SettingsLoader::javaOptions),
-                        parse(Setting.CACHE_DIR, this::cacheDir)),
+                        parse(Setting.CACHE_DIR, this::cacheDir),
+                        parse(Setting.CONTAINMENT, ChildContainment::parse)),
                 new WorkSettings(
                         parse(Setting.WORK_DIR, SettingsLoader::workDir),
                         parse(Setting.KEEP_WORKDIRS, SettingsLoader::bool),

@@ -44,6 +44,19 @@ class SettingsTest {
     }
 
     @Test
+    void containmentIsAutoUnlessSessionIsAskedFor() {
+        assertThat(Settings.load(Map.of(), NO_FLAGS).child().startup().containment())
+                .isEqualTo(ChildContainment.AUTO);
+        assertThat(Settings.load(Map.of("TASKFORK_CONTAINMENT", " Session "), NO_FLAGS).child().startup().containment())
+                .isEqualTo(ChildContainment.SESSION);
+        assertThat(Settings.load(Map.of("TASKFORK_CONTAINMENT", "session"), Map.of(Setting.CONTAINMENT, "auto"))
+                .child().startup().containment()).isEqualTo(ChildContainment.AUTO);
+        assertThatThrownBy(() -> Settings.load(Map.of("TASKFORK_CONTAINMENT", "namespace"), NO_FLAGS))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid TASKFORK_CONTAINMENT \"namespace\": expected auto or session");
+    }
+
+    @Test
     void emptyEnvironmentRunsChildrenWithTheRunningJavaAndNoHandlerPath() {
         Settings settings = Settings.load(Map.of(), NO_FLAGS);
 
@@ -111,6 +124,8 @@ class SettingsTest {
         "TASKFORK_EXEC_SANDBOX   | firejail",
         "TASKFORK_EXEC_SANDBOX   | on",
         "TASKFORK_EXEC_NETWORK   | maybe",
+        "TASKFORK_CONTAINMENT    | none",
+        "TASKFORK_CONTAINMENT    | pid",
     })
     void badVariableIsRefusedWithOneLineNamingTheVariable(String variable, String value) {
         assertThatThrownBy(() -> Settings.load(Map.of(variable, value), NO_FLAGS))

@@ -71,7 +71,7 @@ public final class ChildLauncher implements AutoCloseable {
      */
     public ChildLauncher(ChildSettings settings, int standby, long memoryCapBytes) {
         this.settings = settings;
-        Containment containment = Containment.detect();
+        Containment containment = Containment.detect(settings.startup().containment());
         LOG.info("containment: {}", containment.description());
         this.memory = memoryCapBytes > 0 ? Optional.of(new MemoryWatch(memoryCapBytes, !containment.namespace()))
                 : Optional.empty();

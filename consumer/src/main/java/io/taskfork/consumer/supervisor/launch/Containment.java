@@ -1,5 +1,6 @@
 package io.taskfork.consumer.supervisor.launch;
 
+import io.taskfork.shared.config.ChildContainment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * What keeps a task from leaving anything running after it, chosen once when the supervisor starts:
- * the strongest the host offers (issue 11).
+ * the strongest the host offers (issue 11), unless {@code TASKFORK_CONTAINMENT=session} asks for the
+ * session alone.
  *
  * <p>A PID namespace per child ({@code unshare --pid --fork --kill-child}): when the namespace's
  * first process ends, the kernel kills every process in it, a daemon that called setsid included.
@@ -39,8 +41,15 @@ final class Containment {
         this.description = description;
     }
 
-    /** Tries a PID namespace once, as root and then in a user namespace of its own; else the session. */
-    static Containment detect() {
+    /**
+     * With {@code auto}, tries a PID namespace once, as root and then in a user namespace of its own;
+     * else, or with {@code session}, the session.
+     */
+    static Containment detect(ChildContainment choice) {
+        if (choice == ChildContainment.SESSION) {
+            // Not probed: the operator has chosen, and a misbehaving unshare could hold up the start for PROBE_WITHIN_MS.
+            return session("TASKFORK_CONTAINMENT=session");
+        }
         Optional<Path> unshare = executable("unshare");
         if (unshare.isPresent()) {
             // --mount-proc: the JVM and the commands it runs read /proc for their own PIDs and
@@ -58,10 +67,14 @@ final class Containment {
                 }
             }
         }
+        return session("no usable unshare");
+    }
+
+    private static Containment session(String why) {
         return SETSID.map(setsid -> new Containment(List.of(setsid.toString()), false,
-                        "the child's session only (no usable unshare); a process that calls setsid escapes"))
+                        "the child's session only (" + why + "); a process that calls setsid escapes"))
                 .orElseGet(() -> new Containment(List.of(), false,
-                        "none (neither unshare nor setsid found); what a task starts may outlive it"));
+                        "none (" + why + ", and no setsid found); what a task starts may outlive it"));
     }
 
     /**
