@@ -23,6 +23,7 @@ import io.taskfork.consumer.supervisor.metrics.SupervisorMetrics;
 import io.taskfork.shared.amqp.Broker;
 import io.taskfork.shared.config.Settings;
 import io.taskfork.shared.config.Values;
+import io.taskfork.shared.schedule.ScheduleFiring;
 import io.taskfork.shared.store.Database;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.store.Workers;
@@ -213,7 +214,10 @@ public final class Supervisor implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
     }
 
-    /** The heartbeat, the cancellation watch and the outbox sweep, on one timer thread. */
+    /**
+     * The heartbeat, the cancellation watch and the outbox sweep, on one timer thread; the schedule
+     * firer and the scheduler on another.
+     */
     private void startTimers(TaskStore store) {
         timers = Executors.newSingleThreadScheduledExecutor(NamedThreads.of("supervisor-timer", false));
         every(Workers.HEARTBEAT, heartbeat);
@@ -224,6 +228,8 @@ public final class Supervisor implements AutoCloseable {
                 new OutboxSweeper(store.outbox(), actions, outboxAge, queues.main()));
         // on a thread of its own: a slow look at the database must not make a due task late
         scheduler = Executors.newSingleThreadScheduledExecutor(NamedThreads.of("scheduler", false));
+        scheduler.scheduleWithFixedDelay(new ScheduleFirer(new ScheduleFiring(database), queues.main()), 0,
+                ScheduleFirer.PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(new Scheduler(store, actions, queues.main()), 0,
                 Scheduler.PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -16,7 +16,7 @@ import picocli.CommandLine;
 /** The producer's command line: submit tasks, enqueue many, show them and their output, wait for some. */
 @Command(name = "taskfork", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         synopsisSubcommandLabel = "COMMAND",
-        description = "Submits tasks to taskfork and follows them. Each setting is a flag or a TASKFORK_* variable.")
+        description = "Submits tasks to taskfork and follows them; schedules recurring ones. Each setting is a flag or a TASKFORK_* variable.")
 public final class ProducerMain implements Callable<Integer> {
 
     /** The logging configuration of the CLI: warnings only, so stdout stays the command's result. */
@@ -62,6 +62,7 @@ public final class ProducerMain implements Callable<Integer> {
                 .addSubcommand(new CommandLine(new DemoCommand(context)))
                 .addSubcommand(DlqCommand.commandLine(context))
                 .addSubcommand(new CommandLine(new AuditCommand(context)))
+                .addSubcommand(ScheduleCommand.commandLine(context))
                 .addSubcommand(new CommandLine.HelpCommand());
         // Set after the subcommands are added: picocli copies these to the subcommands present.
         ExitCodes exitCodes = new ExitCodes();
@@ -81,6 +82,6 @@ public final class ProducerMain implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(),
-                "missing command: submit, enqueue, status, logs, wait, cancel, demo or dlq");
+                "missing command: submit, enqueue, status, logs, wait, cancel, demo, dlq, audit or schedule");
     }
 }

@@ -98,7 +98,8 @@ class UsageErrorsTest {
     void missingCommandIsUsageError() {
         CliRun run = CliRun.of(NOWHERE);
 
-        assertUsageError(run, "taskfork: missing command: submit, enqueue, status, logs, wait, cancel, demo or dlq (see taskfork --help)");
+        assertUsageError(run, "taskfork: missing command: submit, enqueue, status, logs, wait, cancel, demo, dlq, audit or schedule"
+                + " (see taskfork --help)");
     }
 
     @Test

@@ -1,0 +1,53 @@
+package io.taskfork.consumer.supervisor;
+
+import io.taskfork.shared.schedule.FirePlan;
+import io.taskfork.shared.schedule.ScheduleFiring;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes the tasks of the recurring schedules of this supervisor's queue when their time comes,
+ * four times a second, on the scheduler's thread. It only inserts them, as scheduled for their fire
+ * time, in the transaction that moves the schedule on; the {@link Scheduler}'s next look publishes
+ * them. Every supervisor looks; each fire time makes one task (see {@link ScheduleFiring}).
+ */
+final class ScheduleFirer implements Runnable {
+
+    static final Duration PERIOD = Scheduler.PERIOD;
+    private static final int BATCH = 100;
+    private static final Logger LOG = LoggerFactory.getLogger(ScheduleFirer.class);
+
+    private final ScheduleFiring firing;
+    private final String queue;
+
+    ScheduleFirer(ScheduleFiring firing, String queue) {
+        this.firing = firing;
+        this.queue = queue;
+    }
+
+    @Override
+    public void run() {
+        try {
+            for (ScheduleFiring.Fired fired : firing.fireDue(queue, BATCH)) {
+                log(fired);
+            }
+        } catch (RuntimeException e) {
+            // the database is away, or the transaction failed: nothing was made, and the next look tries again
+            LOG.debug("the schedule firer could not read the database: {}", e.toString());
+        }
+    }
+
+    private static void log(ScheduleFiring.Fired fired) {
+        FirePlan plan = fired.plan();
+        String name = fired.schedule().name();
+        if (!plan.missed()) {
+            LOG.info("schedule {} made task {} {} for {}", name, fired.taskIds().get(0), fired.schedule().type(),
+                    plan.fireTimes().get(0));
+        } else {
+            LOG.info("schedule {} missed fire times while no supervisor ran; catch-up {} made {}{}; next at {}", name,
+                    fired.schedule().catchUp().value(), fired.taskIds().isEmpty() ? "no task" : "tasks " + fired.taskIds(),
+                    plan.cut() ? " for the latest " + FirePlan.MOST_MISSED + " of them only" : "", plan.next());
+        }
+    }
+}
