@@ -1,6 +1,7 @@
 package io.taskfork.shared.store;
 
 import io.taskfork.shared.json.Json;
+import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -19,6 +20,7 @@ import org.jdbi.v3.core.statement.SqlStatement;
  */
 final class TaskInserts {
 
+    private static final TaskRowMapper MAPPER = new TaskRowMapper();
     static final String LIVE = "('scheduled', 'queued', 'running', 'retrying')";
     private static final String INSERT = "insert into tasks (type, payload, max_attempts, status, run_at, expires_at,"
             + " unique_key, queue) values (:type, cast(:payload as jsonb), :maxAttempts,"
@@ -64,6 +66,39 @@ final class TaskInserts {
         return batch.executePreparedBatch("id", "status")
                 .map((rs, ctx) -> new Inserted(rs.getLong("id"), TaskStatus.of(rs.getString("status")), true))
                 .list();
+    }
+
+    /** See {@link TaskStore#createFromMessage}: in the caller's transaction. */
+    static TaskStore.FromMessage fromMessage(Handle handle, NewTask task, String messageId) {
+        // It came in a message, so a queued one is published already; a scheduled one is
+        // published by the scheduler when it is due.
+        Optional<Task> created = TaskInserts.bind(handle.createQuery("insert into tasks (type, payload,"
+                        + " max_attempts, status, run_at, expires_at, unique_key, queue, message_id, published_at)"
+                        + " values (:type, cast(:payload as jsonb), :maxAttempts,"
+                        + " case when cast(:runAt as timestamptz) > now() then 'scheduled' else 'queued' end,"
+                        + " :runAt, :expiresAt, :uniqueKey, :queue, :messageId,"
+                        + " case when cast(:runAt as timestamptz) > now() then null else now() end)"
+                        + " on conflict do nothing returning " + TaskRowMapper.COLUMNS), task)
+                .bind("messageId", messageId)
+                .map(MAPPER)
+                .findOne();
+        if (created.isPresent()) {
+            return new TaskStore.FromMessage(created.get(), true);
+        }
+        Optional<Task> earlier = messageId == null ? Optional.empty() : handle
+                .createQuery("select " + TaskRowMapper.COLUMNS + " from tasks where message_id = :messageId")
+                .bind("messageId", messageId)
+                .map(MAPPER)
+                .findOne();
+        if (earlier.isPresent()) {
+            return new TaskStore.FromMessage(earlier.get(), true);
+        }
+        long holder = TaskInserts.holder(handle, task.options().uniqueKey())
+                .orElseThrow(() -> new IllegalStateException("the holder of unique key "
+                        + task.options().uniqueKey() + " ended during the insert; the message comes back"))
+                .id();
+        return new TaskStore.FromMessage(handle.createQuery("select " + TaskRowMapper.COLUMNS + " from tasks where id = :id")
+                .bind("id", holder).map(MAPPER).one(), false);
     }
 
     /** The live task that holds {@code key}, if one does. */

@@ -98,37 +98,7 @@ public final class TaskStore {
      * key, none, and that task is named instead.
      */
     public FromMessage createFromMessage(NewTask task, String messageId) {
-        return jdbi.inTransaction(handle -> {
-            // It came in a message, so a queued one is published already; a scheduled one is
-            // published by the scheduler when it is due.
-            Optional<Task> created = TaskInserts.bind(handle.createQuery("insert into tasks (type, payload,"
-                            + " max_attempts, status, run_at, expires_at, unique_key, queue, message_id, published_at)"
-                            + " values (:type, cast(:payload as jsonb), :maxAttempts,"
-                            + " case when cast(:runAt as timestamptz) > now() then 'scheduled' else 'queued' end,"
-                            + " :runAt, :expiresAt, :uniqueKey, :queue, :messageId,"
-                            + " case when cast(:runAt as timestamptz) > now() then null else now() end)"
-                            + " on conflict do nothing returning " + TaskRowMapper.COLUMNS), task)
-                    .bind("messageId", messageId)
-                    .map(MAPPER)
-                    .findOne();
-            if (created.isPresent()) {
-                return new FromMessage(created.get(), true);
-            }
-            Optional<Task> earlier = messageId == null ? Optional.empty() : handle
-                    .createQuery("select " + TaskRowMapper.COLUMNS + " from tasks where message_id = :messageId")
-                    .bind("messageId", messageId)
-                    .map(MAPPER)
-                    .findOne();
-            if (earlier.isPresent()) {
-                return new FromMessage(earlier.get(), true);
-            }
-            long holder = TaskInserts.holder(handle, task.options().uniqueKey())
-                    .orElseThrow(() -> new IllegalStateException("the holder of unique key "
-                            + task.options().uniqueKey() + " ended during the insert; the message comes back"))
-                    .id();
-            return new FromMessage(handle.createQuery("select " + TaskRowMapper.COLUMNS + " from tasks where id = :id")
-                    .bind("id", holder).map(MAPPER).one(), false);
-        });
+        return jdbi.inTransaction(handle -> TaskInserts.fromMessage(handle, task, messageId));
     }
 
     /**

@@ -22,6 +22,9 @@ public record TaskOptions(Instant runAt, Instant expiresAt, String uniqueKey, St
         if (uniqueKey != null && (uniqueKey.isEmpty() || uniqueKey.length() > MAX_KEY)) {
             throw new IllegalArgumentException("a unique key is 1 to " + MAX_KEY + " characters");
         }
+        if (uniqueKey != null && uniqueKey.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a unique key cannot hold a NUL character (\\u0000)");
+        }
     }
 
     /** Longest unique key accepted. */

@@ -177,6 +177,44 @@ class WireFormatTest {
     }
 
     @Test
+    void jsonCarriesItsTimeExpiryAndUniqueKey() {
+        java.time.Instant before = java.time.Instant.now();
+        TaskMessage.Create delayed = (TaskMessage.Create) parse(
+                "{\"type\":\"echo\",\"delay\":\"10m\",\"unique_key\":\"k\"}", WireFormat.APPLICATION_JSON, null);
+        TaskMessage.Create seconds = (TaskMessage.Create) parse(
+                "{\"type\":\"echo\",\"delay\":1.5}", WireFormat.APPLICATION_JSON, null);
+        TaskMessage.Create at = (TaskMessage.Create) parse("{\"type\":\"echo\",\"run_at\":\"2030-01-01T00:00:00Z\","
+                + "\"expires_at\":\"2030-01-01T01:00:00Z\"}", WireFormat.APPLICATION_JSON, null);
+
+        assertThat(delayed.options().runAt()).isBetween(before.plusSeconds(600), java.time.Instant.now().plusSeconds(600));
+        assertThat(delayed.options().uniqueKey()).isEqualTo("k");
+        assertThat(seconds.options().runAt()).isAfterOrEqualTo(before.plusMillis(1500));
+        assertThat(at.options().runAt()).isEqualTo(java.time.Instant.parse("2030-01-01T00:00:00Z"));
+        assertThat(at.options().expiresAt()).isEqualTo(java.time.Instant.parse("2030-01-01T01:00:00Z"));
+        assertThat(((TaskMessage.Create) parse(ECHO, WireFormat.APPLICATION_JSON, null)).options())
+                .isEqualTo(io.taskfork.shared.task.TaskOptions.NONE);
+    }
+
+    @Test
+    void badTimeExpiryOrKeyIsMalformedNamingTheField() {
+        java.util.Map<String, String> bodies = java.util.Map.of(
+                "{\"type\":\"echo\",\"delay\":\"soon\"}", "\"delay\" must be a duration",
+                "{\"type\":\"echo\",\"delay\":-1}", "\"delay\" must be a duration",
+                "{\"type\":\"echo\",\"run_at\":\"tomorrow\"}", "\"run_at\" must be an ISO-8601 instant",
+                "{\"type\":\"echo\",\"delay\":\"1s\",\"run_at\":\"2030-01-01T00:00:00Z\"}", "not both",
+                "{\"type\":\"echo\",\"expires_at\":5}", "\"expires_at\" must be an ISO-8601 instant",
+                "{\"type\":\"echo\",\"unique_key\":7}", "\"unique_key\" must be a string",
+                "{\"type\":\"echo\",\"unique_key\":\"a\\u0000b\"}", "NUL",
+                "{\"type\":\"echo\",\"run_at\":\"2030-01-01T02:00:00Z\",\"expires_at\":\"2030-01-01T01:00:00Z\"}",
+                "would expire");
+        bodies.forEach((body, saying) -> {
+            MalformedMessageException e = malformed(body, WireFormat.APPLICATION_JSON, null);
+            assertThat(e.reason()).as(body).isEqualTo(DeadLetterReason.MALFORMED);
+            assertThat(e.getMessage()).as(body).contains(saying);
+        });
+    }
+
+    @Test
     void deadLetterReasonValuesAreExactlyTheDocumentedOnes() {
         assertThat(Arrays.stream(DeadLetterReason.values()).map(DeadLetterReason::value))
                 .containsExactlyInAnyOrder("exception", "exit", "signal", "oom", "timeout", "memory", "malformed",
