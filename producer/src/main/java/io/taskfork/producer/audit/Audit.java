@@ -47,7 +47,7 @@ final class Audit {
         this.connection = connection;
         this.queues = queues;
         this.publisher = publisher;
-        this.rows = new AuditRows(database);
+        this.rows = new AuditRows(database, queues.main());
         this.outbox = new Outbox(database);
         this.earlyResults = new TaskStore(database).earlyResults();
     }

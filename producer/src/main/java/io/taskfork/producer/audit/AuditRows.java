@@ -23,10 +23,16 @@ final class AuditRows {
     private static final RowMapper<Row> ROW_MAPPER = (rs, ctx) -> new Row(rs.getLong("id"), rs.getString("status"),
             rs.getInt("attempts"), rs.getString("worker"));
 
-    private final Jdbi jdbi;
+    // Rows of other main queues (named pools) have their messages there: not this audit's to judge.
+    private static final String OF_QUEUE = " and (queue = :queue or queue is null)";
 
-    AuditRows(Database database) {
+    private final Jdbi jdbi;
+    private final String queue;
+
+    /** @param queue the main queue audited */
+    AuditRows(Database database, String queue) {
         this.jdbi = database.jdbi();
+        this.queue = queue;
     }
 
     long count() {
@@ -39,14 +45,15 @@ final class AuditRows {
      * {@code .retry}). A retrying row with a run_at has no message until the scheduler publishes it.
      */
     List<Row> waitingWithMessageSent() {
-        return rows(ROW + " where (status = 'queued' and published_at is not null)"
-                + " or (status = 'retrying' and run_at is null)");
+        return rows(ROW + " where ((status = 'queued' and published_at is not null)"
+                + " or (status = 'retrying' and run_at is null))" + OF_QUEUE);
     }
 
     /** Rows running on a supervisor whose heartbeat is gone. */
     List<Row> runningOnDeadSupervisors() {
-        return jdbi.withHandle(handle -> handle.createQuery(ROW + " where status = 'running' and " + RUNNER_GONE)
+        return jdbi.withHandle(handle -> handle.createQuery(ROW + " where status = 'running' and " + RUNNER_GONE + OF_QUEUE)
                 .bind("deadSeconds", Workers.DEAD_AFTER.toMillis() / 1000.0)
+                .bind("queue", queue)
                 .map(ROW_MAPPER)
                 .list());
     }
@@ -54,8 +61,9 @@ final class AuditRows {
     /** Failed or crashed tasks that are not among {@code withDeadLetter}. */
     List<Long> endedBadlyWithout(Collection<Long> withDeadLetter) {
         return jdbi.withHandle(handle -> handle.createQuery("select id from tasks where status in ('failed', 'crashed')"
-                        + " and not (id = any(:ids)) order by id")
+                        + " and not (id = any(:ids))" + OF_QUEUE + " order by id")
                 .bindArray("ids", Long.class, withDeadLetter)
+                .bind("queue", queue)
                 .mapTo(Long.class)
                 .list());
     }
@@ -110,6 +118,6 @@ final class AuditRows {
     }
 
     private List<Row> rows(String sql) {
-        return jdbi.withHandle(handle -> handle.createQuery(sql).map(ROW_MAPPER).list());
+        return jdbi.withHandle(handle -> handle.createQuery(sql).bind("queue", queue).map(ROW_MAPPER).list());
     }
 }

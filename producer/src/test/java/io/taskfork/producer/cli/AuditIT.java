@@ -65,6 +65,19 @@ class AuditIT {
         assertThat(publishedAt(id)).as("its publish is recorded").isTrue();
     }
 
+    /** A named pool's rows have their messages in that pool's queue: the audit of another leaves them. */
+    @Test
+    void rowsOfAnotherQueueAreNotThisAuditsToJudge() throws Exception {
+        long elsewhere = queuedAndPublished();
+        long crashed = queuedAndPublished();
+        sql("update tasks set queue = 'another.lane' where id in (" + elsewhere + ", " + crashed + ")");
+        sql("update tasks set status = 'crashed', failure_kind = 'exit', finished_at = now() where id = " + crashed);
+
+        CliRun audit = audit();
+
+        assertThat(audit.exitCode()).as(audit.out()).isEqualTo(ExitCodes.OK);
+    }
+
     @Test
     void queuedTaskWhosePublishIsOwedIsNotLost() throws Exception {
         store.insert(new NewTask("echo", Json.parse("{}")));
