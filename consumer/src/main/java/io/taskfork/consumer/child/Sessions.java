@@ -1,9 +1,6 @@
 package io.taskfork.consumer.child;
 
 import java.io.File;
-import java.io.FileInputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -65,24 +62,9 @@ public final class Sessions {
         return members;
     }
 
-    /** The fields of /proc/PID/stat after the command's name, which may itself hold spaces and parentheses. */
+    /** The fields of /proc/PID/stat after the command's name, up to the session; null for a process gone. */
     private static String[] statFields(String pid) {
-        byte[] buffer = new byte[512];
-        int length;
-        try (FileInputStream stat = new FileInputStream("/proc/" + pid + "/stat")) {
-            length = stat.read(buffer);
-        } catch (IOException gone) {
-            return null;
-        }
-        if (length <= 0) {
-            return null;
-        }
-        String text = new String(buffer, 0, length, StandardCharsets.ISO_8859_1);
-        int nameEnd = text.lastIndexOf(')');
-        if (nameEnd < 0 || nameEnd + 2 >= text.length()) {
-            return null;
-        }
-        String[] fields = text.substring(nameEnd + 2).split(" ", 5);
-        return fields.length < 5 ? null : fields;
+        ProcStat stat = ProcStat.read(pid, new byte[512], 5);
+        return stat == null ? null : stat.fields();
     }
 }

@@ -3,15 +3,12 @@ package io.taskfork.consumer.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.Channel;
+import io.taskfork.consumer.testing.ProducerCli;
 import io.taskfork.consumer.testing.SupervisorFixture;
-import io.taskfork.producer.cli.ProducerMain;
 import io.taskfork.shared.config.Settings;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.topology.QueueNames;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,13 +83,11 @@ class NamedPoolsIT {
 
     @Test
     void aQueueNameOutsideTheRuleIsAUsageError() {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = ProducerMain.run(new String[] {"submit", "--type", "echo", "--queue", "two words"},
-                fixture.environment().environment(), new PrintStream(new ByteArrayOutputStream(), true,
-                        StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        ProducerCli run = ProducerCli.run(fixture.environment().environment(),
+                "submit", "--type", "echo", "--queue", "two words");
 
-        assertThat(code).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--queue").contains("\"two words\"");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("--queue").contains("\"two words\"");
     }
 
     private static long submit(String... options) {
@@ -111,11 +106,8 @@ class NamedPoolsIT {
     }
 
     private static String cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = ProducerMain.run(args, fixture.environment().environment(),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-        return out.toString(StandardCharsets.UTF_8);
+        ProducerCli run = ProducerCli.run(fixture.environment().environment(), args);
+        assertThat(run.code()).as(run.err()).isZero();
+        return run.out();
     }
 }

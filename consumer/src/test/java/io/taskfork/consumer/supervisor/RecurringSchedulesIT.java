@@ -3,15 +3,12 @@ package io.taskfork.consumer.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.taskfork.consumer.testing.ProducerCli;
 import io.taskfork.consumer.testing.SupervisorFixture;
-import io.taskfork.producer.cli.ProducerMain;
 import io.taskfork.shared.config.Settings;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -41,12 +38,12 @@ class RecurringSchedulesIT {
     void everyFiveSecondsWithTwoSupervisorsMakesOneTaskPerFireTime() throws Exception {
         Supervisor second = new Supervisor(Settings.load(fixture.environment().environment(), Map.of())).start();
         try {
-            Cli added = cli("schedule", "add", "five", "--every", "5s", "--type", "echo", "--payload",
+            ProducerCli added = cli("schedule", "add", "five", "--every", "5s", "--type", "echo", "--payload",
                     "{\"tag\": \"five\"}");
-            assertThat(added.code).as(added.err).isZero();
-            assertThat(added.out).startsWith("schedule five: every 5s, first task at ");
+            assertThat(added.code()).as(added.err()).isZero();
+            assertThat(added.out()).startsWith("schedule five: every 5s, first task at ");
             Thread.sleep(16_000);
-            assertThat(cli("schedule", "pause", "five").code).isZero();
+            assertThat(cli("schedule", "pause", "five").code()).isZero();
         } finally {
             second.stop(Duration.ofSeconds(10));
         }
@@ -66,9 +63,9 @@ class RecurringSchedulesIT {
     @Test
     void missedTimesMakeNothingOneTaskOrATaskEachAsTheCatchUpSays() throws Exception {
         for (String catchUp : List.of("none", "one", "all")) {
-            Cli added = cli("schedule", "add", "missed-" + catchUp, "--every", "1m", "--catch-up", catchUp,
+            ProducerCli added = cli("schedule", "add", "missed-" + catchUp, "--every", "1m", "--catch-up", catchUp,
                     "--type", "echo", "--payload", "{\"tag\": \"missed-" + catchUp + "\"}");
-            assertThat(added.code).as(added.err).isZero();
+            assertThat(added.code()).as(added.err()).isZero();
         }
         Instant downSince = sql("update schedules set next_fire_at = now() - interval '10 minutes 40 seconds'"
                 + " where name like 'missed-%' returning next_fire_at");
@@ -94,46 +91,46 @@ class RecurringSchedulesIT {
     @Test
     void pauseResumeRemoveRunNowAndListWork() throws Exception {
         assertThat(cli("schedule", "add", "hourly", "--cron", "0 * * * *", "--zone", "Europe/Berlin", "--type", "echo",
-                "--payload", "{\"tag\": \"hourly\"}").code).isZero();
-        Cli duplicate = cli("schedule", "add", "hourly", "--every", "1h", "--type", "echo");
-        assertThat(duplicate.code).isEqualTo(1);
-        assertThat(duplicate.err).isEqualTo("taskfork: a schedule named hourly exists already; remove it first to"
+                "--payload", "{\"tag\": \"hourly\"}").code()).isZero();
+        ProducerCli duplicate = cli("schedule", "add", "hourly", "--every", "1h", "--type", "echo");
+        assertThat(duplicate.code()).isEqualTo(1);
+        assertThat(duplicate.err()).isEqualTo("taskfork: a schedule named hourly exists already; remove it first to"
                 + " replace it\n");
         String next = listed("hourly").path("next_fire_at").asText();
-        assertThat(cli("schedule", "list").out).containsPattern(
+        assertThat(cli("schedule", "list").out()).containsPattern(
                 "(?m)^hourly +cron 0 \\* \\* \\* \\* +Europe/Berlin +one +no +\\S+\\+0[12]:00 +echo +-$");
 
-        Cli ran = cli("schedule", "run-now", "hourly");
-        assertThat(ran.code).as(ran.err).isZero();
-        long id = Long.parseLong(ran.out.strip());
+        ProducerCli ran = cli("schedule", "run-now", "hourly");
+        assertThat(ran.code()).as(ran.err()).isZero();
+        long id = Long.parseLong(ran.out().strip());
         assertThat(fixture.awaitTerminal(id).status()).isEqualTo(TaskStatus.SUCCEEDED);
         JsonNode afterRun = listed("hourly");
         assertThat(afterRun.path("last_task_id").asLong()).isEqualTo(id);
         assertThat(afterRun.path("last_task_status").asText()).isEqualTo("succeeded");
         assertThat(afterRun.path("next_fire_at").asText()).as("run-now leaves the next time").isEqualTo(next);
-        assertThat(cli("schedule", "list").out).containsPattern("(?m)^hourly .* " + id + " succeeded$");
+        assertThat(cli("schedule", "list").out()).containsPattern("(?m)^hourly .* " + id + " succeeded$");
 
-        assertThat(cli("schedule", "pause", "hourly").out).isEqualTo("schedule hourly paused\n");
+        assertThat(cli("schedule", "pause", "hourly").out()).isEqualTo("schedule hourly paused\n");
         sql("update schedules set next_fire_at = now() - interval '1 second' where name = 'hourly'"
                 + " returning next_fire_at");
         Thread.sleep(1_500);
         assertThat(taskIds(fixture, "hourly")).as("a paused schedule makes nothing").containsExactly(id);
         assertThat(listed("hourly").path("paused").asBoolean()).isTrue();
 
-        Cli resumed = cli("schedule", "resume", "hourly");
-        assertThat(resumed.out).startsWith("schedule hourly resumed; next task at ");
+        ProducerCli resumed = cli("schedule", "resume", "hourly");
+        assertThat(resumed.out()).startsWith("schedule hourly resumed; next task at ");
         Instant resumedNext = Instant.parse(listed("hourly").path("next_fire_at").asText());
         assertThat(resumedNext).as("the first time after now, not the missed one").isAfter(Instant.now())
                 .isBefore(Instant.now().plus(Duration.ofHours(1)));
         assertThat(taskIds(fixture, "hourly")).containsExactly(id);
 
-        assertThat(cli("schedule", "remove", "hourly").out).isEqualTo("schedule hourly removed\n");
-        assertThat(cli("schedule", "list", "--json").out).doesNotContain("\"hourly\"");
+        assertThat(cli("schedule", "remove", "hourly").out()).isEqualTo("schedule hourly removed\n");
+        assertThat(cli("schedule", "list", "--json").out()).doesNotContain("\"hourly\"");
         assertThat(fixture.store().find(id)).as("its tasks stay").isPresent();
         for (String command : List.of("pause", "resume", "remove", "run-now")) {
-            Cli unknown = cli("schedule", command, "hourly");
-            assertThat(unknown.code).as(command).isEqualTo(1);
-            assertThat(unknown.err).isEqualTo("taskfork: no schedule named hourly\n");
+            ProducerCli unknown = cli("schedule", command, "hourly");
+            assertThat(unknown.code()).as(command).isEqualTo(1);
+            assertThat(unknown.err()).isEqualTo("taskfork: no schedule named hourly\n");
         }
     }
 
@@ -148,10 +145,10 @@ class RecurringSchedulesIT {
     }
 
     private static JsonNode listed(String name) {
-        Cli listed = cli("schedule", "list", "--json");
-        assertThat(listed.code).as(listed.err).isZero();
-        return listed.out.lines().map(Json::parse).filter(node -> node.path("name").asText().equals(name))
-                .findFirst().orElseThrow(() -> new AssertionError("no schedule " + name + " in " + listed.out));
+        ProducerCli listed = cli("schedule", "list", "--json");
+        assertThat(listed.code()).as(listed.err()).isZero();
+        return listed.out().lines().map(Json::parse).filter(node -> node.path("name").asText().equals(name))
+                .findFirst().orElseThrow(() -> new AssertionError("no schedule " + name + " in " + listed.out()));
     }
 
     private static Instant sql(String statement) {
@@ -172,14 +169,7 @@ class RecurringSchedulesIT {
                 .bind("tag", tag).mapTo(Long.class).list());
     }
 
-    private record Cli(int code, String out, String err) {
-    }
-
-    private static Cli cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = ProducerMain.run(args, fixture.environment().environment(),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static ProducerCli cli(String... args) {
+        return ProducerCli.run(fixture.environment().environment(), args);
     }
 }

@@ -2,8 +2,8 @@ package io.taskfork.consumer.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.taskfork.consumer.testing.ProducerCli;
 import io.taskfork.consumer.testing.SupervisorFixture;
-import io.taskfork.producer.cli.ProducerMain;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.Inserted;
 import io.taskfork.shared.store.NewTask;
@@ -11,9 +11,6 @@ import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskOptions;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.wire.WireFormat;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,14 +45,14 @@ class SchedulingIT {
     void aDelayedTaskWaitsScheduledThenStartsWithinASecondOfItsTime() throws Exception {
         List<Long> ids = new ArrayList<>();
         for (String delay : List.of("1s", "1500ms", "2s", "3s")) {
-            Cli submitted = cli("submit", "--type", "echo", "--delay", delay);
-            assertThat(submitted.code).as(submitted.err).isZero();
-            assertThat(submitted.err).contains("is scheduled for");
-            ids.add(Long.parseLong(submitted.out.strip()));
+            ProducerCli submitted = cli("submit", "--type", "echo", "--delay", delay);
+            assertThat(submitted.code()).as(submitted.err()).isZero();
+            assertThat(submitted.err()).contains("is scheduled for");
+            ids.add(Long.parseLong(submitted.out().strip()));
         }
         Task waiting = fixture.store().find(ids.get(3)).orElseThrow();
         assertThat(waiting.status()).isEqualTo(TaskStatus.SCHEDULED);
-        assertThat(Json.parse(cli("status", Long.toString(waiting.id())).out).path("run_at").asText())
+        assertThat(Json.parse(cli("status", Long.toString(waiting.id())).out()).path("run_at").asText())
                 .isEqualTo(waiting.options().runAt().toString());
 
         for (long id : ids) {
@@ -109,12 +106,12 @@ class SchedulingIT {
 
     @Test
     void aScheduledTaskCanBeCancelledAndNeverRuns() throws Exception {
-        long id = Long.parseLong(cli("submit", "--type", "echo", "--delay", "1s").out.strip());
+        long id = Long.parseLong(cli("submit", "--type", "echo", "--delay", "1s").out().strip());
 
-        Cli cancelled = cli("cancel", Long.toString(id));
+        ProducerCli cancelled = cli("cancel", Long.toString(id));
         Thread.sleep(2_000);
 
-        assertThat(cancelled.code).as(cancelled.err).isZero();
+        assertThat(cancelled.code()).as(cancelled.err()).isZero();
         Task task = fixture.store().find(id).orElseThrow();
         assertThat(task.status()).isEqualTo(TaskStatus.CANCELLED);
         assertThat(task.attempts()).isZero();
@@ -144,15 +141,15 @@ class SchedulingIT {
     @Test
     void twoSubmitsWithOneKeyCreateOneTaskUntilItEnds() throws Exception {
         String key = "report-" + UUID.randomUUID();
-        Cli first = cli("submit", "--type", "echo", "--delay", "2s", "--unique-key", key);
-        Cli second = cli("submit", "--type", "echo", "--unique-key", key);
+        ProducerCli first = cli("submit", "--type", "echo", "--delay", "2s", "--unique-key", key);
+        ProducerCli second = cli("submit", "--type", "echo", "--unique-key", key);
 
-        assertThat(second.code).as(second.err).isZero();
-        assertThat(second.out).isEqualTo(first.out);
-        assertThat(second.err).contains("holds unique key " + key + " and is scheduled: nothing created");
-        fixture.awaitTerminal(Long.parseLong(first.out.strip()));
-        Cli third = cli("submit", "--type", "echo", "--unique-key", key);
-        assertThat(third.out).as("the key is free once its task ended").isNotEqualTo(first.out);
+        assertThat(second.code()).as(second.err()).isZero();
+        assertThat(second.out()).isEqualTo(first.out());
+        assertThat(second.err()).contains("holds unique key " + key + " and is scheduled: nothing created");
+        fixture.awaitTerminal(Long.parseLong(first.out().strip()));
+        ProducerCli third = cli("submit", "--type", "echo", "--unique-key", key);
+        assertThat(third.out()).as("the key is free once its task ended").isNotEqualTo(first.out());
         assertThat(rowsWithKey(key)).isEqualTo(2);
     }
 
@@ -190,10 +187,10 @@ class SchedulingIT {
         java.nio.file.Path lines = java.nio.file.Files.createTempFile("scheduling", ".jsonl");
         java.nio.file.Files.writeString(lines, "{\"type\":\"echo\",\"run_at\":\"" + runAt
                 + "\",\"max_attempts\":1}\n{\"type\":\"echo\",\"delay\":\"soon\"}\n");
-        Cli enqueued = cli("enqueue", lines.toString());
+        ProducerCli enqueued = cli("enqueue", lines.toString());
         java.nio.file.Files.delete(lines);
-        assertThat(enqueued.err).contains("line 2: \"delay\" must be a duration");
-        Task task = fixture.awaitTerminal(Long.parseLong(enqueued.out.strip()));
+        assertThat(enqueued.err()).contains("line 2: \"delay\" must be a duration");
+        Task task = fixture.awaitTerminal(Long.parseLong(enqueued.out().strip()));
         // the database keeps microseconds, rounded
         assertThat(Duration.between(task.options().runAt(), Instant.parse(runAt)).abs()).isLessThan(Duration.ofMillis(1));
         assertThat(task.maxAttempts()).isEqualTo(1);
@@ -211,14 +208,7 @@ class SchedulingIT {
                 .mapTo(Long.class).one());
     }
 
-    private record Cli(int code, String out, String err) {
-    }
-
-    private static Cli cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = ProducerMain.run(args, fixture.environment().environment(),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static ProducerCli cli(String... args) {
+        return ProducerCli.run(fixture.environment().environment(), args);
     }
 }

@@ -1,7 +1,7 @@
 package io.taskfork.consumer.supervisor.launch;
 
+import io.taskfork.consumer.child.ProcStat;
 import java.io.File;
-import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -89,32 +89,16 @@ final class ProcessTable {
 
     /** Null for a process that ended meanwhile, or a zombie, which holds no memory. */
     private static Entry entry(String pid, byte[] buffer, long pageBytes) {
-        int length;
-        try (FileInputStream stat = new FileInputStream("/proc/" + pid + "/stat")) {
-            length = stat.read(buffer);
-        } catch (IOException gone) {
-            return null;
-        }
-        if (length <= 0) {
-            return null;
-        }
-        String text = new String(buffer, 0, length, StandardCharsets.ISO_8859_1);
-        int nameStart = text.indexOf('(');
-        // the name may itself hold spaces and parentheses: it ends at the last ')'
-        int nameEnd = text.lastIndexOf(')');
-        if (nameStart < 0 || nameEnd < nameStart || nameEnd + 2 >= text.length()) {
-            return null;
-        }
         // after the name: state ppid pgrp session tty tpgid flags 4×faults 4×times priority nice
         // threads itrealvalue starttime vsize rss
-        String[] fields = text.substring(nameEnd + 2).split(" ", 23);
-        if (fields.length < 23 || fields[0].equals("Z")) {
+        ProcStat stat = ProcStat.read(pid, buffer, 23);
+        if (stat == null || stat.fields()[0].equals("Z")) {
             return null;
         }
+        String[] fields = stat.fields();
         try {
             return new Entry(Long.parseLong(pid), Long.parseLong(fields[1]), Long.parseLong(fields[3]),
-                    Long.parseLong(fields[19]), Long.parseLong(fields[21]) * pageBytes,
-                    text.substring(nameStart + 1, nameEnd));
+                    Long.parseLong(fields[19]), Long.parseLong(fields[21]) * pageBytes, stat.name());
         } catch (NumberFormatException e) {
             return null;
         }

@@ -1,0 +1,39 @@
+package io.taskfork.consumer.child;
+
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One process's {@code /proc/PID/stat}, read in one call: its command name and the fields after it
+ * (state, parent, process group, session, …, start time, virtual size, resident pages). The child
+ * reads its session's with it, and the supervisor every process's for the memory cap.
+ */
+public record ProcStat(String name, String[] fields) {
+
+    /**
+     * @param buffer at least 512 bytes, reused between calls by a caller that reads many
+     * @param limit  how many fields to split off; the last holds the rest of the line
+     * @return null when the process ended meanwhile, or its line cannot be read
+     */
+    public static ProcStat read(String pid, byte[] buffer, int limit) {
+        int length;
+        try (FileInputStream stat = new FileInputStream("/proc/" + pid + "/stat")) {
+            length = stat.read(buffer);
+        } catch (IOException gone) {
+            return null;
+        }
+        if (length <= 0) {
+            return null;
+        }
+        String text = new String(buffer, 0, length, StandardCharsets.ISO_8859_1);
+        int nameStart = text.indexOf('(');
+        // the name may itself hold spaces and parentheses: it ends at the last ')'
+        int nameEnd = text.lastIndexOf(')');
+        if (nameStart < 0 || nameEnd < nameStart || nameEnd + 2 >= text.length()) {
+            return null;
+        }
+        String[] fields = text.substring(nameEnd + 2).split(" ", limit);
+        return fields.length < limit ? null : new ProcStat(text.substring(nameStart + 1, nameEnd), fields);
+    }
+}
