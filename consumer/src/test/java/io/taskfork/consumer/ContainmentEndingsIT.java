@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * README, "What a task leaves running" (issue 11): a background process and a daemon that left the
+ * README, "What a task leaves running": a background process and a daemon that left the
  * task's session with setsid are gone within a second of each way a child's run can end. The ends
  * a task reaches while its supervisor lives on (success, cancel, timeout) are in ExecIT; here are a
  * crash, System.exit, a failure, a standby child discarded or killed on shutdown, and the

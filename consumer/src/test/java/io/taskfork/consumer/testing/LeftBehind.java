@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * What a task may leave running, found by name (issue 11): a background {@code sleep} named
+ * What a task may leave running, found by name: a background {@code sleep} named
  * NAME-bg, and a daemon, a {@code sleep} named NAME-daemon that left the task's session by calling
  * setsid from a process that then exited. A test handler or agent in a child starts them too, so
  * this class needs nothing a child's classpath lacks.

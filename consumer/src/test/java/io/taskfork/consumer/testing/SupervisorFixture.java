@@ -219,7 +219,7 @@ public final class SupervisorFixture implements AutoCloseable {
      * Waits until the supervisor has sent at least as many acks as this fixture published messages,
      * holds no delivery, and the main queue has none ready, for {@link #SETTLED_FOR} on end. The
      * supervisor's own counts are exact where the broker's total of ready and unacked messages is
-     * not: a quorum queue refreshes that only on its tick, every 5 s (issue 16), and an old 0 let
+     * not: a quorum queue refreshes that only on its tick, every 5 s, and an old 0 let
      * this return before anything happened. The acks make it prove that the supervisor took and
      * settled what was published, so that a check after it that something did not happen cannot
      * pass without the supervisor having looked.

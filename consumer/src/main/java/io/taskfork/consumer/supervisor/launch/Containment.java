@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 
 /**
  * What keeps a task from leaving anything running after it, chosen once when the supervisor starts:
- * the strongest the host offers (issue 11), unless {@code TASKFORK_CONTAINMENT=session} asks for the
+ * the strongest the host offers, unless {@code TASKFORK_CONTAINMENT=session} asks for the
  * session alone.
  *
  * <p>A PID namespace per child ({@code unshare --pid --fork --kill-child}): when the namespace's
