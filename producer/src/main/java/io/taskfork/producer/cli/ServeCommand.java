@@ -13,8 +13,8 @@ import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.topology.QueueNames;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import sun.misc.Signal;
 
 /** {@code serve}: the HTTP API, in the foreground until SIGTERM or Ctrl-C. */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -28,7 +28,6 @@ final class ServeCommand extends ProducerCommand {
     private static final String NAME = "taskfork-serve";
     // the pool serves the publisher's inserts and every read at once
     private static final int POOL_SIZE = 4;
-    private static final long STOP_WAIT_SECONDS = 10;
 
     ServeCommand(CliContext context) {
         super(context, new SettingsOptions(Setting.AMQP_URI, Setting.JDBC_URL, Setting.JDBC_USER,
@@ -46,17 +45,10 @@ final class ServeCommand extends ProducerCommand {
             context.err().println(ExitCodes.PREFIX + refusal.get());
             return ExitCodes.USAGE;
         }
-        CountDownLatch stopping = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stopping.countDown();
-            try {
-                stopped.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "taskfork-serve-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        // As the supervisor does: a signal only asks to stop, so the resources close in order and the exit code is 0.
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), signal -> stopRequested.countDown());
+        Signal.handle(new Signal("INT"), signal -> stopRequested.countDown());
         // closed in reverse order: the server first, so no request finds the publisher closed
         try (Connection connection = Broker.connect(settings.amqp(), NAME);
                 Database database = CliContext.openDatabase(settings, POOL_SIZE);
@@ -65,13 +57,7 @@ final class ServeCommand extends ProducerCommand {
                 ApiServer server = ApiServer.start(publisher, new TaskStore(database), http)) {
             context.out().println("serving the HTTP API on http://" + http.bind() + ":" + server.port()
                     + " (" + (http.asksForToken() ? "bearer token required" : "no token: loopback only") + ")");
-            stopping.await();
-        } finally {
-            stopped.countDown();
-            if (stopping.getCount() > 0) {
-                // ended by a failure, not by a signal: the hook has nothing left to wait for
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
+            stopRequested.await();
         }
         return ExitCodes.OK;
     }
