@@ -25,7 +25,10 @@ import sun.misc.Signal;
         footer = "Every flag may also be given as the environment variable named in its description.")
 public final class ConsumerMain implements Callable<Integer>, SettingsOptions.Carrier {
 
-    private final SettingsOptions settingsOptions = new SettingsOptions(Setting.values());
+    // The HTTP API is the producer's (serve): its settings are no flags of the supervisor.
+    private final SettingsOptions settingsOptions = new SettingsOptions(java.util.EnumSet.complementOf(
+            java.util.EnumSet.of(Setting.HTTP_BIND, Setting.HTTP_PORT, Setting.HTTP_TOKEN, Setting.HTTP_READONLY_TOKEN))
+            .toArray(Setting[]::new));
     private final Map<String, String> environment;
     private final PrintStream err;
 

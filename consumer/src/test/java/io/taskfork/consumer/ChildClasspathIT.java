@@ -157,7 +157,8 @@ class ChildClasspathIT {
     @Test
     void theChildJarHoldsOnlyWhatRunsInTheChild() throws IOException {
         List<String> supervisorSide = List.of("io/taskfork/consumer/supervisor/", "org/slf4j/", "io/micrometer/",
-                "com/rabbitmq/", "org/postgresql/", "org/flywaydb/", "org/jdbi/", "com/zaxxer/");
+                "com/rabbitmq/", "org/postgresql/", "org/flywaydb/", "org/jdbi/", "com/zaxxer/", "io/javalin/",
+                "org/eclipse/jetty/");
         List<String> classes = new ArrayList<>();
         try (JarFile jar = new JarFile("target/taskfork-consumer-child.jar")) {
             for (java.util.jar.JarEntry entry : java.util.Collections.list(jar.entries())) {
@@ -173,6 +174,17 @@ class ChildClasspathIT {
         assertThat(classes).contains("io/taskfork/consumer/child/ChildMain.class",
                 "io/taskfork/consumer/child/handlers/ExecHandler.class")
                 .allMatch(name -> name.startsWith("io/taskfork/consumer/child/"));
+    }
+
+    /** The HTTP API is the producer's (serve): its server and web library never reach the consumer's lib/. */
+    @Test
+    void theHttpApisLibrariesAreNotInTheConsumersLib() throws IOException {
+        try (Stream<Path> jars = Files.list(Path.of("target/lib"))) {
+            assertThat(jars.map(jar -> jar.getFileName().toString()).toList())
+                    .isNotEmpty()
+                    .noneMatch(name -> name.startsWith("javalin-") || name.startsWith("jetty-")
+                            || name.startsWith("websocket-jetty-") || name.startsWith("kotlin-stdlib"));
+        }
     }
 
     private static List<String> commandLine(long pid) throws IOException {

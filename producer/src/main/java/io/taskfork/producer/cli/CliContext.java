@@ -25,7 +25,12 @@ record CliContext(Map<String, String> environment, InputStream in, PrintStream o
 
     /** A database pool on the migrated schema, for the commands that only read rows. */
     static Database openDatabase(Settings settings) {
-        Database database = Database.connect(settings.db(), POOL_SIZE, NAME);
+        return openDatabase(settings, POOL_SIZE);
+    }
+
+    /** As {@link #openDatabase(Settings)}, with {@code poolSize} connections. */
+    static Database openDatabase(Settings settings, int poolSize) {
+        Database database = Database.connect(settings.db(), poolSize, NAME);
         try {
             return database.migrate();
         } catch (RuntimeException e) {

@@ -9,10 +9,16 @@ import java.util.concurrent.Callable;
 abstract class ProducerCommand implements Callable<Integer>, SettingsOptions.Carrier {
 
     protected final CliContext context;
-    private final SettingsOptions settingsOptions = ProducerMain.settingsOptions();
+    private final SettingsOptions settingsOptions;
 
     ProducerCommand(CliContext context) {
+        this(context, ProducerMain.settingsOptions());
+    }
+
+    /** A command that takes other settings flags than the producer's own. */
+    ProducerCommand(CliContext context, SettingsOptions settingsOptions) {
         this.context = context;
+        this.settingsOptions = settingsOptions;
     }
 
     @Override

@@ -63,6 +63,7 @@ public final class ProducerMain implements Callable<Integer> {
                 .addSubcommand(DlqCommand.commandLine(context))
                 .addSubcommand(new CommandLine(new AuditCommand(context)))
                 .addSubcommand(ScheduleCommand.commandLine(context))
+                .addSubcommand(new CommandLine(new ServeCommand(context)))
                 .addSubcommand(new CommandLine.HelpCommand());
         // Set after the subcommands are added: picocli copies these to the subcommands present.
         ExitCodes exitCodes = new ExitCodes();
@@ -82,6 +83,6 @@ public final class ProducerMain implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(),
-                "missing command: submit, enqueue, status, logs, wait, cancel, demo, dlq, audit or schedule");
+                "missing command: submit, enqueue, status, logs, wait, cancel, demo, dlq, audit, schedule or serve");
     }
 }

@@ -1,6 +1,7 @@
 package io.taskfork.producer.cli;
 
 import io.taskfork.producer.schedule.ScheduleListing;
+import io.taskfork.producer.task.TaskInput;
 import io.taskfork.shared.config.Settings;
 import io.taskfork.shared.config.SettingsOptions;
 import io.taskfork.shared.schedule.CatchUp;

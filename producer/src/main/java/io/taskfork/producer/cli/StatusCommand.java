@@ -1,5 +1,6 @@
 package io.taskfork.producer.cli;
 
+import io.taskfork.producer.task.TaskJson;
 import io.taskfork.shared.config.SettingsOptions;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.Database;

@@ -1,6 +1,7 @@
 package io.taskfork.producer.cli;
 
 import io.taskfork.producer.TaskPublisher;
+import io.taskfork.producer.task.TaskInput;
 import io.taskfork.shared.config.SettingsOptions;
 import io.taskfork.shared.store.Inserted;
 import io.taskfork.shared.store.NewTask;

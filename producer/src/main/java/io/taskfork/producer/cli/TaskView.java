@@ -1,6 +1,7 @@
 package io.taskfork.producer.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.taskfork.producer.task.TaskJson;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;

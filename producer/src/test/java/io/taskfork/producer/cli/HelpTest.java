@@ -20,7 +20,7 @@ class HelpTest {
     @ParameterizedTest(name = "taskfork {0} --help")
     @ValueSource(strings = {"", "submit", "enqueue", "status", "logs", "wait", "cancel", "demo", "audit", "dlq",
             "dlq list", "dlq show", "dlq replay", "dlq purge", "schedule", "schedule add", "schedule list",
-            "schedule pause", "schedule resume", "schedule remove", "schedule run-now"})
+            "schedule pause", "schedule resume", "schedule remove", "schedule run-now", "serve"})
     void everyCommandPrintsItsUsageAndExitsZeroOnHelp(String command) {
         String[] words = command.isEmpty() ? new String[0] : command.split(" ");
         String[] args = Arrays.copyOf(words, words.length + 1);

@@ -98,8 +98,8 @@ class UsageErrorsTest {
     void missingCommandIsUsageError() {
         CliRun run = CliRun.of(NOWHERE);
 
-        assertUsageError(run, "taskfork: missing command: submit, enqueue, status, logs, wait, cancel, demo, dlq, audit or schedule"
-                + " (see taskfork --help)");
+        assertUsageError(run, "taskfork: missing command: submit, enqueue, status, logs, wait, cancel, demo, dlq, audit, schedule"
+                + " or serve (see taskfork --help)");
     }
 
     @Test
@@ -154,6 +154,31 @@ class UsageErrorsTest {
         CliRun run = CliRun.of(NOWHERE, "status", "--limit", "0");
 
         assertUsageError(run, "taskfork: --limit must be from 1 to 1000 (see taskfork status --help)");
+    }
+
+    @Test
+    void serveOnANonLoopbackAddressWithoutATokenIsRefusedOnOneLine() {
+        for (String bind : new String[] {"0.0.0.0", "192.0.2.7", "::"}) {
+            Map<String, String> environment = new java.util.HashMap<>(NOWHERE);
+            environment.put("TASKFORK_HTTP_BIND", bind);
+
+            CliRun run = CliRun.of(environment, "serve");
+
+            assertUsageError(run, "taskfork: refusing to serve on " + bind + " without a token: any address but a"
+                    + " loopback one needs TASKFORK_HTTP_TOKEN (or set TASKFORK_HTTP_BIND=127.0.0.1)");
+        }
+    }
+
+    @Test
+    void serveRefusesAReadOnlyTokenWithoutAFullOneAndNeverPrintsIt() {
+        Map<String, String> environment = new java.util.HashMap<>(NOWHERE);
+        environment.put("TASKFORK_HTTP_READONLY_TOKEN", "read-only-secret-0123456789");
+
+        CliRun run = CliRun.of(environment, "serve");
+
+        assertUsageError(run, null);
+        assertThat(run.err()).startsWith("taskfork: invalid TASKFORK_HTTP_READONLY_TOKEN \"****\": a read-only token"
+                + " needs TASKFORK_HTTP_TOKEN too").doesNotContain("read-only-secret");
     }
 
     @Test

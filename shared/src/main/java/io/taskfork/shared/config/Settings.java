@@ -7,7 +7,8 @@ import java.util.Map;
  * command line, and validated there: a value that cannot be used never gets past start-up.
  */
 public record Settings(
-        AmqpSettings amqp, DbSettings db, ChildSettings child, RetrySettings retry, ServiceSettings service) {
+        AmqpSettings amqp, DbSettings db, ChildSettings child, RetrySettings retry, ServiceSettings service,
+        HttpSettings http) {
 
     /** Settings from the environment, each overridden by a flag where one was given. */
     public static Settings load(Map<String, String> environment, Map<Setting, String> flags) {

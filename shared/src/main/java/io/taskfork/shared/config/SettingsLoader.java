@@ -70,7 +70,20 @@ final class SettingsLoader {
                 parse(Setting.OUTBOX_AGE, SettingsLoader::positiveDuration),
                 parse(Setting.LOG_FORMAT, LogFormat::parse),
                 parse(Setting.TYPE_LIMITS, TypeLimits::parse));
-        return new Settings(amqp, db, child, retry, service);
+        HttpSettings http = new HttpSettings(
+                parse(Setting.HTTP_BIND, SettingsLoader::bindAddress),
+                parse(Setting.HTTP_PORT, text -> wholeNumber(text, 0, 65535)),
+                parse(Setting.HTTP_TOKEN, SettingsLoader::token),
+                parse(Setting.HTTP_READONLY_TOKEN, SettingsLoader::token));
+        if (!http.readonlyToken().isEmpty() && http.token().isEmpty()) {
+            throw new ConfigException(Setting.HTTP_READONLY_TOKEN, source(Setting.HTTP_READONLY_TOKEN), "****",
+                    "a read-only token needs TASKFORK_HTTP_TOKEN too, or the API would be open to writes without one");
+        }
+        if (!http.token().isEmpty() && http.token().equals(http.readonlyToken())) {
+            throw new ConfigException(Setting.HTTP_READONLY_TOKEN, source(Setting.HTTP_READONLY_TOKEN), "****",
+                    "the read-only token must differ from TASKFORK_HTTP_TOKEN");
+        }
+        return new Settings(amqp, db, child, retry, service, http);
     }
 
     private String raw(Setting setting) {
@@ -102,9 +115,26 @@ final class SettingsLoader {
         return switch (setting) {
             case AMQP_URI -> Redaction.uri(value);
             case JDBC_URL -> Redaction.jdbcUrl(value);
-            case JDBC_PASSWORD -> "****";
+            case JDBC_PASSWORD, HTTP_TOKEN, HTTP_READONLY_TOKEN -> "****";
             default -> value;
         };
+    }
+
+    private static String bindAddress(String text) {
+        String host = text.strip();
+        if (host.isEmpty() || !host.matches("[A-Za-z0-9.:-]+")) {
+            throw new IllegalArgumentException("expected an IP address or a host name, such as 127.0.0.1 or 0.0.0.0");
+        }
+        return host;
+    }
+
+    // A short token can be guessed; a token with spaces or control characters cannot be sent in a header.
+    private static String token(String text) {
+        if (!text.isEmpty() && (text.length() < HttpSettings.MIN_TOKEN || !text.matches("[\\x21-\\x7e]+"))) {
+            throw new IllegalArgumentException("expected empty, or at least " + HttpSettings.MIN_TOKEN
+                    + " printable ASCII characters without spaces");
+        }
+        return text;
     }
 
     private static String jdbcUrl(String text) {

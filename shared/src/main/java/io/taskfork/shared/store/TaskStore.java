@@ -75,6 +75,11 @@ public final class TaskStore {
         return new Outbox(jdbi);
     }
 
+    /** The tasks, newest first, a page at a time. */
+    public TaskPages pages() {
+        return new TaskPages(jdbi);
+    }
+
     public Optional<Task> find(long id) {
         return jdbi.withHandle(handle -> handle
                 .createQuery("select " + TaskRowMapper.COLUMNS + " from tasks where id = :id")

@@ -89,6 +89,35 @@ class SettingsTest {
     }
 
     @Test
+    void httpApiListensOnLoopbackPort8080WithoutTokensByDefault() {
+        HttpSettings http = Settings.load(Map.of(), NO_FLAGS).http();
+
+        assertThat(http.bind()).isEqualTo("127.0.0.1");
+        assertThat(http.port()).isEqualTo(8080);
+        assertThat(http.asksForToken()).isFalse();
+        assertThat(http.readonlyToken()).isEmpty();
+    }
+
+    @Test
+    void httpTokensAreRefusedWithoutShowingThemWhenShortOrReadOnlyAlone() {
+        assertThatThrownBy(() -> Settings.load(Map.of("TASKFORK_HTTP_TOKEN", "short-secret"), NO_FLAGS))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("TASKFORK_HTTP_TOKEN").hasMessageContaining("at least 16")
+                .hasMessageNotContaining("short-secret");
+        assertThatThrownBy(() -> Settings.load(Map.of("TASKFORK_HTTP_READONLY_TOKEN", "read-only-secret-0123"),
+                NO_FLAGS))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("needs TASKFORK_HTTP_TOKEN").hasMessageNotContaining("read-only-secret");
+        assertThatThrownBy(() -> Settings.load(Map.of("TASKFORK_HTTP_TOKEN", "the-same-secret-0123",
+                "TASKFORK_HTTP_READONLY_TOKEN", "the-same-secret-0123"), NO_FLAGS))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("must differ").hasMessageNotContaining("the-same-secret");
+        Settings settings = Settings.load(Map.of("TASKFORK_HTTP_TOKEN", "full-secret-0123456789",
+                "TASKFORK_HTTP_READONLY_TOKEN", "read-secret-0123456789"), NO_FLAGS);
+        assertThat(settings.toString()).doesNotContain("full-secret").doesNotContain("read-secret");
+    }
+
+    @Test
     void variableOverridesTheDefault() {
         Settings settings = Settings.load(Map.of("TASKFORK_PREFETCH", "8", "TASKFORK_QUEUE", "jobs"), NO_FLAGS);
 
@@ -126,6 +155,8 @@ class SettingsTest {
         "TASKFORK_EXEC_NETWORK   | maybe",
         "TASKFORK_CONTAINMENT    | none",
         "TASKFORK_CONTAINMENT    | pid",
+        "TASKFORK_HTTP_PORT      | 70000",
+        "TASKFORK_HTTP_BIND      | not an address",
     })
     void badVariableIsRefusedWithOneLineNamingTheVariable(String variable, String value) {
         assertThatThrownBy(() -> Settings.load(Map.of(variable, value), NO_FLAGS))

@@ -1,4 +1,4 @@
-package io.taskfork.producer.cli;
+package io.taskfork.producer.task;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * {@code submit}. Each failure is an
  * {@link IllegalArgumentException} whose message is the one-line reason.
  */
-final class TaskInput {
+public final class TaskInput {
 
     // The rule WireFormat applies to the type of a JSON message: whatever the CLI accepts, a
     // script could also have published as JSON.
@@ -31,7 +31,7 @@ final class TaskInput {
     }
 
     /** One JSON line; a missing or null payload is the empty object. */
-    static NewTask fromLine(String line) {
+    public static NewTask fromLine(String line) {
         JsonNode node = parse(line, "bad JSON: ");
         if (!node.isObject()) {
             throw new IllegalArgumentException("expected a JSON object, not " + kind(node));
@@ -72,7 +72,7 @@ final class TaskInput {
     }
 
     /** The options of {@code submit}. */
-    static NewTask fromOptions(String type, String payloadJson, Integer maxAttempts, TaskOptions options) {
+    public static NewTask fromOptions(String type, String payloadJson, Integer maxAttempts, TaskOptions options) {
         if (maxAttempts != null && (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS)) {
             throw new IllegalArgumentException("invalid --max-attempts " + maxAttempts + ": expected 1 to " + MAX_ATTEMPTS);
         }

@@ -1,4 +1,4 @@
-package io.taskfork.producer.cli;
+package io.taskfork.producer.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.taskfork.producer.cli;
+package io.taskfork.producer.task;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskfork.shared.json.Json;
@@ -6,12 +6,12 @@ import io.taskfork.shared.task.Task;
 import java.time.Instant;
 
 /** A task row as the JSON object that {@code status} prints: the contract columns, in their order. */
-final class TaskJson {
+public final class TaskJson {
 
     private TaskJson() {
     }
 
-    static ObjectNode of(Task task) {
+    public static ObjectNode of(Task task) {
         ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("id", task.id());
         json.put("type", task.type());

@@ -1,0 +1,90 @@
+package io.taskfork.producer.http;
+
+import io.javalin.Javalin;
+import io.taskfork.producer.TaskPublisher;
+import io.taskfork.shared.config.HttpSettings;
+import io.taskfork.shared.store.TaskStore;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API of {@code serve}: the tasks as JSON under {@code /api}, behind bearer tokens, and
+ * {@code /healthz}. It submits through a {@link TaskPublisher} and reads through a
+ * {@link TaskStore}; both stay the caller's to close.
+ */
+public final class ApiServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
+    private final Javalin app;
+
+    private ApiServer(Javalin app) {
+        this.app = app;
+    }
+
+    /**
+     * Why these settings must not be served, if they must not: an address other than a loopback
+     * one without a token would hand every task to whoever reaches the port.
+     */
+    public static Optional<String> refusal(HttpSettings settings) {
+        if (settings.asksForToken()) {
+            return Optional.empty();
+        }
+        try {
+            if (InetAddress.getByName(settings.bind()).isLoopbackAddress()) {
+                return Optional.empty();
+            }
+        } catch (UnknownHostException e) {
+            return Optional.of("cannot resolve TASKFORK_HTTP_BIND " + settings.bind());
+        }
+        return Optional.of("refusing to serve on " + settings.bind() + " without a token: any address but a loopback"
+                + " one needs TASKFORK_HTTP_TOKEN (or set TASKFORK_HTTP_BIND=127.0.0.1)");
+    }
+
+    /**
+     * Starts listening on the address and port of {@code settings}.
+     *
+     * @throws IllegalArgumentException when {@link #refusal} names a reason
+     */
+    public static ApiServer start(TaskPublisher publisher, TaskStore store, HttpSettings settings) {
+        refusal(settings).ifPresent(reason -> {
+            throw new IllegalArgumentException(reason);
+        });
+        BearerTokens tokens = new BearerTokens(settings);
+        TaskReads reads = new TaskReads(store);
+        TaskWrites writes = new TaskWrites(publisher, store);
+        Javalin app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.startupWatcherEnabled = false;
+        });
+        app.before("/api/*", tokens::check);
+        app.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok"));
+        app.post("/api/tasks", writes::submit);
+        app.get("/api/tasks", reads::page);
+        app.get("/api/tasks/{id}", reads::one);
+        app.get("/api/tasks/{id}/log", reads::log);
+        app.post("/api/tasks/{id}/cancel", writes::cancel);
+        app.exception(ApiProblem.class, (problem, ctx) -> Answers.problem(ctx, problem));
+        app.exception(Exception.class, (e, ctx) -> {
+            // The client gets one line; the stack trace stays in this process's log.
+            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+            Answers.error(ctx, 500, e.getClass().getSimpleName() + ": " + e.getMessage());
+        });
+        app.start(settings.bind(), settings.port());
+        return new ApiServer(app);
+    }
+
+    /** The port it listens on: the one asked for, or the one taken for port 0. */
+    public int port() {
+        return app.port();
+    }
+
+    /** Stops listening; requests under way are finished first. A second call does nothing. */
+    @Override
+    public void close() {
+        app.stop();
+    }
+}
