@@ -2,6 +2,7 @@ package io.taskfork.producer.dlq;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.AMQP;
+import io.taskfork.producer.task.ShownPayload;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.task.Task;
 import java.io.PrintStream;
@@ -52,7 +53,7 @@ final class DeadLetterReport {
         out.println(INDENT + "headers");
         HeaderValues.of(letter.message().headers()).fields().forEachRemaining(header ->
                 out.println(INDENT + INDENT + header.getKey() + ": " + text(header.getValue())));
-        String body = letter.message().bodyText();
+        String body = ShownPayload.ofMessageBody(letter.message().bodyText());
         out.println(INDENT + "body (" + letter.message().body().length + " bytes)");
         block(body.length() <= MOST_BODY_CHARS ? body : body.substring(0, MOST_BODY_CHARS) + "…", Integer.MAX_VALUE);
     }
@@ -64,7 +65,7 @@ final class DeadLetterReport {
         label("attempts", Integer.toString(task.attempts()));
         label("failure_kind", task.failureKind() == null ? "-" : task.failureKind().value());
         label("exit_code", task.exitCode() == null ? "-" : task.exitCode().toString());
-        label("payload", Json.write(task.payload()));
+        label("payload", Json.write(ShownPayload.of(task.type(), task.payload())));
         label("created_at", time(task.createdAt()));
         label("started_at", time(task.startedAt()));
         label("finished_at", time(task.finishedAt()));

@@ -15,7 +15,7 @@ public final class TaskJson {
         ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("id", task.id());
         json.put("type", task.type());
-        json.set("payload", task.payload());
+        json.set("payload", ShownPayload.of(task.type(), task.payload()));
         json.put("status", task.status().value());
         json.put("attempts", task.attempts());
         json.put("failure_kind", task.failureKind() == null ? null : task.failureKind().value());

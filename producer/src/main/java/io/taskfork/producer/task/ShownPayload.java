@@ -1,0 +1,48 @@
+package io.taskfork.producer.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.Iterator;
+
+/**
+ * A task's payload as a person or a script is shown it: the values of an {@code exec} task's
+ * {@code env} as {@code ***}, since an API key is what a command's environment most often carries.
+ * The row keeps them: the command needs them.
+ */
+public final class ShownPayload {
+
+    static final String EXEC = "exec";
+    public static final String HIDDEN = "***";
+
+    private ShownPayload() {
+    }
+
+    public static JsonNode of(String type, JsonNode payload) {
+        if (!EXEC.equals(type) || payload == null || !payload.path("env").isObject()) {
+            return payload;
+        }
+        ObjectNode shown = payload.deepCopy();
+        ObjectNode env = (ObjectNode) shown.get("env");
+        for (Iterator<String> names = env.fieldNames(); names.hasNext();) {
+            env.set(names.next(), TextNode.valueOf(HIDDEN));
+        }
+        return shown;
+    }
+
+    /** A message body as shown: a JSON message of an {@code exec} task with its env hidden; any other as it is. */
+    public static String ofMessageBody(String body) {
+        JsonNode message;
+        try {
+            message = io.taskfork.shared.json.Json.parse(body);
+        } catch (IllegalArgumentException notJson) {
+            return body;
+        }
+        if (!message.isObject() || !EXEC.equals(message.path("type").asText()) || !message.has("payload")) {
+            return body;
+        }
+        ObjectNode shown = message.deepCopy();
+        shown.set("payload", of(EXEC, message.get("payload")));
+        return io.taskfork.shared.json.Json.write(shown);
+    }
+}
