@@ -19,8 +19,8 @@ import sun.misc.Signal;
 /** {@code serve}: the HTTP API, in the foreground until SIGTERM or Ctrl-C. */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         modelTransformer = SettingsOptions.Transformer.class,
-        description = {"Serves the HTTP API: submit, list, show, cancel tasks and read their logs as JSON under /api,"
-                + " and /healthz. Runs until SIGTERM or Ctrl-C.",
+        description = {"Serves the HTTP API: submit, list, show, cancel and retry tasks, read their logs, list and"
+                + " replay dead letters, and an overview, as JSON under /api, and /healthz. Runs until SIGTERM or Ctrl-C.",
             "Any address but a loopback one needs TASKFORK_HTTP_TOKEN; the tokens are read from the environment"
                     + " only, as a flag would show them to everyone who can list processes."})
 final class ServeCommand extends ProducerCommand {
@@ -54,7 +54,8 @@ final class ServeCommand extends ProducerCommand {
                 Database database = CliContext.openDatabase(settings, POOL_SIZE);
                 TaskPublisher publisher = new TaskPublisher(connection, new TaskStore(database),
                         QueueNames.of(settings.amqp().queue()));
-                ApiServer server = ApiServer.start(publisher, new TaskStore(database), http)) {
+                ApiServer server = ApiServer.start(publisher, database, connection,
+                        QueueNames.of(settings.amqp().queue()), http)) {
             context.out().println("serving the HTTP API on http://" + http.bind() + ":" + server.port()
                     + " (" + (http.asksForToken() ? "bearer token required" : "no token: loopback only") + ")");
             stopRequested.await();

@@ -12,6 +12,8 @@ import io.taskfork.shared.store.Database;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.topology.QueueNames;
 import io.taskfork.shared.wire.WireFormat;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -79,6 +81,18 @@ public final class Dlq implements AutoCloseable {
         }
     }
 
+    /**
+     * Works on a broker connection and a database pool the caller opened and closes, as {@code serve}
+     * does; only the publisher opened here is closed by {@link #close()}.
+     */
+    public static Dlq on(Connection connection, Database database, QueueNames queues) {
+        Queues.declare(connection, queues);
+        ConfirmedPublisher publisher = ConfirmedPublisher.open(connection);
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        opened.push(publisher);
+        return new Dlq(opened, queues, connection, database, publisher);
+    }
+
     public String queueName() {
         return deadQueue.name();
     }
@@ -100,6 +114,35 @@ public final class Dlq implements AutoCloseable {
      * @return how many messages the queue held
      */
     public long list(int limit, boolean json, int width, PrintStream out) {
+        Listing listing = read(limit);
+        if (listing.letters().isEmpty()) {
+            return 0;
+        }
+        if (json) {
+            listing.letters().forEach(letter -> out.println(Json.write(DeadLetterJson.of(letter))));
+        } else {
+            DeadLetterTable.print(listing.letters(), listing.total(), deadQueue.name(), width, out);
+        }
+        return listing.total();
+    }
+
+    /**
+     * The first {@code limit} dead letters, each as the object {@code list --json} prints, all given
+     * back in their place, and how many messages the queue held.
+     */
+    public JsonListing listJson(int limit) {
+        Listing listing = read(limit);
+        return new JsonListing(listing.total(), listing.letters().stream().map(DeadLetterJson::of).toList());
+    }
+
+    /** Dead letters as JSON objects, as {@code list --json} prints them, and how many the queue held. */
+    public record JsonListing(long total, List<ObjectNode> letters) {
+    }
+
+    private record Listing(long total, List<DeadLetter> letters) {
+    }
+
+    private Listing read(int limit) {
         List<QueueMessage> messages = new ArrayList<>();
         long total;
         try (QueueScan scan = deadQueue.scan()) {
@@ -112,16 +155,7 @@ public final class Dlq implements AutoCloseable {
                 messages.add(message);
             }
         }
-        if (messages.isEmpty()) {
-            return 0;
-        }
-        List<DeadLetter> letters = resolver.resolveAll(messages);
-        if (json) {
-            letters.forEach(letter -> out.println(Json.write(DeadLetterJson.of(letter))));
-        } else {
-            DeadLetterTable.print(letters, total, deadQueue.name(), width, out);
-        }
-        return total;
+        return new Listing(total, messages.isEmpty() ? List.of() : resolver.resolveAll(messages));
     }
 
     /**
@@ -149,7 +183,24 @@ public final class Dlq implements AutoCloseable {
 
     /** Replays the dead letters {@code choice} takes, a line each on {@code out}, refusals on {@code err}. */
     public ReplaySummary replay(ReplayChoice choice, PrintStream out, PrintStream err) {
-        return new Replay(deadQueue, queues.main(), publisher, resolver, new RowReset(database), out, err).run(choice);
+        return new Replay(deadQueue, queues.main(), publisher, resolver,
+                new RowReset(database, RowReset.Rules.REPLAY), out, err).run(choice);
+    }
+
+    /**
+     * Runs a task that ended failed, crashed or expired again: its row reset as a replay resets it,
+     * its ID published, and then its dead letters, if it has any, removed. Any other task is refused
+     * and keeps them.
+     */
+    public RetryOutcome retry(long taskId) {
+        PrintStream silent = new PrintStream(OutputStream.nullOutputStream());
+        RowReset.Outcome outcome = new Replay(deadQueue, queues.main(), publisher, resolver,
+                new RowReset(database, RowReset.Rules.RETRY), silent, silent).retry(taskId);
+        if (outcome instanceof RowReset.Outcome.Reset reset) {
+            return new RetryOutcome(taskId, reset.before(), null, false);
+        }
+        RowReset.Outcome.Refused refused = (RowReset.Outcome.Refused) outcome;
+        return new RetryOutcome(taskId, null, refused.why(), refused.noSuchTask());
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.taskfork.producer.queue.QueueScan;
 import io.taskfork.shared.wire.TaskMessage;
 import io.taskfork.shared.wire.WireFormat;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -34,6 +35,7 @@ final class Replay {
     private final RowReset rows;
     private final PrintStream out;
     private final PrintStream err;
+    private final List<ReplaySummary.Line> lines = new ArrayList<>();
 
     Replay(DeadQueue deadQueue, String mainQueue, ConfirmedPublisher publisher, DeadLetterResolver resolver,
             RowReset rows, PrintStream out, PrintStream err) {
@@ -47,6 +49,7 @@ final class Replay {
     }
 
     ReplaySummary run(ReplayChoice choice) {
+        lines.clear();
         Set<Long> replayedTasks = new HashSet<>();
         Set<Long> seenTasks = new HashSet<>();
         int replayed = 0;
@@ -64,7 +67,8 @@ final class Replay {
                 if (letter.taskId() != null && replayedTasks.contains(letter.taskId())) {
                     // a second dead letter of a task replayed a moment ago: one message for it is enough
                     scan.remove(message);
-                    out.println("task " + letter.taskId() + ": another dead letter of it removed");
+                    say(ReplaySummary.Kind.DUPLICATE_REMOVED, letter.taskId(),
+                            "task " + letter.taskId() + ": another dead letter of it removed");
                     duplicates++;
                 } else if (replayOne(letter)) {
                     scan.remove(message);
@@ -79,8 +83,33 @@ final class Replay {
         }
         TreeSet<Long> missing = new TreeSet<>(choice.taskIds());
         missing.removeAll(seenTasks);
-        missing.forEach(id -> err.println("task " + id + ": no dead letter in " + deadQueue.name()));
-        return new ReplaySummary(replayed, duplicates, notReplayable, List.copyOf(missing));
+        missing.forEach(id -> say(ReplaySummary.Kind.NO_DEAD_LETTER, id,
+                "task " + id + ": no dead letter in " + deadQueue.name()));
+        return new ReplaySummary(replayed, duplicates, notReplayable, List.copyOf(missing), List.copyOf(lines));
+    }
+
+    /**
+     * Runs task {@code id} again, by the rules of the {@link RowReset} given: its row reset and its ID
+     * published, as {@link #run} does, with or without a dead letter; only then are its dead letters
+     * acked. A refused task keeps them.
+     *
+     * @throws io.taskfork.producer.queue.QueueException when the publish fails; the row is then as it was
+     */
+    RowReset.Outcome retry(long id) {
+        try (QueueScan scan = deadQueue.scan()) {
+            List<QueueMessage> letters = new ArrayList<>();
+            for (QueueMessage message = scan.next(); message != null; message = scan.next()) {
+                Long taskId = resolver.resolve(message).taskId();
+                if (taskId != null && taskId == id) {
+                    letters.add(message);
+                }
+            }
+            RowReset.Outcome outcome = rows.reset(id, () -> publishTaskId(id));
+            if (outcome instanceof RowReset.Outcome.Reset) {
+                letters.forEach(scan::remove);
+            }
+            return outcome;
+        }
     }
 
     private boolean replayOne(DeadLetter letter) {
@@ -90,28 +119,39 @@ final class Replay {
         if (letter.message().create().isPresent()) {
             TaskMessage.Create create = letter.message().create().get();
             publisher.publish(mainQueue, republished(letter.message()), letter.message().body());
-            out.println("message " + (create.messageId() == null ? "(no message_id)" : create.messageId())
+            say(ReplaySummary.Kind.REPLAYED, null, "message "
+                    + (create.messageId() == null ? "(no message_id)" : create.messageId())
                     + " of type " + create.type() + " replayed as it was published (it was dead as "
                     + letter.reason() + ")");
             return true;
         }
-        err.println("message " + describe(letter.message()) + " not replayed: it names no task and is no JSON task"
-                + " (" + letter.reason() + ": " + letter.detail() + "); it stays in " + deadQueue.name());
+        say(ReplaySummary.Kind.REFUSED, null, "message " + describe(letter.message()) + " not replayed: it names no"
+                + " task and is no JSON task (" + letter.reason() + ": " + letter.detail() + "); it stays in "
+                + deadQueue.name());
         return false;
     }
 
     private boolean replayTask(DeadLetter letter) {
         long id = letter.taskId();
-        RowReset.Outcome outcome = rows.reset(id, () -> publisher.publish(mainQueue,
-                WireFormat.taskIdProperties(id).build(), WireFormat.taskIdBody(id)));
+        RowReset.Outcome outcome = rows.reset(id, () -> publishTaskId(id));
         if (outcome instanceof RowReset.Outcome.Reset reset) {
-            out.println("task " + id + " replayed: queued again (it was " + reset.before().value() + ", dead as "
-                    + letter.reason() + ")");
+            say(ReplaySummary.Kind.REPLAYED, id, "task " + id + " replayed: queued again (it was "
+                    + reset.before().value() + ", dead as " + letter.reason() + ")");
             return true;
         }
-        err.println("task " + id + " not replayed: " + ((RowReset.Outcome.Refused) outcome).why()
-                + "; its dead letter stays in " + deadQueue.name());
+        say(ReplaySummary.Kind.REFUSED, id, "task " + id + " not replayed: "
+                + ((RowReset.Outcome.Refused) outcome).why() + "; its dead letter stays in " + deadQueue.name());
         return false;
+    }
+
+    private void publishTaskId(long id) {
+        publisher.publish(mainQueue, WireFormat.taskIdProperties(id).build(), WireFormat.taskIdBody(id));
+    }
+
+    /** A line for the operator, on {@code out} for what went back and on {@code err} for what did not; kept too. */
+    private void say(ReplaySummary.Kind kind, Long taskId, String text) {
+        (kind == ReplaySummary.Kind.REFUSED || kind == ReplaySummary.Kind.NO_DEAD_LETTER ? err : out).println(text);
+        lines.add(new ReplaySummary.Line(kind, taskId, text));
     }
 
     private static AMQP.BasicProperties republished(QueueMessage message) {

@@ -28,16 +28,27 @@ final class RowReset {
         record Reset(TaskStatus before) implements Outcome {
         }
 
-        /** The row was left alone, for the reason given. */
-        record Refused(String why) implements Outcome {
+        /** The row was left alone, for the reason given; {@code noSuchTask} when there is no row at all. */
+        record Refused(String why, boolean noSuchTask) implements Outcome {
         }
+    }
+
+    /** Which rows a reset takes: a dead letter's replay, or a retry asked for by task ID. */
+    enum Rules {
+        /**
+         * {@code dlq replay}: failed, crashed, still queued, or running with its supervisor gone; an
+         * expired task's dead letter is a stale copy, so it is refused.
+         */
+        REPLAY,
+        /** {@code POST /api/tasks/{id}/retry}: only a task that ended failed, crashed or expired. */
+        RETRY
     }
 
     /** What the row was before a reset: its status, the facts of its runner, and the whole row to put back. */
     private record Current(TaskStatus status, String worker, boolean runnerAlive, String row) {
     }
 
-    /** The first step's end: the row as it was and the reset's queued_at, or why it was refused. */
+    /** The first step's end: the row as it was (null when none), and the reset's queued_at or why it was refused. */
     private record Committed(Current before, OffsetDateTime queuedAt, String refusal) {
     }
 
@@ -45,31 +56,38 @@ final class RowReset {
             + " exit_code = null, result = null, returned_at = null, error = null, log = null, started_at = null,"
             + " finished_at = null, worker = null, progress = null, progress_message = null, cpu_seconds = null,"
             + " peak_memory_bytes = null, total_cpu_seconds = null, dead_lettered_at = null, published_at = null,"
+            // an expired task run again would only expire again at once
+            + " expires_at = case when status = 'expired' then null else expires_at end,"
             + " queued_at = now() where id = :id returning queued_at";
 
     // Fenced on the reset's own queued_at: a row a supervisor claimed since, or a later reset, is left alone.
     private static final String PUT_BACK = "update tasks t set (status, attempts, failure_kind, exit_code, result,"
             + " returned_at, error, log, started_at, finished_at, worker, progress, progress_message, cpu_seconds,"
-            + " peak_memory_bytes, total_cpu_seconds, dead_lettered_at, published_at, queued_at) = (b.status,"
-            + " b.attempts, b.failure_kind, b.exit_code, b.result, b.returned_at, b.error, b.log, b.started_at,"
-            + " b.finished_at, b.worker, b.progress, b.progress_message, b.cpu_seconds, b.peak_memory_bytes,"
-            + " b.total_cpu_seconds, b.dead_lettered_at, b.published_at, b.queued_at)"
+            + " peak_memory_bytes, total_cpu_seconds, dead_lettered_at, published_at, expires_at, queued_at) ="
+            + " (b.status, b.attempts, b.failure_kind, b.exit_code, b.result, b.returned_at, b.error, b.log,"
+            + " b.started_at, b.finished_at, b.worker, b.progress, b.progress_message, b.cpu_seconds,"
+            + " b.peak_memory_bytes, b.total_cpu_seconds, b.dead_lettered_at, b.published_at, b.expires_at,"
+            + " b.queued_at)"
             + " from jsonb_populate_record(null::tasks, cast(:before as jsonb)) b"
             + " where t.id = :id and t.status = 'queued' and t.published_at is null and t.queued_at = :queuedAt";
 
     private final Jdbi jdbi;
     private final Outbox outbox;
+    private final Rules rules;
 
-    RowReset(Database database) {
+    RowReset(Database database, Rules rules) {
         this.jdbi = database.jdbi();
         this.outbox = new Outbox(database);
+        this.rules = rules;
     }
 
     /**
-     * Resets the row of task {@code id}, commits, and runs {@code publish}. A row that ended
-     * {@code failed} or {@code crashed}, is still {@code queued}, or is {@code running} with its
-     * supervisor gone (its messages went dead at the broker's delivery limit while it was claimed)
-     * is reset; any other is refused.
+     * Resets the row of task {@code id}, commits, and runs {@code publish}. Under {@link Rules#REPLAY}
+     * a row that ended {@code failed} or {@code crashed}, is still {@code queued}, or is
+     * {@code running} with its supervisor gone (its messages went dead at the broker's delivery
+     * limit while it was claimed) is reset; under {@link Rules#RETRY} one that ended
+     * {@code failed}, {@code crashed} or {@code expired}; any other is refused, on the status read
+     * under the same lock as the reset.
      *
      * @throws QueueException from {@code publish}; the row is then as it was, or, if it could not be
      *         put back, queued for the outbox to publish (the message says which)
@@ -77,16 +95,22 @@ final class RowReset {
     Outcome reset(long id, Runnable publish) {
         Committed reset = jdbi.inTransaction(handle -> {
             Optional<Current> current = lock(handle, id);
-            Optional<String> refusal = current.isEmpty() ? Optional.of("no task " + id + " exists")
+            if (current.isEmpty()) {
+                return new Committed(null, null, null);
+            }
+            Optional<String> refusal = rules == Rules.RETRY ? retryRefusal(id, current.get().status())
                     : refusal(id, current.get());
             if (refusal.isPresent()) {
-                return new Committed(null, null, refusal.get());
+                return new Committed(current.get(), null, refusal.get());
             }
             return new Committed(current.get(), handle.createQuery(RESET).bind("id", id)
                     .mapTo(OffsetDateTime.class).one(), null);
         });
+        if (reset.before() == null) {
+            return new Outcome.Refused("no task " + id + " exists", true);
+        }
         if (reset.refusal() != null) {
-            return new Outcome.Refused(reset.refusal());
+            return new Outcome.Refused(reset.refusal(), false);
         }
         Current before = reset.before();
         OffsetDateTime queuedAt = reset.queuedAt();
@@ -140,6 +164,14 @@ final class RowReset {
                 .map((rs, ctx) -> new Current(TaskStatus.of(rs.getString("status")), rs.getString("worker"),
                         rs.getBoolean("runner_alive"), rs.getString("row")))
                 .findOne();
+    }
+
+    private static Optional<String> retryRefusal(long id, TaskStatus status) {
+        return switch (status) {
+            case FAILED, CRASHED, EXPIRED -> Optional.empty();
+            default -> Optional.of("task " + id + " is " + status.value()
+                    + ": only a failed, crashed or expired task is retried");
+        };
     }
 
     private static Optional<String> refusal(long id, Current current) {

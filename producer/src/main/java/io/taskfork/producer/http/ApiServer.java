@@ -1,9 +1,13 @@
 package io.taskfork.producer.http;
 
+import com.rabbitmq.client.Connection;
 import io.javalin.Javalin;
 import io.taskfork.producer.TaskPublisher;
+import io.taskfork.producer.dlq.Dlq;
 import io.taskfork.shared.config.HttpSettings;
+import io.taskfork.shared.store.Database;
 import io.taskfork.shared.store.TaskStore;
+import io.taskfork.shared.topology.QueueNames;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
@@ -11,18 +15,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP API of {@code serve}: the tasks as JSON under {@code /api}, behind bearer tokens, and
- * {@code /healthz}. It submits through a {@link TaskPublisher} and reads through a
- * {@link TaskStore}; both stay the caller's to close.
+ * The HTTP API of {@code serve}: the tasks and dead letters as JSON under {@code /api}, behind
+ * bearer tokens, and {@code /healthz}. It submits through a {@link TaskPublisher}, reads through a
+ * {@link TaskStore}, and replays and retries through a {@link Dlq} on the same connection and
+ * pool; the publisher, connection and pool stay the caller's to close.
  */
 public final class ApiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
     private final Javalin app;
+    private final Dlq dlq;
 
-    private ApiServer(Javalin app) {
+    private ApiServer(Javalin app, Dlq dlq) {
         this.app = app;
+        this.dlq = dlq;
     }
 
     /**
@@ -49,13 +56,18 @@ public final class ApiServer implements AutoCloseable {
      *
      * @throws IllegalArgumentException when {@link #refusal} names a reason
      */
-    public static ApiServer start(TaskPublisher publisher, TaskStore store, HttpSettings settings) {
+    public static ApiServer start(TaskPublisher publisher, Database database, Connection connection,
+            QueueNames queues, HttpSettings settings) {
         refusal(settings).ifPresent(reason -> {
             throw new IllegalArgumentException(reason);
         });
         BearerTokens tokens = new BearerTokens(settings);
+        TaskStore store = new TaskStore(database);
         TaskReads reads = new TaskReads(store);
         TaskWrites writes = new TaskWrites(publisher, store);
+        Dlq dlq = Dlq.on(connection, database, queues);
+        DeadLetters dead = new DeadLetters(dlq);
+        Overview overview = new Overview(database, connection, queues);
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
@@ -67,14 +79,23 @@ public final class ApiServer implements AutoCloseable {
         app.get("/api/tasks/{id}", reads::one);
         app.get("/api/tasks/{id}/log", reads::log);
         app.post("/api/tasks/{id}/cancel", writes::cancel);
+        app.post("/api/tasks/{id}/retry", dead::retry);
+        app.get("/api/dead", dead::list);
+        app.post("/api/dead/replay", dead::replay);
+        app.get("/api/overview", overview::show);
         app.exception(ApiProblem.class, (problem, ctx) -> Answers.problem(ctx, problem));
         app.exception(Exception.class, (e, ctx) -> {
             // The client gets one line; the stack trace stays in this process's log.
             LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
             Answers.error(ctx, 500, e.getClass().getSimpleName() + ": " + e.getMessage());
         });
-        app.start(settings.bind(), settings.port());
-        return new ApiServer(app);
+        try {
+            app.start(settings.bind(), settings.port());
+        } catch (RuntimeException e) {
+            dlq.close();
+            throw e;
+        }
+        return new ApiServer(app, dlq);
     }
 
     /** The port it listens on: the one asked for, or the one taken for port 0. */
@@ -82,9 +103,10 @@ public final class ApiServer implements AutoCloseable {
         return app.port();
     }
 
-    /** Stops listening; requests under way are finished first. A second call does nothing. */
+    /** Stops listening (requests under way are finished first), then closes the dead-letter publisher; once. */
     @Override
     public void close() {
         app.stop();
+        dlq.close();
     }
 }

@@ -22,21 +22,21 @@ import java.util.concurrent.TimeoutException;
  * with our headers the way the supervisor does it, a malformed body, a JSON message without a row, and
  * a message the broker itself dead-letters at the main queue's delivery limit.
  */
-final class DeadLetterFixture implements AutoCloseable {
+public final class DeadLetterFixture implements AutoCloseable {
 
     private static final Duration SETTLE = Duration.ofSeconds(10);
 
     private final IsolatedEnvironment env;
     private final Channel channel;
 
-    DeadLetterFixture(IsolatedEnvironment env) throws IOException {
+    public DeadLetterFixture(IsolatedEnvironment env) throws IOException {
         this.env = env;
         this.channel = env.connection().createChannel();
         channel.confirmSelect();
     }
 
     /** A task that crashed or failed with {@code reason}, its row ended and its dead letter confirmed. */
-    long endedTask(String type, DeadLetterReason reason, String detail) throws Exception {
+    public long endedTask(String type, DeadLetterReason reason, String detail) throws Exception {
         long id = new TaskStore(env.database()).insert(new NewTask(type, Json.parse("{\"n\": 1}")));
         boolean crashed = reason != DeadLetterReason.EXCEPTION;
         env.database().jdbi().useHandle(handle -> handle.createUpdate("update tasks set status = :status,"
@@ -55,7 +55,7 @@ final class DeadLetterFixture implements AutoCloseable {
     }
 
     /** A body that is no task, dead-lettered as malformed. */
-    void malformed(String body) throws Exception {
+    public void malformed(String body) throws Exception {
         deadLetter(new AMQP.BasicProperties.Builder().contentType(WireFormat.TEXT_PLAIN).deliveryMode(2),
                 body.getBytes(StandardCharsets.UTF_8), DeadLetterReason.MALFORMED,
                 "body is neither a task ID in ASCII decimal nor a JSON object: \"" + body + "\"", null);
@@ -101,7 +101,7 @@ final class DeadLetterFixture implements AutoCloseable {
     }
 
     /** A task running on a supervisor that beats its heart, with a stale dead letter of its own. */
-    long runningTaskOnLiveSupervisor() throws Exception {
+    public long runningTaskOnLiveSupervisor() throws Exception {
         long id = new TaskStore(env.database()).insert(new NewTask("sleep", Json.parse("{\"ms\": 1}")));
         env.database().jdbi().useHandle(handle -> {
             handle.execute("insert into workers (name) values ('live-host/7') on conflict (name)"
@@ -115,11 +115,11 @@ final class DeadLetterFixture implements AutoCloseable {
     }
 
     /** Another dead letter of a task that has one: the supervisor died between its confirm and its ack. */
-    void duplicate(long id, DeadLetterReason reason) throws Exception {
+    public void duplicate(long id, DeadLetterReason reason) throws Exception {
         deadLetter(WireFormat.taskIdProperties(id), WireFormat.taskIdBody(id), reason, "again", id);
     }
 
-    long deadCount() {
+    public long deadCount() {
         try {
             return channel.queueDeclarePassive(env.queues().dead()).getMessageCount();
         } catch (IOException e) {

@@ -30,7 +30,7 @@ class RowResetIT {
     static void createEnvironment() {
         environment = IsolatedEnvironment.create(RowResetIT.class);
         store = new TaskStore(environment.database());
-        reset = new RowReset(environment.database());
+        reset = new RowReset(environment.database(), RowReset.Rules.REPLAY);
     }
 
     @AfterAll

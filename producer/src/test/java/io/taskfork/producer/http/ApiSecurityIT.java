@@ -30,7 +30,7 @@ class ApiSecurityIT {
         env = IsolatedEnvironment.create(ApiSecurityIT.class);
         store = new TaskStore(env.database());
         publisher = new TaskPublisher(env.connection(), store, env.queues());
-        server = ApiServer.start(publisher, store, new HttpSettings("127.0.0.1", 0, TOKEN, READ_ONLY));
+        server = ApiServer.start(publisher, env.database(), env.connection(), env.queues(), new HttpSettings("127.0.0.1", 0, TOKEN, READ_ONLY));
         http = new HttpCalls(server.port());
     }
 
@@ -95,14 +95,14 @@ class ApiSecurityIT {
 
     @Test
     void onLoopbackWithoutATokenTheApiAsksForNone() {
-        try (ApiServer open = ApiServer.start(publisher, store, new HttpSettings("127.0.0.1", 0, "", ""))) {
+        try (ApiServer open = ApiServer.start(publisher, env.database(), env.connection(), env.queues(), new HttpSettings("127.0.0.1", 0, "", ""))) {
             assertThat(new HttpCalls(open.port()).get("/api/tasks?limit=1", null).status()).isEqualTo(200);
         }
     }
 
     @Test
     void aNonLoopbackAddressWithoutATokenIsNeverServed() {
-        assertThatThrownBy(() -> ApiServer.start(publisher, store, new HttpSettings("0.0.0.0", 0, "", "")))
+        assertThatThrownBy(() -> ApiServer.start(publisher, env.database(), env.connection(), env.queues(), new HttpSettings("0.0.0.0", 0, "", "")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("refusing to serve on 0.0.0.0 without a token: any address but a loopback one needs"
                         + " TASKFORK_HTTP_TOKEN (or set TASKFORK_HTTP_BIND=127.0.0.1)");

@@ -36,7 +36,7 @@ class ApiServerIT {
         env = IsolatedEnvironment.create(ApiServerIT.class);
         store = new TaskStore(env.database());
         publisher = new TaskPublisher(env.connection(), store, env.queues());
-        server = ApiServer.start(publisher, store, new HttpSettings("127.0.0.1", 0, TOKEN, ""));
+        server = ApiServer.start(publisher, env.database(), env.connection(), env.queues(), new HttpSettings("127.0.0.1", 0, TOKEN, ""));
         http = new HttpCalls(server.port());
     }
 
