@@ -26,6 +26,10 @@ final class ApiProblem extends RuntimeException {
         return new ApiProblem(409, message, Map.of());
     }
 
+    static ApiProblem notAcceptable(String message) {
+        return new ApiProblem(406, message, Map.of());
+    }
+
     static ApiProblem forbidden(String message) {
         return new ApiProblem(403, message, Map.of());
     }

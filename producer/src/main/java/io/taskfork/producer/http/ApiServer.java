@@ -26,10 +26,16 @@ public final class ApiServer implements AutoCloseable {
 
     private final Javalin app;
     private final Dlq dlq;
+    private final EventPoller poller;
 
-    private ApiServer(Javalin app, Dlq dlq) {
+    private ApiServer(Javalin app, Dlq dlq, EventPoller poller) {
         this.app = app;
         this.dlq = dlq;
+        this.poller = poller;
+    }
+
+    /** What following tasks' events has cost the database: rounds that read it, and task rows read in them. */
+    public record EventReads(long rounds, long taskRows) {
     }
 
     /**
@@ -68,6 +74,8 @@ public final class ApiServer implements AutoCloseable {
         Dlq dlq = Dlq.on(connection, database, queues);
         DeadLetters dead = new DeadLetters(dlq);
         Overview overview = new Overview(database, connection, queues);
+        EventPoller poller = new EventPoller(store.watch(), EventPoller.DEFAULT_PERIOD, TaskFollower.DEFAULT_PING_AFTER);
+        TaskEvents events = new TaskEvents(store.watch(), poller);
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
@@ -78,6 +86,7 @@ public final class ApiServer implements AutoCloseable {
         app.get("/api/tasks", reads::page);
         app.get("/api/tasks/{id}", reads::one);
         app.get("/api/tasks/{id}/log", reads::log);
+        app.get("/api/tasks/{id}/events", events::stream);
         app.post("/api/tasks/{id}/cancel", writes::cancel);
         app.post("/api/tasks/{id}/retry", dead::retry);
         app.get("/api/dead", dead::list);
@@ -92,10 +101,11 @@ public final class ApiServer implements AutoCloseable {
         try {
             app.start(settings.bind(), settings.port());
         } catch (RuntimeException e) {
+            poller.close();
             dlq.close();
             throw e;
         }
-        return new ApiServer(app, dlq);
+        return new ApiServer(app, dlq, poller);
     }
 
     /** The port it listens on: the one asked for, or the one taken for port 0. */
@@ -103,9 +113,17 @@ public final class ApiServer implements AutoCloseable {
         return app.port();
     }
 
-    /** Stops listening (requests under way are finished first), then closes the dead-letter publisher; once. */
+    public EventReads eventReads() {
+        return new EventReads(poller.rounds(), poller.taskReads());
+    }
+
+    /**
+     * Ends the event streams (a stream would otherwise hold the stop until its task ends), stops
+     * listening (requests under way are finished first), then closes the dead-letter publisher; once.
+     */
     @Override
     public void close() {
+        poller.close();
         app.stop();
         dlq.close();
     }

@@ -80,6 +80,11 @@ public final class TaskStore {
         return new TaskPages(jdbi);
     }
 
+    /** The changing parts of many tasks at once, for those who follow them. */
+    public TaskWatch watch() {
+        return new TaskWatch(jdbi);
+    }
+
     public Optional<Task> find(long id) {
         return jdbi.withHandle(handle -> handle
                 .createQuery("select " + TaskRowMapper.COLUMNS + " from tasks where id = :id")

@@ -1,0 +1,91 @@
+package io.taskfork.producer.http;
+
+import io.javalin.http.sse.SseClient;
+import io.taskfork.shared.json.Json;
+import io.taskfork.shared.store.TaskWatch.Snapshot;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One client of {@code /api/tasks/{id}/events}: turns each snapshot of its task into the events
+ * that say what changed since the last one it was sent. Only the poller's thread calls it once it
+ * follows, so it needs no locks.
+ */
+final class TaskFollower {
+
+    // A connection that went away is only noticed when a write fails: a quiet task is pinged.
+    static final Duration DEFAULT_PING_AFTER = Duration.ofSeconds(15);
+
+    private final SseClient client;
+    private Snapshot last;
+    private long lastSentNanos = System.nanoTime();
+
+    TaskFollower(SseClient client) {
+        this.client = client;
+    }
+
+    /**
+     * Sends what changed; the terminal status comes last and ends the stream.
+     *
+     * @param now the task's row this round; null when it is gone
+     * @return whether to keep following: false once the stream ended or the client went away
+     */
+    boolean see(Snapshot now) {
+        if (now == null) {
+            client.close();
+            return false;
+        }
+        Snapshot was = last;
+        last = now;
+        boolean ends = now.status().isTerminal();
+        if (!ends && (was == null || was.status() != now.status() || was.attempts() != now.attempts())) {
+            sendStatus(now);
+        }
+        if (now.progress() != null && (was == null || !Objects.equals(was.progress(), now.progress())
+                || !Objects.equals(was.progressMessage(), now.progressMessage()))) {
+            send("progress", Json.MAPPER.createObjectNode().put("progress", now.progress())
+                    .put("message", now.progressMessage()).toString());
+        }
+        sendLog(was == null ? "" : was.log(), now.log());
+        if (ends) {
+            sendStatus(now);
+            client.close();
+            return false;
+        }
+        return !client.terminated();
+    }
+
+    /** Pings the client when nothing was sent for {@code after}; false when it went away. */
+    boolean ping(Duration after) {
+        if (System.nanoTime() - lastSentNanos >= after.toNanos()) {
+            client.sendComment("ping");
+            lastSentNanos = System.nanoTime();
+        }
+        return !client.terminated();
+    }
+
+    void close() {
+        client.close();
+    }
+
+    private void sendLog(String before, String now) {
+        if (now.equals(before)) {
+            return;
+        }
+        // The row keeps a bounded log: when it no longer extends what was sent, the client gets all
+        // of it again, marked, and replaces what it shows.
+        boolean extended = now.startsWith(before);
+        send("log", Json.MAPPER.createObjectNode().put("text", extended ? now.substring(before.length()) : now)
+                .put("replaced", !extended).toString());
+    }
+
+    private void sendStatus(Snapshot now) {
+        send("status", Json.MAPPER.createObjectNode().put("status", now.status().value())
+                .put("attempts", now.attempts()).toString());
+    }
+
+    private void send(String event, String data) {
+        client.sendEvent(event, data);
+        lastSentNanos = System.nanoTime();
+    }
+}
