@@ -19,7 +19,8 @@ final class Claims {
 
     private static final TaskRowMapper MAPPER = new TaskRowMapper();
     private static final String CLAIM = "update tasks set status = 'running', attempts = attempts + 1,"
-            + " started_at = now(), finished_at = null, worker = :worker, failure_kind = null,"
+            // the clock now, not the transaction's start: a claim of a limited type may have waited for its lock
+            + " started_at = clock_timestamp(), finished_at = null, worker = :worker, failure_kind = null,"
             + " exit_code = null, result = null, returned_at = null, error = null, progress = null,"
             + " progress_message = null where id = :id"
             // a task past its expiry is never started (see TaskStore#expire)
