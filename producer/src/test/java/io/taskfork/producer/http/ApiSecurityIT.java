@@ -3,7 +3,6 @@ package io.taskfork.producer.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.taskfork.producer.TaskPublisher;
 import io.taskfork.shared.config.HttpSettings;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.NewTask;
@@ -19,31 +18,23 @@ class ApiSecurityIT {
     private static final String TOKEN = "full-token-for-the-security-it";
     private static final String READ_ONLY = "read-only-token-for-the-security-it";
 
+    private static ApiFixture api;
     private static IsolatedEnvironment env;
     private static TaskStore store;
-    private static TaskPublisher publisher;
-    private static ApiServer server;
     private static HttpCalls http;
 
     @BeforeAll
     static void start() throws Exception {
-        env = IsolatedEnvironment.create(ApiSecurityIT.class);
-        store = new TaskStore(env.database());
-        publisher = new TaskPublisher(env.connection(), store, env.queues());
-        server = ApiServer.start(publisher, env.database(), env.connection(), env.queues(), new HttpSettings("127.0.0.1", 0, TOKEN, READ_ONLY));
-        http = new HttpCalls(server.port());
+        api = ApiFixture.start(ApiSecurityIT.class, TOKEN, READ_ONLY);
+        env = api.env();
+        store = api.store();
+        http = api.http();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        if (publisher != null) {
-            publisher.close();
-        }
-        if (env != null) {
-            env.close();
+        if (api != null) {
+            api.close();
         }
     }
 
@@ -95,14 +86,14 @@ class ApiSecurityIT {
 
     @Test
     void onLoopbackWithoutATokenTheApiAsksForNone() {
-        try (ApiServer open = ApiServer.start(publisher, env.database(), env.connection(), env.queues(), new HttpSettings("127.0.0.1", 0, "", ""))) {
+        try (ApiServer open = ApiServer.start(api.publisher(), env.database(), env.connection(), env.queues(), new HttpSettings("127.0.0.1", 0, "", ""))) {
             assertThat(new HttpCalls(open.port()).get("/api/tasks?limit=1", null).status()).isEqualTo(200);
         }
     }
 
     @Test
     void aNonLoopbackAddressWithoutATokenIsNeverServed() {
-        assertThatThrownBy(() -> ApiServer.start(publisher, env.database(), env.connection(), env.queues(), new HttpSettings("0.0.0.0", 0, "", "")))
+        assertThatThrownBy(() -> ApiServer.start(api.publisher(), env.database(), env.connection(), env.queues(), new HttpSettings("0.0.0.0", 0, "", "")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("refusing to serve on 0.0.0.0 without a token: any address but a loopback one needs"
                         + " TASKFORK_HTTP_TOKEN (or set TASKFORK_HTTP_BIND=127.0.0.1)");

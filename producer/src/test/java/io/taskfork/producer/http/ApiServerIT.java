@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.Channel;
-import io.taskfork.producer.TaskPublisher;
 import io.taskfork.producer.task.TaskJson;
-import io.taskfork.shared.config.HttpSettings;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.testing.IsolatedEnvironment;
@@ -25,31 +23,23 @@ class ApiServerIT {
 
     private static final String TOKEN = "full-token-for-the-api-it";
 
+    private static ApiFixture api;
     private static IsolatedEnvironment env;
     private static TaskStore store;
-    private static TaskPublisher publisher;
-    private static ApiServer server;
     private static HttpCalls http;
 
     @BeforeAll
     static void start() throws Exception {
-        env = IsolatedEnvironment.create(ApiServerIT.class);
-        store = new TaskStore(env.database());
-        publisher = new TaskPublisher(env.connection(), store, env.queues());
-        server = ApiServer.start(publisher, env.database(), env.connection(), env.queues(), new HttpSettings("127.0.0.1", 0, TOKEN, ""));
-        http = new HttpCalls(server.port());
+        api = ApiFixture.start(ApiServerIT.class, TOKEN, "");
+        env = api.env();
+        store = api.store();
+        http = api.http();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        if (publisher != null) {
-            publisher.close();
-        }
-        if (env != null) {
-            env.close();
+        if (api != null) {
+            api.close();
         }
     }
 

@@ -6,14 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.taskfork.producer.QueueProbe;
 import io.taskfork.producer.TaskPublisher;
 import io.taskfork.producer.cli.DeadLetterFixture;
-import io.taskfork.shared.config.HttpSettings;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.testing.IsolatedEnvironment;
-import io.taskfork.shared.topology.Topology;
 import io.taskfork.shared.wire.DeadLetterReason;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,10 +29,10 @@ class DeadLettersApiIT {
     private static final String TOKEN = "full-token-for-the-dead-letters-it";
     private static final String READ_ONLY = "read-only-token-for-the-dead-letters-it";
 
+    private static ApiFixture api;
     private static IsolatedEnvironment env;
     private static TaskStore store;
     private static TaskPublisher publisher;
-    private static ApiServer server;
     private static HttpCalls http;
     private static DeadLetterFixture fixture;
     private static QueueProbe mainQueue;
@@ -42,13 +40,11 @@ class DeadLettersApiIT {
 
     @BeforeAll
     static void start() throws Exception {
-        env = IsolatedEnvironment.create(DeadLettersApiIT.class);
-        Topology.declare(env.connection(), env.queues());
-        store = new TaskStore(env.database());
-        publisher = new TaskPublisher(env.connection(), store, env.queues());
-        server = ApiServer.start(publisher, env.database(), env.connection(), env.queues(),
-                new HttpSettings("127.0.0.1", 0, TOKEN, READ_ONLY));
-        http = new HttpCalls(server.port());
+        api = ApiFixture.start(DeadLettersApiIT.class, TOKEN, READ_ONLY);
+        env = api.env();
+        store = api.store();
+        publisher = api.publisher();
+        http = api.http();
         fixture = new DeadLetterFixture(env);
         mainQueue = new QueueProbe(env.connection(), env.queues().main());
         deadQueue = new QueueProbe(env.connection(), env.queues().dead());
@@ -56,17 +52,13 @@ class DeadLettersApiIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        if (publisher != null) {
-            publisher.close();
-        }
-        if (env != null) {
+        if (fixture != null) {
             fixture.close();
             mainQueue.close();
             deadQueue.close();
-            env.close();
+        }
+        if (api != null) {
+            api.close();
         }
     }
 
