@@ -22,9 +22,11 @@ final class TaskInserts {
 
     private static final TaskRowMapper MAPPER = new TaskRowMapper();
     static final String LIVE = "('scheduled', 'queued', 'running', 'retrying')";
+    // Scheduled while its time is still to come, by the database's clock, as the scheduler reads it.
+    private static final String FOR_LATER = "cast(:runAt as timestamptz) > now()";
     private static final String INSERT = "insert into tasks (type, payload, max_attempts, status, run_at, expires_at,"
             + " unique_key, queue) values (:type, cast(:payload as jsonb), :maxAttempts,"
-            + " case when cast(:runAt as timestamptz) > now() then 'scheduled' else 'queued' end,"
+            + " case when " + FOR_LATER + " then 'scheduled' else 'queued' end,"
             + " :runAt, :expiresAt, :uniqueKey, :queue)";
     private static final String UNLESS_KEY_HELD = " on conflict (unique_key) where unique_key is not null and status in "
             + LIVE + " do nothing";
@@ -75,9 +77,9 @@ final class TaskInserts {
         Optional<Task> created = TaskInserts.bind(handle.createQuery("insert into tasks (type, payload,"
                         + " max_attempts, status, run_at, expires_at, unique_key, queue, message_id, published_at)"
                         + " values (:type, cast(:payload as jsonb), :maxAttempts,"
-                        + " case when cast(:runAt as timestamptz) > now() then 'scheduled' else 'queued' end,"
+                        + " case when " + FOR_LATER + " then 'scheduled' else 'queued' end,"
                         + " :runAt, :expiresAt, :uniqueKey, :queue, :messageId,"
-                        + " case when cast(:runAt as timestamptz) > now() then null else now() end)"
+                        + " case when " + FOR_LATER + " then null else now() end)"
                         + " on conflict do nothing returning " + TaskRowMapper.COLUMNS), task)
                 .bind("messageId", messageId)
                 .map(MAPPER)
