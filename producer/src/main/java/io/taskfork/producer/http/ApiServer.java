@@ -8,15 +8,17 @@ import io.taskfork.shared.config.HttpSettings;
 import io.taskfork.shared.store.Database;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.topology.QueueNames;
+import io.javalin.http.staticfiles.Location;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API of {@code serve}: the tasks and dead letters as JSON under {@code /api}, behind
- * bearer tokens, and {@code /healthz}. It submits through a {@link TaskPublisher}, reads through a
+ * bearer tokens or a console login, the console at {@code /}, and {@code /healthz}. It submits through a {@link TaskPublisher}, reads through a
  * {@link TaskStore}, and replays and retries through a {@link Dlq} on the same connection and
  * pool; the publisher, connection and pool stay the caller's to close.
  */
@@ -68,6 +70,8 @@ public final class ApiServer implements AutoCloseable {
             throw new IllegalArgumentException(reason);
         });
         BearerTokens tokens = new BearerTokens(settings);
+        ConsoleSessions sessions = new ConsoleSessions(Clock.systemUTC());
+        ConsolePages console = new ConsolePages(tokens, sessions);
         TaskStore store = new TaskStore(database);
         TaskReads reads = new TaskReads(store);
         TaskWrites writes = new TaskWrites(publisher, store);
@@ -79,9 +83,20 @@ public final class ApiServer implements AutoCloseable {
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/assets";
+                files.directory = "/console/assets";
+                files.location = Location.CLASSPATH;
+            });
         });
-        app.before("/api/*", tokens::check);
+        app.before(SecurityHeaders::set);
+        app.before("/api/*", new ApiAccess(tokens, sessions)::check);
         app.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok"));
+        app.get("/", console::index);
+        app.get("/login", console::loginForm);
+        app.post("/login", console::logIn);
+        app.get("/api/session", console::session);
+        app.post("/api/logout", console::logOut);
         app.post("/api/tasks", writes::submit);
         app.get("/api/tasks", reads::page);
         app.get("/api/tasks/{id}", reads::one);

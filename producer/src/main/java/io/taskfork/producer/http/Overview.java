@@ -18,7 +18,7 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * {@code GET /api/overview}: tasks by status, the depth of the main, retry and dead queues, the
- * supervisors with their heartbeats, and the tasks finished in each of the last 60 minutes.
+ * supervisors with their heartbeats and running tasks, and the tasks finished in each of the last 60 minutes.
  */
 final class Overview {
 
@@ -66,13 +66,15 @@ final class Overview {
 
     private static void supervisors(Handle handle, ArrayNode supervisors) {
         handle.createQuery("select name, started_at, heartbeat_at, heartbeat_at > now()"
-                        + " - make_interval(secs => :deadSeconds) as alive from workers order by name")
+                        + " - make_interval(secs => :deadSeconds) as alive, (select count(*) from tasks"
+                        + " where status = 'running' and worker = workers.name) as running from workers order by name")
                 .bind("deadSeconds", Workers.DEAD_AFTER.toMillis() / 1000.0)
                 .map((rs, ctx) -> supervisors.addObject()
                         .put("name", rs.getString("name"))
                         .put("started_at", rs.getObject("started_at", OffsetDateTime.class).toInstant().toString())
                         .put("heartbeat_at", rs.getObject("heartbeat_at", OffsetDateTime.class).toInstant().toString())
-                        .put("alive", rs.getBoolean("alive")))
+                        .put("alive", rs.getBoolean("alive"))
+                        .put("running", rs.getLong("running")))
                 .list();
     }
 

@@ -235,6 +235,8 @@ class DeadLettersApiIT {
         finishedAgo("succeeded", "2 hours");
         env.database().jdbi().useHandle(handle -> handle.execute("insert into workers (name, heartbeat_at)"
                 + " values ('host-a/1', now()), ('host-b/2', now() - interval '1 hour')"));
+        env.database().jdbi().useHandle(handle -> handle.execute("insert into tasks (type, payload, status, worker,"
+                + " started_at) values ('sleep', '{}', 'running', 'host-a/1', now())"));
         mainQueue.awaitCount(1);
 
         HttpCalls.Reply reply = http.get("/api/overview", READ_ONLY);
@@ -250,7 +252,7 @@ class DeadLettersApiIT {
         assertThat(counts.get("queued").asLong()).isEqualTo(1);
         assertThat(counts.get("succeeded").asLong()).isEqualTo(3);
         assertThat(counts.get("failed").asLong()).isEqualTo(1);
-        assertThat(counts.get("running").asLong()).isZero();
+        assertThat(counts.get("running").asLong()).isEqualTo(1);
         assertThat(body.get("queues").get("main").get("name").asText()).isEqualTo(env.queues().main());
         assertThat(body.get("queues").get("main").get("messages").asLong()).isEqualTo(1);
         assertThat(body.get("queues").get("retry").get("messages").asLong()).isZero();
@@ -260,8 +262,10 @@ class DeadLettersApiIT {
         assertThat(supervisors.get(0).get("name").asText()).isEqualTo("host-a/1");
         assertThat(supervisors.get(0).get("alive").asBoolean()).isTrue();
         assertThat(supervisors.get(0).get("heartbeat_at").asText()).isNotBlank();
+        assertThat(supervisors.get(0).get("running").asLong()).isEqualTo(1);
         assertThat(supervisors.get(1).get("name").asText()).isEqualTo("host-b/2");
         assertThat(supervisors.get(1).get("alive").asBoolean()).isFalse();
+        assertThat(supervisors.get(1).get("running").asLong()).isZero();
         List<Long> minutes = new ArrayList<>();
         body.get("finished_per_minute").forEach(minute -> minutes.add(minute.asLong()));
         assertThat(minutes).hasSize(60);

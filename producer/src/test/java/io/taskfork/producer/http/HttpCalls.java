@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
 /** Requests to a server on this host with the JDK's own client, as any other client would send them. */
 final class HttpCalls {
@@ -43,6 +44,14 @@ final class HttpCalls {
     Reply post(String path, String body, String token) {
         return send(request(path, token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** Any request, with exactly the headers given (no token unless one of them carries it). */
+    Reply send(String method, String path, Map<String, String> headers, String body) {
+        HttpRequest.Builder request = request(path, null).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return send(request);
     }
 
     private HttpRequest.Builder request(String path, String token) {

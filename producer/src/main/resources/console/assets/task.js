@@ -1,0 +1,133 @@
+// One task's page: every column that has a value, a progress bar, and the log, which follows the
+// task live through its event stream while it runs.
+import { canChange, change, read, readText } from './api.js';
+import { bytes, confirmed, el, failed, notice, statusBadge, timeCell } from './ui.js';
+
+const ENDED = ['succeeded', 'failed', 'crashed', 'cancelled', 'expired'];
+const CANCELLABLE = ['scheduled', 'queued', 'running', 'retrying'];
+const RETRYABLE = ['failed', 'crashed', 'expired'];
+
+export function taskPage(view, id) {
+  const heading = el('h1', {}, `Task ${id}`);
+  const actions = el('div', { class: 'actions' });
+  const fields = el('dl', { class: 'fields', id: 'fields' });
+  const bar = el('progress', { id: 'progress', max: 1, hidden: true });
+  const barText = el('p', { class: 'quiet', id: 'progress-message' });
+  const log = el('pre', { id: 'log' });
+  const blocks = el('div');
+  view.append(heading, actions, el('section', { class: 'panel' }, fields, bar, barText), blocks,
+    el('section', { class: 'panel' }, el('h2', {}, 'Log'), log));
+  let events = null;
+  let stopped = false;
+
+  const showTask = (task) => {
+    heading.replaceChildren(`Task ${task.id} `, statusBadge(task.status));
+    fields.replaceChildren(...details(task));
+    blocks.replaceChildren(...[['Payload', task.payload, 'payload'], ['Result', task.result, 'result'],
+      ['Error', task.error, 'error']].filter(([, value]) => value !== null && value !== undefined)
+      .map(([title, value, name]) => el('section', { class: 'panel' }, el('h2', {}, title),
+        el('pre', { id: name }, typeof value === 'string' ? value : JSON.stringify(value, null, 2)))));
+    showProgress(task.progress, task.progress_message);
+    actions.replaceChildren(...buttons(task, reload));
+  };
+  const showProgress = (progress, message) => {
+    bar.hidden = progress === null || progress === undefined;
+    if (!bar.hidden) {
+      bar.value = progress;
+      barText.textContent = `${Math.round(progress * 100)}%${message ? ` ${message}` : ''}`;
+    }
+  };
+  const follow = () => {
+    // The stream starts with the task as it is (its whole log so far) and ends with its last status.
+    events = new EventSource(`/api/tasks/${id}/events`);
+    // A stream that reconnects starts over with the whole log, so what was shown goes.
+    events.addEventListener('open', () => { log.textContent = ''; });
+    events.addEventListener('status', (event) => {
+      const status = JSON.parse(event.data).status;
+      if (ENDED.includes(status)) {
+        events.close();
+      }
+      reload().catch(failed);
+    });
+    events.addEventListener('progress', (event) => {
+      const data = JSON.parse(event.data);
+      showProgress(data.progress, data.message);
+    });
+    events.addEventListener('log', (event) => {
+      const data = JSON.parse(event.data);
+      const atEnd = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
+      log.textContent = data.replaced ? data.text : log.textContent + data.text;
+      if (atEnd) {
+        log.scrollTop = log.scrollHeight;
+      }
+    });
+  };
+  async function reload() {
+    const task = await read(`/api/tasks/${id}`);
+    if (stopped) {
+      return;
+    }
+    showTask(task);
+    if (ENDED.includes(task.status)) {
+      if (events) {
+        events.close();
+      }
+      log.textContent = await readText(`/api/tasks/${id}/log`);
+    } else if (!events || events.readyState === EventSource.CLOSED) {
+      follow();
+    }
+  }
+  reload().catch(failed);
+  return () => {
+    stopped = true;
+    if (events) {
+      events.close();
+    }
+  };
+}
+
+function details(task) {
+  const rows = [
+    ['Type', task.type], ['Queue', task.queue], ['Attempts', task.attempts],
+    ['Failure kind', task.failure_kind], ['Exit code', task.exit_code], ['Worker', task.worker],
+    ['Created', task.created_at && timeCell(task.created_at)], ['Run at', task.run_at && timeCell(task.run_at)],
+    ['Started', task.started_at && timeCell(task.started_at)], ['Finished', task.finished_at && timeCell(task.finished_at)],
+    ['Expires', task.expires_at && timeCell(task.expires_at)], ['Unique key', task.unique_key],
+    ['CPU', task.cpu_seconds === null ? null : `${task.cpu_seconds.toFixed(3)} s`],
+    ['CPU, all attempts', task.total_cpu_seconds === null ? null : `${task.total_cpu_seconds.toFixed(3)} s`],
+    ['Peak memory', task.peak_memory_bytes === null ? null : bytes(task.peak_memory_bytes)],
+  ];
+  return rows.filter(([, value]) => value !== null && value !== undefined && value !== '')
+    .flatMap(([name, value]) => [el('dt', {}, name),
+      el('dd', { 'data-field': name.toLowerCase().replace(/[^a-z]+/g, '-') }, value)]);
+}
+
+function buttons(task, reload) {
+  if (!canChange()) {
+    return [];
+  }
+  const act = async (question, yes, path, done) => {
+    if (!(await confirmed(question, yes))) {
+      return;
+    }
+    try {
+      await change(path);
+      notice(done);
+      await reload();
+    } catch (e) {
+      failed(e);
+    }
+  };
+  const list = [];
+  if (CANCELLABLE.includes(task.status)) {
+    list.push(el('button', { type: 'button', class: 'danger', id: 'cancel', onclick: () => act(
+      `Cancel task ${task.id} (${task.type})? A running task is stopped.`, 'Cancel task',
+      `/api/tasks/${task.id}/cancel`, `Task ${task.id} cancelled.`) }, 'Cancel'));
+  }
+  if (RETRYABLE.includes(task.status)) {
+    list.push(el('button', { type: 'button', id: 'retry', onclick: () => act(
+      `Run task ${task.id} (${task.type}) again?`, 'Retry',
+      `/api/tasks/${task.id}/retry`, `Task ${task.id} queued again.`) }, 'Retry'));
+  }
+  return list;
+}

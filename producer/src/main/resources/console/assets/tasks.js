@@ -1,0 +1,115 @@
+// The task list: newest first, filtered by status and type, refreshed every 2 seconds so rows
+// change as their tasks run; and a form to submit a task.
+import { canChange, change, read } from './api.js';
+import { el, every, failed, notice, statusBadge, timeCell } from './ui.js';
+
+const STATUSES = ['scheduled', 'queued', 'running', 'retrying', 'succeeded', 'failed', 'crashed', 'cancelled', 'expired'];
+const PAGE = 50;
+
+export function taskList(view, params) {
+  const status = params.get('status') || '';
+  const type = params.get('type') || '';
+  const rows = el('tbody', { id: 'task-rows' });
+  const more = el('button', { type: 'button', id: 'older', hidden: true }, 'Older tasks');
+  let older = [];
+  let nextBefore = null;
+
+  const filters = el('form', { class: 'filters', id: 'filters', onsubmit: (event) => {
+    event.preventDefault();
+    const chosen = new URLSearchParams();
+    const form = new FormData(event.target);
+    for (const name of ['status', 'type']) {
+      if (form.get(name)) {
+        chosen.set(name, form.get(name).trim());
+      }
+    }
+    location.hash = `#/tasks${chosen.toString() ? `?${chosen}` : ''}`;
+  } },
+  el('label', {}, 'Status', el('select', { name: 'status', id: 'filter-status' },
+    el('option', { value: '' }, 'any'),
+    STATUSES.map((s) => el('option', { value: s, selected: s === status }, s)))),
+  el('label', {}, 'Type', el('input', { name: 'type', id: 'filter-type', value: type, size: 12 })),
+  el('button', { type: 'submit' }, 'Show'));
+
+  view.append(el('h1', {}, 'Tasks'), filters,
+    canChange() ? submitForm() : null,
+    el('div', { class: 'scroll' }, el('table', { id: 'tasks' }, el('thead', {}, el('tr', {},
+      el('th', { class: 'num' }, 'ID'), el('th', {}, 'Type'), el('th', {}, 'Status'),
+      el('th', { class: 'num wide' }, 'Attempts'), el('th', { class: 'wide' }, 'Created'),
+      el('th', { class: 'wide' }, 'Progress'))), rows)),
+    el('div', { class: 'actions' }, more));
+
+  const query = (before) => {
+    const q = new URLSearchParams({ limit: PAGE });
+    if (status) q.set('status', status);
+    if (type) q.set('type', type);
+    if (before) q.set('before', before);
+    return `/api/tasks?${q}`;
+  };
+  const show = (fresh) => {
+    const tasks = fresh.concat(older);
+    rows.replaceChildren(...(tasks.length === 0
+      ? [el('tr', {}, el('td', { colspan: 6, class: 'quiet' }, 'No tasks match.'))]
+      : tasks.map(row)));
+  };
+  more.addEventListener('click', async () => {
+    try {
+      const page = await read(query(nextBefore));
+      older = older.concat(page.tasks);
+      nextBefore = page.next_before;
+      more.hidden = nextBefore === null;
+    } catch (e) {
+      failed(e);
+    }
+  });
+  // The newest page is read again each round; the older pages a person asked for stay as they were.
+  return every(2000, async () => {
+    const page = await read(query(null));
+    if (older.length === 0) {
+      nextBefore = page.next_before;
+      more.hidden = nextBefore === null;
+    }
+    show(page.tasks);
+  });
+}
+
+function row(task) {
+  return el('tr', { 'data-id': task.id },
+    el('td', { class: 'num' }, el('a', { href: `#/tasks/${task.id}` }, task.id)),
+    el('td', {}, task.type),
+    el('td', {}, statusBadge(task.status)),
+    el('td', { class: 'num wide' }, task.attempts),
+    el('td', { class: 'wide' }, timeCell(task.created_at)),
+    el('td', { class: 'wide' }, task.progress === null ? '' : `${Math.round(task.progress * 100)}%`));
+}
+
+function submitForm() {
+  const form = el('form', { class: 'submit', id: 'submit' },
+    el('label', {}, 'Type ', el('input', { name: 'type', required: true, placeholder: 'echo' })),
+    el('label', {}, 'Payload (JSON)', el('textarea', { name: 'payload', spellcheck: 'false' }, '{}')),
+    el('label', {}, 'Attempts ', el('input', { name: 'max_attempts', type: 'number', min: 1, max: 100, placeholder: '3' })),
+    el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary' }, 'Submit')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const fields = new FormData(form);
+    let payload;
+    try {
+      payload = JSON.parse(fields.get('payload') || '{}');
+    } catch (e) {
+      notice(`The payload is not JSON: ${e.message}`, true);
+      return;
+    }
+    const body = { type: fields.get('type').trim(), payload };
+    if (fields.get('max_attempts')) {
+      body.max_attempts = Number(fields.get('max_attempts'));
+    }
+    try {
+      const made = await change('/api/tasks', body);
+      notice(`Task ${made.id} submitted.`);
+      location.hash = `#/tasks/${made.id}`;
+    } catch (e) {
+      failed(e);
+    }
+  });
+  return el('details', { class: 'panel' }, el('summary', {}, 'Submit a task'), form);
+}
