@@ -11,7 +11,7 @@ export function taskPage(view, id) {
   const heading = el('h1', {}, `Task ${id}`);
   const actions = el('div', { class: 'actions' });
   const fields = el('dl', { class: 'fields', id: 'fields' });
-  const bar = el('progress', { id: 'progress', max: 1, hidden: true });
+  const bar = el('progress', { id: 'progress', max: 100, hidden: true });
   const barText = el('p', { class: 'quiet', id: 'progress-message' });
   const log = el('pre', { id: 'log' });
   const blocks = el('div');
@@ -34,7 +34,7 @@ export function taskPage(view, id) {
     bar.hidden = progress === null || progress === undefined;
     if (!bar.hidden) {
       bar.value = progress;
-      barText.textContent = `${Math.round(progress * 100)}%${message ? ` ${message}` : ''}`;
+      barText.textContent = `${Math.round(progress)}%${message ? ` ${message}` : ''}`;
     }
   };
   const follow = () => {

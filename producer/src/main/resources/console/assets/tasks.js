@@ -80,7 +80,7 @@ function row(task) {
     el('td', {}, statusBadge(task.status)),
     el('td', { class: 'num wide' }, task.attempts),
     el('td', { class: 'wide' }, timeCell(task.created_at)),
-    el('td', { class: 'wide' }, task.progress === null ? '' : `${Math.round(task.progress * 100)}%`));
+    el('td', { class: 'wide' }, task.progress === null ? '' : `${Math.round(task.progress)}%`));
 }
 
 function submitForm() {
