@@ -68,6 +68,7 @@ public final class ApiServer implements AutoCloseable {
             throw new IllegalArgumentException(reason);
         });
         BearerTokens tokens = new BearerTokens(settings);
+        OpenApiDocument openApi = OpenApiDocument.load();
         TaskStore store = new TaskStore(database);
         TaskReads reads = new TaskReads(store);
         TaskWrites writes = new TaskWrites(publisher, store);
@@ -92,6 +93,7 @@ public final class ApiServer implements AutoCloseable {
         app.get("/api/dead", dead::list);
         app.post("/api/dead/replay", dead::replay);
         app.get("/api/overview", overview::show);
+        app.get("/api/openapi.json", openApi::serve);
         app.exception(ApiProblem.class, (problem, ctx) -> Answers.problem(ctx, problem));
         app.exception(Exception.class, (e, ctx) -> {
             // The client gets one line; the stack trace stays in this process's log.
