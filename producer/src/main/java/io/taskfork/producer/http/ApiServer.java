@@ -2,6 +2,7 @@ package io.taskfork.producer.http;
 
 import com.rabbitmq.client.Connection;
 import io.javalin.Javalin;
+import io.javalin.router.ParsedEndpoint;
 import io.taskfork.producer.TaskPublisher;
 import io.taskfork.producer.dlq.Dlq;
 import io.taskfork.shared.config.HttpSettings;
@@ -10,6 +11,7 @@ import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.topology.QueueNames;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,6 +119,18 @@ public final class ApiServer implements AutoCloseable {
 
     public EventReads eventReads() {
         return new EventReads(poller.rounds(), poller.taskReads());
+    }
+
+    /**
+     * Each route it serves, as {@code "GET /api/tasks/{id}"}, read from Javalin's router itself, so
+     * that a test holds the OpenAPI document to what is served, not to a list kept beside it.
+     */
+    List<String> routes() {
+        return app.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream()
+                .map(ParsedEndpoint::getEndpoint)
+                .filter(endpoint -> endpoint.getMethod().isHttpMethod())
+                .map(endpoint -> endpoint.getMethod() + " " + endpoint.getPath())
+                .toList();
     }
 
     /**
