@@ -2,16 +2,18 @@ package io.taskfork.producer.http;
 
 import com.rabbitmq.client.Connection;
 import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.router.ParsedEndpoint;
 import io.taskfork.producer.TaskPublisher;
 import io.taskfork.producer.dlq.Dlq;
 import io.taskfork.shared.config.HttpSettings;
 import io.taskfork.shared.store.Database;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.topology.QueueNames;
-import io.javalin.http.staticfiles.Location;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +74,7 @@ public final class ApiServer implements AutoCloseable {
         BearerTokens tokens = new BearerTokens(settings);
         ConsoleSessions sessions = new ConsoleSessions(Clock.systemUTC());
         ConsolePages console = new ConsolePages(tokens, sessions);
+        OpenApiDocument openApi = OpenApiDocument.load();
         TaskStore store = new TaskStore(database);
         TaskReads reads = new TaskReads(store);
         TaskWrites writes = new TaskWrites(publisher, store);
@@ -107,6 +110,7 @@ public final class ApiServer implements AutoCloseable {
         app.get("/api/dead", dead::list);
         app.post("/api/dead/replay", dead::replay);
         app.get("/api/overview", overview::show);
+        app.get("/api/openapi.json", openApi::serve);
         app.exception(ApiProblem.class, (problem, ctx) -> Answers.problem(ctx, problem));
         app.exception(Exception.class, (e, ctx) -> {
             // The client gets one line; the stack trace stays in this process's log.
@@ -130,6 +134,18 @@ public final class ApiServer implements AutoCloseable {
 
     public EventReads eventReads() {
         return new EventReads(poller.rounds(), poller.taskReads());
+    }
+
+    /**
+     * Each route it serves, as {@code "GET /api/tasks/{id}"}, read from Javalin's router itself, so
+     * that a test holds the OpenAPI document to what is served, not to a list kept beside it.
+     */
+    List<String> routes() {
+        return app.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream()
+                .map(ParsedEndpoint::getEndpoint)
+                .filter(endpoint -> endpoint.getMethod().isHttpMethod())
+                .map(endpoint -> endpoint.getMethod() + " " + endpoint.getPath())
+                .toList();
     }
 
     /**

@@ -41,6 +41,11 @@ final class HttpCalls {
         return send(request(path, token).GET());
     }
 
+    /** A GET that accepts only {@code accept}, as an EventSource sends {@code text/event-stream}. */
+    Reply get(String path, String token, String accept) {
+        return send(request(path, token).header("Accept", accept).GET());
+    }
+
     Reply post(String path, String body, String token) {
         return send(request(path, token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
