@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -36,6 +37,7 @@ class ConsoleIT {
     private static final String TOKEN = "full-token-for-the-console-it";
     private static final String READ_ONLY = "read-only-token-for-the-console-it";
     private static final Path FAILURES = Path.of("target", "screenshots");
+    private static final Path SCREENSHOTS = Path.of("target", "console");
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     private static SupervisorFixture fixture;
@@ -202,6 +204,38 @@ class ConsoleIT {
         } finally {
             browser.resize(Browser.LAPTOP);
         }
+    }
+
+    /**
+     * The pictures in README: the overview after a few tasks, and a task's page while it runs. They
+     * are saved under target/console; {@code -Dtaskfork.console.screenshots=DIR} copies them to DIR,
+     * which is how ops/console-screenshots renews README's.
+     */
+    @Test
+    void theConsoleLooksAsReadmeShowsIt() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            fixture.awaitTerminal(submit("{\"type\": \"echo\", \"payload\": {\"n\": " + i + "}}"));
+        }
+        long failing = submit("{\"type\": \"fail\", \"max_attempts\": 1, \"payload\": {\"message\": \"no such report\"}}");
+        fixture.awaitTerminal(failing);
+        long running = submit("{\"type\": \"progressive\", \"payload\": {\"hold_ms\": 8000}}");
+
+        browser.open(base + "/#/");
+        browser.await("the succeeded tasks counted", d ->
+                Integer.parseInt(browser.find("[data-count='succeeded'] b").getText()) >= 3);
+        Path overview = browser.screenshot(SCREENSHOTS.resolve("console-overview.png"));
+        browser.open(base + "/#/tasks/" + running);
+        browser.awaitText("#log", "holding at half");
+        Path task = browser.screenshot(SCREENSHOTS.resolve("console-task.png"));
+
+        assertThat(Files.size(overview)).isPositive();
+        String copyTo = System.getProperty("taskfork.console.screenshots");
+        if (copyTo != null) {
+            for (Path picture : List.of(overview, task)) {
+                Files.copy(picture, Path.of(copyTo).resolve(picture.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        fixture.awaitTerminal(running);
     }
 
     private void logIn(String token) {

@@ -1,6 +1,7 @@
 package io.taskfork.producer.dlq;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskfork.producer.task.ShownPayload;
 import io.taskfork.shared.json.Json;
 import java.time.Instant;
 
@@ -20,7 +21,8 @@ final class DeadLetterJson {
         json.put("dead_at", iso(letter.deadAt()));
         json.put("message_id", letter.message().properties().getMessageId());
         json.put("content_type", letter.message().properties().getContentType());
-        json.put("body", letter.message().bodyText());
+        // a JSON message may carry an exec task's env, secrets and all, as its body
+        json.put("body", ShownPayload.ofMessageBody(letter.message().bodyText()));
         return json;
     }
 

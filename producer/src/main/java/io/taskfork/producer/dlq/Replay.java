@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import io.taskfork.producer.queue.ConfirmedPublisher;
 import io.taskfork.producer.queue.QueueMessage;
 import io.taskfork.producer.queue.QueueScan;
+import io.taskfork.producer.task.ShownPayload;
 import io.taskfork.shared.wire.TaskMessage;
 import io.taskfork.shared.wire.WireFormat;
 import java.io.PrintStream;
@@ -162,6 +163,6 @@ final class Replay {
 
     private static String describe(QueueMessage message) {
         String id = message.properties().getMessageId();
-        return id != null ? id : "\"" + DeadLetterTable.cut(message.bodyText(), 40) + "\"";
+        return id != null ? id : "\"" + DeadLetterTable.cut(ShownPayload.ofMessageBody(message.bodyText()), 40) + "\"";
     }
 }

@@ -101,6 +101,20 @@ class DeadLettersApiIT {
     }
 
     @Test
+    void aDeadJsonMessageOfAnExecTaskIsListedWithItsEnvValuesHidden() throws Exception {
+        fixture.malformed("{\"type\": \"exec\", \"payload\": {\"argv\": [\"claude\"],"
+                + " \"env\": {\"ANTHROPIC_API_KEY\": \"sk-not-for-your-eyes\"}}, \"bogus\": 1}");
+
+        HttpCalls.Reply reply = http.get("/api/dead", READ_ONLY);
+
+        assertThat(reply.status()).isEqualTo(200);
+        String body = reply.json().get("letters").get(0).get("body").asText();
+        assertThat(body).doesNotContain("sk-not-for-your-eyes");
+        assertThat(Json.parse(body).at("/payload/env/ANTHROPIC_API_KEY").asText()).isEqualTo("***");
+        deadQueue.awaitCount(1);
+    }
+
+    @Test
     void replayQueuesEachTaskAskedForAndReportsWhatBecameOfEveryId() throws Exception {
         long crashed = fixture.endedTask("crash", DeadLetterReason.TIMEOUT, "killed after 1s");
         long running = fixture.runningTaskOnLiveSupervisor();
