@@ -34,7 +34,21 @@ export async function readText(path) {
   return answer.text();
 }
 
-export function change(path, body) {
+export async function change(path, body) {
+  try {
+    return await post(path, body);
+  } catch (e) {
+    // The session ended (serve restarted, say) while the page stayed open: read the new one's
+    // token once and try again; without a token configured that read starts a new session.
+    if (e.status !== 403 || !e.message.startsWith('missing or wrong CSRF token')) {
+      throw e;
+    }
+    await startSession();
+    return post(path, body);
+  }
+}
+
+function post(path, body) {
   const headers = { Accept: 'application/json', 'X-CSRF-Token': session.csrf || '' };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';

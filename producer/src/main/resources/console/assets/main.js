@@ -39,9 +39,8 @@ async function start() {
   document.getElementById('who').textContent = canChange() ? '' : 'read-only';
   const logout = document.getElementById('logout');
   logout.hidden = !session.login;
-  logout.addEventListener('click', async () => {
-    await change('/api/logout');
-    location.href = '/login';
+  logout.addEventListener('click', () => {
+    change('/api/logout').then(() => { location.href = '/login'; }, failed);
   });
   window.addEventListener('hashchange', route);
   route();

@@ -32,6 +32,7 @@ export function taskPage(view, id) {
   };
   const showProgress = (progress, message) => {
     bar.hidden = progress === null || progress === undefined;
+    barText.textContent = '';
     if (!bar.hidden) {
       bar.value = progress;
       barText.textContent = `${Math.round(progress)}%${message ? ` ${message}` : ''}`;
@@ -42,6 +43,14 @@ export function taskPage(view, id) {
     events = new EventSource(`/api/tasks/${id}/events`);
     // A stream that reconnects starts over with the whole log, so what was shown goes.
     events.addEventListener('open', () => { log.textContent = ''; });
+    // The browser reconnects by itself after a dropped connection, but gives up on an error
+    // status (the login ended, serve is gone): read the task again, which sends a person whose
+    // login ended to the form, or follows anew.
+    events.addEventListener('error', () => {
+      if (events.readyState === EventSource.CLOSED && !stopped) {
+        setTimeout(() => reload().catch(failed), 2000);
+      }
+    });
     events.addEventListener('status', (event) => {
       const status = JSON.parse(event.data).status;
       if (ENDED.includes(status)) {

@@ -11,24 +11,30 @@ export function taskList(view, params) {
   const type = params.get('type') || '';
   const rows = el('tbody', { id: 'task-rows' });
   const more = el('button', { type: 'button', id: 'older', hidden: true }, 'Older tasks');
+  // What is shown: the newest page, read again each round, then the older pages a person asked
+  // for; an older row stays until the newest page reaches it, so none is lost or shown twice.
+  let fresh = [];
   let older = [];
   let nextBefore = null;
 
-  const filters = el('form', { class: 'filters', id: 'filters', onsubmit: (event) => {
-    event.preventDefault();
+  const filter = () => {
     const chosen = new URLSearchParams();
-    const form = new FormData(event.target);
+    const form = new FormData(filters);
     for (const name of ['status', 'type']) {
       if (form.get(name)) {
         chosen.set(name, form.get(name).trim());
       }
     }
     location.hash = `#/tasks${chosen.toString() ? `?${chosen}` : ''}`;
+  };
+  const filters = el('form', { class: 'filters', id: 'filters', onsubmit: (event) => {
+    event.preventDefault();
+    filter();
   } },
-  el('label', {}, 'Status', el('select', { name: 'status', id: 'filter-status' },
+  el('label', {}, 'Status', el('select', { name: 'status', id: 'filter-status', onchange: filter },
     el('option', { value: '' }, 'any'),
     STATUSES.map((s) => el('option', { value: s, selected: s === status }, s)))),
-  el('label', {}, 'Type', el('input', { name: 'type', id: 'filter-type', value: type, size: 12 })),
+  el('label', {}, 'Type', el('input', { name: 'type', id: 'filter-type', value: type, size: 12, onchange: filter })),
   el('button', { type: 'submit' }, 'Show'));
 
   view.append(el('h1', {}, 'Tasks'), filters,
@@ -46,30 +52,41 @@ export function taskList(view, params) {
     if (before) q.set('before', before);
     return `/api/tasks?${q}`;
   };
-  const show = (fresh) => {
-    const tasks = fresh.concat(older);
+  const show = () => {
+    const lowest = fresh.length === 0 ? Infinity : fresh[fresh.length - 1].id;
+    const tasks = fresh.concat(older.filter((task) => task.id < lowest));
     rows.replaceChildren(...(tasks.length === 0
       ? [el('tr', {}, el('td', { colspan: 6, class: 'quiet' }, 'No tasks match.'))]
       : tasks.map(row)));
   };
   more.addEventListener('click', async () => {
+    more.disabled = true;
     try {
       const page = await read(query(nextBefore));
       older = older.concat(page.tasks);
       nextBefore = page.next_before;
       more.hidden = nextBefore === null;
+      show();
     } catch (e) {
       failed(e);
+    } finally {
+      more.disabled = false;
     }
   });
-  // The newest page is read again each round; the older pages a person asked for stay as they were.
   return every(2000, async () => {
     const page = await read(query(null));
-    if (older.length === 0) {
+    const before = fresh;
+    fresh = page.tasks;
+    if (older.length > 0) {
+      // rows that new tasks pushed off the newest page join the older ones
+      const lowest = fresh.length === 0 ? Infinity : fresh[fresh.length - 1].id;
+      const kept = new Set(older.map((task) => task.id));
+      older = before.filter((task) => task.id < lowest && !kept.has(task.id)).concat(older);
+    } else {
       nextBefore = page.next_before;
       more.hidden = nextBefore === null;
     }
-    show(page.tasks);
+    show();
   });
 }
 

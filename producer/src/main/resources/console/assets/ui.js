@@ -82,7 +82,10 @@ export function failed(error) {
   notice(error.message || String(error), true);
 }
 
-/** Runs {@code refresh} now and every {@code ms}; returns what stops it. */
+/**
+ * Runs {@code refresh} now and every {@code ms}; returns what stops it. A request the server
+ * refuses as bad (400) or finds nothing for (404) would only be refused again: that stops it too.
+ */
 export function every(ms, refresh) {
   let stopped = false;
   let timer = null;
@@ -91,6 +94,7 @@ export function every(ms, refresh) {
       await refresh();
     } catch (e) {
       failed(e);
+      stopped = stopped || e.status === 400 || e.status === 404;
     }
     if (!stopped) {
       timer = setTimeout(round, ms);

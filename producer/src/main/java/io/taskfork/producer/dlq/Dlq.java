@@ -46,6 +46,7 @@ public final class Dlq implements AutoCloseable {
 
     private final Deque<AutoCloseable> opened;
     private final QueueNames queues;
+    private final Connection connection;
     private final Database database;
     private final ConfirmedPublisher publisher;
     private final DeadQueue deadQueue;
@@ -55,6 +56,7 @@ public final class Dlq implements AutoCloseable {
             ConfirmedPublisher publisher) {
         this.opened = opened;
         this.queues = queues;
+        this.connection = connection;
         this.database = database;
         this.publisher = publisher;
         this.deadQueue = new DeadQueue(connection, queues.dead(), publisher);
@@ -194,13 +196,26 @@ public final class Dlq implements AutoCloseable {
      */
     public RetryOutcome retry(long taskId) {
         PrintStream silent = new PrintStream(OutputStream.nullOutputStream());
-        RowReset.Outcome outcome = new Replay(deadQueue, queues.main(), publisher, resolver,
+        QueueNames pool = poolOf(taskId);
+        DeadQueue dead = pool.equals(queues) ? deadQueue : new DeadQueue(connection, pool.dead(), publisher);
+        RowReset.Outcome outcome = new Replay(dead, pool.main(), publisher, resolver,
                 new RowReset(database, RowReset.Rules.RETRY), silent, silent).retry(taskId);
         if (outcome instanceof RowReset.Outcome.Reset reset) {
             return new RetryOutcome(taskId, reset.before(), null, false);
         }
         RowReset.Outcome.Refused refused = (RowReset.Outcome.Refused) outcome;
         return new RetryOutcome(taskId, null, refused.why(), refused.noSuchTask());
+    }
+
+    /**
+     * The queues of the pool a task was submitted to: it runs again there, where the supervisors
+     * that run its type are, and its dead letters are in that pool's dead queue, not this one's.
+     */
+    private QueueNames poolOf(long taskId) {
+        return new TaskStore(database).find(taskId).map(task -> task.options().queue())
+                .filter(queue -> queue != null && !queue.equals(queues.main()))
+                .map(QueueNames::of)
+                .orElse(queues);
     }
 
     @Override

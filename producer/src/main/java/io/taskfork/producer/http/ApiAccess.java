@@ -15,6 +15,7 @@ import java.util.Optional;
 final class ApiAccess {
 
     static final String CSRF_HEADER = "X-CSRF-Token";
+    static final String LOGOUT = "/api/logout";
 
     private static final String SCHEME = "Bearer ";
     private static final String CHALLENGE = "Bearer realm=\"taskfork\"";
@@ -30,7 +31,8 @@ final class ApiAccess {
     /** A before-handler: throws the 401 or 403 that stops the request. */
     void check(Context ctx) {
         String header = ctx.header("Authorization");
-        if (header != null && tokens.required()) {
+        // Another scheme (a proxy's Basic login, say) is not ours to judge: the session decides.
+        if (header != null && tokens.required() && header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
             bearer(ctx, header);
             return;
         }
@@ -50,9 +52,6 @@ final class ApiAccess {
     }
 
     private void bearer(Context ctx, String header) {
-        if (!header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
-            throw ApiProblem.unauthorized("this API needs a token: send Authorization: Bearer <token>", CHALLENGE);
-        }
         Grant grant = tokens.grant(header.substring(SCHEME.length()).strip());
         if (grant == Grant.NONE) {
             throw ApiProblem.unauthorized("the bearer token is not valid", CHALLENGE + ", error=\"invalid_token\"");
@@ -70,7 +69,8 @@ final class ApiAccess {
         if (csrf == null || !BearerTokens.same(csrf, session.csrf())) {
             throw ApiProblem.forbidden("missing or wrong CSRF token: send the session's token in " + CSRF_HEADER);
         }
-        if (session.readOnly()) {
+        // ending its own session is the one change a read-only login may make
+        if (session.readOnly() && !ctx.path().equals(LOGOUT)) {
             throw ApiProblem.forbidden("this login may only read: log in with the full token to change anything");
         }
     }

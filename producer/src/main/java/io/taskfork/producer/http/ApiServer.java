@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API of {@code serve}: the tasks and dead letters as JSON under {@code /api}, behind
- * bearer tokens or a console login, the console at {@code /}, and {@code /healthz}. It submits through a {@link TaskPublisher}, reads through a
- * {@link TaskStore}, and replays and retries through a {@link Dlq} on the same connection and
- * pool; the publisher, connection and pool stay the caller's to close.
+ * bearer tokens or a console login, the console at {@code /}, and {@code /healthz}. It submits
+ * through a {@link TaskPublisher}, reads through a {@link TaskStore}, and replays and retries
+ * through a {@link Dlq} on the same connection and pool; the publisher, connection and pool stay
+ * the caller's to close.
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -68,11 +69,17 @@ public final class ApiServer implements AutoCloseable {
      */
     public static ApiServer start(TaskPublisher publisher, Database database, Connection connection,
             QueueNames queues, HttpSettings settings) {
+        return start(publisher, database, connection, queues, settings, Clock.systemUTC());
+    }
+
+    /** As the other, with the clock that ends console sessions. */
+    static ApiServer start(TaskPublisher publisher, Database database, Connection connection,
+            QueueNames queues, HttpSettings settings, Clock clock) {
         refusal(settings).ifPresent(reason -> {
             throw new IllegalArgumentException(reason);
         });
         BearerTokens tokens = new BearerTokens(settings);
-        ConsoleSessions sessions = new ConsoleSessions(Clock.systemUTC());
+        ConsoleSessions sessions = new ConsoleSessions(clock);
         ConsolePages console = new ConsolePages(tokens, sessions);
         OpenApiDocument openApi = OpenApiDocument.load();
         TaskStore store = new TaskStore(database);
@@ -93,6 +100,7 @@ public final class ApiServer implements AutoCloseable {
             });
         });
         app.before(SecurityHeaders::set);
+        app.before(new LoopbackHosts(tokens, settings.bind())::check);
         app.before("/api/*", new ApiAccess(tokens, sessions)::check);
         app.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok"));
         app.get("/", console::index);

@@ -58,11 +58,14 @@ final class ConsolePages {
 
     /**
      * {@code GET /api/session}: the CSRF token the page sends with changes, and whether it may
-     * change anything. Without a token configured, the first read starts a session.
+     * change anything. Without a token configured there is no login, so the console's first read
+     * starts its session; only a read from the console's own page, though (browsers say whose page
+     * asks in {@code Sec-Fetch-Site}), or an image on any other site could fill the sessions up.
      */
     void session(Context ctx) {
         Optional<Session> session = sessions.of(ctx);
-        if (session.isEmpty() && !tokens.required()) {
+        String site = ctx.header("Sec-Fetch-Site");
+        if (session.isEmpty() && !tokens.required() && (site == null || site.equals("same-origin"))) {
             session = Optional.of(sessions.start(ctx, false));
         }
         Answers.json(ctx, 200, Json.MAPPER.createObjectNode()

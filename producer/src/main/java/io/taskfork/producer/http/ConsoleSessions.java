@@ -46,7 +46,7 @@ final class ConsoleSessions {
         Session session = new Session(random(), readOnly, random(), clock.instant().plus(LIFETIME));
         sessions.put(session.id(), session);
         ctx.res().addHeader("Set-Cookie", COOKIE + "=" + session.id() + "; Path=/; Max-Age=" + LIFETIME.toSeconds()
-                + "; HttpOnly; SameSite=Strict");
+                + "; HttpOnly; SameSite=Strict" + secure(ctx));
         return session;
     }
 
@@ -70,7 +70,16 @@ final class ConsoleSessions {
     /** Ends the request's session, if any, and clears its cookie. */
     void end(Context ctx) {
         of(ctx).ifPresent(session -> sessions.remove(session.id()));
-        ctx.res().addHeader("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+        ctx.res().addHeader("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + secure(ctx));
+    }
+
+    /**
+     * Behind a proxy that ends TLS, the browser speaks HTTPS: the cookie is then marked to travel
+     * only over HTTPS, so a plain-HTTP link to the same host name never carries it.
+     */
+    private static String secure(Context ctx) {
+        return "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto")) || "https".equals(ctx.scheme())
+                ? "; Secure" : "";
     }
 
     private void forgetExpired() {

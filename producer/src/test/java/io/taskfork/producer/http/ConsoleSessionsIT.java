@@ -6,6 +6,11 @@ import io.taskfork.shared.config.HttpSettings;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.task.TaskStatus;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -18,6 +23,8 @@ class ConsoleSessionsIT {
     private static final String TOKEN = "full-token-for-the-sessions-it";
     private static final String READ_ONLY = "read-only-token-for-the-sessions-it";
     private static final Map<String, String> FORM = Map.of("Content-Type", "application/x-www-form-urlencoded");
+
+    private static final SteppedClock CLOCK = new SteppedClock();
 
     private static ApiFixture api;
     private static HttpCalls http;
@@ -35,7 +42,7 @@ class ConsoleSessionsIT {
 
     @BeforeAll
     static void start() {
-        api = ApiFixture.start(ConsoleSessionsIT.class, TOKEN, READ_ONLY);
+        api = ApiFixture.start(ConsoleSessionsIT.class, TOKEN, READ_ONLY, CLOCK);
         http = api.http();
     }
 
@@ -79,6 +86,7 @@ class ConsoleSessionsIT {
     void aChangeFromTheConsoleNeedsItsSessionsCsrfToken() {
         Login login = logIn(TOKEN);
         String body = "{\"type\": \"echo\", \"payload\": {}}";
+        long before = rows();
 
         HttpCalls.Reply without = http.send("POST", "/api/tasks", login.headers(false), body);
         Map<String, String> wrong = login.headers(true);
@@ -90,7 +98,9 @@ class ConsoleSessionsIT {
         assertThat(without.json().get("error").asText())
                 .isEqualTo("missing or wrong CSRF token: send the session's token in X-CSRF-Token");
         assertThat(wrongToken.status()).isEqualTo(403);
+        assertThat(rows()).as("nothing written without the token").isEqualTo(before);
         assertThat(with.status()).as(with.body()).isEqualTo(201);
+        assertThat(rows()).isEqualTo(before + 1);
         // reads need no CSRF token
         assertThat(http.send("GET", "/api/tasks?limit=1", login.headers(false), null).status()).isEqualTo(200);
     }
@@ -111,6 +121,50 @@ class ConsoleSessionsIT {
         HttpCalls.Reply replay = http.send("POST", "/api/dead/replay", login.headers(true), "{\"ids\": [" + id + "]}");
         assertThat(replay.status()).isEqualTo(403);
         assertThat(api.store().find(id).orElseThrow().status()).isEqualTo(TaskStatus.QUEUED);
+    }
+
+    @Test
+    void theReadOnlyLoginMayLogOutWithItsCsrfToken() {
+        Login login = logIn(READ_ONLY);
+
+        assertThat(http.send("POST", "/api/logout", login.headers(false), null).status()).isEqualTo(403);
+        assertThat(http.send("POST", "/api/logout", login.headers(true), null).status()).isEqualTo(204);
+        assertThat(http.send("GET", "/api/tasks?limit=1", login.headers(false), null).status()).isEqualTo(401);
+    }
+
+    @Test
+    void aSessionEndsAfterTwelveHours() {
+        Login login = logIn(TOKEN);
+        CLOCK.moveOn(ConsoleSessions.LIFETIME.minusMinutes(1));
+        assertThat(http.send("GET", "/api/tasks?limit=1", login.headers(false), null).status()).isEqualTo(200);
+
+        CLOCK.moveOn(Duration.ofMinutes(1));
+
+        assertThat(http.send("GET", "/api/tasks?limit=1", login.headers(false), null).status()).isEqualTo(401);
+        assertThat(http.send("GET", "/", Map.of("Cookie", login.cookie()), null).header("Location")).isEqualTo("/login");
+    }
+
+    @Test
+    void anotherAuthorizationSchemeLeavesTheSessionToDecide() {
+        Login login = logIn(TOKEN);
+        Map<String, String> headers = login.headers(false);
+        // what a browser sends to a site behind a proxy's own Basic login
+        headers.put("Authorization", "Basic dXNlcjpwYXNzd29yZA==");
+
+        assertThat(http.send("GET", "/api/tasks?limit=1", headers, null).status()).isEqualTo(200);
+        assertThat(http.send("GET", "/api/tasks?limit=1", Map.of("Authorization", "Basic dXNlcjpwYXNzd29yZA=="), null)
+                .status()).isEqualTo(401);
+    }
+
+    @Test
+    void behindAProxyThatEndsTlsTheCookieIsSecure() {
+        Map<String, String> headers = new HashMap<>(FORM);
+        headers.put("X-Forwarded-Proto", "https");
+
+        HttpCalls.Reply login = http.send("POST", "/login", headers, "token=" + TOKEN);
+
+        assertThat(login.header("Set-Cookie")).contains("; Secure");
+        assertThat(http.send("POST", "/login", FORM, "token=" + TOKEN).header("Set-Cookie")).doesNotContain("Secure");
     }
 
     @Test
@@ -147,6 +201,52 @@ class ConsoleSessionsIT {
             assertThat(console.status()).as(console.body()).isEqualTo(201);
             assertThat(calls.send("GET", "/", Map.of(), null).status()).isEqualTo(200);
         }
+    }
+
+    @Test
+    void withoutATokenAnotherSitesPageStartsNoSession() {
+        try (ApiServer open = ApiServer.start(api.publisher(), api.env().database(), api.env().connection(),
+                api.env().queues(), new HttpSettings("127.0.0.1", 0, "", ""))) {
+            HttpCalls.Reply session = new HttpCalls(open.port()).send("GET", "/api/session",
+                    Map.of("Sec-Fetch-Site", "cross-site"), null);
+
+            assertThat(session.status()).isEqualTo(200);
+            assertThat(session.header("Set-Cookie")).isNull();
+            assertThat(session.json().get("csrf").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void withoutATokenOnlyALoopbackHostNameIsAnswered() throws Exception {
+        try (ApiServer open = ApiServer.start(api.publisher(), api.env().database(), api.env().connection(),
+                api.env().queues(), new HttpSettings("127.0.0.1", 0, "", ""))) {
+            int port = open.port();
+            for (String host : new String[] {"127.0.0.1:" + port, "localhost:" + port, "LOCALHOST", "[::1]:" + port}) {
+                assertThat(statusFor(port, "/api/session", host)).as(host).isEqualTo(200);
+            }
+            // a name its owner points at 127.0.0.1: to the browser, the console's own origin
+            for (String path : new String[] {"/", "/api/session", "/api/tasks"}) {
+                assertThat(statusFor(port, path, "rebound.example:" + port)).as(path).isEqualTo(403);
+            }
+        }
+        // with a token, a rebound page has neither it nor the cookie
+        assertThat(statusFor(api.server().port(), "/login", "rebound.example")).isEqualTo(200);
+    }
+
+    /** The status of a GET with this exact Host header, which the JDK's client will not send. */
+    private static int statusFor(int port, String path, String host) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String statusLine = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            return Integer.parseInt(statusLine.split(" ")[1]);
+        }
+    }
+
+    private static long rows() {
+        return api.env().database().jdbi().withHandle(handle -> handle.createQuery("select count(*) from tasks")
+                .mapTo(Long.class).one());
     }
 
     private static Login logIn(String token) {

@@ -3,16 +3,20 @@ package io.taskfork.producer.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.rabbitmq.client.Channel;
 import io.taskfork.producer.QueueProbe;
 import io.taskfork.producer.TaskPublisher;
 import io.taskfork.producer.cli.DeadLetterFixture;
+import io.taskfork.producer.queue.Queues;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.testing.IsolatedEnvironment;
+import io.taskfork.shared.topology.QueueNames;
 import io.taskfork.shared.wire.DeadLetterReason;
+import io.taskfork.shared.wire.WireFormat;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -171,6 +175,36 @@ class DeadLettersApiIT {
         assertThat(task.error()).isNull();
         assertThat(new String(mainQueue.take().getBody(), StandardCharsets.US_ASCII)).isEqualTo(Long.toString(crashed));
         deadQueue.awaitCount(0);
+    }
+
+    @Test
+    void retryOfATaskOfAnotherPoolQueuesItInThatPoolAndRemovesItsDeadLetterThere() throws Exception {
+        QueueNames pool = QueueNames.of(env.queues().main() + ".fast");
+        Queues.declare(env.connection(), pool);
+        try (QueueProbe poolMain = new QueueProbe(env.connection(), pool.main());
+                QueueProbe poolDead = new QueueProbe(env.connection(), pool.dead())) {
+            long failed = endedWithoutDeadLetter("failed", "null");
+            env.database().jdbi().useHandle(handle -> handle.execute("update tasks set queue = ? where id = ?",
+                    pool.main(), failed));
+            try (Channel channel = env.connection().createChannel()) {
+                channel.basicPublish("", pool.dead(), WireFormat.taskIdProperties(failed).build(),
+                        WireFormat.taskIdBody(failed));
+            }
+            poolDead.awaitCount(1);
+
+            HttpCalls.Reply reply = http.post("/api/tasks/" + failed + "/retry", "", TOKEN);
+
+            assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+            assertThat(new String(poolMain.take().getBody(), StandardCharsets.US_ASCII)).isEqualTo(Long.toString(failed));
+            poolDead.awaitCount(0);
+            assertThat(mainQueue.count()).as("nothing in this server's own pool").isZero();
+        } finally {
+            try (Channel channel = env.connection().createChannel()) {
+                for (String queue : List.of(pool.main(), pool.retry(), pool.dead())) {
+                    channel.queueDelete(queue);
+                }
+            }
+        }
     }
 
     @Test
