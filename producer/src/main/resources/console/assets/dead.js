@@ -29,7 +29,7 @@ export function deadLetters(view) {
     el('td', { class: 'num' }, letter.task_id === null ? '' : el('a', { href: `#/tasks/${letter.task_id}` }, letter.task_id)),
     el('td', {}, letter.type || ''),
     el('td', {}, letter.reason || '', ' ', letter.status ? statusBadge(letter.status) : ''),
-    el('td', { class: 'wide detail' }, letter.detail || ''),
+    el('td', { class: 'wide' }, letter.detail || ''),
     el('td', { class: 'wide' }, timeCell(letter.dead_at)),
     el('td', {}, canChange() && letter.task_id !== null
       ? el('button', { type: 'button', class: 'replay', onclick: () => replay(letter) }, 'Replay') : ''));
