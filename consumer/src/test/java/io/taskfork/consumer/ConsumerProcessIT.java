@@ -16,6 +16,7 @@ import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.testing.IsolatedEnvironment;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,6 +107,22 @@ class ConsumerProcessIT {
         } finally {
             consumer.destroy();
             consumer.waitFor();
+        }
+    }
+
+    @Test
+    void aMetricsPortThatIsTakenStopsTheStartWithOneLineThatNamesTheSetting() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            Map<String, String> variables = new HashMap<>(environment.environment());
+            variables.put("TASKFORK_METRICS_PORT", Integer.toString(taken.getLocalPort()));
+            Path log = Files.createTempFile("consumer", ".log");
+            Process consumer = start(variables, log);
+
+            assertThat(consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(consumer.exitValue()).isEqualTo(1);
+            assertThat(read(log)).contains("taskfork consumer: cannot start: the metrics port "
+                    + taken.getLocalPort() + " is taken by another process; give this supervisor one of its own"
+                    + " with TASKFORK_METRICS_PORT (0 turns /metrics off)");
         }
     }
 

@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.taskfork.consumer.NamedThreads;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
@@ -41,7 +42,13 @@ public final class MetricsServer implements AutoCloseable {
 
     public static MetricsServer start(int port, PrometheusMeterRegistry registry, Supplier<String> problems)
             throws IOException {
-        return new MetricsServer(HttpServer.create(new InetSocketAddress(port), 0), registry, problems);
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(port), 0);
+        } catch (BindException e) {
+            throw new MetricsPortTakenException(port, e);
+        }
+        return new MetricsServer(server, registry, problems);
     }
 
     public int port() {
