@@ -10,6 +10,7 @@ import io.taskfork.shared.wire.OptionFields;
 import java.time.Instant;
 import io.taskfork.shared.wire.WireFormat;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -26,6 +27,8 @@ public final class TaskInput {
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
     private static final String TYPE_RULE = "1 to 100 letters, digits, '.', '_', ':' or '-'";
     private static final int MAX_ATTEMPTS = 100;
+    private static final List<String> FIELDS = List.of("type", "payload", "max_attempts", "queue", "delay", "run_at",
+            "expires_at", "unique_key");
 
     private TaskInput() {
     }
@@ -35,6 +38,14 @@ public final class TaskInput {
         JsonNode node = parse(line, "bad JSON: ");
         if (!node.isObject()) {
             throw new IllegalArgumentException("expected a JSON object, not " + kind(node));
+        }
+        // a misspelt field ("max_attempt") would otherwise be dropped, and the task run by defaults
+        for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                throw new IllegalArgumentException("unknown field \"" + name + "\": a line holds only "
+                        + String.join(", ", FIELDS));
+            }
         }
         JsonNode type = node.get("type");
         if (type == null || type.isNull()) {

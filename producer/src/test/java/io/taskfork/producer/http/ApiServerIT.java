@@ -109,6 +109,7 @@ class ApiServerIT {
         "bad delay               | {\"type\": \"echo\", \"delay\": \"soon\"}                 | \"delay\" must be",
         "bad run_at              | {\"type\": \"echo\", \"run_at\": \"tomorrow\"}            | \"run_at\" must be",
         "expires before run_at   | {\"type\": \"echo\", \"delay\": \"1h\", \"expires_at\": \"2020-01-01T00:00:00Z\"} | would expire",
+        "a misspelt field        | {\"type\": \"echo\", \"max_attempt\": 1}                 | unknown field \"max_attempt\"",
     })
     void badBodyIs400WithOneLineAndWritesNothing(String kind, String body, String saying) throws Exception {
         long rows = rows();

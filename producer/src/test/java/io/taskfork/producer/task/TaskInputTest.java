@@ -92,4 +92,11 @@ class TaskInputTest {
         assertThatThrownBy(() -> TaskInput.fromOptions("echo", "{\"a\": \"\\u0000\"}", null, TaskOptions.NONE))
                 .hasMessageStartingWith("invalid --payload: contains a NUL character");
     }
+
+    @Test
+    void aFieldALineCannotHoldIsNamedNotDropped() {
+        assertThatThrownBy(() -> TaskInput.fromLine("{\"type\": \"echo\", \"max_attempt\": 1}"))
+                .hasMessage("unknown field \"max_attempt\": a line holds only type, payload, max_attempts, queue,"
+                        + " delay, run_at, expires_at, unique_key");
+    }
 }
