@@ -5,11 +5,13 @@ import io.taskfork.shared.store.Database;
 import io.taskfork.shared.store.Outbox;
 import io.taskfork.shared.store.Workers;
 import io.taskfork.shared.task.TaskStatus;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * Puts the row of a dead task back to {@code queued}, as if it had never run, and then publishes
@@ -71,6 +73,8 @@ final class RowReset {
             + " from jsonb_populate_record(null::tasks, cast(:before as jsonb)) b"
             + " where t.id = :id and t.status = 'queued' and t.published_at is null and t.queued_at = :queuedAt";
 
+    private static final String UNIQUE_VIOLATION = "23505";
+
     private final Jdbi jdbi;
     private final Outbox outbox;
     private final Rules rules;
@@ -93,19 +97,29 @@ final class RowReset {
      *         put back, queued for the outbox to publish (the message says which)
      */
     Outcome reset(long id, Runnable publish) {
-        Committed reset = jdbi.inTransaction(handle -> {
-            Optional<Current> current = lock(handle, id);
-            if (current.isEmpty()) {
-                return new Committed(null, null, null);
+        Committed reset;
+        try {
+            reset = jdbi.inTransaction(handle -> {
+                Optional<Current> current = lock(handle, id);
+                if (current.isEmpty()) {
+                    return new Committed(null, null, null);
+                }
+                Optional<String> refusal = (rules == Rules.RETRY ? retryRefusal(id, current.get().status())
+                        : refusal(id, current.get())).or(() -> keyHeld(handle, id));
+                if (refusal.isPresent()) {
+                    return new Committed(current.get(), null, refusal.get());
+                }
+                return new Committed(current.get(), handle.createQuery(RESET).bind("id", id)
+                        .mapTo(OffsetDateTime.class).one(), null);
+            });
+        } catch (UnableToExecuteStatementException e) {
+            // a task that took the key between the look above and the reset: the unique index says so
+            if (e.getCause() instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                return new Outcome.Refused("task " + id + "'s unique key is held by another live task;"
+                        + " run it again once that one has ended", false);
             }
-            Optional<String> refusal = rules == Rules.RETRY ? retryRefusal(id, current.get().status())
-                    : refusal(id, current.get());
-            if (refusal.isPresent()) {
-                return new Committed(current.get(), null, refusal.get());
-            }
-            return new Committed(current.get(), handle.createQuery(RESET).bind("id", id)
-                    .mapTo(OffsetDateTime.class).one(), null);
-        });
+            throw e;
+        }
         if (reset.before() == null) {
             return new Outcome.Refused("no task " + id + " exists", true);
         }
@@ -163,6 +177,20 @@ final class RowReset {
                 .bind("deadSeconds", Workers.DEAD_AFTER.toMillis() / 1000.0)
                 .map((rs, ctx) -> new Current(TaskStatus.of(rs.getString("status")), rs.getString("worker"),
                         rs.getBoolean("runner_alive"), rs.getString("row")))
+                .findOne();
+    }
+
+    /**
+     * A live task holding this task's unique key: running it too would break the key's promise, and
+     * the unique index would refuse the reset with a bare constraint error.
+     */
+    private static Optional<String> keyHeld(Handle handle, long id) {
+        return handle.createQuery("select other.id, other.unique_key from tasks t join tasks other"
+                        + " on other.unique_key = t.unique_key and other.id <> t.id"
+                        + " and other.status in ('scheduled', 'queued', 'running', 'retrying') where t.id = :id limit 1")
+                .bind("id", id)
+                .map((rs, ctx) -> "task " + id + "'s unique key \"" + rs.getString("unique_key")
+                        + "\" is held by live task " + rs.getLong("id") + "; run it again once that one has ended")
                 .findOne();
     }
 

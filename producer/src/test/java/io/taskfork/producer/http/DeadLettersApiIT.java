@@ -208,6 +208,29 @@ class DeadLettersApiIT {
     }
 
     @Test
+    void retryAndReplayOfATaskWhoseUniqueKeyALiveTaskNowHoldsAreRefusedWithOneLine() throws Exception {
+        long crashed = fixture.endedTask("crash", DeadLetterReason.EXIT, "called System.exit(3)");
+        long holder = env.database().jdbi().withHandle(handle -> {
+            handle.execute("update tasks set unique_key = 'nightly' where id = ?", crashed);
+            return handle.createQuery("insert into tasks (type, payload, status, unique_key)"
+                    + " values ('crash', '{}', 'queued', 'nightly') returning id").mapTo(Long.class).one();
+        });
+        String why = "task " + crashed + "'s unique key \"nightly\" is held by live task " + holder
+                + "; run it again once that one has ended";
+
+        HttpCalls.Reply retry = http.post("/api/tasks/" + crashed + "/retry", "", TOKEN);
+        HttpCalls.Reply replay = http.post("/api/dead/replay", "{\"ids\": [" + crashed + "]}", TOKEN);
+
+        assertThat(retry.status()).as(retry.body()).isEqualTo(409);
+        assertThat(retry.json().get("error").asText()).isEqualTo(why);
+        assertThat(replay.status()).as(replay.body()).isEqualTo(200);
+        assertThat(outcome(replay.json(), crashed)).isEqualTo("refused");
+        assertThat(message(replay.json(), crashed)).contains(why);
+        assertThat(store.find(crashed).orElseThrow().status()).isEqualTo(TaskStatus.CRASHED);
+        deadQueue.awaitCount(1);
+    }
+
+    @Test
     void retryOfAFailedTaskWithoutADeadLetterAndOfAnExpiredOneQueuesBoth() throws Exception {
         long failed = endedWithoutDeadLetter("failed", "null");
         long expired = endedWithoutDeadLetter("expired", "now() - interval '1 minute'");
