@@ -6,8 +6,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -16,7 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads every followed task once a round, on one thread, in one statement, however many clients
  * follow it, and hands each client the row: a hundred clients on a task cost the database what
- * one does.
+ * one does. Each client is written to on a thread of its own, and one still busy with the last
+ * round's events is passed over: a client that stops reading blocks only its own writes (until
+ * the server's idle timeout drops it), never the others' events, and loses nothing, since each
+ * client is sent what changed since the last row it was sent.
  */
 final class EventPoller implements AutoCloseable {
 
@@ -28,11 +34,9 @@ final class EventPoller implements AutoCloseable {
     private final Map<Long, Set<TaskFollower>> followers = new ConcurrentHashMap<>();
     private final AtomicLong rounds = new AtomicLong();
     private final AtomicLong taskReads = new AtomicLong();
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread named = new Thread(runnable, "taskfork-task-events");
-        named.setDaemon(true);
-        return named;
-    });
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(named("taskfork-task-events"));
+    // threads only while writes are under way: a write to a client that reads is done in microseconds
+    private final ExecutorService writers = Executors.newCachedThreadPool(named("taskfork-task-events-writer"));
 
     EventPoller(TaskWatch watch, Duration period, Duration pingAfter) {
         this.watch = watch;
@@ -84,11 +88,27 @@ final class EventPoller implements AutoCloseable {
         for (Long id : ids) {
             Snapshot row = rows == null ? null : rows.get(id);
             boolean read = rows != null;
-            followers.getOrDefault(id, Set.of()).forEach(follower -> {
-                if (!keeps(follower, read, row)) {
-                    unfollow(id, follower);
+            followers.getOrDefault(id, Set.of()).forEach(follower -> write(id, follower, read, row));
+        }
+    }
+
+    private void write(long id, TaskFollower follower, boolean read, Snapshot row) {
+        if (!follower.startWrite()) {
+            return;
+        }
+        try {
+            writers.execute(() -> {
+                try {
+                    if (!keeps(follower, read, row)) {
+                        unfollow(id, follower);
+                    }
+                } finally {
+                    follower.endWrite();
                 }
             });
+        } catch (RejectedExecutionException e) {
+            // closing: every stream is ended there
+            follower.endWrite();
         }
     }
 
@@ -106,12 +126,22 @@ final class EventPoller implements AutoCloseable {
     @Override
     public void close() {
         thread.shutdownNow();
+        writers.shutdown();
         try {
             thread.awaitTermination(5, TimeUnit.SECONDS);
+            writers.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         followers.values().forEach(set -> set.forEach(TaskFollower::close));
         followers.clear();
+    }
+
+    private static ThreadFactory named(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 }

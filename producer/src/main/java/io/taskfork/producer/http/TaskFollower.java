@@ -5,11 +5,12 @@ import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.TaskWatch.Snapshot;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One client of {@code /api/tasks/{id}/events}: turns each snapshot of its task into the events
- * that say what changed since the last one it was sent. Only the poller's thread calls it once it
- * follows, so it needs no locks.
+ * that say what changed since the last one it was sent. Once it follows, the poller has one
+ * thread at a time write to it ({@link #startWrite}), so it needs no other locks.
  */
 final class TaskFollower {
 
@@ -17,6 +18,7 @@ final class TaskFollower {
     static final Duration DEFAULT_PING_AFTER = Duration.ofSeconds(15);
 
     private final SseClient client;
+    private final AtomicBoolean writing = new AtomicBoolean();
     private Snapshot last;
     private long lastSentNanos = System.nanoTime();
 
@@ -66,6 +68,15 @@ final class TaskFollower {
 
     void close() {
         client.close();
+    }
+
+    /** Takes the right to write to this client; false while another write to it is under way. */
+    boolean startWrite() {
+        return writing.compareAndSet(false, true);
+    }
+
+    void endWrite() {
+        writing.set(false);
     }
 
     private void sendLog(String before, String now) {
