@@ -71,7 +71,7 @@ public final class Supervisor implements AutoCloseable {
     private Channel publishing;
     private ExecutorService workers;
     private DeliveryActions actions;
-    private TaskConsumer taskConsumer;
+    private volatile TaskConsumer taskConsumer;
     private MetricsServer metricsServer;
     private QueueGauges queueGauges;
     private JvmGcMetrics gcMetrics;
@@ -278,7 +278,12 @@ public final class Supervisor implements AutoCloseable {
 
     /** What keeps the supervisor from working (as of a second ago), or null when it is connected to both services. */
     String problems() {
-        return health == null ? "unhealthy: starting" : health.problems();
+        if (health == null) {
+            return "unhealthy: starting";
+        }
+        String connections = health.problems();
+        String consumer = taskConsumer == null ? null : taskConsumer.problem();
+        return connections != null || consumer == null ? connections : "unhealthy: " + consumer;
     }
 
     private void cancelConsumer() {

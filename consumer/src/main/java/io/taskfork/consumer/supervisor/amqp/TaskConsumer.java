@@ -23,6 +23,7 @@ public final class TaskConsumer extends DefaultConsumer {
     private final Executor workers;
     private final Consumer<Delivery> processor;
     private final AtomicInteger inHand = new AtomicInteger();
+    private volatile String cancelledBy;
 
     public TaskConsumer(Channel channel, Executor workers, Consumer<Delivery> processor) {
         super(channel);
@@ -61,7 +62,25 @@ public final class TaskConsumer extends DefaultConsumer {
 
     @Override
     public void handleCancel(String consumerTag) {
+        cancelledBy = "the broker cancelled the consumer (was the queue deleted?)";
         LOG.error("the broker cancelled consumer {} (was the queue deleted?); no more tasks will arrive",
                 consumerTag);
+    }
+
+    /**
+     * Why no task can arrive any more, though the connection is up: the broker cancelled this
+     * consumer, or closed its channel on an error. Neither mends itself, so /healthz says so, and
+     * whatever watches it restarts the supervisor; null while tasks can arrive.
+     */
+    public String problem() {
+        if (cancelledBy != null) {
+            return cancelledBy;
+        }
+        Channel channel = getChannel();
+        if (!channel.isOpen() && channel.getConnection().isOpen()) {
+            return "the broker closed the channel tasks arrive on ("
+                    + (channel.getCloseReason() == null ? "no reason given" : channel.getCloseReason().getMessage()) + ")";
+        }
+        return null;
     }
 }
