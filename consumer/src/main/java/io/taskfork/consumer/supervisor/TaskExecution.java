@@ -52,7 +52,16 @@ final class TaskExecution {
         }
         ProgressWriter progress = new ProgressWriter(store, task);
         EarlyResult early = new EarlyResult(progress, earlyResults, task);
-        TaskRunner.Run run = runner.run(task, early);
+        TaskRunner.Run run;
+        try {
+            run = runner.run(task, early);
+        } catch (Exception e) {
+            // No outcome came (the child could not start, say): the row must not stay running under
+            // this live supervisor, where every delivery of it would be put off until it went stale.
+            // It is queued again, the attempt not counted, and the caller requeues the message.
+            release(task);
+            throw e;
+        }
         progress.flush();
         metrics.ran(task.type(), run.exit().runNanos(), run.exit().startNanos());
         // Stopped by us before its handler returned; once it has returned, the task is done whatever stopped it.
@@ -110,15 +119,19 @@ final class TaskExecution {
 
     // Stopped by our own shutdown, not by anything the task did: queued again, the attempt not counted.
     private void giveBack(Delivery delivery, Task task, TaskRunner.Run run) {
+        release(task);
+        LOG.info("task {} {} stopped by shutdown (child pid {}); queued again and its message requeued",
+                task.id(), task.type(), run.exit().pid());
+        fates.requeue(delivery, "shutdown");
+    }
+
+    private void release(Task task) {
         try {
             store.release(task.id(), task.attempts());
         } catch (RuntimeException e) {
             LOG.warn("task {} could not be set back to queued ({}); it is claimable once this worker is gone",
                     task.id(), e.toString());
         }
-        LOG.info("task {} {} stopped by shutdown (child pid {}); queued again and its message requeued",
-                task.id(), task.type(), run.exit().pid());
-        fates.requeue(delivery, "shutdown");
     }
 
     private void record(Task task, TaskRunner.Run run) {

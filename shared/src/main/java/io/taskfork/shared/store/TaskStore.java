@@ -228,13 +228,15 @@ public final class TaskStore {
     }
 
     /**
-     * Gives back a task whose attempt was stopped by a shutdown, not by anything it did: it is
-     * queued again and the attempt does not count.
+     * Gives back a task whose attempt was stopped by a shutdown, or never started, not by anything it
+     * did: it is queued again and the attempt does not count. One whose handler returned its result
+     * is left alone: it is done (see {@link EarlyResults}).
      */
     public boolean release(long id, int attempt) {
         return jdbi.withHandle(handle -> handle
                 .createUpdate("update tasks set status = 'queued', attempts = attempts - 1, started_at = null,"
-                        + " worker = null where id = :id and attempts = :attempt and status = 'running'")
+                        + " worker = null where id = :id and attempts = :attempt and status = 'running'"
+                        + " and returned_at is null")
                 .bind("id", id)
                 .bind("attempt", attempt)
                 .execute()) == 1;
