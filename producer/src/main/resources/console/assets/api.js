@@ -40,7 +40,7 @@ export async function change(path, body) {
   } catch (e) {
     // The session ended (serve restarted, say) while the page stayed open: read the new one's
     // token once and try again; without a token configured that read starts a new session.
-    if (e.status !== 403 || !e.message.startsWith('missing or wrong CSRF token')) {
+    if (e.status !== 403 || !e.message.includes('CSRF token')) {
       throw e;
     }
     await startSession();

@@ -59,8 +59,8 @@ final class ConsolePages {
     /**
      * {@code GET /api/session}: the CSRF token the page sends with changes, and whether it may
      * change anything. Without a token configured there is no login, so the console's first read
-     * starts its session; only a read from the console's own page, though (browsers say whose page
-     * asks in {@code Sec-Fetch-Site}), or an image on any other site could fill the sessions up.
+     * starts its session: but only a read from the console's own page (browsers name the asking
+     * page's site in {@code Sec-Fetch-Site}), or an image on any other site could fill them up.
      */
     void session(Context ctx) {
         Optional<Session> session = sessions.of(ctx);
