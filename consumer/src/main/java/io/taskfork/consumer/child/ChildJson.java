@@ -2,8 +2,6 @@ package io.taskfork.consumer.child;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -18,8 +16,8 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * JSON on the child's side, with jackson-core's streaming parser and generator and databind's tree
- * nodes only. Building an {@code ObjectMapper} costs a fresh JVM about 0.1 CPU-seconds (date formats,
+ * JSON on the child's side, with a reader of its own ({@link JsonReader}), jackson-core's streaming
+ * generator and databind's tree nodes only. Building an {@code ObjectMapper} costs a fresh JVM about 0.1 CPU-seconds (date formats,
  * locale data, type and serializer tables): more than the rest of a child's start together. So a
  * child builds one only when its handler returns an object of its own or calls {@code payloadAs}.
  * Trees come out as an {@code ObjectMapper} would build them: ints, longs and big integers by size,
@@ -33,20 +31,9 @@ public final class ChildJson {
     private ChildJson() {
     }
 
-    /** Parses one JSON value, refusing trailing tokens as {@link Json#parse} does. */
+    /** Parses one JSON value, refusing trailing tokens as {@link Json#parse} does; see {@link JsonReader}. */
     public static JsonNode parse(String text) {
-        try (JsonParser parser = FACTORY.createParser(text)) {
-            if (parser.nextToken() == null) {
-                throw new IllegalArgumentException("empty JSON");
-            }
-            JsonNode node = read(parser);
-            if (parser.nextToken() != null) {
-                throw new IllegalArgumentException("trailing token after the JSON value: " + parser.currentToken());
-            }
-            return node;
-        } catch (IOException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        return JsonReader.read(text);
     }
 
     /** One line of the protocol: {@code node} as compact JSON and a newline, in UTF-8. */
@@ -121,50 +108,6 @@ public final class ChildJson {
             }
         }
         return true;
-    }
-
-    private static JsonNode read(JsonParser parser) throws IOException {
-        switch (parser.currentToken()) {
-            case START_OBJECT -> {
-                ObjectNode object = NODES.objectNode();
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = parser.currentName();
-                    parser.nextToken();
-                    object.set(name, read(parser));
-                }
-                return object;
-            }
-            case START_ARRAY -> {
-                ArrayNode array = NODES.arrayNode();
-                while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    array.add(read(parser));
-                }
-                return array;
-            }
-            case VALUE_STRING -> {
-                return NODES.textNode(parser.getText());
-            }
-            case VALUE_NUMBER_INT -> {
-                return switch (parser.getNumberType()) {
-                    case INT -> NODES.numberNode(parser.getIntValue());
-                    case LONG -> NODES.numberNode(parser.getLongValue());
-                    default -> NODES.numberNode(parser.getBigIntegerValue());
-                };
-            }
-            case VALUE_NUMBER_FLOAT -> {
-                return NODES.numberNode(parser.getDoubleValue());
-            }
-            case VALUE_TRUE -> {
-                return NODES.booleanNode(true);
-            }
-            case VALUE_FALSE -> {
-                return NODES.booleanNode(false);
-            }
-            case VALUE_NULL -> {
-                return NODES.nullNode();
-            }
-            default -> throw new IOException("unexpected JSON token " + parser.currentToken());
-        }
     }
 
     private static void write(JsonGenerator generator, JsonNode node) throws IOException {

@@ -48,6 +48,30 @@ class ChildJsonTest {
         assertThatThrownBy(() -> ChildJson.parse("{\"a\":1} {")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ChildJson.parse("")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ChildJson.parse("{\"a\":")).isInstanceOf(IllegalArgumentException.class);
+        for (String bad : List.of("01", "+1", "1.", ".5", "1e", "-", "NaN", "[1,]", "{\"a\":1,}", "{'a':1}", "[1 2]",
+                "\"tab\there\"", "\"\\x\"", "\"\\u12\"", "tru", "nul", "{\"a\" 1}", "{1:2}", "[", "\"open",
+                "// c\n1", "[1]]")) {
+            assertThatThrownBy(() -> ChildJson.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> Json.parse(bad)).as(bad).isInstanceOf(RuntimeException.class);
+        }
+        assertThatThrownBy(() -> ChildJson.parse("[".repeat(JsonReader.MAX_DEPTH + 2)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void readsEdgesOfTheGrammarAsTheObjectMapperDoes() {
+        for (String good : List.of("0", "-0", "-0.0", "2147483647", "2147483648", "-2147483648", "-2147483649",
+                "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
+                "-12345678901234567890123", "1E2", "1e-2", "-1.5E+3", "1e400", "\"\\ud83d\\ude00 \\/ \\b\\f\\r\\t\"",
+                " \t\r\n{ \"a\" : [ ] , \"b\" : { } } ", "{\"a\":1,\"a\":2}", "\"\"", "[[[]]]", "\"\u00e9\u4e2d\"")) {
+            JsonNode lean = ChildJson.parse(good);
+            JsonNode full = Json.parse(good);
+            assertThat(lean).as(good).isEqualTo(full);
+            assertThat(lean.getNodeType()).as(good).isEqualTo(full.getNodeType());
+            if (full.isNumber()) {
+                assertThat(lean.numberType()).as(good).isEqualTo(full.numberType());
+            }
+        }
     }
 
     @Test

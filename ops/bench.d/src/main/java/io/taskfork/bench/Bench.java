@@ -1,9 +1,13 @@
 package io.taskfork.bench;
 
 import io.taskfork.shared.config.ConfigException;
+import io.taskfork.shared.config.Setting;
 import io.taskfork.shared.config.Settings;
 import io.taskfork.shared.wire.WireFormat;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -15,7 +19,8 @@ import picocli.CommandLine.Option;
         description = {
             "What a fresh JVM per task costs. Against the local RabbitMQ and PostgreSQL, with N no-op",
             "tasks in each phase, it measures:",
-            "  a            the floor: N bare JVM starts of an empty main class, 4 at a time",
+            "  a            the floor: N bare JVM starts of an empty main class, 4 at a time, with the",
+            "               cheapest flags of a start (C1 only, SerialGC, -XX:-UsePerfData, default CDS)",
             "  b            an in-process consumer making the supervisor's database writes, no isolation",
             "  c            taskfork end to end: a supervisor started with ops/taskfork consumer",
             "  c-bare       c with TASKFORK_CONTAINMENT=session and TASKFORK_TASK_MEMORY=off",
@@ -39,6 +44,11 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--tasks", paramLabel = "N", description = "tasks in each phase, " + MIN_TASKS + " to " + MAX_TASKS
             + " (default: ${DEFAULT-VALUE})")
     int tasks = 500;
+
+    @Option(names = "--java", paramLabel = "PATH", description = "the java that every phase runs on: the floor's"
+            + " JVMs, the in-process consumer (ops/bench runs the bench itself on it), the supervisor and its"
+            + " children (default: TASKFORK_CHILD_JAVA, else the java running the bench)")
+    Path java;
 
     @Option(names = "--json", description = "print the figures as one JSON object instead of a table")
     boolean json;
@@ -86,9 +96,17 @@ public final class Bench implements Callable<Integer> {
             err.println(PREFIX + "--tasks must be from " + MIN_TASKS + " to " + MAX_TASKS + ", not " + tasks);
             return 2;
         }
+        Map<String, String> variables = new HashMap<>(environment);
+        if (java != null) {
+            if (!Files.isExecutable(java)) {
+                err.println(PREFIX + "--java must name an executable java, not " + java);
+                return 2;
+            }
+            variables.put(Setting.CHILD_JAVA.variable(), java.toAbsolutePath().toString());
+        }
         Settings settings;
         try {
-            settings = Settings.load(BenchEnvironment.variables(environment), Map.of());
+            settings = Settings.load(BenchEnvironment.variables(variables), Map.of());
         } catch (ConfigException e) {
             err.println(PREFIX + oneLine(e.getMessage()));
             return 2;

@@ -16,9 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Phase a, the floor: {@code tasks} starts of a JVM that runs an empty main method, {@code
- * concurrency} at a time, with the java and the heap and GC flags of a task's child JVM. It is
- * the least that a fresh JVM per task can cost. The class is started from a folder of its own,
- * so that the JVM opens no jar.
+ * concurrency} at a time, with the java and the heap of a task's child JVM and the cheapest start
+ * that java has: C1 only, SerialGC, no performance-counter file, and the JDK's default CDS archive
+ * ({@code -Xshare:auto}). It is the least that a fresh JVM per task can cost. The class is started
+ * from a folder of its own, so that the JVM opens no jar.
  */
 final class Floor {
 
@@ -34,8 +35,8 @@ final class Floor {
 
     /** The command line of one start, with {@code classes} as its classpath. */
     List<String> command(Path classes) {
-        return List.of(java.toString(), "-Xmx" + heap, "-XX:+UseSerialGC", "-cp", classes.toString(),
-                EmptyMain.class.getName());
+        return List.of(java.toString(), "-Xmx" + heap, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-XX:-UsePerfData", "-Xshare:auto", "-cp", classes.toString(), EmptyMain.class.getName());
     }
 
     PhaseResult run(int tasks, Deadline deadline) throws PhaseFailedException, IOException, InterruptedException {

@@ -9,13 +9,19 @@ package io.taskfork.bench;
  * @param supervisorMemory null where no supervisor ran
  * @param paced            delivery to handler start of tasks enqueued one at a time at a pace the
  *                         service keeps up with; null where the phase has none
+ * @param supervisorCpuSeconds the supervisor's own share of {@code cpuSeconds}, its children's
+ *                         left out; NaN where no supervisor ran
  */
 record PhaseResult(Phase phase, int tasks, double wallSeconds, double cpuSeconds, Latencies latencies,
-        ProcStat.Memory supervisorMemory, Percentiles paced) {
+        ProcStat.Memory supervisorMemory, Percentiles paced, double supervisorCpuSeconds) {
 
     PhaseResult(Phase phase, int tasks, double wallSeconds, double cpuSeconds, Latencies latencies,
             ProcStat.Memory supervisorMemory) {
-        this(phase, tasks, wallSeconds, cpuSeconds, latencies, supervisorMemory, null);
+        this(phase, tasks, wallSeconds, cpuSeconds, latencies, supervisorMemory, null, Double.NaN);
+    }
+
+    double supervisorCpuMsPerTask() {
+        return supervisorCpuSeconds * 1000 / tasks;
     }
 
     double tasksPerSecond() {

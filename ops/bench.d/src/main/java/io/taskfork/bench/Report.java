@@ -87,6 +87,9 @@ record Report(int tasks, int prefetch, Machine machine, List<String> floorComman
         if (result.paced() != null) {
             percentiles(phase.putObject("paced_delivery_to_handler_ms"), result.paced());
         }
+        if (!Double.isNaN(result.supervisorCpuSeconds())) {
+            phase.put("supervisor_cpu_ms_per_task", round(result.supervisorCpuMsPerTask(), 2));
+        }
         if (result.supervisorMemory() != null) {
             phase.put("supervisor_rss_mb", round(result.supervisorMemory().rssKb() / MB, 1));
             phase.put("supervisor_peak_rss_mb", round(result.supervisorMemory().peakRssKb() / MB, 1));
@@ -129,9 +132,9 @@ record Report(int tasks, int prefetch, Machine machine, List<String> floorComman
         out.println();
         for (PhaseResult result : results) {
             if (result.supervisorMemory() != null) {
-                out.printf(Locale.ROOT, "supervisor memory at the end of %s: RSS %.1f MB, peak %.1f MB%n",
-                        result.phase().label(), result.supervisorMemory().rssKb() / MB,
-                        result.supervisorMemory().peakRssKb() / MB);
+                out.printf(Locale.ROOT, "supervisor of %s: its own CPU %.1f ms per task (children left out); memory at"
+                        + " the end: RSS %.1f MB, peak %.1f MB%n", result.phase().label(), result.supervisorCpuMsPerTask(),
+                        result.supervisorMemory().rssKb() / MB, result.supervisorMemory().peakRssKb() / MB);
             }
         }
         for (PhaseResult result : results) {

@@ -60,10 +60,12 @@ final class SupervisorRun {
             // The supervisor's CPU time and that of its children: those it reaped during the window
             // land in its cutime and cstime; those alive at either end are read one by one.
             ProcStat.Cpu before = ProcStat.tree(supervisor.handle());
+            long ownBefore = ProcStat.of(supervisor.pid()).own();
             Instant start = Instant.now();
             List<Long> ids = environment.enqueue(tasks);
             new Completion(environment.database().jdbi()).await(ids, deadline, supervisor::trouble);
             ProcStat.Cpu after = ProcStat.tree(supervisor.handle());
+            long ownAfter = ProcStat.of(supervisor.pid()).own();
             ProcStat.Memory memory = ProcStat.memory(supervisor.pid());
             Percentiles paced = paced(Math.min(tasks, PACED_TASKS), deadline, supervisor);
             int exitCode = supervisor.stop(STOP_WITHIN);
@@ -75,7 +77,8 @@ final class SupervisorRun {
             double wall = Duration.between(start, latencies.lastFinished()).toNanos() / 1e9;
             double cpu = (after.total() - before.total()) / (double) Machine.clockTicks();
             Files.deleteIfExists(log);
-            return new PhaseResult(phase, tasks, wall, cpu, latencies, memory, paced);
+            double own = (ownAfter - ownBefore) / (double) Machine.clockTicks();
+            return new PhaseResult(phase, tasks, wall, cpu, latencies, memory, paced, own);
         } catch (PhaseFailedException e) {
             throw new PhaseFailedException(e.getMessage() + (e.getMessage().contains(log.toString()) ? ""
                     : " (supervisor log: " + log + ")"), e);
@@ -96,10 +99,15 @@ final class SupervisorRun {
         return Latencies.of(environment.database().jdbi(), ids).deliveryToHandler();
     }
 
-    private Map<String, String> variables(int port, Phase phase) {
+    private Map<String, String> variables(int port, Phase phase) throws IOException {
         Map<String, String> variables = new HashMap<>(BenchEnvironment.variables(System.getenv()));
         variables.put(Setting.METRICS_PORT.variable(), Integer.toString(port));
         variables.put(Setting.HANDLER_PATH.variable(), handlerJar.toString());
+        // The supervisor runs on the children's JDK (ops/taskfork starts $JAVA_HOME/bin/java), so that
+        // a run measures one JDK throughout.
+        Path java = environment.settings().child().java();
+        variables.put(Setting.CHILD_JAVA.variable(), java.toString());
+        variables.put("JAVA_HOME", javaHome(java).toString());
         // The supervisor's defaults, except where the phase says otherwise.
         for (Setting setting : List.of(Setting.STANDBY, Setting.CONTAINMENT, Setting.TASK_MEMORY)) {
             variables.remove(setting.variable());
@@ -111,6 +119,11 @@ final class SupervisorRun {
             variables.put(Setting.TASK_MEMORY.variable(), "off");
         }
         return variables;
+    }
+
+    /** The JDK's home folder: {@code bin/java}'s grandparent, links resolved. */
+    static Path javaHome(Path java) throws IOException {
+        return java.toRealPath().getParent().getParent();
     }
 
     private static int freePort() throws IOException {

@@ -17,8 +17,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +33,6 @@ import org.slf4j.LoggerFactory;
 final class ChildArchive {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChildArchive.class);
-    private static final Pattern JAVA_VERSION = Pattern.compile("JAVA_VERSION=\"(\\d+)");
     private static final int AOT_CACHE_SINCE = 25;
     // The JVM reports a stale or unusable archive on stdout, which is the task's log: it says nothing there.
     private static final String QUIET = "-Xlog:cds*=off";
@@ -153,13 +150,7 @@ final class ChildArchive {
 
     /** The JDK's feature version, from the {@code release} file of its home folder. */
     private static Optional<Integer> featureVersion(Path java) {
-        try {
-            Path home = java.toRealPath().getParent().getParent();
-            Matcher version = JAVA_VERSION.matcher(Files.readString(home.resolve("release"), StandardCharsets.UTF_8));
-            return version.find() ? Optional.of(Integer.parseInt(version.group(1))) : Optional.empty();
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        return NewerJdk.homeOf(java).flatMap(NewerJdk::feature);
     }
 
     private static String digest(Path java, List<String> classpath) {

@@ -77,6 +77,7 @@ public final class ChildLauncher implements AutoCloseable {
                 : Optional.empty();
         LOG.info("memory cap: {}", memoryCapBytes > 0 ? (memoryCapBytes >> 20) + " MiB per task, over all its"
                 + " processes, looked at every " + MemoryWatch.PERIOD_MS + " ms" : "off");
+        NewerJdk.hintOnce(Path.of(System.getProperty("java.home")), settings.java());
         this.command = new ChildCommand(settings, containment);
         this.archive = command.archive();
         this.workFolder = createWorkFolder(settings.work().root());
