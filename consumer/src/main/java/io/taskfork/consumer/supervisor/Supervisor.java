@@ -2,28 +2,16 @@ package io.taskfork.consumer.supervisor;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.taskfork.consumer.NamedThreads;
 import io.taskfork.consumer.supervisor.amqp.DeliveryActions;
 import io.taskfork.consumer.supervisor.amqp.RecoveryLog;
 import io.taskfork.consumer.supervisor.amqp.TaskConsumer;
 import io.taskfork.consumer.supervisor.launch.ChildLauncher;
 import io.taskfork.consumer.supervisor.launch.OutcomeClassifier;
-import io.taskfork.consumer.supervisor.metrics.MetricsServer;
-import io.taskfork.consumer.supervisor.metrics.QueueGauges;
 import io.taskfork.consumer.supervisor.metrics.SupervisorMetrics;
 import io.taskfork.shared.amqp.Broker;
 import io.taskfork.shared.config.Settings;
 import io.taskfork.shared.config.Values;
-import io.taskfork.shared.schedule.ScheduleFiring;
 import io.taskfork.shared.store.Database;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.store.Workers;
@@ -34,7 +22,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -56,15 +43,14 @@ public final class Supervisor implements AutoCloseable {
     private final Settings settings;
     private final QueueNames queues;
     private final String worker;
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Observability observability = new Observability();
 
     private final AtomicBoolean stopping = new AtomicBoolean();
     private Database database;
     private Heartbeat heartbeat;
     private Health health;
     private DeliveryProcessor processor;
-    private ScheduledExecutorService timers;
-    private ScheduledExecutorService scheduler;
+    private Timers timers;
     private ChildLauncher children;
     private Connection connection;
     private Channel consuming;
@@ -72,9 +58,6 @@ public final class Supervisor implements AutoCloseable {
     private ExecutorService workers;
     private DeliveryActions actions;
     private volatile TaskConsumer taskConsumer;
-    private MetricsServer metricsServer;
-    private QueueGauges queueGauges;
-    private JvmGcMetrics gcMetrics;
     private String consumerTag;
     private boolean stopped;
 
@@ -101,7 +84,8 @@ public final class Supervisor implements AutoCloseable {
         publishing = connection.createChannel();
         publishing.confirmSelect();
 
-        SupervisorMetrics metrics = new SupervisorMetrics(registry, children::running, children::standby);
+        SupervisorMetrics metrics = new SupervisorMetrics(observability.registry(), children::running,
+                children::standby);
         TaskStore store = new TaskStore(database);
         heartbeat = new Heartbeat(new Workers(database), worker);
         heartbeat.start();
@@ -117,21 +101,20 @@ public final class Supervisor implements AutoCloseable {
                         settings.child().timeout().plus(STALE_MARGIN),
                         new RetryPolicy(settings.retry(), Math::random), new Patience(stopping),
                         settings.service().typeLimits()));
-        startTimers(store);
+        timers = new Timers(new Timers.Parts(database, store, children, processor, actions, heartbeat, queues.main(),
+                settings.service().outboxAge()));
         warnAboutConsumerTimeout();
         health = new Health(connection, database);
         metrics.connections(health::brokerUp, health::databaseUp);
         if (settings.metricsPort() > 0) {
-            bindJvmMetrics();
-            queueGauges = new QueueGauges(registry, connection, queues, store);
-            metricsServer = MetricsServer.start(settings.metricsPort(), registry, this::problems);
+            observability.serve(settings.metricsPort(), connection, queues, store, this::problems);
         }
         taskConsumer = new TaskConsumer(consuming, workers, processor);
         consumerTag = consuming.basicConsume(queues.main(), false, taskConsumer);
         LOG.info("supervisor {} consuming {} on {} with prefetch {}, child heap {}, task timeout {}{}", worker,
                 queues.main(), RecoveryLog.node(connection), prefetch, settings.child().heap(),
                 Values.format(settings.child().timeout()),
-                metricsServer == null ? "" : ", metrics on :" + metricsServer.port());
+                observability.port() == 0 ? "" : ", metrics on :" + observability.port());
         return this;
     }
 
@@ -150,9 +133,8 @@ public final class Supervisor implements AutoCloseable {
             LOG.info("stopping: no new tasks; waiting up to {} for {} running", Values.format(grace),
                     children.running());
         }
-        if (scheduler != null) {
-            // a draining supervisor publishes nothing more: the others take the due tasks
-            scheduler.shutdownNow();
+        if (timers != null) {
+            timers.stopScheduling();
         }
         cancelConsumer();
         if (workers != null) {
@@ -166,7 +148,7 @@ public final class Supervisor implements AutoCloseable {
             }
         }
         if (timers != null) {
-            timers.shutdownNow();
+            timers.stop();
         }
         if (heartbeat != null && wasConsuming) {
             heartbeat.stop();
@@ -174,15 +156,7 @@ public final class Supervisor implements AutoCloseable {
         closeQuietly(publishing);
         closeQuietly(consuming);
         closeQuietly(connection);
-        if (metricsServer != null) {
-            metricsServer.close();
-        }
-        if (queueGauges != null) {
-            queueGauges.close();
-        }
-        if (gcMetrics != null) {
-            gcMetrics.close();
-        }
+        observability.close();
         if (health != null) {
             health.close();
         }
@@ -202,42 +176,6 @@ public final class Supervisor implements AutoCloseable {
         stop(settings.service().shutdownGrace());
     }
 
-    /** The supervisor JVM's own memory, collections, threads, classes, CPU, open files and uptime. */
-    private void bindJvmMetrics() {
-        new JvmMemoryMetrics().bindTo(registry);
-        gcMetrics = new JvmGcMetrics();
-        gcMetrics.bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new FileDescriptorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
-    }
-
-    /**
-     * The heartbeat, the cancellation watch and the outbox sweep, on one timer thread; the schedule
-     * firer and the scheduler on another.
-     */
-    private void startTimers(TaskStore store) {
-        timers = Executors.newSingleThreadScheduledExecutor(NamedThreads.of("supervisor-timer", false));
-        every(Workers.HEARTBEAT, heartbeat);
-        every(CancellationWatch.PERIOD, new CancellationWatch(store, children, processor::runningHere));
-        every(LiveLogs.PERIOD, new LiveLogs(store, children));
-        Duration outboxAge = settings.service().outboxAge();
-        every(outboxAge.compareTo(OutboxSweeper.PERIOD) < 0 ? outboxAge : OutboxSweeper.PERIOD,
-                new OutboxSweeper(store.outbox(), actions, outboxAge, queues.main()));
-        // on a thread of its own: a slow look at the database must not make a due task late
-        scheduler = Executors.newSingleThreadScheduledExecutor(NamedThreads.of("scheduler", false));
-        scheduler.scheduleWithFixedDelay(new ScheduleFirer(new ScheduleFiring(database), queues.main()), 0,
-                ScheduleFirer.PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(new Scheduler(store, actions, queues.main()), 0,
-                Scheduler.PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void every(Duration period, Runnable action) {
-        timers.scheduleWithFixedDelay(action, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
     /**
      * RabbitMQ closes the channel of a consumer that holds a delivery longer than its
      * consumer_timeout (30 minutes unless configured): a task must be killed before that.
@@ -254,7 +192,7 @@ public final class Supervisor implements AutoCloseable {
 
     /** The port /metrics is served on, or 0 when disabled. */
     public int metricsPort() {
-        return metricsServer == null ? 0 : metricsServer.port();
+        return observability.port();
     }
 
     /** Children alive now. */

@@ -2,32 +2,23 @@ package io.taskfork.consumer.supervisor.launch;
 
 import io.taskfork.consumer.child.ChildMain;
 import io.taskfork.consumer.child.ChildProtocol;
-import io.taskfork.consumer.child.Sessions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.taskfork.consumer.NamedThreads;
 import io.taskfork.shared.config.ChildSettings;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.task.Task;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,16 +38,11 @@ public final class ChildLauncher implements AutoCloseable {
     // writing the archive (which then holds the classes a task needs, not only those of start-up).
     private static final String REHEARSE = "-D" + ChildMain.REHEARSE_PROPERTY + "=true";
 
-    // A JVM that has not started and exited within this never will.
-    private static final Duration JVM_START_WITHIN = Duration.ofSeconds(30);
-
     private final ChildSettings settings;
     private final ChildCommand command;
-    private final Optional<ChildArchive> archive;
+    private final ArchiveUse archive;
     private final Path workFolder;
-    private final ExecutorService outputReaders;
-    private final ScheduledExecutorService deadlines;
-    private final Optional<MemoryWatch> memory;
+    private final SessionServices services;
     private final StandbyChildren standby;
     private final Set<ChildSession> live = ConcurrentHashMap.newKeySet();
     private final Map<Long, ChildSession> byTask = new ConcurrentHashMap<>();
@@ -73,18 +59,17 @@ public final class ChildLauncher implements AutoCloseable {
         this.settings = settings;
         Containment containment = Containment.detect(settings.startup().containment());
         LOG.info("containment: {}", containment.description());
-        this.memory = memoryCapBytes > 0 ? Optional.of(new MemoryWatch(memoryCapBytes, !containment.namespace()))
-                : Optional.empty();
+        Optional<MemoryWatch> memory = memoryCapBytes > 0
+                ? Optional.of(new MemoryWatch(memoryCapBytes, !containment.namespace())) : Optional.empty();
         LOG.info("memory cap: {}", memoryCapBytes > 0 ? (memoryCapBytes >> 20) + " MiB per task, over all its"
                 + " processes, looked at every " + MemoryWatch.PERIOD_MS + " ms" : "off");
         NewerJdk.hintOnce(Path.of(System.getProperty("java.home")), settings.java());
         this.command = new ChildCommand(settings, containment);
-        this.archive = command.archive();
         this.workFolder = createWorkFolder(settings.work().root());
-        this.outputReaders = Executors.newCachedThreadPool(NamedThreads.of("child-output", true));
-        this.deadlines = Executors.newSingleThreadScheduledExecutor(NamedThreads.of("child-deadline", true));
+        this.archive = new ArchiveUse(command, workFolder);
+        this.services = new SessionServices(settings, command, memory);
         this.standby = new StandbyChildren(standby, this::startStandby,
-                () -> HandlerPathStamp.of(settings.handlerPath()), JVM_START_WITHIN);
+                () -> HandlerPathStamp.of(settings.handlerPath()), ArchiveUse.JVM_START_WITHIN);
     }
 
     /**
@@ -110,7 +95,7 @@ public final class ChildLauncher implements AutoCloseable {
         } else {
             Files.createDirectories(workDirectory);
             session = newSession(workDirectory);
-            session.start(archiveFlags());
+            session.start(archive.flags());
         }
         ObjectNode request = Json.MAPPER.createObjectNode()
                 .put(ChildProtocol.KIND, ChildProtocol.KIND_TASK)
@@ -142,34 +127,18 @@ public final class ChildLauncher implements AutoCloseable {
      * @throws ChildStartException when no child can be started, with what the child printed
      */
     public Map<String, String> handlerTypes() throws IOException, InterruptedException {
-        if (archive.isPresent() && archive.get().exists() && !usable(archive.get().file())) {
-            LOG.warn("the children's class-data-sharing archive {} is damaged or stale: writing it again",
-                    archive.get().file());
-            archive.get().discard();
-        }
-        Optional<Path> draft = Optional.empty();
-        List<String> flags = archiveFlags();
-        if (archive.isPresent() && !archive.get().exists()) {
-            try {
-                draft = Optional.of(archive.get().draft());
-                flags = new ArrayList<>(archive.get().writeFlags(draft.get()));
-                flags.add(REHEARSE);
-            } catch (IOException e) {
-                LOG.warn("children start without a class-data-sharing archive: cannot write one in {}: {}",
-                        archive.get().file().getParent(), e.toString());
-            }
-        }
+        ArchiveUse.FirstChild first = archive.firstChild(REHEARSE);
         long started = System.nanoTime();
         ChildSession session = newSession(workFolder);
-        session.start(flags);
+        session.start(first.flags());
         ChildExit exit = run(session, Json.MAPPER.createObjectNode().put(ChildProtocol.KIND, ChildProtocol.KIND_LIST_TYPES),
                 null, ProgressListener.IGNORE);
         JsonNode types = exit.report().types();
         if (types == null) {
             throw new ChildStartException(exit.exitCode(), exit.log());
         }
-        if (draft.isPresent()) {
-            adoptArchive(draft.get(), started, exit.log());
+        if (first.draft().isPresent()) {
+            archive.adopt(first.draft().get(), started, exit.log());
         } else if (!exit.log().isBlank()) {
             LOG.warn("the child that listed handler types printed: {}", exit.log().strip());
         }
@@ -185,7 +154,7 @@ public final class ChildLauncher implements AutoCloseable {
      * whose count differs from {@code seen} (task ID to the count last looked at).
      */
     public Map<Long, LiveOutput> outputsChangedSince(Map<Long, Long> seen) {
-        Map<Long, LiveOutput> changed = new java.util.HashMap<>();
+        Map<Long, LiveOutput> changed = new HashMap<>();
         byTask.forEach((taskId, session) -> session.output().ifPresent(capture -> {
             long total = capture.total();
             if (total != seen.getOrDefault(taskId, 0L)) {
@@ -200,8 +169,8 @@ public final class ChildLauncher implements AutoCloseable {
     }
 
     /** The IDs of the tasks whose children are alive now. */
-    public java.util.Set<Long> runningTaskIds() {
-        return java.util.Set.copyOf(byTask.keySet());
+    public Set<Long> runningTaskIds() {
+        return Set.copyOf(byTask.keySet());
     }
 
     /** Children alive now, running a task. */
@@ -234,9 +203,7 @@ public final class ChildLauncher implements AutoCloseable {
     public void close() {
         standby.close();
         abandonAll();
-        deadlines.shutdownNow();
-        memory.ifPresent(MemoryWatch::close);
-        outputReaders.shutdownNow();
+        services.close();
         try {
             Folders.deleteTree(workFolder);
         } catch (IOException e) {
@@ -261,40 +228,7 @@ public final class ChildLauncher implements AutoCloseable {
     }
 
     private ChildSession newSession(Path directory) {
-        return new ChildSession(this, workFolder.resolve("c" + SEQUENCE.incrementAndGet()), directory);
-    }
-
-    private List<String> archiveFlags() {
-        return archive.map(ChildArchive::useFlags).orElse(List.of());
-    }
-
-    private void adoptArchive(Path draft, long started, String log) {
-        if (archive.get().adopt(draft, this::usable)) {
-            LOG.info("archived the children's classes in {} ({} ms); children started from now on use it",
-                    archive.get().file(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-        } else {
-            LOG.warn("children start without a class-data-sharing archive: the JVM wrote none{}",
-                    log.isBlank() ? "" : "; it printed: " + log.strip());
-        }
-    }
-
-    /** True when a JVM that must map {@code file} starts with it. */
-    private boolean usable(Path file) {
-        List<String> probe = command.probe(workFolder, archive.orElseThrow().strictFlags(file));
-        try {
-            Process process = new ProcessBuilder(probe).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!process.waitFor(JVM_START_WITHIN.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                return false;
-            }
-            return process.exitValue() == ChildMain.USAGE;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return new ChildSession(services, workFolder.resolve("c" + SEQUENCE.incrementAndGet()), directory);
     }
 
     /** A child that waits for its task, in a directory of its own in the work root. */
@@ -304,7 +238,7 @@ public final class ChildLauncher implements AutoCloseable {
                 Leftovers.owned(Leftovers.STANDBY_PREFIX) + SEQUENCE.incrementAndGet());
         Files.createDirectories(directory);
         ChildSession session = newSession(directory);
-        List<String> flags = new ArrayList<>(archiveFlags());
+        List<String> flags = new ArrayList<>(archive.flags());
         flags.add(REHEARSE);
         try {
             session.start(flags);
@@ -313,55 +247,6 @@ public final class ChildLauncher implements AutoCloseable {
             throw e;
         }
         return session;
-    }
-
-    /**
-     * Kills what the ended child {@code pid} left running in its session; in a namespace, its end
-     * already has.
-     */
-    void killLeftovers(long pid) {
-        if (!command.containment().namespace() && command.containment().ownSession()) {
-            Sessions.killAllButLeader(pid);
-        }
-    }
-
-    ChildCommand command() {
-        return command;
-    }
-
-    int logLimit() {
-        return settings.logLimit();
-    }
-
-    Future<?> drain(LogCapture capture, InputStream output) {
-        return outputReaders.submit(() -> {
-            capture.consume(output);
-            return null;
-        });
-    }
-
-    /** Reads a child's events into {@code report} on a thread of ours, until the last one or the pipe's end. */
-    CompletableFuture<Void> read(ChildReport report, InputStream events, int maxLine) {
-        return CompletableFuture.runAsync(() -> {
-            try {
-                report.readAll(events, maxLine);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, outputReaders);
-    }
-
-    /** Holds the task of {@code process} to the memory cap, if there is one; {@code kill} ends it when it is over. */
-    Optional<MemoryBudget> watchMemory(Process process, java.util.function.Consumer<String> kill) {
-        return memory.map(watch -> watch.watch(process, kill));
-    }
-
-    void forgetMemory(Optional<MemoryBudget> budget) {
-        budget.ifPresent(task -> memory.ifPresent(watch -> watch.forget(task)));
-    }
-
-    Future<?> afterTimeout(Runnable action) {
-        return deadlines.schedule(action, settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static Path createWorkFolder(Path workRoot) {

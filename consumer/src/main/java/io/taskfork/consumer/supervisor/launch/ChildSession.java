@@ -27,7 +27,7 @@ final class ChildSession {
     private static final int MAX_EVENT_BYTES = 16 << 20;
     private static final long OUTPUT_DRAIN_MS = 2_000;
 
-    private final ChildLauncher launcher;
+    private final SessionServices services;
     private final Path folder;
     private Path directory;
     private Future<?> draining;
@@ -40,8 +40,8 @@ final class ChildSession {
      * @param folder    private to this session: the JVM's markers and fatal error log
      * @param directory the child's working directory
      */
-    ChildSession(ChildLauncher launcher, Path folder, Path directory) {
-        this.launcher = launcher;
+    ChildSession(SessionServices services, Path folder, Path directory) {
+        this.services = services;
         this.folder = folder;
         this.directory = directory;
     }
@@ -53,7 +53,7 @@ final class ChildSession {
     void start(List<String> flags) throws IOException {
         Files.createDirectories(folder);
         try {
-            ProcessBuilder builder = new ProcessBuilder(launcher.command().build(folder, flags))
+            ProcessBuilder builder = new ProcessBuilder(services.command().build(folder, flags))
                     .directory(directory.toFile());
             // The child holds no secrets of the supervisor: no database or broker credentials.
             builder.environment().keySet().removeIf(name -> name.startsWith("TASKFORK_"));
@@ -62,8 +62,8 @@ final class ChildSession {
             Folders.deleteTree(folder);
             throw e;
         }
-        output = new LogCapture(launcher.logLimit());
-        draining = launcher.drain(output, process.getErrorStream());
+        output = new LogCapture(services.logLimit());
+        draining = services.drain(output, process.getErrorStream());
     }
 
     boolean isAlive() {
@@ -94,11 +94,11 @@ final class ChildSession {
     ChildExit run(JsonNode request, ProgressListener progress) throws IOException, InterruptedException {
         try {
             long handedOver = System.nanoTime();
-            Future<?> deadline = launcher.afterTimeout(() -> {
+            Future<?> deadline = services.afterTimeout(() -> {
                 timedOut = true;
                 ProcessTrees.kill(process);
             });
-            Optional<MemoryBudget> memory = launcher.watchMemory(process, over -> ProcessTrees.kill(process));
+            Optional<MemoryBudget> memory = services.watchMemory(process, over -> ProcessTrees.kill(process));
             ChildReport report = new ChildReport(handedOver, progress);
             try {
                 converse(request, report);
@@ -111,13 +111,13 @@ final class ChildSession {
                 process.waitFor();
             } finally {
                 deadline.cancel(false);
-                launcher.forgetMemory(memory);
+                services.forgetMemory(memory);
             }
             // Outside a namespace, what the task started may run on, re-parented: all of it when the
             // child did not reach its own clean-up (a crash, a kill, System.exit), and even when it
             // did, a background process whose parent exited first, which is no descendant of the
             // child's any more. The child's session still names both.
-            launcher.killLeftovers(process.pid());
+            services.killLeftovers(process.pid());
             long runNanos = System.nanoTime() - handedOver;
             String log = awaitOutput(draining, output, process.getErrorStream());
             byte[] fatalErrorLog = fatalErrorLog();
@@ -144,7 +144,7 @@ final class ChildSession {
                 closeQuietly(process.getOutputStream());
                 process.waitFor();
                 // what it started while it waited, such as a Java agent's processes, is in its session
-                launcher.killLeftovers(process.pid());
+                services.killLeftovers(process.pid());
                 log = awaitOutput(draining, output, process.getErrorStream());
             } finally {
                 closeQuietly(process.getInputStream());
@@ -186,7 +186,7 @@ final class ChildSession {
      * taken as read so far, rather than waited for.
      */
     private void converse(JsonNode request, ChildReport report) throws IOException, InterruptedException {
-        CompletableFuture<Void> reading = launcher.read(report, process.getInputStream(), MAX_EVENT_BYTES);
+        CompletableFuture<Void> reading = services.read(report, process.getInputStream(), MAX_EVENT_BYTES);
         try {
             OutputStream stdin = process.getOutputStream();
             stdin.write((Json.write(request) + "\n").getBytes(StandardCharsets.UTF_8));
@@ -237,7 +237,7 @@ final class ChildSession {
 
     /** Its head, to follow the child's output in the task log. */
     private String logExcerpt(byte[] fatalErrorLog) {
-        int kept = Math.min(fatalErrorLog.length, launcher.logLimit() / 4);
+        int kept = Math.min(fatalErrorLog.length, services.logLimit() / 4);
         return "\n--- JVM fatal error log (first " + kept + " of " + fatalErrorLog.length + " bytes) ---\n"
                 + new String(fatalErrorLog, 0, kept, StandardCharsets.ISO_8859_1);
     }

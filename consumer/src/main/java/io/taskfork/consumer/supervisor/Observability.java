@@ -1,0 +1,72 @@
+package io.taskfork.consumer.supervisor;
+
+import com.rabbitmq.client.Connection;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.taskfork.consumer.supervisor.metrics.MetricsServer;
+import io.taskfork.consumer.supervisor.metrics.QueueGauges;
+import io.taskfork.shared.store.TaskStore;
+import io.taskfork.shared.topology.QueueNames;
+import java.io.IOException;
+import java.util.function.Supplier;
+
+/**
+ * What a supervisor shows of itself: its own meters in one registry, and, when a port is given,
+ * the JVM's meters, the queue gauges, and {@code /metrics} with {@code /healthz} on that port.
+ */
+final class Observability implements AutoCloseable {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private JvmGcMetrics gcMetrics;
+    private QueueGauges queueGauges;
+    private MetricsServer server;
+
+    PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Serves the meters and {@code problems} (null when healthy) on {@code port}. */
+    void serve(int port, Connection connection, QueueNames queues, TaskStore store, Supplier<String> problems)
+            throws IOException {
+        bindJvmMetrics();
+        queueGauges = new QueueGauges(registry, connection, queues, store);
+        server = MetricsServer.start(port, registry, problems);
+    }
+
+    /** The port /metrics is served on, or 0 when it is not. */
+    int port() {
+        return server == null ? 0 : server.port();
+    }
+
+    /** The supervisor JVM's own memory, collections, threads, classes, CPU, open files and uptime. */
+    private void bindJvmMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close();
+        }
+        if (queueGauges != null) {
+            queueGauges.close();
+        }
+        if (gcMetrics != null) {
+            gcMetrics.close();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.taskfork.consumer.supervisor;
+
+import io.taskfork.consumer.NamedThreads;
+import io.taskfork.consumer.supervisor.amqp.DeliveryActions;
+import io.taskfork.consumer.supervisor.launch.ChildLauncher;
+import io.taskfork.shared.schedule.ScheduleFiring;
+import io.taskfork.shared.store.Database;
+import io.taskfork.shared.store.TaskStore;
+import io.taskfork.shared.store.Workers;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A supervisor's periodic work: the heartbeat, the cancellation watch, the running tasks' logs and
+ * the outbox sweep on one thread; the schedule firer and the scheduler on another, so that a slow
+ * look at the database never makes a due task late.
+ */
+final class Timers {
+
+    private final ScheduledExecutorService timers =
+            Executors.newSingleThreadScheduledExecutor(NamedThreads.of("supervisor-timer", false));
+    private final ScheduledExecutorService scheduler =
+            Executors.newSingleThreadScheduledExecutor(NamedThreads.of("scheduler", false));
+
+    /** What the timers work on. */
+    record Parts(Database database, TaskStore store, ChildLauncher children, DeliveryProcessor processor,
+            DeliveryActions actions, Heartbeat heartbeat, String mainQueue, Duration outboxAge) {
+    }
+
+    Timers(Parts parts) {
+        every(Workers.HEARTBEAT, parts.heartbeat());
+        every(CancellationWatch.PERIOD, new CancellationWatch(parts.store(), parts.children(),
+                parts.processor()::runningHere));
+        every(LiveLogs.PERIOD, new LiveLogs(parts.store(), parts.children()));
+        Duration outboxAge = parts.outboxAge();
+        every(outboxAge.compareTo(OutboxSweeper.PERIOD) < 0 ? outboxAge : OutboxSweeper.PERIOD,
+                new OutboxSweeper(parts.store().outbox(), parts.actions(), outboxAge, parts.mainQueue()));
+        scheduler.scheduleWithFixedDelay(new ScheduleFirer(new ScheduleFiring(parts.database()), parts.mainQueue()), 0,
+                ScheduleFirer.PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(new Scheduler(parts.store(), parts.actions(), parts.mainQueue()), 0,
+                Scheduler.PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A draining supervisor publishes nothing more: the other supervisors take the due tasks. */
+    void stopScheduling() {
+        scheduler.shutdownNow();
+    }
+
+    void stop() {
+        scheduler.shutdownNow();
+        timers.shutdownNow();
+    }
+
+    private void every(Duration period, Runnable action) {
+        timers.scheduleWithFixedDelay(action, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}

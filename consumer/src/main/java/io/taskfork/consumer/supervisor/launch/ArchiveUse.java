@@ -1,0 +1,97 @@
+package io.taskfork.consumer.supervisor.launch;
+
+import io.taskfork.consumer.child.ChildMain;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How the children use their class-data-sharing archive, when the JVM has one for them: checked
+ * once at start and written again when it is damaged or stale, written by the first child when it
+ * is missing, and named to every child after that.
+ */
+final class ArchiveUse {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveUse.class);
+    // A JVM that has not started and exited within this never will.
+    static final Duration JVM_START_WITHIN = Duration.ofSeconds(30);
+
+    private final Optional<ChildArchive> archive;
+    private final ChildCommand command;
+    private final Path workFolder;
+
+    /** The flags of the first child, and the file it writes the archive into, if it writes one. */
+    record FirstChild(List<String> flags, Optional<Path> draft) {
+    }
+
+    ArchiveUse(ChildCommand command, Path workFolder) {
+        this.archive = command.archive();
+        this.command = command;
+        this.workFolder = workFolder;
+    }
+
+    /** The flags that map the archive, when there is one. */
+    List<String> flags() {
+        return archive.map(ChildArchive::useFlags).orElse(List.of());
+    }
+
+    /**
+     * Discards an archive that a JVM cannot start with, and returns how the first child starts:
+     * with {@code rehearse} and the flags that write a missing archive, or as every other child.
+     */
+    FirstChild firstChild(String rehearse) {
+        if (archive.isPresent() && archive.get().exists() && !usable(archive.get().file())) {
+            LOG.warn("the children's class-data-sharing archive {} is damaged or stale: writing it again",
+                    archive.get().file());
+            archive.get().discard();
+        }
+        if (archive.isPresent() && !archive.get().exists()) {
+            try {
+                Path draft = archive.get().draft();
+                List<String> flags = new ArrayList<>(archive.get().writeFlags(draft));
+                flags.add(rehearse);
+                return new FirstChild(flags, Optional.of(draft));
+            } catch (IOException e) {
+                LOG.warn("children start without a class-data-sharing archive: cannot write one in {}: {}",
+                        archive.get().file().getParent(), e.toString());
+            }
+        }
+        return new FirstChild(flags(), Optional.empty());
+    }
+
+    /** Takes the archive the first child wrote, once a JVM starts with it; {@code log} is what the child printed. */
+    void adopt(Path draft, long startedNanos, String log) {
+        if (archive.orElseThrow().adopt(draft, this::usable)) {
+            LOG.info("archived the children's classes in {} ({} ms); children started from now on use it",
+                    archive.get().file(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
+        } else {
+            LOG.warn("children start without a class-data-sharing archive: the JVM wrote none{}",
+                    log.isBlank() ? "" : "; it printed: " + log.strip());
+        }
+    }
+
+    /** True when a JVM that must map {@code file} starts with it. */
+    private boolean usable(Path file) {
+        List<String> probe = command.probe(workFolder, archive.orElseThrow().strictFlags(file));
+        try {
+            Process process = new ProcessBuilder(probe).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!process.waitFor(JVM_START_WITHIN.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                return false;
+            }
+            return process.exitValue() == ChildMain.USAGE;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
