@@ -140,7 +140,7 @@ final class DeliveryProcessor implements Consumer<Delivery> {
         for (int look = 1; look <= LOOKS; look++) {
             // The common case takes one statement: the claim of a task this supervisor can run.
             Optional<Task> claimed = policies.patience().untilDone("claiming the task",
-                    () -> store.claim(taskId, policies.worker(), policies.staleAfter(), handlerTypes,
+                    () -> store.attempts().claim(taskId, policies.worker(), policies.staleAfter(), handlerTypes,
                             policies.limits()));
             if (claimed.isPresent()) {
                 run(delivery, claimed.get());

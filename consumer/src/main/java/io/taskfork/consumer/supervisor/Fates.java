@@ -55,7 +55,7 @@ final class Fates {
     // Without the mark, a redelivery after a lost ack would dead-letter the task a second time.
     private void markDeadLettered(long taskId) {
         try {
-            store.markDeadLettered(taskId);
+            store.attempts().markDeadLettered(taskId);
         } catch (RuntimeException e) {
             LOG.debug("could not mark task {} dead-lettered: {}", taskId, e.toString());
         }

@@ -52,7 +52,7 @@ final class ProgressWriter implements ProgressListener {
         pending = null;
         lastWrite = System.nanoTime();
         try {
-            store.progress(task.id(), task.attempts(), report.percent(), report.message());
+            store.attempts().progress(task.id(), task.attempts(), report.percent(), report.message());
         } catch (RuntimeException e) {
             // progress is a courtesy: a database hiccup must not fail the task
             LOG.debug("could not record progress of task {}: {}", task.id(), e.toString());

@@ -85,7 +85,7 @@ final class TaskExecution {
             }
         }
         boolean recorded = policies.patience().untilDone("recording the outcome",
-                () -> store.finish(task.id(), task.attempts(), verdict.outcome(), run.exit().usage()));
+                () -> store.attempts().finish(task.id(), task.attempts(), verdict.outcome(), run.exit().usage()));
         if (!recorded) {
             LOG.warn("task {} moved on while attempt {} ran (cancelled?); its outcome is not recorded", task.id(),
                     task.attempts());
@@ -103,7 +103,7 @@ final class TaskExecution {
     private void retry(Delivery delivery, Task task, TaskRunner.Run run, Duration delay) throws Exception {
         Verdict verdict = run.verdict();
         boolean recorded = policies.patience().untilDone("recording the retry",
-                () -> store.retry(task.id(), task.attempts(), verdict.outcome(), run.exit().usage(), delay));
+                () -> store.attempts().retry(task.id(), task.attempts(), verdict.outcome(), run.exit().usage(), delay));
         if (!recorded) {
             actions.ack(delivery);
             return;
@@ -127,7 +127,7 @@ final class TaskExecution {
 
     private void release(Task task) {
         try {
-            store.release(task.id(), task.attempts());
+            store.attempts().release(task.id(), task.attempts());
         } catch (RuntimeException e) {
             LOG.warn("task {} could not be set back to queued ({}); it is claimable once this worker is gone",
                     task.id(), e.toString());

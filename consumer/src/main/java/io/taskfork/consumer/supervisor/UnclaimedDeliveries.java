@@ -102,7 +102,7 @@ final class UnclaimedDeliveries {
     private boolean putBack(Delivery delivery, Task task, int limit) throws Exception {
         // from half a second to a second and a half, so that the waiting tasks of a type spread out
         Duration wait = Duration.ofMillis(500 + (long) (Math.random() * 1000));
-        if (!policies.patience().untilDone("putting the task back", () -> store.putBack(task.id(), wait))) {
+        if (!policies.patience().untilDone("putting the task back", () -> store.attempts().putBack(task.id(), wait))) {
             return false;
         }
         LOG.debug("task {} {} waits {}: {} of its type run, its limit", task.id(), task.type(), Values.format(wait),
@@ -124,7 +124,7 @@ final class UnclaimedDeliveries {
 
     /** Another delivery of a task that has ended: acked, or dead-lettered if its dead letter was lost. */
     private void settleTerminal(Delivery delivery, Task task) throws Exception {
-        if (policies.patience().untilDone("reading the task", () -> store.lacksDeadLetter(task.id()))) {
+        if (policies.patience().untilDone("reading the task", () -> store.attempts().lacksDeadLetter(task.id()))) {
             deadLetterLate(delivery, task);
             return;
         }

@@ -86,7 +86,7 @@ class TypeLimitsIT {
         try {
             List<Callable<Optional<Task>>> claims = new ArrayList<>();
             for (long id : ids) {
-                claims.add(() -> fixture.store().claim(id, "racer/" + id, STALE, null, limits));
+                claims.add(() -> fixture.store().attempts().claim(id, "racer/" + id, STALE, null, limits));
             }
             int won = 0;
             for (Future<Optional<Task>> claim : threads.invokeAll(claims)) {

@@ -97,12 +97,12 @@ final class InProcessBaseline {
             if (!(message instanceof TaskMessage.Existing existing)) {
                 throw new IllegalStateException("expected a task ID, got " + message);
             }
-            Task task = store.claim(existing.taskId(), worker, staleAfter, types)
+            Task task = store.attempts().claim(existing.taskId(), worker, staleAfter, types)
                     .orElseThrow(() -> new IllegalStateException("task " + existing.taskId() + " was not claimable"));
             JsonNode result = Json.MAPPER.valueToTree(handler.handle(new InProcessContext(task, workDirectory)));
             // what the supervisor records for a child that returned a result: exit code 0, its (empty) output
-            if (!store.finish(task.id(), task.attempts(), new TaskOutcome(TaskStatus.SUCCEEDED, null, 0, result,
-                    null, ""))) {
+            TaskOutcome succeeded = new TaskOutcome(TaskStatus.SUCCEEDED, null, 0, result, null, "");
+            if (!store.attempts().finish(task.id(), task.attempts(), succeeded)) {
                 throw new IllegalStateException("task " + task.id() + " moved on before its outcome was recorded");
             }
             synchronized (channel) {

@@ -70,7 +70,7 @@ class RowResetIT {
         long id = crashedTask();
 
         RowReset.Outcome outcome = reset.reset(id, () -> {
-            store.claim(id, "elsewhere/1", java.time.Duration.ofMinutes(5));
+            store.attempts().claim(id, "elsewhere/1", java.time.Duration.ofMinutes(5));
             throw new QueueException("the broker refused a message");
         });
 

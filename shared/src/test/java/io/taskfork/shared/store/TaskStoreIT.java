@@ -119,7 +119,7 @@ class TaskStoreIT {
     void claimStartsANewAttemptOnTheWorker() {
         long id = store.insert(new NewTask("echo", PAYLOAD));
 
-        Task claimed = store.claim(id, "host-a/1", LIVE).orElseThrow();
+        Task claimed = store.attempts().claim(id, "host-a/1", LIVE).orElseThrow();
 
         assertThat(claimed.status()).isEqualTo(TaskStatus.RUNNING);
         assertThat(claimed.attempts()).isEqualTo(1);
@@ -131,18 +131,18 @@ class TaskStoreIT {
     @Test
     void claimOfATaskRunningNowIsEmptyAndLeavesTheRow() {
         long id = store.insert(new NewTask("echo", PAYLOAD));
-        Task running = store.claim(id, "host-a/1", LIVE).orElseThrow();
+        Task running = store.attempts().claim(id, "host-a/1", LIVE).orElseThrow();
 
-        assertThat(store.claim(id, "host-b/2", LIVE)).isEmpty();
+        assertThat(store.attempts().claim(id, "host-b/2", LIVE)).isEmpty();
         assertThat(store.find(id).orElseThrow()).isEqualTo(running);
     }
 
     @Test
     void claimOfAStaleRunningTaskCountsTheNextAttemptOnTheNewWorker() {
         long id = store.insert(new NewTask("echo", PAYLOAD));
-        Task first = store.claim(id, "host-a/1", LIVE).orElseThrow();
+        Task first = store.attempts().claim(id, "host-a/1", LIVE).orElseThrow();
 
-        Task again = store.claim(id, "host-b/2", GONE).orElseThrow();
+        Task again = store.attempts().claim(id, "host-b/2", GONE).orElseThrow();
 
         assertThat(again.attempts()).isEqualTo(2);
         assertThat(again.worker()).isEqualTo("host-b/2");
@@ -154,31 +154,32 @@ class TaskStoreIT {
     @EnumSource(value = TaskStatus.class, names = {"SUCCEEDED", "FAILED", "CRASHED", "CANCELLED"})
     void claimOfATerminalTaskIsEmptyAndLeavesTheRow(TaskStatus terminal) {
         long id = store.insert(new NewTask("echo", PAYLOAD));
-        store.claim(id, "host-a/1", LIVE).orElseThrow();
+        store.attempts().claim(id, "host-a/1", LIVE).orElseThrow();
         FailureKind kind = switch (terminal) {
             case FAILED -> FailureKind.EXCEPTION;
             case CRASHED -> FailureKind.EXIT;
             default -> null;
         };
-        assertThat(store.finish(id, 1, new TaskOutcome(terminal, kind, null, null, "error", "log"))).isTrue();
+        assertThat(store.attempts().finish(id, 1, new TaskOutcome(terminal, kind, null, null, "error", "log")))
+                .isTrue();
         Task finished = store.find(id).orElseThrow();
 
-        assertThat(store.claim(id, "host-b/2", GONE)).isEmpty();
+        assertThat(store.attempts().claim(id, "host-b/2", GONE)).isEmpty();
         assertThat(store.find(id).orElseThrow()).isEqualTo(finished);
     }
 
     @Test
     void claimOfAMissingTaskIsEmpty() {
-        assertThat(store.claim(Long.MAX_VALUE, "host-a/1", GONE)).isEmpty();
+        assertThat(store.attempts().claim(Long.MAX_VALUE, "host-a/1", GONE)).isEmpty();
     }
 
     @Test
     void finishWithAStaleAttemptIsRefusedAndLeavesTheRow() {
         long id = store.insert(new NewTask("echo", PAYLOAD));
-        store.claim(id, "host-a/1", LIVE).orElseThrow();
-        Task running = store.claim(id, "host-b/2", GONE).orElseThrow();
+        store.attempts().claim(id, "host-a/1", LIVE).orElseThrow();
+        Task running = store.attempts().claim(id, "host-b/2", GONE).orElseThrow();
 
-        boolean recorded = store.finish(id, 1, succeeded(Json.parse("{\"stale\":true}")));
+        boolean recorded = store.attempts().finish(id, 1, succeeded(Json.parse("{\"stale\":true}")));
 
         assertThat(recorded).isFalse();
         assertThat(store.find(id).orElseThrow()).isEqualTo(running);
@@ -189,17 +190,17 @@ class TaskStoreIT {
     void finishOfATaskNeverClaimedIsRefused() {
         long id = store.insert(new NewTask("echo", PAYLOAD));
 
-        assertThat(store.finish(id, 0, succeeded(PAYLOAD))).isFalse();
+        assertThat(store.attempts().finish(id, 0, succeeded(PAYLOAD))).isFalse();
         assertThat(store.find(id).orElseThrow().status()).isEqualTo(TaskStatus.QUEUED);
     }
 
     @Test
     void finishTwiceRecordsOnlyTheFirstOutcome() {
         long id = store.insert(new NewTask("echo", PAYLOAD));
-        store.claim(id, "host-a/1", LIVE).orElseThrow();
-        assertThat(store.finish(id, 1, succeeded(PAYLOAD))).isTrue();
+        store.attempts().claim(id, "host-a/1", LIVE).orElseThrow();
+        assertThat(store.attempts().finish(id, 1, succeeded(PAYLOAD))).isTrue();
 
-        boolean again = store.finish(id, 1,
+        boolean again = store.attempts().finish(id, 1,
                 new TaskOutcome(TaskStatus.CRASHED, FailureKind.TIMEOUT, 137, null, "killed", "late"));
 
         assertThat(again).isFalse();
@@ -209,10 +210,10 @@ class TaskStoreIT {
     @Test
     void finishWithTheCurrentAttemptRecordsTheWholeOutcome() {
         long id = store.insert(new NewTask("crash", PAYLOAD));
-        Task running = store.claim(id, "host-a/1", LIVE).orElseThrow();
+        Task running = store.attempts().claim(id, "host-a/1", LIVE).orElseThrow();
         JsonNode partial = Json.parse("{\"done\":3}");
 
-        boolean recorded = store.finish(id, 1,
+        boolean recorded = store.attempts().finish(id, 1,
                 new TaskOutcome(TaskStatus.CRASHED, FailureKind.SIGNAL, 134, partial, "child died of SIGABRT",
                         "line one\nline two\n"));
 
@@ -232,9 +233,9 @@ class TaskStoreIT {
     @Test
     void finishOfASuccessRecordsTheResultAndNoFailure() {
         long id = store.insert(new NewTask("echo", PAYLOAD));
-        store.claim(id, "host-a/1", LIVE).orElseThrow();
+        store.attempts().claim(id, "host-a/1", LIVE).orElseThrow();
 
-        assertThat(store.finish(id, 1, succeeded(PAYLOAD))).isTrue();
+        assertThat(store.attempts().finish(id, 1, succeeded(PAYLOAD))).isTrue();
 
         Task task = store.find(id).orElseThrow();
         assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
@@ -249,10 +250,10 @@ class TaskStoreIT {
     @EnumSource(FailureKind.class)
     void everyFailureKindCanBeRecorded(FailureKind kind) {
         long id = store.insert(new NewTask("any", PAYLOAD));
-        store.claim(id, "host-a/1", LIVE).orElseThrow();
+        store.attempts().claim(id, "host-a/1", LIVE).orElseThrow();
         TaskStatus status = kind.isCrash() ? TaskStatus.CRASHED : TaskStatus.FAILED;
 
-        assertThat(store.finish(id, 1, new TaskOutcome(status, kind, null, null, "why", ""))).isTrue();
+        assertThat(store.attempts().finish(id, 1, new TaskOutcome(status, kind, null, null, "why", ""))).isTrue();
 
         assertThat(store.find(id).orElseThrow().failureKind()).isEqualTo(kind);
     }
@@ -260,11 +261,11 @@ class TaskStoreIT {
     @Test
     void claimOfARetryingTaskCountsTheNextAttemptAndClearsTheOldOutcome() {
         long id = store.insert(new NewTask("echo", PAYLOAD));
-        store.claim(id, "host-a/1", LIVE).orElseThrow();
+        store.attempts().claim(id, "host-a/1", LIVE).orElseThrow();
         env.database().jdbi().useHandle(handle -> handle.execute(
                 "update tasks set status = 'retrying', failure_kind = 'exception', error = 'boom' where id = ?", id));
 
-        Task again = store.claim(id, "host-a/1", LIVE).orElseThrow();
+        Task again = store.attempts().claim(id, "host-a/1", LIVE).orElseThrow();
 
         assertThat(again.attempts()).isEqualTo(2);
         assertThat(again.failureKind()).isNull();
@@ -291,8 +292,8 @@ class TaskStoreIT {
     @Test
     void failUnknownTypeLeavesATerminalTaskAlone() {
         long id = store.insert(new NewTask("echo", PAYLOAD));
-        store.claim(id, "host-a/1", LIVE).orElseThrow();
-        store.finish(id, 1, succeeded(PAYLOAD));
+        store.attempts().claim(id, "host-a/1", LIVE).orElseThrow();
+        store.attempts().finish(id, 1, succeeded(PAYLOAD));
 
         assertThat(store.failUnknownType(id, "no handler")).isFalse();
         assertThat(store.find(id).orElseThrow().status()).isEqualTo(TaskStatus.SUCCEEDED);
@@ -313,9 +314,9 @@ class TaskStoreIT {
     @Test
     void outcomeWithNulCharactersIsRecordedWithoutThem() {
         long id = store.insert(new NewTask("fail", PAYLOAD));
-        store.claim(id, "host-a/1", LIVE).orElseThrow();
+        store.attempts().claim(id, "host-a/1", LIVE).orElseThrow();
 
-        boolean recorded = store.finish(id, 1, new TaskOutcome(TaskStatus.FAILED, FailureKind.EXCEPTION, 0,
+        boolean recorded = store.attempts().finish(id, 1, new TaskOutcome(TaskStatus.FAILED, FailureKind.EXCEPTION, 0,
                 Json.parse("{\"x\":\"a\\u0000b\"}"), "boom\0!", "out\0put"));
 
         assertThat(recorded).isTrue();
@@ -328,17 +329,17 @@ class TaskStoreIT {
     @Test
     void claimKeepsFractionsOfASecondOfStaleness() {
         long id = store.insert(new NewTask("sleep", PAYLOAD));
-        store.claim(id, "host-a/1", LIVE).orElseThrow();
+        store.attempts().claim(id, "host-a/1", LIVE).orElseThrow();
 
-        assertThat(store.claim(id, "host-b/2", Duration.ofMillis(900))).isEmpty();
+        assertThat(store.attempts().claim(id, "host-b/2", Duration.ofMillis(900))).isEmpty();
     }
 
     @Test
     void taskRunningOnAWorkerWithoutHeartbeatIsClaimedAgain() {
         long id = store.insert(new NewTask("sleep", PAYLOAD));
-        store.claim(id, "ghost/99", LIVE).orElseThrow();
+        store.attempts().claim(id, "ghost/99", LIVE).orElseThrow();
 
-        Task again = store.claim(id, "host-a/1", LIVE).orElseThrow();
+        Task again = store.attempts().claim(id, "host-a/1", LIVE).orElseThrow();
 
         assertThat(again.attempts()).isEqualTo(2);
         assertThat(again.worker()).isEqualTo("host-a/1");
@@ -348,7 +349,7 @@ class TaskStoreIT {
     void taskRunningOnAWorkerWhoseHeartbeatIs25SecondsOldIsNotClaimed() {
         long id = runningOnWorkerLastHeardFrom("quiet/25", Duration.ofSeconds(25));
 
-        assertThat(store.claim(id, "host-a/1", LIVE)).as("25 s of silence is not yet death").isEmpty();
+        assertThat(store.attempts().claim(id, "host-a/1", LIVE)).as("25 s of silence is not yet death").isEmpty();
         assertThat(store.find(id).orElseThrow().worker()).isEqualTo("quiet/25");
     }
 
@@ -356,7 +357,7 @@ class TaskStoreIT {
     void taskRunningOnAWorkerWhoseHeartbeatIs35SecondsOldIsClaimed() {
         long id = runningOnWorkerLastHeardFrom("quiet/35", Duration.ofSeconds(35));
 
-        Task again = store.claim(id, "host-a/1", LIVE).orElseThrow();
+        Task again = store.attempts().claim(id, "host-a/1", LIVE).orElseThrow();
 
         assertThat(again.attempts()).isEqualTo(2);
         assertThat(again.worker()).isEqualTo("host-a/1");
@@ -366,7 +367,7 @@ class TaskStoreIT {
     private static long runningOnWorkerLastHeardFrom(String worker, Duration silentFor) {
         workers.beat(worker);
         long id = store.insert(new NewTask("sleep", PAYLOAD));
-        store.claim(id, worker, LIVE).orElseThrow();
+        store.attempts().claim(id, worker, LIVE).orElseThrow();
         env.database().jdbi().useHandle(handle -> handle
                 .createUpdate("update workers set heartbeat_at = now() - make_interval(secs => :seconds)"
                         + " where name = :name")
@@ -386,16 +387,17 @@ class TaskStoreIT {
 
         assertThat(forgotten).containsExactly("box/101");
         long id = store.insert(new NewTask("sleep", PAYLOAD));
-        store.claim(id, "box/102", LIVE).orElseThrow();
-        assertThat(store.claim(id, "host-a/1", LIVE)).as("box/102 is alive").isEmpty();
+        store.attempts().claim(id, "box/102", LIVE).orElseThrow();
+        assertThat(store.attempts().claim(id, "host-a/1", LIVE)).as("box/102 is alive").isEmpty();
     }
 
     @Test
     void claimLimitedToTypesLeavesATaskOfAnotherTypeQueued() {
         long id = store.insert(new NewTask("render", PAYLOAD));
 
-        assertThat(store.claim(id, "host-a/1", LIVE, List.of("echo", "sleep"))).isEmpty();
+        assertThat(store.attempts().claim(id, "host-a/1", LIVE, List.of("echo", "sleep"))).isEmpty();
         assertThat(store.find(id).orElseThrow().status()).isEqualTo(TaskStatus.QUEUED);
-        assertThat(store.claim(id, "host-a/1", LIVE, List.of("render")).orElseThrow().attempts()).isEqualTo(1);
+        assertThat(store.attempts().claim(id, "host-a/1", LIVE, List.of("render")).orElseThrow().attempts())
+                .isEqualTo(1);
     }
 }
