@@ -66,7 +66,7 @@ final class MemoryBudget {
         peakBytes = Math.max(peakBytes, all);
         if (exceeded == null) {
             if (all > 2 * capBytes) {
-                confirm(members, 2 * capBytes, "more than twice its cap at once");
+                confirm(members, 2 * capBytes, "at once more than twice its cap");
             } else if (aged > capBytes) {
                 Set<String> before = seenBefore;
                 confirm(members.stream().filter(m -> before.contains(m.pid() + "@" + m.startTicks())).toList(),
