@@ -215,8 +215,8 @@ public final class Supervisor implements AutoCloseable {
     }
 
     /**
-     * The heartbeat, the cancellation watch and the outbox sweep, on one timer thread; the schedule
-     * firer and the scheduler on another.
+     * The heartbeat, the cancellation watch and the outbox sweep, on one timer thread; the scheduler
+     * (with the schedule firer) on another.
      */
     private void startTimers(TaskStore store) {
         timers = Executors.newSingleThreadScheduledExecutor(NamedThreads.of("supervisor-timer", false));
@@ -228,9 +228,8 @@ public final class Supervisor implements AutoCloseable {
                 new OutboxSweeper(store.outbox(), actions, outboxAge, queues.main()));
         // on a thread of its own: a slow look at the database must not make a due task late
         scheduler = Executors.newSingleThreadScheduledExecutor(NamedThreads.of("scheduler", false));
-        scheduler.scheduleWithFixedDelay(new ScheduleFirer(new ScheduleFiring(database), queues.main()), 0,
-                ScheduleFirer.PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(new Scheduler(store, actions, queues.main()), 0,
+        scheduler.scheduleWithFixedDelay(new Scheduler(store, actions, queues.main(),
+                new ScheduleFirer(new ScheduleFiring(database), queues.main())), 0,
                 Scheduler.PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }
 
