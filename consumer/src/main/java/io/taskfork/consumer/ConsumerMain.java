@@ -38,6 +38,7 @@ public final class ConsumerMain implements Callable<Integer>, SettingsOptions.Ca
     }
 
     public static void main(String[] args) {
+        CommonPool.atLeastTwoThreads();
         System.exit(run(args, System.getenv(), System.err));
     }
 

@@ -2,19 +2,17 @@ package io.taskfork.consumer.supervisor;
 
 import io.taskfork.shared.schedule.FirePlan;
 import io.taskfork.shared.schedule.ScheduleFiring;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Makes the tasks of the recurring schedules of this supervisor's queue when their time comes,
- * four times a second, on the scheduler's thread. It only inserts them, as scheduled for their fire
- * time, in the transaction that moves the schedule on; the {@link Scheduler}'s next look publishes
+ * at a look of the {@link Scheduler} that found a schedule due. It only inserts them, as scheduled
+ * for their fire time, in the transaction that moves the schedule on; the same look then publishes
  * them. Every supervisor looks; each fire time makes one task (see {@link ScheduleFiring}).
  */
-final class ScheduleFirer implements Runnable {
+final class ScheduleFirer {
 
-    static final Duration PERIOD = Scheduler.PERIOD;
     private static final int BATCH = 100;
     private static final Logger LOG = LoggerFactory.getLogger(ScheduleFirer.class);
 
@@ -26,15 +24,19 @@ final class ScheduleFirer implements Runnable {
         this.queue = queue;
     }
 
-    @Override
-    public void run() {
+    /** Fires the due schedules; true when any made a task. */
+    boolean fire() {
         try {
+            boolean made = false;
             for (ScheduleFiring.Fired fired : firing.fireDue(queue, BATCH)) {
                 log(fired);
+                made |= !fired.taskIds().isEmpty();
             }
+            return made;
         } catch (RuntimeException e) {
             // the database is away, or the transaction failed: nothing was made, and the next look tries again
             LOG.debug("the schedule firer could not read the database: {}", e.toString());
+            return false;
         }
     }
 

@@ -12,8 +12,9 @@ import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.task.Usage;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -152,8 +153,17 @@ final class TaskExecution {
     /** "0.08 CPU-s, peak 45 MB, " as far as the child said; "" when it said nothing. */
     private static String cost(TaskRunner.Run run) {
         Usage usage = run.exit().usage();
-        return (usage.cpuSeconds() == null ? "" : String.format(Locale.ROOT, "%.2f CPU-s, ", usage.cpuSeconds()))
+        return (usage.cpuSeconds() == null ? "" : twoDecimals(usage.cpuSeconds()) + " CPU-s, ")
                 + (usage.peakMemoryBytes() == null ? "" : "peak " + usage.peakMemoryBytes() / (1024 * 1024) + " MB, ");
+    }
+
+    // As "%.2f" prints it (half up, from the shortest decimal of the double), without a Formatter's
+    // parse of its pattern on every task.
+    private static String twoDecimals(double value) {
+        if (!Double.isFinite(value)) {
+            return Double.toString(value);
+        }
+        return new BigDecimal(Double.toString(value)).setScale(2, RoundingMode.HALF_UP).toPlainString();
     }
 
     private static String outcome(Verdict verdict) {

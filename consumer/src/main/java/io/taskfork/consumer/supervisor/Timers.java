@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A supervisor's periodic work: the heartbeat, the cancellation watch, the running tasks' logs and
- * the outbox sweep on one thread; the schedule firer and the scheduler on another, so that a slow
- * look at the database never makes a due task late.
+ * the outbox sweep on one thread; the scheduler, which also fires the recurring schedules, on
+ * another, so that a slow look at the database never makes a due task late.
  */
 final class Timers {
 
@@ -37,9 +37,8 @@ final class Timers {
         Duration outboxAge = parts.outboxAge();
         every(outboxAge.compareTo(OutboxSweeper.PERIOD) < 0 ? outboxAge : OutboxSweeper.PERIOD,
                 new OutboxSweeper(parts.store().outbox(), parts.actions(), outboxAge, parts.mainQueue()));
-        scheduler.scheduleWithFixedDelay(new ScheduleFirer(new ScheduleFiring(parts.database()), parts.mainQueue()), 0,
-                ScheduleFirer.PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(new Scheduler(parts.store(), parts.actions(), parts.mainQueue()), 0,
+        scheduler.scheduleWithFixedDelay(new Scheduler(parts.store(), parts.actions(), parts.mainQueue(),
+                new ScheduleFirer(new ScheduleFiring(parts.database()), parts.mainQueue())), 0,
                 Scheduler.PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }
 
