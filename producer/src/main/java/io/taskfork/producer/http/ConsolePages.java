@@ -5,9 +5,6 @@ import io.javalin.http.HttpStatus;
 import io.taskfork.producer.http.BearerTokens.Grant;
 import io.taskfork.producer.http.ConsoleSessions.Session;
 import io.taskfork.shared.json.Json;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Optional;
 
 /**
@@ -18,8 +15,8 @@ final class ConsolePages {
 
     private final BearerTokens tokens;
     private final ConsoleSessions sessions;
-    private final byte[] index = resource("/console/index.html");
-    private final byte[] login = resource("/console/login.html");
+    private final byte[] index = JarResources.read(ConsolePages.class, "/console/index.html");
+    private final byte[] login = JarResources.read(ConsolePages.class, "/console/login.html");
 
     ConsolePages(BearerTokens tokens, ConsoleSessions sessions) {
         this.tokens = tokens;
@@ -82,16 +79,5 @@ final class ConsolePages {
 
     private static void html(Context ctx, byte[] page) {
         ctx.header("Cache-Control", "no-store").contentType("text/html; charset=utf-8").result(page);
-    }
-
-    private static byte[] resource(String path) {
-        try (InputStream in = ConsolePages.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException(path + " is missing from the jar");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -2,9 +2,6 @@ package io.taskfork.producer.http;
 
 import io.javalin.http.Context;
 import io.taskfork.shared.json.Json;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -24,16 +21,9 @@ final class OpenApiDocument {
 
     /** Reads the document once; a missing or broken one fails the start, not the first client that asks. */
     static OpenApiDocument load() {
-        try (InputStream in = OpenApiDocument.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("no " + RESOURCE + " beside " + OpenApiDocument.class.getName());
-            }
-            String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            Json.parse(json);
-            return new OpenApiDocument(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + RESOURCE, e);
-        }
+        String json = new String(JarResources.read(OpenApiDocument.class, RESOURCE), StandardCharsets.UTF_8);
+        Json.parse(json);
+        return new OpenApiDocument(json);
     }
 
     void serve(Context ctx) {
