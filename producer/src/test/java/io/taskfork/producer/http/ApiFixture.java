@@ -27,6 +27,12 @@ record ApiFixture(IsolatedEnvironment env, TaskStore store, TaskPublisher publis
         return new ApiFixture(env, store, publisher, server, new HttpCalls(server.port()));
     }
 
+    /** How many task rows there are: what a refused request must leave as it found it. */
+    long rows() {
+        return env.database().jdbi().withHandle(handle -> handle.createQuery("select count(*) from tasks")
+                .mapTo(Long.class).one());
+    }
+
     @Override
     public void close() throws Exception {
         server.close();

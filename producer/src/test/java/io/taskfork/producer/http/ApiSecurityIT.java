@@ -41,7 +41,7 @@ class ApiSecurityIT {
     @Test
     void withoutATokenEveryApiRequestIs401WithAChallengeButHealthzAnswers() {
         long id = store.insert(new NewTask("echo", Json.parse("{}")));
-        long rows = rows();
+        long rows = api.rows();
 
         for (HttpCalls.Reply reply : new HttpCalls.Reply[] {http.get("/api/tasks", null),
                 http.get("/api/tasks/" + id, null), http.get("/api/tasks/" + id + "/log", null),
@@ -51,7 +51,7 @@ class ApiSecurityIT {
             assertThat(reply.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"taskfork\"");
             assertThat(reply.json().get("error").asText()).contains("Authorization: Bearer");
         }
-        assertThat(rows()).isEqualTo(rows);
+        assertThat(api.rows()).isEqualTo(rows);
         assertThat(store.find(id).orElseThrow().status().value()).isEqualTo("queued");
         assertThat(http.get("/healthz", null).body()).isEqualTo("ok");
     }
@@ -68,7 +68,7 @@ class ApiSecurityIT {
     @Test
     void theReadOnlyTokenMayReadButGets403OnSubmitAndCancel() {
         long id = store.insert(new NewTask("echo", Json.parse("{}")));
-        long rows = rows();
+        long rows = api.rows();
 
         assertThat(http.get("/api/tasks/" + id, READ_ONLY).status()).isEqualTo(200);
         assertThat(http.get("/api/tasks", READ_ONLY).status()).isEqualTo(200);
@@ -79,7 +79,7 @@ class ApiSecurityIT {
         assertThat(submit.status()).isEqualTo(403);
         assertThat(cancel.status()).isEqualTo(403);
         assertThat(cancel.json().get("error").asText()).isEqualTo("the read-only token may only read (GET)");
-        assertThat(rows()).isEqualTo(rows);
+        assertThat(api.rows()).isEqualTo(rows);
         assertThat(store.find(id).orElseThrow().status().value()).isEqualTo("queued");
         assertThat(http.post("/api/tasks/" + id + "/cancel", "", TOKEN).status()).isEqualTo(200);
     }
@@ -97,10 +97,5 @@ class ApiSecurityIT {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("refusing to serve on 0.0.0.0 without a token: any address but a loopback one needs"
                         + " TASKFORK_HTTP_TOKEN (or set TASKFORK_HTTP_BIND=127.0.0.1)");
-    }
-
-    private static long rows() {
-        return env.database().jdbi().withHandle(handle -> handle.createQuery("select count(*) from tasks")
-                .mapTo(Long.class).one());
     }
 }

@@ -88,7 +88,7 @@ class ApiServerIT {
     void submitWithAUniqueKeyALiveTaskHoldsAnswers200WithTheHolderAndCreatesNothing() {
         String body = "{\"type\": \"echo\", \"unique_key\": \"nightly-" + System.nanoTime() + "\"}";
         long holder = http.post("/api/tasks", body, TOKEN).json().get("id").asLong();
-        long rows = rows();
+        long rows = api.rows();
 
         HttpCalls.Reply reply = http.post("/api/tasks", body, TOKEN);
 
@@ -96,7 +96,7 @@ class ApiServerIT {
         assertThat(reply.json().get("id").asLong()).isEqualTo(holder);
         assertThat(reply.json().get("created").asBoolean()).isFalse();
         assertThat(reply.header("Location")).isNull();
-        assertThat(rows()).isEqualTo(rows);
+        assertThat(api.rows()).isEqualTo(rows);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -112,7 +112,7 @@ class ApiServerIT {
         "a misspelt field        | {\"type\": \"echo\", \"max_attempt\": 1}                 | unknown field \"max_attempt\"",
     })
     void badBodyIs400WithOneLineAndWritesNothing(String kind, String body, String saying) throws Exception {
-        long rows = rows();
+        long rows = api.rows();
         long messages = messages();
 
         HttpCalls.Reply reply = http.post("/api/tasks", body, TOKEN);
@@ -120,7 +120,7 @@ class ApiServerIT {
         assertThat(reply.status()).as(reply.body()).isEqualTo(400);
         assertThat(reply.header("Content-Type")).startsWith("application/json");
         assertThat(reply.json().get("error").asText()).contains(saying).doesNotContain("\n");
-        assertThat(rows()).isEqualTo(rows);
+        assertThat(api.rows()).isEqualTo(rows);
         assertThat(messages()).isEqualTo(messages);
     }
 
@@ -233,11 +233,6 @@ class ApiServerIT {
         HttpCalls.Reply reply = http.post("/api/tasks", "{\"type\": \"" + type + "\"}", TOKEN);
         assertThat(reply.status()).as(reply.body()).isEqualTo(201);
         return reply.json().get("id").asLong();
-    }
-
-    private static long rows() {
-        return env.database().jdbi().withHandle(handle -> handle.createQuery("select count(*) from tasks")
-                .mapTo(Long.class).one());
     }
 
     private static long messages() throws Exception {

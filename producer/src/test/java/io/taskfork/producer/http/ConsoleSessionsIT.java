@@ -86,13 +86,13 @@ class ConsoleSessionsIT {
     void aChangeFromTheConsoleNeedsItsSessionsCsrfToken() {
         Login login = logIn(TOKEN);
         String body = "{\"type\": \"echo\", \"payload\": {}}";
-        long before = rows();
+        long before = api.rows();
 
         HttpCalls.Reply without = http.send("POST", "/api/tasks", login.headers(false), body);
         Map<String, String> wrong = login.headers(true);
         wrong.put(ApiAccess.CSRF_HEADER, "x" + login.csrf());
         HttpCalls.Reply wrongToken = http.send("POST", "/api/tasks", wrong, body);
-        long afterRefusals = rows();
+        long afterRefusals = api.rows();
         HttpCalls.Reply with = http.send("POST", "/api/tasks", login.headers(true), body);
 
         assertThat(without.status()).as(without.body()).isEqualTo(403);
@@ -101,7 +101,7 @@ class ConsoleSessionsIT {
         assertThat(wrongToken.status()).isEqualTo(403);
         assertThat(afterRefusals).as("nothing written without the token").isEqualTo(before);
         assertThat(with.status()).as(with.body()).isEqualTo(201);
-        assertThat(rows()).isEqualTo(before + 1);
+        assertThat(api.rows()).isEqualTo(before + 1);
         // reads need no CSRF token
         assertThat(http.send("GET", "/api/tasks?limit=1", login.headers(false), null).status()).isEqualTo(200);
     }
@@ -243,11 +243,6 @@ class ConsoleSessionsIT {
                     StandardCharsets.US_ASCII)).readLine();
             return Integer.parseInt(statusLine.split(" ")[1]);
         }
-    }
-
-    private static long rows() {
-        return api.env().database().jdbi().withHandle(handle -> handle.createQuery("select count(*) from tasks")
-                .mapTo(Long.class).one());
     }
 
     private static Login logIn(String token) {
