@@ -2,6 +2,7 @@ package io.taskfork.consumer.supervisor.launch;
 
 import io.taskfork.shared.config.ChildContainment;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,13 +16,20 @@ import java.util.stream.Stream;
  * the strongest the host offers, unless {@code TASKFORK_CONTAINMENT=session} asks for the
  * session alone.
  *
- * <p>A PID namespace per child ({@code unshare --pid --fork --kill-child}): when the namespace's
- * first process ends, the kernel kills every process in it, a daemon that called setsid included.
- * Otherwise the child's session, which the supervisor sweeps when the child did not end on its own
- * terms; a process that calls setsid leaves it.
+ * <p>A PID namespace per child: when the namespace's first process ends, the kernel kills every
+ * process in it, a daemon that called setsid included. Otherwise the child's session, which the
+ * supervisor sweeps when the child did not end on its own terms; a process that calls setsid leaves
+ * it.
+ *
+ * <p>Both are made by {@code taskfork-child-init}, a small program the build compiles beside the
+ * consumer's classes when it finds a C compiler; without it, by {@code setsid}, {@code unshare} and
+ * a shell, which cost a child about four program starts more (README: "What containment costs a
+ * task").
  */
 final class Containment {
 
+    static final String CHILD_INIT = "taskfork-child-init";
+    private static final String INIT_NAMESPACE = "a PID namespace per child (" + CHILD_INIT + ")";
     private static final String UNSHARE_NAMESPACE = "a PID namespace per child (unshare --pid --fork --kill-child)";
     // A probe of unshare that has not ended within this never will.
     private static final long PROBE_WITHIN_MS = 10_000;
@@ -33,11 +41,13 @@ final class Containment {
 
     private final List<String> prefix;
     private final boolean namespace;
+    private final boolean shell;
     private final String description;
 
-    private Containment(List<String> prefix, boolean namespace, String description) {
+    private Containment(List<String> prefix, boolean namespace, boolean shell, String description) {
         this.prefix = List.copyOf(prefix);
         this.namespace = namespace;
+        this.shell = shell;
         this.description = description;
     }
 
@@ -46,9 +56,24 @@ final class Containment {
      * else, or with {@code session}, the session.
      */
     static Containment detect(ChildContainment choice) {
+        return detect(choice, childInit());
+    }
+
+    /** As {@link #detect(ChildContainment)}, with {@code taskfork-child-init} at {@code init} or none. */
+    static Containment detect(ChildContainment choice, Optional<Path> init) {
         if (choice == ChildContainment.SESSION) {
             // Not probed: the operator has chosen, and a misbehaving unshare could hold up the start for PROBE_WITHIN_MS.
-            return session("TASKFORK_CONTAINMENT=session");
+            return session("TASKFORK_CONTAINMENT=session", init);
+        }
+        if (init.isPresent()) {
+            for (String mode : List.of("namespace", "user-namespace")) {
+                List<String> prefix = List.of(init.get().toString(), mode, "--");
+                if (works(prefix)) {
+                    return new Containment(prefix, true, false,
+                            mode.equals("namespace") ? INIT_NAMESPACE : INIT_NAMESPACE + " in a user namespace");
+                }
+            }
+            return session("no PID namespace allowed", init);
         }
         Optional<Path> unshare = executable("unshare");
         if (unshare.isPresent()) {
@@ -62,19 +87,35 @@ final class Containment {
                     List<String> prefix = new ArrayList<>();
                     SETSID.ifPresent(setsid -> prefix.add(setsid.toString()));
                     prefix.addAll(command);
-                    return new Containment(prefix, true,
+                    return new Containment(prefix, true, true,
                             user.isEmpty() ? UNSHARE_NAMESPACE : UNSHARE_NAMESPACE + " in a user namespace");
                 }
             }
         }
-        return session("no usable unshare");
+        return session("no usable unshare", init);
     }
 
-    private static Containment session(String why) {
-        return SETSID.map(setsid -> new Containment(List.of(setsid.toString()), false,
-                        "the child's session only (" + why + "); a process that calls setsid escapes"))
-                .orElseGet(() -> new Containment(List.of(), false,
+    private static Containment session(String why, Optional<Path> init) {
+        String description = "the child's session only (" + why + "); a process that calls setsid escapes";
+        if (init.isPresent()) {
+            return new Containment(List.of(init.get().toString(), "session", "--"), false, false, description);
+        }
+        return SETSID.map(setsid -> new Containment(List.of(setsid.toString()), false, true, description))
+                .orElseGet(() -> new Containment(List.of(), false, true,
                         "none (" + why + ", and no setsid found); what a task starts may outlive it"));
+    }
+
+    /**
+     * {@code taskfork-child-init} where the build left it: beside the consumer's jar, or beside its
+     * classes folder when they run from one (in tests).
+     */
+    static Optional<Path> childInit() {
+        try {
+            Path classes = Path.of(Containment.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Optional.of(classes.resolveSibling(CHILD_INIT)).filter(Files::isExecutable);
+        } catch (URISyntaxException | SecurityException e) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -82,13 +123,18 @@ final class Containment {
      * descriptor 1 joined to 2 (see {@link ChildCommand#build}).
      *
      * <p>In a namespace, the JVM is not its first process: that one ignores every signal it has no
-     * handler for, so a JVM there would not die of the SIGABRT of its own crash. A shell is first
-     * instead; it runs the JVM as its child, in a session of the JVM's own, holds nothing of the
-     * JVM's stdin but passes it on, and exits with the JVM's status (128 + N for a signal N), as the
-     * JVM's own death would have shown. The JVM's end ends the shell, and so the namespace.
+     * handler for, so a JVM there would not die of the SIGABRT of its own crash. taskfork-child-init,
+     * or else a shell, is first instead; it runs the JVM as its child, in a session of the JVM's own,
+     * holds nothing of the JVM's stdin but passes it on, and exits with the JVM's status (128 + N for
+     * a signal N), as the JVM's own death would have shown. The JVM's end ends it, and so the
+     * namespace.
      */
     List<String> wrap(List<String> command) {
         List<String> wrapped = new ArrayList<>(prefix);
+        if (!shell) {
+            wrapped.addAll(command);
+            return wrapped;
+        }
         wrapped.add("/bin/sh");
         wrapped.add("-c");
         if (namespace) {
@@ -116,7 +162,7 @@ final class Containment {
      * session is the task's alone.
      */
     boolean ownSession() {
-        return SETSID.isPresent();
+        return !shell || SETSID.isPresent();
     }
 
     /** The mechanism in the words of the supervisor's log line. */
@@ -124,8 +170,8 @@ final class Containment {
         return description;
     }
 
-    private static boolean works(List<String> unshare) {
-        List<String> command = new ArrayList<>(unshare);
+    private static boolean works(List<String> prefix) {
+        List<String> command = new ArrayList<>(prefix);
         command.add("true");
         try {
             Process probe = new ProcessBuilder(command).redirectErrorStream(true)

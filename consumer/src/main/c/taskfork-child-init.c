@@ -1,0 +1,180 @@
+/*
+ * taskfork-child-init: starts a child JVM contained, in one small process instead of setsid,
+ * unshare and a shell, which cost a child several program starts (README: "What containment costs
+ * a task").
+ *
+ *   taskfork-child-init session -- COMMAND [ARG...]
+ *   taskfork-child-init namespace|user-namespace -- COMMAND [ARG...]
+ *
+ * Both modes start a session of their own, so that a signal from the supervisor's terminal reaches
+ * the supervisor alone, and move the pipes as the supervisor expects them: descriptor 3 becomes the
+ * stdout pipe, which carries the child's events, and descriptor 1 joins 2 on the stderr pipe, the
+ * child's log.
+ *
+ * session: then runs COMMAND in place of itself.
+ *
+ * namespace: a PID namespace and a mount namespace with a /proc of their own (user-namespace: inside
+ * a user namespace of its own too, for a supervisor that is not root). Its first process is this
+ * program's, not the JVM: the first process of a namespace ignores every signal it has no handler
+ * for, so a JVM there would not die of the SIGABRT of its own crash. The first process runs COMMAND
+ * as its child, in a session of the command's own, and exits with its status (128 + N for a signal
+ * N), which ends the namespace and kills whatever is left in it. It dies with this process, so a
+ * SIGKILL of the process the supervisor started ends the whole namespace.
+ *
+ * Exit codes: the command's (128 + N for signal N); 125 when the namespace cannot be made; 127 when
+ * COMMAND cannot be run.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define CANNOT_CONTAIN 125
+#define CANNOT_RUN 127
+
+static void fail(int code, const char *what) {
+    fprintf(stderr, "taskfork-child-init: %s: %s\n", what, strerror(errno));
+    _exit(code);
+}
+
+static int status_code(int status) {
+    if (WIFEXITED(status)) {
+        return WEXITSTATUS(status);
+    }
+    return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : CANNOT_CONTAIN;
+}
+
+/* Waits for pid, taking no notice of others (in the namespace, every orphan becomes ours). */
+static int wait_for(pid_t pid) {
+    for (;;) {
+        int status;
+        pid_t ended = waitpid(-1, &status, 0);
+        if (ended == pid) {
+            return status_code(status);
+        }
+        if (ended < 0 && errno != EINTR) {
+            fail(CANNOT_CONTAIN, "wait");
+        }
+    }
+}
+
+static void move_pipes(void) {
+    if (dup2(1, 3) < 0 || dup2(2, 1) < 0) {
+        fail(CANNOT_CONTAIN, "cannot move the pipes");
+    }
+}
+
+static void run(char **command) {
+    execvp(command[0], command);
+    fprintf(stderr, "taskfork-child-init: cannot run %s: %s\n", command[0], strerror(errno));
+    _exit(CANNOT_RUN);
+}
+
+/* Closes what a waiting process holds of the child's pipes, so that their ends come with the child's. */
+static void let_go_of_pipes(void) {
+    int null = open("/dev/null", O_RDWR);
+    for (int fd = 0; fd <= 3; fd++) {
+        if (null >= 0 && fd != null) {
+            dup2(null, fd);
+        }
+    }
+    if (null > 3) {
+        close(null);
+    }
+}
+
+static void write_file(const char *path, const char *text) {
+    int fd = open(path, O_WRONLY);
+    if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t) strlen(text)) {
+        fail(CANNOT_CONTAIN, path);
+    }
+    close(fd);
+}
+
+/* As unshare --user --map-root-user: root inside, this user outside. */
+static void enter_user_namespace(void) {
+    char map[64];
+    uid_t uid = getuid();
+    gid_t gid = getgid();
+    if (unshare(CLONE_NEWUSER) < 0) {
+        fail(CANNOT_CONTAIN, "cannot make a user namespace");
+    }
+    write_file("/proc/self/setgroups", "deny");
+    snprintf(map, sizeof map, "0 %u 1", (unsigned) uid);
+    write_file("/proc/self/uid_map", map);
+    snprintf(map, sizeof map, "0 %u 1", (unsigned) gid);
+    write_file("/proc/self/gid_map", map);
+}
+
+static int first_process(char **command, const sigset_t *original) {
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
+        fail(CANNOT_CONTAIN, "cannot tie the namespace to its parent");
+    }
+    if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0
+            || mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+        fail(CANNOT_CONTAIN, "cannot mount /proc");
+    }
+    move_pipes();
+    pid_t jvm = fork();
+    if (jvm < 0) {
+        fail(CANNOT_CONTAIN, "fork");
+    }
+    if (jvm == 0) {
+        setsid();
+        sigprocmask(SIG_SETMASK, original, NULL);
+        run(command);
+    }
+    let_go_of_pipes();
+    return wait_for(jvm);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 4 || strcmp(argv[2], "--") != 0) {
+        fprintf(stderr, "usage: taskfork-child-init session|namespace|user-namespace -- COMMAND [ARG...]\n");
+        return 2;
+    }
+    char **command = argv + 3;
+    int user = strcmp(argv[1], "user-namespace") == 0;
+    if (setsid() < 0) {
+        fail(CANNOT_CONTAIN, "cannot start a session");
+    }
+    if (strcmp(argv[1], "session") == 0) {
+        move_pipes();
+        run(command);
+    }
+    if (!user && strcmp(argv[1], "namespace") != 0) {
+        fprintf(stderr, "taskfork-child-init: unknown mode %s\n", argv[1]);
+        return 2;
+    }
+    /* As unshare --fork: a SIGINT, SIGQUIT or SIGTERM sent to this process waits, since only the
+     * JVM, with handlers of its own, can report it; a SIGKILL ends the whole namespace. */
+    sigset_t blocked, original;
+    sigemptyset(&blocked);
+    sigaddset(&blocked, SIGINT);
+    sigaddset(&blocked, SIGQUIT);
+    sigaddset(&blocked, SIGTERM);
+    sigprocmask(SIG_BLOCK, &blocked, &original);
+    if (user) {
+        enter_user_namespace();
+    }
+    if (unshare(CLONE_NEWPID | CLONE_NEWNS) < 0) {
+        fail(CANNOT_CONTAIN, "cannot make a PID namespace");
+    }
+    pid_t first = fork();
+    if (first < 0) {
+        fail(CANNOT_CONTAIN, "fork");
+    }
+    if (first == 0) {
+        _exit(first_process(command, &original));
+    }
+    let_go_of_pipes();
+    return wait_for(first);
+}

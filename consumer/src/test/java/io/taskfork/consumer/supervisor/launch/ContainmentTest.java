@@ -1,0 +1,158 @@
+package io.taskfork.consumer.supervisor.launch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskfork.consumer.testing.HostProcesses;
+import io.taskfork.shared.config.ChildContainment;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Each way of containing a child, with and without taskfork-child-init, around real commands: the
+ * supervisor's view of a child (its exit status, its pipes, its stdin) must not depend on which one
+ * the host allows, and in a namespace nothing the command starts may outlive it.
+ */
+class ContainmentTest {
+
+    private final List<Process> started = new ArrayList<>();
+
+    static Stream<Arguments> containments() {
+        Optional<Path> init = Containment.childInit();
+        assertThat(init).as("taskfork-child-init, which the build compiles where it finds /usr/bin/cc")
+                .matches(found -> found.isPresent() || !Files.isExecutable(Path.of("/usr/bin/cc")));
+        List<Arguments> all = new ArrayList<>();
+        init.ifPresent(path -> {
+            all.add(Arguments.of("child-init, auto", Containment.detect(ChildContainment.AUTO, init)));
+            all.add(Arguments.of("child-init, session", Containment.detect(ChildContainment.SESSION, init)));
+        });
+        all.add(Arguments.of("shell, auto", Containment.detect(ChildContainment.AUTO, Optional.empty())));
+        all.add(Arguments.of("shell, session", Containment.detect(ChildContainment.SESSION, Optional.empty())));
+        return all.stream();
+    }
+
+    static Stream<Arguments> namespaces() {
+        return containments().filter(arguments -> ((Containment) arguments.get()[1]).namespace());
+    }
+
+    @AfterEach
+    void killLeftovers() {
+        started.forEach(ProcessTrees::kill);
+    }
+
+    @Test
+    void autoTakesANamespaceWhereverTheHostAllowsOne() {
+        containments().forEach(arguments -> {
+            Containment containment = (Containment) arguments.get()[1];
+            boolean auto = arguments.get()[0].toString().endsWith("auto");
+            assertThat(containment.namespace()).as("%s: %s", arguments.get()[0], containment.description())
+                    .isEqualTo(auto && HostProcesses.namespacesUsable());
+            assertThat(containment.ownSession()).as("the JVM leads a session of its own").isTrue();
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("containments")
+    void theCommandsExitCodeAndSignalDeathReadAsWithoutIt(String name, Containment containment) throws Exception {
+        assertThat(run(containment, "exit 7", "").exitValue()).isEqualTo(7);
+        // As a JVM's crash ends: SIGABRT. The namespace's first process would ignore it.
+        assertThat(run(containment, "kill -ABRT $$", "").exitValue()).isEqualTo(134);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("containments")
+    void descriptorThreeIsTheStdoutPipeAndStdoutJoinsTheLog(String name, Containment containment) throws Exception {
+        Process process = run(containment, "read line; echo \"event $line\" >&3; echo printed; echo warned >&2",
+                "hello\n");
+        assertThat(process.exitValue()).isZero();
+        assertThat(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("event hello\n");
+        assertThat(new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+                .isEqualTo("printed\nwarned\n");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("containments")
+    void theCommandLeadsASessionOfItsOwn(String name, Containment containment) throws Exception {
+        // Field 6 of /proc/PID/stat is the session; the command's name, "sh", holds no space.
+        Process process = run(containment, "read -r stat < /proc/$$/stat; set -- $stat; [ \"$6\" = \"$$\" ]", "");
+        assertThat(process.exitValue()).as("the command is its session's leader").isZero();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("namespaces")
+    void aDaemonOfTheCommandDiesWithIt(String name, Containment containment) throws Exception {
+        String marker = marker();
+        Process process = run(containment, "setsid sleep " + marker + " & sleep 0.2", "");
+        assertThat(process.exitValue()).isZero();
+        assertThat(awaitGone(marker)).as("the daemon that called setsid is gone").isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("namespaces")
+    void aSigkillOfTheStartedProcessEndsTheWholeNamespace(String name, Containment containment) throws Exception {
+        String marker = marker();
+        Process process = start(containment, "setsid sleep " + marker + " & exec sleep " + marker);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (processes(marker) < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(processes(marker)).as("the command and its daemon run").isEqualTo(2);
+
+        // A SIGTERM of the process the supervisor started waits: only the JVM can report one.
+        process.destroy();
+        assertThat(process.waitFor(300, TimeUnit.MILLISECONDS)).as("still running after a SIGTERM").isFalse();
+        process.destroyForcibly();
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(137);
+        assertThat(awaitGone(marker)).as("everything in the namespace is gone").isTrue();
+    }
+
+    private Process run(Containment containment, String script, String input) throws Exception {
+        Process process = start(containment, script);
+        process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("%s ends", script).isTrue();
+        return process;
+    }
+
+    private Process start(Containment containment, String script) throws IOException {
+        Process process = new ProcessBuilder(containment.wrap(List.of("/bin/sh", "-c", script))).start();
+        started.add(process);
+        return process;
+    }
+
+    /** A sleep of a number of seconds no other process of the host sleeps. */
+    private static String marker() {
+        return "1" + ThreadLocalRandom.current().nextInt(100_000, 999_999) + ".25";
+    }
+
+    private static boolean awaitGone(String marker) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (processes(marker) > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    /** Live processes of the host whose command line holds the marker. */
+    private static long processes(String marker) {
+        return ProcessHandle.allProcesses()
+                .filter(process -> process.info().arguments().map(List::of).orElse(List.of()).contains(marker))
+                .count();
+    }
+}
