@@ -42,7 +42,8 @@ public final class PackagedConsumer {
 
     /**
      * The children of {@code supervisor} alive now, one process each: the one it started, which
-     * runs the child JVM, or, in a PID namespace, the namespace's {@code unshare}.
+     * runs the child JVM, or, in a PID namespace, what makes the namespace ({@code taskfork-child-init}
+     * or {@code unshare}).
      */
     public static List<ProcessHandle> children(Process supervisor) {
         return supervisor.children()

@@ -24,7 +24,7 @@ final class ChildCommand {
     static final String OOM_MARKER = "oom";
     static final String FATAL_ERROR_LOG = "hs_err.log";
     private static final String CHILD_JAR_SUFFIX = "-child.jar";
-    // Where a child writes its events: the pipe the shell of Containment.wrap put at descriptor 3.
+    // Where a child writes its events: the pipe that Containment.wrap put at descriptor 3.
     private static final String EVENTS = "/proc/self/fd/3";
 
     // One class from each jar a child needs: the child entry point and built-in handlers, the
@@ -61,9 +61,9 @@ final class ChildCommand {
      * The command that starts a child working in {@code folder}, with {@code flags} added to
      * taskfork's own and before the user's.
      *
-     * <p>A shell moves the pipes before it starts the JVM, inside the {@link Containment}: the
-     * process's stdout pipe becomes descriptor 3, which carries the child's events, and descriptor 1
-     * joins 2 on the stderr pipe, the child's log. Whatever is printed to stdout, by a handler, a
+     * <p>The {@link Containment} moves the pipes before it starts the JVM: the process's stdout pipe
+     * becomes descriptor 3, which carries the child's events, and descriptor 1 joins 2 on the stderr
+     * pipe, the child's log. Whatever is printed to stdout, by a handler, a
      * native library or the JVM's own logging, lands in the log and never among the events.
      */
     List<String> build(Path folder, List<String> flags) {

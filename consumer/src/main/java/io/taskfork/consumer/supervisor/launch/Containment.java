@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What keeps a task from leaving anything running after it, chosen once when the supervisor starts:
@@ -28,6 +30,7 @@ import java.util.stream.Stream;
  */
 final class Containment {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Containment.class);
     static final String CHILD_INIT = "taskfork-child-init";
     private static final String INIT_NAMESPACE = "a PID namespace per child (" + CHILD_INIT + ")";
     private static final String UNSHARE_NAMESPACE = "a PID namespace per child (unshare --pid --fork --kill-child)";
@@ -60,7 +63,12 @@ final class Containment {
     }
 
     /** As {@link #detect(ChildContainment)}, with {@code taskfork-child-init} at {@code init} or none. */
-    static Containment detect(ChildContainment choice, Optional<Path> init) {
+    static Containment detect(ChildContainment choice, Optional<Path> found) {
+        // A copy that cannot run here (built for another machine, say) would fail every child: do without it.
+        Optional<Path> init = found.filter(path -> works(List.of(path.toString(), "session", "--")));
+        if (found.isPresent() && init.isEmpty()) {
+            LOG.warn("{} did not run; children start through setsid, unshare and a shell instead", found.get());
+        }
         if (choice == ChildContainment.SESSION) {
             // Not probed: the operator has chosen, and a misbehaving unshare could hold up the start for PROBE_WITHIN_MS.
             return session("TASKFORK_CONTAINMENT=session", init);

@@ -11,9 +11,9 @@ final class ProcessTrees {
     /**
      * SIGKILLs the process, then its descendants. Descendants are listed before the process dies,
      * because once it is gone they are re-parented and no longer found as its descendants. The
-     * process goes first because it may be {@code unshare} (see {@link Containment}): when the
-     * namespace's first process dies before it, unshare exits 1 instead of dying of the SIGKILL, and
-     * the kill would not read as one.
+     * process goes first because it may be {@code unshare} (see {@link Containment}, without
+     * taskfork-child-init): when the namespace's first process dies before it, unshare exits 1
+     * instead of dying of the SIGKILL, and the kill would not read as one.
      */
     static void kill(Process process) {
         List<ProcessHandle> descendants = process.descendants().toList();

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -61,6 +63,19 @@ class ContainmentTest {
                     .isEqualTo(auto && HostProcesses.namespacesUsable());
             assertThat(containment.ownSession()).as("the JVM leads a session of its own").isTrue();
         });
+    }
+
+    @Test
+    void aChildInitThatCannotRunHereIsLeftOut(@TempDir Path folder) throws Exception {
+        Path broken = folder.resolve(Containment.CHILD_INIT);
+        Files.writeString(broken, "not a program for this machine");
+        Files.setPosixFilePermissions(broken, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        for (ChildContainment choice : ChildContainment.values()) {
+            Containment containment = Containment.detect(choice, Optional.of(broken));
+            assertThat(containment.wrap(List.of("true"))).as("%s", choice).doesNotContain(broken.toString());
+            assertThat(run(containment, "echo ran >&3", "").exitValue()).isZero();
+        }
     }
 
     @ParameterizedTest(name = "{0}")
