@@ -63,8 +63,8 @@ final class ChildCommand {
      *
      * <p>The {@link Containment} moves the pipes before it starts the JVM: the process's stdout pipe
      * becomes descriptor 3, which carries the child's events, and descriptor 1 joins 2 on the stderr
-     * pipe, the child's log. Whatever is printed to stdout, by a handler, a
-     * native library or the JVM's own logging, lands in the log and never among the events.
+     * pipe, the child's log. Whatever is printed to stdout, by a handler, a native library or the
+     * JVM's own logging, lands in the log and never among the events.
      */
     List<String> build(Path folder, List<String> flags) {
         List<String> command = new ArrayList<>();

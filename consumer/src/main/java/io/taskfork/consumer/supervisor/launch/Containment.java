@@ -70,7 +70,7 @@ final class Containment {
             LOG.warn("{} did not run; children start through setsid, unshare and a shell instead", found.get());
         }
         if (choice == ChildContainment.SESSION) {
-            // Not probed: the operator has chosen, and a misbehaving unshare could hold up the start for PROBE_WITHIN_MS.
+            // No namespace is tried: the operator has chosen, and a misbehaving one could hold up the start for PROBE_WITHIN_MS.
             return session("TASKFORK_CONTAINMENT=session", init);
         }
         if (init.isPresent()) {

@@ -78,6 +78,38 @@ class ContainmentTest {
         }
     }
 
+    /**
+     * A supervisor that is not root gets the user-namespace mode. The tests run as root, so this one
+     * runs taskfork-child-init as nobody, through setpriv, where the host allows user namespaces.
+     */
+    @Test
+    void withoutRootTheNamespaceIsMadeInAUserNamespace() throws Exception {
+        Optional<Path> init = Containment.childInit();
+        if (init.isEmpty() || !HostProcesses.namespacesUsable()) {
+            return;
+        }
+        List<String> nobody = List.of("setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups");
+        List<String> command = new ArrayList<>(nobody);
+        command.addAll(List.of(init.get().toString(), "namespace", "--", "true"));
+        Process refused = new ProcessBuilder(command).start();
+        assertThat(refused.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(refused.exitValue()).as("no PID namespace for nobody without a user namespace").isEqualTo(125);
+        assertThat(new String(refused.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+                .startsWith("taskfork-child-init: cannot make a PID namespace: ");
+
+        String marker = marker();
+        command = new ArrayList<>(nobody);
+        command.addAll(List.of(init.get().toString(), "user-namespace", "--", "/bin/sh", "-c",
+                "setsid sleep " + marker + " & echo \"$$ $(id -u)\" >&3; sleep 0.2"));
+        Process process = new ProcessBuilder(command).start();
+        started.add(process);
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+        assertThat(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .as("PID 2, root of its own user namespace").isEqualTo("2 0\n");
+        assertThat(awaitGone(marker)).as("the daemon that called setsid is gone").isTrue();
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("containments")
     void theCommandsExitCodeAndSignalDeathReadAsWithoutIt(String name, Containment containment) throws Exception {
