@@ -25,8 +25,10 @@ import java.util.Map;
  */
 final class BenchEnvironment implements AutoCloseable {
 
-    static final String QUEUE = "taskfork.bench";
-    static final String SCHEMA = "taskfork_bench";
+    // Named for this run, so that two runs at once (ops/bench beside BenchIT, say) take none of each other's tasks.
+    private static final String RUN = String.format("%08x", new java.security.SecureRandom().nextInt());
+    static final String QUEUE = "taskfork.bench." + RUN;
+    static final String SCHEMA = "taskfork_bench_" + RUN;
     static final int PREFETCH = 4;
     private static final String NAME = "taskfork-bench";
     private static final int CLOSE_TIMEOUT_MS = 5_000;

@@ -53,6 +53,8 @@ record Report(int tasks, int prefetch, Machine machine, List<String> floorComman
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("tasks", tasks);
         root.put("prefetch", prefetch);
+        root.put("queue", BenchEnvironment.QUEUE);
+        root.put("schema", BenchEnvironment.SCHEMA);
         ObjectNode host = root.putObject("machine");
         host.put("nproc", machine.cpus());
         host.put("cpu_model", machine.cpuModel());

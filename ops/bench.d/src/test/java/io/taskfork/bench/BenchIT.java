@@ -30,10 +30,24 @@ class BenchIT {
     private record Run(int exitCode, String out, String err) {
     }
 
-    @Test
-    void aShortRunPrintsEveryFigureAsJsonAndCleansUp() throws Exception {
-        Run run = bench("--tasks", "20", "--json");
+    private record Started(Process process, Path out, Path err) {
+    }
 
+    /** Two runs at once, as when ops/bench is run beside this test: each keeps to its own queue and schema. */
+    @Test
+    void twoShortRunsAtOncePrintEveryFigureAsJsonAndCleanUp() throws Exception {
+        Started first = start("--tasks", "20", "--json");
+        Started second = start("--tasks", "20", "--json");
+        JsonNode one = check(finish(first));
+        JsonNode other = check(finish(second));
+
+        assertThat(one.path("queue").asText()).startsWith("taskfork.bench.").isNotEqualTo(other.path("queue").asText());
+        assertThat(one.path("schema").asText()).startsWith("taskfork_bench_").isNotEqualTo(other.path("schema").asText());
+        assertCleanedUp(one);
+        assertCleanedUp(other);
+    }
+
+    private static JsonNode check(Run run) {
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode report = Json.parse(run.out());
         assertThat(report.path("ok").asBoolean()).as(run.out()).isTrue();
@@ -81,8 +95,7 @@ class BenchIT {
         // c less c-bare may come out below zero in a run this short: only its presence is checked
         assertThat(report.path("containment_cost").path("cpu_ms_per_task").isNumber()).as(run.out()).isTrue();
         assertThat(report.path("containment_cost").path("throughput_c_over_c_bare").asDouble()).isPositive();
-
-        assertCleanedUp();
+        return report;
     }
 
     @Test
@@ -104,47 +117,57 @@ class BenchIT {
     }
 
     private static Run bench(String... args) throws IOException, InterruptedException {
+        return finish(start(args));
+    }
+
+    private static Started start(String... args) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of(ROOT.resolve("ops/bench").toString()));
+        command.addAll(List.of(args));
         Path out = Files.createTempFile("bench-it-", ".out");
         Path err = Files.createTempFile("bench-it-", ".err");
+        Process process = new ProcessBuilder(command)
+                .directory(ROOT.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
+        return new Started(process, out, err);
+    }
+
+    private static Run finish(Started started) throws IOException, InterruptedException {
+        Process process = started.process();
         try {
-            List<String> command = new java.util.ArrayList<>(List.of(ROOT.resolve("ops/bench").toString()));
-            command.addAll(List.of(args));
-            Process process = new ProcessBuilder(command)
-                    .directory(ROOT.toFile())
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    .start();
-            if (!process.waitFor(6, TimeUnit.MINUTES)) {
+            if (!process.waitFor(8, TimeUnit.MINUTES)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
-                throw new AssertionError("ops/bench did not end within 6 minutes");
+                throw new AssertionError("ops/bench did not end within 8 minutes");
             }
-            return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
+            return new Run(process.exitValue(), Files.readString(started.out(), StandardCharsets.UTF_8),
+                    Files.readString(started.err(), StandardCharsets.UTF_8));
         } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
+            Files.deleteIfExists(started.out());
+            Files.deleteIfExists(started.err());
         }
     }
 
-    private static void assertCleanedUp() throws Exception {
+    private static void assertCleanedUp(JsonNode report) throws Exception {
+        String schema = report.path("schema").asText();
+        String queue = report.path("queue").asText();
         Settings settings = Settings.load(BenchEnvironment.variables(System.getenv()), java.util.Map.of());
         try (Database database = Database.connect(settings.db(), 1, "bench-it")) {
             int schemas = database.jdbi().withHandle(handle -> handle
                     .createQuery("select count(*) from information_schema.schemata where schema_name = :schema")
-                    .bind("schema", BenchEnvironment.SCHEMA)
+                    .bind("schema", schema)
                     .mapTo(Integer.class)
                     .one());
-            assertThat(schemas).as("schema " + BenchEnvironment.SCHEMA + " dropped").isZero();
+            assertThat(schemas).as("schema " + schema + " dropped").isZero();
         }
         Connection connection = Broker.connect(settings.amqp(), "bench-it");
         try {
-            for (String queue : List.of(BenchEnvironment.QUEUE, BenchEnvironment.QUEUE + ".dead",
-                    BenchEnvironment.QUEUE + ".retry")) {
+            for (String name : List.of(queue, queue + ".dead", queue + ".retry")) {
                 Channel channel = connection.createChannel();
                 try {
-                    channel.queueDeclarePassive(queue);
-                    throw new AssertionError("queue " + queue + " is still there");
+                    channel.queueDeclarePassive(name);
+                    throw new AssertionError("queue " + name + " is still there");
                 } catch (IOException expected) {
                     // 404 NOT_FOUND: deleted, as it should be; the channel is closed by the broker
                 }
