@@ -17,8 +17,13 @@ public record ProcStat(String name, String[] fields) {
      * @return null when the process ended meanwhile, or its line cannot be read
      */
     public static ProcStat read(String pid, byte[] buffer, int limit) {
+        return readIn("/proc/" + pid, buffer, limit);
+    }
+
+    /** As {@link #read}, from the stat file in {@code folder}: a process's folder in some mount of /proc. */
+    public static ProcStat readIn(String folder, byte[] buffer, int limit) {
         int length;
-        try (FileInputStream stat = new FileInputStream("/proc/" + pid + "/stat")) {
+        try (FileInputStream stat = new FileInputStream(folder + "/stat")) {
             length = stat.read(buffer);
         } catch (IOException gone) {
             return null;

@@ -49,6 +49,14 @@ final class MemoryBudget {
         return exceeded;
     }
 
+    /**
+     * Notes the resident sum of the task's processes, read where it is no more than half the cap: a
+     * task that low is over it by no measure, so only the peak changes.
+     */
+    void glance(long residentBytes) {
+        peakBytes = Math.max(peakBytes, residentBytes);
+    }
+
     /** Takes one look at the task's processes, kills it when it is over; returns their resident sum. */
     long look(List<ProcessTable.Entry> members) {
         Set<String> seen = new HashSet<>();

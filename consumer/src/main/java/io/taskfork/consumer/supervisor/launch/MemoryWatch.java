@@ -28,6 +28,7 @@ final class MemoryWatch implements AutoCloseable {
     private final long capBytes;
     private final boolean sessionToo;
     private final long pageBytes = pageBytes();
+    private final NamespaceMemory namespaces = new NamespaceMemory(pageBytes);
     private final Set<MemoryBudget> watched = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService looks =
             Executors.newSingleThreadScheduledExecutor(NamedThreads.of("memory-watch", true));
@@ -81,9 +82,20 @@ final class MemoryWatch implements AutoCloseable {
         if (watched.isEmpty()) {
             return PERIOD_MS;
         }
-        ProcessTable table = ProcessTable.read(pageBytes);
+        ProcessTable table = null;
         boolean close = false;
         for (MemoryBudget task : watched) {
+            // A task in a namespace of its own and well under its cap is read from the namespace's
+            // /proc: a few files, where the table is one for each process of the host. Nearer the
+            // cap, the table names the processes and counts how long each has held its memory.
+            long resident = sessionToo ? -1 : namespaces.residentBytes(task.pid());
+            if (resident >= 0 && resident <= capBytes / 2) {
+                task.glance(resident);
+                continue;
+            }
+            if (table == null) {
+                table = ProcessTable.read(pageBytes);
+            }
             List<ProcessTable.Entry> members = table.tree(task.pid(), sessionToo);
             close |= task.look(members) > capBytes / 2;
         }
