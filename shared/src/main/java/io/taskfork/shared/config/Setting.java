@@ -26,7 +26,7 @@ public enum Setting {
     SHUTDOWN_GRACE("30s", "on SIGTERM, how long running children may finish before they are killed"),
     OUTBOX_AGE("1m", "a queued task this old whose message was never confirmed is published again"),
     TYPE_LIMITS("", "the most tasks of a type running at once across every supervisor, such as exec:2,report:1"),
-    WORK_DIR("", "each task works in a fresh WORK_DIR/<task-id> (default: <tmp>/taskfork-work)"),
+    WORK_DIR("", "each task works in a fresh WORK_DIR/<task-id> (default: <tmp>/taskfork-work/<schema>)"),
     KEEP_WORKDIRS("false", "keep task directories after their tasks (true or false)"),
     LOG_FORMAT("text", "format of log lines: text, or json for one JSON object a line"),
     EXEC_ALLOW("", "commands the exec type may run: names or absolute paths; empty disables exec"),

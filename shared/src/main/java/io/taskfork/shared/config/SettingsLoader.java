@@ -51,7 +51,7 @@ final class SettingsLoader {
                         parse(Setting.CACHE_DIR, this::cacheDir),
                         parse(Setting.CONTAINMENT, ChildContainment::parse)),
                 new WorkSettings(
-                        parse(Setting.WORK_DIR, SettingsLoader::workDir),
+                        parse(Setting.WORK_DIR, text -> workDir(text, db.schema())),
                         parse(Setting.KEEP_WORKDIRS, SettingsLoader::bool),
                         parse(Setting.EXEC_ALLOW, SettingsLoader::commands),
                         parse(Setting.EXEC_ROOTS, SettingsLoader::directories),
@@ -202,9 +202,11 @@ final class SettingsLoader {
         return java;
     }
 
-    private static Path workDir(String text) {
+    // By default a folder per schema: task IDs are unique within a schema only, and supervisors of
+    // two schemas on one host would otherwise clear each other's task folders.
+    private static Path workDir(String text, String schema) {
         return text.isBlank()
-                ? Path.of(System.getProperty("java.io.tmpdir"), "taskfork-work")
+                ? Path.of(System.getProperty("java.io.tmpdir"), "taskfork-work", schema)
                 : Path.of(text).toAbsolutePath().normalize();
     }
 

@@ -36,6 +36,17 @@ class SettingsTest {
     }
 
     @Test
+    void theDefaultWorkFolderIsOneOfTheSchemasOwn() {
+        Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
+        assertThat(Settings.load(Map.of(), NO_FLAGS).child().work().root())
+                .isEqualTo(temporary.resolve("taskfork-work").resolve("taskfork"));
+        assertThat(Settings.load(Map.of("TASKFORK_DB_SCHEMA", "bench_1"), NO_FLAGS).child().work().root())
+                .isEqualTo(temporary.resolve("taskfork-work").resolve("bench_1"));
+        assertThat(Settings.load(Map.of("TASKFORK_DB_SCHEMA", "bench_1", "TASKFORK_WORK_DIR", "/srv/work"), NO_FLAGS)
+                .child().work().root()).as("one that is set is taken as it is").isEqualTo(Path.of("/srv/work"));
+    }
+
+    @Test
     void execSandboxIsOffWithNetworkUnlessAskedFor() {
         assertThat(Settings.load(Map.of(), NO_FLAGS).child().work().execSandbox())
                 .isEqualTo(new ExecSandbox(false, true));
