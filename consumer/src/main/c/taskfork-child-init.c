@@ -114,10 +114,19 @@ static void enter_user_namespace(void) {
     write_file("/proc/self/gid_map", map);
 }
 
-static int first_process(char **command, const sigset_t *original) {
+/*
+ * The parent may have died before PR_SET_PDEATHSIG took: then the write end of parent_alive, which
+ * only the parent held, is closed, and a read of the read end (which never blocks) gives its end.
+ */
+static int first_process(char **command, const sigset_t *original, int parent_alive) {
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
         fail(CANNOT_CONTAIN, "cannot tie the namespace to its parent");
     }
+    char byte;
+    if (read(parent_alive, &byte, 1) == 0) {
+        _exit(CANNOT_CONTAIN);
+    }
+    close(parent_alive);
     if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0
             || mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
         fail(CANNOT_CONTAIN, "cannot mount /proc");
@@ -168,13 +177,20 @@ int main(int argc, char **argv) {
     if (unshare(CLONE_NEWPID | CLONE_NEWNS) < 0) {
         fail(CANNOT_CONTAIN, "cannot make a PID namespace");
     }
+    int parent_alive[2];
+    if (pipe2(parent_alive, O_CLOEXEC | O_NONBLOCK) < 0) {
+        fail(CANNOT_CONTAIN, "pipe");
+    }
     pid_t first = fork();
     if (first < 0) {
         fail(CANNOT_CONTAIN, "fork");
     }
     if (first == 0) {
-        _exit(first_process(command, &original));
+        close(parent_alive[1]);
+        _exit(first_process(command, &original, parent_alive[0]));
     }
+    /* The write end stays open, and unwritten, for as long as this process lives. */
+    close(parent_alive[0]);
     let_go_of_pipes();
     return wait_for(first);
 }

@@ -101,13 +101,18 @@ final class BenchEnvironment implements AutoCloseable {
         return publisher.submitAll(tasks);
     }
 
-    /** Deletes the queues and drops the schema. */
+    /** Deletes the queues, drops the schema, and removes the run's work folder once its supervisors left it empty. */
     @Override
     public void close() throws IOException {
         try {
             publisher.close();
             deleteQueues(connection, queues);
             dropSchema(database);
+            try {
+                java.nio.file.Files.deleteIfExists(settings.child().work().root());
+            } catch (java.nio.file.DirectoryNotEmptyException kept) {
+                // a supervisor keeps task folders on request (TASKFORK_KEEP_WORKDIRS): they stay
+            }
         } finally {
             connection.abort(CLOSE_TIMEOUT_MS);
             database.close();

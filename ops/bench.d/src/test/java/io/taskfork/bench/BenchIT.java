@@ -38,13 +38,23 @@ class BenchIT {
     void twoShortRunsAtOncePrintEveryFigureAsJsonAndCleanUp() throws Exception {
         Started first = start("--tasks", "20", "--json");
         Started second = start("--tasks", "20", "--json");
-        JsonNode one = check(finish(first));
-        JsonNode other = check(finish(second));
+        Run firstRun;
+        Run secondRun;
+        try {
+            firstRun = finish(first);
+        } finally {
+            // both end before anything is checked, so that a failed check leaves no run behind
+            secondRun = finish(second);
+        }
+        JsonNode one = check(firstRun);
+        JsonNode other = check(secondRun);
 
         assertThat(one.path("queue").asText()).startsWith("taskfork.bench.").isNotEqualTo(other.path("queue").asText());
         assertThat(one.path("schema").asText()).startsWith("taskfork_bench_").isNotEqualTo(other.path("schema").asText());
         assertCleanedUp(one);
         assertCleanedUp(other);
+        assertThat(Path.of(System.getProperty("java.io.tmpdir"), "taskfork-work", one.path("schema").asText()))
+                .as("the run's work folder").doesNotExist();
     }
 
     private static JsonNode check(Run run) {

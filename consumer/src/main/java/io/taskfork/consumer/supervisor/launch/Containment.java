@@ -3,6 +3,7 @@ package io.taskfork.consumer.supervisor.launch;
 import io.taskfork.shared.config.ChildContainment;
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,14 +75,16 @@ final class Containment {
             return session("TASKFORK_CONTAINMENT=session", init);
         }
         if (init.isPresent()) {
+            String why = null;
             for (String mode : List.of("namespace", "user-namespace")) {
                 List<String> prefix = List.of(init.get().toString(), mode, "--");
-                if (works(prefix)) {
+                why = failure(prefix);
+                if (why == null) {
                     return new Containment(prefix, true, false,
                             mode.equals("namespace") ? INIT_NAMESPACE : INIT_NAMESPACE + " in a user namespace");
                 }
             }
-            return session("no PID namespace allowed", init);
+            return session("no PID namespace allowed: " + why, init);
         }
         Optional<Path> unshare = executable("unshare");
         if (unshare.isPresent()) {
@@ -179,21 +182,31 @@ final class Containment {
     }
 
     private static boolean works(List<String> prefix) {
+        return failure(prefix) == null;
+    }
+
+    /** Why {@code prefix} cannot run {@code true}: the last line it printed, or what else went wrong; null when it can. */
+    private static String failure(List<String> prefix) {
         List<String> command = new ArrayList<>(prefix);
         command.add("true");
         try {
-            Process probe = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            // its one line of complaint fits in the pipe: read once it has ended
+            Process probe = new ProcessBuilder(command).redirectErrorStream(true).start();
             if (!probe.waitFor(PROBE_WITHIN_MS, TimeUnit.MILLISECONDS)) {
                 probe.destroyForcibly();
-                return false;
+                return "no answer within " + PROBE_WITHIN_MS / 1000 + " s";
             }
-            return probe.exitValue() == 0;
+            if (probe.exitValue() == 0) {
+                return null;
+            }
+            List<String> lines = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                    .lines().filter(line -> !line.isBlank()).toList();
+            return lines.isEmpty() ? "exit code " + probe.exitValue() : lines.get(lines.size() - 1).trim();
         } catch (IOException e) {
-            return false;
+            return e.getMessage();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return "interrupted";
         }
     }
 

@@ -24,12 +24,16 @@ final class MemoryWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryWatch.class);
     static final long PERIOD_MS = 250;
     private static final long CLOSE_PERIOD_MS = 50;
+    // A task that is root in its namespaces could mount a /proc of its own making there: every
+    // fourth look, about once a second, reads the host's, which no task can touch.
+    private static final int HOST_LOOK_EVERY = 4;
 
     private final long capBytes;
     private final boolean sessionToo;
     private final long pageBytes = pageBytes();
     private final NamespaceMemory namespaces = new NamespaceMemory(pageBytes);
     private final Set<MemoryBudget> watched = ConcurrentHashMap.newKeySet();
+    private int looksSinceHost;
     private final ScheduledExecutorService looks =
             Executors.newSingleThreadScheduledExecutor(NamedThreads.of("memory-watch", true));
 
@@ -84,11 +88,15 @@ final class MemoryWatch implements AutoCloseable {
         }
         ProcessTable table = null;
         boolean close = false;
+        boolean hostLook = ++looksSinceHost >= HOST_LOOK_EVERY;
+        if (hostLook) {
+            looksSinceHost = 0;
+        }
         for (MemoryBudget task : watched) {
             // A task in a namespace of its own and well under its cap is read from the namespace's
             // /proc: a few files, where the table is one for each process of the host. Nearer the
             // cap, the table names the processes and counts how long each has held its memory.
-            long resident = sessionToo ? -1 : namespaces.residentBytes(task.pid());
+            long resident = sessionToo || hostLook ? -1 : namespaces.residentBytes(task.pid());
             if (resident >= 0 && resident <= capBytes / 2) {
                 task.glance(resident);
                 continue;

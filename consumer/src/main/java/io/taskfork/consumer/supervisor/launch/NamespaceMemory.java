@@ -38,6 +38,9 @@ final class NamespaceMemory {
         }
         String first = firstChild(pid);
         if (first == null) {
+            return -1;
+        }
+        if (first.isEmpty()) {
             // the namespace is not made yet: the started process is the task's only one
             return resident(started);
         }
@@ -74,7 +77,10 @@ final class NamespaceMemory {
         }
     }
 
-    /** The one child of a single-threaded process, as the kernel lists a thread's children; null for none. */
+    /**
+     * The one child of a single-threaded process, as the kernel lists a thread's children; empty for
+     * none; null when the list cannot be read (the process is gone, or the kernel keeps no such lists).
+     */
     private String firstChild(long pid) {
         int length;
         try (FileInputStream children = new FileInputStream("/proc/" + pid + "/task/" + pid + "/children")) {
@@ -82,11 +88,8 @@ final class NamespaceMemory {
         } catch (IOException gone) {
             return null;
         }
-        if (length <= 0) {
-            return null;
-        }
-        String text = new String(buffer, 0, length, StandardCharsets.ISO_8859_1).trim();
+        String text = length <= 0 ? "" : new String(buffer, 0, length, StandardCharsets.ISO_8859_1).trim();
         int space = text.indexOf(' ');
-        return text.isEmpty() ? null : space < 0 ? text : text.substring(0, space);
+        return space < 0 ? text : text.substring(0, space);
     }
 }

@@ -141,7 +141,9 @@ class ContainmentTest {
     @MethodSource("namespaces")
     void aDaemonOfTheCommandDiesWithIt(String name, Containment containment) throws Exception {
         String marker = marker();
-        Process process = run(containment, "setsid sleep " + marker + " & sleep 0.2", "");
+        // setsid, not leading a process group, runs sleep in its own process: wait until it is sleep
+        Process process = run(containment, "setsid sleep " + marker + " & until grep -q " + marker
+                + " /proc/$!/cmdline 2>/dev/null; do sleep 0.01; done", "");
         assertThat(process.exitValue()).isZero();
         assertThat(awaitGone(marker)).as("the daemon that called setsid is gone").isTrue();
     }
