@@ -7,11 +7,15 @@ import io.taskfork.shared.config.Settings;
 import io.taskfork.shared.store.Database;
 import io.taskfork.shared.topology.QueueNames;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * A fresh schema and a fresh set of queues on the test services, for one test class: runs never
@@ -86,6 +90,24 @@ public final class IsolatedEnvironment implements AutoCloseable {
                     + settings.db().schema() + " cascade"));
             database.close();
             connection.close();
+            deleteDefaultWorkFolder(settings.db().schema());
+        }
+    }
+
+    /**
+     * The schema's default work folder: supervisors the test killed left their standby folders in
+     * it, which only a later supervisor of the same schema, never to come, would sweep. A work
+     * folder set in the environment is not this class's to remove.
+     */
+    private static void deleteDefaultWorkFolder(String schema) throws IOException {
+        Path folder = Path.of(System.getProperty("java.io.tmpdir"), "taskfork-work", schema);
+        if (!Files.isDirectory(folder)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
         }
     }
 }
