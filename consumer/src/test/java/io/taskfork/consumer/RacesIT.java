@@ -136,7 +136,18 @@ class RacesIT {
         String audit = cli("audit");
         System.out.println("RacesIT: seed " + seed + ", " + kinds.size() + " tasks in "
                 + Duration.between(started, Instant.now()).toSeconds() + " s; " + actions + "\n" + audit);
-        assertThat(audit).as(diagnosis()).contains("\nclean\n");
+        if (!audit.contains("\nclean\n")) {
+            // A supervisor killed between a dead letter's confirm and its record leaves the task a second,
+            // late dead letter: at least once, as README says. That, and only that, may be found.
+            assertThat(audit.lines().filter(line -> line.matches("[a-z_]+ +[1-9].*")).toList()).as(diagnosis())
+                    .singleElement().asString().startsWith("duplicate_messages ");
+            String ids = audit.lines().filter(line -> line.startsWith("duplicate_messages ")).findFirst().orElseThrow();
+            Set<Long> late = lateDeadLetters();
+            assertThat(ids).as("every duplicate shown").doesNotEndWith("…");
+            for (String id : ids.substring(ids.lastIndexOf(':') + 1).trim().split(" +")) {
+                assertThat(late).as("task %s has two dead letters; %s", id, diagnosis()).contains(Long.parseLong(id));
+            }
+        }
         for (Map.Entry<Long, Kind> task : kinds.entrySet()) {
             Task row = store.find(task.getKey()).orElseThrow();
             String expected = cancelled.contains(task.getKey()) ? "cancelled/-" : task.getValue().outcome;
@@ -266,6 +277,20 @@ class RacesIT {
         ProducerMain.run(args, environment.environment(), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The tasks a supervisor dead-lettered late, on a redelivery, its first dead letter unrecorded. */
+    private Set<Long> lateDeadLetters() {
+        Set<Long> ids = new HashSet<>();
+        java.util.regex.Pattern late = java.util.regex.Pattern.compile(
+                "task (\\d+) is already \\S+ but its dead letter was never confirmed");
+        for (Path log : logs) {
+            java.util.regex.Matcher found = late.matcher(read(log));
+            while (found.find()) {
+                ids.add(Long.parseLong(found.group(1)));
+            }
+        }
+        return ids;
     }
 
     private String diagnosis() {
