@@ -1,6 +1,5 @@
 package io.taskfork.consumer.supervisor.launch;
 
-import io.taskfork.consumer.child.ProcStat;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,11 +11,6 @@ import java.nio.charset.StandardCharsets;
  * root ({@code /proc/FIRST/root/proc}).
  */
 final class NamespaceMemory {
-
-    // after the name: state ... starttime (20th) vsize rss (22nd), as ProcessTable reads them
-    private static final int FIELDS = 23;
-    private static final int START_TIME = 19;
-    private static final int RESIDENT_PAGES = 21;
 
     private final long pageBytes;
     private final byte[] buffer = new byte[1024];
@@ -32,7 +26,7 @@ final class NamespaceMemory {
      * {@code /proc} is not mounted yet.
      */
     long residentBytes(long pid) {
-        ProcStat started = ProcStat.readIn("/proc/" + pid, buffer, FIELDS);
+        ProcessTable.Entry started = ProcessTable.entryIn("/proc", Long.toString(pid), buffer, pageBytes);
         if (started == null) {
             return -1;
         }
@@ -42,39 +36,30 @@ final class NamespaceMemory {
         }
         if (first.isEmpty()) {
             // the namespace is not made yet: the started process is the task's only one
-            return resident(started);
+            return started.residentBytes();
         }
-        ProcStat firstOutside = ProcStat.readIn("/proc/" + first, buffer, FIELDS);
+        ProcessTable.Entry firstOutside = ProcessTable.entryIn("/proc", first, buffer, pageBytes);
         String inside = "/proc/" + first + "/root/proc";
-        ProcStat firstInside = ProcStat.readIn(inside + "/1", buffer, FIELDS);
+        ProcessTable.Entry firstInside = ProcessTable.entryIn(inside, "1", buffer, pageBytes);
         // Until the first process mounts the namespace's /proc, its root shows the host's, whose PID 1 is another process.
-        if (firstOutside == null || firstInside == null
-                || !firstInside.fields()[START_TIME].equals(firstOutside.fields()[START_TIME])) {
+        if (firstOutside == null || firstInside == null || firstInside.startTicks() != firstOutside.startTicks()) {
             return -1;
         }
         String[] names = new java.io.File(inside).list();
         if (names == null) {
             return -1;
         }
-        long sum = resident(started);
+        long sum = started.residentBytes() + firstInside.residentBytes();
         for (String name : names) {
-            if (!name.isEmpty() && Character.isDigit(name.charAt(0))) {
-                ProcStat process = ProcStat.readIn(inside + "/" + name, buffer, FIELDS);
-                // zombies hold no memory; a process that ended meanwhile holds none either
-                if (process != null && !process.fields()[0].equals("Z")) {
-                    sum += resident(process);
+            if (!name.isEmpty() && Character.isDigit(name.charAt(0)) && !name.equals("1")) {
+                ProcessTable.Entry process = ProcessTable.entryIn(inside, name, buffer, pageBytes);
+                // null: ended meanwhile, or a zombie; neither holds memory
+                if (process != null) {
+                    sum += process.residentBytes();
                 }
             }
         }
         return sum;
-    }
-
-    private long resident(ProcStat stat) {
-        try {
-            return Long.parseLong(stat.fields()[RESIDENT_PAGES]) * pageBytes;
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 
     /**

@@ -87,11 +87,18 @@ final class ProcessTable {
         return -1;
     }
 
-    /** Null for a process that ended meanwhile, or a zombie, which holds no memory. */
     private static Entry entry(String pid, byte[] buffer, long pageBytes) {
+        return entryIn("/proc", pid, buffer, pageBytes);
+    }
+
+    /**
+     * Process {@code pid} as the {@code /proc} mounted at {@code proc} shows it (a PID namespace's
+     * own, say); null for a process that ended meanwhile, or a zombie, which holds no memory.
+     */
+    static Entry entryIn(String proc, String pid, byte[] buffer, long pageBytes) {
         // after the name: state ppid pgrp session tty tpgid flags 4×faults 4×times priority nice
         // threads itrealvalue starttime vsize rss
-        ProcStat stat = ProcStat.read(pid, buffer, 23);
+        ProcStat stat = ProcStat.readIn(proc + "/" + pid, buffer, 23);
         if (stat == null || stat.fields()[0].equals("Z")) {
             return null;
         }
