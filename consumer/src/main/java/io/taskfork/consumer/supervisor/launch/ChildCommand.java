@@ -152,7 +152,8 @@ final class ChildCommand {
         return consumer;
     }
 
-    private static String locationOf(Class<?> type) {
+    /** The jar, or the classes folder, that {@code type} was loaded from. */
+    static String locationOf(Class<?> type) {
         try {
             return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         } catch (URISyntaxException e) {

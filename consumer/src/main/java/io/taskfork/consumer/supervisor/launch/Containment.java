@@ -2,7 +2,6 @@ package io.taskfork.consumer.supervisor.launch;
 
 import io.taskfork.shared.config.ChildContainment;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,12 +120,8 @@ final class Containment {
      * classes folder when they run from one (in tests).
      */
     static Optional<Path> childInit() {
-        try {
-            Path classes = Path.of(Containment.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return Optional.of(classes.resolveSibling(CHILD_INIT)).filter(Files::isExecutable);
-        } catch (URISyntaxException | SecurityException e) {
-            return Optional.empty();
-        }
+        return Optional.of(Path.of(ChildCommand.locationOf(Containment.class)).resolveSibling(CHILD_INIT))
+                .filter(Files::isExecutable);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.taskfork.consumer.supervisor.launch;
 
+import static io.taskfork.consumer.testing.PackagedConsumer.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskfork.consumer.testing.HostProcesses;
@@ -7,7 +8,6 @@ import io.taskfork.shared.config.ChildContainment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -72,13 +72,5 @@ class NamespaceMemoryTest {
 
     private static List<ProcessTable.Entry> tree(long pid) {
         return ProcessTable.read(PAGE).tree(pid, false);
-    }
-
-    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.sleep(20);
-        }
     }
 }
