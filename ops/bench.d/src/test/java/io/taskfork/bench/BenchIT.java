@@ -7,6 +7,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.taskfork.shared.amqp.Broker;
 import io.taskfork.shared.config.Settings;
+import io.taskfork.shared.config.WorkSettings;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.Database;
 import java.io.IOException;
@@ -53,7 +54,7 @@ class BenchIT {
         assertThat(one.path("schema").asText()).startsWith("taskfork_bench_").isNotEqualTo(other.path("schema").asText());
         assertCleanedUp(one);
         assertCleanedUp(other);
-        assertThat(Path.of(System.getProperty("java.io.tmpdir"), "taskfork-work", one.path("schema").asText()))
+        assertThat(WorkSettings.defaultRoot(one.path("schema").asText()))
                 .as("the run's work folder").doesNotExist();
     }
 

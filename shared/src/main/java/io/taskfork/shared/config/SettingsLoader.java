@@ -202,12 +202,8 @@ final class SettingsLoader {
         return java;
     }
 
-    // By default a folder per schema: task IDs are unique within a schema only, and supervisors of
-    // two schemas on one host would otherwise clear each other's task folders.
     private static Path workDir(String text, String schema) {
-        return text.isBlank()
-                ? Path.of(System.getProperty("java.io.tmpdir"), "taskfork-work", schema)
-                : Path.of(text).toAbsolutePath().normalize();
+        return text.isBlank() ? WorkSettings.defaultRoot(schema) : Path.of(text).toAbsolutePath().normalize();
     }
 
     private static List<String> javaOptions(String text) {

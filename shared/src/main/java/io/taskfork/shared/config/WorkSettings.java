@@ -21,4 +21,12 @@ public record WorkSettings(Path root, boolean keep, List<String> execAllow, List
         execRoots = List.copyOf(execRoots);
         execEnvPass = List.copyOf(execEnvPass);
     }
+
+    /**
+     * The work folder when none is set: one per schema, since task IDs are unique within a schema
+     * only, and supervisors of two schemas on one host would otherwise clear each other's task folders.
+     */
+    public static Path defaultRoot(String schema) {
+        return Path.of(System.getProperty("java.io.tmpdir"), "taskfork-work", schema);
+    }
 }

@@ -4,6 +4,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.taskfork.shared.amqp.Broker;
 import io.taskfork.shared.config.Settings;
+import io.taskfork.shared.config.WorkSettings;
 import io.taskfork.shared.store.Database;
 import io.taskfork.shared.topology.QueueNames;
 import java.io.IOException;
@@ -100,7 +101,7 @@ public final class IsolatedEnvironment implements AutoCloseable {
      * folder set in the environment is not this class's to remove.
      */
     private static void deleteDefaultWorkFolder(String schema) throws IOException {
-        Path folder = Path.of(System.getProperty("java.io.tmpdir"), "taskfork-work", schema);
+        Path folder = WorkSettings.defaultRoot(schema);
         if (!Files.isDirectory(folder)) {
             return;
         }
