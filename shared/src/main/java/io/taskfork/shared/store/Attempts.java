@@ -57,6 +57,10 @@ public final class Attempts {
      */
     public Optional<Task> claim(long id, String worker, Duration staleAfter, Collection<String> types,
             TypeLimits limits) {
+        if (limits.isEmpty()) {
+            // one statement, which commits itself: a transaction around it would cost a round trip more
+            return jdbi.withHandle(handle -> Claims.claim(handle, id, worker, staleAfter, types, limits));
+        }
         return jdbi.inTransaction(handle -> Claims.claim(handle, id, worker, staleAfter, types, limits));
     }
 
