@@ -1,7 +1,6 @@
 package io.taskfork.consumer.child;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskfork.consumer.child.handlers.EchoHandler;
 import io.taskfork.shared.handler.TaskContext;
@@ -10,8 +9,6 @@ import io.taskfork.shared.handler.ProgressReporter;
 import io.taskfork.shared.handler.TaskHandler;
 import io.taskfork.shared.handler.TaskType;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
-import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,8 +22,6 @@ import java.util.Iterator;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.Map;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * The entry point of a child JVM: takes one request from the supervisor, runs it, reports, exits.
@@ -38,9 +33,6 @@ import sun.misc.SignalHandler;
  * sharing archive of ours keeps; an anonymous class is a plain class, loaded from the archive.
  */
 public final class ChildMain {
-
-    /** Exit code when the supervisor is gone: the task is redelivered elsewhere, so stop at once. */
-    static final int ORPHANED = 70;
 
     /** Exit code when started without a path for its events: bad usage. */
     public static final int USAGE = 2;
@@ -56,13 +48,10 @@ public final class ChildMain {
             + "\"handler\":\"" + EchoHandler.class.getName() + "\","
             + "\"workDirectory\":\".\",\"payload\":{\"text\":\"rehearsal\",\"values\":[1,2.5,true,null]}}";
 
-    private final Object sendLock = new Object();
-    private OutputStream toSupervisor;
-    // Set before the last event of the report is sent: the end of stdin that follows is the
-    // supervisor letting go, not the supervisor dying.
-    private volatile boolean reported;
+    private final EventPipe events;
 
-    private ChildMain() {
+    private ChildMain(EventPipe events) {
+        this.events = events;
     }
 
     public static void main(String[] args) throws IOException {
@@ -70,38 +59,38 @@ public final class ChildMain {
             System.err.println("usage: ChildMain EVENTS (started by the taskfork supervisor, with its request on stdin)");
             System.exit(USAGE);
         }
-        new ChildMain().run(args[0]);
-    }
-
-    /**
-     * Plain file streams, not a socket: a socket costs a fresh JVM about 40 ms of CPU to set up
-     * (NIO, and the SecureRandom a Unix domain socket seeds), two thirds of a bare JVM start.
-     */
-    private void run(String events) throws IOException {
-        try (OutputStream out = new FileOutputStream(events)) {
-            toSupervisor = out;
-            reportDeath();
-            if (Boolean.getBoolean(REHEARSE_PROPERTY)) {
-                rehearse();
-            }
-            byte[] line = readLine(System.in);
-            if (line == null) {
-                // the supervisor went away, or let a standby child go, before sending a request
-                Runtime.getRuntime().halt(ORPHANED);
-            }
-            watchForOrphaning(System.in);
-            JsonNode request = ChildJson.parse(new String(line, StandardCharsets.UTF_8));
-            if (ChildProtocol.KIND_LIST_TYPES.equals(request.path(ChildProtocol.KIND).asText())) {
-                listTypes();
-            } else {
-                runTask(request);
-            }
+        // A plain file stream, not a socket: a socket costs a fresh JVM about 40 ms of CPU to set up
+        // (NIO, and the SecureRandom a Unix domain socket seeds), two thirds of a bare JVM start.
+        try (OutputStream out = new FileOutputStream(args[0])) {
+            new ChildMain(new EventPipe(out)).run();
         }
         System.out.flush();
         System.err.flush();
-        killDescendants();
+        Lifelines.killDescendants();
         // halt, not exit: threads a handler left running must not keep this JVM alive.
         Runtime.getRuntime().halt(0);
+    }
+
+    /** Takes the request from stdin and answers it. */
+    private void run() throws IOException {
+        Lifelines lifelines = new Lifelines(events);
+        lifelines.reportDeath();
+        if (Boolean.getBoolean(REHEARSE_PROPERTY)) {
+            rehearse();
+        }
+        lifelines.watchForOrphaning(System.in);
+        byte[] line = readLine(System.in);
+        if (line == null) {
+            // the supervisor went away, or let a standby child go, before sending a request
+            Runtime.getRuntime().halt(Lifelines.ORPHANED);
+        }
+        lifelines.requestRead();
+        JsonNode request = ChildJson.parse(new String(line, StandardCharsets.UTF_8));
+        if (ChildProtocol.KIND_LIST_TYPES.equals(request.path(ChildProtocol.KIND).asText())) {
+            listTypes();
+        } else {
+            runTask(request, events);
+        }
     }
 
     /** The request: the first line of stdin, or null when stdin ends first. */
@@ -117,26 +106,30 @@ public final class ChildMain {
         return line.toByteArray();
     }
 
-    private void runTask(JsonNode request) {
+    /** Runs the request's handler, its events sent to {@code pipe}. */
+    private static void runTask(JsonNode request, EventPipe pipe) {
         TaskContext context = context(request, new ProgressReporter() {
             @Override
             public void report(int percent, String message) {
-                reportProgress(percent, message);
+                ObjectNode progress = EventPipe.event(ChildProtocol.PROGRESS);
+                progress.put(ChildProtocol.PERCENT, Math.max(0, Math.min(100, percent)));
+                progress.put(ChildProtocol.MESSAGE, message);
+                pipe.send(progress);
             }
         });
-        send(event(ChildProtocol.STARTED));
+        pipe.send(EventPipe.event(ChildProtocol.STARTED));
         try {
             TaskHandler handler = handler(request);
             Object result = handler.handle(context);
-            ObjectNode done = event(ChildProtocol.RESULT);
+            ObjectNode done = EventPipe.event(ChildProtocol.RESULT);
             done.set(ChildProtocol.RESULT, ChildJson.toTree(result));
-            sendLast(withUsage(done));
+            pipe.sendLast(withUsage(done));
         } catch (Throwable failure) {
-            ObjectNode error = event(ChildProtocol.ERROR);
+            ObjectNode error = EventPipe.event(ChildProtocol.ERROR);
             error.put(ChildProtocol.MESSAGE, describe(failure));
             error.put(ChildProtocol.TRACE, trace(failure));
             error.put(ChildProtocol.RETRYABLE, !(failure instanceof NonRetryableException));
-            sendLast(withUsage(error));
+            pipe.sendLast(withUsage(error));
         }
     }
 
@@ -154,20 +147,15 @@ public final class ChildMain {
                 progress);
     }
 
-    /** The task path on a sample, with the echo handler named as the supervisor names handlers, and nothing sent. */
+    /**
+     * The task path on a sample, with the echo handler named as the supervisor names handlers: the
+     * same code as a task's, so that every class a task needs is loaded (and archived) ahead. Its
+     * events go nowhere.
+     */
     private static void rehearse() {
         try {
-            JsonNode request = ChildJson.parse(REHEARSAL);
-            Object result = handler(request).handle(context(request, new ProgressReporter() {
-                @Override
-                public void report(int percent, String message) {
-                    // a rehearsal reports nothing
-                }
-            }));
-            ObjectNode done = event(ChildProtocol.RESULT);
-            done.set(ChildProtocol.RESULT, ChildJson.toTree(result));
-            ChildJson.line(done);
-        } catch (Throwable failure) {
+            runTask(ChildJson.parse(REHEARSAL), new EventPipe(OutputStream.nullOutputStream()));
+        } catch (RuntimeException failure) {
             // a rehearsal only saves time; the real request meets any such failure again and reports it
         }
     }
@@ -203,132 +191,15 @@ public final class ChildMain {
                 System.err.println("a handler cannot be loaded: " + describe(broken));
             }
         }
-        ObjectNode answer = event(ChildProtocol.TYPES);
+        ObjectNode answer = EventPipe.event(ChildProtocol.TYPES);
         answer.set(ChildProtocol.TYPES, ChildJson.toTree(types));
-        sendLast(answer);
+        events.sendLast(answer);
     }
 
     // The annotation is read without initializing the class; only an unannotated handler is created to ask.
     private static String typeOf(ServiceLoader.Provider<TaskHandler> provider) {
         TaskType annotation = provider.type().getAnnotation(TaskType.class);
         return annotation != null ? annotation.value() : provider.get().type();
-    }
-
-    private void reportProgress(int percent, String message) {
-        ObjectNode progress = event(ChildProtocol.PROGRESS);
-        progress.put(ChildProtocol.PERCENT, Math.max(0, Math.min(100, percent)));
-        progress.put(ChildProtocol.MESSAGE, message);
-        send(progress);
-    }
-
-    /**
-     * Tells the supervisor how this JVM is dying when it dies on its own terms: System.exit runs
-     * shutdown hooks, and TERM, INT and HUP are taken over so that a signal is reported as one.
-     * Without this, System.exit(137) and a SIGKILL would both read as exit code 137.
-     */
-    private void reportDeath() {
-        Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
-            @Override
-            public void run() {
-                send(event(ChildProtocol.EXIT));
-            }
-        }, "report-exit"));
-        SignalHandler reportSignal = new SignalHandler() {
-            @Override
-            public void handle(Signal signal) {
-                ObjectNode dying = event(ChildProtocol.SIGNAL);
-                dying.put(ChildProtocol.NAME, "SIG" + signal.getName());
-                send(dying);
-                Runtime.getRuntime().halt(128 + signal.getNumber());
-            }
-        };
-        for (String name : new String[] {"TERM", "INT", "HUP"}) {
-            try {
-                Signal.handle(new Signal(name), reportSignal);
-            } catch (IllegalArgumentException reservedByTheJvm) {
-                // such a signal keeps the JVM's own handling, and reads as a signal by its exit code
-            }
-        }
-    }
-
-    /**
-     * The supervisor holds our stdin open while it needs us, and closes it once it has read the last
-     * event of our report. Its end before that means the supervisor died. This thread must not
-     * outlive the report blocked in a read: HotSpot's exit waits up to 300 ms for a thread in native code.
-     */
-    private void watchForOrphaning(InputStream stdin) {
-        Thread watcher = new Thread(new Runnable() {
-            @Override
-            public void run() {
-                try {
-                    while (stdin.read() >= 0) {
-                        // nothing more is sent on stdin; only its end matters
-                    }
-                } catch (IOException e) {
-                    // a broken stdin means the same as its end
-                }
-                if (reported) {
-                    return;
-                }
-                killDescendants();
-                Runtime.getRuntime().halt(ORPHANED);
-            }
-        }, "orphan-watch");
-        watcher.setDaemon(true);
-        watcher.start();
-    }
-
-    /** Whatever the task started, such as an exec command and its own children, ends with it. */
-    private static void killDescendants() {
-        if (!hasChildren()) {
-            return;
-        }
-        for (Iterator<ProcessHandle> descendants = ProcessHandle.current().descendants().iterator(); descendants.hasNext();) {
-            descendants.next().destroyForcibly();
-        }
-    }
-
-    /**
-     * Whether this JVM has a child process, by the kernel's list of each thread's children. Listing
-     * descendants would initialize ProcessHandle, whose lambdas cost a fresh JVM milliseconds; most
-     * tasks start no process. Without such lists (an older kernel) the answer is yes, to be safe.
-     */
-    private static boolean hasChildren() {
-        String[] threads = new File("/proc/self/task").list();
-        if (threads == null) {
-            return true;
-        }
-        for (String thread : threads) {
-            try (FileInputStream children = new FileInputStream("/proc/self/task/" + thread + "/children")) {
-                if (children.read() >= 0) {
-                    return true;
-                }
-            } catch (IOException e) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Sends the report's last event: the supervisor stops reading after it and lets go of stdin. */
-    private void sendLast(ObjectNode message) {
-        reported = true;
-        send(message);
-    }
-
-    private void send(ObjectNode message) {
-        synchronized (sendLock) {
-            try {
-                toSupervisor.write(ChildJson.line(message));
-                toSupervisor.flush();
-            } catch (IOException e) {
-                // the supervisor is gone; the orphan watch ends this JVM
-            }
-        }
-    }
-
-    private static ObjectNode event(String name) {
-        return JsonNodeFactory.instance.objectNode().put(ChildProtocol.EVENT, name);
     }
 
     private static String describe(Throwable failure) {

@@ -1,0 +1,136 @@
+package io.taskfork.consumer.child;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Iterator;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/**
+ * How a child ends: it tells the supervisor how it is dying, it dies when the supervisor does, and
+ * whatever its task started dies with it.
+ */
+final class Lifelines {
+
+    /** Exit code when the supervisor is gone: the task is redelivered elsewhere, so stop at once. */
+    static final int ORPHANED = 70;
+
+    private final EventPipe events;
+    // The orphan watch reads stdin only once the request has been read from it.
+    private final Object requestLock = new Object();
+    private boolean requestRead;
+
+    Lifelines(EventPipe events) {
+        this.events = events;
+    }
+
+    /**
+     * Tells the supervisor how this JVM is dying when it dies on its own terms: System.exit runs
+     * shutdown hooks, and TERM, INT and HUP are taken over so that a signal is reported as one.
+     * Without this, System.exit(137) and a SIGKILL would both read as exit code 137.
+     */
+    void reportDeath() {
+        Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
+            @Override
+            public void run() {
+                events.send(EventPipe.event(ChildProtocol.EXIT));
+            }
+        }, "report-exit"));
+        SignalHandler reportSignal = new SignalHandler() {
+            @Override
+            public void handle(Signal signal) {
+                ObjectNode dying = EventPipe.event(ChildProtocol.SIGNAL);
+                dying.put(ChildProtocol.NAME, "SIG" + signal.getName());
+                events.send(dying);
+                Runtime.getRuntime().halt(128 + signal.getNumber());
+            }
+        };
+        for (String name : new String[] {"TERM", "INT", "HUP"}) {
+            try {
+                Signal.handle(new Signal(name), reportSignal);
+            } catch (IllegalArgumentException reservedByTheJvm) {
+                // such a signal keeps the JVM's own handling, and reads as a signal by its exit code
+            }
+        }
+    }
+
+    /**
+     * The supervisor holds our stdin open while it needs us, and closes it once it has read the last
+     * event of our report. Its end before that means the supervisor died. The watching thread starts
+     * now, while the child waits (a thread start costs a fresh JVM milliseconds), and reads stdin
+     * once {@link #requestRead} says the request is out of it. It must not outlive the report
+     * blocked in a read: HotSpot's exit waits up to 300 ms for a thread in native code.
+     */
+    void watchForOrphaning(InputStream stdin) {
+        Thread watcher = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    synchronized (requestLock) {
+                        while (!requestRead) {
+                            requestLock.wait();
+                        }
+                    }
+                    while (stdin.read() >= 0) {
+                        // nothing more is sent on stdin; only its end matters
+                    }
+                } catch (IOException e) {
+                    // a broken stdin means the same as its end
+                } catch (InterruptedException e) {
+                    // nothing in this JVM interrupts it
+                    return;
+                }
+                if (events.reported()) {
+                    return;
+                }
+                killDescendants();
+                Runtime.getRuntime().halt(ORPHANED);
+            }
+        }, "orphan-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    /** The request has been read from stdin: from here on, its end is the supervisor's. */
+    void requestRead() {
+        synchronized (requestLock) {
+            requestRead = true;
+            requestLock.notifyAll();
+        }
+    }
+
+    /** Whatever the task started, such as an exec command and its own children, ends with it. */
+    static void killDescendants() {
+        if (!hasChildren()) {
+            return;
+        }
+        for (Iterator<ProcessHandle> descendants = ProcessHandle.current().descendants().iterator(); descendants.hasNext();) {
+            descendants.next().destroyForcibly();
+        }
+    }
+
+    /**
+     * Whether this JVM has a child process, by the kernel's list of each thread's children. Listing
+     * descendants would initialize ProcessHandle, whose lambdas cost a fresh JVM milliseconds; most
+     * tasks start no process. Without such lists (an older kernel) the answer is yes, to be safe.
+     */
+    private static boolean hasChildren() {
+        String[] threads = new File("/proc/self/task").list();
+        if (threads == null) {
+            return true;
+        }
+        for (String thread : threads) {
+            try (FileInputStream children = new FileInputStream("/proc/self/task/" + thread + "/children")) {
+                if (children.read() >= 0) {
+                    return true;
+                }
+            } catch (IOException e) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

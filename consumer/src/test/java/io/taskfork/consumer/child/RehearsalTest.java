@@ -1,0 +1,83 @@
+package io.taskfork.consumer.child;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskfork.consumer.child.handlers.EchoHandler;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * README, "Standby children": a standby child rehearses the task path before its request comes, so
+ * that its task loads none of taskfork's classes (each one not in the class-data archive opens the
+ * child jar, milliseconds on the way to the handler), and the archive, written by a rehearsing
+ * child, holds them all.
+ */
+class RehearsalTest {
+
+    private static final Pattern LOADED = Pattern.compile("\\[class,load\\] (io\\.taskfork\\.\\S+) ");
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void aTaskLoadsNoClassOfTaskforkThatTheRehearsalDidNotLoad() throws Exception {
+        Set<String> rehearsed = loaded(List.of("-D" + ChildMain.REHEARSE_PROPERTY + "=true"), null, 70);
+        String request = "{\"kind\":\"task\",\"id\":7,\"type\":\"echo\",\"attempt\":1,\"handler\":\""
+                + EchoHandler.class.getName() + "\",\"workDirectory\":\"" + folder + "\",\"payload\":{\"a\":[1,2]}}";
+        Set<String> task = loaded(List.of(), request, 0);
+
+        assertThat(rehearsed).as("the rehearsal ran the task path").contains(EchoHandler.class.getName());
+        Set<String> late = new TreeSet<>(task);
+        late.removeAll(rehearsed);
+        assertThat(late).as("loaded by a task but not by the rehearsal").isEmpty();
+    }
+
+    /** taskfork's classes a child loads: one with no request (stdin ends at once), or one that runs {@code request}. */
+    private Set<String> loaded(List<String> flags, String request, int exitCode) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xshare:off", "-Xlog:class+load=info:stdout", "-cp", System.getProperty("java.class.path")));
+        command.addAll(flags);
+        command.addAll(List.of(ChildMain.class.getName(), folder.resolve("events-" + System.nanoTime()).toString()));
+        Path output = folder.resolve("output-" + System.nanoTime());
+        Process child = new ProcessBuilder(command).redirectOutput(output.toFile()).redirectError(output.toFile())
+                .start();
+        try (OutputStream stdin = child.getOutputStream()) {
+            if (request != null) {
+                stdin.write((request + "\n").getBytes(StandardCharsets.UTF_8));
+                stdin.flush();
+                // stdin held open until the report is out: its end before that reads as an orphaning
+                awaitReport(command.get(command.size() - 1));
+            }
+        }
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the child ended").isTrue();
+        String log = Files.readString(output);
+        assertThat(child.exitValue()).as(log).isEqualTo(exitCode);
+        Set<String> classes = new TreeSet<>();
+        Matcher matcher = LOADED.matcher(log);
+        while (matcher.find()) {
+            classes.add(matcher.group(1));
+        }
+        return classes;
+    }
+
+    private static void awaitReport(String events) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Path path = Path.of(events);
+        while (!(Files.exists(path) && Files.readString(path).contains("\"" + ChildProtocol.RESULT + "\""))) {
+            assertThat(System.nanoTime()).as("the child reported within a minute").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+}
