@@ -3,24 +3,32 @@ package io.taskfork.consumer.supervisor.launch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads a child's output to its end and keeps at most {@code limit} bytes of it: the first half
  * and the last half, with a line between them that says how much was left out. The child is never
- * slowed by a full pipe, however much it prints.
+ * slowed by a full pipe, however much it prints. Memory is taken as output comes, not at the
+ * limit: a supervisor holds one capture for each child, running or waiting, and at a limit of
+ * 64 MiB eight of them held more than its heap before a byte was printed.
  */
 final class LogCapture {
 
     private static final int READ_CHUNK = 8192;
+    private static final int FIRST_CAPACITY = 4096;
 
-    private final byte[] head;
-    private final byte[] tail;
+    private final int headLimit;
+    private final int tailLimit;
+    private byte[] head = new byte[0];
     private int headLength;
+    // Filled from its start until it reaches tailLimit; from then on a ring, the newest byte at tailSeen % tailLimit.
+    private byte[] tail = new byte[0];
+    private long tailSeen;
     private long total;
 
     LogCapture(int limit) {
-        this.head = new byte[limit / 2];
-        this.tail = new byte[limit - limit / 2];
+        this.headLimit = limit / 2;
+        this.tailLimit = limit - limit / 2;
     }
 
     /** Reads {@code output} until its end. */
@@ -33,14 +41,31 @@ final class LogCapture {
     }
 
     synchronized void append(byte[] bytes, int length) {
-        int toHead = Math.min(length, head.length - headLength);
+        int toHead = Math.min(length, headLimit - headLength);
+        if (headLength + toHead > head.length) {
+            head = Arrays.copyOf(head, grown(head.length, headLength + toHead, headLimit));
+        }
         System.arraycopy(bytes, 0, head, headLength, toHead);
-        long tailPosition = total - headLength;
         headLength += toHead;
+        int toTail = length - toHead;
+        if (toTail > 0 && tail.length < tailLimit && tailSeen + toTail > tail.length) {
+            // still filling from its start, so a copy keeps every byte in place
+            tail = Arrays.copyOf(tail, grown(tail.length, tailSeen + toTail, tailLimit));
+        }
         for (int i = toHead; i < length; i++) {
-            tail[(int) (tailPosition++ % tail.length)] = bytes[i];
+            tail[(int) (tailSeen++ % tail.length)] = bytes[i];
         }
         total += length;
+    }
+
+    /** Bytes of buffer held now. */
+    synchronized long capacity() {
+        return head.length + tail.length;
+    }
+
+    // Doubles, to at least what is needed, at most the limit.
+    private static int grown(int capacity, long needed, int limit) {
+        return (int) Math.min(limit, Math.max(needed, Math.max(FIRST_CAPACITY, 2L * capacity)));
     }
 
     /** All bytes seen, including those left out. */
@@ -51,7 +76,7 @@ final class LogCapture {
     /** The kept output as text: invalid UTF-8 replaced, NUL characters (PostgreSQL refuses them) dropped. */
     synchronized String text() {
         StringBuilder text = new StringBuilder(new String(head, 0, headLength, StandardCharsets.UTF_8));
-        long tailBytes = total - headLength;
+        long tailBytes = tailSeen;
         if (tailBytes > 0) {
             long kept = Math.min(tailBytes, tail.length);
             if (tailBytes > kept) {

@@ -49,6 +49,36 @@ class LogCaptureTest {
     }
 
     @Test
+    void memoryIsTakenAsOutputComesNotAtTheLimit() {
+        LogCapture capture = new LogCapture(64 << 20);
+        assertThat(capture.capacity()).as("before any output").isZero();
+
+        byte[] line = "a line of output\n".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < 100; i++) {
+            capture.append(line, line.length);
+        }
+
+        assertThat(capture.capacity()).as("after 1,700 bytes").isLessThanOrEqualTo(8192);
+        assertThat(capture.text()).hasSize(1700);
+    }
+
+    @Test
+    void aGrowingTailKeepsItsOrderUntilItWraps() {
+        LogCapture capture = new LogCapture(1 << 16);
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < 30_000; i++) {
+            byte[] piece = (i + ",").getBytes(StandardCharsets.US_ASCII);
+            capture.append(piece, piece.length);
+            all.append(i).append(',');
+        }
+        String text = capture.text();
+
+        assertThat(capture.capacity()).isEqualTo(1 << 16);
+        assertThat(text).startsWith(all.substring(0, 1 << 15)).endsWith(all.substring(all.length() - (1 << 15)))
+                .contains("bytes of output left out");
+    }
+
+    @Test
     void nulBytesAreDroppedBecausePostgresTextRefusesThem() throws IOException {
         LogCapture capture = new LogCapture(64);
         capture.consume(new ByteArrayInputStream(new byte[] {'a', 0, 'b'}));
