@@ -21,7 +21,6 @@ import java.util.Set;
 /** The command line of a child JVM: its flags and a classpath of only what a task needs. */
 final class ChildCommand {
 
-    static final String OOM_MARKER = "oom";
     static final String FATAL_ERROR_LOG = "hs_err.log";
     private static final String CHILD_JAR_SUFFIX = "-child.jar";
     // Where a child writes its events: the pipe that Containment.wrap put at descriptor 3.
@@ -58,7 +57,7 @@ final class ChildCommand {
     }
 
     /**
-     * The command that starts a child working in {@code folder}, with {@code flags} added to
+     * The command that starts a child that leaves {@code markers} when it dies, with {@code flags} added to
      * taskfork's own and before the user's.
      *
      * <p>The {@link Containment} moves the pipes before it starts the JVM: the process's stdout pipe
@@ -66,7 +65,7 @@ final class ChildCommand {
      * pipe, the child's log. Whatever is printed to stdout, by a handler, a native library or the
      * JVM's own logging, lands in the log and never among the events.
      */
-    List<String> build(Path folder, List<String> flags) {
+    List<String> build(JvmMarkers markers, List<String> flags) {
         List<String> command = new ArrayList<>();
         command.add(settings.java().toString());
         command.add("-Xmx" + settings.heap());
@@ -81,10 +80,10 @@ final class ChildCommand {
         // An OutOfMemoryError ends the child at once (exit code 3). The hook leaves a marker first,
         // because System.exit(3) exits 3 too and only the marker tells the two apart.
         command.add("-XX:+ExitOnOutOfMemoryError");
-        command.add("-XX:OnOutOfMemoryError=touch " + shellQuote(folder.resolve(OOM_MARKER)));
+        command.add("-XX:OnOutOfMemoryError=touch " + shellQuote(markers.oom()));
         // A native crash writes its fatal error log where we look for it, then aborts (exit code
         // 134). Whether a core file is written follows the supervisor's "ulimit -c", as for any process.
-        command.add("-XX:ErrorFile=" + folder.resolve(FATAL_ERROR_LOG));
+        command.add("-XX:ErrorFile=" + markers.fatalErrorLog());
         execLimits().forEach(command::add);
         command.addAll(flags);
         command.addAll(settings.startup().javaOptions());

@@ -228,7 +228,7 @@ public final class ChildLauncher implements AutoCloseable {
     }
 
     private ChildSession newSession(Path directory) {
-        return new ChildSession(services, workFolder.resolve("c" + SEQUENCE.incrementAndGet()), directory);
+        return new ChildSession(services, JvmMarkers.of(workFolder, "c" + SEQUENCE.incrementAndGet()), directory);
     }
 
     /** A child that waits for its task, in a directory of its own in the work root. */

@@ -28,7 +28,7 @@ final class ChildSession {
     private static final long OUTPUT_DRAIN_MS = 2_000;
 
     private final SessionServices services;
-    private final Path folder;
+    private final JvmMarkers markers;
     private Path directory;
     private Future<?> draining;
     private volatile Process process;
@@ -37,12 +37,12 @@ final class ChildSession {
     private volatile LogCapture output;
 
     /**
-     * @param folder    private to this session: the JVM's markers and fatal error log
+     * @param markers   where the JVM leaves its markers when it dies of itself
      * @param directory the child's working directory
      */
-    ChildSession(SessionServices services, Path folder, Path directory) {
+    ChildSession(SessionServices services, JvmMarkers markers, Path directory) {
         this.services = services;
-        this.folder = folder;
+        this.markers = markers;
         this.directory = directory;
     }
 
@@ -51,15 +51,14 @@ final class ChildSession {
      * pipe carries its events (see {@link ChildCommand#build}); its stderr pipe, its log.
      */
     void start(List<String> flags) throws IOException {
-        Files.createDirectories(folder);
         try {
-            ProcessBuilder builder = new ProcessBuilder(services.command().build(folder, flags))
+            ProcessBuilder builder = new ProcessBuilder(services.command().build(markers, flags))
                     .directory(directory.toFile());
             // The child holds no secrets of the supervisor: no database or broker credentials.
             builder.environment().keySet().removeIf(name -> name.startsWith("TASKFORK_"));
             process = builder.start();
         } catch (IOException | RuntimeException e) {
-            Folders.deleteTree(folder);
+            markers.delete();
             throw e;
         }
         output = new LogCapture(services.logLimit());
@@ -122,13 +121,13 @@ final class ChildSession {
             String log = awaitOutput(draining, output, process.getErrorStream());
             byte[] fatalErrorLog = fatalErrorLog();
             return new ChildExit(process.pid(), process.exitValue(), timedOut, stoppedBy,
-                    Files.exists(folder.resolve(ChildCommand.OOM_MARKER)),
+                    Files.exists(markers.oom()),
                     fatalErrorLog == null ? null : signalLine(fatalErrorLog), report,
                     fatalErrorLog == null ? log : log + logExcerpt(fatalErrorLog), runNanos,
                     memory.map(MemorySeen::of).orElse(MemorySeen.NOT_WATCHED));
         } finally {
             closeQuietly(process.getInputStream());
-            Folders.deleteTree(folder);
+            markers.delete();
         }
     }
 
@@ -148,7 +147,7 @@ final class ChildSession {
                 log = awaitOutput(draining, output, process.getErrorStream());
             } finally {
                 closeQuietly(process.getInputStream());
-                Folders.deleteTree(folder);
+                markers.delete();
             }
             Folders.deleteTree(directory);
             return log;
@@ -220,7 +219,7 @@ final class ChildSession {
 
     /** The JVM's fatal error log (hs_err), which only a native crash leaves; null when there is none. */
     private byte[] fatalErrorLog() throws IOException {
-        Path log = folder.resolve(ChildCommand.FATAL_ERROR_LOG);
+        Path log = markers.fatalErrorLog();
         return Files.exists(log) ? Files.readAllBytes(log) : null;
     }
 
