@@ -155,7 +155,7 @@ public final class ChildMain {
     private static void rehearse() {
         try {
             runTask(ChildJson.parse(REHEARSAL), new EventPipe(OutputStream.nullOutputStream()));
-        } catch (RuntimeException failure) {
+        } catch (Throwable failure) {
             // a rehearsal only saves time; the real request meets any such failure again and reports it
         }
     }

@@ -34,7 +34,10 @@ final class Claims {
     private Claims() {
     }
 
-    /** In the caller's transaction, which holds the type's lock until it commits. */
+    /**
+     * In the caller's transaction, which holds the type's lock until it commits; with no limits,
+     * one statement, which may commit itself.
+     */
     static Optional<Task> claim(Handle handle, long id, String worker, Duration staleAfter, Collection<String> types,
             TypeLimits limits) {
         Integer limit = null;

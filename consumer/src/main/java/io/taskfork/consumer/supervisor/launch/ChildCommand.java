@@ -21,7 +21,8 @@ import java.util.Set;
 /** The command line of a child JVM: its flags and a classpath of only what a task needs. */
 final class ChildCommand {
 
-    static final String FATAL_ERROR_LOG = "hs_err.log";
+    // A probe's fatal error log; a child's is in its JvmMarkers.
+    private static final String FATAL_ERROR_LOG = "hs_err.log";
     private static final String CHILD_JAR_SUFFIX = "-child.jar";
     // Where a child writes its events: the pipe that Containment.wrap put at descriptor 3.
     private static final String EVENTS = "/proc/self/fd/3";

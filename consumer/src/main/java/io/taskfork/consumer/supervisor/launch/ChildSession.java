@@ -51,6 +51,8 @@ final class ChildSession {
      * pipe carries its events (see {@link ChildCommand#build}); its stderr pipe, its log.
      */
     void start(List<String> flags) throws IOException {
+        // Nothing else writes to the work folder: a cleaner of old temporary files may have taken it.
+        Files.createDirectories(markers.oom().getParent());
         try {
             ProcessBuilder builder = new ProcessBuilder(services.command().build(markers, flags))
                     .directory(directory.toFile());

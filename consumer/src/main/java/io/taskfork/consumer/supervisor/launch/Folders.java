@@ -16,7 +16,7 @@ final class Folders {
     /** Deletes {@code folder} and everything in it; nothing happens when it does not exist. */
     static void deleteTree(Path folder) throws IOException {
         try {
-            // Most folders are empty or gone (a task that wrote nothing, a child's marker folder):
+            // Most folders are empty or gone (a task that wrote nothing, a waiting child's folder):
             // two system calls then, where a walk takes a dozen, several times for every task.
             Files.deleteIfExists(folder);
             return;

@@ -20,7 +20,10 @@ record JvmMarkers(Path oom, Path fatalErrorLog) {
     }
 
     void delete() throws IOException {
-        Files.deleteIfExists(oom);
-        Files.deleteIfExists(fatalErrorLog);
+        try {
+            Files.deleteIfExists(oom);
+        } finally {
+            Files.deleteIfExists(fatalErrorLog);
+        }
     }
 }

@@ -21,7 +21,8 @@ final class LogCapture {
     private final int tailLimit;
     private byte[] head = new byte[0];
     private int headLength;
-    // Filled from its start until it reaches tailLimit; from then on a ring, the newest byte at tailSeen % tailLimit.
+    // Filled from its start until it reaches tailLimit; from then on a ring, whose next byte goes
+    // at tailSeen % tailLimit, over the oldest.
     private byte[] tail = new byte[0];
     private long tailSeen;
     private long total;
