@@ -6,11 +6,10 @@ import io.taskfork.consumer.testing.SupervisorFixture;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,8 +25,7 @@ class ChildStartFailureIT {
         try (SupervisorFixture fixture = SupervisorFixture.start(ChildStartFailureIT.class,
                 Map.of("TASKFORK_WORK_DIR", workRoot.toString(), "TASKFORK_CACHE_DIR", temp.resolve("cache").toString()))) {
             // what a cleaner of /tmp, or a full or read-only disk, does to the folder tasks work in
-            deleteTree(workRoot);
-            Files.writeString(workRoot, "not a folder");
+            blockWithAFile(workRoot);
             long id = fixture.submit("echo", "{}");
             Thread.sleep(3000);
             Task meanwhile = fixture.store().find(id).orElseThrow();
@@ -42,13 +40,22 @@ class ChildStartFailureIT {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
+    /**
+     * Puts a file where the folder is. The supervisor may be making a standby child's folder in it
+     * meanwhile, and makes the folder again if it is gone: so the folder is moved aside and the
+     * file moved in, each in one step, until the file is there.
+     */
+    private void blockWithAFile(Path folder) throws IOException {
+        Path file = Files.writeString(temp.resolve("not-a-folder"), "not a folder");
+        for (int tries = 0; !Files.isRegularFile(folder); tries++) {
+            assertThat(tries).as("tries to put a file in the folder's place").isLessThan(100);
+            if (Files.exists(folder)) {
+                Files.move(folder, temp.resolve("aside-" + tries));
+            }
+            try {
+                Files.move(file, folder);
+            } catch (FileAlreadyExistsException madeAgain) {
+                // the supervisor was quicker: once more
             }
         }
     }
