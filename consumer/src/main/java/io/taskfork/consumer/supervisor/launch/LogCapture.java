@@ -25,7 +25,6 @@ final class LogCapture {
     // at tailSeen % tailLimit, over the oldest.
     private byte[] tail = new byte[0];
     private long tailSeen;
-    private long total;
 
     LogCapture(int limit) {
         this.headLimit = limit / 2;
@@ -56,7 +55,6 @@ final class LogCapture {
         for (int i = toHead; i < length; i++) {
             tail[(int) (tailSeen++ % tail.length)] = bytes[i];
         }
-        total += length;
     }
 
     /** Bytes of buffer held now. */
@@ -71,7 +69,7 @@ final class LogCapture {
 
     /** All bytes seen, including those left out. */
     synchronized long total() {
-        return total;
+        return headLength + tailSeen;
     }
 
     /** The kept output as text: invalid UTF-8 replaced, NUL characters (PostgreSQL refuses them) dropped. */
