@@ -8,6 +8,7 @@ import io.taskfork.shared.task.Usage;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -21,11 +22,17 @@ public final class Attempts {
     private static final String USAGE = "cpu_seconds = :cpu, peak_memory_bytes = :peak,"
             + " total_cpu_seconds = case when cast(:cpu as double precision) is null then total_cpu_seconds"
             + " else coalesce(total_cpu_seconds, 0) + :cpu end";
+    // Every task's last statement: plain JDBC (see PlainStatement)
+    private static final PlainStatement FINISH = PlainStatement.of("update tasks set status = :status,"
+            + " failure_kind = :failureKind, exit_code = :exitCode, result = cast(:result as jsonb), error = :error,"
+            + " log = :log, finished_at = now(), " + USAGE + " where id = :id and attempts = :attempt and status = 'running'");
 
     private final Jdbi jdbi;
+    private final DataSource dataSource;
 
-    Attempts(Jdbi jdbi) {
+    Attempts(Jdbi jdbi, DataSource dataSource) {
         this.jdbi = jdbi;
+        this.dataSource = dataSource;
     }
 
     /**
@@ -59,9 +66,11 @@ public final class Attempts {
             TypeLimits limits) {
         if (limits.isEmpty()) {
             // one statement, which commits itself: a transaction around it would cost a round trip more
-            return jdbi.withHandle(handle -> Claims.claim(handle, id, worker, staleAfter, types, limits));
+            return PlainStatement.withConnection(dataSource,
+                    connection -> Claims.claim(connection, id, worker, staleAfter, types, limits));
         }
-        return jdbi.inTransaction(handle -> Claims.claim(handle, id, worker, staleAfter, types, limits));
+        return PlainStatement.inTransaction(dataSource,
+                connection -> Claims.claim(connection, id, worker, staleAfter, types, limits));
     }
 
     /**
@@ -142,11 +151,7 @@ public final class Attempts {
 
     /** As {@link #finish(long, int, TaskOutcome)}, with what the attempt cost. */
     public boolean finish(long id, int attempt, TaskOutcome outcome, Usage usage) {
-        return jdbi.withHandle(handle -> handle
-                .createUpdate("update tasks set status = :status, failure_kind = :failureKind, exit_code = :exitCode,"
-                        + " result = cast(:result as jsonb), error = :error, log = :log, finished_at = now(), " + USAGE
-                        + " where id = :id and attempts = :attempt and status = 'running'")
-                .bind("id", id)
+        return FINISH.bind("id", id)
                 .bind("attempt", attempt)
                 .bind("cpu", usage.cpuSeconds())
                 .bind("peak", usage.peakMemoryBytes())
@@ -156,7 +161,7 @@ public final class Attempts {
                 .bind("result", outcome.result() == null ? null : Json.write(Json.withoutNul(outcome.result())))
                 .bind("error", Json.withoutNul(outcome.error()))
                 .bind("log", Json.withoutNul(outcome.log()))
-                .execute()) == 1;
+                .execute(dataSource) == 1;
     }
 
     /** Records the progress attempt {@code attempt} reports, while it runs. */

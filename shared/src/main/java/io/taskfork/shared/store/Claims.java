@@ -2,12 +2,11 @@ package io.taskfork.shared.store;
 
 import io.taskfork.shared.config.TypeLimits;
 import io.taskfork.shared.task.Task;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.Query;
 
 /**
  * The claim of a task for a new attempt: one guarded {@code UPDATE}. For a type with a limit, the
@@ -31,37 +30,47 @@ final class Claims {
     private static final String UNDER_LIMIT = " and (select count(*) from tasks other where other.type = tasks.type"
             + " and other.status = 'running' and other.id <> tasks.id) < :limit";
 
+    private static final PlainStatement TYPE = PlainStatement.of("select type from tasks where id = :id");
+    private static final PlainStatement LOCK = PlainStatement.of("select 1 from pg_advisory_xact_lock(hashtext(:lock))");
+    private static final PlainStatement ANY_TYPE = claim("", "");
+    private static final PlainStatement OF_TYPES = claim(" and type = any(:types)", "");
+    private static final PlainStatement ANY_TYPE_LIMITED = claim("", UNDER_LIMIT);
+    private static final PlainStatement OF_TYPES_LIMITED = claim(" and type = any(:types)", UNDER_LIMIT);
+
     private Claims() {
     }
 
+    private static PlainStatement claim(String types, String limit) {
+        return PlainStatement.of(CLAIM + types + limit + " returning " + TaskRowMapper.COLUMNS);
+    }
+
     /**
-     * In the caller's transaction, which holds the type's lock until it commits; with no limits,
-     * one statement, which may commit itself.
+     * On {@code connection}: in its transaction, which holds the type's lock until it commits; with
+     * no limits, one statement, which may commit itself.
      */
-    static Optional<Task> claim(Handle handle, long id, String worker, Duration staleAfter, Collection<String> types,
-            TypeLimits limits) {
+    static Optional<Task> claim(Connection connection, long id, String worker, Duration staleAfter,
+            Collection<String> types, TypeLimits limits) throws SQLException {
         Integer limit = null;
         if (!limits.isEmpty()) {
-            Optional<String> type = handle.createQuery("select type from tasks where id = :id").bind("id", id)
-                    .mapTo(String.class).findOne();
+            Optional<String> type = TYPE.bind("id", id).findFirst(connection, (rows, context) -> rows.getString(1));
             limit = type.map(limits::of).orElse(null);
             if (limit != null) {
-                handle.createQuery("select 1 from pg_advisory_xact_lock(hashtext(:lock))")
-                        .bind("lock", "taskfork.type-limit." + type.get()).mapTo(Integer.class).one();
+                LOCK.bind("lock", "taskfork.type-limit." + type.get()).findFirst(connection, (rows, context) -> 1);
             }
         }
-        Query claim = handle.createQuery(CLAIM + (types == null ? "" : " and type in (<types>)")
-                        + (limit == null ? "" : UNDER_LIMIT) + " returning " + TaskRowMapper.COLUMNS)
-                .bind("id", id)
+        PlainStatement statement = types == null
+                ? (limit == null ? ANY_TYPE : ANY_TYPE_LIMITED)
+                : (limit == null ? OF_TYPES : OF_TYPES_LIMITED);
+        PlainStatement.Run claim = statement.bind("id", id)
                 .bind("worker", worker)
                 .bind("staleSeconds", staleAfter.toMillis() / 1000.0)
                 .bind("deadSeconds", Workers.DEAD_AFTER.toMillis() / 1000.0);
         if (types != null) {
-            claim.bindList("types", List.copyOf(types));
+            claim.bind("types", connection.createArrayOf("text", types.toArray()));
         }
         if (limit != null) {
             claim.bind("limit", limit);
         }
-        return claim.map(MAPPER).findOne();
+        return claim.findFirst(connection, MAPPER);
     }
 }

@@ -7,6 +7,7 @@ import io.taskfork.shared.config.DbSettings;
 import io.taskfork.shared.config.Redaction;
 import java.sql.Connection;
 import java.sql.SQLException;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.jdbi.v3.core.Jdbi;
@@ -70,6 +71,11 @@ public final class Database implements AutoCloseable {
 
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    /** The pool itself, for the statements every task takes (see {@link PlainStatement}). */
+    DataSource dataSource() {
+        return dataSource;
     }
 
     public String schema() {

@@ -3,6 +3,7 @@ package io.taskfork.shared.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskfork.shared.json.Json;
 import java.time.Duration;
+import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -15,21 +16,24 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class EarlyResults {
 
-    private final Jdbi jdbi;
+    // one of every task's statements: plain JDBC (see PlainStatement)
+    private static final PlainStatement RECORD = PlainStatement.of("update tasks set result = cast(:result as jsonb),"
+            + " returned_at = now() where id = :id and attempts = :attempt and status = 'running'");
 
-    EarlyResults(Jdbi jdbi) {
+    private final Jdbi jdbi;
+    private final DataSource dataSource;
+
+    EarlyResults(Jdbi jdbi, DataSource dataSource) {
         this.jdbi = jdbi;
+        this.dataSource = dataSource;
     }
 
     /** Keeps the result attempt {@code attempt} returned; false when the row had moved on (cancelled). */
     public boolean record(long id, int attempt, JsonNode result) {
-        return jdbi.withHandle(handle -> handle
-                .createUpdate("update tasks set result = cast(:result as jsonb), returned_at = now()"
-                        + " where id = :id and attempts = :attempt and status = 'running'")
-                .bind("id", id)
+        return RECORD.bind("id", id)
                 .bind("attempt", attempt)
                 .bind("result", Json.write(Json.withoutNul(result)))
-                .execute()) == 1;
+                .execute(dataSource) == 1;
     }
 
     /**

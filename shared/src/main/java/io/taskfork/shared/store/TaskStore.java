@@ -8,6 +8,7 @@ import io.taskfork.shared.task.TaskStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 
 /** Reads and writes task rows. Every state change is one statement, guarded by the row's current state. */
@@ -23,9 +24,11 @@ public final class TaskStore {
             + " and w.heartbeat_at > now() - make_interval(secs => :deadSeconds)))";
 
     private final Jdbi jdbi;
+    private final DataSource dataSource;
 
     public TaskStore(Database database) {
         this.jdbi = database.jdbi();
+        this.dataSource = database.dataSource();
     }
 
     /** Inserts a task and returns its ID, or that of the live task that holds its unique key. */
@@ -61,12 +64,12 @@ public final class TaskStore {
 
     /** What a supervisor records of each attempt, from its claim to its end. */
     public Attempts attempts() {
-        return new Attempts(jdbi);
+        return new Attempts(jdbi, dataSource);
     }
 
     /** The statements of a success recorded before its child exits. */
     public EarlyResults earlyResults() {
-        return new EarlyResults(jdbi);
+        return new EarlyResults(jdbi, dataSource);
     }
 
     /** The rows of this store whose message is owed. */

@@ -79,7 +79,7 @@ public final class ChildLauncher implements AutoCloseable {
     public ChildExit runTask(Task task, ProgressListener progress) throws IOException, InterruptedException {
         Path workDirectory = settings.work().root().resolve(Long.toString(task.id()));
         Folders.deleteTree(workDirectory);
-        Files.createDirectories(settings.work().root());
+        Folders.ensure(settings.work().root());
         Optional<ChildSession> waiting = standby.take();
         ChildSession session;
         Path link = null;

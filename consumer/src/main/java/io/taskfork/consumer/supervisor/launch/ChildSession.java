@@ -52,7 +52,7 @@ final class ChildSession {
      */
     void start(List<String> flags) throws IOException {
         // Nothing else writes to the work folder: a cleaner of old temporary files may have taken it.
-        Files.createDirectories(markers.oom().getParent());
+        Folders.ensure(markers.oom().getParent());
         try {
             ProcessBuilder builder = new ProcessBuilder(services.command().build(markers, flags))
                     .directory(directory.toFile());

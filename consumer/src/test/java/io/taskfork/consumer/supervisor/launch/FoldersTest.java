@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A task's folder goes whatever its task left in it, and only that. */
+/** A task's folder goes whatever its task left in it, and only that; a folder is made when it is missing. */
 class FoldersTest {
 
     @TempDir
@@ -37,5 +37,16 @@ class FoldersTest {
 
         assertThat(link).doesNotExist();
         assertThat(elsewhere.resolve("kept")).hasContent("z");
+    }
+
+    @Test
+    void ensureMakesAMissingFolderWithItsParentsAndLeavesAnExistingOneAsItIs() throws Exception {
+        Path missing = root.resolve("a/b/c");
+        Folders.ensure(missing);
+        assertThat(missing).isDirectory();
+
+        Files.writeString(missing.resolve("kept"), "k");
+        Folders.ensure(missing);
+        assertThat(missing.resolve("kept")).hasContent("k");
     }
 }
