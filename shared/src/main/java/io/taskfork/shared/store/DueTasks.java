@@ -3,6 +3,7 @@ package io.taskfork.shared.store;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -12,10 +13,22 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class DueTasks {
 
-    private final Jdbi jdbi;
+    // four times a second: plain JDBC (see PlainStatement)
+    private static final PlainStatement PENDING = PlainStatement.of(
+            "select exists(select 1 from tasks where status in ('scheduled', 'retrying')"
+                    + " and run_at <= now() and (queue = :queue or queue is null)"
+                    + " and (expires_at is null or expires_at > now())) as due,"
+                    + " exists(select 1 from tasks where expires_at <= now() and attempts = 0"
+                    + " and status in ('scheduled', 'queued') and (queue = :queue or queue is null)) as expiring,"
+                    + " exists(select 1 from schedules where queue = :queue and not paused"
+                    + " and next_fire_at <= now()) as firing");
 
-    DueTasks(Jdbi jdbi) {
+    private final Jdbi jdbi;
+    private final DataSource dataSource;
+
+    DueTasks(Jdbi jdbi, DataSource dataSource) {
         this.jdbi = jdbi;
+        this.dataSource = dataSource;
     }
 
     /**
@@ -62,17 +75,10 @@ public final class DueTasks {
      * nothing, and one statement costs the supervisor a fraction of the writes it saves.
      */
     public Pending pending(String queue) {
-        return jdbi.withHandle(handle -> handle
-                .createQuery("select exists(select 1 from tasks where status in ('scheduled', 'retrying')"
-                        + " and run_at <= now() and (queue = :queue or queue is null)"
-                        + " and (expires_at is null or expires_at > now())) as due,"
-                        + " exists(select 1 from tasks where expires_at <= now() and attempts = 0"
-                        + " and status in ('scheduled', 'queued') and (queue = :queue or queue is null)) as expiring,"
-                        + " exists(select 1 from schedules where queue = :queue and not paused"
-                        + " and next_fire_at <= now()) as firing")
-                .bind("queue", queue)
-                .map((rs, ctx) -> new Pending(rs.getBoolean("due"), rs.getBoolean("expiring"), rs.getBoolean("firing")))
-                .one());
+        return PlainStatement.withConnection(dataSource, connection -> PENDING.bind("queue", queue)
+                .findFirst(connection, (rs, ctx) -> new Pending(rs.getBoolean("due"), rs.getBoolean("expiring"),
+                        rs.getBoolean("firing")))
+                .orElseThrow());
     }
 
     /** What a look at one moment found waiting: due tasks, tasks to expire, schedules to fire. */

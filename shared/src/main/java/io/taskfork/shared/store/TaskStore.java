@@ -23,6 +23,10 @@ public final class TaskStore {
             + " or not exists (select 1 from workers w where w.name = tasks.worker"
             + " and w.heartbeat_at > now() - make_interval(secs => :deadSeconds)))";
 
+    // several times a second while tasks run: plain JDBC (see PlainStatement)
+    private static final PlainStatement CANCELLED_AMONG =
+            PlainStatement.of("select id from tasks where id = any(:ids) and status = 'cancelled'");
+
     private final Jdbi jdbi;
     private final DataSource dataSource;
 
@@ -137,7 +141,7 @@ public final class TaskStore {
 
     /** The tasks that wait for their time, and those that expire unstarted. */
     public DueTasks dueTasks() {
-        return new DueTasks(jdbi);
+        return new DueTasks(jdbi, dataSource);
     }
 
 
@@ -171,11 +175,9 @@ public final class TaskStore {
         if (ids.isEmpty()) {
             return List.of();
         }
-        return jdbi.withHandle(handle -> handle
-                .createQuery("select id from tasks where id in (<ids>) and status = 'cancelled'")
-                .bindList("ids", List.copyOf(ids))
-                .mapTo(Long.class)
-                .list());
+        return PlainStatement.withConnection(dataSource, connection -> CANCELLED_AMONG
+                .bind("ids", connection.createArrayOf("bigint", ids.toArray()))
+                .list(connection, (rows, context) -> rows.getLong(1)));
     }
 
 
