@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
@@ -29,9 +30,23 @@ final class Completion {
      */
     void await(List<Long> ids, Deadline deadline, Supplier<Optional<String>> trouble)
             throws PhaseFailedException, InterruptedException {
+        await(ids, deadline, trouble, succeeded -> { });
+    }
+
+    /**
+     * As {@link #await(List, Deadline, Supplier)}; {@code halfway} is told, once, how many had
+     * succeeded at the first look that found at least half of them done.
+     */
+    void await(List<Long> ids, Deadline deadline, Supplier<Optional<String>> trouble, LongConsumer halfway)
+            throws PhaseFailedException, InterruptedException {
+        boolean half = false;
         while (true) {
             Map<String, Long> counts = counts(ids);
             long succeeded = counts.getOrDefault("succeeded", 0L);
+            if (!half && succeeded * 2 >= ids.size()) {
+                half = true;
+                halfway.accept(succeeded);
+            }
             if (succeeded == ids.size()) {
                 return;
             }

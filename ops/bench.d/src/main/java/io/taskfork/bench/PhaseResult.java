@@ -11,13 +11,16 @@ package io.taskfork.bench;
  *                         service keeps up with; null where the phase has none
  * @param supervisorCpuSeconds the supervisor's own share of {@code cpuSeconds}, its children's
  *                         left out; NaN where no supervisor ran
+ * @param supervisorCpuMsPerTaskSecondHalf the supervisor's own CPU per task over the phase's second
+ *                         half of tasks, its JIT warm by then; NaN where no supervisor ran
  */
 record PhaseResult(Phase phase, int tasks, double wallSeconds, double cpuSeconds, Latencies latencies,
-        ProcStat.Memory supervisorMemory, Percentiles paced, double supervisorCpuSeconds) {
+        ProcStat.Memory supervisorMemory, Percentiles paced, double supervisorCpuSeconds,
+        double supervisorCpuMsPerTaskSecondHalf) {
 
     PhaseResult(Phase phase, int tasks, double wallSeconds, double cpuSeconds, Latencies latencies,
             ProcStat.Memory supervisorMemory) {
-        this(phase, tasks, wallSeconds, cpuSeconds, latencies, supervisorMemory, null, Double.NaN);
+        this(phase, tasks, wallSeconds, cpuSeconds, latencies, supervisorMemory, null, Double.NaN, Double.NaN);
     }
 
     double supervisorCpuMsPerTask() {

@@ -92,6 +92,9 @@ record Report(int tasks, int prefetch, Machine machine, List<String> floorComman
         if (!Double.isNaN(result.supervisorCpuSeconds())) {
             phase.put("supervisor_cpu_ms_per_task", round(result.supervisorCpuMsPerTask(), 2));
         }
+        if (!Double.isNaN(result.supervisorCpuMsPerTaskSecondHalf())) {
+            phase.put("supervisor_cpu_ms_per_task_second_half", round(result.supervisorCpuMsPerTaskSecondHalf(), 2));
+        }
         if (result.supervisorMemory() != null) {
             phase.put("supervisor_rss_mb", round(result.supervisorMemory().rssKb() / MB, 1));
             phase.put("supervisor_peak_rss_mb", round(result.supervisorMemory().peakRssKb() / MB, 1));
@@ -134,8 +137,9 @@ record Report(int tasks, int prefetch, Machine machine, List<String> floorComman
         out.println();
         for (PhaseResult result : results) {
             if (result.supervisorMemory() != null) {
-                out.printf(Locale.ROOT, "supervisor of %s: its own CPU %.1f ms per task (children left out); memory at"
-                        + " the end: RSS %.1f MB, peak %.1f MB%n", result.phase().label(), result.supervisorCpuMsPerTask(),
+                out.printf(Locale.ROOT, "supervisor of %s: its own CPU %.1f ms per task (children left out; %.1f over"
+                        + " the second half of the tasks); memory at the end: RSS %.1f MB, peak %.1f MB%n",
+                        result.phase().label(), result.supervisorCpuMsPerTask(), result.supervisorCpuMsPerTaskSecondHalf(),
                         result.supervisorMemory().rssKb() / MB, result.supervisorMemory().peakRssKb() / MB);
             }
         }

@@ -95,6 +95,8 @@ class BenchIT {
             assertThat(figures.path("supervisor_rss_mb").asDouble()).as(phase).isPositive();
             assertThat(figures.path("supervisor_peak_rss_mb").asDouble()).as(phase)
                     .isGreaterThanOrEqualTo(figures.path("supervisor_rss_mb").asDouble());
+            assertThat(figures.path("supervisor_cpu_ms_per_task").asDouble()).as(phase).isPositive();
+            assertThat(figures.path("supervisor_cpu_ms_per_task_second_half").isNumber()).as(phase).isTrue();
             assertThat(figures.path("throughput_vs_a").asDouble()).as(phase).isPositive();
             assertThat(figures.path("throughput_vs_b").asDouble()).as(phase).isPositive();
             JsonNode paced = figures.path("paced_delivery_to_handler_ms");
