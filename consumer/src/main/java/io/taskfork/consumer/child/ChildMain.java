@@ -61,7 +61,9 @@ public final class ChildMain {
         }
         // A plain file stream, not a socket: a socket costs a fresh JVM about 40 ms of CPU to set up
         // (NIO, and the SecureRandom a Unix domain socket seeds), two thirds of a bare JVM start.
-        try (OutputStream out = new FileOutputStream(args[0])) {
+        // Appended to, not cut: EVENTS is the supervisor's pipe (/proc/self/fd/3); a child started by
+        // hand with fd 3 left to chance would otherwise empty whatever file the JVM had opened there.
+        try (OutputStream out = new FileOutputStream(args[0], true)) {
             new ChildMain(new EventPipe(out)).run();
         }
         System.out.flush();
