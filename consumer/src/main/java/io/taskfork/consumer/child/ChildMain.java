@@ -62,7 +62,8 @@ public final class ChildMain {
         // A plain file stream, not a socket: a socket costs a fresh JVM about 40 ms of CPU to set up
         // (NIO, and the SecureRandom a Unix domain socket seeds), two thirds of a bare JVM start.
         // Appended to, not cut: EVENTS is the supervisor's pipe (/proc/self/fd/3); a child started by
-        // hand with fd 3 left to chance would otherwise empty whatever file the JVM had opened there.
+        // hand with fd 3 left to chance writes after whatever file the JVM had opened there, where it
+        // would have emptied it.
         try (OutputStream out = new FileOutputStream(args[0], true)) {
             new ChildMain(new EventPipe(out)).run();
         }

@@ -11,8 +11,9 @@ package io.taskfork.bench;
  *                         service keeps up with; null where the phase has none
  * @param supervisorCpuSeconds the supervisor's own share of {@code cpuSeconds}, its children's
  *                         left out; NaN where no supervisor ran
- * @param supervisorCpuMsPerTaskSecondHalf the supervisor's own CPU per task over the phase's second
- *                         half of tasks, its JIT warm by then; NaN where no supervisor ran
+ * @param supervisorCpuMsPerTaskSecondHalf the supervisor's own CPU per task from the first look that
+ *                         found half the phase's tasks done, its JIT warm by then; NaN where no
+ *                         supervisor ran, or no look came between half and all of them done
  */
 record PhaseResult(Phase phase, int tasks, double wallSeconds, double cpuSeconds, Latencies latencies,
         ProcStat.Memory supervisorMemory, Percentiles paced, double supervisorCpuSeconds,

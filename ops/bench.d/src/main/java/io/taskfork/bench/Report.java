@@ -93,7 +93,8 @@ record Report(int tasks, int prefetch, Machine machine, List<String> floorComman
             phase.put("supervisor_cpu_ms_per_task", round(result.supervisorCpuMsPerTask(), 2));
         }
         if (!Double.isNaN(result.supervisorCpuMsPerTaskSecondHalf())) {
-            phase.put("supervisor_cpu_ms_per_task_second_half", round(result.supervisorCpuMsPerTaskSecondHalf(), 2));
+            phase.put("supervisor_cpu_ms_per_task_second_half",
+                    round(result.supervisorCpuMsPerTaskSecondHalf(), 2));
         }
         if (result.supervisorMemory() != null) {
             phase.put("supervisor_rss_mb", round(result.supervisorMemory().rssKb() / MB, 1));
@@ -137,9 +138,12 @@ record Report(int tasks, int prefetch, Machine machine, List<String> floorComman
         out.println();
         for (PhaseResult result : results) {
             if (result.supervisorMemory() != null) {
-                out.printf(Locale.ROOT, "supervisor of %s: its own CPU %.1f ms per task (children left out; %.1f over"
-                        + " the second half of the tasks); memory at the end: RSS %.1f MB, peak %.1f MB%n",
-                        result.phase().label(), result.supervisorCpuMsPerTask(), result.supervisorCpuMsPerTaskSecondHalf(),
+                double secondHalf = result.supervisorCpuMsPerTaskSecondHalf();
+                out.printf(Locale.ROOT, "supervisor of %s: its own CPU %.1f ms per task (children left out%s); memory"
+                        + " at the end: RSS %.1f MB, peak %.1f MB%n", result.phase().label(),
+                        result.supervisorCpuMsPerTask(),
+                        Double.isNaN(secondHalf) ? "" : String.format(Locale.ROOT, "; %.1f over the second half of the"
+                                + " tasks", secondHalf),
                         result.supervisorMemory().rssKb() / MB, result.supervisorMemory().peakRssKb() / MB);
             }
         }

@@ -25,7 +25,8 @@ public final class Attempts {
     // Every task's last statement: plain JDBC (see PlainStatement)
     private static final PlainStatement FINISH = PlainStatement.of("update tasks set status = :status,"
             + " failure_kind = :failureKind, exit_code = :exitCode, result = cast(:result as jsonb), error = :error,"
-            + " log = :log, finished_at = now(), " + USAGE + " where id = :id and attempts = :attempt and status = 'running'");
+            + " log = :log, finished_at = now(), " + USAGE
+            + " where id = :id and attempts = :attempt and status = 'running'");
 
     private final Jdbi jdbi;
     private final DataSource dataSource;

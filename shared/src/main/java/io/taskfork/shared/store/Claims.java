@@ -31,7 +31,8 @@ final class Claims {
             + " and other.status = 'running' and other.id <> tasks.id) < :limit";
 
     private static final PlainStatement TYPE = PlainStatement.of("select type from tasks where id = :id");
-    private static final PlainStatement LOCK = PlainStatement.of("select 1 from pg_advisory_xact_lock(hashtext(:lock))");
+    private static final PlainStatement LOCK =
+            PlainStatement.of("select 1 from pg_advisory_xact_lock(hashtext(:lock))");
     private static final PlainStatement ANY_TYPE = claim("", "");
     private static final PlainStatement OF_TYPES = claim(" and type = any(:types)", "");
     private static final PlainStatement ANY_TYPE_LIMITED = claim("", UNDER_LIMIT);

@@ -28,6 +28,7 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 final class PlainStatement {
 
     private final String sql;
+    // in the order of JDBC's placeholders: a name used twice is here twice
     private final List<String> names;
 
     private PlainStatement(ParsedSql parsed) {
@@ -66,9 +67,7 @@ final class PlainStatement {
 
         /** Runs it on {@code connection}; the first row it returns, if any. */
         <T> Optional<T> findFirst(Connection connection, RowMapper<T> mapper) throws SQLException {
-            try (PreparedStatement statement = prepare(connection); ResultSet rows = statement.executeQuery()) {
-                return rows.next() ? Optional.of(mapper.map(rows, null)) : Optional.empty();
-            }
+            return list(connection, mapper).stream().findFirst();
         }
 
         /** Runs it on {@code connection}; every row it returns. */
@@ -83,6 +82,11 @@ final class PlainStatement {
         }
 
         private PreparedStatement prepare(Connection connection) throws SQLException {
+            for (String name : values.keySet()) {
+                if (!names.contains(name)) {
+                    throw new IllegalArgumentException("no :" + name + " in " + sql);
+                }
+            }
             PreparedStatement statement = connection.prepareStatement(sql);
             try {
                 for (int i = 0; i < names.size(); i++) {
@@ -93,7 +97,7 @@ final class PlainStatement {
                 }
                 return statement;
             } catch (SQLException | RuntimeException e) {
-                statement.close();
+                closeAfter(e, statement::close);
                 throw e;
             }
         }
@@ -122,11 +126,24 @@ final class PlainStatement {
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                closeAfter(e, connection::rollback);
                 throw e;
             }
             // the pool sets auto-commit back as it takes the connection back
         });
+    }
+
+    private interface Release {
+        void run() throws SQLException;
+    }
+
+    /** Lets go of what {@code failure} left: a failure of that is kept with it, not in its place. */
+    private static void closeAfter(Exception failure, Release release) {
+        try {
+            release.run();
+        } catch (SQLException | RuntimeException also) {
+            failure.addSuppressed(also);
+        }
     }
 
     private static Connection connect(DataSource dataSource) {

@@ -40,33 +40,39 @@ class PlainStatementIT {
     }
 
     @Test
-    void aMissingValueIsNamedAndADatabaseErrorIsJdbisOwn() {
+    void aMissingValueOrAMisspeltNameIsNamedAndADatabaseErrorIsJdbisOwn() {
         assertThatThrownBy(() -> PlainStatement.of("update plain set v = :v where id = :id").bind("id", 1)
                 .execute(env.database().dataSource()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(":v");
+        assertThatThrownBy(() -> PlainStatement.of("update plain set v = :v where id = :id").bind("id", 1)
+                .bind("v", "x").bind("vv", "y").execute(env.database().dataSource()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(":vv");
         assertThatThrownBy(() -> PlainStatement.of("update no_such_table set v = :v").bind("v", "x")
                 .execute(env.database().dataSource()))
                 .isInstanceOf(JdbiException.class).hasCauseInstanceOf(SQLException.class);
     }
 
     @Test
-    void aTransactionThatThrowsLeavesNothingAndItsConnectionCommitsItselfAgain() {
+    void aTransactionThatThrowsLeavesNothingAndOneThatReturnsIsCommitted() {
         PlainStatement insert = PlainStatement.of("insert into plain values (:id, 'x') returning id");
         assertThatThrownBy(() -> PlainStatement.inTransaction(env.database().dataSource(), connection -> {
             insert.bind("id", 10).findFirst(connection, (rows, context) -> 1);
             throw new IllegalStateException("halfway");
         })).hasMessage("halfway");
-        assertThat(count(10)).isZero();
+        assertThatThrownBy(() -> PlainStatement.inTransaction(env.database().dataSource(), connection -> {
+            insert.bind("id", 11).findFirst(connection, (rows, context) -> 1);
+            return PlainStatement.of("select 1 / :zero").bind("zero", 0).findFirst(connection, (rows, context) -> 1);
+        })).isInstanceOf(JdbiException.class).hasStackTraceContaining("division by zero");
+        assertThat(count(10) + count(11)).isZero();
 
-        // the pool's connections, this transaction's among them, commit each statement again after it
-        PlainStatement.inTransaction(env.database().dataSource(), connection -> insert.bind("id", 11)
+        PlainStatement.inTransaction(env.database().dataSource(), connection -> insert.bind("id", 12)
                 .findFirst(connection, (rows, context) -> 1));
-        PlainStatement.of("insert into plain values (:id, 'x')").bind("id", 12).execute(env.database().dataSource());
-        assertThat(count(11) + count(12)).isEqualTo(2);
+        assertThat(count(12)).isEqualTo(1);
     }
 
     private static int count(int id) {
-        return env.database().jdbi().withHandle(handle -> handle.createQuery("select count(*) from plain where id = :id")
+        return env.database().jdbi().withHandle(handle -> handle
+                .createQuery("select count(*) from plain where id = :id")
                 .bind("id", id).mapTo(Integer.class).one());
     }
 }

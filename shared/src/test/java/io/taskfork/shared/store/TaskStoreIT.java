@@ -3,6 +3,7 @@ package io.taskfork.shared.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.taskfork.shared.config.TypeLimits;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.Task;
@@ -399,5 +400,30 @@ class TaskStoreIT {
         assertThat(store.find(id).orElseThrow().status()).isEqualTo(TaskStatus.QUEUED);
         assertThat(store.attempts().claim(id, "host-a/1", LIVE, List.of("render")).orElseThrow().attempts())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void claimOfALimitedTypeWaitsWhileItsLimitRunsAndAnyTypeIsClaimedWithoutAList() {
+        TypeLimits one = new TypeLimits(java.util.Map.of("limited", 1));
+        long first = store.insert(new NewTask("limited", PAYLOAD));
+        long second = store.insert(new NewTask("limited", PAYLOAD));
+
+        assertThat(store.attempts().claim(first, "host-a/1", LIVE, null, one)).isPresent();
+        assertThat(store.attempts().claim(second, "host-a/1", LIVE, null, one)).as("one runs already").isEmpty();
+        assertThat(store.attempts().claim(second, "host-a/1", LIVE, List.of("limited"), one)).isEmpty();
+        store.attempts().finish(first, 1, succeeded(PAYLOAD));
+        assertThat(store.attempts().claim(second, "host-a/1", LIVE, null, one)).isPresent();
+    }
+
+    @Test
+    void cancelledAmongNamesOnlyTheCancelledOfTheTasksAskedAbout() {
+        long cancelled = store.insert(new NewTask("echo", PAYLOAD));
+        long running = store.insert(new NewTask("echo", PAYLOAD));
+        long cancelledElsewhere = store.insert(new NewTask("echo", PAYLOAD));
+        store.cancel(cancelled);
+        store.cancel(cancelledElsewhere);
+
+        assertThat(store.cancelledAmong(List.of(cancelled, running))).containsExactly(cancelled);
+        assertThat(store.cancelledAmong(List.of())).isEmpty();
     }
 }
