@@ -2,7 +2,6 @@ package io.taskfork.consumer.child;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.taskfork.consumer.child.handlers.EchoHandler;
 import io.taskfork.shared.handler.TaskContext;
 import io.taskfork.shared.handler.NonRetryableException;
 import io.taskfork.shared.handler.ProgressReporter;
@@ -39,13 +38,18 @@ public final class ChildMain {
 
     /**
      * When true, the child runs the task path once on a sample before its request comes, sending
-     * nothing, so that the classes a task needs are loaded and initialized ahead: a standby child
-     * starts its task sooner, and a child writing the class-data-sharing archive puts them in it.
+     * nothing, so that the classes a task needs are loaded and initialized ahead: a child writing
+     * the class-data-sharing archive puts them in it. When {@link #REHEARSE_UNLESS_ASKED}, as for a
+     * standby child, only if its request is not waiting yet: it then starts its task sooner, while
+     * under a backlog, when its request comes before the JVM is up, a rehearsal would only add to
+     * the task's CPU.
      */
     public static final String REHEARSE_PROPERTY = "taskfork.child.rehearse";
+    public static final String REHEARSE_UNLESS_ASKED = "unless-asked";
 
     private static final String REHEARSAL = "{\"kind\":\"task\",\"id\":0,\"type\":\"echo\",\"attempt\":1,"
-            + "\"handler\":\"" + EchoHandler.class.getName() + "\","
+            // by name, not by class literal: only a rehearsal loads the echo handler
+            + "\"handler\":\"io.taskfork.consumer.child.handlers.EchoHandler\","
             + "\"workDirectory\":\".\",\"payload\":{\"text\":\"rehearsal\",\"values\":[1,2.5,true,null]}}";
 
     private final EventPipe events;
@@ -78,7 +82,8 @@ public final class ChildMain {
     private void run() throws IOException {
         Lifelines lifelines = new Lifelines(events);
         lifelines.reportDeath();
-        if (Boolean.getBoolean(REHEARSE_PROPERTY)) {
+        String rehearsal = System.getProperty(REHEARSE_PROPERTY, "false");
+        if (rehearsal.equals("true") || (rehearsal.equals(REHEARSE_UNLESS_ASKED) && System.in.available() == 0)) {
             rehearse();
         }
         lifelines.watchForOrphaning(System.in);

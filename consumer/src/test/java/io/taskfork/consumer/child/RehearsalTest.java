@@ -4,6 +4,7 @@ import static io.taskfork.consumer.testing.PackagedConsumer.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskfork.consumer.child.handlers.EchoHandler;
+import io.taskfork.consumer.child.handlers.SleepHandler;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * README, "Standby children": a standby child rehearses the task path before its request comes, so
  * that its task loads none of taskfork's classes (each one not in the class-data archive opens the
  * child jar, milliseconds on the way to the handler), and the archive, written by a rehearsing
- * child, holds them all.
+ * child, holds them all; one whose request is waiting already skips the rehearsal.
  */
 class RehearsalTest {
 
@@ -43,6 +44,18 @@ class RehearsalTest {
         Set<String> late = new TreeSet<>(task);
         late.removeAll(rehearsed);
         assertThat(late).as("loaded by a task but not by the rehearsal").isEmpty();
+    }
+
+    @Test
+    void aStandbyChildWhoseRequestIsWaitingSkipsTheRehearsalAndOneWithoutItRehearses() throws Exception {
+        List<String> standby = List.of("-D" + ChildMain.REHEARSE_PROPERTY + "=" + ChildMain.REHEARSE_UNLESS_ASKED);
+        String sleep = "{\"kind\":\"task\",\"id\":8,\"type\":\"sleep\",\"attempt\":1,\"handler\":\""
+                + SleepHandler.class.getName() + "\",\"workDirectory\":\"" + folder + "\",\"payload\":{\"ms\":0}}";
+
+        // the request is written as the JVM starts, long before its main method looks
+        assertThat(loaded(standby, sleep, 0)).as("asked at once: no rehearsal, whose handler is echo's")
+                .contains(SleepHandler.class.getName()).doesNotContain(EchoHandler.class.getName());
+        assertThat(loaded(standby, null, 70)).as("not asked: it rehearses").contains(EchoHandler.class.getName());
     }
 
     /** taskfork's classes a child loads: one with no request (stdin ends at once), or one that runs {@code request}. */

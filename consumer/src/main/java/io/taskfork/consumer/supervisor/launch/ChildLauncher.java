@@ -34,9 +34,12 @@ import org.slf4j.LoggerFactory;
 public final class ChildLauncher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChildLauncher.class);
-    // Tells a child to rehearse its task path before its request comes: a standby child, or one
-    // writing the archive (which then holds the classes a task needs, not only those of start-up).
+    // Tells a child to rehearse its task path before its request comes: one writing the archive
+    // (which then holds the classes a task needs, not only those of start-up), and a standby child
+    // unless its request is waiting already.
     private static final String REHEARSE = "-D" + ChildMain.REHEARSE_PROPERTY + "=true";
+    private static final String REHEARSE_UNLESS_ASKED = "-D" + ChildMain.REHEARSE_PROPERTY + "="
+            + ChildMain.REHEARSE_UNLESS_ASKED;
 
     private final ChildSettings settings;
     private final ChildCommand command;
@@ -239,7 +242,7 @@ public final class ChildLauncher implements AutoCloseable {
         Files.createDirectories(directory);
         ChildSession session = newSession(directory);
         List<String> flags = new ArrayList<>(archive.flags());
-        flags.add(REHEARSE);
+        flags.add(REHEARSE_UNLESS_ASKED);
         try {
             session.start(flags);
         } catch (IOException | RuntimeException e) {
