@@ -48,7 +48,7 @@ public final class ChildMain {
     public static final String REHEARSE_UNLESS_ASKED = "unless-asked";
 
     private static final String REHEARSAL = "{\"kind\":\"task\",\"id\":0,\"type\":\"echo\",\"attempt\":1,"
-            // by name, not by class literal: only a rehearsal loads the echo handler
+            // by name, not by class literal: without an archive that holds it, only a rehearsal loads it
             + "\"handler\":\"io.taskfork.consumer.child.handlers.EchoHandler\","
             + "\"workDirectory\":\".\",\"payload\":{\"text\":\"rehearsal\",\"values\":[1,2.5,true,null]}}";
 

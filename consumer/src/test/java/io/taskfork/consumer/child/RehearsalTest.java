@@ -56,6 +56,9 @@ class RehearsalTest {
         assertThat(loaded(standby, sleep, 0)).as("asked at once: no rehearsal, whose handler is echo's")
                 .contains(SleepHandler.class.getName()).doesNotContain(EchoHandler.class.getName());
         assertThat(loaded(standby, null, 70)).as("not asked: it rehearses").contains(EchoHandler.class.getName());
+        assertThat(loaded(List.of("-D" + ChildMain.REHEARSE_PROPERTY + "=true"), sleep, 0))
+                .as("the child that writes the archive rehearses even when asked at once")
+                .contains(EchoHandler.class.getName(), SleepHandler.class.getName());
     }
 
     /** taskfork's classes a child loads: one with no request (stdin ends at once), or one that runs {@code request}. */
