@@ -61,9 +61,9 @@ final class Lifelines {
      * The supervisor holds our stdin open while it needs us, and closes it once it has read the last
      * event of our report. Its end before that means the supervisor died. The watching thread starts
      * now, before the request is read, so that a standby child pays for it while it waits (a thread
-     * start costs a fresh JVM milliseconds), and reads stdin
-     * once {@link #requestRead} says the request is out of it. It must not outlive the report
-     * blocked in a read: HotSpot's exit waits up to 300 ms for a thread in native code.
+     * start costs a fresh JVM milliseconds), and reads stdin once {@link #requestRead} says the
+     * request is out of it. It must not outlive the report blocked in a read: HotSpot's exit waits
+     * up to 300 ms for a thread in native code.
      */
     void watchForOrphaning(InputStream stdin) {
         Thread watcher = new Thread(new Runnable() {

@@ -31,7 +31,7 @@ class EventsFileTest {
                     .getBytes(StandardCharsets.UTF_8));
             stdin.flush();
             // stdin held open until the report is out: its end before that reads as an orphaning
-            awaitTrue(() -> reported(events), "the child reported");
+            awaitTrue(() -> RehearsalTest.holdsResult(events), "the child reported");
         } finally {
             if (!child.waitFor(60, TimeUnit.SECONDS)) {
                 child.destroyForcibly();
@@ -39,14 +39,6 @@ class EventsFileTest {
         }
 
         assertThat(Files.readString(events)).startsWith("held before\n");
-        assertThat(reported(events)).isTrue();
-    }
-
-    private static boolean reported(Path events) {
-        try {
-            return Files.readString(events).contains("\"" + ChildProtocol.RESULT + "\"");
-        } catch (java.io.IOException unreadable) {
-            return false;
-        }
+        assertThat(RehearsalTest.holdsResult(events)).isTrue();
     }
 }

@@ -90,7 +90,8 @@ class RehearsalTest {
         return classes;
     }
 
-    private static boolean holdsResult(Path events) {
+    /** Whether the child's events so far, in {@code events}, hold its result. */
+    static boolean holdsResult(Path events) {
         try {
             return Files.exists(events) && Files.readString(events).contains("\"" + ChildProtocol.RESULT + "\"");
         } catch (IOException unreadable) {

@@ -1,10 +1,10 @@
 package io.taskfork.consumer.ops;
 
 import static io.taskfork.consumer.testing.PackagedConsumer.awaitTrue;
+import static io.taskfork.consumer.testing.PackagedConsumer.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskfork.shared.testing.IsolatedEnvironment;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -48,14 +48,6 @@ class SupervisorFlagsIT {
             supervisor.destroy();
             supervisor.waitFor();
             Files.deleteIfExists(log);
-        }
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "";
         }
     }
 }
