@@ -6,6 +6,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import io.taskfork.shared.wire.WireFormat;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -42,6 +43,9 @@ public final class QueueScan implements AutoCloseable {
             return new Refresh(count, copyHeaders);
         }
     }
+
+    /** Long past the milliseconds a give-back takes, short enough not to hold up a busy queue's scan. */
+    private static final Duration GIVE_BACK_WAIT = Duration.ofSeconds(2);
 
     private final Channel channel;
     private final String queue;
@@ -95,7 +99,10 @@ public final class QueueScan implements AutoCloseable {
         held.remove(message.deliveryTag());
     }
 
-    /** Gives back every message still held; a worn one as a fresh copy. Nothing held is lost, whatever fails. */
+    /**
+     * Gives back every message still held, a worn one as a fresh copy, and returns once the queue
+     * counts them again. Nothing held is lost, whatever fails.
+     */
     @Override
     public void close() {
         try {
@@ -105,7 +112,9 @@ public final class QueueScan implements AutoCloseable {
                 }
             }
             if (!held.isEmpty()) {
+                long readyBefore = channel.queueDeclarePassive(queue).getMessageCount();
                 channel.basicNack(held.lastKey(), true, true);
+                awaitReady(readyBefore + held.size());
             }
             channel.close();
         } catch (IOException | TimeoutException | AlreadyClosedException | QueueException e) {
@@ -113,6 +122,24 @@ public final class QueueScan implements AutoCloseable {
             closeQuietly();
         }
         held.clear();
+    }
+
+    /**
+     * Waits, for a moment at most, until the queue counts what was given back. A quorum queue takes
+     * a give-back in the background: the next scan, even on another channel, could otherwise begin
+     * before it lands, miss those messages and report them absent (a retry and then a replay, at
+     * once). Fewer may show up if a consumer takes some meanwhile; the wait then ends at its bound.
+     */
+    private void awaitReady(long expected) throws IOException {
+        long deadline = System.nanoTime() + GIVE_BACK_WAIT.toNanos();
+        while (channel.queueDeclarePassive(queue).getMessageCount() < expected && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private void refresh(QueueMessage message) throws IOException {
