@@ -81,8 +81,6 @@ public final class ChildLauncher implements AutoCloseable {
      */
     public ChildExit runTask(Task task, ProgressListener progress) throws IOException, InterruptedException {
         Path workDirectory = settings.work().root().resolve(Long.toString(task.id()));
-        Folders.deleteTree(workDirectory);
-        Folders.ensure(settings.work().root());
         Optional<ChildSession> waiting = standby.take();
         ChildSession session;
         Path link = null;
@@ -96,7 +94,7 @@ public final class ChildLauncher implements AutoCloseable {
                 throw e;
             }
         } else {
-            Files.createDirectories(workDirectory);
+            Folders.makeFresh(workDirectory);
             session = newSession(workDirectory);
             session.start(archive.flags());
         }
@@ -113,7 +111,8 @@ public final class ChildLauncher implements AutoCloseable {
             return run(session, request, task.id(), progress);
         } finally {
             if (link != null) {
-                Files.deleteIfExists(link);
+                // java.io's delete unlinks at once; Files.deleteIfExists first asks what the path is
+                link.toFile().delete();
             }
             if (!settings.work().keep()) {
                 Folders.deleteTree(workDirectory);

@@ -3,11 +3,13 @@ package io.taskfork.consumer.supervisor.launch;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Removes the folders children leave behind. */
+/** Makes the folders children work in, and removes what they leave behind. */
 final class Folders {
 
     private Folders() {
@@ -21,6 +23,39 @@ final class Folders {
     static void ensure(Path folder) throws IOException {
         if (!Files.isDirectory(folder)) {
             Files.createDirectories(folder);
+        }
+    }
+
+    /**
+     * Makes {@code folder} new and empty, whatever was at its path, with its parents when they are
+     * missing. One {@code mkdir} when the path is free, as it nearly always is; the clearing and the
+     * parents only after that failed.
+     */
+    static void makeFresh(Path folder) throws IOException {
+        try {
+            Files.createDirectory(folder);
+        } catch (IOException taken) {
+            deleteTree(folder);
+            ensure(folder.getParent());
+            Files.createDirectory(folder);
+        }
+    }
+
+    /**
+     * Renames the folder {@code from} to {@code to}, replacing whatever was at {@code to}, and
+     * making its parents when they are missing. One {@code rename} when the path is free or an empty
+     * folder; the clearing and the parents only after that failed.
+     */
+    static void moveFresh(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException taken) {
+            if (!Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
+                throw taken;
+            }
+            deleteTree(to);
+            ensure(to.getParent());
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         }
     }
 

@@ -10,6 +10,8 @@ import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.wire.DeadLetterReason;
 import io.taskfork.shared.task.Usage;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
@@ -39,6 +41,16 @@ public final class SupervisorMetrics {
 
     private final MeterRegistry registry;
     private final Timer childStart;
+    // Each task's meters, kept once made: building and registering a meter again for every task
+    // costs the supervisor more than recording in it (its tags, its histogram's settings, the lookup).
+    private final Map<Outcome, Counter> finished = new ConcurrentHashMap<>();
+    private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+    private final Map<String, DistributionSummary> cpu = new ConcurrentHashMap<>();
+    private final Map<String, DistributionSummary> peakMemory = new ConcurrentHashMap<>();
+    private final Map<String, Timer> waits = new ConcurrentHashMap<>();
+
+    private record Outcome(String type, TaskStatus status, FailureKind kind) {
+    }
 
     public SupervisorMetrics(MeterRegistry registry, IntSupplier childrenRunning, IntSupplier childrenStandby) {
         this.registry = registry;
@@ -58,12 +70,12 @@ public final class SupervisorMetrics {
 
     /** A task reached a terminal status; {@code kind} is null when it succeeded. */
     public void finished(String type, TaskStatus status, FailureKind kind) {
-        Counter.builder(TASKS_FINISHED)
+        finished.computeIfAbsent(new Outcome(type, status, kind), outcome -> Counter.builder(TASKS_FINISHED)
                 .description("Tasks that reached a terminal status, by type, outcome and failure kind")
                 .tag("type", type)
                 .tag("outcome", status.value())
                 .tag("failure_kind", kind == null ? "none" : kind.value())
-                .register(registry)
+                .register(registry))
                 .increment();
     }
 
@@ -87,51 +99,51 @@ public final class SupervisorMetrics {
 
     /** A task's child ended: {@code startNanos} is -1 when its handler never started. */
     public void ran(String type, long runNanos, long startNanos) {
-        Timer.builder(TASK_DURATION)
+        durations.computeIfAbsent(type, name -> Timer.builder(TASK_DURATION)
                 .description("How long a task's child ran, from handing it the task to its exit")
-                .tag("type", type)
+                .tag("type", name)
                 .publishPercentileHistogram()
                 .maximumExpectedValue(LONGEST_TASK)
-                .register(registry)
+                .register(registry))
                 .record(runNanos, TimeUnit.NANOSECONDS);
         if (startNanos >= 0) {
             childStart.record(startNanos, TimeUnit.NANOSECONDS);
         }
     }
 
-    /** A task started for the first time, {@code wait} after it was enqueued. */
     /** What an attempt cost, where its child said. */
     public void used(String type, Usage usage) {
         if (usage.cpuSeconds() != null) {
-            DistributionSummary.builder(TASK_CPU)
+            cpu.computeIfAbsent(type, name -> DistributionSummary.builder(TASK_CPU)
                     .description("CPU seconds (user and system) an attempt's child and what it ran used")
                     .baseUnit("seconds")
-                    .tag("type", type)
+                    .tag("type", name)
                     .publishPercentileHistogram()
                     .maximumExpectedValue(LONGEST_TASK.toSeconds() * 2.0)
-                    .register(registry)
+                    .register(registry))
                     .record(usage.cpuSeconds());
         }
         if (usage.peakMemoryBytes() != null) {
-            DistributionSummary.builder(TASK_PEAK_MEMORY)
+            peakMemory.computeIfAbsent(type, name -> DistributionSummary.builder(TASK_PEAK_MEMORY)
                     .description("Peak resident memory of an attempt's child JVM")
                     .baseUnit("bytes")
-                    .tag("type", type)
+                    .tag("type", name)
                     .publishPercentileHistogram()
                     .minimumExpectedValue(1024.0 * 1024)
                     .maximumExpectedValue(64.0 * 1024 * 1024 * 1024)
-                    .register(registry)
+                    .register(registry))
                     .record(usage.peakMemoryBytes());
         }
     }
 
+    /** A task started for the first time, {@code wait} after it was enqueued. */
     public void waited(String type, Duration wait) {
-        Timer.builder(QUEUE_WAIT)
+        waits.computeIfAbsent(type, name -> Timer.builder(QUEUE_WAIT)
                 .description("From enqueueing a task (its row's creation) to its first start")
-                .tag("type", type)
+                .tag("type", name)
                 .publishPercentileHistogram()
                 .maximumExpectedValue(LONGEST_WAIT)
-                .register(registry)
+                .register(registry))
                 .record(wait.isNegative() ? Duration.ZERO : wait);
     }
 

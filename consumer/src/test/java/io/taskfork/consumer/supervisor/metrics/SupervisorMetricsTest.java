@@ -1,0 +1,60 @@
+package io.taskfork.consumer.supervisor.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.taskfork.shared.task.FailureKind;
+import io.taskfork.shared.task.TaskStatus;
+import io.taskfork.shared.task.Usage;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The meters a task records in are kept per type and outcome: each task lands in its own series. */
+class SupervisorMetricsTest {
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final SupervisorMetrics metrics = new SupervisorMetrics(registry, () -> 0, () -> 0);
+
+    @Test
+    void eachTypeAndOutcomeCountsInASeriesOfItsOwnHoweverOftenItRecurs() {
+        metrics.finished("echo", TaskStatus.SUCCEEDED, null);
+        metrics.finished("echo", TaskStatus.SUCCEEDED, null);
+        metrics.finished("echo", TaskStatus.CRASHED, FailureKind.OOM);
+        metrics.finished("echo", TaskStatus.CRASHED, FailureKind.TIMEOUT);
+        metrics.finished("sleep", TaskStatus.SUCCEEDED, null);
+
+        assertThat(finished("echo", "succeeded", "none")).isEqualTo(2);
+        assertThat(finished("echo", "crashed", "oom")).isEqualTo(1);
+        assertThat(finished("echo", "crashed", "timeout")).isEqualTo(1);
+        assertThat(finished("sleep", "succeeded", "none")).isEqualTo(1);
+    }
+
+    @Test
+    void durationsWaitsAndCostsAreKeptPerType() {
+        for (int i = 0; i < 3; i++) {
+            metrics.ran("echo", 1_000_000, 500_000);
+            metrics.waited("echo", Duration.ofMillis(5));
+            metrics.used("echo", new Usage(0.25, 40L << 20));
+        }
+        metrics.ran("sleep", 2_000_000, -1);
+        metrics.waited("sleep", Duration.ofMillis(-1));
+        metrics.used("sleep", new Usage(null, 30L << 20));
+
+        assertThat(registry.get(SupervisorMetrics.TASK_DURATION).tag("type", "echo").timer().count()).isEqualTo(3);
+        assertThat(registry.get(SupervisorMetrics.TASK_DURATION).tag("type", "sleep").timer().count()).isEqualTo(1);
+        assertThat(registry.get(SupervisorMetrics.CHILD_START).timer().count()).isEqualTo(3);
+        assertThat(registry.get(SupervisorMetrics.QUEUE_WAIT).tag("type", "echo").timer().count()).isEqualTo(3);
+        assertThat(registry.get(SupervisorMetrics.QUEUE_WAIT).tag("type", "sleep").timer().totalTime(
+                java.util.concurrent.TimeUnit.NANOSECONDS)).as("a negative wait counts as none").isZero();
+        assertThat(registry.get(SupervisorMetrics.TASK_CPU).tag("type", "echo").summary().totalAmount()).isEqualTo(0.75);
+        assertThat(registry.find(SupervisorMetrics.TASK_CPU).tag("type", "sleep").summary())
+                .as("no CPU figure, no series").isNull();
+        assertThat(registry.get(SupervisorMetrics.TASK_PEAK_MEMORY).tag("type", "sleep").summary().count())
+                .isEqualTo(1);
+    }
+
+    private double finished(String type, String outcome, String kind) {
+        return registry.get(SupervisorMetrics.TASKS_FINISHED).tags("type", type, "outcome", outcome,
+                "failure_kind", kind).counter().count();
+    }
+}
