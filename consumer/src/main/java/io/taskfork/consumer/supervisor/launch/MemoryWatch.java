@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,7 +32,8 @@ final class MemoryWatch implements AutoCloseable {
     private final boolean sessionToo;
     private final long pageBytes = pageBytes();
     private final NamespaceMemory namespaces = new NamespaceMemory(pageBytes);
-    private final Set<MemoryBudget> watched = ConcurrentHashMap.newKeySet();
+    private final Map<MemoryBudget, PidFloor.Child> watched = new ConcurrentHashMap<>();
+    private final PidFloor pids = new PidFloor(PidFloor.KERNEL);
     private int looksSinceHost;
     private final ScheduledExecutorService looks =
             Executors.newSingleThreadScheduledExecutor(NamedThreads.of("memory-watch", true));
@@ -51,15 +52,19 @@ final class MemoryWatch implements AutoCloseable {
         return capBytes;
     }
 
-    /** Starts holding the task whose child is {@code process} to the cap; {@code kill} ends it when it is over. */
-    MemoryBudget watch(Process process, java.util.function.Consumer<String> kill) {
+    /**
+     * Starts holding the task whose child is {@code process} to the cap; {@code kill} ends it when it
+     * is over. {@code startedNanos} is {@link System#nanoTime} just before the child was started.
+     */
+    MemoryBudget watch(Process process, long startedNanos, java.util.function.Consumer<String> kill) {
         MemoryBudget task = new MemoryBudget(process.pid(), capBytes, kill);
-        watched.add(task);
+        watched.put(task, new PidFloor.Child(process.pid(), startedNanos));
         return task;
     }
 
     void forget(MemoryBudget task) {
         watched.remove(task);
+        namespaces.forget(task.pid());
     }
 
     @Override
@@ -83,6 +88,7 @@ final class MemoryWatch implements AutoCloseable {
 
     /** One look at every watched task; returns when to look next. */
     private long look() {
+        long floor = pids.floor(watched.values());
         if (watched.isEmpty()) {
             return PERIOD_MS;
         }
@@ -92,7 +98,7 @@ final class MemoryWatch implements AutoCloseable {
         if (hostLook) {
             looksSinceHost = 0;
         }
-        for (MemoryBudget task : watched) {
+        for (MemoryBudget task : watched.keySet()) {
             // A task in a namespace of its own and well under its cap is read from the namespace's
             // /proc: a few files, where the table is one for each process of the host. Nearer the
             // cap, the table names the processes and counts how long each has held its memory.
@@ -102,7 +108,7 @@ final class MemoryWatch implements AutoCloseable {
                 continue;
             }
             if (table == null) {
-                table = ProcessTable.read(pageBytes);
+                table = ProcessTable.read(pageBytes, floor);
             }
             List<ProcessTable.Entry> members = table.tree(task.pid(), sessionToo);
             close |= task.look(members) > capBytes / 2;

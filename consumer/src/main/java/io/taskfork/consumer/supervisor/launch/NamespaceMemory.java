@@ -3,6 +3,8 @@ package io.taskfork.consumer.supervisor.launch;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A contained task's resident memory, read from its PID namespace's own {@code /proc}: the files of
@@ -14,6 +16,13 @@ final class NamespaceMemory {
 
     private final long pageBytes;
     private final byte[] buffer = new byte[1024];
+    // The namespace's first process as the host saw it once its /proc was mounted: two reads fewer at
+    // every later look. Each look still checks that the /proc it reads is that process's namespace's.
+    private final Map<Long, FirstProcess> firsts = new ConcurrentHashMap<>();
+
+    /** The first process of a child's namespace: where its /proc is seen from the host, and when it started. */
+    private record FirstProcess(String proc, long startTicks) {
+    }
 
     NamespaceMemory(long pageBytes) {
         this.pageBytes = pageBytes;
@@ -30,21 +39,31 @@ final class NamespaceMemory {
         if (started == null) {
             return -1;
         }
-        String first = firstChild(pid);
+        FirstProcess first = firsts.get(pid);
         if (first == null) {
-            return -1;
+            String name = firstChild(pid);
+            if (name == null) {
+                return -1;
+            }
+            if (name.isEmpty()) {
+                // the namespace is not made yet: the started process is the task's only one
+                return started.residentBytes();
+            }
+            ProcessTable.Entry outside = ProcessTable.entryIn("/proc", name, buffer, pageBytes);
+            if (outside == null) {
+                return -1;
+            }
+            first = new FirstProcess("/proc/" + name + "/root/proc", outside.startTicks());
         }
-        if (first.isEmpty()) {
-            // the namespace is not made yet: the started process is the task's only one
-            return started.residentBytes();
-        }
-        ProcessTable.Entry firstOutside = ProcessTable.entryIn("/proc", first, buffer, pageBytes);
-        String inside = "/proc/" + first + "/root/proc";
+        String inside = first.proc();
         ProcessTable.Entry firstInside = ProcessTable.entryIn(inside, "1", buffer, pageBytes);
-        // Until the first process mounts the namespace's /proc, its root shows the host's, whose PID 1 is another process.
-        if (firstOutside == null || firstInside == null || firstInside.startTicks() != firstOutside.startTicks()) {
+        // Until the first process mounts the namespace's /proc, its root shows the host's, whose PID 1 is
+        // another process; so it does if that PID ends and is reused.
+        if (firstInside == null || firstInside.startTicks() != first.startTicks()) {
+            firsts.remove(pid);
             return -1;
         }
+        firsts.put(pid, first);
         String[] names = new java.io.File(inside).list();
         if (names == null) {
             return -1;
@@ -60,6 +79,11 @@ final class NamespaceMemory {
             }
         }
         return sum;
+    }
+
+    /** Forgets what was learnt of the namespace of {@code pid}, a child that has ended. */
+    void forget(long pid) {
+        firsts.remove(pid);
     }
 
     /**
