@@ -88,8 +88,10 @@ final class MemoryWatch implements AutoCloseable {
 
     /** One look at every watched task; returns when to look next. */
     private long look() {
-        long floor = pids.floor(watched.values());
-        if (watched.isEmpty()) {
+        // One set of tasks for the whole look: the floor must hold for each task it reads the table for.
+        Map<MemoryBudget, PidFloor.Child> tasks = Map.copyOf(watched);
+        long floor = pids.floor(tasks.values());
+        if (tasks.isEmpty()) {
             return PERIOD_MS;
         }
         ProcessTable table = null;
@@ -98,7 +100,7 @@ final class MemoryWatch implements AutoCloseable {
         if (hostLook) {
             looksSinceHost = 0;
         }
-        for (MemoryBudget task : watched.keySet()) {
+        for (MemoryBudget task : tasks.keySet()) {
             // A task in a namespace of its own and well under its cap is read from the namespace's
             // /proc: a few files, where the table is one for each process of the host. Nearer the
             // cap, the table names the processes and counts how long each has held its memory.
