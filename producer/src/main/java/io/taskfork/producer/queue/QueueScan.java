@@ -128,13 +128,16 @@ public final class QueueScan implements AutoCloseable {
      * Waits, for a moment at most, until the queue counts what was given back. A quorum queue takes
      * a give-back in the background: the next scan, even on another channel, could otherwise begin
      * before it lands, miss those messages and report them absent (a retry and then a replay, at
-     * once). Fewer may show up if a consumer takes some meanwhile; the wait then ends at its bound.
+     * once). Fewer may show up if another reader takes some meanwhile, or a retry's delay runs out as
+     * it comes back; the wait then ends at its bound.
      */
     private void awaitReady(long expected) throws IOException {
         long deadline = System.nanoTime() + GIVE_BACK_WAIT.toNanos();
-        while (channel.queueDeclarePassive(queue).getMessageCount() < expected && System.nanoTime() < deadline) {
+        // a give-back takes milliseconds: look soon, then less often
+        for (long pause = 2; channel.queueDeclarePassive(queue).getMessageCount() < expected
+                && System.nanoTime() < deadline; pause = Math.min(pause * 2, 50)) {
             try {
-                Thread.sleep(2);
+                Thread.sleep(pause);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -2,6 +2,7 @@ package io.taskfork.consumer.supervisor.launch;
 
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -34,10 +35,15 @@ final class Folders {
     static void makeFresh(Path folder) throws IOException {
         try {
             Files.createDirectory(folder);
-        } catch (IOException taken) {
-            deleteTree(folder);
-            ensure(folder.getParent());
-            Files.createDirectory(folder);
+        } catch (FileSystemException taken) {
+            try {
+                deleteTree(folder);
+                ensure(folder.getParent());
+                Files.createDirectory(folder);
+            } catch (IOException again) {
+                again.addSuppressed(taken);
+                throw again;
+            }
         }
     }
 
@@ -49,13 +55,18 @@ final class Folders {
     static void moveFresh(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException taken) {
+        } catch (FileSystemException taken) {
             if (!Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
                 throw taken;
             }
-            deleteTree(to);
-            ensure(to.getParent());
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                deleteTree(to);
+                ensure(to.getParent());
+                Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException again) {
+                again.addSuppressed(taken);
+                throw again;
+            }
         }
     }
 

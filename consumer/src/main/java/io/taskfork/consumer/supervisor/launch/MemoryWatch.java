@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Holds every running task to {@code TASKFORK_TASK_MEMORY}: one thread looks at all processes every
- * 250 ms (every 50 ms while a task holds more than half its cap) and sums each task's resident
+ * Holds every running task to {@code TASKFORK_TASK_MEMORY}: one thread looks at the tasks' processes
+ * every 250 ms (every 50 ms while a task holds more than half its cap) and sums each task's resident
  * memory, its child JVM's and that of everything the JVM ran. The supervisor is no task's process,
  * so its own memory counts toward no cap. See {@link MemoryBudget} for when a task is over it.
  */
@@ -25,7 +25,8 @@ final class MemoryWatch implements AutoCloseable {
     static final long PERIOD_MS = 250;
     private static final long CLOSE_PERIOD_MS = 50;
     // A task that is root in its namespaces could mount a /proc of its own making there: every
-    // fourth look, about once a second, reads the host's, which no task can touch.
+    // fourth look, about once a second, reads the host's, which no task but one that is root on the
+    // host can touch (PidFloor says which of its processes need reading).
     private static final int HOST_LOOK_EVERY = 4;
 
     private final long capBytes;

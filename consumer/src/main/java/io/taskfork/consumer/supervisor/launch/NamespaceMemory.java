@@ -54,6 +54,7 @@ final class NamespaceMemory {
                 return -1;
             }
             first = new FirstProcess("/proc/" + name + "/root/proc", outside.startTicks());
+            firsts.putIfAbsent(pid, first);
         }
         String inside = first.proc();
         ProcessTable.Entry firstInside = ProcessTable.entryIn(inside, "1", buffer, pageBytes);
@@ -63,7 +64,6 @@ final class NamespaceMemory {
             firsts.remove(pid);
             return -1;
         }
-        firsts.put(pid, first);
         String[] names = new java.io.File(inside).list();
         if (names == null) {
             return -1;

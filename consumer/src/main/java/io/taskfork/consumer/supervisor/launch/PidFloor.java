@@ -4,7 +4,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
-import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The lowest PID a watched task's process can have. The kernel hands out PIDs in rising order, so
@@ -12,23 +12,32 @@ import java.util.function.LongSupplier;
  * bottom of their range. A look at the host's processes can then pass over every process below the
  * oldest child: most of a host's processes, the ones that were there before its tasks.
  *
- * <p>A wrap shows as the last PID handed out ({@code /proc/sys/kernel/ns_last_pid}) going down
- * between two looks: to go round the whole range between two, a host would have to start tens of
- * thousands of processes in a quarter of a second. A child started before the last wrap seen may
- * have descendants below it, so while one is watched the floor is 0, as it is when the last PID
- * cannot be read. It is read at every look, with or without tasks, so that no wrap goes unseen.
+ * <p>A wrap may have happened between two looks when the last PID handed out went down, or when
+ * enough PIDs were handed out to go round the whole range: a full round takes, counting the threads
+ * alive at the look before (whose PIDs it skips), at least {@code pid_max} less the 300 reserved
+ * PIDs. Threads count as forks, so a task cannot go round unseen by making threads either. A child
+ * started before the last possible wrap may have descendants below it: while one is watched the
+ * floor is 0, as it is when the kernel's counters cannot be read. They are read at every look, with
+ * or without tasks. A wrap in the midst of a look is seen at the next one. A task able to choose its
+ * PIDs in the host's PID namespace ({@code clone3} with {@code set_tid}) is root on the host, beyond
+ * any cap.
  */
 final class PidFloor {
 
-    static final LongSupplier KERNEL = PidFloor::lastPid;
+    /** What the kernel says of its PIDs at one moment. */
+    record Counters(long lastPid, long threads, long forks, long pidMax) {
+    }
 
-    private final LongSupplier lastPid;
-    private long lastSeen = -1;
+    static final Supplier<Counters> KERNEL = PidFloor::read;
+    private static final long RESERVED_PIDS = 300;
+
+    private final Supplier<Counters> counters;
+    private Counters last;
     private long wrapSeenNanos;
 
-    /** @param lastPid the last PID the kernel handed out, or -1 when it cannot be told */
-    PidFloor(LongSupplier lastPid) {
-        this.lastPid = lastPid;
+    /** @param counters the kernel's counters now, or null when they cannot be read */
+    PidFloor(Supplier<Counters> counters) {
+        this.counters = counters;
     }
 
     /** A child of a watched task: its PID, and {@link System#nanoTime} just before it was started. */
@@ -41,17 +50,16 @@ final class PidFloor {
      * once a look, by one thread.
      */
     long floor(Collection<Child> children) {
-        long now = lastPid.getAsLong();
-        if (now < 0) {
-            lastSeen = -1;
-            return 0;
-        }
-        // with nothing to compare with (the first look, or one after the last PID could not be
-        // read), a wrap is taken to have happened: children started before now get no floor
-        if (lastSeen < 0 || now < lastSeen) {
+        Counters now = counters.get();
+        // With nothing to compare with (the first look, or one after the counters could not be
+        // read), a wrap is taken to have happened: children started before now get no floor.
+        if (now == null || last == null || mayHaveWrapped(last, now)) {
             wrapSeenNanos = System.nanoTime();
         }
-        lastSeen = now;
+        last = now;
+        if (now == null) {
+            return 0;
+        }
         long floor = Long.MAX_VALUE;
         for (Child child : children) {
             if (child.startedNanos() - wrapSeenNanos <= 0) {
@@ -62,13 +70,45 @@ final class PidFloor {
         return floor == Long.MAX_VALUE ? 0 : floor;
     }
 
-    private static long lastPid() {
-        byte[] buffer = new byte[32];
-        try (FileInputStream in = new FileInputStream("/proc/sys/kernel/ns_last_pid")) {
-            int length = in.read(buffer);
-            return length <= 0 ? -1 : Long.parseLong(new String(buffer, 0, length, StandardCharsets.US_ASCII).trim());
-        } catch (IOException | NumberFormatException e) {
-            return -1;
+    private static boolean mayHaveWrapped(Counters before, Counters now) {
+        return now.lastPid() < before.lastPid()
+                || now.forks() - before.forks() + before.threads() >= now.pidMax() - RESERVED_PIDS;
+    }
+
+    // /proc/loadavg ends "running/threads lastPid"; /proc/stat has a line "processes forks".
+    private static Counters read() {
+        String loadavg = text("/proc/loadavg", 256);
+        String stat = text("/proc/stat", 64 << 10);
+        String pidMax = text("/proc/sys/kernel/pid_max", 32);
+        if (loadavg == null || stat == null || pidMax == null) {
+            return null;
+        }
+        try {
+            String[] fields = loadavg.trim().split(" ");
+            int line = stat.indexOf("\nprocesses ");
+            if (fields.length < 5 || line < 0) {
+                return null;
+            }
+            int end = stat.indexOf('\n', line + 1);
+            String forks = stat.substring(line + "\nprocesses ".length(), end < 0 ? stat.length() : end);
+            return new Counters(Long.parseLong(fields[4]),
+                    Long.parseLong(fields[3].substring(fields[3].indexOf('/') + 1)),
+                    Long.parseLong(forks.trim()), Long.parseLong(pidMax.trim()));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String text(String path, int most) {
+        byte[] buffer = new byte[most];
+        try (FileInputStream in = new FileInputStream(path)) {
+            int length = 0;
+            for (int read; length < most && (read = in.read(buffer, length, most - length)) > 0; ) {
+                length += read;
+            }
+            return new String(buffer, 0, length, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            return null;
         }
     }
 }

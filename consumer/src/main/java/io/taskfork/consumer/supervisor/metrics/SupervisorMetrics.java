@@ -44,6 +44,8 @@ public final class SupervisorMetrics {
     // Each task's meters, kept once made: building and registering a meter again for every task
     // costs the supervisor more than recording in it (its tags, its histogram's settings, the lookup).
     private final Map<Outcome, Counter> finished = new ConcurrentHashMap<>();
+    private final Map<Outcome, Counter> retried = new ConcurrentHashMap<>();
+    private final Map<DeadLetterReason, Counter> deadLettered = new ConcurrentHashMap<>();
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
     private final Map<String, DistributionSummary> cpu = new ConcurrentHashMap<>();
     private final Map<String, DistributionSummary> peakMemory = new ConcurrentHashMap<>();
@@ -81,19 +83,19 @@ public final class SupervisorMetrics {
 
     /** A failed attempt that will run again. */
     public void retried(String type, FailureKind kind) {
-        Counter.builder(TASKS_RETRIED)
+        retried.computeIfAbsent(new Outcome(type, TaskStatus.RETRYING, kind), again -> Counter.builder(TASKS_RETRIED)
                 .description("Failed attempts scheduled to run again, by type and failure kind")
                 .tag("type", type)
                 .tag("failure_kind", kind == null ? "none" : kind.value())
-                .register(registry)
+                .register(registry))
                 .increment();
     }
 
     public void deadLettered(DeadLetterReason reason) {
-        Counter.builder(DEAD_LETTERED)
+        deadLettered.computeIfAbsent(reason, why -> Counter.builder(DEAD_LETTERED)
                 .description("Messages the supervisor dead-lettered, by reason")
-                .tag("reason", reason.value())
-                .register(registry)
+                .tag("reason", why.value())
+                .register(registry))
                 .increment();
     }
 

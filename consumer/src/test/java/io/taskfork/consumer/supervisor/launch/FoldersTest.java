@@ -87,6 +87,26 @@ class FoldersTest {
     }
 
     @Test
+    void aLinkInTheWayIsReplacedAndWhatItPointsAtKept() throws Exception {
+        Path elsewhere = Files.createDirectory(root.resolve("elsewhere"));
+        Files.writeString(elsewhere.resolve("kept"), "z");
+        Path made = Files.createSymbolicLink(root.resolve("made"), elsewhere);
+        Path moved = Files.createSymbolicLink(root.resolve("moved"), elsewhere);
+        Path dangling = Files.createSymbolicLink(root.resolve("dangling"), root.resolve("nothing"));
+        Path waiting = Files.createDirectory(root.resolve("waiting"));
+
+        Folders.makeFresh(made);
+        Folders.moveFresh(waiting, moved);
+        Folders.makeFresh(dangling);
+
+        for (Path path : new Path[] {made, moved, dangling}) {
+            assertThat(Files.isSymbolicLink(path)).as("%s is a link", path).isFalse();
+            assertThat(path).isEmptyDirectory();
+        }
+        assertThat(elsewhere.resolve("kept")).hasContent("z");
+    }
+
+    @Test
     void moveFreshOfAFolderThatIsGoneFailsAndTouchesNothing() throws Exception {
         Path target = Files.createDirectory(root.resolve("target"));
         Files.writeString(target.resolve("kept"), "k");

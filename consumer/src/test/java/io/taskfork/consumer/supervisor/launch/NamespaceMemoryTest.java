@@ -64,22 +64,6 @@ class NamespaceMemoryTest {
         assertThat(memory.residentBytes(ended.pid())).isEqualTo(-1);
     }
 
-    @Test
-    void aTableFromAFloorUpHoldsEveryProcessAChildStartedAndNoOlderOne() throws Exception {
-        Process process = start(Containment.detect(ChildContainment.SESSION, Containment.childInit()),
-                "sleep 30 & sleep 30 & wait");
-        long pid = process.pid();
-        awaitTrue(() -> tree(pid).size() >= 3, "the shell's children run");
-
-        ProcessTable fromChild = ProcessTable.read(PAGE, pid);
-
-        assertThat(fromChild.tree(pid, true)).extracting(ProcessTable.Entry::pid)
-                .containsExactlyInAnyOrderElementsOf(tree(pid).stream().map(ProcessTable.Entry::pid).toList());
-        assertThat(fromChild.tree(ProcessHandle.current().pid(), false)).as("this JVM is older than its child")
-                .isEmpty();
-        assertThat(fromChild.tree(1, false)).isEmpty();
-    }
-
     private Process start(Containment containment, String script) throws Exception {
         Process process = new ProcessBuilder(containment.wrap(List.of("/bin/sh", "-c", script))).start();
         started.add(process);

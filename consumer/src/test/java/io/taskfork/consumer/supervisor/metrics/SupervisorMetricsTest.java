@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.task.Usage;
+import io.taskfork.shared.wire.DeadLetterReason;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,24 @@ class SupervisorMetricsTest {
         assertThat(finished("echo", "crashed", "oom")).isEqualTo(1);
         assertThat(finished("echo", "crashed", "timeout")).isEqualTo(1);
         assertThat(finished("sleep", "succeeded", "none")).isEqualTo(1);
+    }
+
+    @Test
+    void retriesAndDeadLettersCountPerTypeKindAndReason() {
+        metrics.retried("echo", FailureKind.EXCEPTION);
+        metrics.retried("echo", FailureKind.EXCEPTION);
+        metrics.retried("echo", FailureKind.TIMEOUT);
+        metrics.deadLettered(DeadLetterReason.OOM);
+        metrics.deadLettered(DeadLetterReason.OOM);
+        metrics.deadLettered(DeadLetterReason.MALFORMED);
+
+        assertThat(registry.get(SupervisorMetrics.TASKS_RETRIED).tags("type", "echo", "failure_kind", "exception")
+                .counter().count()).isEqualTo(2);
+        assertThat(registry.get(SupervisorMetrics.TASKS_RETRIED).tags("type", "echo", "failure_kind", "timeout")
+                .counter().count()).isEqualTo(1);
+        assertThat(registry.get(SupervisorMetrics.DEAD_LETTERED).tag("reason", "oom").counter().count()).isEqualTo(2);
+        assertThat(registry.get(SupervisorMetrics.DEAD_LETTERED).tag("reason", "malformed").counter().count())
+                .isEqualTo(1);
     }
 
     @Test
