@@ -124,15 +124,13 @@ final class ChildSession {
             services.killLeftovers(process.pid());
             long runNanos = System.nanoTime() - handedOver;
             String log = awaitOutput(draining, output, process.getErrorStream());
-            // A JVM leaves its markers only as it dies of itself, and then never with exit code 0:
-            // four file system calls fewer for nearly every task.
-            markersPossible = process.exitValue() != 0;
-            byte[] fatalErrorLog = markersPossible ? fatalErrorLog() : null;
+            markersPossible = JvmMarkers.possibleAfter(process.exitValue());
+            byte[] fatalErrorLog = markersPossible ? markers.fatalErrorLogBytes() : null;
             return new ChildExit(process.pid(), process.exitValue(), timedOut, stoppedBy,
                     markersPossible && Files.exists(markers.oom()),
-                    fatalErrorLog == null ? null : signalLine(fatalErrorLog), report,
-                    fatalErrorLog == null ? log : log + logExcerpt(fatalErrorLog), runNanos,
-                    memory.map(MemorySeen::of).orElse(MemorySeen.NOT_WATCHED));
+                    fatalErrorLog == null ? null : JvmMarkers.signalLine(fatalErrorLog), report,
+                    fatalErrorLog == null ? log : log + JvmMarkers.excerpt(fatalErrorLog, services.logLimit() / 4),
+                    runNanos, memory.map(MemorySeen::of).orElse(MemorySeen.NOT_WATCHED));
         } finally {
             closeQuietly(process.getInputStream());
             if (markersPossible) {
@@ -225,30 +223,6 @@ final class ChildSession {
             // a broken pipe ends the output; what was read is kept
         }
         return output.text();
-    }
-
-    /** The JVM's fatal error log (hs_err), which only a native crash leaves; null when there is none. */
-    private byte[] fatalErrorLog() throws IOException {
-        Path log = markers.fatalErrorLog();
-        return Files.exists(log) ? Files.readAllBytes(log) : null;
-    }
-
-    /** Its signal line, such as "SIGSEGV (0xb) at pc=0x..., pid=.., tid=..". */
-    private static String signalLine(byte[] fatalErrorLog) {
-        return new String(fatalErrorLog, StandardCharsets.ISO_8859_1).lines()
-                .limit(40)
-                .map(line -> line.replaceFirst("^#\\s*", ""))
-                .filter(line -> line.startsWith("SIG") || line.startsWith("Internal Error")
-                        || line.startsWith("Out of Memory Error"))
-                .findFirst()
-                .orElse("see the fatal error log in the task log");
-    }
-
-    /** Its head, to follow the child's output in the task log. */
-    private String logExcerpt(byte[] fatalErrorLog) {
-        int kept = Math.min(fatalErrorLog.length, services.logLimit() / 4);
-        return "\n--- JVM fatal error log (first " + kept + " of " + fatalErrorLog.length + " bytes) ---\n"
-                + new String(fatalErrorLog, 0, kept, StandardCharsets.ISO_8859_1);
     }
 
     private static void closeQuietly(java.io.Closeable stream) {
