@@ -100,8 +100,8 @@ public final class QueueScan implements AutoCloseable {
     }
 
     /**
-     * Gives back every message still held, a worn one as a fresh copy, and returns once the queue
-     * counts them again. Nothing held is lost, whatever fails.
+     * Gives back every message still held, a worn one as a fresh copy, and waits, up to 2 s, until
+     * the queue counts them again. Nothing held is lost, whatever fails.
      */
     @Override
     public void close() {

@@ -7,8 +7,9 @@ import java.nio.file.Path;
 
 /**
  * The files a child's JVM leaves only when it dies of itself, and what is read from them: the marker
- * its OutOfMemoryError hook touches, and its fatal error log. Named for the child in the supervisor's work folder, not in a
- * folder of the child's own, whose making and removing cost every task two directory operations.
+ * its OutOfMemoryError hook touches, and its fatal error log. Named for the child in the
+ * supervisor's work folder, not in a folder of the child's own, whose making and removing cost
+ * every task two directory operations.
  *
  * @param oom           touched by {@code -XX:OnOutOfMemoryError}
  * @param fatalErrorLog the {@code -XX:ErrorFile}
