@@ -31,7 +31,6 @@ final class ChildSession {
     private Path directory;
     private Future<?> draining;
     private volatile Process process;
-    private volatile long startedNanos;
     private volatile boolean timedOut;
     private volatile StopReason stoppedBy;
     private volatile LogCapture output;
@@ -58,7 +57,6 @@ final class ChildSession {
                     .directory(directory.toFile());
             // The child holds no secrets of the supervisor: no database or broker credentials.
             builder.environment().keySet().removeIf(name -> name.startsWith("TASKFORK_"));
-            startedNanos = System.nanoTime();
             process = builder.start();
         } catch (IOException | RuntimeException e) {
             markers.delete();
@@ -101,8 +99,7 @@ final class ChildSession {
                 timedOut = true;
                 ProcessTrees.kill(process);
             });
-            Optional<MemoryBudget> memory = services.watchMemory(process, startedNanos,
-                    over -> ProcessTrees.kill(process));
+            Optional<MemoryBudget> memory = services.watchMemory(process, over -> ProcessTrees.kill(process));
             ChildReport report = new ChildReport(handedOver, progress);
             try {
                 converse(request, report);

@@ -1,6 +1,7 @@
 package io.taskfork.consumer.supervisor.launch;
 
 import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -56,7 +57,9 @@ final class Folders {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (FileSystemException taken) {
-            if (!Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
+            // a move across file systems fails however clear the path is
+            if (taken instanceof AtomicMoveNotSupportedException
+                    || !Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
                 throw taken;
             }
             try {

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,16 +25,14 @@ final class MemoryWatch implements AutoCloseable {
     static final long PERIOD_MS = 250;
     private static final long CLOSE_PERIOD_MS = 50;
     // A task that is root in its namespaces could mount a /proc of its own making there: every
-    // fourth look, about once a second, reads the host's, which no task but one that is root on the
-    // host can touch (PidFloor says which of its processes need reading).
+    // fourth look, about once a second, reads the host's, which no task can touch.
     private static final int HOST_LOOK_EVERY = 4;
 
     private final long capBytes;
     private final boolean sessionToo;
     private final long pageBytes = pageBytes();
     private final NamespaceMemory namespaces = new NamespaceMemory(pageBytes);
-    private final Map<MemoryBudget, PidFloor.Child> watched = new ConcurrentHashMap<>();
-    private final PidFloor pids = new PidFloor(PidFloor.KERNEL);
+    private final Set<MemoryBudget> watched = ConcurrentHashMap.newKeySet();
     private int looksSinceHost;
     private final ScheduledExecutorService looks =
             Executors.newSingleThreadScheduledExecutor(NamedThreads.of("memory-watch", true));
@@ -53,13 +51,10 @@ final class MemoryWatch implements AutoCloseable {
         return capBytes;
     }
 
-    /**
-     * Starts holding the task whose child is {@code process} to the cap; {@code kill} ends it when it
-     * is over. {@code startedNanos} is {@link System#nanoTime} just before the child was started.
-     */
-    MemoryBudget watch(Process process, long startedNanos, java.util.function.Consumer<String> kill) {
+    /** Starts holding the task whose child is {@code process} to the cap; {@code kill} ends it when it is over. */
+    MemoryBudget watch(Process process, java.util.function.Consumer<String> kill) {
         MemoryBudget task = new MemoryBudget(process.pid(), capBytes, kill);
-        watched.put(task, new PidFloor.Child(process.pid(), startedNanos));
+        watched.add(task);
         return task;
     }
 
@@ -89,10 +84,7 @@ final class MemoryWatch implements AutoCloseable {
 
     /** One look at every watched task; returns when to look next. */
     private long look() {
-        // One set of tasks for the whole look: the floor must hold for each task it reads the table for.
-        Map<MemoryBudget, PidFloor.Child> tasks = Map.copyOf(watched);
-        long floor = pids.floor(tasks.values());
-        if (tasks.isEmpty()) {
+        if (watched.isEmpty()) {
             return PERIOD_MS;
         }
         ProcessTable table = null;
@@ -101,7 +93,7 @@ final class MemoryWatch implements AutoCloseable {
         if (hostLook) {
             looksSinceHost = 0;
         }
-        for (MemoryBudget task : tasks.keySet()) {
+        for (MemoryBudget task : watched) {
             // A task in a namespace of its own and well under its cap is read from the namespace's
             // /proc: a few files, where the table is one for each process of the host. Nearer the
             // cap, the table names the processes and counts how long each has held its memory.
@@ -111,7 +103,7 @@ final class MemoryWatch implements AutoCloseable {
                 continue;
             }
             if (table == null) {
-                table = ProcessTable.read(pageBytes, floor);
+                table = ProcessTable.read(pageBytes);
             }
             List<ProcessTable.Entry> members = table.tree(task.pid(), sessionToo);
             close |= task.look(members) > capBytes / 2;

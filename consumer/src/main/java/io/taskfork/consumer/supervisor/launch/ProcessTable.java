@@ -27,17 +27,13 @@ final class ProcessTable {
         byPid.values().forEach(entry -> byParent.computeIfAbsent(entry.parent(), parent -> new ArrayList<>()).add(entry));
     }
 
-    /**
-     * The processes whose PID is {@code floor} or more ({@link PidFloor}): 0 for every process. Only
-     * their files are read: where the floor is a task's child, the host's older processes are not.
-     */
-    static ProcessTable read(long pageBytes, long floor) {
+    static ProcessTable read(long pageBytes) {
         Map<Long, Entry> entries = new HashMap<>();
         String[] names = new File("/proc").list();
         if (names != null) {
             byte[] buffer = new byte[1024];
             for (String name : names) {
-                if (!name.isEmpty() && Character.isDigit(name.charAt(0)) && pid(name) >= floor) {
+                if (!name.isEmpty() && Character.isDigit(name.charAt(0))) {
                     Entry entry = entry(name, buffer, pageBytes);
                     if (entry != null) {
                         entries.put(entry.pid(), entry);
@@ -89,14 +85,6 @@ final class ProcessTable {
             // ended since the look, or a kernel without smaps_rollup
         }
         return -1;
-    }
-
-    private static long pid(String name) {
-        try {
-            return Long.parseLong(name);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     private static Entry entry(String pid, byte[] buffer, long pageBytes) {

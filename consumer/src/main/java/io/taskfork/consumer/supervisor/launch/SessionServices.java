@@ -71,8 +71,8 @@ final class SessionServices implements AutoCloseable {
     }
 
     /** Holds the task of {@code process} to the memory cap, if there is one; {@code kill} ends it when it is over. */
-    Optional<MemoryBudget> watchMemory(Process process, long startedNanos, Consumer<String> kill) {
-        return memory.map(watch -> watch.watch(process, startedNanos, kill));
+    Optional<MemoryBudget> watchMemory(Process process, Consumer<String> kill) {
+        return memory.map(watch -> watch.watch(process, kill));
     }
 
     void forgetMemory(Optional<MemoryBudget> budget) {

@@ -71,6 +71,6 @@ class NamespaceMemoryTest {
     }
 
     private static List<ProcessTable.Entry> tree(long pid) {
-        return ProcessTable.read(PAGE, 0).tree(pid, false);
+        return ProcessTable.read(PAGE).tree(pid, false);
     }
 }
