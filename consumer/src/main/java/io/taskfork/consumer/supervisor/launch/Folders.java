@@ -37,14 +37,7 @@ final class Folders {
         try {
             Files.createDirectory(folder);
         } catch (FileSystemException taken) {
-            try {
-                deleteTree(folder);
-                ensure(folder.getParent());
-                Files.createDirectory(folder);
-            } catch (IOException again) {
-                again.addSuppressed(taken);
-                throw again;
-            }
+            clearAndRetry(folder, taken, () -> Files.createDirectory(folder));
         }
     }
 
@@ -62,14 +55,23 @@ final class Folders {
                     || !Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
                 throw taken;
             }
-            try {
-                deleteTree(to);
-                ensure(to.getParent());
-                Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException again) {
-                again.addSuppressed(taken);
-                throw again;
-            }
+            clearAndRetry(to, taken, () -> Files.move(from, to, StandardCopyOption.ATOMIC_MOVE));
+        }
+    }
+
+    private interface PathStep {
+        void run() throws IOException;
+    }
+
+    /** Clears {@code path}, makes its parents, and takes {@code step} again; a failure keeps {@code taken} with it. */
+    private static void clearAndRetry(Path path, FileSystemException taken, PathStep step) throws IOException {
+        try {
+            deleteTree(path);
+            ensure(path.getParent());
+            step.run();
+        } catch (IOException again) {
+            again.addSuppressed(taken);
+            throw again;
         }
     }
 
