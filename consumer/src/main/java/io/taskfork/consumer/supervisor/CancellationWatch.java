@@ -4,43 +4,80 @@ import io.taskfork.consumer.supervisor.launch.ChildLauncher;
 import io.taskfork.shared.store.TaskStore;
 import java.time.Duration;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Looks at the rows of the tasks running here a few times a second, and kills the child of any
- * that was cancelled: a cancelled task stops within a second, wherever it runs.
+ * Kills the child of a task running here that was cancelled: a cancelled task stops within a
+ * second, wherever it runs. Told of each cancel by the database ({@link DatabaseEvents}), it kills
+ * the child at once, and looks at the rows of the tasks running here only every few seconds; while
+ * it is not told, it looks a few times a second.
  */
 final class CancellationWatch implements Runnable {
 
     static final Duration PERIOD = Duration.ofMillis(300);
+    // Told of each cancel, a look this often is only a net under a notification lost unseen.
+    static final Duration TOLD_PERIOD = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(CancellationWatch.class);
 
     private final TaskStore store;
     private final ChildLauncher children;
     private final Supplier<Set<Long>> runningHere;
+    private final BooleanSupplier told;
+    private volatile boolean lookNext = true;
+    private long lastLook;
 
-    CancellationWatch(TaskStore store, ChildLauncher children, Supplier<Set<Long>> runningHere) {
+    /** @param told whether the database tells this supervisor of every cancel now */
+    CancellationWatch(TaskStore store, ChildLauncher children, Supplier<Set<Long>> runningHere, BooleanSupplier told) {
         this.store = store;
         this.children = children;
         this.runningHere = runningHere;
+        this.told = told;
     }
 
+    /** The database told of a cancel of {@code taskId}, which may run here. */
+    void cancelled(long taskId) {
+        if (children.cancel(taskId)) {
+            LOG.info("task {} was cancelled; killing its child", taskId);
+        } else {
+            // Another supervisor's task, or one claimed here whose child is not started yet: the next
+            // look, within PERIOD, tells them apart.
+            lookNext = true;
+        }
+    }
+
+    /** The next run looks at the rows, told or not: what was sent while nobody listened is not known. */
+    void lookNext() {
+        lookNext = true;
+    }
+
+    /** Runs every {@link #PERIOD}: looks at the rows when it is not told, or when it must. */
     @Override
     public void run() {
         Set<Long> running = runningHere.get();
         if (running.isEmpty()) {
             return;
         }
+        long now = System.nanoTime();
+        if (told.getAsBoolean() && !lookNext && now - lastLook < TOLD_PERIOD.toNanos()) {
+            return;
+        }
+        lookNext = false;
+        lastLook = now;
         try {
             for (long taskId : store.cancelledAmong(running)) {
                 if (children.cancel(taskId)) {
                     LOG.info("task {} was cancelled; killing its child", taskId);
+                } else {
+                    // claimed here, its child not started yet: the next run kills it
+                    lookNext = true;
                 }
             }
         } catch (RuntimeException e) {
             // the database is away; the next look comes soon enough
+            lookNext = true;
             LOG.debug("could not look for cancelled tasks: {}", e.toString());
         }
     }

@@ -11,18 +11,20 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A supervisor's periodic work: the heartbeat, the cancellation watch, the running tasks' logs and
  * the outbox sweep on one thread; the scheduler, which also fires the recurring schedules, on
- * another, so that a slow look at the database never makes a due task late.
+ * another, so that a slow look at the database never makes a due task late. The database tells
+ * both the cancellation watch and the scheduler what concerns them as it happens.
  */
 final class Timers {
 
     private final ScheduledExecutorService timers =
             Executors.newSingleThreadScheduledExecutor(NamedThreads.of("supervisor-timer", false));
-    private final ScheduledExecutorService scheduler =
-            Executors.newSingleThreadScheduledExecutor(NamedThreads.of("scheduler", false));
+    private final RepeatingLook scheduler;
+    private final DatabaseEvents events;
 
     /** What the timers work on. */
     record Parts(Database database, TaskStore store, ChildLauncher children, DeliveryProcessor processor,
@@ -31,28 +33,60 @@ final class Timers {
 
     Timers(Parts parts) {
         every(Workers.HEARTBEAT, parts.heartbeat());
-        every(CancellationWatch.PERIOD, new CancellationWatch(parts.store(), parts.children(),
-                parts.processor()::runningHere));
+        Told told = new Told();
+        CancellationWatch cancellation = new CancellationWatch(parts.store(), parts.children(),
+                parts.processor()::runningHere, told);
+        every(CancellationWatch.PERIOD, cancellation);
         every(LiveLogs.PERIOD, new LiveLogs(parts.store(), parts.children()));
         Duration outboxAge = parts.outboxAge();
         every(outboxAge.compareTo(OutboxSweeper.PERIOD) < 0 ? outboxAge : OutboxSweeper.PERIOD,
                 new OutboxSweeper(parts.store().outbox(), parts.actions(), outboxAge, parts.mainQueue()));
-        scheduler.scheduleWithFixedDelay(new Scheduler(parts.store(), parts.actions(), parts.mainQueue(),
-                new ScheduleFirer(new ScheduleFiring(parts.database()), parts.mainQueue())), 0,
-                Scheduler.PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler = new RepeatingLook("scheduler", new Scheduler(parts.store(), parts.actions(), parts.mainQueue(),
+                new ScheduleFirer(new ScheduleFiring(parts.database()), parts.mainQueue()), told)::look);
+        events = new DatabaseEvents(parts.database(), new DatabaseEvents.Listener() {
+            @Override
+            public void cancelled(long taskId) {
+                cancellation.cancelled(taskId);
+            }
+
+            @Override
+            public void due() {
+                scheduler.wake();
+            }
+
+            @Override
+            public void listening(boolean now) {
+                cancellation.lookNext();
+                scheduler.wake();
+            }
+        });
+        told.events = events;
     }
 
     /** A draining supervisor publishes nothing more: the other supervisors take the due tasks. */
     void stopScheduling() {
-        scheduler.shutdownNow();
+        scheduler.close();
     }
 
     void stop() {
-        scheduler.shutdownNow();
+        events.close();
+        scheduler.close();
         timers.shutdownNow();
     }
 
     private void every(Duration period, Runnable action) {
         timers.scheduleWithFixedDelay(action, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    // The events start after those they tell, which ask them whether they are told.
+    private static final class Told implements BooleanSupplier {
+
+        private volatile DatabaseEvents events;
+
+        @Override
+        public boolean getAsBoolean() {
+            DatabaseEvents now = events;
+            return now != null && now.listening();
+        }
     }
 }

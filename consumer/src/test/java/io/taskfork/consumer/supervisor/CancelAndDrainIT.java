@@ -65,6 +65,8 @@ class CancelAndDrainIT {
         long id = fixture.submit("sleep", "{\"ms\":60000}");
         fixture.awaitStatus(id, TaskStatus.RUNNING);
         fixture.awaitChildrenRunning(1);
+        // past the cancellation watch's first look at its row: it is told of the cancel, not looking for it
+        Thread.sleep(1_500);
 
         Instant cancelled = Instant.now();
         fixture.store().cancel(id);

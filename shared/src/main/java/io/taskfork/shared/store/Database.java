@@ -6,7 +6,9 @@ import com.zaxxer.hikari.pool.HikariPool;
 import io.taskfork.shared.config.DbSettings;
 import io.taskfork.shared.config.Redaction;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -76,6 +78,19 @@ public final class Database implements AutoCloseable {
     /** The pool itself, for the statements every task takes (see {@link PlainStatement}). */
     DataSource dataSource() {
         return dataSource;
+    }
+
+    /**
+     * A connection of its own, outside the pool, for a session that stays open (one that listens for
+     * notifications); the caller closes it.
+     */
+    public Connection connectAlone(String name) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", settings.user());
+        properties.setProperty("password", settings.password());
+        properties.setProperty("ApplicationName", name);
+        properties.setProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT_MS / 1000));
+        return DriverManager.getConnection(settings.jdbcUrl(), properties);
     }
 
     public String schema() {

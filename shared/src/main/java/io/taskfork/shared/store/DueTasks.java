@@ -1,8 +1,11 @@
 package io.taskfork.shared.store;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.OptionalLong;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 
@@ -13,15 +16,17 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class DueTasks {
 
-    // four times a second: plain JDBC (see PlainStatement)
+    // each scheduler's look: plain JDBC (see PlainStatement). Milliseconds from now until the
+    // earliest row of each kind, by the database's clock; null for none, not positive for one due.
     private static final PlainStatement PENDING = PlainStatement.of(
-            "select exists(select 1 from tasks where status in ('scheduled', 'retrying')"
-                    + " and run_at <= now() and (queue = :queue or queue is null)"
-                    + " and (expires_at is null or expires_at > now())) as due,"
-                    + " exists(select 1 from tasks where expires_at <= now() and attempts = 0"
-                    + " and status in ('scheduled', 'queued') and (queue = :queue or queue is null)) as expiring,"
-                    + " exists(select 1 from schedules where queue = :queue and not paused"
-                    + " and next_fire_at <= now()) as firing");
+            "select extract(epoch from (select min(run_at) from tasks where status in ('scheduled', 'retrying')"
+                    + " and (queue = :queue or queue is null) and (expires_at is null or expires_at > now()))"
+                    + " - now()) * 1000 as due_in,"
+                    + " extract(epoch from (select min(expires_at) from tasks where attempts = 0"
+                    + " and status in ('scheduled', 'queued') and (queue = :queue or queue is null)) - now()) * 1000"
+                    + " as expiring_in,"
+                    + " extract(epoch from (select min(next_fire_at) from schedules where queue = :queue"
+                    + " and not paused) - now()) * 1000 as firing_in");
 
     private final Jdbi jdbi;
     private final DataSource dataSource;
@@ -71,18 +76,50 @@ public final class DueTasks {
 
     /**
      * Whether a look would find anything for {@link #expire}, {@link #takeDue} or the schedules of
-     * {@code queue}, in one read-only statement with the same conditions as theirs: most looks find
-     * nothing, and one statement costs the supervisor a fraction of the writes it saves.
+     * {@code queue}, and when it would next, in one read-only statement with the same conditions as
+     * theirs: most looks find nothing, and one statement costs the supervisor a fraction of the
+     * writes it saves.
      */
     public Pending pending(String queue) {
         return PlainStatement.withConnection(dataSource, connection -> PENDING.bind("queue", queue)
-                .findFirst(connection, (rs, ctx) -> new Pending(rs.getBoolean("due"), rs.getBoolean("expiring"),
-                        rs.getBoolean("firing")))
+                .findFirst(connection, (rs, ctx) -> new Pending(millis(rs, "due_in"), millis(rs, "expiring_in"),
+                        millis(rs, "firing_in")))
                 .orElseThrow());
     }
 
-    /** What a look at one moment found waiting: due tasks, tasks to expire, schedules to fire. */
-    public record Pending(boolean due, boolean expiring, boolean firing) {
+    private static Long millis(ResultSet row, String column) throws SQLException {
+        double value = row.getDouble(column);
+        return row.wasNull() ? null : (long) Math.ceil(value);
+    }
+
+    /**
+     * What a look at one moment found waiting: milliseconds until the earliest due task, task to
+     * expire and schedule to fire; null where there is none, not positive where one is due now.
+     */
+    public record Pending(Long dueIn, Long expiringIn, Long firingIn) {
+
+        public boolean due() {
+            return dueIn != null && dueIn <= 0;
+        }
+
+        public boolean expiring() {
+            return expiringIn != null && expiringIn <= 0;
+        }
+
+        public boolean firing() {
+            return firingIn != null && firingIn <= 0;
+        }
+
+        /** Milliseconds until the earliest of them all; empty when nothing waits for a time. */
+        public OptionalLong next() {
+            OptionalLong earliest = OptionalLong.empty();
+            for (Long in : new Long[] {dueIn, expiringIn, firingIn}) {
+                if (in != null && (earliest.isEmpty() || in < earliest.getAsLong())) {
+                    earliest = OptionalLong.of(in);
+                }
+            }
+            return earliest;
+        }
     }
 
     /** A task that expired unstarted. */

@@ -1,0 +1,85 @@
+package io.taskfork.consumer.supervisor;
+
+import io.taskfork.consumer.NamedThreads;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs a look again and again on a thread of its own: each time after the delay the look returned,
+ * or at once when {@link #wake woken}. A wake while a look runs brings the next one forward to when
+ * it ends, so that nothing told during a look waits for the look after.
+ */
+final class RepeatingLook implements AutoCloseable {
+
+    private static final long AFTER_FAILURE_MS = 1_000;
+
+    private final ScheduledExecutorService thread;
+    private final LongSupplier look;
+    // All guarded by this. A run whose generation is not the current one was put off by a wake.
+    private long generation;
+    private ScheduledFuture<?> next;
+    private boolean looking;
+    private boolean wokenWhileLooking;
+
+    /** @param look one look; returns the milliseconds until the next */
+    RepeatingLook(String threadName, LongSupplier look) {
+        this.thread = Executors.newSingleThreadScheduledExecutor(NamedThreads.of(threadName, false));
+        this.look = look;
+        synchronized (this) {
+            scheduleIn(0);
+        }
+    }
+
+    /** Looks now, or as soon as the look under way ends. */
+    synchronized void wake() {
+        if (looking) {
+            wokenWhileLooking = true;
+        } else if (!thread.isShutdown()) {
+            next.cancel(false);
+            scheduleIn(0);
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+
+    private void run(long mine) {
+        synchronized (this) {
+            if (mine != generation) {
+                return;
+            }
+            looking = true;
+        }
+        // a look that threw (it catches what it expects) is not tried again at once
+        long delay = AFTER_FAILURE_MS;
+        try {
+            delay = look.getAsLong();
+        } finally {
+            synchronized (this) {
+                looking = false;
+                if (wokenWhileLooking) {
+                    wokenWhileLooking = false;
+                    delay = 0;
+                }
+                if (!thread.isShutdown()) {
+                    scheduleIn(delay);
+                }
+            }
+        }
+    }
+
+    private void scheduleIn(long millis) {
+        long mine = ++generation;
+        try {
+            next = thread.schedule(() -> run(mine), Math.max(0, millis), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            // closed meanwhile: no more looks
+        }
+    }
+}
