@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * the child at once, and looks at the rows of the tasks running here only every few seconds; while
  * it is not told, it looks a few times a second.
  */
-final class CancellationWatch implements Runnable {
+final class CancellationWatch implements AutoCloseable {
 
     static final Duration PERIOD = Duration.ofMillis(300);
     // Told of each cancel, a look this often is only a net under a notification lost unseen.
@@ -26,8 +26,7 @@ final class CancellationWatch implements Runnable {
     private final ChildLauncher children;
     private final Supplier<Set<Long>> runningHere;
     private final BooleanSupplier told;
-    private volatile boolean lookNext = true;
-    private long lastLook;
+    private final RepeatingLook looks;
 
     /** @param told whether the database tells this supervisor of every cancel now */
     CancellationWatch(TaskStore store, ChildLauncher children, Supplier<Set<Long>> runningHere, BooleanSupplier told) {
@@ -35,6 +34,7 @@ final class CancellationWatch implements Runnable {
         this.children = children;
         this.runningHere = runningHere;
         this.told = told;
+        this.looks = new RepeatingLook("cancellation-watch", this::look);
     }
 
     /** The database told of a cancel of {@code taskId}, which may run here. */
@@ -42,43 +42,44 @@ final class CancellationWatch implements Runnable {
         if (children.cancel(taskId)) {
             LOG.info("task {} was cancelled; killing its child", taskId);
         } else {
-            // Another supervisor's task, or one claimed here whose child is not started yet: the next
-            // look, within PERIOD, tells them apart.
-            lookNext = true;
+            // Another supervisor's task, or one claimed here whose child is not started yet: a look
+            // at the rows, as soon as one would come untold, tells them apart.
+            looks.lookWithin(PERIOD.toMillis());
         }
     }
 
-    /** The next run looks at the rows, told or not: what was sent while nobody listened is not known. */
-    void lookNext() {
-        lookNext = true;
+    /** Looks at the rows now, told or not: what was sent while nobody listened is not known. */
+    void lookNow() {
+        looks.wake();
     }
 
-    /** Runs every {@link #PERIOD}: looks at the rows when it is not told, or when it must. */
     @Override
-    public void run() {
+    public void close() {
+        looks.close();
+    }
+
+    /** One look at the rows of the tasks running here; returns the milliseconds until the next. */
+    private long look() {
+        boolean toldNow = told.getAsBoolean();
         Set<Long> running = runningHere.get();
         if (running.isEmpty()) {
-            return;
+            return toldNow ? TOLD_PERIOD.toMillis() : PERIOD.toMillis();
         }
-        long now = System.nanoTime();
-        if (told.getAsBoolean() && !lookNext && now - lastLook < TOLD_PERIOD.toNanos()) {
-            return;
-        }
-        lookNext = false;
-        lastLook = now;
+        boolean soonAgain = !toldNow;
         try {
             for (long taskId : store.cancelledAmong(running)) {
                 if (children.cancel(taskId)) {
                     LOG.info("task {} was cancelled; killing its child", taskId);
                 } else {
-                    // claimed here, its child not started yet: the next run kills it
-                    lookNext = true;
+                    // claimed here, its child not started yet: the next look kills it
+                    soonAgain = true;
                 }
             }
         } catch (RuntimeException e) {
             // the database is away; the next look comes soon enough
-            lookNext = true;
+            soonAgain = true;
             LOG.debug("could not look for cancelled tasks: {}", e.toString());
         }
+        return soonAgain ? PERIOD.toMillis() : TOLD_PERIOD.toMillis();
     }
 }

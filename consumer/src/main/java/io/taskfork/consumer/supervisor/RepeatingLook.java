@@ -10,8 +10,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Runs a look again and again on a thread of its own: each time after the delay the look returned,
- * or at once when {@link #wake woken}. A wake while a look runs brings the next one forward to when
- * it ends, so that nothing told during a look waits for the look after.
+ * or sooner when {@link #lookWithin asked}. Asked while a look runs, the next one comes that much
+ * after it ends, so that nothing told during a look waits for the look after.
  */
 final class RepeatingLook implements AutoCloseable {
 
@@ -23,7 +23,7 @@ final class RepeatingLook implements AutoCloseable {
     private long generation;
     private ScheduledFuture<?> next;
     private boolean looking;
-    private boolean wokenWhileLooking;
+    private long askedWithin = Long.MAX_VALUE;
 
     /** @param look one look; returns the milliseconds until the next */
     RepeatingLook(String threadName, LongSupplier look) {
@@ -35,12 +35,17 @@ final class RepeatingLook implements AutoCloseable {
     }
 
     /** Looks now, or as soon as the look under way ends. */
-    synchronized void wake() {
+    void wake() {
+        lookWithin(0);
+    }
+
+    /** Brings the next look forward to {@code millis} from now (or from the end of the look under way), if it comes later. */
+    synchronized void lookWithin(long millis) {
         if (looking) {
-            wokenWhileLooking = true;
-        } else if (!thread.isShutdown()) {
+            askedWithin = Math.min(askedWithin, millis);
+        } else if (!thread.isShutdown() && next.getDelay(TimeUnit.MILLISECONDS) > millis) {
             next.cancel(false);
-            scheduleIn(0);
+            scheduleIn(millis);
         }
     }
 
@@ -63,10 +68,8 @@ final class RepeatingLook implements AutoCloseable {
         } finally {
             synchronized (this) {
                 looking = false;
-                if (wokenWhileLooking) {
-                    wokenWhileLooking = false;
-                    delay = 0;
-                }
+                delay = Math.min(delay, askedWithin);
+                askedWithin = Long.MAX_VALUE;
                 if (!thread.isShutdown()) {
                     scheduleIn(delay);
                 }

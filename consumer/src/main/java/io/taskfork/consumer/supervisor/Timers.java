@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * A supervisor's periodic work: the heartbeat, the cancellation watch, the running tasks' logs and
- * the outbox sweep on one thread; the scheduler, which also fires the recurring schedules, on
- * another, so that a slow look at the database never makes a due task late. The database tells
+ * A supervisor's periodic work: the heartbeat, the running tasks' logs and the outbox sweep on one
+ * thread; the cancellation watch on another; the scheduler, which also fires the recurring
+ * schedules, on a third, so that a slow look at the database never makes a due task late. The database tells
  * both the cancellation watch and the scheduler what concerns them as it happens.
  */
 final class Timers {
@@ -24,6 +24,7 @@ final class Timers {
     private final ScheduledExecutorService timers =
             Executors.newSingleThreadScheduledExecutor(NamedThreads.of("supervisor-timer", false));
     private final RepeatingLook scheduler;
+    private final CancellationWatch cancellation;
     private final DatabaseEvents events;
 
     /** What the timers work on. */
@@ -34,9 +35,7 @@ final class Timers {
     Timers(Parts parts) {
         every(Workers.HEARTBEAT, parts.heartbeat());
         Told told = new Told();
-        CancellationWatch cancellation = new CancellationWatch(parts.store(), parts.children(),
-                parts.processor()::runningHere, told);
-        every(CancellationWatch.PERIOD, cancellation);
+        cancellation = new CancellationWatch(parts.store(), parts.children(), parts.processor()::runningHere, told);
         every(LiveLogs.PERIOD, new LiveLogs(parts.store(), parts.children()));
         Duration outboxAge = parts.outboxAge();
         every(outboxAge.compareTo(OutboxSweeper.PERIOD) < 0 ? outboxAge : OutboxSweeper.PERIOD,
@@ -56,7 +55,7 @@ final class Timers {
 
             @Override
             public void listening(boolean now) {
-                cancellation.lookNext();
+                cancellation.lookNow();
                 scheduler.wake();
             }
         });
@@ -70,6 +69,7 @@ final class Timers {
 
     void stop() {
         events.close();
+        cancellation.close();
         scheduler.close();
         timers.shutdownNow();
     }

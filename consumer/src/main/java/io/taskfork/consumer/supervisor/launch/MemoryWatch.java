@@ -8,16 +8,18 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Holds every running task to {@code TASKFORK_TASK_MEMORY}: one thread looks at the tasks' processes
- * every 250 ms (every 50 ms while a task holds more than half its cap) and sums each task's resident
- * memory, its child JVM's and that of everything the JVM ran. The supervisor is no task's process,
- * so its own memory counts toward no cap. See {@link MemoryBudget} for when a task is over it.
+ * every 250 ms (every 50 ms while a task holds more than half its cap, not at all while none runs)
+ * and sums each task's resident memory, its child JVM's and that of everything the JVM ran. The
+ * supervisor is no task's process, so its own memory counts toward no cap. See {@link MemoryBudget} for when a task is over it.
  */
 final class MemoryWatch implements AutoCloseable {
 
@@ -34,6 +36,8 @@ final class MemoryWatch implements AutoCloseable {
     private final NamespaceMemory namespaces = new NamespaceMemory(pageBytes);
     private final Set<MemoryBudget> watched = ConcurrentHashMap.newKeySet();
     private int looksSinceHost;
+    // Set while no task is watched and no look is scheduled: the next watch schedules one.
+    private final AtomicBoolean resting = new AtomicBoolean();
     private final ScheduledExecutorService looks =
             Executors.newSingleThreadScheduledExecutor(NamedThreads.of("memory-watch", true));
 
@@ -44,7 +48,7 @@ final class MemoryWatch implements AutoCloseable {
     MemoryWatch(long capBytes, boolean sessionToo) {
         this.capBytes = capBytes;
         this.sessionToo = sessionToo;
-        looks.schedule(this::lookSafely, PERIOD_MS, TimeUnit.MILLISECONDS);
+        resting.set(true);
     }
 
     long capBytes() {
@@ -55,6 +59,9 @@ final class MemoryWatch implements AutoCloseable {
     MemoryBudget watch(Process process, java.util.function.Consumer<String> kill) {
         MemoryBudget task = new MemoryBudget(process.pid(), capBytes, kill);
         watched.add(task);
+        if (resting.compareAndSet(true, false)) {
+            schedule(PERIOD_MS);
+        }
         return task;
     }
 
@@ -76,9 +83,23 @@ final class MemoryWatch implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("could not look at the tasks' memory: {}", e.toString());
         } finally {
-            if (!looks.isShutdown()) {
-                looks.schedule(this::lookSafely, next, TimeUnit.MILLISECONDS);
+            if (watched.isEmpty()) {
+                // no wake-ups while no task runs; a watch that came meanwhile, seen again here or
+                // seeing the rest itself, schedules the next look
+                resting.set(true);
+                if (watched.isEmpty() || !resting.compareAndSet(true, false)) {
+                    return;
+                }
             }
+            schedule(next);
+        }
+    }
+
+    private void schedule(long delayMs) {
+        try {
+            looks.schedule(this::lookSafely, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            // the supervisor is stopping: no more looks
         }
     }
 
