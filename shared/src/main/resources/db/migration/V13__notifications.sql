@@ -23,10 +23,20 @@ begin
 end
 $$;
 
--- The rows DueTasks looks for: due at run_at, or expiring unstarted at expires_at.
-create trigger tasks_due_notify after insert or update of status, run_at, expires_at on tasks
+-- The rows DueTasks looks for, when one comes in or its time changes: due at run_at (scheduled or
+-- retrying), or expiring unstarted at expires_at (scheduled or queued, no attempt). A row that
+-- moves within them with its time (a due task taken, scheduled to queued) tells nothing new.
+create trigger tasks_due_insert_notify after insert on tasks
     for each row when (new.status in ('scheduled', 'retrying')
-        or (new.expires_at is not null and new.attempts = 0 and new.status = 'queued'))
+        or (new.expires_at is not null and new.attempts = 0 and new.status in ('scheduled', 'queued')))
+    execute function taskfork_notify_due();
+
+create trigger tasks_due_update_notify after update of status, run_at, expires_at, attempts on tasks
+    for each row when ((new.status in ('scheduled', 'retrying')
+            and (old.status not in ('scheduled', 'retrying') or old.run_at is distinct from new.run_at))
+        or (new.expires_at is not null and new.attempts = 0 and new.status in ('scheduled', 'queued')
+            and (old.expires_at is distinct from new.expires_at or old.attempts <> 0
+                or old.status not in ('scheduled', 'queued'))))
     execute function taskfork_notify_due();
 
 create trigger schedules_due_notify after insert or update of next_fire_at, paused, queue on schedules

@@ -12,14 +12,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Kills the child of a task running here that was cancelled: a cancelled task stops within a
  * second, wherever it runs. Told of each cancel by the database ({@link DatabaseEvents}), it kills
- * the child at once, and looks at the rows of the tasks running here only every few seconds; while
- * it is not told, it looks a few times a second.
+ * the child at once, and looks at the rows of the tasks running here less often, every 700 ms;
+ * while it is not told, every 300 ms.
  */
 final class CancellationWatch implements AutoCloseable {
 
     static final Duration PERIOD = Duration.ofMillis(300);
-    // Told of each cancel, a look this often is only a net under a notification lost unseen.
-    static final Duration TOLD_PERIOD = Duration.ofSeconds(5);
+    // Told of each cancel, a look this often is a net under notifications lost unseen: a connection
+    // that died without a word is found out only when it is next used.
+    static final Duration TOLD_PERIOD = Duration.ofMillis(700);
     private static final Logger LOG = LoggerFactory.getLogger(CancellationWatch.class);
 
     private final TaskStore store;
@@ -40,7 +41,7 @@ final class CancellationWatch implements AutoCloseable {
     /** The database told of a cancel of {@code taskId}, which may run here. */
     void cancelled(long taskId) {
         if (children.cancel(taskId)) {
-            LOG.info("task {} was cancelled; killing its child", taskId);
+            LOG.info("task {} was cancelled (told by the database); killing its child", taskId);
         } else {
             // Another supervisor's task, or one claimed here whose child is not started yet: a look
             // at the rows, as soon as one would come untold, tells them apart.
@@ -69,7 +70,7 @@ final class CancellationWatch implements AutoCloseable {
         try {
             for (long taskId : store.cancelledAmong(running)) {
                 if (children.cancel(taskId)) {
-                    LOG.info("task {} was cancelled; killing its child", taskId);
+                    LOG.info("task {} was cancelled (found by a look at its row); killing its child", taskId);
                 } else {
                     // claimed here, its child not started yet: the next look kills it
                     soonAgain = true;

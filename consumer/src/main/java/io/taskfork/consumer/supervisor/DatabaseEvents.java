@@ -122,7 +122,12 @@ final class DatabaseEvents implements AutoCloseable {
                 continue;
             }
             for (PGNotification notification : arrived) {
-                dispatch(notification.getName(), notification.getParameter());
+                try {
+                    dispatch(notification.getName(), notification.getParameter());
+                } catch (RuntimeException e) {
+                    // the listener's failure, not the connection's: the next notification is told as well
+                    LOG.warn("could not act on {} {}", notification.getName(), notification.getParameter(), e);
+                }
             }
         }
     }

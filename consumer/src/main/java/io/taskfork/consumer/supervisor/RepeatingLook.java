@@ -7,6 +7,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a look again and again on a thread of its own: each time after the delay the look returned,
@@ -16,6 +18,7 @@ import java.util.function.LongSupplier;
 final class RepeatingLook implements AutoCloseable {
 
     private static final long AFTER_FAILURE_MS = 1_000;
+    private static final Logger LOG = LoggerFactory.getLogger(RepeatingLook.class);
 
     private final ScheduledExecutorService thread;
     private final LongSupplier look;
@@ -65,6 +68,9 @@ final class RepeatingLook implements AutoCloseable {
         long delay = AFTER_FAILURE_MS;
         try {
             delay = look.getAsLong();
+        } catch (RuntimeException | Error e) {
+            LOG.warn("a look on {} failed; the next comes in {} ms", Thread.currentThread().getName(),
+                    AFTER_FAILURE_MS, e);
         } finally {
             synchronized (this) {
                 looking = false;

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes scheduled tasks when their time comes, and ends those that expire unstarted. Told by
  * the database of every new time ({@link DatabaseEvents}), it sleeps until the earliest it knows,
- * and looks at least every few seconds; while it is not told, it looks four times a second, so a
- * due task is published within a quarter of a second and a little more. A task that came due
+ * and looks at least once a second; while it is not told, it looks four times a second, so a due
+ * task is published within a quarter of a second and a little more. A task that came due
  * while no supervisor ran is published by the first look of the next one. Every supervisor looks;
  * each row goes to exactly one of them. A look is one read-only statement ({@link DueTasks#pending})
  * unless it finds work: the writes of a look that finds none cost the supervisor several
@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 final class Scheduler {
 
     static final Duration PERIOD = Duration.ofMillis(250);
-    // Told of each new time, a look this often is only a net under a notification lost unseen.
-    static final Duration TOLD_PERIOD = Duration.ofSeconds(5);
+    // Told of each new time, a look this often is a net under notifications lost unseen: a
+    // connection that died without a word is found out only when it is next used.
+    static final Duration TOLD_PERIOD = Duration.ofSeconds(1);
     private static final int BATCH = 500;
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
 

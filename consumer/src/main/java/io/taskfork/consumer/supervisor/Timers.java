@@ -50,7 +50,8 @@ final class Timers {
 
             @Override
             public void due() {
-                scheduler.wake();
+                // a burst of commits, each told apart, brings no more looks than untold
+                scheduler.lookWithin(Scheduler.PERIOD.toMillis());
             }
 
             @Override

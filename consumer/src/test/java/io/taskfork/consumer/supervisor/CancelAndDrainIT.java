@@ -3,6 +3,9 @@ package io.taskfork.consumer.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import io.taskfork.consumer.testing.SupervisorFixture;
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** Cancelling a task, and stopping a supervisor that still has children running. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -65,16 +69,21 @@ class CancelAndDrainIT {
         long id = fixture.submit("sleep", "{\"ms\":60000}");
         fixture.awaitStatus(id, TaskStatus.RUNNING);
         fixture.awaitChildrenRunning(1);
-        // past the cancellation watch's first look at its row: it is told of the cancel, not looking for it
-        Thread.sleep(1_500);
+        Logger watch = (Logger) LoggerFactory.getLogger(CancellationWatch.class);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        watch.addAppender(lines);
 
         Instant cancelled = Instant.now();
         fixture.store().cancel(id);
         fixture.awaitChildrenRunning(0);
         Duration took = Duration.between(cancelled, Instant.now());
         fixture.awaitEveryMessageAcked();
+        watch.detachAppender(lines);
 
         assertThat(took).isLessThan(Duration.ofSeconds(1));
+        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
+                .contains("task " + id + " was cancelled (told by the database); killing its child");
         assertThat(fixture.store().find(id).orElseThrow().status()).isEqualTo(TaskStatus.CANCELLED);
     }
 

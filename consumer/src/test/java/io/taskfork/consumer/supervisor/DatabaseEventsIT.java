@@ -98,6 +98,13 @@ class DatabaseEventsIT {
 
         assertThat(heard.poll(WITHIN_MS, TimeUnit.MILLISECONDS)).isEqualTo("due");
         assertThat(heard.poll(300, TimeUnit.MILLISECONDS)).isNull();
+
+        environment.database().jdbi().useHandle(handle -> handle.execute("update tasks set status = 'queued',"
+                + " expires_at = now() + interval '1 hour' where id = " + a));
+        assertThat(heard.poll(WITHIN_MS, TimeUnit.MILLISECONDS)).as("a queued task that got an expiry").isEqualTo("due");
+        environment.database().jdbi().useHandle(handle -> handle.execute("update tasks set status = 'queued'"
+                + " where id = " + b));
+        assertThat(heard.poll(300, TimeUnit.MILLISECONDS)).as("a due task taken: no new time").isNull();
     }
 
     @Test

@@ -64,7 +64,7 @@ class SchedulingIT {
         }
     }
 
-    /** Both supervisors' schedulers look four times a second; each due task is published by one of them. */
+    /** Both supervisors' schedulers look at each task's time; each due task is published by one of them. */
     @Test
     void withTwoSupervisorsEachDueTaskIsPublishedOnce() throws Exception {
         Supervisor second = new Supervisor(io.taskfork.shared.config.Settings.load(
