@@ -21,6 +21,9 @@ final class CancellationWatch implements AutoCloseable {
     // Told of each cancel, a look this often is a net under notifications lost unseen: a connection
     // that died without a word is found out only when it is next used.
     static final Duration TOLD_PERIOD = Duration.ofMillis(700);
+    // A cancel told that found no child here keeps the looks at PERIOD this long: the task may be
+    // claimed here and not yet run (a worker between its claim and the child's start).
+    private static final long UNMATCHED_FOR_NANOS = Duration.ofSeconds(2).toNanos();
     private static final Logger LOG = LoggerFactory.getLogger(CancellationWatch.class);
 
     private final TaskStore store;
@@ -28,6 +31,7 @@ final class CancellationWatch implements AutoCloseable {
     private final Supplier<Set<Long>> runningHere;
     private final BooleanSupplier told;
     private final RepeatingLook looks;
+    private volatile long unmatchedAt = System.nanoTime() - UNMATCHED_FOR_NANOS;
 
     /** @param told whether the database tells this supervisor of every cancel now */
     CancellationWatch(TaskStore store, ChildLauncher children, Supplier<Set<Long>> runningHere, BooleanSupplier told) {
@@ -43,8 +47,9 @@ final class CancellationWatch implements AutoCloseable {
         if (children.cancel(taskId)) {
             LOG.info("task {} was cancelled (told by the database); killing its child", taskId);
         } else {
-            // Another supervisor's task, or one claimed here whose child is not started yet: a look
-            // at the rows, as soon as one would come untold, tells them apart.
+            // Another supervisor's task, or one claimed here whose child is not started yet: looks at
+            // the rows, as often as they would come untold, tell them apart.
+            unmatchedAt = System.nanoTime();
             looks.lookWithin(PERIOD.toMillis());
         }
     }
@@ -61,12 +66,11 @@ final class CancellationWatch implements AutoCloseable {
 
     /** One look at the rows of the tasks running here; returns the milliseconds until the next. */
     private long look() {
-        boolean toldNow = told.getAsBoolean();
+        boolean soonAgain = !told.getAsBoolean() || System.nanoTime() - unmatchedAt < UNMATCHED_FOR_NANOS;
         Set<Long> running = runningHere.get();
         if (running.isEmpty()) {
-            return toldNow ? TOLD_PERIOD.toMillis() : PERIOD.toMillis();
+            return soonAgain ? PERIOD.toMillis() : TOLD_PERIOD.toMillis();
         }
-        boolean soonAgain = !toldNow;
         try {
             for (long taskId : store.cancelledAmong(running)) {
                 if (children.cancel(taskId)) {

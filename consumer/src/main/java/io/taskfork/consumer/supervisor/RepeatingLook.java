@@ -42,7 +42,10 @@ final class RepeatingLook implements AutoCloseable {
         lookWithin(0);
     }
 
-    /** Brings the next look forward to {@code millis} from now (or from the end of the look under way), if it comes later. */
+    /**
+     * Brings the next look forward to {@code millis} from now, or from the end of the look under
+     * way, if it would come later.
+     */
     synchronized void lookWithin(long millis) {
         if (looking) {
             askedWithin = Math.min(askedWithin, millis);

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** The database tells a supervisor of cancels and new times as they are committed, and again after its connection is lost. */
+/**
+ * The database tells a supervisor of cancels and new times as they are committed, and again after
+ * its connection is lost.
+ */
 class DatabaseEventsIT {
 
     private static final long WITHIN_MS = 5_000;
@@ -101,7 +104,8 @@ class DatabaseEventsIT {
 
         environment.database().jdbi().useHandle(handle -> handle.execute("update tasks set status = 'queued',"
                 + " expires_at = now() + interval '1 hour' where id = " + a));
-        assertThat(heard.poll(WITHIN_MS, TimeUnit.MILLISECONDS)).as("a queued task that got an expiry").isEqualTo("due");
+        assertThat(heard.poll(WITHIN_MS, TimeUnit.MILLISECONDS)).as("a queued task that got an expiry")
+                .isEqualTo("due");
         environment.database().jdbi().useHandle(handle -> handle.execute("update tasks set status = 'queued'"
                 + " where id = " + b));
         assertThat(heard.poll(300, TimeUnit.MILLISECONDS)).as("a due task taken: no new time").isNull();

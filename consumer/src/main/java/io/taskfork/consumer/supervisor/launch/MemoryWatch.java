@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Holds every running task to {@code TASKFORK_TASK_MEMORY}: one thread looks at the tasks' processes
  * every 250 ms (every 50 ms while a task holds more than half its cap, not at all while none runs)
  * and sums each task's resident memory, its child JVM's and that of everything the JVM ran. The
- * supervisor is no task's process, so its own memory counts toward no cap. See {@link MemoryBudget} for when a task is over it.
+ * supervisor is no task's process, so its own memory counts toward no cap. See {@link MemoryBudget}
+ * for when a task is over it.
  */
 final class MemoryWatch implements AutoCloseable {
 
@@ -83,16 +84,22 @@ final class MemoryWatch implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("could not look at the tasks' memory: {}", e.toString());
         } finally {
-            if (watched.isEmpty()) {
-                // no wake-ups while no task runs; a watch that came meanwhile, seen again here or
-                // seeing the rest itself, schedules the next look
-                resting.set(true);
-                if (watched.isEmpty() || !resting.compareAndSet(true, false)) {
-                    return;
-                }
+            if (!rest()) {
+                schedule(next);
             }
-            schedule(next);
         }
+    }
+
+    /**
+     * Rests when no task is watched: no wake-ups while none runs. A watch that came meanwhile, seen
+     * again here or seeing the rest itself, schedules the next look; true when this look schedules none.
+     */
+    private boolean rest() {
+        if (!watched.isEmpty()) {
+            return false;
+        }
+        resting.set(true);
+        return watched.isEmpty() || !resting.compareAndSet(true, false);
     }
 
     private void schedule(long delayMs) {
