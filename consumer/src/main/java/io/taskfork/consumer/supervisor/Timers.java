@@ -16,8 +16,8 @@ import java.util.function.BooleanSupplier;
 /**
  * A supervisor's periodic work: the heartbeat, the running tasks' logs and the outbox sweep on one
  * thread; the cancellation watch on another; the scheduler, which also fires the recurring
- * schedules, on a third, so that a slow look at the database never makes a due task late. The database tells
- * both the cancellation watch and the scheduler what concerns them as it happens.
+ * schedules, on a third, so that a slow look at the database never makes a due task late. The
+ * database tells both the cancellation watch and the scheduler what concerns them as it happens.
  */
 final class Timers {
 
