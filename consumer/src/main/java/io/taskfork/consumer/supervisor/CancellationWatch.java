@@ -44,9 +44,7 @@ final class CancellationWatch implements AutoCloseable {
 
     /** The database told of a cancel of {@code taskId}, which may run here. */
     void cancelled(long taskId) {
-        if (children.cancel(taskId)) {
-            LOG.info("task {} was cancelled (told by the database); killing its child", taskId);
-        } else {
+        if (!kill(taskId, "told by the database")) {
             // Another supervisor's task, or one claimed here whose child is not started yet: looks at
             // the rows, as often as they would come untold, tell them apart.
             unmatchedAt = System.nanoTime();
@@ -73,9 +71,7 @@ final class CancellationWatch implements AutoCloseable {
         }
         try {
             for (long taskId : store.cancelledAmong(running)) {
-                if (children.cancel(taskId)) {
-                    LOG.info("task {} was cancelled (found by a look at its row); killing its child", taskId);
-                } else {
+                if (!kill(taskId, "found by a look at its row")) {
                     // claimed here, its child not started yet: the next look kills it
                     soonAgain = true;
                 }
@@ -86,5 +82,14 @@ final class CancellationWatch implements AutoCloseable {
             LOG.debug("could not look for cancelled tasks: {}", e.toString());
         }
         return soonAgain ? PERIOD.toMillis() : TOLD_PERIOD.toMillis();
+    }
+
+    /** Kills the child of {@code taskId} if it runs here; false when there is none to kill. */
+    private boolean kill(long taskId, String how) {
+        if (!children.cancel(taskId)) {
+            return false;
+        }
+        LOG.info("task {} was cancelled ({}); killing its child", taskId, how);
+        return true;
     }
 }

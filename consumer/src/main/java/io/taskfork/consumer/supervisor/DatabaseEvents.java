@@ -45,12 +45,17 @@ final class DatabaseEvents implements AutoCloseable {
     private volatile boolean closed;
     private volatile Connection connection;
 
+    /** Listens once {@link #start started}: those it tells may ask it first whether it listens. */
     DatabaseEvents(Database database, Listener listener) {
         this.database = database;
         this.listener = listener;
         this.thread = new Thread(this::listen, "database-events");
         thread.setDaemon(true);
+    }
+
+    DatabaseEvents start() {
         thread.start();
+        return this;
     }
 
     /** How the listening connection names itself to PostgreSQL ({@code pg_stat_activity}). */

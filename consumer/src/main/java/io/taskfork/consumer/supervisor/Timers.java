@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * A supervisor's periodic work: the heartbeat, the running tasks' logs and the outbox sweep on one
@@ -34,14 +33,7 @@ final class Timers {
 
     Timers(Parts parts) {
         every(Workers.HEARTBEAT, parts.heartbeat());
-        Told told = new Told();
-        cancellation = new CancellationWatch(parts.store(), parts.children(), parts.processor()::runningHere, told);
-        every(LiveLogs.PERIOD, new LiveLogs(parts.store(), parts.children()));
-        Duration outboxAge = parts.outboxAge();
-        every(outboxAge.compareTo(OutboxSweeper.PERIOD) < 0 ? outboxAge : OutboxSweeper.PERIOD,
-                new OutboxSweeper(parts.store().outbox(), parts.actions(), outboxAge, parts.mainQueue()));
-        scheduler = new RepeatingLook("scheduler", new Scheduler(parts.store(), parts.actions(), parts.mainQueue(),
-                new ScheduleFirer(new ScheduleFiring(parts.database()), parts.mainQueue()), told)::look);
+        // told before those it tells exist: it starts listening once they do
         events = new DatabaseEvents(parts.database(), new DatabaseEvents.Listener() {
             @Override
             public void cancelled(long taskId) {
@@ -60,7 +52,15 @@ final class Timers {
                 scheduler.wake();
             }
         });
-        told.events = events;
+        cancellation = new CancellationWatch(parts.store(), parts.children(), parts.processor()::runningHere,
+                events::listening);
+        every(LiveLogs.PERIOD, new LiveLogs(parts.store(), parts.children()));
+        Duration outboxAge = parts.outboxAge();
+        every(outboxAge.compareTo(OutboxSweeper.PERIOD) < 0 ? outboxAge : OutboxSweeper.PERIOD,
+                new OutboxSweeper(parts.store().outbox(), parts.actions(), outboxAge, parts.mainQueue()));
+        scheduler = new RepeatingLook("scheduler", new Scheduler(parts.store(), parts.actions(), parts.mainQueue(),
+                new ScheduleFirer(new ScheduleFiring(parts.database()), parts.mainQueue()), events::listening)::look);
+        events.start();
     }
 
     /** A draining supervisor publishes nothing more: the other supervisors take the due tasks. */
@@ -77,17 +77,5 @@ final class Timers {
 
     private void every(Duration period, Runnable action) {
         timers.scheduleWithFixedDelay(action, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    // The events start after those they tell, which ask them whether they are told.
-    private static final class Told implements BooleanSupplier {
-
-        private volatile DatabaseEvents events;
-
-        @Override
-        public boolean getAsBoolean() {
-            DatabaseEvents now = events;
-            return now != null && now.listening();
-        }
     }
 }

@@ -62,7 +62,7 @@ class DatabaseEventsIT {
             public void listening(boolean now) {
                 heard.add("listening " + now);
             }
-        });
+        }).start();
         assertThat(heard.poll(WITHIN_MS, TimeUnit.MILLISECONDS)).isEqualTo("listening true");
     }
 
