@@ -76,6 +76,12 @@ class ChildClasspathIT {
             List<String> classPath = Arrays.asList(task.result().path("class_path").asText().split(File.pathSeparator));
             assertThat(classPath).contains(testClasses().toString(), jar.toString())
                     .noneMatch(entry -> entry.matches(".*/(amqp-client|postgresql|flyway|jdbi3|HikariCP)[^/]*\\.jar"));
+            // Jackson comes in the child jar, not in jars of its own
+            assertThat(classPath.subList(0, 2)).as("the child's classpath before the handler path")
+                    .satisfiesExactly(
+                            entry -> assertThat(entry).endsWith("/target/taskfork-consumer-child.jar"),
+                            entry -> assertThat(entry).matches(".*/lib/taskfork-shared-[^/]*\\.jar"));
+            assertThat(classPath).noneMatch(entry -> entry.contains("jackson"));
         } finally {
             stop(consumer);
         }
@@ -151,17 +157,23 @@ class ChildClasspathIT {
     }
 
     /**
-     * The child jar is built from the packages that run in the child alone: none of its classes
-     * names a class of the supervisor's side, nor a library only the supervisor has.
+     * The child jar is built from the packages that run in the child alone, and Jackson's classes:
+     * none of its classes names a class of the supervisor's side, nor a library only the supervisor
+     * has. It has no Class-Path, and none of Jackson's manifests or versioned classes.
      */
     @Test
     void theChildJarHoldsOnlyWhatRunsInTheChild() throws IOException {
         List<String> supervisorSide = List.of("io/taskfork/consumer/supervisor/", "org/slf4j/", "io/micrometer/",
                 "com/rabbitmq/", "org/postgresql/", "org/flywaydb/", "org/jdbi/", "com/zaxxer/", "io/javalin/",
                 "org/eclipse/jetty/");
+        List<String> entries = new ArrayList<>();
         List<String> classes = new ArrayList<>();
         try (JarFile jar = new JarFile("target/taskfork-consumer-child.jar")) {
+            java.util.jar.Attributes manifest = jar.getManifest().getMainAttributes();
+            assertThat(manifest.getValue("Class-Path")).isNull();
+            assertThat(manifest.getValue("Bundle-SymbolicName")).as("Jackson's manifests are left out").isNull();
             for (java.util.jar.JarEntry entry : java.util.Collections.list(jar.entries())) {
+                entries.add(entry.getName());
                 if (!entry.getName().endsWith(".class")) {
                     continue;
                 }
@@ -172,8 +184,13 @@ class ChildClasspathIT {
             }
         }
         assertThat(classes).contains("io/taskfork/consumer/child/ChildMain.class",
-                "io/taskfork/consumer/child/handlers/ExecHandler.class")
-                .allMatch(name -> name.startsWith("io/taskfork/consumer/child/"));
+                "io/taskfork/consumer/child/handlers/ExecHandler.class",
+                "com/fasterxml/jackson/databind/ObjectMapper.class", "com/fasterxml/jackson/core/JsonFactory.class",
+                "com/fasterxml/jackson/annotation/JsonAutoDetect.class")
+                .allMatch(name -> name.startsWith("io/taskfork/consumer/child/") || name.startsWith("com/fasterxml/jackson/"))
+                .noneMatch(name -> name.endsWith("module-info.class"));
+        assertThat(entries).contains("META-INF/LICENSE", "META-INF/NOTICE")
+                .noneMatch(name -> name.startsWith("META-INF/versions/") || name.startsWith("META-INF/maven/"));
     }
 
     /** The HTTP API is the producer's (serve): its server and web library never reach the consumer's lib/. */

@@ -28,7 +28,8 @@ final class ChildCommand {
     private static final String EVENTS = "/proc/self/fd/3";
 
     // One class from each jar a child needs: the child entry point and built-in handlers, the
-    // handler API, and Jackson. Not amqp-client, jdbi, Flyway or the JDBC driver.
+    // handler API, and Jackson. Not amqp-client, jdbi, Flyway or the JDBC driver. The child jar
+    // holds Jackson's classes too; these are the entries when it is not there (classes folders).
     private static final List<Class<?>> CHILD_JARS = List.of(
             ChildMain.class, TaskHandler.class, ObjectMapper.class, JsonFactory.class, JsonAutoDetect.class);
 
@@ -128,28 +129,35 @@ final class ChildCommand {
 
     private static List<String> classpath(List<Path> handlerPath) {
         Set<String> entries = new LinkedHashSet<>();
-        for (Class<?> type : CHILD_JARS) {
-            entries.add(type == ChildMain.class ? childClasses() : locationOf(type));
+        Optional<Path> childJar = childJar();
+        if (childJar.isPresent()) {
+            entries.add(childJar.get().toString());
+            entries.add(locationOf(TaskHandler.class));
+        } else {
+            CHILD_JARS.forEach(type -> entries.add(locationOf(type)));
         }
         handlerPath.forEach(path -> entries.add(path.toString()));
         return List.copyOf(entries);
     }
 
     /**
-     * The jar of the child's own classes. The consumer jar's manifest names every library of the
+     * The jar of the child's own classes and Jackson's, built beside the consumer jar; none when the
+     * consumer runs from a folder (in tests). The consumer jar's manifest names every library of the
      * supervisor, and a JVM opens each jar of its classpath when it looks for a service, so children
-     * use a copy of the classes without that manifest, built beside it. From a folder (in tests), the
-     * folder itself.
+     * use a copy of the classes without that manifest. It carries Jackson's classes without their
+     * jars' manifests and versioned classes: a JVM mapping an archive builds the manifest (12 KB for
+     * jackson-databind) and URL of each jar it defines a class from, and JDK 25's ZipFile spins a
+     * lambda for a jar's versioned entries (README: "What a JDK 25 child costs beyond its floor").
      */
-    private static String childClasses() {
+    private static Optional<Path> childJar() {
         String consumer = locationOf(ChildMain.class);
         if (consumer.endsWith(".jar")) {
             Path child = Path.of(consumer.substring(0, consumer.length() - ".jar".length()) + CHILD_JAR_SUFFIX);
             if (Files.isRegularFile(child)) {
-                return child.toString();
+                return Optional.of(child);
             }
         }
-        return consumer;
+        return Optional.empty();
     }
 
     /** The jar, or the classes folder, that {@code type} was loaded from. */
