@@ -149,8 +149,12 @@ class ChildArchiveIT {
             assertThat(archive.getFileName().toString()).endsWith(".aot");
             assertThat(standby).contains("-XX:AOTCache=" + archive);
             assertThat(task.status()).as(read(log)).isEqualTo(TaskStatus.SUCCEEDED);
+            // A JDK 25 child loads every class of the cache at its start: the cache holds what a task
+            // loads, and not the machinery of listing the types.
             assertThat(store.log(id)).get().asString()
-                    .contains("io.taskfork.consumer.child.ChildMain source: shared objects file");
+                    .contains("io.taskfork.consumer.child.ChildMain source: shared objects file")
+                    .doesNotContain("io.taskfork.shared.handler.TaskType ")
+                    .doesNotContain("java.util.ServiceLoader ");
         } finally {
             stopAndWait(consumer);
         }

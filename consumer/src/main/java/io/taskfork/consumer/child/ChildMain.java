@@ -94,8 +94,11 @@ public final class ChildMain {
         }
         lifelines.requestRead();
         JsonNode request = ChildJson.parse(new String(line, StandardCharsets.UTF_8));
-        if (ChildProtocol.KIND_LIST_TYPES.equals(request.path(ChildProtocol.KIND).asText())) {
+        String kind = request.path(ChildProtocol.KIND).asText();
+        if (ChildProtocol.KIND_LIST_TYPES.equals(kind)) {
             listTypes();
+        } else if (ChildProtocol.KIND_PREPARE.equals(kind)) {
+            prepare(request);
         } else {
             runTask(request, events);
         }
@@ -185,6 +188,23 @@ public final class ChildMain {
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
+    }
+
+    /**
+     * Loads the handler classes of a prepare request without initializing them, for the child that
+     * writes the archive: with its rehearsal, that is what a task loads, and no more. Listing the
+     * types would also put the service loader, the annotation parser and every handler's
+     * initialization into the archive, which a JDK 25 child loads in full at every start.
+     */
+    private void prepare(JsonNode request) {
+        for (JsonNode name : request.path(ChildProtocol.HANDLERS)) {
+            try {
+                Class.forName(name.asText(), false, ClassLoader.getSystemClassLoader());
+            } catch (Throwable broken) {
+                // a class that cannot be loaded: its tasks fail, and say why, as they would without an archive
+            }
+        }
+        events.sendLast(EventPipe.event(ChildProtocol.PREPARED));
     }
 
     private void listTypes() {

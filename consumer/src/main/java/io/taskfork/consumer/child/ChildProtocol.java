@@ -8,16 +8,21 @@ package io.taskfork.consumer.child;
  * for a result.
  *
  * <p>Supervisor to child, once: a request, {@code {"kind":"task","id":..,"type":..,"attempt":..,
- * "workDirectory":..,"handler":..,"payload":{..}}} or {@code {"kind":"list-types"}}. Child to
+ * "workDirectory":..,"handler":..,"payload":{..}}}, {@code {"kind":"list-types"}} or, to the child
+ * that writes the class-data-sharing archive, {@code {"kind":"prepare","handlers":[..]}}. Child to
  * supervisor: {@code started}, any number of {@code progress}, then the last event, one of
- * {@code result}, {@code error} or {@code types}; or, when the child is dying, {@code exit} (its JVM
- * is shutting down through System.exit) or {@code signal} (a signal asked it to stop).
+ * {@code result}, {@code error}, {@code types} or {@code prepared}; or, when the child is dying,
+ * {@code exit} (its JVM is shutting down through System.exit) or {@code signal} (a signal asked it
+ * to stop).
  */
 public final class ChildProtocol {
 
     public static final String KIND = "kind";
     public static final String KIND_TASK = "task";
     public static final String KIND_LIST_TYPES = "list-types";
+    public static final String KIND_PREPARE = "prepare";
+    /** In a prepare request: the handler classes to load. */
+    public static final String HANDLERS = "handlers";
     public static final String WORK_DIRECTORY = "workDirectory";
     public static final String HANDLER = "handler";
 
@@ -26,13 +31,14 @@ public final class ChildProtocol {
     public static final String RESULT = "result";
     public static final String ERROR = "error";
     public static final String TYPES = "types";
+    public static final String PREPARED = "prepared";
     public static final String EXIT = "exit";
     public static final String SIGNAL = "signal";
     public static final String PROGRESS = "progress";
 
     /** True for the events after which the child says nothing more. */
     public static boolean isLast(String event) {
-        return RESULT.equals(event) || ERROR.equals(event) || TYPES.equals(event);
+        return RESULT.equals(event) || ERROR.equals(event) || TYPES.equals(event) || PREPARED.equals(event);
     }
 
     public static final String MESSAGE = "message";

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskfork.consumer.child.handlers.EchoHandler;
 import io.taskfork.consumer.child.handlers.SleepHandler;
+import io.taskfork.shared.handler.TaskType;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -61,8 +62,31 @@ class RehearsalTest {
                 .contains(EchoHandler.class.getName(), SleepHandler.class.getName());
     }
 
+    /**
+     * The child that writes the archive is asked to prepare, not to list the types: it loads the
+     * handlers' classes, and not the annotation nor the service loader's machinery, which a JDK 25
+     * child would otherwise load from the archive at every start.
+     */
+    @Test
+    void theChildThatWritesTheArchiveLoadsTheHandlersButListsNoTypes() throws Exception {
+        String prepare = "{\"kind\":\"prepare\",\"handlers\":[\"" + SleepHandler.class.getName() + "\",\""
+                + EchoHandler.class.getName() + "\",\"no.such.Handler\"]}";
+
+        Set<String> classes = loaded(List.of("-D" + ChildMain.REHEARSE_PROPERTY + "=true"), prepare, 0,
+                ChildProtocol.PREPARED);
+
+        assertThat(classes).contains(SleepHandler.class.getName(), EchoHandler.class.getName())
+                .doesNotContain(TaskType.class.getName());
+    }
+
     /** taskfork's classes a child loads: one with no request (stdin ends at once), or one that runs {@code request}. */
     private Set<String> loaded(List<String> flags, String request, int exitCode) throws IOException, InterruptedException {
+        return loaded(flags, request, exitCode, ChildProtocol.RESULT);
+    }
+
+    /** The same, for a request whose last event is {@code last}. */
+    private Set<String> loaded(List<String> flags, String request, int exitCode, String last)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xshare:off", "-Xlog:class+load=info:stdout", "-cp", System.getProperty("java.class.path")));
         command.addAll(flags);
@@ -76,7 +100,7 @@ class RehearsalTest {
                 stdin.flush();
                 // stdin held open until the report is out: its end before that reads as an orphaning
                 Path events = Path.of(command.get(command.size() - 1));
-                awaitTrue(() -> holdsResult(events), "the child reported its result");
+                awaitTrue(() -> holds(events, last), "the child reported " + last);
             }
         }
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the child ended").isTrue();
@@ -92,8 +116,12 @@ class RehearsalTest {
 
     /** Whether the child's events so far, in {@code events}, hold its result. */
     static boolean holdsResult(Path events) {
+        return holds(events, ChildProtocol.RESULT);
+    }
+
+    private static boolean holds(Path events, String event) {
         try {
-            return Files.exists(events) && Files.readString(events).contains("\"" + ChildProtocol.RESULT + "\"");
+            return Files.exists(events) && Files.readString(events).contains("\"" + event + "\"");
         } catch (IOException unreadable) {
             return false;
         }

@@ -1,10 +1,15 @@
 package io.taskfork.consumer.supervisor.launch;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskfork.consumer.child.ChildMain;
+import io.taskfork.consumer.child.ChildProtocol;
+import io.taskfork.shared.json.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -13,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How the children use their class-data-sharing archive, when the JVM has one for them: checked
- * once at start and written again when it is damaged or stale, written by the first child when it
- * is missing, and named to every child after that.
+ * once at start and written again when it is damaged or stale, written by a child of its own when
+ * it is missing, and named to every child after that.
  */
 final class ArchiveUse {
 
@@ -26,8 +31,9 @@ final class ArchiveUse {
     private final ChildCommand command;
     private final Path workFolder;
 
-    /** The flags of the first child, and the file it writes the archive into, if it writes one. */
-    record FirstChild(List<String> flags, Optional<Path> draft) {
+    /** Starts a child with {@code flags} added, hands it {@code request} and waits for its end. */
+    interface Child {
+        ChildExit run(List<String> flags, JsonNode request) throws IOException, InterruptedException;
     }
 
     ArchiveUse(ChildCommand command, Path workFolder) {
@@ -41,32 +47,45 @@ final class ArchiveUse {
         return archive.map(ChildArchive::useFlags).orElse(List.of());
     }
 
-    /**
-     * Discards an archive that a JVM cannot start with, and returns how the first child starts:
-     * with {@code rehearse} and the flags that write a missing archive, or as every other child.
-     */
-    FirstChild firstChild(String rehearse) {
+    /** Discards an archive that a JVM cannot start with; true when the children have one to map. */
+    boolean check() {
         if (archive.isPresent() && archive.get().exists() && !usable(archive.get().file())) {
             LOG.warn("the children's class-data-sharing archive {} is damaged or stale: writing it again",
                     archive.get().file());
             archive.get().discard();
         }
-        if (archive.isPresent() && !archive.get().exists()) {
-            try {
-                Path draft = archive.get().draft();
-                List<String> flags = new ArrayList<>(archive.get().writeFlags(draft));
-                flags.add(rehearse);
-                return new FirstChild(flags, Optional.of(draft));
-            } catch (IOException e) {
-                LOG.warn("children start without a class-data-sharing archive: cannot write one in {}: {}",
-                        archive.get().file().getParent(), e.toString());
-            }
-        }
-        return new FirstChild(flags(), Optional.empty());
+        return archive.isPresent() && archive.get().exists();
     }
 
-    /** Takes the archive the first child wrote, once a JVM starts with it; {@code log} is what the child printed. */
-    void adopt(Path draft, long startedNanos, String log) {
+    /**
+     * Writes a missing archive with a child of its own, which rehearses a task ({@code rehearse})
+     * and loads the classes of {@code handlers}, without initializing them, before it exits: the
+     * archive then holds what a task loads, and not what listing the types loads (the service
+     * loader, the annotation parser), which a JDK 25 child would load at every start.
+     */
+    void writeIfMissing(Collection<String> handlers, String rehearse, Child child)
+            throws IOException, InterruptedException {
+        if (archive.isEmpty() || archive.get().exists()) {
+            return;
+        }
+        Path draft;
+        try {
+            draft = archive.get().draft();
+        } catch (IOException e) {
+            LOG.warn("children start without a class-data-sharing archive: cannot write one in {}: {}",
+                    archive.get().file().getParent(), e.toString());
+            return;
+        }
+        long started = System.nanoTime();
+        List<String> flags = new ArrayList<>(archive.get().writeFlags(draft));
+        flags.add(rehearse);
+        ObjectNode request = Json.MAPPER.createObjectNode().put(ChildProtocol.KIND, ChildProtocol.KIND_PREPARE);
+        handlers.forEach(request.putArray(ChildProtocol.HANDLERS)::add);
+        adopt(draft, started, child.run(flags, request).log());
+    }
+
+    /** Takes the archive a child wrote, once a JVM starts with it; {@code log} is what the child printed. */
+    private void adopt(Path draft, long startedNanos, String log) {
         if (archive.orElseThrow().adopt(draft, this::usable)) {
             LOG.info("archived the children's classes in {} ({} ms); children started from now on use it",
                     archive.get().file(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));

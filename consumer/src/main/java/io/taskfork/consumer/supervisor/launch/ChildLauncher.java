@@ -122,33 +122,35 @@ public final class ChildLauncher implements AutoCloseable {
 
     /**
      * Asks a child which task types its classpath can run, so that the supervisor never loads a
-     * handler class itself. When the children's class-data-sharing archive is missing, this child
-     * also rehearses a task and writes the archive as it exits. Standby children start afterwards.
+     * handler class itself. When the children's class-data-sharing archive is missing, another
+     * child then writes it. Standby children start afterwards.
      *
      * @return type name to handler class name
      * @throws ChildStartException when no child can be started, with what the child printed
      */
     public Map<String, String> handlerTypes() throws IOException, InterruptedException {
-        ArchiveUse.FirstChild first = archive.firstChild(REHEARSE);
-        long started = System.nanoTime();
-        ChildSession session = newSession(workFolder);
-        session.start(first.flags());
-        ChildExit exit = run(session, Json.MAPPER.createObjectNode().put(ChildProtocol.KIND, ChildProtocol.KIND_LIST_TYPES),
-                null, ProgressListener.IGNORE);
+        ChildExit exit = runAlone(archive.check() ? archive.flags() : List.of(),
+                Json.MAPPER.createObjectNode().put(ChildProtocol.KIND, ChildProtocol.KIND_LIST_TYPES));
         JsonNode types = exit.report().types();
         if (types == null) {
             throw new ChildStartException(exit.exitCode(), exit.log());
         }
-        if (first.draft().isPresent()) {
-            archive.adopt(first.draft().get(), started, exit.log());
-        } else if (!exit.log().isBlank()) {
+        if (!exit.log().isBlank()) {
             LOG.warn("the child that listed handler types printed: {}", exit.log().strip());
         }
         Map<String, String> byType = new TreeMap<>();
         types.fields().forEachRemaining(entry -> byType.put(entry.getKey(), entry.getValue().asText()));
         handlerClasses = Map.copyOf(byType);
+        archive.writeIfMissing(byType.values(), REHEARSE, this::runAlone);
         standby.fill();
         return byType;
+    }
+
+    /** A child of no task, in the work folder, that answers {@code request}. */
+    private ChildExit runAlone(List<String> flags, JsonNode request) throws IOException, InterruptedException {
+        ChildSession session = newSession(workFolder);
+        session.start(flags);
+        return run(session, request, null, ProgressListener.IGNORE);
     }
 
     /**
