@@ -193,8 +193,8 @@ public final class ChildMain {
     /**
      * Loads the handler classes of a prepare request without initializing them, for the child that
      * writes the archive: with its rehearsal, that is what a task loads, and no more. Listing the
-     * types would also put the service loader, the annotation parser and every handler's
-     * initialization into the archive, which a JDK 25 child loads in full at every start.
+     * types would also put the service loader and the annotation parser into the archive, which a
+     * JDK 25 child loads in full at every start.
      */
     private void prepare(JsonNode request) {
         for (JsonNode name : request.path(ChildProtocol.HANDLERS)) {
