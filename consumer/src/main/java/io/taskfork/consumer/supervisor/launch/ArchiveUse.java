@@ -81,7 +81,20 @@ final class ArchiveUse {
         flags.add(rehearse);
         ObjectNode request = Json.MAPPER.createObjectNode().put(ChildProtocol.KIND, ChildProtocol.KIND_PREPARE);
         handlers.forEach(request.putArray(ChildProtocol.HANDLERS)::add);
-        adopt(draft, started, child.run(flags, request).log());
+        String log;
+        try {
+            log = child.run(flags, request).log();
+        } catch (IOException | RuntimeException e) {
+            // the types are known and children run without an archive: the supervisor starts anyway
+            archive.get().adopt(draft, unfinished -> false);
+            LOG.warn("children start without a class-data-sharing archive: the child that writes it did not run: {}",
+                    e.toString());
+            return;
+        } catch (InterruptedException e) {
+            archive.get().adopt(draft, unfinished -> false);
+            throw e;
+        }
+        adopt(draft, started, log);
     }
 
     /** Takes the archive a child wrote, once a JVM starts with it; {@code log} is what the child printed. */
