@@ -64,8 +64,8 @@ class RehearsalTest {
 
     /**
      * The child that writes the archive is asked to prepare, not to list the types: it loads the
-     * handlers' classes, and not the annotation nor the service loader's machinery, which a JDK 25
-     * child would otherwise load from the archive at every start.
+     * handlers' classes, and not the annotation that names their types, which a JDK 25 child would
+     * otherwise load from the archive at every start (with the service loader's machinery).
      */
     @Test
     void theChildThatWritesTheArchiveLoadsTheHandlersButListsNoTypes() throws Exception {
