@@ -37,7 +37,11 @@ final class ArchiveUse {
     }
 
     ArchiveUse(ChildCommand command, Path workFolder) {
-        this.archive = command.archive();
+        this(command.archive(), command, workFolder);
+    }
+
+    ArchiveUse(Optional<ChildArchive> archive, ChildCommand command, Path workFolder) {
+        this.archive = archive;
         this.command = command;
         this.workFolder = workFolder;
     }
