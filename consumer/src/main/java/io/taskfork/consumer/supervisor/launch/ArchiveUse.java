@@ -51,14 +51,13 @@ final class ArchiveUse {
         return archive.map(ChildArchive::useFlags).orElse(List.of());
     }
 
-    /** Discards an archive that a JVM cannot start with; true when the children have one to map. */
-    boolean check() {
+    /** Discards an archive that a JVM cannot start with: {@link #flags} then names none. */
+    void check() {
         if (archive.isPresent() && archive.get().exists() && !usable(archive.get().file())) {
             LOG.warn("the children's class-data-sharing archive {} is damaged or stale: writing it again",
                     archive.get().file());
             archive.get().discard();
         }
-        return archive.isPresent() && archive.get().exists();
     }
 
     /**
@@ -85,20 +84,21 @@ final class ArchiveUse {
         flags.add(rehearse);
         ObjectNode request = Json.MAPPER.createObjectNode().put(ChildProtocol.KIND, ChildProtocol.KIND_PREPARE);
         handlers.forEach(request.putArray(ChildProtocol.HANDLERS)::add);
-        String log;
+        ChildExit exit = null;
         try {
-            log = child.run(flags, request).log();
+            exit = child.run(flags, request);
         } catch (IOException | RuntimeException e) {
             // the types are known and children run without an archive: the supervisor starts anyway
-            archive.get().adopt(draft, unfinished -> false);
             LOG.warn("children start without a class-data-sharing archive: the child that writes it did not run: {}",
                     e.toString());
-            return;
-        } catch (InterruptedException e) {
-            archive.get().adopt(draft, unfinished -> false);
-            throw e;
+        } finally {
+            if (exit == null) {
+                archive.get().discardDraft(draft);
+            }
         }
-        adopt(draft, started, log);
+        if (exit != null) {
+            adopt(draft, started, exit.log());
+        }
     }
 
     /** Takes the archive a child wrote, once a JVM starts with it; {@code log} is what the child printed. */

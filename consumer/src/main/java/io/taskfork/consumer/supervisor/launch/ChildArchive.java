@@ -113,14 +113,27 @@ final class ChildArchive {
                     Files.move(draft, file, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-            // The JDK 25 writer leaves its recorded configuration beside the archive.
-            Files.deleteIfExists(draft);
-            Files.deleteIfExists(draft.resolveSibling(draft.getFileName() + ".config"));
+            deleteDraft(draft);
             pruneOthers();
         } catch (IOException e) {
             LOG.warn("cannot keep the children's class-data-sharing archive in {}: {}", file.getParent(), e.toString());
         }
         return exists();
+    }
+
+    /** Removes what a writer that did not finish left of {@code draft}. */
+    void discardDraft(Path draft) {
+        try {
+            deleteDraft(draft);
+        } catch (IOException e) {
+            LOG.warn("cannot remove {}: {}", draft, e.toString());
+        }
+    }
+
+    // The JDK 25 writer leaves its recorded configuration beside the archive.
+    private static void deleteDraft(Path draft) throws IOException {
+        Files.deleteIfExists(draft);
+        Files.deleteIfExists(draft.resolveSibling(draft.getFileName() + ".config"));
     }
 
     /**

@@ -129,7 +129,8 @@ public final class ChildLauncher implements AutoCloseable {
      * @throws ChildStartException when no child can be started, with what the child printed
      */
     public Map<String, String> handlerTypes() throws IOException, InterruptedException {
-        ChildExit exit = runAlone(archive.check() ? archive.flags() : List.of(),
+        archive.check();
+        ChildExit exit = runAlone(archive.flags(),
                 Json.MAPPER.createObjectNode().put(ChildProtocol.KIND, ChildProtocol.KIND_LIST_TYPES));
         JsonNode types = exit.report().types();
         if (types == null) {
