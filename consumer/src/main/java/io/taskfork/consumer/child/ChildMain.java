@@ -8,6 +8,7 @@ import io.taskfork.shared.handler.ProgressReporter;
 import io.taskfork.shared.handler.TaskHandler;
 import io.taskfork.shared.handler.TaskType;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +17,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
@@ -153,8 +153,7 @@ public final class ChildMain {
     private static TaskContext context(JsonNode request, ProgressReporter progress) {
         JsonNode workDirectory = request.path(ChildProtocol.WORK_DIRECTORY);
         return new ChildTaskContext(request.path("id").asLong(), request.path("attempt").asInt(1),
-                request.path("payload"),
-                workDirectory.isTextual() ? Path.of(workDirectory.asText()).toAbsolutePath() : Path.of("").toAbsolutePath(),
+                request.path("payload"), new File(workDirectory.isTextual() ? workDirectory.asText() : "").getAbsolutePath(),
                 progress);
     }
 

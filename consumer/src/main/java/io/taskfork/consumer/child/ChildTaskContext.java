@@ -14,11 +14,12 @@ final class ChildTaskContext implements TaskContext {
     private final long taskId;
     private final int attempt;
     private final JsonNode payload;
-    private final Path workDirectory;
+    // A path string until a handler asks: the first Path a JVM makes loads its file system and libnio.
+    private final String workDirectory;
     private final ProgressReporter progress;
     private final System.Logger logger = new TaskLogger();
 
-    ChildTaskContext(long taskId, int attempt, JsonNode payload, Path workDirectory, ProgressReporter progress) {
+    ChildTaskContext(long taskId, int attempt, JsonNode payload, String workDirectory, ProgressReporter progress) {
         this.taskId = taskId;
         this.attempt = attempt;
         this.payload = payload;
@@ -43,7 +44,7 @@ final class ChildTaskContext implements TaskContext {
 
     @Override
     public Path workDirectory() {
-        return workDirectory;
+        return Path.of(workDirectory);
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Iterator;
+import java.util.Optional;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -17,6 +18,9 @@ final class Lifelines {
 
     /** Exit code when the supervisor is gone: the task is redelivered elsewhere, so stop at once. */
     static final int ORPHANED = 70;
+    private static final File THREADS = new File("/proc/self/task");
+    // A look that meets a thread that ended is made again, this many times in all.
+    private static final int LOOKS = 3;
 
     private final EventPipe events;
     // The orphan watch reads stdin only once the request has been read from it.
@@ -63,7 +67,7 @@ final class Lifelines {
      * now, before the request is read, so that a standby child pays for it while it waits (a thread
      * start costs a fresh JVM milliseconds), and reads stdin once {@link #requestRead} says the
      * request is out of it. It must not outlive the report blocked in a read: HotSpot's exit waits
-     * up to 300 ms for a thread in native code.
+     * up to 300 ms for a thread in native code, not for one asleep.
      */
     void watchForOrphaning(InputStream stdin) {
         Thread watcher = new Thread(new Runnable() {
@@ -84,11 +88,17 @@ final class Lifelines {
                     // nothing in this JVM interrupts it
                     return;
                 }
-                if (events.reported()) {
-                    return;
+                if (!events.reported()) {
+                    killDescendants();
+                    Runtime.getRuntime().halt(ORPHANED);
                 }
-                killDescendants();
-                Runtime.getRuntime().halt(ORPHANED);
+                // Reported: the main thread halts the JVM. This thread waits for that rather than end
+                // within the main thread's last look for children, which would have to look again.
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    // nothing in this JVM interrupts it
+                }
             }
         }, "orphan-watch");
         watcher.setDaemon(true);
@@ -115,23 +125,46 @@ final class Lifelines {
 
     /**
      * Whether this JVM has a child process, by the kernel's list of each thread's children. Listing
-     * descendants would initialize ProcessHandle, whose lambdas cost a fresh JVM milliseconds; most
-     * tasks start no process. Without such lists (an older kernel) the answer is yes, to be safe.
+     * descendants would initialize ProcessHandle, whose lambdas and walk of every process in /proc
+     * cost a fresh JVM milliseconds; most tasks start no process. Without such lists (an older
+     * kernel) the answer is yes, to be safe.
      */
     private static boolean hasChildren() {
-        String[] threads = new File("/proc/self/task").list();
-        if (threads == null) {
-            return true;
-        }
-        for (String thread : threads) {
-            try (FileInputStream children = new FileInputStream("/proc/self/task/" + thread + "/children")) {
-                if (children.read() >= 0) {
-                    return true;
-                }
-            } catch (IOException e) {
-                return true;
+        return hasChildren(THREADS);
+    }
+
+    /** The same, for a process whose threads are the folders of {@code threads}. */
+    static boolean hasChildren(File threads) {
+        for (int look = 0; look < LOOKS; look++) {
+            Optional<Boolean> answer = lookForChildren(threads);
+            if (answer.isPresent()) {
+                return answer.get();
             }
         }
-        return false;
+        return true;
+    }
+
+    /**
+     * One look at every thread's list of children; empty when a thread ended during the look. Its
+     * list is gone then, and its children, if it had any, went to another thread, which may have
+     * been looked at before: only a look at all threads again tells.
+     */
+    static Optional<Boolean> lookForChildren(File threads) {
+        String[] names = threads.list();
+        if (names == null) {
+            return Optional.of(true);
+        }
+        for (String name : names) {
+            File thread = new File(threads, name);
+            try (FileInputStream children = new FileInputStream(new File(thread, "children"))) {
+                if (children.read() >= 0) {
+                    return Optional.of(true);
+                }
+            } catch (IOException e) {
+                // the thread is still there but not its list: the kernel keeps none
+                return thread.exists() ? Optional.of(true) : Optional.empty();
+            }
+        }
+        return Optional.of(false);
     }
 }
