@@ -41,7 +41,8 @@ final class SettingsLoader {
                         parse(Setting.STANDBY, SettingParsers::bool),
                         parse(Setting.CHILD_JAVA_OPTIONS, SettingParsers::javaOptions),
                         parse(Setting.CACHE_DIR, this::cacheDir),
-                        parse(Setting.CONTAINMENT, ChildContainment::parse)),
+                        parse(Setting.CONTAINMENT, ChildContainment::parse),
+                        parse(Setting.CHILD_JIT, ChildJit::parse)),
                 new WorkSettings(
                         parse(Setting.WORK_DIR, text -> SettingParsers.workDir(text, db.schema())),
                         parse(Setting.KEEP_WORKDIRS, SettingParsers::bool),

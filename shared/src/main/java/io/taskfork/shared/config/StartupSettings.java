@@ -10,8 +10,10 @@ import java.util.List;
  * @param javaOptions  more JVM flags for every child, after taskfork's own
  * @param cacheDir     where class-data-sharing archives of the children's classes are kept
  * @param containment  whether children may run in a PID namespace each, or in their session only
+ * @param jit          which JIT compilers children run
  */
-public record StartupSettings(boolean standby, List<String> javaOptions, Path cacheDir, ChildContainment containment) {
+public record StartupSettings(boolean standby, List<String> javaOptions, Path cacheDir, ChildContainment containment,
+        ChildJit jit) {
 
     public StartupSettings {
         javaOptions = List.copyOf(javaOptions);

@@ -55,6 +55,18 @@ class SettingsTest {
     }
 
     @Test
+    void childJitIsAutoUnlessTieredOrC1IsAskedFor() {
+        assertThat(Settings.load(Map.of(), NO_FLAGS).child().startup().jit()).isEqualTo(ChildJit.AUTO);
+        assertThat(Settings.load(Map.of("TASKFORK_CHILD_JIT", " Tiered "), NO_FLAGS).child().startup().jit())
+                .isEqualTo(ChildJit.TIERED);
+        assertThat(Settings.load(Map.of("TASKFORK_CHILD_JIT", "c1"), NO_FLAGS).child().startup().jit())
+                .isEqualTo(ChildJit.C1);
+        assertThatThrownBy(() -> Settings.load(Map.of("TASKFORK_CHILD_JIT", "c2"), NO_FLAGS))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid TASKFORK_CHILD_JIT \"c2\": expected auto, tiered or c1");
+    }
+
+    @Test
     void containmentIsAutoUnlessSessionIsAskedFor() {
         assertThat(Settings.load(Map.of(), NO_FLAGS).child().startup().containment())
                 .isEqualTo(ChildContainment.AUTO);
@@ -166,6 +178,7 @@ class SettingsTest {
         "TASKFORK_EXEC_NETWORK   | maybe",
         "TASKFORK_CONTAINMENT    | none",
         "TASKFORK_CONTAINMENT    | pid",
+        "TASKFORK_CHILD_JIT      | c2",
         "TASKFORK_HTTP_PORT      | 70000",
         "TASKFORK_HTTP_BIND      | not an address",
     })

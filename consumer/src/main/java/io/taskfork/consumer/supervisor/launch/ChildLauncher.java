@@ -47,6 +47,7 @@ public final class ChildLauncher implements AutoCloseable {
     private final Path workFolder;
     private final SessionServices services;
     private final StandbyChildren standby;
+    private final JitChoice jit;
     private final Set<ChildSession> live = ConcurrentHashMap.newKeySet();
     private final Map<Long, ChildSession> byTask = new ConcurrentHashMap<>();
     // One for the JVM: the standby folders in the shared work root are named by the process ID and
@@ -67,6 +68,8 @@ public final class ChildLauncher implements AutoCloseable {
         LOG.info("memory cap: {}", memoryCapBytes > 0 ? (memoryCapBytes >> 20) + " MiB per task, over all its"
                 + " processes, looked at every " + MemoryWatch.PERIOD_MS + " ms" : "off");
         NewerJdk.hintOnce(Path.of(System.getProperty("java.home")), settings.java());
+        this.jit = new JitChoice(settings.startup().jit());
+        LOG.info("child JIT: {}", jit.description());
         this.command = new ChildCommand(settings, containment);
         this.workFolder = createWorkFolder(settings.work().root());
         this.archive = new ArchiveUse(command, workFolder);
@@ -81,7 +84,8 @@ public final class ChildLauncher implements AutoCloseable {
      */
     public ChildExit runTask(Task task, ProgressListener progress) throws IOException, InterruptedException {
         Path workDirectory = settings.work().root().resolve(Long.toString(task.id()));
-        Optional<ChildSession> waiting = standby.take();
+        boolean c1 = jit.forTask(task.type());
+        Optional<ChildSession> waiting = standby.take(child -> c1 || !child.c1Only());
         ChildSession session;
         Path link = null;
         if (waiting.isPresent()) {
@@ -96,7 +100,7 @@ public final class ChildLauncher implements AutoCloseable {
         } else {
             Folders.makeFresh(workDirectory);
             session = newSession(workDirectory);
-            session.start(archive.flags());
+            session.start(jit.with(archive.flags(), c1));
         }
         ObjectNode request = Json.MAPPER.createObjectNode()
                 .put(ChildProtocol.KIND, ChildProtocol.KIND_TASK)
@@ -108,7 +112,9 @@ public final class ChildLauncher implements AutoCloseable {
         request.put(ChildProtocol.HANDLER, handlerClasses.get(task.type()));
         request.set("payload", task.payload());
         try {
-            return run(session, request, task.id(), progress);
+            ChildExit exit = run(session, request, task.id(), progress);
+            jit.record(task.type(), exit.report().handlerNanos());
+            return exit;
         } finally {
             if (link != null) {
                 // java.io's delete unlinks at once; Files.deleteIfExists first asks what the path is
@@ -243,7 +249,7 @@ public final class ChildLauncher implements AutoCloseable {
                 Leftovers.owned(Leftovers.STANDBY_PREFIX) + SEQUENCE.incrementAndGet());
         Files.createDirectories(directory);
         ChildSession session = newSession(directory);
-        List<String> flags = new ArrayList<>(archive.flags());
+        List<String> flags = new ArrayList<>(jit.with(archive.flags(), jit.forStandby()));
         flags.add(REHEARSE_UNLESS_ASKED);
         try {
             session.start(flags);

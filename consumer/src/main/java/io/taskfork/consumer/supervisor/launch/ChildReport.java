@@ -15,6 +15,7 @@ final class ChildReport {
     private final ProgressListener progress;
     private boolean errorRetryable = true;
     private Long startedNanos;
+    private Long returnedNanos;
     private JsonNode result;
     private String errorMessage;
     private String errorTrace;
@@ -76,11 +77,13 @@ final class ChildReport {
         switch (name) {
             case ChildProtocol.STARTED -> startedNanos = System.nanoTime();
             case ChildProtocol.RESULT -> {
+                returnedNanos = System.nanoTime();
                 result = event.get(ChildProtocol.RESULT);
                 usage(event);
                 progress.returned(result);
             }
             case ChildProtocol.ERROR -> {
+                returnedNanos = System.nanoTime();
                 usage(event);
                 errorMessage = event.path(ChildProtocol.MESSAGE).asText();
                 errorTrace = event.path(ChildProtocol.TRACE).asText();
@@ -116,6 +119,11 @@ final class ChildReport {
     /** Nanoseconds from launch until the handler was about to run, or -1 if it never got there. */
     long startNanos() {
         return startedNanos == null ? -1 : startedNanos - handedOverNanos;
+    }
+
+    /** Nanoseconds from the handler's start to its return or throw, as the events came; -1 if it did neither. */
+    long handlerNanos() {
+        return startedNanos == null || returnedNanos == null ? -1 : returnedNanos - startedNanos;
     }
 
     boolean hasResult() {

@@ -34,6 +34,7 @@ final class ChildSession {
     private volatile boolean timedOut;
     private volatile StopReason stoppedBy;
     private volatile LogCapture output;
+    private volatile boolean c1Only;
 
     /**
      * @param markers   where the JVM leaves its markers when it dies of itself
@@ -45,11 +46,17 @@ final class ChildSession {
         this.directory = directory;
     }
 
+    /** Whether it was started with C1 alone (see {@link JitChoice}). */
+    boolean c1Only() {
+        return c1Only;
+    }
+
     /**
      * Launches the child with {@code flags} added; it waits for its request on stdin. Its stdout
      * pipe carries its events (see {@link ChildCommand#build}); its stderr pipe, its log.
      */
     void start(List<String> flags) throws IOException {
+        c1Only = flags.contains(JitChoice.C1_ONLY);
         // Nothing else writes to the work folder: a cleaner of old temporary files may have taken it.
         Folders.ensure(markers.oom().getParent());
         try {

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,15 +56,19 @@ final class StandbyChildren implements AutoCloseable {
     }
 
     /**
-     * A waiting child that is still alive and started on the handler path as it is now, if there is
-     * one; another is started in its place.
+     * The longest waiting child that {@code fits}, is still alive and was started on the handler
+     * path as it is now, if there is one; another is started in its place. Those that do not fit
+     * wait on.
      */
-    Optional<ChildSession> take() {
+    Optional<ChildSession> take(Predicate<ChildSession> fits) {
         HandlerPathStamp now = handlerPath.get();
         while (true) {
             Waiting next;
             synchronized (this) {
-                next = waiting.pollFirst();
+                next = waiting.stream().filter(child -> fits.test(child.session())).findFirst().orElse(null);
+                if (next != null) {
+                    waiting.remove(next);
+                }
             }
             if (next == null) {
                 return Optional.empty();

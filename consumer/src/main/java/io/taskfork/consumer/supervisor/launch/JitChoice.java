@@ -1,0 +1,79 @@
+package io.taskfork.consumer.supervisor.launch;
+
+import io.taskfork.shared.config.ChildJit;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which JIT compilers a child runs ({@code TASKFORK_CHILD_JIT}). C2 starts with the JVM and first
+ * compiles its own runtime stubs, a few milliseconds of CPU in every child, which only code that
+ * runs hot for a while wins back; C1 alone skips that (README: "Which JIT a child runs").
+ *
+ * <p>Under {@code auto}, a type whose last {@link #STREAK} tasks each had their handler return
+ * within {@link #QUICK_WITHIN} gets C1 alone; any other type, one not yet seen by this supervisor
+ * included, gets the tiered JIT; a task whose child reported no return (a crash, a kill) starts the
+ * count again. A standby child is started with the JIT of the task last handed out, and a task
+ * that needs the tiered JIT never takes one running C1 alone; one that does not takes either.
+ */
+final class JitChoice {
+
+    static final int STREAK = 3;
+    static final Duration QUICK_WITHIN = Duration.ofMillis(100);
+    static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
+
+    private final ChildJit setting;
+    private final Map<String, Integer> quickInARow = new ConcurrentHashMap<>();
+    private volatile boolean lastHandedOut;
+
+    JitChoice(ChildJit setting) {
+        this.setting = setting;
+    }
+
+    /** Whether the child of a task of {@code type}, handed out now, runs C1 alone. */
+    boolean forTask(String type) {
+        boolean c1 = switch (setting) {
+            case C1 -> true;
+            case TIERED -> false;
+            case AUTO -> quickInARow.getOrDefault(type, 0) >= STREAK;
+        };
+        lastHandedOut = c1;
+        return c1;
+    }
+
+    /** Whether a standby child started now runs C1 alone: as the child of the task last handed out. */
+    boolean forStandby() {
+        return setting == ChildJit.C1 || (setting == ChildJit.AUTO && lastHandedOut);
+    }
+
+    /** {@code flags} with those of the JIT that {@code c1} says. */
+    List<String> with(List<String> flags, boolean c1) {
+        if (!c1) {
+            return flags;
+        }
+        List<String> all = new ArrayList<>(flags);
+        all.add(C1_ONLY);
+        return all;
+    }
+
+    /** Counts a task of {@code type} whose handler returned after {@code handlerNanos}, -1 when it never did. */
+    void record(String type, long handlerNanos) {
+        if (handlerNanos >= 0 && handlerNanos < QUICK_WITHIN.toNanos()) {
+            quickInARow.merge(type, 1, (count, one) -> Math.min(count + one, STREAK));
+        } else {
+            quickInARow.put(type, 0);
+        }
+    }
+
+    /** For the start line: what children get. */
+    String description() {
+        return switch (setting) {
+            case C1 -> "C1 alone (TASKFORK_CHILD_JIT=c1)";
+            case TIERED -> "C1 and C2 (TASKFORK_CHILD_JIT=tiered)";
+            case AUTO -> "C1 alone for a type whose last " + STREAK + " tasks each returned within "
+                    + QUICK_WITHIN.toMillis() + " ms, else C1 and C2";
+        };
+    }
+}
