@@ -5,6 +5,7 @@ import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Optional;
 import sun.misc.Signal;
@@ -145,9 +146,9 @@ final class Lifelines {
     }
 
     /**
-     * One look at every thread's list of children; empty when a thread ended during the look. Its
-     * list is gone then, and its children, if it had any, went to another thread, which may have
-     * been looked at before: only a look at all threads again tells.
+     * One look at every thread's list of children; empty when a thread ended during the look. The
+     * children of a thread that ends go to another thread, which may have been looked at already,
+     * so a look that found none counts only if every thread it listed is still there after it.
      */
     static Optional<Boolean> lookForChildren(File threads) {
         String[] names = threads.list();
@@ -165,6 +166,8 @@ final class Lifelines {
                 return thread.exists() ? Optional.of(true) : Optional.empty();
             }
         }
-        return Optional.of(false);
+        String[] after = threads.list();
+        return after != null && Arrays.asList(after).containsAll(Arrays.asList(names))
+                ? Optional.of(false) : Optional.empty();
     }
 }

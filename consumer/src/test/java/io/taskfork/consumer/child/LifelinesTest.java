@@ -2,6 +2,7 @@ package io.taskfork.consumer.child;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * README, "How a task runs": a child's last look for processes its task started, at every thread's
  * list of children, in a folder laid out as {@code /proc/PID/task}. A thread that ends during the
- * look (the orphan watch can end as the supervisor closes stdin) makes it look again, not answer
- * yes, which would walk every process of the host.
+ * look (a handler's, or the JIT's) makes it look again, not answer yes, which would walk every
+ * process of the host.
  */
 class LifelinesTest {
 
@@ -53,6 +54,44 @@ class LifelinesTest {
 
         assertThat(Lifelines.lookForChildren(threads.toFile())).as("one look").isEqualTo(Optional.empty());
         assertThat(Lifelines.hasChildren(threads.toFile())).as("every look meets one that ended").isTrue();
+    }
+
+    @Test
+    void aThreadThatEndedDuringOneLookIsLookedPastInTheNext() throws IOException {
+        thread("101", "");
+        Files.createSymbolicLink(threads.resolve("102"), threads.resolve("ended"));
+        // the first listing still names the thread that ended; the next ones no longer do
+        File once = new File(threads.toString()) {
+            private boolean listed;
+
+            @Override
+            public String[] list() {
+                if (!listed) {
+                    listed = true;
+                    return new String[] {"101", "102"};
+                }
+                return new String[] {"101"};
+            }
+        };
+
+        assertThat(Lifelines.hasChildren(once)).isFalse();
+    }
+
+    @Test
+    void aThreadThatEndedAfterItsEmptyListWasReadMakesItLookAgain() throws IOException {
+        thread("101", "");
+        thread("102", "");
+        // both lists read empty, but 102 is gone by the end of the look: its children went to a sibling
+        File gone = new File(threads.toString()) {
+            private int listings;
+
+            @Override
+            public String[] list() {
+                return ++listings == 1 ? new String[] {"101", "102"} : new String[] {"101"};
+            }
+        };
+
+        assertThat(Lifelines.lookForChildren(gone)).isEqualTo(Optional.empty());
     }
 
     private void thread(String id, String children) throws IOException {

@@ -3,6 +3,7 @@ package io.taskfork.consumer.supervisor;
 import static io.taskfork.consumer.testing.PackagedConsumer.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.taskfork.consumer.child.ChildMain;
 import io.taskfork.consumer.testing.SupervisorFixture;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
@@ -16,11 +17,13 @@ import org.junit.jupiter.api.Test;
 /**
  * README, "Which JIT a child runs": under TASKFORK_CHILD_JIT=auto a type runs C1 alone once its last
  * three tasks each returned within 100 ms, and the tiered JIT again after one that did not, even
- * while the standby child waiting runs C1 alone; tiered and c1 hold for every task.
+ * while the standby child waiting runs C1 alone, which then makes room for one on C1 and C2; tiered
+ * and c1 hold for every task.
  */
 class ChildJitIT {
 
     private static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
+    private static final String STANDBY = "-D" + ChildMain.REHEARSE_PROPERTY + "=" + ChildMain.REHEARSE_UNLESS_ASKED;
 
     @Test
     void autoGivesC1AloneToATypeWhoseLastThreeTasksReturnedQuicklyAndTieredAfterASlowOne() throws Exception {
@@ -46,10 +49,12 @@ class ChildJitIT {
                 assertThat(++quick).as("tasks before the type ran on C1 alone").isLessThan(8);
             }
             assertThat(run(fixture, "{\"ms\":150}")).isTrue();
-            ProcessHandle waiting = awaitStandbyOnC1Alone();
+            ProcessHandle waiting = awaitStandby(true);
 
             assertThat(run(fixture, "{}")).as("the task after the slow one").isFalse();
-            assertThat(waiting.isAlive()).as("the standby child on C1 alone still waits").isTrue();
+            // the standby child on C1 alone made room for one started as the tasks now need
+            awaitTrue(() -> !waiting.isAlive(), "the standby child on C1 alone discarded");
+            awaitStandby(false);
         }
     }
 
@@ -73,12 +78,12 @@ class ChildJitIT {
         return task.result().path("c1").asBoolean();
     }
 
-    /** The standby child, a JVM of this test's, once one waits that runs C1 alone. */
-    private static ProcessHandle awaitStandbyOnC1Alone() throws InterruptedException {
+    /** A standby child of this test's supervisor, once one waits that runs C1 alone, or C1 and C2. */
+    private static ProcessHandle awaitStandby(boolean c1) throws InterruptedException {
         ProcessHandle[] found = new ProcessHandle[1];
         awaitTrue(() -> (found[0] = ProcessHandle.current().descendants()
-                .filter(process -> arguments(process).contains(C1_ONLY)).findFirst().orElse(null)) != null,
-                "a standby child on C1 alone");
+                .filter(process -> arguments(process).contains(STANDBY) && arguments(process).contains(C1_ONLY) == c1)
+                .findFirst().orElse(null)) != null, c1 ? "a standby child on C1 alone" : "a standby child on C1 and C2");
         return found[0];
     }
 

@@ -35,14 +35,12 @@ final class ChildCommand {
 
     private final ChildSettings settings;
     private final Containment containment;
-    private final List<String> bootPath;
     private final List<String> classpath;
 
     ChildCommand(ChildSettings settings, Containment containment) {
         this.settings = settings;
         this.containment = containment;
-        this.bootPath = bootPath();
-        this.classpath = classpath(bootPath, settings.handlerPath());
+        this.classpath = classpath(settings.handlerPath());
     }
 
     Containment containment() {
@@ -54,12 +52,10 @@ final class ChildCommand {
      * folder, whose classes the JVM does not archive.
      */
     Optional<ChildArchive> archive() {
-        List<String> entries = new ArrayList<>(bootPath);
-        entries.addAll(classpath);
-        if (!entries.stream().allMatch(entry -> entry.endsWith(".jar") && Files.isRegularFile(Path.of(entry)))) {
+        if (!classpath.stream().allMatch(entry -> entry.endsWith(".jar") && Files.isRegularFile(Path.of(entry)))) {
             return Optional.empty();
         }
-        return ChildArchive.forChildren(settings.java(), entries, settings.startup().cacheDir());
+        return ChildArchive.forChildren(settings.java(), classpath, settings.startup().cacheDir());
     }
 
     /**
@@ -93,7 +89,8 @@ final class ChildCommand {
         execLimits().forEach(command::add);
         command.addAll(flags);
         command.addAll(settings.startup().javaOptions());
-        addClasspath(command);
+        command.add("-cp");
+        command.add(String.join(File.pathSeparator, classpath));
         command.add(ChildMain.class.getName());
         command.add(EVENTS);
         return containment.wrap(command);
@@ -111,23 +108,10 @@ final class ChildCommand {
         command.add("-XX:-UsePerfData");
         command.add("-XX:ErrorFile=" + folder.resolve(FATAL_ERROR_LOG));
         command.addAll(flags);
-        addClasspath(command);
-        command.add(ChildMain.class.getName());
-        return command;
-    }
-
-    /**
-     * The child's own classes and the handler API go to the boot loader; the handler path stays the
-     * application class path. A class the application loader defines from a jar gets that jar's
-     * URL, manifest, package and protection domain, built by Java code that runs cold in every
-     * child: about a tenth of a child's CPU on JDK 17 and JDK 25 (README: "The boot class path").
-     * The boot loader builds none of them, and the application loader asks it first, so a handler
-     * sees the same classes.
-     */
-    private void addClasspath(List<String> command) {
-        command.add("-Xbootclasspath/a:" + String.join(File.pathSeparator, bootPath));
         command.add("-cp");
         command.add(String.join(File.pathSeparator, classpath));
+        command.add(ChildMain.class.getName());
+        return command;
     }
 
     /** What the exec type may run, as system properties: the child has none of the supervisor's settings. */
@@ -143,8 +127,7 @@ final class ChildCommand {
         return properties;
     }
 
-    /** The child's own classes, Jackson's and the handler API: the child jar and the shared jar, or classes folders. */
-    private static List<String> bootPath() {
+    private static List<String> classpath(List<Path> handlerPath) {
         Set<String> entries = new LinkedHashSet<>();
         Optional<Path> childJar = childJar();
         if (childJar.isPresent()) {
@@ -153,19 +136,7 @@ final class ChildCommand {
         } else {
             CHILD_JARS.forEach(type -> entries.add(locationOf(type)));
         }
-        return List.copyOf(entries);
-    }
-
-    /**
-     * The handler path. Without one, the first entry of the boot path: an empty class path would be
-     * the child's working folder, the task's own files.
-     */
-    private static List<String> classpath(List<String> bootPath, List<Path> handlerPath) {
-        Set<String> entries = new LinkedHashSet<>();
         handlerPath.forEach(path -> entries.add(path.toString()));
-        if (entries.isEmpty()) {
-            entries.add(bootPath.get(0));
-        }
         return List.copyOf(entries);
     }
 

@@ -57,20 +57,28 @@ final class StandbyChildren implements AutoCloseable {
 
     /**
      * The longest waiting child that {@code fits}, is still alive and was started on the handler
-     * path as it is now, if there is one; another is started in its place. Those that do not fit
-     * wait on.
+     * path as it is now, if there is one; another is started in its place. When none fits, the one
+     * that waited longest is discarded and another started in its place: children are started as
+     * the tasks handed out now need them, so the waiting ones follow.
      */
     Optional<ChildSession> take(Predicate<ChildSession> fits) {
         HandlerPathStamp now = handlerPath.get();
         while (true) {
             Waiting next;
+            Waiting unfit = null;
             synchronized (this) {
                 next = waiting.stream().filter(child -> fits.test(child.session())).findFirst().orElse(null);
                 if (next != null) {
                     waiting.remove(next);
+                } else {
+                    unfit = waiting.pollFirst();
                 }
             }
             if (next == null) {
+                if (unfit != null) {
+                    unfit.session().discardQuietly();
+                    fill();
+                }
                 return Optional.empty();
             }
             fill();
