@@ -8,7 +8,6 @@ import io.taskfork.shared.config.ChildSettings;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.task.Task;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,7 +70,7 @@ public final class ChildLauncher implements AutoCloseable {
         this.jit = new JitChoice(settings.startup().jit());
         LOG.info("child JIT: {}", jit.description());
         this.command = new ChildCommand(settings, containment);
-        this.workFolder = createWorkFolder(settings.work().root());
+        this.workFolder = Leftovers.sweepAndCreateFolder(settings.work().root());
         this.archive = new ArchiveUse(command, workFolder);
         this.services = new SessionServices(settings, command, memory);
         this.standby = new StandbyChildren(standby, this::startStandby,
@@ -258,15 +257,5 @@ public final class ChildLauncher implements AutoCloseable {
             throw e;
         }
         return session;
-    }
-
-    private static Path createWorkFolder(Path workRoot) {
-        try {
-            Path base = Path.of(System.getProperty("java.io.tmpdir"));
-            Leftovers.sweep(base, workRoot);
-            return Files.createTempDirectory(base, Leftovers.owned(Leftovers.FOLDER_PREFIX));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a work folder for children", e);
-        }
     }
 }

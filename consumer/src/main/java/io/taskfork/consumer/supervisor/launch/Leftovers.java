@@ -1,6 +1,7 @@
 package io.taskfork.consumer.supervisor.launch;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,20 @@ final class Leftovers {
     /** The name of a folder of this supervisor's, after {@code prefix}: its PID, a dash, then a number. */
     static String owned(String prefix) {
         return prefix + ProcessHandle.current().pid() + "-";
+    }
+
+    /**
+     * Removes what supervisors that no longer run left, then makes this supervisor's private folder
+     * in the temporary directory.
+     */
+    static Path sweepAndCreateFolder(Path workRoot) {
+        try {
+            Path base = Path.of(System.getProperty("java.io.tmpdir"));
+            sweep(base, workRoot);
+            return Files.createTempDirectory(base, owned(FOLDER_PREFIX));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a work folder for children", e);
+        }
     }
 
     /** Removes the folders of supervisors that no longer run from {@code temporary} and {@code workRoot}. */
