@@ -5,9 +5,9 @@ import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Optional;
+import java.util.Set;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -146,9 +146,10 @@ final class Lifelines {
     }
 
     /**
-     * One look at every thread's list of children; empty when a thread ended during the look. The
-     * children of a thread that ends go to another thread, which may have been looked at already,
-     * so a look that found none counts only if every thread it listed is still there after it.
+     * One look at every thread's list of children; empty when a thread ended or started during the
+     * look. The children of a thread that ends go to another thread, which may have been looked at
+     * already, and a thread that starts may fork, so a look that found none counts only if the same
+     * threads are there after it.
      */
     static Optional<Boolean> lookForChildren(File threads) {
         String[] names = threads.list();
@@ -167,7 +168,6 @@ final class Lifelines {
             }
         }
         String[] after = threads.list();
-        return after != null && Arrays.asList(after).containsAll(Arrays.asList(names))
-                ? Optional.of(false) : Optional.empty();
+        return after != null && Set.of(after).equals(Set.of(names)) ? Optional.of(false) : Optional.empty();
     }
 }

@@ -94,6 +94,23 @@ class LifelinesTest {
         assertThat(Lifelines.lookForChildren(gone)).isEqualTo(Optional.empty());
     }
 
+    @Test
+    void aThreadThatStartedDuringTheLookMakesItLookAgain() throws IOException {
+        thread("101", "");
+        thread("102", "");
+        // 102 started after the listing: it may have forked before its list could be read
+        File started = new File(threads.toString()) {
+            private int listings;
+
+            @Override
+            public String[] list() {
+                return ++listings == 1 ? new String[] {"101"} : new String[] {"101", "102"};
+            }
+        };
+
+        assertThat(Lifelines.lookForChildren(started)).isEqualTo(Optional.empty());
+    }
+
     private void thread(String id, String children) throws IOException {
         Path folder = Files.createDirectory(threads.resolve(id));
         Files.writeString(folder.resolve("children"), children);

@@ -48,6 +48,10 @@ class ChildJitIT {
             while (!run(fixture, "{}")) {
                 assertThat(++quick).as("tasks before the type ran on C1 alone").isLessThan(8);
             }
+            // standby children run C1 alone once three tasks in a row did
+            for (int i = 0; i < 3; i++) {
+                assertThat(run(fixture, "{}")).isTrue();
+            }
             assertThat(run(fixture, "{\"ms\":150}")).isTrue();
             ProcessHandle waiting = awaitStandby(true);
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.taskfork.shared.handler.TaskContext;
 import io.taskfork.shared.handler.TaskHandler;
 import io.taskfork.shared.handler.TaskType;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,7 +17,8 @@ import java.util.TreeMap;
 public final class ClasspathProbeHandler implements TaskHandler {
 
     /** Values of the platform module java.sql, which Jackson writes with serializers of its own. */
-    public static final Map<String, Object> JDBC_VALUES = Map.of("date", new java.sql.Date(0), "time", new java.sql.Time(0));
+    public static final Map<String, Object> JDBC_VALUES = Collections.unmodifiableMap(
+            new TreeMap<>(Map.of("date", new java.sql.Date(0), "time", new java.sql.Time(0))));
 
     @Override
     public Object handle(TaskContext context) {

@@ -121,7 +121,10 @@ final class ChildReport {
         return startedNanos == null ? -1 : startedNanos - handedOverNanos;
     }
 
-    /** Nanoseconds from the handler's start to its return or throw, as the events came; -1 if it did neither. */
+    /**
+     * Nanoseconds from the child's {@code started} event, sent before it loads the handler, to its
+     * result or error, as the events came; -1 when either did not come.
+     */
     long handlerNanos() {
         return startedNanos == null || returnedNanos == null ? -1 : returnedNanos - startedNanos;
     }

@@ -46,7 +46,7 @@ final class ChildSession {
         this.directory = directory;
     }
 
-    /** Whether it was started with C1 alone (see {@link JitChoice}). */
+    /** Whether taskfork started it with C1 alone (see {@link JitChoice}); a user's own flags are not looked at. */
     boolean c1Only() {
         return c1Only;
     }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Which JIT compilers a child runs ({@code TASKFORK_CHILD_JIT}). C2 starts with the JVM and first
@@ -15,8 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Under {@code auto}, a type whose last {@link #STREAK} tasks each had their handler return
  * within {@link #QUICK_WITHIN} gets C1 alone; any other type, one not yet seen by this supervisor
  * included, gets the tiered JIT; a task whose child reported no return (a crash, a kill) starts the
- * count again. A standby child is started with the JIT of the task last handed out, and a task
- * that needs the tiered JIT never takes one running C1 alone; one that does not takes either.
+ * count again. A standby child runs C1 alone once the last {@link #STREAK} tasks handed out did,
+ * and a task that needs the tiered JIT never takes one running C1 alone; one that does not takes
+ * either.
  */
 final class JitChoice {
 
@@ -26,7 +28,7 @@ final class JitChoice {
 
     private final ChildJit setting;
     private final Map<String, Integer> quickInARow = new ConcurrentHashMap<>();
-    private volatile boolean lastHandedOut;
+    private final AtomicInteger c1HandedOutInARow = new AtomicInteger();
 
     JitChoice(ChildJit setting) {
         this.setting = setting;
@@ -39,13 +41,20 @@ final class JitChoice {
             case TIERED -> false;
             case AUTO -> quickInARow.getOrDefault(type, 0) >= STREAK;
         };
-        lastHandedOut = c1;
+        if (c1) {
+            c1HandedOutInARow.incrementAndGet();
+        } else {
+            c1HandedOutInARow.set(0);
+        }
         return c1;
     }
 
-    /** Whether a standby child started now runs C1 alone: as the child of the task last handed out. */
+    /**
+     * Whether a standby child started now runs C1 alone: once the last {@link #STREAK} tasks handed
+     * out ran C1 alone. Where quick and slow types take turns, standby children keep C2, and both take them.
+     */
     boolean forStandby() {
-        return setting == ChildJit.C1 || (setting == ChildJit.AUTO && lastHandedOut);
+        return setting == ChildJit.C1 || (setting == ChildJit.AUTO && c1HandedOutInARow.get() >= STREAK);
     }
 
     /** {@code flags} with those of the JIT that {@code c1} says. */

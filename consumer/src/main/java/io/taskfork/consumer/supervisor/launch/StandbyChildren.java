@@ -76,8 +76,8 @@ final class StandbyChildren implements AutoCloseable {
             }
             if (next == null) {
                 if (unfit != null) {
-                    unfit.session().discardQuietly();
                     fill();
+                    unfit.session().discardQuietly();
                 }
                 return Optional.empty();
             }

@@ -42,16 +42,19 @@ class JitChoiceTest {
     }
 
     @Test
-    void aStandbyChildGetsTheJitOfTheTaskLastHandedOut() {
+    void aStandbyChildRunsC1AloneOnceTheLastThreeTasksHandedOutDid() {
         JitChoice jit = new JitChoice(ChildJit.AUTO);
         assertThat(jit.forStandby()).as("before any task").isFalse();
         for (int i = 0; i < 3; i++) {
             jit.record("echo", QUICK);
         }
         jit.forTask("echo");
-        assertThat(jit.forStandby()).isTrue();
+        jit.forTask("echo");
+        assertThat(jit.forStandby()).as("two on C1 alone").isFalse();
+        jit.forTask("echo");
+        assertThat(jit.forStandby()).as("three on C1 alone").isTrue();
         jit.forTask("parse");
-        assertThat(jit.forStandby()).isFalse();
+        assertThat(jit.forStandby()).as("one on C1 and C2 since").isFalse();
     }
 
     @Test
