@@ -20,7 +20,7 @@ final class Lifelines {
     /** Exit code when the supervisor is gone: the task is redelivered elsewhere, so stop at once. */
     static final int ORPHANED = 70;
     private static final File THREADS = new File("/proc/self/task");
-    // A look that meets a thread that ended is made again, this many times in all.
+    // A look that meets a thread that ended or started is made again, this many times in all.
     private static final int LOOKS = 3;
 
     private final EventPipe events;

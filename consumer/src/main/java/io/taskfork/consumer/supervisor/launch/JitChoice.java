@@ -42,7 +42,7 @@ final class JitChoice {
             case AUTO -> quickInARow.getOrDefault(type, 0) >= STREAK;
         };
         if (c1) {
-            c1HandedOutInARow.incrementAndGet();
+            c1HandedOutInARow.updateAndGet(count -> Math.min(count + 1, STREAK));
         } else {
             c1HandedOutInARow.set(0);
         }
