@@ -28,9 +28,12 @@ class HandlerJarChangeIT {
         try (SupervisorFixture fixture = supervisorWith(jar)) {
             Task before = fixture.awaitTerminal(fixture.submit("versioned", "{}"));
 
-            // as a deployment does it: the new build is written beside the old one and renamed over it
+            // as a deployment does it: the new build is written beside the old one and renamed over it;
+            // here of the same size and time to the second, which is all the JVM checks of an archived jar
             Path next = HandlerJar.write(folder.resolve("versioned.jar.next"), "Versioned",
                     HandlerJar.versioned("second"));
+            assertThat(Files.size(next)).as("the new jar's size, as the old one's").isEqualTo(Files.size(jar));
+            Files.setLastModifiedTime(next, Files.getLastModifiedTime(jar));
             Files.move(next, jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             Task after = fixture.awaitTerminal(fixture.submit("versioned", "{}"));
 

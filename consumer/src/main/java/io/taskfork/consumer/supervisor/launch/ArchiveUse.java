@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,25 +31,34 @@ final class ArchiveUse {
     private final Optional<ChildArchive> archive;
     private final ChildCommand command;
     private final Path workFolder;
+    private final Supplier<HandlerPathStamp> handlerPath;
+    // The handler path the archive is for. The JVM's own check of an archived jar takes its size and
+    // its time to the second: a jar renamed over the old one within the second, of the same size,
+    // would pass it, and children would run the old classes.
+    private final HandlerPathStamp archivedFor;
 
     /** Starts a child with {@code flags} added, hands it {@code request} and waits for its end. */
     interface Child {
         ChildExit run(List<String> flags, JsonNode request) throws IOException, InterruptedException;
     }
 
-    ArchiveUse(ChildCommand command, Path workFolder) {
-        this(command.archive(), command, workFolder);
+    /** @param handlerPath the handler path's stamp as it is now */
+    ArchiveUse(ChildCommand command, Path workFolder, Supplier<HandlerPathStamp> handlerPath) {
+        this(command.archive(), command, workFolder, handlerPath);
     }
 
-    ArchiveUse(Optional<ChildArchive> archive, ChildCommand command, Path workFolder) {
+    ArchiveUse(Optional<ChildArchive> archive, ChildCommand command, Path workFolder,
+            Supplier<HandlerPathStamp> handlerPath) {
         this.archive = archive;
         this.command = command;
         this.workFolder = workFolder;
+        this.handlerPath = handlerPath;
+        this.archivedFor = handlerPath.get();
     }
 
-    /** The flags that map the archive, when there is one. */
+    /** The flags that map the archive, when there is one and the handler path has not changed since the start. */
     List<String> flags() {
-        return archive.map(ChildArchive::useFlags).orElse(List.of());
+        return archive.filter(any -> handlerPath.get().equals(archivedFor)).map(ChildArchive::useFlags).orElse(List.of());
     }
 
     /** Discards an archive that a JVM cannot start with: {@link #flags} then names none. */

@@ -71,7 +71,7 @@ public final class ChildLauncher implements AutoCloseable {
         LOG.info("child JIT: {}", jit.description());
         this.command = new ChildCommand(settings, containment);
         this.workFolder = Leftovers.sweepAndCreateFolder(settings.work().root());
-        this.archive = new ArchiveUse(command, workFolder);
+        this.archive = new ArchiveUse(command, workFolder, () -> HandlerPathStamp.of(settings.handlerPath()));
         this.services = new SessionServices(settings, command, memory);
         this.standby = new StandbyChildren(standby, this::startStandby,
                 () -> HandlerPathStamp.of(settings.handlerPath()), ArchiveUse.JVM_START_WITHIN);

@@ -24,7 +24,7 @@ class ArchiveUseTest {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         ChildArchive archive = ChildArchive.forChildren(java, List.of(folder.resolve("handlers.jar").toString()), cache)
                 .orElseThrow();
-        ArchiveUse use = new ArchiveUse(Optional.of(archive), null, folder);
+        ArchiveUse use = new ArchiveUse(Optional.of(archive), null, folder, () -> HandlerPathStamp.of(List.of()));
         List<String> given = new ArrayList<>();
 
         use.writeIfMissing(List.of("com.example.Handler"), "-Dtaskfork.child.rehearse=true", (flags, request) -> {
