@@ -12,9 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * README, "How a task runs": a child's last look for processes its task started, at every thread's
- * list of children, in a folder laid out as {@code /proc/PID/task}. A thread that ends during the
- * look (a handler's, or the JIT's) makes it look again, not answer yes, which would walk every
- * process of the host.
+ * list of children, in a folder laid out as {@code /proc/PID/task}. A thread that starts or ends
+ * during the look (a handler's, or the JIT's) makes it look again, not answer yes, which would walk
+ * every process of the host.
  */
 class LifelinesTest {
 
