@@ -18,12 +18,4 @@ public enum ChildContainment {
     public String value() {
         return name().toLowerCase(Locale.ROOT);
     }
-
-    static ChildContainment parse(String text) {
-        return switch (text.trim().toLowerCase(Locale.ROOT)) {
-            case "auto" -> AUTO;
-            case "session" -> SESSION;
-            default -> throw new IllegalArgumentException("expected auto or session");
-        };
-    }
 }

@@ -1,7 +1,5 @@
 package io.taskfork.shared.config;
 
-import java.util.Locale;
-
 /**
  * {@code TASKFORK_CHILD_JIT}: which just-in-time compilers a child JVM runs.
  *
@@ -12,19 +10,5 @@ import java.util.Locale;
 public enum ChildJit {
     AUTO,
     TIERED,
-    C1;
-
-    /** As the setting spells it. */
-    public String value() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
-    static ChildJit parse(String text) {
-        return switch (text.trim().toLowerCase(Locale.ROOT)) {
-            case "auto" -> AUTO;
-            case "tiered" -> TIERED;
-            case "c1" -> C1;
-            default -> throw new IllegalArgumentException("expected auto, tiered or c1");
-        };
-    }
+    C1
 }

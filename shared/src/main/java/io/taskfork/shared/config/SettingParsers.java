@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -19,6 +20,24 @@ final class SettingParsers {
     private static final long MIN_HEAP = 16L << 20;
 
     private SettingParsers() {
+    }
+
+    /**
+     * The one of {@code choices} that {@code text} names: its name in lower case, with blanks around
+     * and case not minded. Otherwise it fails naming them all, as "expected auto, tiered or c1".
+     */
+    static <E extends Enum<E>> E oneOf(String text, E[] choices) {
+        String wanted = text.trim().toLowerCase(Locale.ROOT);
+        List<String> names = new ArrayList<>();
+        for (E choice : choices) {
+            String name = choice.name().toLowerCase(Locale.ROOT);
+            if (name.equals(wanted)) {
+                return choice;
+            }
+            names.add(name);
+        }
+        throw new IllegalArgumentException("expected " + String.join(", ", names.subList(0, names.size() - 1))
+                + " or " + names.get(names.size() - 1));
     }
 
     static String bindAddress(String text) {

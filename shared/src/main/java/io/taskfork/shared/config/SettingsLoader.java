@@ -41,8 +41,8 @@ final class SettingsLoader {
                         parse(Setting.STANDBY, SettingParsers::bool),
                         parse(Setting.CHILD_JAVA_OPTIONS, SettingParsers::javaOptions),
                         parse(Setting.CACHE_DIR, this::cacheDir),
-                        parse(Setting.CONTAINMENT, ChildContainment::parse),
-                        parse(Setting.CHILD_JIT, ChildJit::parse)),
+                        parse(Setting.CONTAINMENT, text -> SettingParsers.oneOf(text, ChildContainment.values())),
+                        parse(Setting.CHILD_JIT, text -> SettingParsers.oneOf(text, ChildJit.values()))),
                 new WorkSettings(
                         parse(Setting.WORK_DIR, text -> SettingParsers.workDir(text, db.schema())),
                         parse(Setting.KEEP_WORKDIRS, SettingParsers::bool),
@@ -61,7 +61,7 @@ final class SettingsLoader {
                 parse(Setting.MAX_MESSAGE, text -> (int) SettingParsers.size(text, 64, MAX_MESSAGE_LIMIT)),
                 parse(Setting.SHUTDOWN_GRACE, Values::parseDuration),
                 parse(Setting.OUTBOX_AGE, SettingParsers::positiveDuration),
-                parse(Setting.LOG_FORMAT, LogFormat::parse),
+                parse(Setting.LOG_FORMAT, text -> SettingParsers.oneOf(text, LogFormat.values())),
                 parse(Setting.TYPE_LIMITS, TypeLimits::parse));
         HttpSettings http = new HttpSettings(
                 parse(Setting.HTTP_BIND, SettingParsers::bindAddress),
