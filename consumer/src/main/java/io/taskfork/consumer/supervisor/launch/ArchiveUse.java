@@ -13,7 +13,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +30,6 @@ final class ArchiveUse {
     private final Optional<ChildArchive> archive;
     private final ChildCommand command;
     private final Path workFolder;
-    private final Supplier<HandlerPathStamp> handlerPath;
     // The handler path the archive is for. The JVM's own check of an archived jar takes its size and
     // its time to the second: a jar renamed over the old one within the second, of the same size,
     // would pass it, and children would run the old classes.
@@ -42,26 +40,27 @@ final class ArchiveUse {
         ChildExit run(List<String> flags, JsonNode request) throws IOException, InterruptedException;
     }
 
-    /** @param handlerPath the handler path's stamp as it is now */
-    ArchiveUse(ChildCommand command, Path workFolder, Supplier<HandlerPathStamp> handlerPath) {
-        this(command.archive(), command, workFolder, handlerPath);
+    /** @param archivedFor the handler path's stamp at the start */
+    ArchiveUse(ChildCommand command, Path workFolder, HandlerPathStamp archivedFor) {
+        this(command.archive(), command, workFolder, archivedFor);
     }
 
-    ArchiveUse(Optional<ChildArchive> archive, ChildCommand command, Path workFolder,
-            Supplier<HandlerPathStamp> handlerPath) {
+    ArchiveUse(Optional<ChildArchive> archive, ChildCommand command, Path workFolder, HandlerPathStamp archivedFor) {
         this.archive = archive;
         this.command = command;
         this.workFolder = workFolder;
-        this.handlerPath = handlerPath;
-        this.archivedFor = handlerPath.get();
+        this.archivedFor = archivedFor;
     }
 
-    /** The flags that map the archive, when there is one and the handler path has not changed since the start. */
-    List<String> flags() {
-        return archive.filter(any -> handlerPath.get().equals(archivedFor)).map(ChildArchive::useFlags).orElse(List.of());
+    /**
+     * The flags that map the archive, when there is one and the handler path, as {@code now} says,
+     * has not changed since the start.
+     */
+    List<String> flags(HandlerPathStamp now) {
+        return archive.filter(any -> now.equals(archivedFor)).map(ChildArchive::useFlags).orElse(List.of());
     }
 
-    /** Discards an archive that a JVM cannot start with: {@link #flags} then names none. */
+    /** Discards an archive that a JVM cannot start with: {@link #flags(HandlerPathStamp)} then names none. */
     void check() {
         if (archive.isPresent() && archive.get().exists() && !usable(archive.get().file())) {
             LOG.warn("the children's class-data-sharing archive {} is damaged or stale: writing it again",

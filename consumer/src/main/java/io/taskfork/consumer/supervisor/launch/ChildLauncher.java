@@ -71,10 +71,10 @@ public final class ChildLauncher implements AutoCloseable {
         LOG.info("child JIT: {}", jit.description());
         this.command = new ChildCommand(settings, containment);
         this.workFolder = Leftovers.sweepAndCreateFolder(settings.work().root());
-        this.archive = new ArchiveUse(command, workFolder, () -> HandlerPathStamp.of(settings.handlerPath()));
+        this.archive = new ArchiveUse(command, workFolder, handlerPathNow());
         this.services = new SessionServices(settings, command, memory);
-        this.standby = new StandbyChildren(standby, this::startStandby,
-                () -> HandlerPathStamp.of(settings.handlerPath()), ArchiveUse.JVM_START_WITHIN);
+        this.standby = new StandbyChildren(standby, this::startStandby, this::handlerPathNow,
+                ArchiveUse.JVM_START_WITHIN);
     }
 
     /**
@@ -84,7 +84,9 @@ public final class ChildLauncher implements AutoCloseable {
     public ChildExit runTask(Task task, ProgressListener progress) throws IOException, InterruptedException {
         Path workDirectory = settings.work().root().resolve(Long.toString(task.id()));
         boolean c1 = jit.forTask(task.type());
-        Optional<ChildSession> waiting = standby.take(child -> c1 || !child.c1Only());
+        // Read once: which standby child is stale, and whether a child of its own may map the archive.
+        HandlerPathStamp now = handlerPathNow();
+        Optional<ChildSession> waiting = standby.take(now, child -> c1 || !child.c1Only());
         ChildSession session;
         Path link = null;
         if (waiting.isPresent()) {
@@ -99,7 +101,7 @@ public final class ChildLauncher implements AutoCloseable {
         } else {
             Folders.makeFresh(workDirectory);
             session = newSession(workDirectory);
-            session.start(jit.with(archive.flags(), c1));
+            session.start(jit.with(archive.flags(now), c1));
         }
         ObjectNode request = Json.MAPPER.createObjectNode()
                 .put(ChildProtocol.KIND, ChildProtocol.KIND_TASK)
@@ -135,7 +137,7 @@ public final class ChildLauncher implements AutoCloseable {
      */
     public Map<String, String> handlerTypes() throws IOException, InterruptedException {
         archive.check();
-        ChildExit exit = runAlone(archive.flags(),
+        ChildExit exit = runAlone(archive.flags(handlerPathNow()),
                 Json.MAPPER.createObjectNode().put(ChildProtocol.KIND, ChildProtocol.KIND_LIST_TYPES));
         JsonNode types = exit.report().types();
         if (types == null) {
@@ -237,18 +239,23 @@ public final class ChildLauncher implements AutoCloseable {
         }
     }
 
+    /** The handler path's stamp as it is now: a stat of each of its entries. */
+    private HandlerPathStamp handlerPathNow() {
+        return HandlerPathStamp.of(settings.handlerPath());
+    }
+
     private ChildSession newSession(Path directory) {
         return new ChildSession(services, JvmMarkers.of(workFolder, "c" + SEQUENCE.incrementAndGet()), directory);
     }
 
     /** A child that waits for its task, in a directory of its own in the work root. */
-    private ChildSession startStandby() throws IOException {
+    private ChildSession startStandby(HandlerPathStamp startedOn) throws IOException {
         // In the work root, so that the rename to the task's directory never crosses file systems.
         Path directory = settings.work().root().resolve(
                 Leftovers.owned(Leftovers.STANDBY_PREFIX) + SEQUENCE.incrementAndGet());
         Files.createDirectories(directory);
         ChildSession session = newSession(directory);
-        List<String> flags = new ArrayList<>(jit.with(archive.flags(), jit.forStandby()));
+        List<String> flags = new ArrayList<>(jit.with(archive.flags(startedOn), jit.forStandby()));
         flags.add(REHEARSE_UNLESS_ASKED);
         try {
             session.start(flags);

@@ -25,9 +25,9 @@ final class StandbyChildren implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StandbyChildren.class);
 
-    /** Starts one child that waits for its task; throws when it cannot. */
+    /** Starts one child that waits for its task, on the handler path as {@code startedOn} says; throws when it cannot. */
     interface Starter {
-        ChildSession start() throws IOException;
+        ChildSession start(HandlerPathStamp startedOn) throws IOException;
     }
 
     private final int wanted;
@@ -61,8 +61,7 @@ final class StandbyChildren implements AutoCloseable {
      * that waited longest is discarded and another started in its place: children are started as
      * the tasks handed out now need them, so the waiting ones follow.
      */
-    Optional<ChildSession> take(Predicate<ChildSession> fits) {
-        HandlerPathStamp now = handlerPath.get();
+    Optional<ChildSession> take(HandlerPathStamp now, Predicate<ChildSession> fits) {
         while (true) {
             Waiting next;
             Waiting unfit = null;
@@ -137,7 +136,7 @@ final class StandbyChildren implements AutoCloseable {
         HandlerPathStamp startedOn = handlerPath.get();
         ChildSession session;
         try {
-            session = starter.start();
+            session = starter.start(startedOn);
         } catch (IOException | RuntimeException e) {
             // No retry loop: the next task starts a child of its own, and asks for a standby again.
             LOG.warn("cannot start a standby child: {}", e.toString());

@@ -24,7 +24,8 @@ class ArchiveUseTest {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         ChildArchive archive = ChildArchive.forChildren(java, List.of(folder.resolve("handlers.jar").toString()), cache)
                 .orElseThrow();
-        ArchiveUse use = new ArchiveUse(Optional.of(archive), null, folder, () -> HandlerPathStamp.of(List.of()));
+        HandlerPathStamp handlerPath = HandlerPathStamp.of(List.of());
+        ArchiveUse use = new ArchiveUse(Optional.of(archive), null, folder, handlerPath);
         List<String> given = new ArrayList<>();
 
         use.writeIfMissing(List.of("com.example.Handler"), "-Dtaskfork.child.rehearse=true", (flags, request) -> {
@@ -37,7 +38,7 @@ class ArchiveUseTest {
         });
 
         assertThat(given).contains("-Dtaskfork.child.rehearse=true");
-        assertThat(use.flags()).as("children start without an archive").isEmpty();
+        assertThat(use.flags(handlerPath)).as("children start without an archive").isEmpty();
         try (Stream<Path> files = Files.list(cache)) {
             assertThat(files.toList()).as("what the writer left in the cache").isEmpty();
         }
