@@ -61,18 +61,7 @@ class LifelinesTest {
         thread("101", "");
         Files.createSymbolicLink(threads.resolve("102"), threads.resolve("ended"));
         // the first listing still names the thread that ended; the next ones no longer do
-        File once = new File(threads.toString()) {
-            private boolean listed;
-
-            @Override
-            public String[] list() {
-                if (!listed) {
-                    listed = true;
-                    return new String[] {"101", "102"};
-                }
-                return new String[] {"101"};
-            }
-        };
+        File once = listingInTurn(new String[] {"101", "102"}, new String[] {"101"});
 
         assertThat(Lifelines.hasChildren(once)).isFalse();
     }
@@ -82,14 +71,7 @@ class LifelinesTest {
         thread("101", "");
         thread("102", "");
         // both lists read empty, but 102 is gone by the end of the look: its children went to a sibling
-        File gone = new File(threads.toString()) {
-            private int listings;
-
-            @Override
-            public String[] list() {
-                return ++listings == 1 ? new String[] {"101", "102"} : new String[] {"101"};
-            }
-        };
+        File gone = listingInTurn(new String[] {"101", "102"}, new String[] {"101"});
 
         assertThat(Lifelines.lookForChildren(gone)).isEqualTo(Optional.empty());
     }
@@ -99,16 +81,21 @@ class LifelinesTest {
         thread("101", "");
         thread("102", "");
         // 102 started after the listing: it may have forked before its list could be read
-        File started = new File(threads.toString()) {
-            private int listings;
+        File started = listingInTurn(new String[] {"101"}, new String[] {"101", "102"});
+
+        assertThat(Lifelines.lookForChildren(started)).isEqualTo(Optional.empty());
+    }
+
+    /** The threads folder, listed as {@code listings} say in turn, and as the last of them from then on. */
+    private File listingInTurn(String[]... listings) {
+        return new File(threads.toString()) {
+            private int listed;
 
             @Override
             public String[] list() {
-                return ++listings == 1 ? new String[] {"101"} : new String[] {"101", "102"};
+                return listings[Math.min(listed++, listings.length - 1)];
             }
         };
-
-        assertThat(Lifelines.lookForChildren(started)).isEqualTo(Optional.empty());
     }
 
     private void thread(String id, String children) throws IOException {
