@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * README, "Write your own handler": a changed jar is used by the next task, without a restart of the
- * supervisor, even though standby children were started on the old one.
+ * supervisor, even though standby children were started on the old one; and "Class-data sharing":
+ * children map an archive of the new jar soon after.
  */
 class HandlerJarChangeIT {
 
@@ -24,7 +25,7 @@ class HandlerJarChangeIT {
 
     @Test
     void aJarRenamedOverTheOldOneIsUsedByTheNextTask() throws Exception {
-        Path jar = HandlerJar.write(folder.resolve("versioned.jar"), "Versioned", HandlerJar.versioned("first"));
+        Path jar = HandlerJar.write(folder.resolve("versioned.jar"), "Versioned", HandlerJar.versioned("before"));
         try (SupervisorFixture fixture = supervisorWith(jar)) {
             Task before = fixture.awaitTerminal(fixture.submit("versioned", "{}"));
 
@@ -38,10 +39,46 @@ class HandlerJarChangeIT {
             Task after = fixture.awaitTerminal(fixture.submit("versioned", "{}"));
 
             assertThat(before.status()).as(before.toString()).isEqualTo(TaskStatus.SUCCEEDED);
-            assertThat(before.result().path("version").asText()).isEqualTo("first");
+            assertThat(before.result().path("version").asText()).isEqualTo("before");
             assertThat(after.status()).as(after.toString()).isEqualTo(TaskStatus.SUCCEEDED);
             assertThat(after.result().path("version").asText()).isEqualTo("second");
+
+            String archived = before.result().path("archive").asText();
+            assertThat(archived).as("the archive the first child mapped").isNotEmpty();
+            Task renewed = awaitArchiveOtherThan(fixture, archived);
+            assertThat(renewed.result().path("version").asText()).as(renewed.toString()).isEqualTo("second");
         }
+    }
+
+    @Test
+    void aJarOverwrittenInPlaceGetsAnArchiveOfItsOwnSoon() throws Exception {
+        Path jar = HandlerJar.write(folder.resolve("versioned.jar"), "Versioned", HandlerJar.versioned("first"));
+        try (SupervisorFixture fixture = supervisorWith(jar)) {
+            Task before = fixture.awaitTerminal(fixture.submit("versioned", "{}"));
+
+            HandlerJar.write(jar, "Versioned", HandlerJar.versioned("second, a longer version"));
+            Task renewed = awaitArchiveOtherThan(fixture, before.result().path("archive").asText());
+
+            assertThat(renewed.result().path("version").asText()).as(renewed.toString())
+                    .isEqualTo("second, a longer version");
+        }
+    }
+
+    /** The first task, of those submitted one after another, whose child mapped an archive, not {@code old}. */
+    private static Task awaitArchiveOtherThan(SupervisorFixture fixture, String old) throws Exception {
+        long deadline = System.nanoTime() + SupervisorFixture.WITHIN.toNanos();
+        Task task;
+        do {
+            task = fixture.awaitTerminal(fixture.submit("versioned", "{}"));
+            assertThat(task.status()).as(task.toString()).isEqualTo(TaskStatus.SUCCEEDED);
+            String archive = task.result().path("archive").asText();
+            if (!archive.isEmpty() && !archive.equals(old)) {
+                return task;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("no child mapped an archive of the changed jar within " + SupervisorFixture.WITHIN
+                + "; the last task: " + task);
     }
 
     @Test

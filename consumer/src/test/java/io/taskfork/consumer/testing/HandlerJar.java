@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
@@ -47,16 +48,27 @@ public final class HandlerJar {
             throw new IllegalStateException("the test's handler does not compile: " + errors);
         }
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream entries = new JarOutputStream(out)) {
-            entries.putNextEntry(new JarEntry("META-INF/services/" + TaskHandler.class.getName()));
-            entries.write((PACKAGE + "." + simpleName + "\n").getBytes(StandardCharsets.UTF_8));
+            put(entries, "META-INF/services/" + TaskHandler.class.getName(),
+                    (PACKAGE + "." + simpleName + "\n").getBytes(StandardCharsets.UTF_8));
             try (Stream<Path> classes = Files.walk(work)) {
                 for (Path type : classes.filter(path -> path.toString().endsWith(".class")).toList()) {
-                    entries.putNextEntry(new JarEntry(work.relativize(type).toString()));
-                    entries.write(Files.readAllBytes(type));
+                    put(entries, work.relativize(type).toString(), Files.readAllBytes(type));
                 }
             }
         }
         return jar;
+    }
+
+    // Stored, not compressed: two versions whose classes are of the same size make jars of the same size.
+    private static void put(JarOutputStream entries, String name, byte[] content) throws IOException {
+        JarEntry entry = new JarEntry(name);
+        entry.setMethod(JarEntry.STORED);
+        entry.setSize(content.length);
+        CRC32 crc = new CRC32();
+        crc.update(content);
+        entry.setCrc(crc.getValue());
+        entries.putNextEntry(entry);
+        entries.write(content);
     }
 
     private static String handlerApi() {
@@ -67,13 +79,24 @@ public final class HandlerJar {
         }
     }
 
-    /** The source of handler class {@code Versioned}, type {@code versioned}: it returns {@code {"version": V}}. */
+    /**
+     * The source of handler class {@code Versioned}, type {@code versioned}: it returns {@code {"version": V,
+     * "archive": A}}, A the class-data-sharing archive its JVM was told to map, or "" for none.
+     */
     public static String versioned(String version) {
         return "@TaskType(\"versioned\")\n"
                 + "public final class Versioned implements TaskHandler {\n"
                 + "    @Override\n"
-                + "    public Object handle(TaskContext context) {\n"
-                + "        return Map.of(\"version\", \"" + version + "\");\n"
+                + "    public Object handle(TaskContext context) throws Exception {\n"
+                + "        String archive = \"\";\n"
+                + "        try (java.io.InputStream in = new java.io.FileInputStream(\"/proc/self/cmdline\")) {\n"
+                + "            for (String flag : new String(in.readAllBytes()).split(\"\\0\")) {\n"
+                + "                if (flag.startsWith(\"-XX:SharedArchiveFile=\") || flag.startsWith(\"-XX:AOTCache=\")) {\n"
+                + "                    archive = flag.substring(flag.indexOf('=') + 1);\n"
+                + "                }\n"
+                + "            }\n"
+                + "        }\n"
+                + "        return Map.of(\"version\", \"" + version + "\", \"archive\", archive);\n"
                 + "    }\n"
                 + "}\n";
     }

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * ({@code -XX:ArchiveClassesAtExit} to write, {@code -XX:SharedArchiveFile} to use), the AOT cache on
  * JDK 25 and later ({@code -XX:AOTCacheOutput}, {@code -XX:AOTCache}).
  *
- * <p>The archive is named by a digest of the child's java and of each classpath entry's path, size
- * and modification time, so a changed classpath or JDK gets a new archive. A child started without
+ * <p>The archive is named by a digest of the child's java and of each classpath entry's path, size,
+ * modification time and file key (device and inode), so a changed classpath or JDK gets a new
+ * archive, a jar renamed over the old one included, whatever its size and time. A child started without
  * one works all the same, only slower; the JVM itself also ignores an archive that no longer matches.
  */
 final class ChildArchive {
@@ -184,7 +185,7 @@ final class ChildArchive {
 
     private static void update(MessageDigest sha, Path entry) throws IOException {
         BasicFileAttributes attributes = Files.readAttributes(entry, BasicFileAttributes.class);
-        sha.update((entry.toAbsolutePath() + "|" + attributes.size() + "|" + attributes.lastModifiedTime().toMillis() + "\n")
-                .getBytes(StandardCharsets.UTF_8));
+        sha.update((entry.toAbsolutePath() + "|" + attributes.size() + "|" + attributes.lastModifiedTime().toMillis()
+                + "|" + attributes.fileKey() + "\n").getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -71,7 +71,7 @@ public final class ChildLauncher implements AutoCloseable {
         LOG.info("child JIT: {}", jit.description());
         this.command = new ChildCommand(settings, containment);
         this.workFolder = Leftovers.sweepAndCreateFolder(settings.work().root());
-        this.archive = new ArchiveUse(command, workFolder, handlerPathNow());
+        this.archive = new ArchiveUse(command, workFolder, this::handlerPathNow);
         this.services = new SessionServices(settings, command, memory);
         this.standby = new StandbyChildren(standby, this::startStandby, this::handlerPathNow,
                 ArchiveUse.JVM_START_WITHIN);
@@ -214,6 +214,7 @@ public final class ChildLauncher implements AutoCloseable {
     @Override
     public void close() {
         standby.close();
+        archive.close();
         abandonAll();
         services.close();
         try {
