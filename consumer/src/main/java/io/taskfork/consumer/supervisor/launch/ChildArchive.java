@@ -49,7 +49,7 @@ final class ChildArchive {
 
     /**
      * The archive for children run by {@code java} with {@code classpath}, kept in {@code cacheDir};
-     * empty when the JDK's version cannot be read.
+     * empty when the JDK's version or an entry of the classpath cannot be read.
      */
     static Optional<ChildArchive> forChildren(Path java, List<String> classpath, Path cacheDir) {
         Optional<Integer> feature = featureVersion(java);
@@ -58,8 +58,12 @@ final class ChildArchive {
             return Optional.empty();
         }
         boolean aotCache = feature.get() >= AOT_CACHE_SINCE;
-        String name = "child-" + digest(java, classpath) + (aotCache ? ".aot" : ".jsa");
-        return Optional.of(new ChildArchive(cacheDir.resolve(name), aotCache));
+        Optional<String> digest = digest(java, classpath);
+        if (digest.isEmpty()) {
+            LOG.warn("children start without a class-data-sharing archive: an entry of their classpath cannot be read");
+        }
+        return digest.map(name -> new ChildArchive(cacheDir.resolve("child-" + name + (aotCache ? ".aot" : ".jsa")),
+                aotCache));
     }
 
     boolean exists() {
@@ -167,17 +171,17 @@ final class ChildArchive {
         return NewerJdk.homeOf(java).flatMap(NewerJdk::feature);
     }
 
-    private static String digest(Path java, List<String> classpath) {
+    // None when an entry cannot be read: a name that did not follow its jar could be an old archive's.
+    private static Optional<String> digest(Path java, List<String> classpath) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             update(sha, java.toRealPath());
             for (String entry : classpath) {
                 update(sha, Path.of(entry));
             }
-            return HexFormat.of().formatHex(sha.digest(), 0, 8);
+            return Optional.of(HexFormat.of().formatHex(sha.digest(), 0, 8));
         } catch (IOException e) {
-            // an entry that cannot be read gets its own name: the JVM will not archive it anyway
-            return "unreadable-" + Integer.toHexString(classpath.hashCode());
+            return Optional.empty();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
@@ -185,7 +189,8 @@ final class ChildArchive {
 
     private static void update(MessageDigest sha, Path entry) throws IOException {
         BasicFileAttributes attributes = Files.readAttributes(entry, BasicFileAttributes.class);
-        sha.update((entry.toAbsolutePath() + "|" + attributes.size() + "|" + attributes.lastModifiedTime().toMillis()
+        // the time as the file system keeps it, to the nanosecond where it does
+        sha.update((entry.toAbsolutePath() + "|" + attributes.size() + "|" + attributes.lastModifiedTime()
                 + "|" + attributes.fileKey() + "\n").getBytes(StandardCharsets.UTF_8));
     }
 }

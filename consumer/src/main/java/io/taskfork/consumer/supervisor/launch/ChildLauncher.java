@@ -53,6 +53,9 @@ public final class ChildLauncher implements AutoCloseable {
     // this number, and two supervisors in one JVM (an application that embeds them) share the ID.
     private static final AtomicLong SEQUENCE = new AtomicLong();
     private volatile Map<String, String> handlerClasses = Map.of();
+    // Set by close, under this launcher's lock: a child of no task (the archive's writer) started after
+    // it would be in no list that close kills.
+    private boolean closing;
 
     /**
      * @param standby        how many children to keep started ahead; 0 starts each child when its task comes
@@ -157,7 +160,13 @@ public final class ChildLauncher implements AutoCloseable {
     /** A child of no task, in the work folder, that answers {@code request}. */
     private ChildExit runAlone(List<String> flags, JsonNode request) throws IOException, InterruptedException {
         ChildSession session = newSession(workFolder);
-        session.start(flags);
+        synchronized (this) {
+            if (closing) {
+                throw new IOException("the supervisor is stopping");
+            }
+            session.start(flags);
+            live.add(session);
+        }
         return run(session, request, null, ProgressListener.IGNORE);
     }
 
@@ -213,6 +222,9 @@ public final class ChildLauncher implements AutoCloseable {
     /** Kills the children waiting for a task and those still running, and removes their folders. */
     @Override
     public void close() {
+        synchronized (this) {
+            closing = true;
+        }
         standby.close();
         archive.close();
         abandonAll();

@@ -28,10 +28,10 @@ class ArchiveUseTest {
     void aWriterThatCannotRunLeavesNoArchiveNoDraftAndTheStartGoingOn() throws Exception {
         Path cache = folder.resolve("cache");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ChildArchive archive = ChildArchive.forChildren(java, List.of(folder.resolve("handlers.jar").toString()), cache)
-                .orElseThrow();
+        Path jar = Files.createFile(folder.resolve("handlers.jar"));
+        ChildArchive archive = ChildArchive.forChildren(java, List.of(jar.toString()), cache).orElseThrow();
         HandlerPathStamp handlerPath = HandlerPathStamp.of(List.of());
-        ArchiveUse use = new ArchiveUse(() -> Optional.of(archive), null, folder, () -> handlerPath);
+        ArchiveUse use = new ArchiveUse(() -> Optional.of(archive), new ArchiveWriter(null, folder), () -> handlerPath);
         List<String> given = new ArrayList<>();
 
         use.writeIfMissing(List.of("com.example.Handler"), "-Dtaskfork.child.rehearse=true", (flags, request) -> {
@@ -52,14 +52,10 @@ class ArchiveUseTest {
 
     @Test
     void aChangedHandlerPathHasOneArchiveWrittenInTheBackgroundAndNotAgainWhileItStaysAsItIs() throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         AtomicReference<HandlerPathStamp> handlerPath = new AtomicReference<>(new HandlerPathStamp(List.of("first")));
-        // the archive is named by the classpath as it is: here by the version of the handler path
-        ArchiveUse use = new ArchiveUse(() -> ChildArchive.forChildren(java,
-                List.of(folder.resolve(handlerPath.get().entries().get(0) + ".jar").toString()), folder.resolve("cache")),
-                null, folder, handlerPath::get);
+        ArchiveUse use = versionedUse(handlerPath);
         List<Path> drafts = new CopyOnWriteArrayList<>();
-        ArchiveUse.Child writer = (flags, request) -> {
+        ArchiveWriter.Child writer = (flags, request) -> {
             drafts.add(draftIn(flags));
             throw new IOException("Cannot run program \"java\": error=12, Cannot allocate memory");
         };
@@ -86,15 +82,12 @@ class ArchiveUseTest {
 
     @Test
     void anArchiveWrittenWhileTheJarsChangedAgainIsNotMapped() throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         AtomicReference<HandlerPathStamp> handlerPath = new AtomicReference<>(new HandlerPathStamp(List.of("first")));
-        ArchiveUse use = new ArchiveUse(() -> ChildArchive.forChildren(java,
-                List.of(folder.resolve(handlerPath.get().entries().get(0) + ".jar").toString()), folder.resolve("cache")),
-                null, folder, handlerPath::get);
+        ArchiveUse use = versionedUse(handlerPath);
         List<Path> archives = new CopyOnWriteArrayList<>();
         // the writer leaves the archive itself, as another supervisor on the host may have; while the
         // second version's is written, the jars change again
-        ArchiveUse.Child writer = (flags, request) -> {
+        ArchiveWriter.Child writer = (flags, request) -> {
             Path draft = draftIn(flags);
             Path archive = draft.resolveSibling(draft.getFileName().toString().replaceFirst("\\.\\d+\\.draft$", ""));
             Files.writeString(archive, "an archive");
@@ -124,6 +117,20 @@ class ArchiveUseTest {
         }
         assertThat(use.flags(third)).as("once the jars stayed as they are").anyMatch(flag -> flag.endsWith(archives.get(2).toString()));
         use.close();
+    }
+
+    /**
+     * An archive use whose handler path is {@code handlerPath}, one of the versions first, second and
+     * third, each a jar of its own; the archive is named by the classpath as it is, as a supervisor's.
+     */
+    private ArchiveUse versionedUse(AtomicReference<HandlerPathStamp> handlerPath) throws IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        for (String version : List.of("first", "second", "third")) {
+            Files.createFile(folder.resolve(version + ".jar"));
+        }
+        return new ArchiveUse(() -> ChildArchive.forChildren(java,
+                List.of(folder.resolve(handlerPath.get().entries().get(0) + ".jar").toString()), folder.resolve("cache")),
+                new ArchiveWriter(null, folder), handlerPath::get);
     }
 
     private static void awaitSize(List<?> list, int size) throws InterruptedException {
