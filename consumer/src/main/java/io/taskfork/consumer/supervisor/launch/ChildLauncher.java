@@ -11,13 +11,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,15 +45,11 @@ public final class ChildLauncher implements AutoCloseable {
     private final SessionServices services;
     private final StandbyChildren standby;
     private final JitChoice jit;
-    private final Set<ChildSession> live = ConcurrentHashMap.newKeySet();
-    private final Map<Long, ChildSession> byTask = new ConcurrentHashMap<>();
+    private final LiveChildren live = new LiveChildren();
     // One for the JVM: the standby folders in the shared work root are named by the process ID and
     // this number, and two supervisors in one JVM (an application that embeds them) share the ID.
     private static final AtomicLong SEQUENCE = new AtomicLong();
     private volatile Map<String, String> handlerClasses = Map.of();
-    // Set by close, under this launcher's lock: a child of no task (the archive's writer) started after
-    // it would be in no list that close kills.
-    private boolean closing;
 
     /**
      * @param standby        how many children to keep started ahead; 0 starts each child when its task comes
@@ -116,7 +110,7 @@ public final class ChildLauncher implements AutoCloseable {
         request.put(ChildProtocol.HANDLER, handlerClasses.get(task.type()));
         request.set("payload", task.payload());
         try {
-            ChildExit exit = run(session, request, task.id(), progress);
+            ChildExit exit = live.run(session, request, task.id(), progress);
             jit.record(task.type(), exit.report().handlerNanos());
             return exit;
         } finally {
@@ -160,14 +154,8 @@ public final class ChildLauncher implements AutoCloseable {
     /** A child of no task, in the work folder, that answers {@code request}. */
     private ChildExit runAlone(List<String> flags, JsonNode request) throws IOException, InterruptedException {
         ChildSession session = newSession(workFolder);
-        synchronized (this) {
-            if (closing) {
-                throw new IOException("the supervisor is stopping");
-            }
-            session.start(flags);
-            live.add(session);
-        }
-        return run(session, request, null, ProgressListener.IGNORE);
+        live.startAlone(session, flags);
+        return live.run(session, request, null, ProgressListener.IGNORE);
     }
 
     /**
@@ -175,14 +163,7 @@ public final class ChildLauncher implements AutoCloseable {
      * whose count differs from {@code seen} (task ID to the count last looked at).
      */
     public Map<Long, LiveOutput> outputsChangedSince(Map<Long, Long> seen) {
-        Map<Long, LiveOutput> changed = new HashMap<>();
-        byTask.forEach((taskId, session) -> session.output().ifPresent(capture -> {
-            long total = capture.total();
-            if (total != seen.getOrDefault(taskId, 0L)) {
-                changed.put(taskId, new LiveOutput(total, capture.text()));
-            }
-        }));
-        return changed;
+        return live.outputsChangedSince(seen);
     }
 
     /** A running task's output so far: {@code text} is bounded as its log will be. */
@@ -191,12 +172,12 @@ public final class ChildLauncher implements AutoCloseable {
 
     /** The IDs of the tasks whose children are alive now. */
     public Set<Long> runningTaskIds() {
-        return Set.copyOf(byTask.keySet());
+        return live.taskIds();
     }
 
     /** Children alive now, running a task. */
     public int running() {
-        return live.size();
+        return live.count();
     }
 
     /** Children started ahead and waiting for a task. */
@@ -206,25 +187,18 @@ public final class ChildLauncher implements AutoCloseable {
 
     /** Kills every live child and its descendants; their runs end stopped by {@link StopReason#SHUTDOWN}. */
     public void abandonAll() {
-        live.forEach(session -> session.stop(StopReason.SHUTDOWN));
+        live.stopAll(StopReason.SHUTDOWN);
     }
 
     /** Kills the child of a cancelled task, with its descendants; true if one was running. */
     public boolean cancel(long taskId) {
-        ChildSession session = byTask.get(taskId);
-        if (session == null) {
-            return false;
-        }
-        session.stop(StopReason.CANCEL);
-        return true;
+        return live.stop(taskId, StopReason.CANCEL);
     }
 
     /** Kills the children waiting for a task and those still running, and removes their folders. */
     @Override
     public void close() {
-        synchronized (this) {
-            closing = true;
-        }
+        live.close();
         standby.close();
         archive.close();
         abandonAll();
@@ -233,22 +207,6 @@ public final class ChildLauncher implements AutoCloseable {
             Folders.deleteTree(workFolder);
         } catch (IOException e) {
             // a leftover folder in the temporary directory harms nothing
-        }
-    }
-
-    private ChildExit run(ChildSession session, JsonNode request, Long taskId, ProgressListener progress)
-            throws IOException, InterruptedException {
-        live.add(session);
-        if (taskId != null) {
-            byTask.put(taskId, session);
-        }
-        try {
-            return session.run(request, progress);
-        } finally {
-            live.remove(session);
-            if (taskId != null) {
-                byTask.remove(taskId, session);
-            }
         }
     }
 
