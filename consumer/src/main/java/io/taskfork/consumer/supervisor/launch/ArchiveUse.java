@@ -54,7 +54,8 @@ final class ArchiveUse {
         this(command::archive, new ArchiveWriter(command, workFolder), handlerPath);
     }
 
-    ArchiveUse(Supplier<Optional<ChildArchive>> archiveNow, ArchiveWriter writer, Supplier<HandlerPathStamp> handlerPath) {
+    ArchiveUse(Supplier<Optional<ChildArchive>> archiveNow, ArchiveWriter writer,
+            Supplier<HandlerPathStamp> handlerPath) {
         this.archiveNow = archiveNow;
         this.writer = writer;
         this.handlerPath = handlerPath;
@@ -91,12 +92,12 @@ final class ArchiveUse {
     void writeIfMissing(Collection<String> handlers, String rehearse, ArchiveWriter.Child child)
             throws InterruptedException {
         ArchiveWriter.Inputs given = new ArchiveWriter.Inputs(List.copyOf(handlers), rehearse, child);
-        Optional<ChildArchive> archive = current.archive();
-        if (archive.isPresent() && !archive.get().exists()) {
+        Archived start = current;
+        if (start.archive().isPresent() && !start.archive().get().exists()) {
             long started = System.nanoTime();
-            if (writer.write(archive.get(), given, () -> closed)) {
-                archived(archive.get(), started);
-            }
+            boolean written = writer.write(start.archive().get(), given, () -> closed);
+            // when the jars changed meanwhile it is not kept, and flags() asks for one of the new jars
+            keep(start.archive().get(), start.stamp(), written, started);
         }
         inputs = given;
     }
@@ -128,45 +129,63 @@ final class ArchiveUse {
      * child started asks for another.
      */
     private void renew() {
+        HandlerPathStamp before = null;
         try {
-            HandlerPathStamp before = settled();
+            before = settled();
             if (before == null || before.equals(current.stamp())) {
                 return;
             }
             Optional<ChildArchive> archive = archiveNow.get();
-            boolean written = false;
+            if (archive.isEmpty()) {
+                current = new Archived(archive, before);
+                return;
+            }
+            LOG.info("a jar of TASKFORK_HANDLER_PATH changed: children start without a class-data-sharing"
+                    + " archive until one for the new jars is written");
             long started = System.nanoTime();
-            if (archive.isPresent()) {
-                LOG.info("a jar of TASKFORK_HANDLER_PATH changed: children start without a class-data-sharing"
-                        + " archive until one for the new jars is written");
+            if (!closed) {
                 writer.discardIfUnusable(archive.get());
-                written = !archive.get().exists() && writer.write(archive.get(), inputs, () -> closed);
             }
-            if (closed) {
-                return;
-            }
-            if (!handlerPath.get().equals(before)) {
-                if (written) {
-                    // named by the jars as they were before the writer opened them: it may hold others
-                    archive.get().discard();
+            boolean written = !closed && !archive.get().exists() && writer.write(archive.get(), inputs, () -> closed);
+            if (keep(archive.get(), before, written, started) && !closed) {
+                if (!written && archive.get().exists()) {
+                    LOG.info("children started from now on map {}, an archive of these jars written before",
+                            archive.get().file());
                 }
-                LOG.info("the handler path changed again while its archive was written: that one is not used");
-                return;
+                current = new Archived(archive.filter(ChildArchive::exists), before);
             }
-            if (written) {
-                archived(archive.get(), started);
-            } else if (archive.filter(ChildArchive::exists).isPresent()) {
-                LOG.info("children started from now on map {}, an archive of these jars written before", archive.get().file());
-            }
-            current = new Archived(archive.filter(ChildArchive::exists), before);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.warn("children start without a class-data-sharing archive: cannot write one for the changed"
                     + " handler path: {}", e.toString());
+            if (before != null) {
+                // not tried again for these jars: a failure that repeats would cost two JVMs a child
+                current = new Archived(Optional.empty(), before);
+            }
         } finally {
             renewing.set(false);
         }
+    }
+
+    /**
+     * Whether {@code archive}, just looked for or written for the handler path {@code before}, may be
+     * named to children of that path: not when the path changed meanwhile. One written then is
+     * deleted: it is named by the jars as they were before the writer opened them, and may hold others.
+     */
+    private boolean keep(ChildArchive archive, HandlerPathStamp before, boolean written, long startedNanos) {
+        if (!handlerPath.get().equals(before)) {
+            if (written) {
+                archive.discard();
+                LOG.info("the handler path changed while its archive was written: that one is not used");
+            }
+            return false;
+        }
+        if (written) {
+            LOG.info("archived the children's classes in {} ({} ms); children started from now on use it",
+                    archive.file(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
+        }
+        return true;
     }
 
     /** The handler path once it has stayed as it is for {@link #SETTLED_AFTER}; null when closed meanwhile. */
@@ -181,10 +200,5 @@ final class ArchiveUse {
             seen = now;
         }
         return null;
-    }
-
-    private static void archived(ChildArchive archive, long startedNanos) {
-        LOG.info("archived the children's classes in {} ({} ms); children started from now on use it",
-                archive.file(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
     }
 }

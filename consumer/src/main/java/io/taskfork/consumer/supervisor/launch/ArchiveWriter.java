@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes the children's class-data-sharing archive with a child of its own, and tries an archive
  * with a JVM that must map it before children are told of it: a damaged archive can crash every JVM
- * that maps it (a truncated AppCDS file ends in SIGBUS).
+ * that maps it (a truncated AppCDS file ends in SIGBUS). Not final: a test of {@link ArchiveUse}'s
+ * decisions stands in for the JVMs it starts.
  */
-final class ArchiveWriter {
+class ArchiveWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveWriter.class);
 
@@ -72,29 +73,34 @@ final class ArchiveWriter {
         flags.add(inputs.rehearse());
         ObjectNode request = Json.MAPPER.createObjectNode().put(ChildProtocol.KIND, ChildProtocol.KIND_PREPARE);
         inputs.handlers().forEach(request.putArray(ChildProtocol.HANDLERS)::add);
-        ChildExit exit = null;
+        boolean handedOver = false;
         try {
-            exit = inputs.child().run(flags, request);
-        } catch (IOException | RuntimeException e) {
-            // children run without an archive, and the supervisor goes on
-            if (!stopping.getAsBoolean()) {
-                LOG.warn("children start without a class-data-sharing archive: the child that writes it did not run: {}",
-                        e.toString());
+            ChildExit exit = null;
+            try {
+                exit = inputs.child().run(flags, request);
+            } catch (IOException | RuntimeException e) {
+                // children run without an archive, and the supervisor goes on
+                if (!stopping.getAsBoolean()) {
+                    LOG.warn("children start without a class-data-sharing archive: the child that writes it"
+                            + " did not run: {}", e.toString());
+                }
             }
-        } finally {
             if (exit == null || stopping.getAsBoolean()) {
+                return false;
+            }
+            // adopt removes the draft, whatever it finds
+            handedOver = true;
+            if (!archive.adopt(draft, file -> usable(archive, file))) {
+                LOG.warn("children start without a class-data-sharing archive: the JVM wrote none{}",
+                        exit.log().isBlank() ? "" : "; it printed: " + exit.log().strip());
+                return false;
+            }
+            return true;
+        } finally {
+            if (!handedOver) {
                 archive.discardDraft(draft);
             }
         }
-        if (exit == null || stopping.getAsBoolean()) {
-            return false;
-        }
-        if (!archive.adopt(draft, file -> usable(archive, file))) {
-            LOG.warn("children start without a class-data-sharing archive: the JVM wrote none{}",
-                    exit.log().isBlank() ? "" : "; it printed: " + exit.log().strip());
-            return false;
-        }
-        return true;
     }
 
     /** True when a JVM that must map {@code file}, written as {@code archive}, starts with it. */

@@ -29,7 +29,10 @@ final class LiveChildren {
         live.add(session);
     }
 
-    /** Hands {@code session} its request and waits for its end, counted live meanwhile; {@code taskId} null for no task. */
+    /**
+     * Hands {@code session} its request and waits for its end, counted live meanwhile; {@code taskId}
+     * is null for a child of no task.
+     */
     ChildExit run(ChildSession session, JsonNode request, Long taskId, ProgressListener progress)
             throws IOException, InterruptedException {
         live.add(session);

@@ -3,6 +3,7 @@ package io.taskfork.consumer.supervisor.launch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,7 +68,8 @@ class ArchiveUseTest {
         handlerPath.set(second);
         assertThat(use.flags(second)).as("children started after the change").isEmpty();
         awaitSize(drafts, 2);
-        for (int i = 0; i < 5; i++) {
+        // longer than two renewals would take, each waiting for the path to settle
+        for (int i = 0; i < 25; i++) {
             assertThat(use.flags(second)).isEmpty();
             Thread.sleep(100);
         }
@@ -81,41 +84,48 @@ class ArchiveUseTest {
     }
 
     @Test
-    void anArchiveWrittenWhileTheJarsChangedAgainIsNotMapped() throws Exception {
+    void anArchiveWrittenWhileTheJarsChangedAgainIsDeletedAndNotMapped() throws Exception {
         AtomicReference<HandlerPathStamp> handlerPath = new AtomicReference<>(new HandlerPathStamp(List.of("first")));
-        ArchiveUse use = versionedUse(handlerPath);
-        List<Path> archives = new CopyOnWriteArrayList<>();
-        // the writer leaves the archive itself, as another supervisor on the host may have; while the
-        // second version's is written, the jars change again
-        ArchiveWriter.Child writer = (flags, request) -> {
-            Path draft = draftIn(flags);
-            Path archive = draft.resolveSibling(draft.getFileName().toString().replaceFirst("\\.\\d+\\.draft$", ""));
-            Files.writeString(archive, "an archive");
-            archives.add(archive);
-            if (archives.size() == 2) {
-                handlerPath.set(new HandlerPathStamp(List.of("third")));
-            }
-            throw new IOException("the writer's own end does not matter here");
-        };
-        use.writeIfMissing(List.of("com.example.Handler"), "-Dtaskfork.child.rehearse=true", writer);
-        HandlerPathStamp first = handlerPath.get();
-        assertThat(use.flags(first)).as("at the start").anyMatch(flag -> flag.endsWith(archives.get(0).toString()));
+        ArchiveFileWriter writer = new ArchiveFileWriter(folder);
+        ArchiveUse use = versionedUse(handlerPath, writer);
+        use.writeIfMissing(List.of("com.example.Handler"), "-Dtaskfork.child.rehearse=true", NO_CHILD);
+        assertThat(use.flags(handlerPath.get())).as("at the start").anyMatch(flag -> flag.endsWith(writer.written.get(0).toString()));
+
+        // while the second version's archive is written, the jars change again
+        writer.during = () -> handlerPath.set(new HandlerPathStamp(List.of("third")));
+        HandlerPathStamp second = new HandlerPathStamp(List.of("second"));
+        handlerPath.set(second);
+        use.flags(second);
+        awaitSize(writer.written, 2);
+        awaitTrue(() -> !Files.exists(writer.written.get(1)));
+        assertThat(use.flags(second)).as("the archive written while the jars changed").isEmpty();
+
+        writer.during = () -> { };
+        HandlerPathStamp third = handlerPath.get();
+        use.flags(third);
+        awaitSize(writer.written, 3);
+        awaitTrue(() -> !use.flags(third).isEmpty());
+        assertThat(use.flags(third)).as("once the jars stayed as they are").anyMatch(flag -> flag.endsWith(writer.written.get(2).toString()));
+        use.close();
+    }
+
+    @Test
+    void jarsThatChangeAgainWithinASecondHaveOneArchiveWrittenForHowTheyEnd() throws Exception {
+        AtomicReference<HandlerPathStamp> handlerPath = new AtomicReference<>(new HandlerPathStamp(List.of("first")));
+        ArchiveFileWriter writer = new ArchiveFileWriter(folder);
+        ArchiveUse use = versionedUse(handlerPath, writer);
+        use.writeIfMissing(List.of("com.example.Handler"), "-Dtaskfork.child.rehearse=true", NO_CHILD);
 
         HandlerPathStamp second = new HandlerPathStamp(List.of("second"));
         handlerPath.set(second);
         use.flags(second);
-        awaitSize(archives, 2);
         Thread.sleep(300);
-        assertThat(use.flags(second)).as("the archive written while the jars changed").isEmpty();
+        handlerPath.set(new HandlerPathStamp(List.of("third")));
+        awaitSize(writer.written, 2);
+        Thread.sleep(2 * ArchiveUse.SETTLED_AFTER.toMillis());
 
-        HandlerPathStamp third = handlerPath.get();
-        use.flags(third);
-        awaitSize(archives, 3);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (use.flags(third).isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(use.flags(third)).as("once the jars stayed as they are").anyMatch(flag -> flag.endsWith(archives.get(2).toString()));
+        assertThat(writer.written).as("the start's archive, then one").hasSize(2);
+        assertThat(writer.written.get(1)).isEqualTo(archiveOf("third").file());
         use.close();
     }
 
@@ -124,13 +134,65 @@ class ArchiveUseTest {
      * third, each a jar of its own; the archive is named by the classpath as it is, as a supervisor's.
      */
     private ArchiveUse versionedUse(AtomicReference<HandlerPathStamp> handlerPath) throws IOException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return versionedUse(handlerPath, new ArchiveWriter(null, folder));
+    }
+
+    private ArchiveUse versionedUse(AtomicReference<HandlerPathStamp> handlerPath, ArchiveWriter writer)
+            throws IOException {
         for (String version : List.of("first", "second", "third")) {
             Files.createFile(folder.resolve(version + ".jar"));
         }
-        return new ArchiveUse(() -> ChildArchive.forChildren(java,
-                List.of(folder.resolve(handlerPath.get().entries().get(0) + ".jar").toString()), folder.resolve("cache")),
-                new ArchiveWriter(null, folder), handlerPath::get);
+        return new ArchiveUse(() -> Optional.of(archiveOf(handlerPath.get().entries().get(0))), writer, handlerPath::get);
+    }
+
+    private ChildArchive archiveOf(String version) {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return ChildArchive.forChildren(java, List.of(folder.resolve(version + ".jar").toString()), folder.resolve("cache"))
+                .orElseThrow();
+    }
+
+    private static final ArchiveWriter.Child NO_CHILD = (flags, request) -> {
+        throw new AssertionError("no child: the writer stands in for it");
+    };
+
+    /**
+     * Stands in for the writer child and the JVM that tries its archive, which these tests of the
+     * decisions around them do not need: it writes the archive's file itself, runs {@link #during},
+     * and has written one; the real ones run in HandlerJarChangeIT and ChildStartIT.
+     */
+    private static final class ArchiveFileWriter extends ArchiveWriter {
+
+        final List<Path> written = new CopyOnWriteArrayList<>();
+        volatile Runnable during = () -> { };
+
+        ArchiveFileWriter(Path folder) {
+            super(null, folder);
+        }
+
+        @Override
+        void discardIfUnusable(ChildArchive archive) {
+        }
+
+        @Override
+        boolean write(ChildArchive archive, Inputs inputs, BooleanSupplier stopping) {
+            try {
+                Files.createDirectories(archive.file().getParent());
+                Files.writeString(archive.file(), "an archive");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            written.add(archive.file());
+            during.run();
+            return true;
+        }
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(condition.getAsBoolean()).isTrue();
     }
 
     private static void awaitSize(List<?> list, int size) throws InterruptedException {
