@@ -89,7 +89,8 @@ class ArchiveUseTest {
         ArchiveFileWriter writer = new ArchiveFileWriter(folder);
         ArchiveUse use = versionedUse(handlerPath, writer);
         use.writeIfMissing(List.of("com.example.Handler"), "-Dtaskfork.child.rehearse=true", NO_CHILD);
-        assertThat(use.flags(handlerPath.get())).as("at the start").anyMatch(flag -> flag.endsWith(writer.written.get(0).toString()));
+        assertThat(use.flags(handlerPath.get())).as("at the start")
+                .anyMatch(flag -> flag.endsWith(writer.written.get(0).toString()));
 
         // while the second version's archive is written, the jars change again
         writer.during = () -> handlerPath.set(new HandlerPathStamp(List.of("third")));
@@ -105,7 +106,8 @@ class ArchiveUseTest {
         use.flags(third);
         awaitSize(writer.written, 3);
         awaitTrue(() -> !use.flags(third).isEmpty());
-        assertThat(use.flags(third)).as("once the jars stayed as they are").anyMatch(flag -> flag.endsWith(writer.written.get(2).toString()));
+        assertThat(use.flags(third)).as("once the jars stayed as they are")
+                .anyMatch(flag -> flag.endsWith(writer.written.get(2).toString()));
         use.close();
     }
 
@@ -142,13 +144,14 @@ class ArchiveUseTest {
         for (String version : List.of("first", "second", "third")) {
             Files.createFile(folder.resolve(version + ".jar"));
         }
-        return new ArchiveUse(() -> Optional.of(archiveOf(handlerPath.get().entries().get(0))), writer, handlerPath::get);
+        return new ArchiveUse(() -> Optional.of(archiveOf(handlerPath.get().entries().get(0))), writer,
+                handlerPath::get);
     }
 
     private ChildArchive archiveOf(String version) {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return ChildArchive.forChildren(java, List.of(folder.resolve(version + ".jar").toString()), folder.resolve("cache"))
-                .orElseThrow();
+        return ChildArchive.forChildren(java, List.of(folder.resolve(version + ".jar").toString()),
+                folder.resolve("cache")).orElseThrow();
     }
 
     private static final ArchiveWriter.Child NO_CHILD = (flags, request) -> {

@@ -28,7 +28,8 @@ class ChildArchiveTest {
         Files.move(next, jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 
         assertThat(archiveOf(jar).orElseThrow().file()).isNotEqualTo(before);
-        assertThat(archiveOf(jar).orElseThrow().file()).as("the same jar, asked again").isEqualTo(archiveOf(jar).orElseThrow().file());
+        assertThat(archiveOf(jar).orElseThrow().file()).as("the same jar, asked again")
+                .isEqualTo(archiveOf(jar).orElseThrow().file());
     }
 
     @Test
