@@ -177,7 +177,7 @@ public final class ChildLauncher implements AutoCloseable {
 
     /** Children alive now, running a task. */
     public int running() {
-        return live.count();
+        return live.runningTasks();
     }
 
     /** Children started ahead and waiting for a task. */

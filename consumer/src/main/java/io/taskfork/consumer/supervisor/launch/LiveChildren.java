@@ -65,8 +65,9 @@ final class LiveChildren {
         return Set.copyOf(byTask.keySet());
     }
 
-    int count() {
-        return live.size();
+    /** Children running a task: not the archive's writer, which may run beside them after a jar changed. */
+    int runningTasks() {
+        return byTask.size();
     }
 
     /** Kills the child of task {@code taskId} with its descendants; true if one was running. */
