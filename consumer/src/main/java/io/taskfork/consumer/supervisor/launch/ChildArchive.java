@@ -189,8 +189,7 @@ final class ChildArchive {
 
     private static void update(MessageDigest sha, Path entry) throws IOException {
         BasicFileAttributes attributes = Files.readAttributes(entry, BasicFileAttributes.class);
-        // the time as the file system keeps it, to the nanosecond where it does
-        sha.update((entry.toAbsolutePath() + "|" + attributes.size() + "|" + attributes.lastModifiedTime()
-                + "|" + attributes.fileKey() + "\n").getBytes(StandardCharsets.UTF_8));
+        String identity = HandlerPathStamp.identity(entry.toAbsolutePath(), attributes);
+        sha.update((identity + "\n").getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -33,10 +33,18 @@ record HandlerPathStamp(List<String> entries) {
             if (attributes.isDirectory()) {
                 return entry + " (folder)";
             }
-            return entry + " " + attributes.size() + " " + attributes.lastModifiedTime() + " "
-                    + attributes.fileKey();
+            return identity(entry, attributes);
         } catch (IOException e) {
             return entry + " (unreadable)";
         }
+    }
+
+    /**
+     * A file as a change to it shows: its path, size, modification time (to the nanosecond where the
+     * file system keeps it) and file key (device and inode). The children's archive is named by the
+     * same, so that what makes a standby child stale also gives the archive another name.
+     */
+    static String identity(Path entry, BasicFileAttributes attributes) {
+        return entry + " " + attributes.size() + " " + attributes.lastModifiedTime() + " " + attributes.fileKey();
     }
 }
