@@ -64,7 +64,6 @@ final class SubmitCommand extends ProducerCommand {
         super(context);
     }
 
-
     @Override
     public Integer call() {
         NewTask task;

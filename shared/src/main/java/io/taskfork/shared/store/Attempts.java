@@ -91,7 +91,6 @@ public final class Attempts {
                 .execute()) == 1;
     }
 
-
     /**
      * Records that attempt {@code attempt} failed and the task will run again: status
      * {@code retrying}, with this attempt's failure kind, exit code, error and log kept for a look.

@@ -125,9 +125,6 @@ public final class TaskStore {
     public record FromMessage(Task task, boolean created) {
     }
 
-
-
-
     /** How many tasks of {@code type} run now, on any supervisor. */
     public long running(String type) {
         return jdbi.withHandle(handle -> handle
@@ -137,15 +134,10 @@ public final class TaskStore {
                 .one());
     }
 
-
-
     /** The tasks that wait for their time, and those that expire unstarted. */
     public DueTasks dueTasks() {
         return new DueTasks(jdbi, dataSource);
     }
-
-
-
 
     /**
      * Cancels a task that is not terminal yet. A queued or retrying one never runs; a running one
@@ -179,13 +171,6 @@ public final class TaskStore {
                 .bind("ids", connection.createArrayOf("bigint", ids.toArray()))
                 .list(connection, (rows, context) -> rows.getLong(1)));
     }
-
-
-
-
-
-
-
 
     /**
      * Ends a task that was never started and is past its {@code expires_at}: status {@code expired}.
