@@ -128,7 +128,7 @@ public final class ChildMain {
                 pipe.send(progress);
             }
         });
-        pipe.send(EventPipe.event(ChildProtocol.STARTED));
+        pipe.send(EventPipe.event(ChildProtocol.STARTED).put(ChildProtocol.JVM_CPU_MS, ChildUsage.jvmCpuMillis()));
         try {
             TaskHandler handler = handler(request);
             Object result = handler.handle(context);
@@ -146,6 +146,7 @@ public final class ChildMain {
 
     private static ObjectNode withUsage(ObjectNode event) {
         event.put(ChildProtocol.CPU_MS, ChildUsage.cpuMillis());
+        event.put(ChildProtocol.JVM_CPU_MS, ChildUsage.jvmCpuMillis());
         event.put(ChildProtocol.PEAK_BYTES, ChildUsage.peakBytes());
         return event;
     }

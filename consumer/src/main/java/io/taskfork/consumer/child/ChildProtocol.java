@@ -48,6 +48,11 @@ public final class ChildProtocol {
     public static final String PERCENT = "percent";
     /** On the last event of a task: what the child has cost, as {@link ChildUsage} reads it. */
     public static final String CPU_MS = "cpu_ms";
+    /**
+     * On {@code started} and on the last event of a task: the CPU the JVM itself has used so far, without
+     * the processes it ran, so that the supervisor sees what the handler cost it (see {@code JitChoice}).
+     */
+    public static final String JVM_CPU_MS = "jvm_cpu_ms";
     public static final String PEAK_BYTES = "peak_bytes";
 
     private ChildProtocol() {

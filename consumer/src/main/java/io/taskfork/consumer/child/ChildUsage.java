@@ -25,17 +25,27 @@ final class ChildUsage {
 
     /** Milliseconds of CPU this JVM and its reaped children have used, or -1. */
     static long cpuMillis() {
+        return timesMillis(TIME_FIELDS);
+    }
+
+    /** Milliseconds of CPU this JVM has used, its own threads only, or -1. */
+    static long jvmCpuMillis() {
+        return timesMillis(2);
+    }
+
+    /** The sum of the first {@code count} time fields, utime first, in milliseconds; -1 when unread. */
+    private static long timesMillis(int count) {
         String stat = read("/proc/self/stat");
         int end = stat == null ? -1 : stat.lastIndexOf(')');
         if (end < 0) {
             return -1;
         }
         String[] fields = stat.substring(end + 2).split(" ");
-        if (fields.length < FIRST_TIME_FIELD + TIME_FIELDS) {
+        if (fields.length < FIRST_TIME_FIELD + count) {
             return -1;
         }
         long ticks = 0;
-        for (int i = FIRST_TIME_FIELD; i < FIRST_TIME_FIELD + TIME_FIELDS; i++) {
+        for (int i = FIRST_TIME_FIELD; i < FIRST_TIME_FIELD + count; i++) {
             ticks += Long.parseLong(fields[i]);
         }
         return ticks * 1000 / TICKS_PER_SECOND;

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * README, "Which JIT a child runs": under TASKFORK_CHILD_JIT=auto a type runs C1 alone once its last
- * three tasks each returned within 100 ms, and the tiered JIT again after one that did not, even
- * while the standby child waiting runs C1 alone, which then makes room for one on C1 and C2; tiered
- * and c1 hold for every task.
+ * three tasks each used under 100 ms of its JVM's CPU, however long they waited, and the tiered JIT
+ * again after one that used more, even while the standby child waiting runs C1 alone, which then
+ * makes room for one on C1 and C2; tiered and c1 hold for every task.
  */
 class ChildJitIT {
 
@@ -26,17 +26,20 @@ class ChildJitIT {
     private static final String STANDBY = "-D" + ChildMain.REHEARSE_PROPERTY + "=" + ChildMain.REHEARSE_UNLESS_ASKED;
 
     @Test
-    void autoGivesC1AloneToATypeWhoseLastThreeTasksReturnedQuicklyAndTieredAfterASlowOne() throws Exception {
+    void autoGivesC1AloneToATypeWhoseLastThreeTasksUsedLittleCpuAndTieredAfterABusyOne() throws Exception {
         try (SupervisorFixture fixture = SupervisorFixture.start(ChildJitIT.class, Map.of("TASKFORK_STANDBY", "false"))) {
             List<Boolean> c1 = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 c1.add(run(fixture, "{}"));
             }
-            // handed out while the type still counted as quick, it returns after 150 ms
-            c1.add(run(fixture, "{\"ms\":150}"));
+            // a task that waits 300 ms uses little CPU: the type stays quick
+            c1.add(run(fixture, "{\"ms\":300}"));
+            c1.add(run(fixture, "{}"));
+            // handed out while the type still counted as quick, it computes for 150 ms of CPU
+            c1.add(run(fixture, "{\"cpu_ms\":150}"));
             c1.add(run(fixture, "{}"));
 
-            assertThat(c1).containsExactly(false, false, false, true, true, true, false);
+            assertThat(c1).containsExactly(false, false, false, true, true, true, true, true, false);
         }
     }
 
@@ -52,10 +55,10 @@ class ChildJitIT {
             for (int i = 0; i < 3; i++) {
                 assertThat(run(fixture, "{}")).isTrue();
             }
-            assertThat(run(fixture, "{\"ms\":150}")).isTrue();
+            assertThat(run(fixture, "{\"cpu_ms\":150}")).isTrue();
             ProcessHandle waiting = awaitStandby(true);
 
-            assertThat(run(fixture, "{}")).as("the task after the slow one").isFalse();
+            assertThat(run(fixture, "{}")).as("the task after the busy one").isFalse();
             // the standby child on C1 alone made room for one started as the tasks now need
             awaitTrue(() -> !waiting.isAlive(), "the standby child on C1 alone discarded");
             awaitStandby(false);

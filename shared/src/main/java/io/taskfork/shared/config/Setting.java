@@ -14,7 +14,8 @@ public enum Setting {
     TASK_MEMORY("auto", "most memory all of a task's processes may hold together: a size, off, or auto (the host's memory / (PREFETCH + 1))"),
     CHILD_JAVA("", "java executable for children (default: the one running the supervisor)"),
     CHILD_JAVA_OPTIONS("", "more JVM flags for each child, separated by spaces (e.g. -Xss1m)"),
-    CHILD_JIT("auto", "auto: C1 alone for a type whose last 3 tasks each returned within 100 ms, else C1 and C2; tiered: C1 and C2; c1: C1 alone"),
+    CHILD_JIT("auto", "auto: C1 alone for a type whose last 3 tasks each used under 100 ms of CPU, else C1 and C2;"
+            + " tiered: C1 and C2; c1: C1 alone"),
     STANDBY("true", "keep up to PREFETCH children started and waiting, so a task starts without a JVM start"),
     CACHE_DIR("", "where children's class-data-sharing archives are kept (default: ~/.cache/taskfork)"),
     HANDLER_PATH("", "jars or directories put on the children's classpath only"),

@@ -111,7 +111,7 @@ public final class ChildLauncher implements AutoCloseable {
         request.set("payload", task.payload());
         try {
             ChildExit exit = live.run(session, request, task.id(), progress);
-            jit.record(task.type(), exit.report().handlerNanos());
+            jit.record(task.type(), exit.report().handlerCpuMillis());
             return exit;
         } finally {
             if (link != null) {

@@ -15,7 +15,8 @@ final class ChildReport {
     private final ProgressListener progress;
     private boolean errorRetryable = true;
     private Long startedNanos;
-    private Long returnedNanos;
+    private long startedJvmCpuMillis = -1;
+    private long returnedJvmCpuMillis = -1;
     private JsonNode result;
     private String errorMessage;
     private String errorTrace;
@@ -75,15 +76,16 @@ final class ChildReport {
         }
         String name = event.path(ChildProtocol.EVENT).asText();
         switch (name) {
-            case ChildProtocol.STARTED -> startedNanos = System.nanoTime();
+            case ChildProtocol.STARTED -> {
+                startedNanos = System.nanoTime();
+                startedJvmCpuMillis = event.path(ChildProtocol.JVM_CPU_MS).asLong(-1);
+            }
             case ChildProtocol.RESULT -> {
-                returnedNanos = System.nanoTime();
                 result = event.get(ChildProtocol.RESULT);
                 usage(event);
                 progress.returned(result);
             }
             case ChildProtocol.ERROR -> {
-                returnedNanos = System.nanoTime();
                 usage(event);
                 errorMessage = event.path(ChildProtocol.MESSAGE).asText();
                 errorTrace = event.path(ChildProtocol.TRACE).asText();
@@ -104,6 +106,7 @@ final class ChildReport {
     private void usage(JsonNode event) {
         cpuMillis = event.path(ChildProtocol.CPU_MS).asLong(-1);
         peakBytes = event.path(ChildProtocol.PEAK_BYTES).asLong(-1);
+        returnedJvmCpuMillis = event.path(ChildProtocol.JVM_CPU_MS).asLong(-1);
     }
 
     /** CPU milliseconds the child reported it had used, with what it ran and reaped; -1 when it did not say. */
@@ -122,11 +125,12 @@ final class ChildReport {
     }
 
     /**
-     * Nanoseconds from the child's {@code started} event, sent before it loads the handler, to its
-     * result or error, as the events came; -1 when either did not come.
+     * Milliseconds of CPU the child's JVM used from its {@code started} event, sent before it loads the
+     * handler, to its result or error: CPU, not time, so that a task that waits costs nothing here and
+     * a busy host makes no task look long. -1 when either event did not come or did not say.
      */
-    long handlerNanos() {
-        return startedNanos == null || returnedNanos == null ? -1 : returnedNanos - startedNanos;
+    long handlerCpuMillis() {
+        return startedJvmCpuMillis < 0 || returnedJvmCpuMillis < 0 ? -1 : returnedJvmCpuMillis - startedJvmCpuMillis;
     }
 
     boolean hasResult() {

@@ -13,17 +13,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * compiles its own runtime stubs, a few milliseconds of CPU in every child, which only code that
  * runs hot for a while wins back; C1 alone skips that (README: "Which JIT a child runs").
  *
- * <p>Under {@code auto}, a type whose last {@link #STREAK} tasks each had their handler return
- * within {@link #QUICK_WITHIN} gets C1 alone; any other type, one not yet seen by this supervisor
- * included, gets the tiered JIT; a task whose child reported no return (a crash, a kill) starts the
- * count again. A standby child runs C1 alone once the last {@link #STREAK} tasks handed out did,
- * and a task that needs the tiered JIT never takes one running C1 alone; one that does not takes
- * either.
+ * <p>Under {@code auto}, a type whose last {@link #STREAK} tasks each had their handler use less than
+ * {@link #QUICK_CPU} of its JVM's CPU gets C1 alone; any other type, one not yet seen by this
+ * supervisor included, gets the tiered JIT; a task whose child reported no return (a crash, a kill)
+ * starts the count again. CPU, not time: C2 pays off only for code that runs hot, and time would
+ * count a task's waits, and on a busy host the other processes' turns, as its own. A standby child
+ * runs C1 alone once the last {@link #STREAK} tasks handed out did, and a task that needs the tiered
+ * JIT never takes one running C1 alone; one that does not takes either.
  */
 final class JitChoice {
 
     static final int STREAK = 3;
-    static final Duration QUICK_WITHIN = Duration.ofMillis(100);
+    static final Duration QUICK_CPU = Duration.ofMillis(100);
     static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
 
     private final ChildJit setting;
@@ -67,9 +68,9 @@ final class JitChoice {
         return all;
     }
 
-    /** Counts a task of {@code type} whose handler returned after {@code handlerNanos}, -1 when it never did. */
-    void record(String type, long handlerNanos) {
-        if (handlerNanos >= 0 && handlerNanos < QUICK_WITHIN.toNanos()) {
+    /** Counts a task of {@code type} whose handler used {@code handlerCpuMillis} of CPU, -1 when it never returned. */
+    void record(String type, long handlerCpuMillis) {
+        if (handlerCpuMillis >= 0 && handlerCpuMillis < QUICK_CPU.toMillis()) {
             quickInARow.merge(type, 1, (count, one) -> Math.min(count + one, STREAK));
         } else {
             quickInARow.put(type, 0);
@@ -81,8 +82,8 @@ final class JitChoice {
         return switch (setting) {
             case C1 -> "C1 alone (TASKFORK_CHILD_JIT=c1)";
             case TIERED -> "C1 and C2 (TASKFORK_CHILD_JIT=tiered)";
-            case AUTO -> "C1 alone for a type whose last " + STREAK + " tasks each returned within "
-                    + QUICK_WITHIN.toMillis() + " ms, else C1 and C2";
+            case AUTO -> "C1 alone for a type whose last " + STREAK + " tasks each used under "
+                    + QUICK_CPU.toMillis() + " ms of CPU, else C1 and C2";
         };
     }
 }

@@ -9,11 +9,11 @@ import org.junit.jupiter.api.Test;
 /** README, "Which JIT a child runs": how TASKFORK_CHILD_JIT=auto chooses, type by type. */
 class JitChoiceTest {
 
-    private static final long QUICK = JitChoice.QUICK_WITHIN.toNanos() - 1;
-    private static final long SLOW = JitChoice.QUICK_WITHIN.toNanos();
+    private static final long QUICK = JitChoice.QUICK_CPU.toMillis() - 1;
+    private static final long SLOW = JitChoice.QUICK_CPU.toMillis();
 
     @Test
-    void aTypeGetsC1AloneAfterItsLastThreeTasksEachReturnedQuickly() {
+    void aTypeGetsC1AloneAfterItsLastThreeTasksEachUsedLittleCpu() {
         JitChoice jit = new JitChoice(ChildJit.AUTO);
 
         assertThat(jit.forTask("echo")).as("a type not seen yet").isFalse();
@@ -26,7 +26,7 @@ class JitChoiceTest {
     }
 
     @Test
-    void oneSlowTaskOrOneThatNeverReturnedStartsTheCountAgain() {
+    void oneBusyTaskOrOneThatNeverReturnedStartsTheCountAgain() {
         JitChoice jit = new JitChoice(ChildJit.AUTO);
         for (int i = 0; i < 5; i++) {
             jit.record("parse", QUICK);
