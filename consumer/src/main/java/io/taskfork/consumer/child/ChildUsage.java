@@ -19,6 +19,8 @@ final class ChildUsage {
     // Fields 14-17 of /proc/PID/stat: utime, stime, cutime, cstime; counted after the ")" of field 2.
     private static final int FIRST_TIME_FIELD = 11;
     private static final int TIME_FIELDS = 4;
+    // utime and stime alone: this JVM's own threads, not what it ran
+    private static final int OWN_TIME_FIELDS = 2;
 
     private ChildUsage() {
     }
@@ -30,7 +32,7 @@ final class ChildUsage {
 
     /** Milliseconds of CPU this JVM has used, its own threads only, or -1. */
     static long jvmCpuMillis() {
-        return timesMillis(2);
+        return timesMillis(OWN_TIME_FIELDS);
     }
 
     /** The sum of the first {@code count} time fields, utime first, in milliseconds; -1 when unread. */
@@ -45,8 +47,13 @@ final class ChildUsage {
             return -1;
         }
         long ticks = 0;
-        for (int i = FIRST_TIME_FIELD; i < FIRST_TIME_FIELD + count; i++) {
-            ticks += Long.parseLong(fields[i]);
+        try {
+            for (int i = FIRST_TIME_FIELD; i < FIRST_TIME_FIELD + count; i++) {
+                ticks += Long.parseLong(fields[i]);
+            }
+        } catch (NumberFormatException e) {
+            // a kernel's stat laid out otherwise: no figure rather than no event
+            return -1;
         }
         return ticks * 1000 / TICKS_PER_SECOND;
     }

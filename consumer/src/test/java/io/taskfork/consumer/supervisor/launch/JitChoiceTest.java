@@ -32,7 +32,7 @@ class JitChoiceTest {
             jit.record("parse", QUICK);
         }
         jit.record("parse", SLOW);
-        assertThat(jit.forTask("parse")).as("after a slow one").isFalse();
+        assertThat(jit.forTask("parse")).as("after a busy one").isFalse();
         for (int i = 0; i < 3; i++) {
             jit.record("parse", QUICK);
         }
