@@ -87,8 +87,7 @@ class ArchiveUseTest {
     void anArchiveWrittenWhileTheJarsChangedAgainIsDeletedAndNotMapped() throws Exception {
         AtomicReference<HandlerPathStamp> handlerPath = new AtomicReference<>(new HandlerPathStamp(List.of("first")));
         ArchiveFileWriter writer = new ArchiveFileWriter(folder);
-        ArchiveUse use = versionedUse(handlerPath, writer);
-        use.writeIfMissing(List.of("com.example.Handler"), "-Dtaskfork.child.rehearse=true", NO_CHILD);
+        ArchiveUse use = startedUse(handlerPath, writer);
         assertThat(use.flags(handlerPath.get())).as("at the start")
                 .anyMatch(flag -> flag.endsWith(writer.written.get(0).toString()));
 
@@ -115,8 +114,7 @@ class ArchiveUseTest {
     void jarsThatChangeAgainWithinASecondHaveOneArchiveWrittenForHowTheyEnd() throws Exception {
         AtomicReference<HandlerPathStamp> handlerPath = new AtomicReference<>(new HandlerPathStamp(List.of("first")));
         ArchiveFileWriter writer = new ArchiveFileWriter(folder);
-        ArchiveUse use = versionedUse(handlerPath, writer);
-        use.writeIfMissing(List.of("com.example.Handler"), "-Dtaskfork.child.rehearse=true", NO_CHILD);
+        ArchiveUse use = startedUse(handlerPath, writer);
 
         HandlerPathStamp second = new HandlerPathStamp(List.of("second"));
         handlerPath.set(second);
@@ -146,6 +144,14 @@ class ArchiveUseTest {
         }
         return new ArchiveUse(() -> Optional.of(archiveOf(handlerPath.get().entries().get(0))), writer,
                 handlerPath::get);
+    }
+
+    /** A versioned use with {@code writer} standing in for the JVMs, past its start: its archive written. */
+    private ArchiveUse startedUse(AtomicReference<HandlerPathStamp> handlerPath, ArchiveFileWriter writer)
+            throws IOException, InterruptedException {
+        ArchiveUse use = versionedUse(handlerPath, writer);
+        use.writeIfMissing(List.of("com.example.Handler"), "-Dtaskfork.child.rehearse=true", NO_CHILD);
+        return use;
     }
 
     private ChildArchive archiveOf(String version) {
