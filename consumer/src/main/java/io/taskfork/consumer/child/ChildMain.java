@@ -128,7 +128,7 @@ public final class ChildMain {
                 pipe.send(progress);
             }
         });
-        pipe.send(EventPipe.event(ChildProtocol.STARTED).put(ChildProtocol.JVM_CPU_MS, ChildUsage.jvmCpuMillis()));
+        pipe.send(EventPipe.event(ChildProtocol.STARTED).put(ChildProtocol.JVM_CPU_MS, ChildUsage.cpu().ownMillis()));
         try {
             TaskHandler handler = handler(request);
             Object result = handler.handle(context);
@@ -145,8 +145,9 @@ public final class ChildMain {
     }
 
     private static ObjectNode withUsage(ObjectNode event) {
-        event.put(ChildProtocol.CPU_MS, ChildUsage.cpuMillis());
-        event.put(ChildProtocol.JVM_CPU_MS, ChildUsage.jvmCpuMillis());
+        ChildUsage.Cpu cpu = ChildUsage.cpu();
+        event.put(ChildProtocol.CPU_MS, cpu.withChildrenMillis());
+        event.put(ChildProtocol.JVM_CPU_MS, cpu.ownMillis());
         event.put(ChildProtocol.PEAK_BYTES, ChildUsage.peakBytes());
         return event;
     }

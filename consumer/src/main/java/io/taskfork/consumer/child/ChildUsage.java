@@ -25,37 +25,37 @@ final class ChildUsage {
     private ChildUsage() {
     }
 
-    /** Milliseconds of CPU this JVM and its reaped children have used, or -1. */
-    static long cpuMillis() {
-        return timesMillis(TIME_FIELDS);
+    /**
+     * Milliseconds of CPU used so far, from one read of {@code /proc/self/stat}: {@code own} by this
+     * JVM's threads, {@code withChildren} with the processes it ran and reaped too; -1 each when unread.
+     */
+    record Cpu(long ownMillis, long withChildrenMillis) {
     }
 
-    /** Milliseconds of CPU this JVM has used, its own threads only, or -1. */
-    static long jvmCpuMillis() {
-        return timesMillis(OWN_TIME_FIELDS);
-    }
-
-    /** The sum of the first {@code count} time fields, utime first, in milliseconds; -1 when unread. */
-    private static long timesMillis(int count) {
+    static Cpu cpu() {
+        Cpu unread = new Cpu(-1, -1);
         String stat = read("/proc/self/stat");
         int end = stat == null ? -1 : stat.lastIndexOf(')');
         if (end < 0) {
-            return -1;
+            return unread;
         }
         String[] fields = stat.substring(end + 2).split(" ");
-        if (fields.length < FIRST_TIME_FIELD + count) {
-            return -1;
+        if (fields.length < FIRST_TIME_FIELD + TIME_FIELDS) {
+            return unread;
         }
-        long ticks = 0;
+        long own = 0;
+        long all = 0;
         try {
-            for (int i = FIRST_TIME_FIELD; i < FIRST_TIME_FIELD + count; i++) {
-                ticks += Long.parseLong(fields[i]);
+            for (int i = 0; i < TIME_FIELDS; i++) {
+                long ticks = Long.parseLong(fields[FIRST_TIME_FIELD + i]);
+                own += i < OWN_TIME_FIELDS ? ticks : 0;
+                all += ticks;
             }
         } catch (NumberFormatException e) {
             // a kernel's stat laid out otherwise: no figure rather than no event
-            return -1;
+            return unread;
         }
-        return ticks * 1000 / TICKS_PER_SECOND;
+        return new Cpu(own * 1000 / TICKS_PER_SECOND, all * 1000 / TICKS_PER_SECOND);
     }
 
     /** The most resident memory this JVM has held, in bytes, or -1. */
