@@ -11,7 +11,12 @@
  * stdout pipe, which carries the child's events, and descriptor 1 joins 2 on the stderr pipe, the
  * child's log.
  *
- * session: then runs COMMAND in place of itself.
+ * session: runs COMMAND as its child, in a session of the command's own, as the namespace's first
+ * process does below, and is the subreaper of everything the command starts: a process whose parent
+ * ends is re-parented to it, not to the host's init, even one that called setsid. When the command
+ * has ended, it kills whatever is left, waits for it and exits with the command's status, so that
+ * nothing a task started outlives it without the supervisor looking through /proc. The command
+ * dies with it (PR_SET_PDEATHSIG); what the command started is the supervisor's to find then.
  *
  * namespace: a PID namespace and a mount namespace with a /proc of their own (user-namespace: inside
  * a user namespace of its own too, for a supervisor that is not root). Its first process is this
@@ -25,6 +30,7 @@
  * COMMAND cannot be run.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -76,6 +82,62 @@ static void run(char **command) {
     execvp(command[0], command);
     fprintf(stderr, "taskfork-child-init: cannot run %s: %s\n", command[0], strerror(errno));
     _exit(CANNOT_RUN);
+}
+
+/* SIGKILLs each child of this process, by a look at every process in /proc: for a kernel that keeps no lists of children. */
+static void kill_children_by_parent(void) {
+    DIR *proc = opendir("/proc");
+    if (proc == NULL) {
+        return;
+    }
+    struct dirent *entry;
+    while ((entry = readdir(proc)) != NULL) {
+        char path[300], stat[512];
+        int parent;
+        if (entry->d_name[0] < '1' || entry->d_name[0] > '9') {
+            continue;
+        }
+        snprintf(path, sizeof path, "/proc/%s/stat", entry->d_name);
+        int fd = open(path, O_RDONLY);
+        ssize_t length = fd < 0 ? -1 : read(fd, stat, sizeof stat - 1);
+        if (fd >= 0) {
+            close(fd);
+        }
+        if (length <= 0) {
+            continue;
+        }
+        stat[length] = '\0';
+        /* after the command's name, which may hold spaces and parentheses: state, parent */
+        char *name_end = strrchr(stat, ')');
+        if (name_end != NULL && sscanf(name_end + 1, " %*c %d", &parent) == 1 && parent == getpid()) {
+            kill(atoi(entry->d_name), SIGKILL);
+        }
+    }
+    closedir(proc);
+}
+
+/*
+ * SIGKILLs every child of this process until none is left: a child's own children come to this
+ * process, its subreaper, as each one dies, and are killed in turn.
+ */
+static void end_children(void) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%d/children", (int) getpid());
+    for (;;) {
+        FILE *list = fopen(path, "r");
+        if (list == NULL) {
+            kill_children_by_parent();
+        } else {
+            int child;
+            while (fscanf(list, "%d", &child) == 1) {
+                kill(child, SIGKILL);
+            }
+            fclose(list);
+        }
+        if (waitpid(-1, NULL, 0) < 0 && errno == ECHILD) {
+            return;
+        }
+    }
 }
 
 /* Closes what a waiting process holds of the child's pipes, so that their ends come with the child's. */
@@ -145,6 +207,31 @@ static int first_process(char **command, const sigset_t *original, int parent_al
     return wait_for(jvm);
 }
 
+static int contain_session(char **command, const sigset_t *original) {
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+        fail(CANNOT_CONTAIN, "cannot become the subreaper of the command");
+    }
+    move_pipes();
+    pid_t self = getpid();
+    pid_t jvm = fork();
+    if (jvm < 0) {
+        fail(CANNOT_CONTAIN, "fork");
+    }
+    if (jvm == 0) {
+        /* This process may have died before the request took: then the command is an orphan already. */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != self) {
+            _exit(CANNOT_CONTAIN);
+        }
+        setsid();
+        sigprocmask(SIG_SETMASK, original, NULL);
+        run(command);
+    }
+    let_go_of_pipes();
+    int status = wait_for(jvm);
+    end_children();
+    return status;
+}
+
 int main(int argc, char **argv) {
     if (argc < 4 || strcmp(argv[2], "--") != 0) {
         fprintf(stderr, "usage: taskfork-child-init session|namespace|user-namespace -- COMMAND [ARG...]\n");
@@ -155,11 +242,8 @@ int main(int argc, char **argv) {
     if (setsid() < 0) {
         fail(CANNOT_CONTAIN, "cannot start a session");
     }
-    if (strcmp(argv[1], "session") == 0) {
-        move_pipes();
-        run(command);
-    }
-    if (!user && strcmp(argv[1], "namespace") != 0) {
+    int session = strcmp(argv[1], "session") == 0;
+    if (!session && !user && strcmp(argv[1], "namespace") != 0) {
         fprintf(stderr, "taskfork-child-init: unknown mode %s\n", argv[1]);
         return 2;
     }
@@ -171,6 +255,9 @@ int main(int argc, char **argv) {
     sigaddset(&blocked, SIGQUIT);
     sigaddset(&blocked, SIGTERM);
     sigprocmask(SIG_BLOCK, &blocked, &original);
+    if (session) {
+        return contain_session(command, &original);
+    }
     if (user) {
         enter_user_namespace();
     }

@@ -94,18 +94,19 @@ class ConsumerProcessIT {
         try {
             awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
             assertThat(read(log).lines().filter(line -> line.contains("containment: ")).toList()).as(read(log))
-                    .singleElement().asString().endsWith("containment: the child's session only"
-                            + " (TASKFORK_CONTAINMENT=session); a process that calls setsid escapes");
+                    .singleElement().asString().endsWith("containment: the child's process tree without a PID"
+                            + " namespace (TASKFORK_CONTAINMENT=session): taskfork-child-init takes in its orphans,"
+                            + " one that called setsid included, and ends them with the child");
 
             long id = submitSleep(3000);
             awaitTrue(() -> !PackagedConsumer.children(consumer).isEmpty(), "the task's child started");
-            ProcessHandle child = PackagedConsumer.children(consumer).get(0);
-            // setsid and the shell, or taskfork-child-init, exec what comes next: the JVM, in the session
-            // fallback. In a namespace the supervisor's child would stay what makes it (unshare, or
-            // taskfork-child-init), and the JVM would be PID 2 of a namespace of its own.
-            awaitTrue(() -> child.info().command().filter(command -> command.endsWith("/java")).isPresent(),
-                    "the supervisor's child runs its JVM, not what would make a namespace");
-            assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(child.pid()), "ns", "pid")))
+            ProcessHandle init = PackagedConsumer.children(consumer).get(0);
+            // taskfork-child-init stays, as the JVM's parent and the subreaper of all it starts; in a
+            // namespace the JVM would be PID 2 of a namespace of its own.
+            awaitTrue(() -> init.children().anyMatch(child -> child.info().command()
+                    .filter(command -> command.endsWith("/java")).isPresent()), "taskfork-child-init runs the JVM");
+            ProcessHandle jvm = init.children().findFirst().orElseThrow();
+            assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(jvm.pid()), "ns", "pid")))
                     .as("the task's JVM's PID namespace")
                     .isEqualTo(Files.readSymbolicLink(Path.of("/proc", "self", "ns", "pid")));
             awaitTrue(() -> store().find(id).orElseThrow().status() == TaskStatus.SUCCEEDED, "the task ran");

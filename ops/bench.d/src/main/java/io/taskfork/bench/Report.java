@@ -182,8 +182,8 @@ record Report(int tasks, int prefetch, Machine machine, List<String> floorComman
                 + " utime+stime) from the start of consuming");
         out.println("c: ops/taskfork consumer, a child JVM per task; window from the first enqueue to the last"
                 + " success; CPU: the supervisor and its children");
-        out.println("c-bare: c with TASKFORK_CONTAINMENT=session and TASKFORK_TASK_MEMORY=off: each child in its"
-                + " session only, no PID namespace, no memory watch");
+        out.println("c-bare: c with TASKFORK_CONTAINMENT=session and TASKFORK_TASK_MEMORY=off: no PID namespace"
+                + " (each child's process tree kept by taskfork-child-init), no memory watch");
         out.println("latencies from the rows: delivery->handler = result.handler_started_us - started_at;"
                 + " enqueue->succeeded = finished_at - created_at; return->result recorded = returned_at -"
                 + " result.handler_started_us (finished_at for b, which records once)");

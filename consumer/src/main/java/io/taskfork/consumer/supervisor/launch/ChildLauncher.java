@@ -60,7 +60,7 @@ public final class ChildLauncher implements AutoCloseable {
         Containment containment = Containment.detect(settings.startup().containment());
         LOG.info("containment: {}", containment.description());
         Optional<MemoryWatch> memory = memoryCapBytes > 0
-                ? Optional.of(new MemoryWatch(memoryCapBytes, !containment.namespace())) : Optional.empty();
+                ? Optional.of(new MemoryWatch(memoryCapBytes, containment)) : Optional.empty();
         LOG.info("memory cap: {}", memoryCapBytes > 0 ? (memoryCapBytes >> 20) + " MiB per task, over all its"
                 + " processes, looked at every " + MemoryWatch.PERIOD_MS + " ms" : "off");
         NewerJdk.hintOnce(Path.of(System.getProperty("java.home")), settings.java());

@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +37,8 @@ final class ChildSession {
     private volatile StopReason stoppedBy;
     private volatile LogCapture output;
     private volatile boolean c1Only;
+    // The sessions of what the supervisor killed of this child's tree: see SessionServices#killLeftovers.
+    private final Set<Long> killedSessions = ConcurrentHashMap.newKeySet();
 
     /**
      * @param markers   where the JVM leaves its markers when it dies of itself
@@ -104,9 +108,9 @@ final class ChildSession {
             long handedOver = System.nanoTime();
             Future<?> deadline = services.afterTimeout(() -> {
                 timedOut = true;
-                ProcessTrees.kill(process);
+                kill(process);
             });
-            Optional<MemoryBudget> memory = services.watchMemory(process, over -> ProcessTrees.kill(process));
+            Optional<MemoryBudget> memory = services.watchMemory(process, over -> kill(process));
             ChildReport report = new ChildReport(handedOver, progress);
             try {
                 converse(request, report);
@@ -121,11 +125,11 @@ final class ChildSession {
                 deadline.cancel(false);
                 services.forgetMemory(memory);
             }
-            // Outside a namespace, what the task started may run on, re-parented: all of it when the
-            // child did not reach its own clean-up (a crash, a kill, System.exit), and even when it
-            // did, a background process whose parent exited first, which is no descendant of the
-            // child's any more. The child's session still names both.
-            services.killLeftovers(process.pid());
+            // Outside a namespace, what the task started may run on: through a shell, re-parented to
+            // the host's init (all of it when the child did not reach its own clean-up, and even when
+            // it did, a background process whose parent exited first), but still in the child's
+            // session; under taskfork-child-init, only what the processes killed with it started meanwhile.
+            services.killLeftovers(process.pid(), killedSessions);
             long runNanos = System.nanoTime() - handedOver;
             String log = awaitOutput(draining, output, process.getErrorStream());
             markersPossible = JvmMarkers.possibleAfter(process.exitValue());
@@ -155,7 +159,7 @@ final class ChildSession {
                 closeQuietly(process.getOutputStream());
                 process.waitFor();
                 // what it started while it waited, such as a Java agent's processes, is in its session
-                services.killLeftovers(process.pid());
+                services.killLeftovers(process.pid(), killedSessions);
                 log = awaitOutput(draining, output, process.getErrorStream());
             } finally {
                 closeQuietly(process.getInputStream());
@@ -186,8 +190,12 @@ final class ChildSession {
         stoppedBy = reason;
         Process running = process;
         if (running != null) {
-            ProcessTrees.kill(running);
+            kill(running);
         }
+    }
+
+    private void kill(Process running) {
+        killedSessions.addAll(services.kill(running));
     }
 
     /**

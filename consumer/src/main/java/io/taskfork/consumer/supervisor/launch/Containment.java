@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * session alone.
  *
  * <p>A PID namespace per child: when the namespace's first process ends, the kernel kills every
- * process in it, a daemon that called setsid included. Otherwise the child's session, which the
- * supervisor sweeps when the child did not end on its own terms; a process that calls setsid leaves
- * it.
+ * process in it, a daemon that called setsid included. Otherwise, with {@code taskfork-child-init},
+ * the child's process tree: it is the subreaper of what the JVM starts, so an orphan stays in its
+ * tree, and it kills what is left once the JVM has ended. Without it, the child's session, which the
+ * supervisor sweeps after each child; a process that calls setsid leaves it.
  *
  * <p>Both are made by {@code taskfork-child-init}, a small program the build compiles beside the
  * consumer's classes when it finds a C compiler; without it, by {@code setsid}, {@code unshare} and
@@ -45,12 +46,18 @@ final class Containment {
     private final List<String> prefix;
     private final boolean namespace;
     private final boolean shell;
+    private final boolean subreaper;
     private final String description;
 
     private Containment(List<String> prefix, boolean namespace, boolean shell, String description) {
+        this(prefix, namespace, shell, false, description);
+    }
+
+    private Containment(List<String> prefix, boolean namespace, boolean shell, boolean subreaper, String description) {
         this.prefix = List.copyOf(prefix);
         this.namespace = namespace;
         this.shell = shell;
+        this.subreaper = subreaper;
         this.description = description;
     }
 
@@ -108,7 +115,9 @@ final class Containment {
     private static Containment session(String why, Optional<Path> init) {
         String description = "the child's session only (" + why + "); a process that calls setsid escapes";
         if (init.isPresent()) {
-            return new Containment(List.of(init.get().toString(), "session", "--"), false, false, description);
+            return new Containment(List.of(init.get().toString(), "session", "--"), false, false, true,
+                    "the child's process tree without a PID namespace (" + why + "): " + CHILD_INIT
+                            + " takes in its orphans, one that called setsid included, and ends them with the child");
         }
         return SETSID.map(setsid -> new Containment(List.of(setsid.toString()), false, true, description))
                 .orElseGet(() -> new Containment(List.of(), false, true,
@@ -160,6 +169,17 @@ final class Containment {
     /** Whether what a child leaves behind dies with it without the supervisor's help. */
     boolean namespace() {
         return namespace;
+    }
+
+    /**
+     * Whether every process the child starts stays in the tree of the process the supervisor
+     * started, an orphan included, until that process ends: in a namespace, and under
+     * {@code taskfork-child-init}'s session mode, whose subreaper takes the orphans in and, once
+     * the JVM has ended, kills them. Then no look through the host's {@code /proc} is needed after
+     * a child, unless the supervisor killed it first (see {@link SessionServices#killLeftovers}).
+     */
+    boolean keepsTree() {
+        return namespace || subreaper;
     }
 
     /**

@@ -33,6 +33,7 @@ final class MemoryWatch implements AutoCloseable {
 
     private final long capBytes;
     private final boolean sessionToo;
+    private final boolean namespaced;
     private final long pageBytes = pageBytes();
     private final NamespaceMemory namespaces = new NamespaceMemory(pageBytes);
     private final Set<MemoryBudget> watched = ConcurrentHashMap.newKeySet();
@@ -43,12 +44,14 @@ final class MemoryWatch implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(NamedThreads.of("memory-watch", true));
 
     /**
-     * @param sessionToo count the processes of the child's session as well as its descendants: without
-     *                   a PID namespace, an orphan leaves the tree but stays in the session
+     * Counts the processes of the child's session as well as its descendants where an orphan leaves
+     * the tree but stays in the session (a child started through a shell, without a namespace), and
+     * reads a namespace's own {@code /proc} where the child has one.
      */
-    MemoryWatch(long capBytes, boolean sessionToo) {
+    MemoryWatch(long capBytes, Containment containment) {
         this.capBytes = capBytes;
-        this.sessionToo = sessionToo;
+        this.sessionToo = !containment.keepsTree();
+        this.namespaced = containment.namespace();
         resting.set(true);
     }
 
@@ -125,7 +128,7 @@ final class MemoryWatch implements AutoCloseable {
             // A task in a namespace of its own and well under its cap is read from the namespace's
             // /proc: a few files, where the table is one for each process of the host. Nearer the
             // cap, the table names the processes and counts how long each has held its memory.
-            long resident = sessionToo || hostLook ? -1 : namespaces.residentBytes(task.pid());
+            long resident = !namespaced || hostLook ? -1 : namespaces.residentBytes(task.pid());
             if (resident >= 0 && resident <= capBytes / 2) {
                 task.glance(resident);
                 continue;

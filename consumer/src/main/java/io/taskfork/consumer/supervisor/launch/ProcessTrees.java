@@ -1,6 +1,8 @@
 package io.taskfork.consumer.supervisor.launch;
 
+import io.taskfork.consumer.child.Sessions;
 import java.util.List;
+import java.util.Set;
 
 /** Kills a process together with everything it started. */
 final class ProcessTrees {
@@ -16,9 +18,20 @@ final class ProcessTrees {
      * instead of dying of the SIGKILL, and the kill would not read as one.
      */
     static void kill(Process process) {
+        kill(process, false);
+    }
+
+    /**
+     * As {@link #kill(Process)}; with {@code sessions}, returns the sessions the descendants were in,
+     * read before they were killed: where a process one of them started meanwhile is, which outside
+     * a namespace outlives the kill.
+     */
+    static Set<Long> kill(Process process, boolean sessions) {
         List<ProcessHandle> descendants = process.descendants().toList();
+        Set<Long> found = sessions ? Sessions.of(descendants) : Set.of();
         process.destroyForcibly();
         descendants.forEach(ProcessHandle::destroyForcibly);
         process.descendants().forEach(ProcessHandle::destroyForcibly);
+        return found;
     }
 }

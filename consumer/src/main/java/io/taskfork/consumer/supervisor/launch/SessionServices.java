@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,13 +44,31 @@ final class SessionServices implements AutoCloseable {
     }
 
     /**
-     * Kills what the ended child {@code pid} left running in its session; in a namespace, its end
-     * already has.
+     * Kills what the ended child {@code pid} left running. In a namespace, its end already has, and
+     * so has {@code taskfork-child-init} as the tree's subreaper, unless it was killed: then what the
+     * processes the supervisor killed with it started meanwhile is in their sessions,
+     * {@code killedSessions}. Through a shell, the child's JVM is {@code pid} itself, and what it
+     * left is in its session.
      */
-    void killLeftovers(long pid) {
-        if (!command.containment().namespace() && command.containment().ownSession()) {
+    void killLeftovers(long pid, Set<Long> killedSessions) {
+        Containment containment = command.containment();
+        if (containment.namespace()) {
+            return;
+        }
+        if (containment.keepsTree()) {
+            Sessions.killAll(killedSessions, pid);
+        } else if (containment.ownSession()) {
             Sessions.killAllButLeader(pid);
         }
+    }
+
+    /**
+     * Kills {@code process} with its tree (see {@link ProcessTrees#kill}); returns the sessions a
+     * later {@link #killLeftovers} must look through.
+     */
+    Set<Long> kill(Process process) {
+        Containment containment = command.containment();
+        return ProcessTrees.kill(process, containment.keepsTree() && !containment.namespace());
     }
 
     Future<?> drain(LogCapture capture, InputStream output) {

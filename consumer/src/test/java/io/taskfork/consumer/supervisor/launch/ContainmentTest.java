@@ -49,6 +49,11 @@ class ContainmentTest {
         return containments().filter(arguments -> ((Containment) arguments.get()[1]).namespace());
     }
 
+    /** Those that end what a child leaves behind without the supervisor: namespaces and taskfork-child-init's session. */
+    static Stream<Arguments> treeKeepers() {
+        return containments().filter(arguments -> ((Containment) arguments.get()[1]).keepsTree());
+    }
+
     @AfterEach
     void killLeftovers() {
         started.forEach(ProcessTrees::kill);
@@ -138,7 +143,7 @@ class ContainmentTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("namespaces")
+    @MethodSource("treeKeepers")
     void aDaemonOfTheCommandDiesWithIt(String name, Containment containment) throws Exception {
         String marker = marker();
         // setsid, not leading a process group, runs sleep in its own process: wait until it is sleep
@@ -166,6 +171,28 @@ class ContainmentTest {
         assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isEqualTo(137);
         assertThat(awaitGone(marker)).as("everything in the namespace is gone").isTrue();
+    }
+
+    @Test
+    void withoutANamespaceChildInitKeepsTheTreeAndASigkillOfItEndsTheCommand() throws Exception {
+        Optional<Path> init = Containment.childInit();
+        if (init.isEmpty()) {
+            return;
+        }
+        Containment containment = Containment.detect(ChildContainment.SESSION, init);
+        assertThat(containment.keepsTree()).as(containment.description()).isTrue();
+        assertThat(containment.namespace()).isFalse();
+        String marker = marker();
+        Process process = start(containment, "exec sleep " + marker);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (processes(marker) < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(process.children().toList()).as("the command runs as taskfork-child-init's child").hasSize(1);
+
+        process.destroyForcibly();
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(awaitGone(marker)).as("the command dies with taskfork-child-init").isTrue();
     }
 
     private Process run(Containment containment, String script, String input) throws Exception {

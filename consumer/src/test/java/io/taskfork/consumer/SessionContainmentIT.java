@@ -1,0 +1,93 @@
+package io.taskfork.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskfork.consumer.testing.LeftBehind;
+import io.taskfork.consumer.testing.SupervisorFixture;
+import io.taskfork.shared.task.FailureKind;
+import io.taskfork.shared.task.Task;
+import io.taskfork.shared.task.TaskStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * README, "What a task leaves running", without a namespace ({@code TASKFORK_CONTAINMENT=session}):
+ * taskfork-child-init is the subreaper of what the child starts, so a background process whose
+ * parent exited and a daemon that left the session with setsid are gone within a second of the
+ * task's end: one the child reaches on its own terms (a failure, after which the supervisor looks
+ * through no {@code /proc}), a crash, and a cancel, which kills the child.
+ */
+class SessionContainmentIT {
+
+    private static final Duration WITHIN_A_SECOND = Duration.ofSeconds(1);
+
+    @TempDir
+    static Path folder;
+    private static SupervisorFixture fixture;
+
+    @BeforeAll
+    static void startSupervisor() throws Exception {
+        fixture = SupervisorFixture.start(SessionContainmentIT.class, Map.of(
+                "TASKFORK_CONTAINMENT", "session",
+                "TASKFORK_EXEC_ALLOW", "bash"));
+    }
+
+    @AfterAll
+    static void stopSupervisor() throws Exception {
+        fixture.close();
+    }
+
+    @Test
+    void aFailedTaskLeavesNeitherABackgroundProcessNorADaemonRunning() throws Exception {
+        Task task = endAfterLeavingBoth("throw");
+
+        assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(task.exitCode()).isZero();
+    }
+
+    @Test
+    void aChildThatCrashesLeavesNeitherABackgroundProcessNorADaemonRunning() throws Exception {
+        Task task = endAfterLeavingBoth("segv");
+
+        assertThat(task.status()).isEqualTo(TaskStatus.CRASHED);
+        assertThat(task.failureKind()).as(task.error()).isEqualTo(FailureKind.SIGNAL);
+    }
+
+    @Test
+    void aCancelledTaskLeavesNeitherABackgroundProcessNorADaemonRunning() throws Exception {
+        String name = LeftBehind.uniqueName();
+        long id = fixture.submit("exec", LeftBehind.execPayload(name, "sleep 300"), 1);
+        LeftBehind.awaitStarted(name);
+
+        Instant cancelled = Instant.now();
+        assertThat(fixture.store().cancel(id)).contains(TaskStatus.RUNNING);
+        Duration lingered = LeftBehind.awaitGone(name, cancelled);
+
+        assertThat(lingered).as("from the cancel until the background process and daemon are gone")
+                .isLessThan(Duration.ofMillis(1500));
+        assertThat(fixture.awaitTerminal(id).status()).isEqualTo(TaskStatus.CANCELLED);
+    }
+
+    private static Task endAfterLeavingBoth(String mode) throws Exception {
+        String name = LeftBehind.uniqueName();
+        Path go = folder.resolve(name + ".go");
+        long id = fixture.submit("leave-behind",
+                "{\"name\":\"" + name + "\",\"mode\":\"" + mode + "\",\"go\":\"" + go + "\"}", 1);
+        LeftBehind.awaitStarted(name);
+
+        Files.createFile(go);
+        Task task = fixture.awaitTerminal(id);
+        Duration lingered = LeftBehind.awaitGone(name, Instant.now());
+
+        assertThat(lingered).as("background process and daemon alive after the task ended as " + mode)
+                .isLessThan(WITHIN_A_SECOND);
+        return task;
+    }
+}
