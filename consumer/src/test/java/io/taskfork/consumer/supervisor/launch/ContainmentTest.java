@@ -190,6 +190,9 @@ class ContainmentTest {
         }
         assertThat(process.children().toList()).as("the command runs as taskfork-child-init's child").hasSize(1);
 
+        // As in a namespace, a SIGTERM of the process the supervisor started waits: only the JVM can report one.
+        process.destroy();
+        assertThat(process.waitFor(300, TimeUnit.MILLISECONDS)).as("still running after a SIGTERM").isFalse();
         process.destroyForcibly();
         assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(awaitGone(marker)).as("the command dies with taskfork-child-init").isTrue();
