@@ -26,8 +26,8 @@
  * N), which ends the namespace and kills whatever is left in it. It dies with this process, so a
  * SIGKILL of the process the supervisor started ends the whole namespace.
  *
- * Exit codes: the command's (128 + N for signal N); 125 when the namespace cannot be made; 127 when
- * COMMAND cannot be run.
+ * Exit codes: the command's (128 + N for signal N); 125 when it cannot be contained (no namespace, no
+ * subreaper, no fork); 127 when COMMAND cannot be run.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -84,7 +84,7 @@ static void run(char **command) {
     _exit(CANNOT_RUN);
 }
 
-/* SIGKILLs each child of this process, by a look at every process in /proc: for a kernel that keeps no lists of children. */
+/* SIGKILLs each child of this process by a look at every process in /proc: for a kernel that lists no children. */
 static void kill_children_by_parent(void) {
     DIR *proc = opendir("/proc");
     if (proc == NULL) {
@@ -118,12 +118,16 @@ static void kill_children_by_parent(void) {
 
 /*
  * SIGKILLs every child of this process until none is left: a child's own children come to this
- * process, its subreaper, as each one dies, and are killed in turn.
+ * process, its subreaper, as each one dies, and are killed in turn. A child that SIGKILL cannot end
+ * soon (asleep in the kernel on a hung file system, or another user's after a setuid program) must
+ * not hold up the task's end: after END_WITHIN_MS this process exits and leaves it.
  */
+#define END_WITHIN_MS 2000
+
 static void end_children(void) {
     char path[64];
     snprintf(path, sizeof path, "/proc/self/task/%d/children", (int) getpid());
-    for (;;) {
+    for (int waited_ms = 0; waited_ms < END_WITHIN_MS;) {
         FILE *list = fopen(path, "r");
         if (list == NULL) {
             kill_children_by_parent();
@@ -134,8 +138,13 @@ static void end_children(void) {
             }
             fclose(list);
         }
-        if (waitpid(-1, NULL, 0) < 0 && errno == ECHILD) {
+        pid_t ended = waitpid(-1, NULL, WNOHANG);
+        if (ended < 0 && errno == ECHILD) {
             return;
+        }
+        if (ended <= 0) {
+            usleep(1000);
+            waited_ms++;
         }
     }
 }
@@ -248,7 +257,8 @@ int main(int argc, char **argv) {
         return 2;
     }
     /* As unshare --fork: a SIGINT, SIGQUIT or SIGTERM sent to this process waits, since only the
-     * JVM, with handlers of its own, can report it; a SIGKILL ends the whole namespace. */
+     * JVM, with handlers of its own, can report it; a SIGKILL ends the whole namespace, or in the
+     * session mode the JVM. */
     sigset_t blocked, original;
     sigemptyset(&blocked);
     sigaddset(&blocked, SIGINT);

@@ -65,7 +65,8 @@ class ConsumerProcessIT {
             boolean childInit = Files.isExecutable(Path.of("target", "taskfork-child-init"));
             assertThat(childInit).as("taskfork-child-init built").isEqualTo(Files.isExecutable(Path.of("/usr/bin/cc")));
             assertThat(lines.get(0)).contains(!HostProcesses.namespacesUsable()
-                    ? "containment: the child's session only"
+                    ? (childInit ? "containment: the child's process tree without a PID namespace"
+                            : "containment: the child's session only")
                     : childInit ? "containment: a PID namespace per child (taskfork-child-init)"
                     : "containment: a PID namespace per child (unshare --pid --fork --kill-child)");
             assertThat(read(log).indexOf(lines.get(0))).isLessThan(read(log).indexOf("consuming "));

@@ -2,6 +2,7 @@ package io.taskfork.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.taskfork.consumer.testing.HostProcesses;
 import io.taskfork.consumer.testing.LeftBehind;
 import io.taskfork.consumer.testing.SupervisorFixture;
 import io.taskfork.shared.task.FailureKind;
@@ -73,6 +74,38 @@ class SessionContainmentIT {
         assertThat(lingered).as("from the cancel until the background process and daemon are gone")
                 .isLessThan(Duration.ofMillis(1500));
         assertThat(fixture.awaitTerminal(id).status()).isEqualTo(TaskStatus.CANCELLED);
+    }
+
+    /**
+     * taskfork-child-init killed by someone else, as an operator would kill the log's child pid: the
+     * JVM dies with it, and the supervisor kills what is left in the JVM's session. The daemon,
+     * which left that session, was taskfork-child-init's to end: it outlives a kill of it.
+     */
+    @Test
+    void aSigkillOfTaskforkChildInitByAnOperatorLeavesNoBackgroundProcessRunning() throws Exception {
+        String name = LeftBehind.uniqueName();
+        long id = fixture.submit("leave-behind",
+                "{\"name\":\"" + name + "\",\"mode\":\"throw\",\"go\":\"" + folder.resolve(name + ".go") + "\"}", 1);
+        LeftBehind.awaitStarted(name);
+        // re-parented to its subreaper when the bash that started it exited
+        ProcessHandle init = ProcessHandle.of(HostProcesses.named(name + "-bg").get(0))
+                .flatMap(ProcessHandle::parent).orElseThrow();
+        assertThat(init.info().command().orElse("")).endsWith("taskfork-child-init");
+        ProcessHandle daemon = ProcessHandle.of(HostProcesses.named(name + "-daemon").get(0)).orElseThrow();
+
+        init.destroyForcibly();
+        Task task = fixture.awaitTerminal(id);
+        Instant ended = Instant.now();
+        while (!HostProcesses.named(name + "-bg").isEmpty()
+                && Duration.between(ended, Instant.now()).compareTo(LeftBehind.GONE_WITHIN) < 0) {
+            Thread.sleep(10);
+        }
+
+        assertThat(task.status()).isEqualTo(TaskStatus.CRASHED);
+        assertThat(task.exitCode()).isEqualTo(137);
+        assertThat(Duration.between(ended, Instant.now())).as("the background process in the JVM's session")
+                .isLessThan(WITHIN_A_SECOND);
+        daemon.destroyForcibly();
     }
 
     private static Task endAfterLeavingBoth(String mode) throws Exception {

@@ -36,7 +36,8 @@ public enum Setting {
     EXEC_ENV_PASS("PATH,HOME,LANG", "environment variables an exec command inherits; the task's env adds more"),
     EXEC_SANDBOX("off", "off, or bwrap to run each exec command under bubblewrap: system read-only, only its own directories writable"),
     EXEC_NETWORK("true", "whether an exec command under the sandbox may use the network (true or false)"),
-    CONTAINMENT("auto", "auto: a PID namespace per child where unshare works, else the child's session; session: the session only"),
+    CONTAINMENT("auto", "auto: a PID namespace per child where unshare works, else the child's process tree (its"
+            + " session without taskfork-child-init); session: that even where unshare works"),
     HTTP_BIND("127.0.0.1", "address the HTTP API of serve listens on; any but a loopback one needs TASKFORK_HTTP_TOKEN"),
     HTTP_PORT("8080", "port of the HTTP API of serve; 0 takes any free one"),
     HTTP_TOKEN("", "bearer token every /api request of serve must carry; empty: none asked for (loopback only)"),

@@ -9,7 +9,7 @@ import java.util.List;
  * @param standby      keep children started ahead, each waiting for the one task it will run
  * @param javaOptions  more JVM flags for every child, after taskfork's own
  * @param cacheDir     where class-data-sharing archives of the children's classes are kept
- * @param containment  whether children may run in a PID namespace each, or in their session only
+ * @param containment  whether children may run in a PID namespace each, or without one
  * @param jit          which JIT compilers children run
  */
 public record StartupSettings(boolean standby, List<String> javaOptions, Path cacheDir, ChildContainment containment,

@@ -34,8 +34,9 @@ final class Bubblewrap {
         if (!network) {
             command.add("--unshare-net");
         }
-        // No --new-session: the command must stay in the child's session, where the supervisor and
-        // ExecHandler find what it leaves running. The child has no terminal for it to reach.
+        // No --new-session: the command must stay in the child's session, where ExecHandler (and,
+        // through a shell without a namespace, the supervisor) finds what it leaves running. The
+        // child has no terminal for it to reach.
         // Root keeps its capabilities in bwrap unless told otherwise, and could remount / writable.
         command.addAll(List.of("--unshare-pid", "--die-with-parent", "--cap-drop", "ALL", "--"));
         command.addAll(argv);

@@ -106,6 +106,7 @@ final class ChildSession {
         boolean markersPossible = true;
         try {
             long handedOver = System.nanoTime();
+            long jvm = services.jvmOf(process);
             Future<?> deadline = services.afterTimeout(() -> {
                 timedOut = true;
                 kill(process);
@@ -114,6 +115,7 @@ final class ChildSession {
             ChildReport report = new ChildReport(handedOver, progress);
             try {
                 converse(request, report);
+                jvm = jvm > 0 ? jvm : services.jvmOf(process);
             } finally {
                 // Our end of stdin is the child's lifeline, held while we need the child: it is
                 // closed once the child's report is complete, or the child has died.
@@ -125,11 +127,8 @@ final class ChildSession {
                 deadline.cancel(false);
                 services.forgetMemory(memory);
             }
-            // Outside a namespace, what the task started may run on: through a shell, re-parented to
-            // the host's init (all of it when the child did not reach its own clean-up, and even when
-            // it did, a background process whose parent exited first), but still in the child's
-            // session; under taskfork-child-init, only what the processes killed with it started meanwhile.
-            services.killLeftovers(process.pid(), killedSessions);
+            // Outside a namespace, what the task started may run on, re-parented to the host's init.
+            services.killLeftovers(process, jvm, killedSessions);
             long runNanos = System.nanoTime() - handedOver;
             String log = awaitOutput(draining, output, process.getErrorStream());
             markersPossible = JvmMarkers.possibleAfter(process.exitValue());
@@ -152,6 +151,7 @@ final class ChildSession {
      * it printed, or "" when that cannot be read.
      */
     String discardQuietly() {
+        long jvm = services.jvmOf(process);
         stop(StopReason.SHUTDOWN);
         try {
             String log;
@@ -159,7 +159,7 @@ final class ChildSession {
                 closeQuietly(process.getOutputStream());
                 process.waitFor();
                 // what it started while it waited, such as a Java agent's processes, is in its session
-                services.killLeftovers(process.pid(), killedSessions);
+                services.killLeftovers(process, jvm, killedSessions);
                 log = awaitOutput(draining, output, process.getErrorStream());
             } finally {
                 closeQuietly(process.getInputStream());
@@ -195,7 +195,7 @@ final class ChildSession {
     }
 
     private void kill(Process running) {
-        killedSessions.addAll(services.kill(running));
+        services.kill(running, killedSessions);
     }
 
     /**

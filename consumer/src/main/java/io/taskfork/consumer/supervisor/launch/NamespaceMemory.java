@@ -1,8 +1,5 @@
 package io.taskfork.consumer.supervisor.launch;
 
-import java.io.FileInputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -41,7 +38,7 @@ final class NamespaceMemory {
         }
         FirstProcess first = firsts.get(pid);
         if (first == null) {
-            String name = firstChild(pid);
+            String name = ProcessTable.firstChild(pid, buffer);
             if (name == null) {
                 return -1;
             }
@@ -84,21 +81,5 @@ final class NamespaceMemory {
     /** Forgets what was learnt of the namespace of {@code pid}, a child that has ended. */
     void forget(long pid) {
         firsts.remove(pid);
-    }
-
-    /**
-     * The one child of a single-threaded process, as the kernel lists a thread's children; empty for
-     * none; null when the list cannot be read (the process is gone, or the kernel keeps no such lists).
-     */
-    private String firstChild(long pid) {
-        int length;
-        try (FileInputStream children = new FileInputStream("/proc/" + pid + "/task/" + pid + "/children")) {
-            length = children.read(buffer);
-        } catch (IOException gone) {
-            return null;
-        }
-        String text = length <= 0 ? "" : new String(buffer, 0, length, StandardCharsets.ISO_8859_1).trim();
-        int space = text.indexOf(' ');
-        return space < 0 ? text : text.substring(0, space);
     }
 }

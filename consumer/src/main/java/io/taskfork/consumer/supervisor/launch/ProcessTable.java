@@ -2,6 +2,7 @@ package io.taskfork.consumer.supervisor.launch;
 
 import io.taskfork.consumer.child.ProcStat;
 import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -85,6 +86,22 @@ final class ProcessTable {
             // ended since the look, or a kernel without smaps_rollup
         }
         return -1;
+    }
+
+    /**
+     * The first child of a single-threaded process, as the kernel lists a thread's children; empty
+     * for none; null when the list cannot be read (the process is gone, or the kernel keeps none).
+     */
+    static String firstChild(long pid, byte[] buffer) {
+        int length;
+        try (FileInputStream children = new FileInputStream("/proc/" + pid + "/task/" + pid + "/children")) {
+            length = children.read(buffer);
+        } catch (IOException gone) {
+            return null;
+        }
+        String text = length <= 0 ? "" : new String(buffer, 0, length, StandardCharsets.ISO_8859_1).trim();
+        int space = text.indexOf(' ');
+        return space < 0 ? text : text.substring(0, space);
     }
 
     private static Entry entry(String pid, byte[] buffer, long pageBytes) {

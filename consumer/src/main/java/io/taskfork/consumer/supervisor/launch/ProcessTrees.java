@@ -18,20 +18,21 @@ final class ProcessTrees {
      * instead of dying of the SIGKILL, and the kill would not read as one.
      */
     static void kill(Process process) {
-        kill(process, false);
+        kill(process, null);
     }
 
     /**
-     * As {@link #kill(Process)}; with {@code sessions}, returns the sessions the descendants were in,
-     * read before they were killed: where a process one of them started meanwhile is, which outside
-     * a namespace outlives the kill.
+     * As {@link #kill(Process)}, and adds to {@code sessions}, unless null, the sessions the
+     * descendants were in, read before any is killed: where a process one of them starts meanwhile
+     * is, which outside a namespace outlives the kill.
      */
-    static Set<Long> kill(Process process, boolean sessions) {
+    static void kill(Process process, Set<Long> sessions) {
         List<ProcessHandle> descendants = process.descendants().toList();
-        Set<Long> found = sessions ? Sessions.of(descendants) : Set.of();
+        if (sessions != null) {
+            sessions.addAll(Sessions.of(descendants));
+        }
         process.destroyForcibly();
         descendants.forEach(ProcessHandle::destroyForcibly);
         process.descendants().forEach(ProcessHandle::destroyForcibly);
-        return found;
     }
 }

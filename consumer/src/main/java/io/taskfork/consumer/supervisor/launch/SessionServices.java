@@ -6,6 +6,7 @@ import io.taskfork.shared.config.ChildSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +22,9 @@ import java.util.function.Consumer;
  * pipes, the timer of its deadline, and the memory watch. One set per launcher, closed with it.
  */
 final class SessionServices implements AutoCloseable {
+
+    // An exit code of 128 + N: a death by signal N, of the process or of the JVM it reports.
+    private static final int SIGNALLED = 128;
 
     private final ChildSettings settings;
     private final ChildCommand command;
@@ -44,31 +48,49 @@ final class SessionServices implements AutoCloseable {
     }
 
     /**
-     * Kills what the ended child {@code pid} left running. In a namespace, its end already has, and
-     * so has {@code taskfork-child-init} as the tree's subreaper, unless it was killed: then what the
-     * processes the supervisor killed with it started meanwhile is in their sessions,
-     * {@code killedSessions}. Through a shell, the child's JVM is {@code pid} itself, and what it
-     * left is in its session.
+     * Kills what the ended child {@code process} left running where its end did not. In a namespace,
+     * the end kills everything in it. Under {@code taskfork-child-init} without one, as the tree's
+     * subreaper it kills what is left, unless it was killed itself (by the supervisor, or by anyone:
+     * it then died of a signal, or reported the JVM's): what the processes killed with it started
+     * meanwhile is in the sessions they were in, {@code killedSessions}, and the JVM's, {@code jvm}
+     * (its PID; -1 when unknown). Through a shell, the child's JVM is {@code process} itself, and
+     * what it left is in its session.
      */
-    void killLeftovers(long pid, Set<Long> killedSessions) {
+    void killLeftovers(Process process, long jvm, Set<Long> killedSessions) {
         Containment containment = command.containment();
         if (containment.namespace()) {
             return;
         }
-        if (containment.keepsTree()) {
-            Sessions.killAll(killedSessions, pid);
-        } else if (containment.ownSession()) {
-            Sessions.killAllButLeader(pid);
+        if (!containment.keepsTree()) {
+            if (containment.ownSession()) {
+                Sessions.killAllButLeader(process.pid());
+            }
+        } else if (process.exitValue() >= SIGNALLED || !killedSessions.isEmpty()) {
+            Set<Long> sessions = new HashSet<>(killedSessions);
+            if (jvm > 0) {
+                sessions.add(jvm);
+            }
+            Sessions.killAll(sessions, process.pid());
         }
     }
 
-    /**
-     * Kills {@code process} with its tree (see {@link ProcessTrees#kill}); returns the sessions a
-     * later {@link #killLeftovers} must look through.
-     */
-    Set<Long> kill(Process process) {
+    /** Kills {@code process} with its tree (see {@link ProcessTrees#kill}), noting the sessions killLeftovers needs. */
+    void kill(Process process, Set<Long> killedSessions) {
         Containment containment = command.containment();
-        return ProcessTrees.kill(process, containment.keepsTree() && !containment.namespace());
+        ProcessTrees.kill(process, containment.keepsTree() && !containment.namespace() ? killedSessions : null);
+    }
+
+    /**
+     * The PID of the JVM that {@code taskfork-child-init} runs as its child without a namespace,
+     * which leads the JVM's session; -1 elsewhere, or when it cannot be read (not started yet, or gone).
+     */
+    long jvmOf(Process process) {
+        Containment containment = command.containment();
+        if (!containment.keepsTree() || containment.namespace()) {
+            return -1;
+        }
+        String child = ProcessTable.firstChild(process.pid(), new byte[64]);
+        return child == null || child.isEmpty() ? -1 : Long.parseLong(child);
     }
 
     Future<?> drain(LogCapture capture, InputStream output) {

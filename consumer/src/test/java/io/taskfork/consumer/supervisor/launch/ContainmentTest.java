@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Each way of containing a child, with and without taskfork-child-init, around real commands: the
  * supervisor's view of a child (its exit status, its pipes, its stdin) must not depend on which one
- * the host allows, and in a namespace nothing the command starts may outlive it.
+ * the host allows, and in a namespace or under taskfork-child-init nothing the command starts may
+ * outlive it.
  */
 class ContainmentTest {
 
@@ -49,7 +50,7 @@ class ContainmentTest {
         return containments().filter(arguments -> ((Containment) arguments.get()[1]).namespace());
     }
 
-    /** Those that end what a child leaves behind without the supervisor: namespaces and taskfork-child-init's session. */
+    /** Those that end what a child leaves behind without the supervisor: a namespace, or taskfork-child-init. */
     static Stream<Arguments> treeKeepers() {
         return containments().filter(arguments -> ((Containment) arguments.get()[1]).keepsTree());
     }
