@@ -41,6 +41,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CANNOT_CONTAIN 125
@@ -124,10 +125,17 @@ static void kill_children_by_parent(void) {
  */
 #define END_WITHIN_MS 2000
 
+static long now_ms(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return now.tv_sec * 1000L + now.tv_nsec / 1000000L;
+}
+
 static void end_children(void) {
     char path[64];
     snprintf(path, sizeof path, "/proc/self/task/%d/children", (int) getpid());
-    for (int waited_ms = 0; waited_ms < END_WITHIN_MS;) {
+    long deadline = now_ms() + END_WITHIN_MS;
+    while (now_ms() < deadline) {
         FILE *list = fopen(path, "r");
         if (list == NULL) {
             kill_children_by_parent();
@@ -142,9 +150,8 @@ static void end_children(void) {
         if (ended < 0 && errno == ECHILD) {
             return;
         }
-        if (ended <= 0) {
+        if (ended == 0) {
             usleep(1000);
-            waited_ms++;
         }
     }
 }

@@ -104,9 +104,8 @@ class ConsumerProcessIT {
             ProcessHandle init = PackagedConsumer.children(consumer).get(0);
             // taskfork-child-init stays, as the JVM's parent and the subreaper of all it starts; in a
             // namespace the JVM would be PID 2 of a namespace of its own.
-            awaitTrue(() -> init.children().anyMatch(child -> child.info().command()
-                    .filter(command -> command.endsWith("/java")).isPresent()), "taskfork-child-init runs the JVM");
-            ProcessHandle jvm = init.children().findFirst().orElseThrow();
+            awaitTrue(() -> init.children().anyMatch(ConsumerProcessIT::isJava), "taskfork-child-init runs the JVM");
+            ProcessHandle jvm = init.children().filter(ConsumerProcessIT::isJava).findFirst().orElseThrow();
             assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(jvm.pid()), "ns", "pid")))
                     .as("the task's JVM's PID namespace")
                     .isEqualTo(Files.readSymbolicLink(Path.of("/proc", "self", "ns", "pid")));
@@ -115,6 +114,10 @@ class ConsumerProcessIT {
             consumer.destroy();
             consumer.waitFor();
         }
+    }
+
+    private static boolean isJava(ProcessHandle process) {
+        return process.info().command().filter(command -> command.endsWith("/java")).isPresent();
     }
 
     @Test

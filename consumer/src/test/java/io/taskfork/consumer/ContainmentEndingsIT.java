@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.taskfork.consumer.testhandlers.LeaveBehindAgent;
 import io.taskfork.consumer.testing.AgentJar;
 import io.taskfork.consumer.testing.HandlerJar;
+import io.taskfork.consumer.testing.LeaveBehindRuns;
 import io.taskfork.consumer.testing.LeftBehind;
 import io.taskfork.consumer.testing.PackagedConsumer;
 import io.taskfork.consumer.testing.SupervisorFixture;
@@ -204,19 +205,10 @@ class ContainmentEndingsIT {
      * they are gone within a second of its row's terminal status; returns the row.
      */
     private static Task endAfterLeavingBoth(String mode) throws Exception {
-        String name = LeftBehind.uniqueName();
-        Path go = folder.resolve(name + ".go");
-        long id = fixture.submit("leave-behind",
-                "{\"name\":\"" + name + "\",\"mode\":\"" + mode + "\",\"go\":\"" + go + "\"}", 1);
-        LeftBehind.awaitStarted(name);
-
-        Files.createFile(go);
-        Task task = fixture.awaitTerminal(id);
-        Duration lingered = LeftBehind.awaitGone(name, Instant.now());
-
-        assertThat(lingered).as("background process and daemon alive after the task ended as " + mode)
+        LeaveBehindRuns.Ended ended = LeaveBehindRuns.endAfterLeavingBoth(fixture, folder, mode);
+        assertThat(ended.lingered()).as("background process and daemon alive after the task ended as " + mode)
                 .isLessThan(WITHIN_A_SECOND);
-        return task;
+        return ended.task();
     }
 
     /**

@@ -3,12 +3,13 @@ package io.taskfork.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskfork.consumer.testing.HostProcesses;
+import io.taskfork.consumer.testing.LeaveBehindRuns;
 import io.taskfork.consumer.testing.LeftBehind;
+import io.taskfork.consumer.testing.PackagedConsumer;
 import io.taskfork.consumer.testing.SupervisorFixture;
 import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,40 +88,41 @@ class SessionContainmentIT {
         long id = fixture.submit("leave-behind",
                 "{\"name\":\"" + name + "\",\"mode\":\"throw\",\"go\":\"" + folder.resolve(name + ".go") + "\"}", 1);
         LeftBehind.awaitStarted(name);
-        // re-parented to its subreaper when the bash that started it exited
-        ProcessHandle init = ProcessHandle.of(HostProcesses.named(name + "-bg").get(0))
-                .flatMap(ProcessHandle::parent).orElseThrow();
-        assertThat(init.info().command().orElse("")).endsWith("taskfork-child-init");
         ProcessHandle daemon = ProcessHandle.of(HostProcesses.named(name + "-daemon").get(0)).orElseThrow();
+        try {
+            // re-parented to its subreaper once the bash that started it has exited
+            ProcessHandle[] init = new ProcessHandle[1];
+            PackagedConsumer.awaitTrue(() -> (init[0] = ProcessHandle.of(HostProcesses.named(name + "-bg").get(0))
+                    .flatMap(ProcessHandle::parent).filter(parent -> parent.info().command().orElse("")
+                            .endsWith("taskfork-child-init")).orElse(null)) != null,
+                    "the background process re-parented to taskfork-child-init");
 
-        init.destroyForcibly();
-        Task task = fixture.awaitTerminal(id);
-        Instant ended = Instant.now();
-        while (!HostProcesses.named(name + "-bg").isEmpty()
-                && Duration.between(ended, Instant.now()).compareTo(LeftBehind.GONE_WITHIN) < 0) {
-            Thread.sleep(10);
+            Instant killed = Instant.now();
+            init[0].destroyForcibly();
+            Duration lingered = Duration.ZERO;
+            while (!HostProcesses.named(name + "-bg").isEmpty() && lingered.compareTo(LeftBehind.GONE_WITHIN) < 0) {
+                Thread.sleep(10);
+                lingered = Duration.between(killed, Instant.now());
+            }
+            Task task = fixture.awaitTerminal(id);
+
+            assertThat(task.status()).isEqualTo(TaskStatus.CRASHED);
+            assertThat(task.exitCode()).isEqualTo(137);
+            assertThat(lingered).as("from the kill until the background process, in the JVM's session, is gone")
+                    .isLessThan(WITHIN_A_SECOND);
+        } finally {
+            daemon.destroyForcibly();
         }
-
-        assertThat(task.status()).isEqualTo(TaskStatus.CRASHED);
-        assertThat(task.exitCode()).isEqualTo(137);
-        assertThat(Duration.between(ended, Instant.now())).as("the background process in the JVM's session")
-                .isLessThan(WITHIN_A_SECOND);
-        daemon.destroyForcibly();
     }
 
+    /**
+     * Runs a leave-behind task that ends as {@code mode} says once both processes run, and asserts
+     * they are gone within a second of its row's terminal status; returns the row.
+     */
     private static Task endAfterLeavingBoth(String mode) throws Exception {
-        String name = LeftBehind.uniqueName();
-        Path go = folder.resolve(name + ".go");
-        long id = fixture.submit("leave-behind",
-                "{\"name\":\"" + name + "\",\"mode\":\"" + mode + "\",\"go\":\"" + go + "\"}", 1);
-        LeftBehind.awaitStarted(name);
-
-        Files.createFile(go);
-        Task task = fixture.awaitTerminal(id);
-        Duration lingered = LeftBehind.awaitGone(name, Instant.now());
-
-        assertThat(lingered).as("background process and daemon alive after the task ended as " + mode)
+        LeaveBehindRuns.Ended ended = LeaveBehindRuns.endAfterLeavingBoth(fixture, folder, mode);
+        assertThat(ended.lingered()).as("background process and daemon alive after the task ended as " + mode)
                 .isLessThan(WITHIN_A_SECOND);
-        return task;
+        return ended.task();
     }
 }

@@ -115,7 +115,6 @@ final class ChildSession {
             ChildReport report = new ChildReport(handedOver, progress);
             try {
                 converse(request, report);
-                jvm = jvm > 0 ? jvm : services.jvmOf(process);
             } finally {
                 // Our end of stdin is the child's lifeline, held while we need the child: it is
                 // closed once the child's report is complete, or the child has died.
@@ -127,7 +126,7 @@ final class ChildSession {
                 deadline.cancel(false);
                 services.forgetMemory(memory);
             }
-            // Outside a namespace, what the task started may run on, re-parented to the host's init.
+            // Through a shell, or when taskfork-child-init was killed, what the task started may run on.
             services.killLeftovers(process, jvm, killedSessions);
             long runNanos = System.nanoTime() - handedOver;
             String log = awaitOutput(draining, output, process.getErrorStream());
@@ -158,7 +157,7 @@ final class ChildSession {
             try {
                 closeQuietly(process.getOutputStream());
                 process.waitFor();
-                // what it started while it waited, such as a Java agent's processes, is in its session
+                // what it started while it waited, such as a Java agent's processes
                 services.killLeftovers(process, jvm, killedSessions);
                 log = awaitOutput(draining, output, process.getErrorStream());
             } finally {

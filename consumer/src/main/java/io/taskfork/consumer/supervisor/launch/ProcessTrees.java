@@ -27,12 +27,26 @@ final class ProcessTrees {
      * is, which outside a namespace outlives the kill.
      */
     static void kill(Process process, Set<Long> sessions) {
+        List<ProcessHandle> descendants = killable(process, sessions);
+        process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /**
+     * SIGKILLs the descendants of {@code process}, not the process itself, and adds their sessions to
+     * {@code sessions} as {@link #kill(Process, Set)} does: for a subreaper that, left alive, kills
+     * whatever they start meanwhile.
+     */
+    static void killDescendants(Process process, Set<Long> sessions) {
+        killable(process, sessions).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private static List<ProcessHandle> killable(Process process, Set<Long> sessions) {
         List<ProcessHandle> descendants = process.descendants().toList();
         if (sessions != null) {
             sessions.addAll(Sessions.of(descendants));
         }
-        process.destroyForcibly();
-        descendants.forEach(ProcessHandle::destroyForcibly);
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        return descendants;
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -25,6 +26,9 @@ final class SessionServices implements AutoCloseable {
 
     // An exit code of 128 + N: a death by signal N, of the process or of the JVM it reports.
     private static final int SIGNALLED = 128;
+    // taskfork-child-init gives up on a child SIGKILL cannot end after 2 s; a second more for the host's load.
+    static final long SUBREAPER_ENDS_WITHIN_MS = 3_000;
+    private static final int JVM_FORKED_LOOKS = 20;
 
     private final ChildSettings settings;
     private final ChildCommand command;
@@ -74,23 +78,58 @@ final class SessionServices implements AutoCloseable {
         }
     }
 
-    /** Kills {@code process} with its tree (see {@link ProcessTrees#kill}), noting the sessions killLeftovers needs. */
+    /**
+     * Kills {@code process} with its tree (see {@link ProcessTrees#kill}), noting the sessions
+     * {@link #killLeftovers} needs. Under {@code taskfork-child-init} without a namespace, it kills
+     * the descendants first and leaves {@code taskfork-child-init} alive: as their subreaper, it then
+     * kills whatever they started meanwhile, a process that called setsid included, and exits (see its
+     * {@code end_children}). It is killed too only if it has not ended within {@link #SUBREAPER_ENDS_WITHIN_MS}.
+     */
     void kill(Process process, Set<Long> killedSessions) {
         Containment containment = command.containment();
-        ProcessTrees.kill(process, containment.keepsTree() && !containment.namespace() ? killedSessions : null);
+        if (!containment.keepsTree() || containment.namespace()) {
+            ProcessTrees.kill(process);
+            return;
+        }
+        ProcessTrees.killDescendants(process, killedSessions);
+        try {
+            deadlines.schedule(() -> {
+                if (process.isAlive()) {
+                    ProcessTrees.kill(process, killedSessions);
+                }
+            }, SUBREAPER_ENDS_WITHIN_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            ProcessTrees.kill(process, killedSessions);
+        }
     }
 
     /**
      * The PID of the JVM that {@code taskfork-child-init} runs as its child without a namespace,
-     * which leads the JVM's session; -1 elsewhere, or when it cannot be read (not started yet, or gone).
+     * which leads the JVM's session; -1 elsewhere, or when it cannot be read (gone). A child just
+     * started may not have forked its JVM yet: it is given a few milliseconds.
      */
     long jvmOf(Process process) {
         Containment containment = command.containment();
         if (!containment.keepsTree() || containment.namespace()) {
             return -1;
         }
-        String child = ProcessTable.firstChild(process.pid(), new byte[64]);
-        return child == null || child.isEmpty() ? -1 : Long.parseLong(child);
+        byte[] buffer = new byte[64];
+        for (int look = 0; look < JVM_FORKED_LOOKS; look++) {
+            String child = ProcessTable.firstChild(process.pid(), buffer);
+            if (child == null) {
+                return -1;
+            }
+            if (!child.isEmpty()) {
+                return Long.parseLong(child);
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+        return -1;
     }
 
     Future<?> drain(LogCapture capture, InputStream output) {

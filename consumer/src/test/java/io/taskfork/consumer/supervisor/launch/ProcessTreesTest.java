@@ -1,0 +1,90 @@
+package io.taskfork.consumer.supervisor.launch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskfork.shared.config.ChildContainment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Killing a child's tree without a namespace, with real processes: the sessions of what is killed are
+ * noted before the kill, and under taskfork-child-init the descendants die while it lives on to end
+ * what they started, a daemon that called setsid included, and then exits as the JVM's death reads.
+ */
+class ProcessTreesTest {
+
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void killLeftovers() {
+        started.forEach(ProcessTrees::kill);
+    }
+
+    @Test
+    void theSessionsOfTheKilledAreNotedBeforeTheyDie() throws Exception {
+        String marker = marker();
+        Process shell = start(List.of("/bin/sh", "-c", "setsid sleep " + marker + " & wait"));
+        ProcessHandle daemon = awaitProcess(marker);
+        Set<Long> sessions = new HashSet<>();
+
+        ProcessTrees.kill(shell, sessions);
+
+        // setsid, not leading a process group in a non-interactive shell, runs sleep in its own process
+        assertThat(sessions).as("the session the daemon leads").contains(daemon.pid());
+        assertThat(shell.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(daemon.onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
+    }
+
+    @Test
+    void underChildInitTheDescendantsDieAndChildInitEndsWhatIsLeftThenExitsAsTheirDeathReads() throws Exception {
+        Optional<Path> init = Containment.childInit();
+        if (init.isEmpty()) {
+            return;
+        }
+        Containment containment = Containment.detect(ChildContainment.SESSION, init);
+        String marker = marker();
+        Process process = start(containment.wrap(List.of("/bin/sh", "-c", "setsid sleep " + marker + " & wait")));
+        ProcessHandle daemon = awaitProcess(marker);
+        Set<Long> sessions = new HashSet<>();
+
+        ProcessTrees.killDescendants(process, sessions);
+
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("taskfork-child-init ends on its own").isTrue();
+        assertThat(process.exitValue()).as("the shell's SIGKILL, as taskfork-child-init reports it").isEqualTo(137);
+        assertThat(daemon.isAlive()).isFalse();
+        assertThat(sessions).contains(daemon.pid());
+    }
+
+    private Process start(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).start();
+        started.add(process);
+        return process;
+    }
+
+    /** A sleep of a number of seconds no other process of the host sleeps. */
+    private static String marker() {
+        return "1" + ThreadLocalRandom.current().nextInt(100_000, 999_999) + ".75";
+    }
+
+    private static ProcessHandle awaitProcess(String marker) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            Optional<ProcessHandle> found = ProcessHandle.allProcesses()
+                    .filter(process -> process.info().arguments().map(List::of).orElse(List.of()).contains(marker))
+                    .findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no process sleeping " + marker + " within 10 s");
+    }
+}
