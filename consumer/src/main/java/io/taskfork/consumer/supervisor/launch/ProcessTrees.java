@@ -36,10 +36,12 @@ final class ProcessTrees {
     /**
      * SIGKILLs the descendants of {@code process}, not the process itself, and adds their sessions to
      * {@code sessions} as {@link #kill(Process, Set)} does: for a subreaper that, left alive, kills
-     * whatever they start meanwhile.
+     * whatever they start meanwhile. False when it had none.
      */
-    static void killDescendants(Process process, Set<Long> sessions) {
-        killable(process, sessions).forEach(ProcessHandle::destroyForcibly);
+    static boolean killDescendants(Process process, Set<Long> sessions) {
+        List<ProcessHandle> descendants = killable(process, sessions);
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        return !descendants.isEmpty();
     }
 
     private static List<ProcessHandle> killable(Process process, Set<Long> sessions) {

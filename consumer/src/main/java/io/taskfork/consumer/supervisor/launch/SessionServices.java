@@ -91,7 +91,11 @@ final class SessionServices implements AutoCloseable {
             ProcessTrees.kill(process);
             return;
         }
-        ProcessTrees.killDescendants(process, killedSessions);
+        if (!ProcessTrees.killDescendants(process, killedSessions)) {
+            // no JVM forked yet, or none left: nothing for it to end
+            ProcessTrees.kill(process, killedSessions);
+            return;
+        }
         try {
             deadlines.schedule(() -> {
                 if (process.isAlive()) {
