@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
             "memory, the throughput ratios, the containment layer's cost (c less c-bare: CPU ms per",
             "task, throughput c/c-bare) and the machine. It uses a queue taskfork.bench.<run> and a",
             "schema taskfork_bench_<run> of its own, made at the start and removed at the end, so runs at",
-            "once keep apart, and ends by itself within about 8 minutes with the defaults. Exit codes:",
+            "once keep apart, and ends by itself within about 20 minutes with the defaults. Exit codes:",
             "0 measured, 1 a phase failed, 2 bad usage.",
             ""},
         footer = {"", "TASKFORK_AMQP_URI, TASKFORK_JDBC_URL, TASKFORK_JDBC_USER and TASKFORK_JDBC_PASSWORD say where",
