@@ -176,7 +176,7 @@ final class Containment {
      * started, an orphan included, until that process ends: in a namespace, and under
      * {@code taskfork-child-init}'s session mode, whose subreaper takes the orphans in and, once
      * the JVM has ended, kills them. Then no look through the host's {@code /proc} is needed after
-     * a child, unless the supervisor killed it first (see {@link SessionServices#killLeftovers}).
+     * a child, unless it was killed (see {@link SessionServices#killLeftovers}).
      */
     boolean keepsTree() {
         return namespace || subreaper;
