@@ -102,7 +102,7 @@ class ConsumerProcessIT {
             long id = submitSleep(3000);
             awaitTrue(() -> !PackagedConsumer.children(consumer).isEmpty(), "the task's child started");
             ProcessHandle init = PackagedConsumer.children(consumer).get(0);
-            // taskfork-child-init stays, as the JVM's parent and the subreaper of all it starts; in a
+            // taskfork-child-init is the JVM's parent and the subreaper of all it starts; in a
             // namespace the JVM would be PID 2 of a namespace of its own.
             awaitTrue(() -> init.children().anyMatch(ConsumerProcessIT::isJava), "taskfork-child-init runs the JVM");
             ProcessHandle jvm = init.children().filter(ConsumerProcessIT::isJava).findFirst().orElseThrow();
