@@ -106,7 +106,7 @@ final class ChildSession {
         boolean markersPossible = true;
         try {
             long handedOver = System.nanoTime();
-            long jvm = services.jvmOf(process);
+            long jvm = -1;
             Future<?> deadline = services.afterTimeout(() -> {
                 timedOut = true;
                 kill(process);
@@ -114,7 +114,7 @@ final class ChildSession {
             Optional<MemoryBudget> memory = services.watchMemory(process, over -> kill(process));
             ChildReport report = new ChildReport(handedOver, progress);
             try {
-                converse(request, report);
+                jvm = converse(request, report);
             } finally {
                 // Our end of stdin is the child's lifeline, held while we need the child: it is
                 // closed once the child's report is complete, or the child has died.
@@ -201,9 +201,10 @@ final class ChildSession {
      * Tells the child its request and reads its report, until the last event or, when the child
      * dies without one, until its events pipe ends. A process the child started outside Java (a
      * native library's fork) may hold that pipe open after the child is gone: its report is then
-     * taken as read so far, rather than waited for.
+     * taken as read so far, rather than waited for. Returns the JVM's PID where taskfork-child-init
+     * runs it as its child (see {@link SessionServices#jvmOf}), read while the child takes its request.
      */
-    private void converse(JsonNode request, ChildReport report) throws IOException, InterruptedException {
+    private long converse(JsonNode request, ChildReport report) throws IOException, InterruptedException {
         CompletableFuture<Void> reading = services.read(report, process.getInputStream(), MAX_EVENT_BYTES);
         try {
             OutputStream stdin = process.getOutputStream();
@@ -215,12 +216,14 @@ final class ChildSession {
                 throw e;
             }
         }
+        long jvm = services.jvmOf(process);
         try {
             CompletableFuture.anyOf(reading, process.onExit()).get();
             reading.get(OUTPUT_DRAIN_MS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
             // held open by a stray process, or broken: what was read is kept
         }
+        return jvm;
     }
 
     // A grandchild may still hold the output pipe open; its output is not worth hanging for.

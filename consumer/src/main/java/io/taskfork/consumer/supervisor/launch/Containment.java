@@ -183,6 +183,14 @@ final class Containment {
     }
 
     /**
+     * Whether {@code taskfork-child-init} keeps the tree without a namespace: the supervisor then
+     * sweeps what was left only after a kill (see {@link SessionServices#killLeftovers}).
+     */
+    boolean subreaper() {
+        return subreaper;
+    }
+
+    /**
      * Whether the child's JVM leads a session of its own, whose ID is its PID (setsid(1) forks only
      * when its caller leads a process group, which a process just started does not), so that its
      * session is the task's alone.

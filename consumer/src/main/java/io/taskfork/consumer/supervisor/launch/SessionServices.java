@@ -62,14 +62,11 @@ final class SessionServices implements AutoCloseable {
      */
     void killLeftovers(Process process, long jvm, Set<Long> killedSessions) {
         Containment containment = command.containment();
-        if (containment.namespace()) {
-            return;
-        }
         if (!containment.keepsTree()) {
             if (containment.ownSession()) {
                 Sessions.killAllButLeader(process.pid());
             }
-        } else if (process.exitValue() >= SIGNALLED || !killedSessions.isEmpty()) {
+        } else if (containment.subreaper() && (process.exitValue() >= SIGNALLED || !killedSessions.isEmpty())) {
             Set<Long> sessions = new HashSet<>(killedSessions);
             if (jvm > 0) {
                 sessions.add(jvm);
@@ -86,8 +83,7 @@ final class SessionServices implements AutoCloseable {
      * {@code end_children}). It is killed too only if it has not ended within {@link #SUBREAPER_ENDS_WITHIN_MS}.
      */
     void kill(Process process, Set<Long> killedSessions) {
-        Containment containment = command.containment();
-        if (!containment.keepsTree() || containment.namespace()) {
+        if (!command.containment().subreaper()) {
             ProcessTrees.kill(process);
             return;
         }
@@ -113,8 +109,7 @@ final class SessionServices implements AutoCloseable {
      * started may not have forked its JVM yet: it is given a few milliseconds.
      */
     long jvmOf(Process process) {
-        Containment containment = command.containment();
-        if (!containment.keepsTree() || containment.namespace()) {
+        if (!command.containment().subreaper()) {
             return -1;
         }
         byte[] buffer = new byte[64];
