@@ -62,7 +62,7 @@ class ContainmentEndingsIT {
 
     @Test
     void aChildThatCrashesLeavesNeitherABackgroundProcessNorADaemonRunning() throws Exception {
-        Task task = endAfterLeavingBoth("segv");
+        Task task = LeaveBehindRuns.endAfterLeavingBoth(fixture, folder, "segv");
 
         assertThat(task.status()).isEqualTo(TaskStatus.CRASHED);
         assertThat(task.failureKind()).as(task.error()).isEqualTo(FailureKind.SIGNAL);
@@ -70,7 +70,7 @@ class ContainmentEndingsIT {
 
     @Test
     void aChildThatCallsSystemExitLeavesNeitherABackgroundProcessNorADaemonRunning() throws Exception {
-        Task task = endAfterLeavingBoth("exit");
+        Task task = LeaveBehindRuns.endAfterLeavingBoth(fixture, folder, "exit");
 
         assertThat(task.status()).isEqualTo(TaskStatus.CRASHED);
         assertThat(task.failureKind()).as(task.error()).isEqualTo(FailureKind.EXIT);
@@ -78,7 +78,7 @@ class ContainmentEndingsIT {
 
     @Test
     void aFailedTaskLeavesNeitherABackgroundProcessNorADaemonRunning() throws Exception {
-        Task task = endAfterLeavingBoth("throw");
+        Task task = LeaveBehindRuns.endAfterLeavingBoth(fixture, folder, "throw");
 
         assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
         assertThat(task.failureKind()).as(task.error()).isEqualTo(FailureKind.EXCEPTION);
@@ -198,17 +198,6 @@ class ContainmentEndingsIT {
                 consumer.destroyForcibly();
             }
         }
-    }
-
-    /**
-     * Runs a leave-behind task that ends as {@code mode} says once both processes run, and asserts
-     * they are gone within a second of its row's terminal status; returns the row.
-     */
-    private static Task endAfterLeavingBoth(String mode) throws Exception {
-        LeaveBehindRuns.Ended ended = LeaveBehindRuns.endAfterLeavingBoth(fixture, folder, mode);
-        assertThat(ended.lingered()).as("background process and daemon alive after the task ended as " + mode)
-                .isLessThan(WITHIN_A_SECOND);
-        return ended.task();
     }
 
     /**

@@ -48,7 +48,7 @@ class SessionContainmentIT {
 
     @Test
     void aFailedTaskLeavesNeitherABackgroundProcessNorADaemonRunning() throws Exception {
-        Task task = endAfterLeavingBoth("throw");
+        Task task = LeaveBehindRuns.endAfterLeavingBoth(fixture, folder, "throw");
 
         assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
         assertThat(task.exitCode()).isZero();
@@ -56,7 +56,7 @@ class SessionContainmentIT {
 
     @Test
     void aChildThatCrashesLeavesNeitherABackgroundProcessNorADaemonRunning() throws Exception {
-        Task task = endAfterLeavingBoth("segv");
+        Task task = LeaveBehindRuns.endAfterLeavingBoth(fixture, folder, "segv");
 
         assertThat(task.status()).isEqualTo(TaskStatus.CRASHED);
         assertThat(task.failureKind()).as(task.error()).isEqualTo(FailureKind.SIGNAL);
@@ -64,17 +64,7 @@ class SessionContainmentIT {
 
     @Test
     void aCancelledTaskLeavesNeitherABackgroundProcessNorADaemonRunning() throws Exception {
-        String name = LeftBehind.uniqueName();
-        long id = fixture.submit("exec", LeftBehind.execPayload(name, "sleep 300"), 1);
-        LeftBehind.awaitStarted(name);
-
-        Instant cancelled = Instant.now();
-        assertThat(fixture.store().cancel(id)).contains(TaskStatus.RUNNING);
-        Duration lingered = LeftBehind.awaitGone(name, cancelled);
-
-        assertThat(lingered).as("from the cancel until the background process and daemon are gone")
-                .isLessThan(Duration.ofMillis(1500));
-        assertThat(fixture.awaitTerminal(id).status()).isEqualTo(TaskStatus.CANCELLED);
+        LeaveBehindRuns.cancelAfterLeavingBoth(fixture, Duration.ofMillis(1500));
     }
 
     /**
@@ -113,16 +103,5 @@ class SessionContainmentIT {
         } finally {
             daemon.destroyForcibly();
         }
-    }
-
-    /**
-     * Runs a leave-behind task that ends as {@code mode} says once both processes run, and asserts
-     * they are gone within a second of its row's terminal status; returns the row.
-     */
-    private static Task endAfterLeavingBoth(String mode) throws Exception {
-        LeaveBehindRuns.Ended ended = LeaveBehindRuns.endAfterLeavingBoth(fixture, folder, mode);
-        assertThat(ended.lingered()).as("background process and daemon alive after the task ended as " + mode)
-                .isLessThan(WITHIN_A_SECOND);
-        return ended.task();
     }
 }

@@ -3,6 +3,7 @@ package io.taskfork.consumer.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskfork.consumer.testing.HostProcesses;
+import io.taskfork.consumer.testing.LeaveBehindRuns;
 import io.taskfork.consumer.testing.LeftBehind;
 import io.taskfork.consumer.testing.SupervisorFixture;
 import io.taskfork.shared.task.FailureKind;
@@ -179,17 +180,7 @@ class ExecIT {
 
     @Test
     void aCancelledTaskLeavesNeitherABackgroundProcessNorADaemonRunning() throws Exception {
-        String name = LeftBehind.uniqueName();
-        long id = fixture.submit("exec", LeftBehind.execPayload(name, "sleep 300"), 1);
-        LeftBehind.awaitStarted(name);
-
-        Instant cancelled = Instant.now();
-        assertThat(fixture.store().cancel(id)).contains(TaskStatus.RUNNING);
-        Duration lingered = LeftBehind.awaitGone(name, cancelled);
-
-        assertThat(lingered).as("from the cancel until the background process and daemon are gone")
-                .isLessThan(Duration.ofSeconds(1));
-        assertThat(fixture.awaitTerminal(id).status()).isEqualTo(TaskStatus.CANCELLED);
+        LeaveBehindRuns.cancelAfterLeavingBoth(fixture, Duration.ofSeconds(1));
     }
 
     @Test

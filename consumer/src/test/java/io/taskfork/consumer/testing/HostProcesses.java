@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
@@ -65,6 +66,18 @@ public final class HostProcesses {
             }
         }
         return false;
+    }
+
+    /** A number of seconds to sleep that no other process of the host sleeps: a process's mark. */
+    public static String uniqueSleep() {
+        return "1" + ThreadLocalRandom.current().nextInt(100_000, 999_999) + ".25";
+    }
+
+    /** The live processes of the host with {@code argument} among their arguments. */
+    public static List<ProcessHandle> withArgument(String argument) {
+        return ProcessHandle.allProcesses()
+                .filter(process -> process.info().arguments().map(List::of).orElse(List.of()).contains(argument))
+                .toList();
     }
 
     /** The live processes whose argv[0] is {@code name} (as {@code exec -a name} sets it). */

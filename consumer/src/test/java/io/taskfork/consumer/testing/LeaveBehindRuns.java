@@ -1,29 +1,31 @@
 package io.taskfork.consumer.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.taskfork.shared.task.Task;
+import io.taskfork.shared.task.TaskStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Tasks of the test type {@code leave-behind} through a supervisor: each starts the processes of
- * {@link LeftBehind} and ends as asked once both run.
+ * Tasks through a supervisor that start the processes of {@link LeftBehind} and then end: the
+ * test type {@code leave-behind}, and an {@code exec} of bash (which the supervisor must allow).
  */
 public final class LeaveBehindRuns {
 
-    /** The row of a task that has ended, and how long its processes outlived that end. */
-    public record Ended(Task task, Duration lingered) {
-    }
+    private static final Duration WITHIN_A_SECOND = Duration.ofSeconds(1);
 
     private LeaveBehindRuns() {
     }
 
     /**
      * Runs a leave-behind task through {@code fixture} that ends as {@code mode} says (see the
-     * handler) once both processes run, its go-file in {@code folder}; waits until both are gone.
+     * handler) once both processes run, its go-file in {@code folder}, and asserts they are gone
+     * within a second of its row's terminal status; returns the row.
      */
-    public static Ended endAfterLeavingBoth(SupervisorFixture fixture, Path folder, String mode) throws Exception {
+    public static Task endAfterLeavingBoth(SupervisorFixture fixture, Path folder, String mode) throws Exception {
         String name = LeftBehind.uniqueName();
         Path go = folder.resolve(name + ".go");
         long id = fixture.submit("leave-behind",
@@ -32,6 +34,28 @@ public final class LeaveBehindRuns {
 
         Files.createFile(go);
         Task task = fixture.awaitTerminal(id);
-        return new Ended(task, LeftBehind.awaitGone(name, Instant.now()));
+        Duration lingered = LeftBehind.awaitGone(name, Instant.now());
+
+        assertThat(lingered).as("background process and daemon alive after the task ended as " + mode)
+                .isLessThan(WITHIN_A_SECOND);
+        return task;
+    }
+
+    /**
+     * Cancels an exec task through {@code fixture} once both processes run, and asserts they are
+     * gone within {@code within} of the cancel and the task ends cancelled.
+     */
+    public static void cancelAfterLeavingBoth(SupervisorFixture fixture, Duration within) throws Exception {
+        String name = LeftBehind.uniqueName();
+        long id = fixture.submit("exec", LeftBehind.execPayload(name, "sleep 300"), 1);
+        LeftBehind.awaitStarted(name);
+
+        Instant cancelled = Instant.now();
+        assertThat(fixture.store().cancel(id)).contains(TaskStatus.RUNNING);
+        Duration lingered = LeftBehind.awaitGone(name, cancelled);
+
+        assertThat(lingered).as("from the cancel until the background process and daemon are gone")
+                .isLessThan(within);
+        assertThat(fixture.awaitTerminal(id).status()).isEqualTo(TaskStatus.CANCELLED);
     }
 }

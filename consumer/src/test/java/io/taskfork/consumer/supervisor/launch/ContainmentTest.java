@@ -12,7 +12,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -103,7 +102,7 @@ class ContainmentTest {
         assertThat(new String(refused.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
                 .startsWith("taskfork-child-init: cannot make a PID namespace: ");
 
-        String marker = marker();
+        String marker = HostProcesses.uniqueSleep();
         command = new ArrayList<>(nobody);
         command.addAll(List.of(init.get().toString(), "user-namespace", "--", "/bin/sh", "-c",
                 "setsid sleep " + marker + " & echo \"$$ $(id -u)\" >&3; sleep 0.2"));
@@ -146,7 +145,7 @@ class ContainmentTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("treeKeepers")
     void aDaemonOfTheCommandDiesWithIt(String name, Containment containment) throws Exception {
-        String marker = marker();
+        String marker = HostProcesses.uniqueSleep();
         // setsid, not leading a process group, runs sleep in its own process: wait until it is sleep
         Process process = run(containment, "setsid sleep " + marker + " & until grep -q " + marker
                 + " /proc/$!/cmdline 2>/dev/null; do sleep 0.01; done", "");
@@ -157,7 +156,7 @@ class ContainmentTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("namespaces")
     void aSigkillOfTheStartedProcessEndsTheWholeNamespace(String name, Containment containment) throws Exception {
-        String marker = marker();
+        String marker = HostProcesses.uniqueSleep();
         Process process = start(containment, "setsid sleep " + marker + " & exec sleep " + marker);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (processes(marker) < 2 && System.nanoTime() < deadline) {
@@ -183,7 +182,7 @@ class ContainmentTest {
         Containment containment = Containment.detect(ChildContainment.SESSION, init);
         assertThat(containment.keepsTree()).as(containment.description()).isTrue();
         assertThat(containment.namespace()).isFalse();
-        String marker = marker();
+        String marker = HostProcesses.uniqueSleep();
         Process process = start(containment, "exec sleep " + marker);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (processes(marker) < 1 && System.nanoTime() < deadline) {
@@ -213,11 +212,6 @@ class ContainmentTest {
         return process;
     }
 
-    /** A sleep of a number of seconds no other process of the host sleeps. */
-    private static String marker() {
-        return "1" + ThreadLocalRandom.current().nextInt(100_000, 999_999) + ".25";
-    }
-
     private static boolean awaitGone(String marker) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (processes(marker) > 0) {
@@ -231,8 +225,6 @@ class ContainmentTest {
 
     /** Live processes of the host whose command line holds the marker. */
     private static long processes(String marker) {
-        return ProcessHandle.allProcesses()
-                .filter(process -> process.info().arguments().map(List::of).orElse(List.of()).contains(marker))
-                .count();
+        return HostProcesses.withArgument(marker).size();
     }
 }

@@ -2,6 +2,7 @@ package io.taskfork.consumer.supervisor.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.taskfork.consumer.testing.HostProcesses;
 import io.taskfork.shared.config.ChildContainment;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +30,7 @@ class ProcessTreesTest {
 
     @Test
     void theSessionsOfTheKilledAreNotedBeforeTheyDie() throws Exception {
-        String marker = marker();
+        String marker = HostProcesses.uniqueSleep();
         Process shell = start(List.of("/bin/sh", "-c", "setsid sleep " + marker + " & wait"));
         ProcessHandle daemon = awaitProcess(marker);
         Set<Long> sessions = new HashSet<>();
@@ -50,7 +50,7 @@ class ProcessTreesTest {
             return;
         }
         Containment containment = Containment.detect(ChildContainment.SESSION, init);
-        String marker = marker();
+        String marker = HostProcesses.uniqueSleep();
         Process process = start(containment.wrap(List.of("/bin/sh", "-c", "setsid sleep " + marker + " & wait")));
         ProcessHandle daemon = awaitProcess(marker);
         Set<Long> sessions = new HashSet<>();
@@ -69,19 +69,12 @@ class ProcessTreesTest {
         return process;
     }
 
-    /** A sleep of a number of seconds no other process of the host sleeps. */
-    private static String marker() {
-        return "1" + ThreadLocalRandom.current().nextInt(100_000, 999_999) + ".75";
-    }
-
     private static ProcessHandle awaitProcess(String marker) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
-            Optional<ProcessHandle> found = ProcessHandle.allProcesses()
-                    .filter(process -> process.info().arguments().map(List::of).orElse(List.of()).contains(marker))
-                    .findFirst();
-            if (found.isPresent()) {
-                return found.get();
+            List<ProcessHandle> found = HostProcesses.withArgument(marker);
+            if (!found.isEmpty()) {
+                return found.get(0);
             }
             Thread.sleep(20);
         }
