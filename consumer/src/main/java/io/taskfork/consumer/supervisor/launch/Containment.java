@@ -69,28 +69,34 @@ final class Containment {
         return detect(choice, childInit());
     }
 
-    /** As {@link #detect(ChildContainment)}, with {@code taskfork-child-init} at {@code init} or none. */
+    /** As {@link #detect(ChildContainment)}, with {@code taskfork-child-init} at {@code found} or none. */
     static Containment detect(ChildContainment choice, Optional<Path> found) {
-        // A copy that cannot run here (built for another machine, say) would fail every child: do without it.
-        Optional<Path> init = found.filter(path -> works(List.of(path.toString(), "session", "--")));
-        if (found.isPresent() && init.isEmpty()) {
-            LOG.warn("{} did not run; children start through setsid, unshare and a shell instead", found.get());
+        if (found.isPresent()) {
+            String why = "TASKFORK_CONTAINMENT=session";
+            if (choice == ChildContainment.AUTO) {
+                for (String mode : List.of("namespace", "user-namespace")) {
+                    List<String> prefix = List.of(found.get().toString(), mode, "--");
+                    why = failure(prefix);
+                    if (why == null) {
+                        return new Containment(prefix, true, false,
+                                mode.equals("namespace") ? INIT_NAMESPACE : INIT_NAMESPACE + " in a user namespace");
+                    }
+                }
+                why = "no PID namespace allowed: " + why;
+            }
+            // Probed on its own: the session mode needs the subreaper, which a host may refuse where it
+            // allows a namespace. A copy that cannot run here (built for another machine, say) fails
+            // every mode, and would fail every child: do without it.
+            String refused = failure(List.of(found.get().toString(), "session", "--"));
+            if (refused == null) {
+                return session(why, found);
+            }
+            LOG.warn("{} could not run a child in its session mode ({}); children start through setsid, unshare"
+                    + " and a shell instead", found.get(), refused);
         }
         if (choice == ChildContainment.SESSION) {
             // No namespace is tried: the operator has chosen, and a misbehaving one could hold up the start for PROBE_WITHIN_MS.
-            return session("TASKFORK_CONTAINMENT=session", init);
-        }
-        if (init.isPresent()) {
-            String why = null;
-            for (String mode : List.of("namespace", "user-namespace")) {
-                List<String> prefix = List.of(init.get().toString(), mode, "--");
-                why = failure(prefix);
-                if (why == null) {
-                    return new Containment(prefix, true, false,
-                            mode.equals("namespace") ? INIT_NAMESPACE : INIT_NAMESPACE + " in a user namespace");
-                }
-            }
-            return session("no PID namespace allowed: " + why, init);
+            return session("TASKFORK_CONTAINMENT=session", Optional.empty());
         }
         Optional<Path> unshare = executable("unshare");
         if (unshare.isPresent()) {
@@ -109,7 +115,7 @@ final class Containment {
                 }
             }
         }
-        return session("no usable unshare", init);
+        return session("no usable unshare", Optional.empty());
     }
 
     private static Containment session(String why, Optional<Path> init) {

@@ -84,6 +84,34 @@ class ContainmentTest {
     }
 
     /**
+     * A host that refuses {@code PR_SET_CHILD_SUBREAPER} fails only the session mode: taskfork-child-init
+     * still makes the namespace there, and a session is then started without it. The refusal is played
+     * by a copy that answers the session mode as taskfork-child-init does when the kernel says no.
+     */
+    @Test
+    void aHostThatRefusesTheSubreaperStillGetsTheNamespaceFromChildInit(@TempDir Path folder) throws Exception {
+        Optional<Path> init = Containment.childInit();
+        if (init.isEmpty()) {
+            return;
+        }
+        Path refusing = folder.resolve(Containment.CHILD_INIT);
+        Files.writeString(refusing, "#!/bin/sh\nif [ \"$1\" = session ]; then\n"
+                + "  echo 'taskfork-child-init: cannot become the subreaper of the command: Operation not permitted' >&2\n"
+                + "  exit 125\nfi\nexec '" + init.get() + "' \"$@\"\n");
+        Files.setPosixFilePermissions(refusing, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        Containment auto = Containment.detect(ChildContainment.AUTO, Optional.of(refusing));
+        assertThat(auto.namespace()).as(auto.description()).isEqualTo(HostProcesses.namespacesUsable());
+        if (auto.namespace()) {
+            assertThat(auto.wrap(List.of("true")).get(0)).as(auto.description()).isEqualTo(refusing.toString());
+        }
+        Containment session = Containment.detect(ChildContainment.SESSION, Optional.of(refusing));
+        assertThat(session.wrap(List.of("true"))).doesNotContain(refusing.toString());
+        assertThat(session.subreaper()).isFalse();
+        assertThat(run(session, "echo ran >&3", "").exitValue()).isZero();
+    }
+
+    /**
      * A supervisor that is not root gets the user-namespace mode. The tests run as root, so this one
      * runs taskfork-child-init as nobody, through setpriv, where the host allows user namespaces.
      */
