@@ -26,6 +26,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +95,46 @@ class ChildArchiveIT {
 
         assertThat(after).isNotEqualTo(before);
         assertThat(archivesIn(cache())).containsExactlyInAnyOrder(before, after);
+    }
+
+    /**
+     * Two supervisors of one host share the default cache folder. Started together on an empty one,
+     * each that finds no archive when it looks writes one to a draft of its own (whether the second
+     * looks before the first has renamed its draft is the machine's timing); either way the
+     * children of both map the one archive, and no draft is left.
+     */
+    @Test
+    void twoSupervisorsStartedAtOnceOnOneCacheFolderEachLeaveOneWholeArchive() throws Exception {
+        Map<String, String> variables = variables(Map.of());
+        Path firstLog = folder.resolve("first.log");
+        Path secondLog = folder.resolve("second.log");
+        Process first = start(variables, firstLog);
+        Process second = start(variables, secondLog);
+        try {
+            awaitStandby(first, firstLog);
+            awaitStandby(second, secondLog);
+            // Each writes one, or finds the other's when it looks: the last complete one has the name.
+            Path archive = archivedIn(read(firstLog) + read(secondLog));
+            List<Long> ids = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                ids.add(submit("echo", "{\"n\":" + i + "}"));
+            }
+            for (long id : ids) {
+                assertThat(await(id).status()).as(read(firstLog) + read(secondLog)).isEqualTo(TaskStatus.SUCCEEDED);
+            }
+
+            try (Stream<Path> files = Files.list(cache())) {
+                assertThat(files).containsExactly(archive);
+            }
+            for (Process consumer : List.of(first, second)) {
+                assertThat(children(consumer)).allSatisfy(child -> assertThat(child.info().commandLine().orElseThrow())
+                        .contains("-XX:SharedArchiveFile=" + archive));
+            }
+            assertThat(read(firstLog) + read(secondLog)).doesNotContain("without a class-data-sharing archive");
+        } finally {
+            stopAndWait(first);
+            stopAndWait(second);
+        }
     }
 
     @Test
