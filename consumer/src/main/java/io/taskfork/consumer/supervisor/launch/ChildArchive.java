@@ -38,6 +38,7 @@ final class ChildArchive {
     // The JVM reports a stale or unusable archive on stdout, which is the task's log: it says nothing there.
     private static final String QUIET = "-Xlog:cds*=off";
     private static final String QUIET_AOT = "-Xlog:cds*=off,aot*=off";
+    static final Duration DRAFT_LEFT_AFTER = Duration.ofHours(1);
 
     private final Path file;
     private final boolean aotCache;
@@ -144,13 +145,20 @@ final class ChildArchive {
     /**
      * Deletes the archives of other classpaths that were written over a week ago: each build of a
      * handler jar makes a new one. A supervisor still running on an old classpath loses nothing but
-     * speed: its children start without an archive.
+     * speed: its children start without an archive. Also deletes the drafts that a writer left over
+     * an hour ago: a supervisor killed while its child wrote one never removes it, and a writer
+     * takes seconds.
      */
     private void pruneOthers() throws IOException {
-        FileTime weekAgo = FileTime.from(Instant.now().minus(Duration.ofDays(7)));
-        try (DirectoryStream<Path> archives = Files.newDirectoryStream(file.getParent(), "child-*.{jsa,aot}")) {
-            for (Path other : archives) {
-                if (!other.equals(file) && Files.getLastModifiedTime(other).compareTo(weekAgo) < 0) {
+        prune("child-*.{jsa,aot}", Duration.ofDays(7));
+        prune("child-*.{jsa,aot}.*.{draft,draft.config}", DRAFT_LEFT_AFTER);
+    }
+
+    private void prune(String glob, Duration age) throws IOException {
+        FileTime before = FileTime.from(Instant.now().minus(age));
+        try (DirectoryStream<Path> found = Files.newDirectoryStream(file.getParent(), glob)) {
+            for (Path other : found) {
+                if (!other.equals(file) && Files.getLastModifiedTime(other).compareTo(before) < 0) {
                     Files.deleteIfExists(other);
                 }
             }

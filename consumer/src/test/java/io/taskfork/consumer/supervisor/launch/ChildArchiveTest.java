@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The archive's name follows the jars it holds: a jar that is another file gets another name. */
+/**
+ * The archive's name follows the jars it holds: a jar that is another file gets another name. What a
+ * writer killed midway left is cleared away.
+ */
 class ChildArchiveTest {
 
     private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -35,6 +40,37 @@ class ChildArchiveTest {
     @Test
     void anEntryThatCannotBeReadGivesNoArchive() {
         assertThat(archiveOf(folder.resolve("missing.jar"))).isEmpty();
+    }
+
+    @Test
+    void aDraftLeftByAWriterThatDiedIsDeletedWhenTheNextArchiveIsKeptAndOneBeingWrittenStays() throws Exception {
+        ChildArchive other = archiveOf(Files.writeString(folder.resolve("other.jar"), "other")).orElseThrow();
+        ChildArchive archive = archiveOf(Files.writeString(folder.resolve("handlers.jar"), "handlers")).orElseThrow();
+        Path cache = archive.file().getParent();
+        Files.createDirectories(cache);
+        Instant old = Instant.now().minus(ChildArchive.DRAFT_LEFT_AFTER).minusSeconds(60);
+        // as a killed writer of another classpath leaves them: its draft, and JDK 25's recorded configuration
+        Path left = aged(cache.resolve(other.file().getFileName() + ".4242.draft"), old);
+        Path leftConfig = aged(cache.resolve(other.file().getFileName() + ".4242.draft.config"), old);
+        Path beingWritten = aged(cache.resolve(other.file().getFileName() + ".4343.draft"), Instant.now());
+        Path notOurs = aged(cache.resolve("notes.draft"), old);
+
+        Path draft = archive.draft();
+        Files.writeString(draft, "an archive");
+        assertThat(archive.adopt(draft, written -> true)).isTrue();
+
+        assertThat(left).doesNotExist();
+        assertThat(leftConfig).doesNotExist();
+        assertThat(beingWritten).exists();
+        assertThat(notOurs).exists();
+        assertThat(draft).doesNotExist();
+        assertThat(archive.file()).hasContent("an archive");
+    }
+
+    private static Path aged(Path file, Instant modified) throws Exception {
+        Files.writeString(file, "a draft");
+        Files.setLastModifiedTime(file, FileTime.from(modified));
+        return file;
     }
 
     private Optional<ChildArchive> archiveOf(Path jar) {
