@@ -3,6 +3,9 @@ package io.taskfork.consumer.supervisor.launch;
 import io.taskfork.consumer.child.Sessions;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /** Kills a process together with everything it started. */
 final class ProcessTrees {
@@ -42,6 +45,30 @@ final class ProcessTrees {
         List<ProcessHandle> descendants = killable(process, sessions);
         descendants.forEach(ProcessHandle::destroyForcibly);
         return !descendants.isEmpty();
+    }
+
+    /**
+     * Kills {@code process}, a subreaper, by its descendants (see {@link #killDescendants}): left
+     * alive, it ends what they started meanwhile and exits. If it had none, or has not ended
+     * {@code withinMs} later (a descendant that SIGKILL could not end, say), it is killed with its
+     * tree, so that no kill leaves a child running.
+     */
+    static void killUnderSubreaper(Process process, Set<Long> sessions, ScheduledExecutorService timer,
+            long withinMs) {
+        if (!killDescendants(process, sessions)) {
+            // no JVM forked yet, or none left: nothing for it to end
+            kill(process, sessions);
+            return;
+        }
+        try {
+            timer.schedule(() -> {
+                if (process.isAlive()) {
+                    kill(process, sessions);
+                }
+            }, withinMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            kill(process, sessions);
+        }
     }
 
     private static List<ProcessHandle> killable(Process process, Set<Long> sessions) {

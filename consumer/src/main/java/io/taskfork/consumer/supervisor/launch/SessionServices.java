@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -80,27 +79,15 @@ final class SessionServices implements AutoCloseable {
      * {@link #killLeftovers} needs. Under {@code taskfork-child-init} without a namespace, it kills
      * the descendants first and leaves {@code taskfork-child-init} alive: as their subreaper, it then
      * kills whatever they started meanwhile, a process that called setsid included, and exits (see its
-     * {@code end_children}). It is killed too only if it has not ended within {@link #SUBREAPER_ENDS_WITHIN_MS}.
+     * {@code end_children}). It is killed too only if it has not ended within {@link #SUBREAPER_ENDS_WITHIN_MS}
+     * (see {@link ProcessTrees#killUnderSubreaper}).
      */
     void kill(Process process, Set<Long> killedSessions) {
         if (!command.containment().subreaper()) {
             ProcessTrees.kill(process);
             return;
         }
-        if (!ProcessTrees.killDescendants(process, killedSessions)) {
-            // no JVM forked yet, or none left: nothing for it to end
-            ProcessTrees.kill(process, killedSessions);
-            return;
-        }
-        try {
-            deadlines.schedule(() -> {
-                if (process.isAlive()) {
-                    ProcessTrees.kill(process, killedSessions);
-                }
-            }, SUBREAPER_ENDS_WITHIN_MS, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException closed) {
-            ProcessTrees.kill(process, killedSessions);
-        }
+        ProcessTrees.killUnderSubreaper(process, killedSessions, deadlines, SUBREAPER_ENDS_WITHIN_MS);
     }
 
     /**

@@ -10,6 +10,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,6 +63,31 @@ class ProcessTreesTest {
         assertThat(process.exitValue()).as("the shell's SIGKILL, as taskfork-child-init reports it").isEqualTo(137);
         assertThat(daemon.isAlive()).isFalse();
         assertThat(sessions).contains(daemon.pid());
+    }
+
+    /**
+     * A subreaper that outlives its killed descendants (one SIGKILL could not end keeps it waiting, as
+     * taskfork-child-init waits up to 2 s) is killed once the bound has passed, not before: played by a
+     * shell that, when its child is gone, becomes a sleep of its own.
+     */
+    @Test
+    void aSubreaperThatDoesNotEndAfterItsDescendantsIsKilledOnceTheBoundHasPassed() throws Exception {
+        String marker = HostProcesses.uniqueSleep();
+        Process lingering = start(List.of("/bin/sh", "-c", "sleep " + marker + " & wait; exec sleep 60"));
+        awaitProcess(marker);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            long bound = 500;
+            long killed = System.nanoTime();
+            ProcessTrees.killUnderSubreaper(lingering, new HashSet<>(), timer, bound);
+
+            assertThat(lingering.waitFor(bound / 2, TimeUnit.MILLISECONDS)).as("alive within the bound").isFalse();
+            assertThat(lingering.waitFor(10, TimeUnit.SECONDS)).as("killed after it").isTrue();
+            assertThat(lingering.exitValue()).isEqualTo(137);
+            assertThat(System.nanoTime() - killed).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(bound));
+        } finally {
+            timer.shutdownNow();
+        }
     }
 
     private Process start(List<String> command) throws Exception {
