@@ -114,6 +114,8 @@ class BuiltInTypesIT {
         Task task = assertCrash(fixture.submit("crash", "{\"mode\":\"hang\"}"), FailureKind.TIMEOUT, 137, "timeout");
 
         assertThat(task.error()).contains("4s").contains("TASKFORK_TASK_TIMEOUT");
+        assertThat(task.cpuSeconds()).as("what its JVM had used when it was killed").isNotNull().isPositive();
+        assertThat(task.totalCpuSeconds()).isEqualTo(task.cpuSeconds());
     }
 
     private static Task assertCrash(long id, FailureKind kind, int exitCode, String reason) throws Exception {

@@ -56,6 +56,7 @@ class MemoryCapIT {
                 .containsPattern("largest: tail \\(pid \\d+\\) \\d+ MiB");
         assertThat(task.peakMemoryBytes()).as("the peak of all its processes")
                 .isGreaterThan(CAP).isLessThan(4 * CAP);
+        assertThat(task.cpuSeconds()).as("what its processes had used when they were killed").isNotNull().isPositive();
         assertThat(SupervisorFixture.header(fixture.awaitDeadLetterOf(id), "x-taskfork-reason")).isEqualTo("memory");
         while (!HostProcesses.named(name).isEmpty()) {
             assertThat(Duration.between(ended, Instant.now())).as("its background sleep gone")

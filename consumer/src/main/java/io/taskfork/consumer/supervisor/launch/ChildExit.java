@@ -12,6 +12,7 @@ import io.taskfork.shared.task.Usage;
  * @param outOfMemory     the JVM's OnOutOfMemoryError hook ran before it exited
  * @param fatalError      the signal line of the JVM's fatal error log (hs_err), or null if none
  * @param memory          what the memory cap saw of the task's processes, and whether it killed them
+ * @param cpuMillisAtKill the CPU the child's processes had used when the supervisor killed them, or -1
  */
 public record ChildExit(
         long pid,
@@ -23,7 +24,8 @@ public record ChildExit(
         ChildReport report,
         String log,
         long runNanos,
-        MemorySeen memory) {
+        MemorySeen memory,
+        long cpuMillisAtKill) {
 
     /** Nanoseconds from handing the child its task until the handler was about to run, or -1 if it never got there. */
     public long startNanos() {
@@ -31,12 +33,14 @@ public record ChildExit(
     }
 
     /**
-     * What the attempt cost: CPU as the child reported it at its end, and the larger of the child
-     * JVM's own peak and the largest sum of all the task's processes that the memory cap saw. Each
-     * is unknown (null) when neither source has it: a child that died first reports nothing.
+     * What the attempt cost: CPU as the child reported it at its end, else as the supervisor read it
+     * when it killed the child; and the larger of the child JVM's own peak and the largest sum of all
+     * the task's processes that the memory cap saw. Each is unknown (null) when neither source has
+     * it: a child that died of itself before it reported.
      */
     public Usage usage() {
-        return Usage.of(report.cpuMillis(), Math.max(report.peakBytes(), memory.peakBytes()));
+        return Usage.of(report.cpuMillis() >= 0 ? report.cpuMillis() : cpuMillisAtKill,
+                Math.max(report.peakBytes(), memory.peakBytes()));
     }
 
     /** The handler returned a result before the child ended, whatever ended it. */

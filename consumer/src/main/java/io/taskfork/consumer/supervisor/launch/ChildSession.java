@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One child JVM from launch to exit, in two steps: {@link #start} launches it, and {@link #run}
@@ -39,6 +40,8 @@ final class ChildSession {
     private volatile boolean c1Only;
     // The sessions of what the supervisor killed of this child's tree: see SessionServices#killLeftovers.
     private final Set<Long> killedSessions = ConcurrentHashMap.newKeySet();
+    // What its processes had used when the supervisor first killed them: a killed child reports nothing.
+    private final AtomicLong cpuMillisAtKill = new AtomicLong(-1);
 
     /**
      * @param markers   where the JVM leaves its markers when it dies of itself
@@ -136,7 +139,7 @@ final class ChildSession {
                     markersPossible && Files.exists(markers.oom()),
                     fatalErrorLog == null ? null : JvmMarkers.signalLine(fatalErrorLog), report,
                     fatalErrorLog == null ? log : log + JvmMarkers.excerpt(fatalErrorLog, services.logLimit() / 4),
-                    runNanos, memory.map(MemorySeen::of).orElse(MemorySeen.NOT_WATCHED));
+                    runNanos, memory.map(MemorySeen::of).orElse(MemorySeen.NOT_WATCHED), cpuMillisAtKill.get());
         } finally {
             closeQuietly(process.getInputStream());
             if (markersPossible) {
@@ -194,6 +197,9 @@ final class ChildSession {
     }
 
     private void kill(Process running) {
+        if (cpuMillisAtKill.get() < 0) {
+            cpuMillisAtKill.compareAndSet(-1, ProcessTrees.cpuMillis(running));
+        }
         services.kill(running, killedSessions);
     }
 

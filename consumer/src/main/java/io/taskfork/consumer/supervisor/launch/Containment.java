@@ -95,7 +95,8 @@ final class Containment {
                     + " and a shell instead", found.get(), refused);
         }
         if (choice == ChildContainment.SESSION) {
-            // No namespace is tried: the operator has chosen, and a misbehaving one could hold up the start for PROBE_WITHIN_MS.
+            // No namespace is tried: the operator has chosen, and a misbehaving one could hold up the
+            // start for PROBE_WITHIN_MS.
             return session("TASKFORK_CONTAINMENT=session", Optional.empty());
         }
         Optional<Path> unshare = executable("unshare");

@@ -1,5 +1,6 @@
 package io.taskfork.consumer.supervisor.launch;
 
+import io.taskfork.consumer.child.ProcStat;
 import io.taskfork.consumer.child.Sessions;
 import java.util.List;
 import java.util.Set;
@@ -9,6 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /** Kills a process together with everything it started. */
 final class ProcessTrees {
+
+    // USER_HZ, which Linux fixes at 100 for /proc whatever the kernel's own tick
+    private static final long MILLIS_PER_TICK = 10;
 
     private ProcessTrees() {
     }
@@ -68,6 +72,40 @@ final class ProcessTrees {
             }, withinMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closed) {
             kill(process, sessions);
+        }
+    }
+
+    /**
+     * The CPU time {@code process} and its live descendants have used, each with that of its children
+     * it has reaped, in milliseconds (clock ticks of 10 ms); -1 when {@code process} has ended. What a
+     * descendant ended and reaped by no live one has used is not in it.
+     */
+    static long cpuMillis(Process process) {
+        byte[] buffer = new byte[1024];
+        long ticks = cpuTicks(process.pid(), buffer);
+        if (ticks < 0) {
+            return -1;
+        }
+        for (ProcessHandle descendant : process.descendants().toList()) {
+            ticks += Math.max(0, cpuTicks(descendant.pid(), buffer));
+        }
+        return ticks * MILLIS_PER_TICK;
+    }
+
+    // after the name: state … utime stime cutime cstime are the 12th to the 15th fields
+    private static long cpuTicks(long pid, byte[] buffer) {
+        ProcStat stat = ProcStat.read(Long.toString(pid), buffer, 16);
+        if (stat == null) {
+            return -1;
+        }
+        try {
+            long ticks = 0;
+            for (int field = 11; field <= 14; field++) {
+                ticks += Long.parseLong(stat.fields()[field]);
+            }
+            return ticks;
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 

@@ -96,7 +96,8 @@ class ContainmentTest {
         }
         Path refusing = folder.resolve(Containment.CHILD_INIT);
         Files.writeString(refusing, "#!/bin/sh\nif [ \"$1\" = session ]; then\n"
-                + "  echo 'taskfork-child-init: cannot become the subreaper of the command: Operation not permitted' >&2\n"
+                + "  echo 'taskfork-child-init: cannot become the subreaper of the command:"
+                + " Operation not permitted' >&2\n"
                 + "  exit 125\nfi\nexec '" + init.get() + "' \"$@\"\n");
         Files.setPosixFilePermissions(refusing, PosixFilePermissions.fromString("rwxr-xr-x"));
 

@@ -46,7 +46,8 @@ class OutcomeClassifierTest {
 
     @Test
     void timeoutWinsOverTheKillSignal() throws IOException {
-        Verdict verdict = classifier.classify(new ChildExit(1, 137, true, null, false, null, report(), "", 1, MemorySeen.NOT_WATCHED));
+        Verdict verdict = classifier.classify(new ChildExit(1, 137, true, null, false, null, report(), "", 1,
+                MemorySeen.NOT_WATCHED, -1));
 
         assertThat(verdict.outcome().failureKind()).isEqualTo(FailureKind.TIMEOUT);
         assertThat(verdict.reason()).isEqualTo(DeadLetterReason.TIMEOUT);
@@ -56,7 +57,8 @@ class OutcomeClassifierTest {
     @Test
     void aMemoryKillIsMemoryNotTheTimeoutOrTheKillSignal() throws IOException {
         MemorySeen over = new MemorySeen(700L << 20, "killed with its process tree: its processes held 650 MiB");
-        Verdict verdict = classifier.classify(new ChildExit(1, 137, false, null, false, null, report(), "", 1, over));
+        Verdict verdict = classifier.classify(new ChildExit(1, 137, false, null, false, null, report(), "", 1,
+                over, -1));
 
         assertThat(verdict.outcome().status()).isEqualTo(TaskStatus.CRASHED);
         assertThat(verdict.outcome().failureKind()).isEqualTo(FailureKind.MEMORY);
@@ -67,7 +69,8 @@ class OutcomeClassifierTest {
     @Test
     void outOfMemoryMarkerTellsOomFromSystemExitThree() throws IOException {
         String log = "Terminating due to java.lang.OutOfMemoryError: Java heap space\n";
-        Verdict oom = classifier.classify(new ChildExit(1, 3, false, null, true, null, report(), log, 1, MemorySeen.NOT_WATCHED));
+        Verdict oom = classifier.classify(new ChildExit(1, 3, false, null, true, null, report(), log, 1,
+                MemorySeen.NOT_WATCHED, -1));
         Verdict exit = classifier.classify(exit(3, "{\"event\":\"exit\"}"));
 
         assertThat(oom.outcome().failureKind()).isEqualTo(FailureKind.OOM);
@@ -79,7 +82,7 @@ class OutcomeClassifierTest {
     @Test
     void fatalErrorLogMeansSignal() throws IOException {
         Verdict verdict = classifier.classify(new ChildExit(1, 134, false, null, false,
-                "SIGSEGV (0xb) at pc=0x0, pid=1, tid=2", report(), "", 1, MemorySeen.NOT_WATCHED));
+                "SIGSEGV (0xb) at pc=0x0, pid=1, tid=2", report(), "", 1, MemorySeen.NOT_WATCHED, -1));
 
         assertThat(verdict.outcome().status()).isEqualTo(TaskStatus.CRASHED);
         assertThat(verdict.outcome().failureKind()).isEqualTo(FailureKind.SIGNAL);
@@ -124,7 +127,7 @@ class OutcomeClassifierTest {
     @Test
     void jvmThatCannotStartShowsItsLastWords() throws IOException {
         Verdict verdict = classifier.classify(new ChildExit(1, 1, false, null, false, null, report(),
-                "Error: Could not find or load main class Nope\n", 1, MemorySeen.NOT_WATCHED));
+                "Error: Could not find or load main class Nope\n", 1, MemorySeen.NOT_WATCHED, -1));
 
         assertThat(verdict.detail()).isEqualTo(
                 "exited with code 1 without a result; last output: Error: Could not find or load main class Nope");
@@ -135,14 +138,15 @@ class OutcomeClassifierTest {
         ChildReport report = new ChildReport(0);
         report.readAll(stream("{\"event\":\"result\",\"result\":\"" + "x".repeat(100) + "\"}\n"), 50);
 
-        Verdict verdict = classifier.classify(new ChildExit(1, 0, false, null, false, null, report, "", 1, MemorySeen.NOT_WATCHED));
+        Verdict verdict = classifier.classify(new ChildExit(1, 0, false, null, false, null, report, "", 1,
+                MemorySeen.NOT_WATCHED, -1));
 
         assertThat(verdict.outcome().status()).isEqualTo(TaskStatus.FAILED);
         assertThat(verdict.detail()).contains("larger than the supervisor accepts");
     }
 
     private static ChildExit exit(int code, String... events) throws IOException {
-        return new ChildExit(1, code, false, null, false, null, report(events), "", 1, MemorySeen.NOT_WATCHED);
+        return new ChildExit(1, code, false, null, false, null, report(events), "", 1, MemorySeen.NOT_WATCHED, -1);
     }
 
     private static ChildReport report(String... events) throws IOException {
