@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -16,6 +17,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,10 +105,15 @@ final class ChildArchive {
                 : List.of("-XX:ArchiveClassesAtExit=" + draft, QUIET);
     }
 
-    /** A place for the archive while it is being written: only a complete archive takes its name. */
+    /**
+     * A place for the archive while it is being written: only a complete archive takes its name. The
+     * name is this writer's alone: supervisors in containers of their own that share the folder can
+     * have the same PID.
+     */
     Path draft() throws IOException {
         Files.createDirectories(file.getParent());
-        return file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".draft");
+        return file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".draft");
     }
 
     /** Gives a draft that {@code usable} accepts the archive's name; true when the archive exists afterwards. */
@@ -158,8 +165,12 @@ final class ChildArchive {
         FileTime before = FileTime.from(Instant.now().minus(age));
         try (DirectoryStream<Path> found = Files.newDirectoryStream(file.getParent(), glob)) {
             for (Path other : found) {
-                if (!other.equals(file) && Files.getLastModifiedTime(other).compareTo(before) < 0) {
-                    Files.deleteIfExists(other);
+                try {
+                    if (!other.equals(file) && Files.getLastModifiedTime(other).compareTo(before) < 0) {
+                        Files.deleteIfExists(other);
+                    }
+                } catch (NoSuchFileException gone) {
+                    // another supervisor's writer took or removed it since the listing
                 }
             }
         }

@@ -1,14 +1,11 @@
 package io.taskfork.consumer.supervisor.launch;
 
 import io.taskfork.shared.config.ChildContainment;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +32,6 @@ final class Containment {
     static final String CHILD_INIT = "taskfork-child-init";
     private static final String INIT_NAMESPACE = "a PID namespace per child (" + CHILD_INIT + ")";
     private static final String UNSHARE_NAMESPACE = "a PID namespace per child (unshare --pid --fork --kill-child)";
-    // A probe of unshare that has not ended within this never will.
-    private static final long PROBE_WITHIN_MS = 10_000;
 
     // A child runs in a session of its own, so that Ctrl-C or a hang-up on the supervisor's terminal,
     // which the terminal sends to its whole foreground process group, reaches only the supervisor:
@@ -71,32 +66,13 @@ final class Containment {
 
     /** As {@link #detect(ChildContainment)}, with {@code taskfork-child-init} at {@code found} or none. */
     static Containment detect(ChildContainment choice, Optional<Path> found) {
-        if (found.isPresent()) {
-            String why = "TASKFORK_CONTAINMENT=session";
-            if (choice == ChildContainment.AUTO) {
-                for (String mode : List.of("namespace", "user-namespace")) {
-                    List<String> prefix = List.of(found.get().toString(), mode, "--");
-                    why = failure(prefix);
-                    if (why == null) {
-                        return new Containment(prefix, true, false,
-                                mode.equals("namespace") ? INIT_NAMESPACE : INIT_NAMESPACE + " in a user namespace");
-                    }
-                }
-                why = "no PID namespace allowed: " + why;
-            }
-            // Probed on its own: the session mode needs the subreaper, which a host may refuse where it
-            // allows a namespace. A copy that cannot run here (built for another machine, say) fails
-            // every mode, and would fail every child: do without it.
-            String refused = failure(List.of(found.get().toString(), "session", "--"));
-            if (refused == null) {
-                return session(why, found);
-            }
-            LOG.warn("{} could not run a child in its session mode ({}); children start through setsid, unshare"
-                    + " and a shell instead", found.get(), refused);
+        Optional<Containment> withInit = found.flatMap(init -> withChildInit(choice, init));
+        if (withInit.isPresent()) {
+            return withInit.get();
         }
         if (choice == ChildContainment.SESSION) {
             // No namespace is tried: the operator has chosen, and a misbehaving one could hold up the
-            // start for PROBE_WITHIN_MS.
+            // start for ContainmentProbe.WITHIN_MS.
             return session("TASKFORK_CONTAINMENT=session", Optional.empty());
         }
         Optional<Path> unshare = executable("unshare");
@@ -117,6 +93,42 @@ final class Containment {
             }
         }
         return session("no usable unshare", Optional.empty());
+    }
+
+    /**
+     * {@code taskfork-child-init}'s namespace, where {@code choice} asks for one and the host allows
+     * it, else its session mode; empty, with a warning, when neither runs here. The session mode
+     * needs the subreaper, which a host may refuse where it allows a namespace, so it is probed on
+     * its own. A copy that does not run at all (built for another machine, say) would fail every
+     * child: its first probe tells, and it is done without.
+     */
+    private static Optional<Containment> withChildInit(ChildContainment choice, Path init) {
+        String why = "TASKFORK_CONTAINMENT=session";
+        if (choice == ChildContainment.AUTO) {
+            ContainmentProbe probe = null;
+            for (String mode : List.of("namespace", "user-namespace")) {
+                List<String> prefix = List.of(init.toString(), mode, "--");
+                probe = ContainmentProbe.run(prefix);
+                if (probe.passed()) {
+                    return Optional.of(new Containment(prefix, true, false,
+                            mode.equals("namespace") ? INIT_NAMESPACE : INIT_NAMESPACE + " in a user namespace"));
+                }
+                if (!probe.refused()) {
+                    LOG.warn("{} did not run ({}); children start through setsid, unshare and a shell instead",
+                            init, probe.why());
+                    return Optional.empty();
+                }
+            }
+            why = "no PID namespace allowed: " + probe.why();
+        }
+        ContainmentProbe session = ContainmentProbe.run(List.of(init.toString(), "session", "--"));
+        if (session.passed()) {
+            return Optional.of(session(why, Optional.of(init)));
+        }
+        LOG.warn("{} {} ({}); children start through setsid, unshare and a shell instead", init,
+                session.refused() ? "cannot keep a child's tree here without a PID namespace" : "did not run",
+                session.why());
+        return Optional.empty();
     }
 
     private static Containment session(String why, Optional<Path> init) {
@@ -212,32 +224,7 @@ final class Containment {
     }
 
     private static boolean works(List<String> prefix) {
-        return failure(prefix) == null;
-    }
-
-    /** Why {@code prefix} cannot run {@code true}: the last line it printed, or what else went wrong; null when it can. */
-    private static String failure(List<String> prefix) {
-        List<String> command = new ArrayList<>(prefix);
-        command.add("true");
-        try {
-            // its one line of complaint fits in the pipe: read once it has ended
-            Process probe = new ProcessBuilder(command).redirectErrorStream(true).start();
-            if (!probe.waitFor(PROBE_WITHIN_MS, TimeUnit.MILLISECONDS)) {
-                probe.destroyForcibly();
-                return "no answer within " + PROBE_WITHIN_MS / 1000 + " s";
-            }
-            if (probe.exitValue() == 0) {
-                return null;
-            }
-            List<String> lines = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-                    .lines().filter(line -> !line.isBlank()).toList();
-            return lines.isEmpty() ? "exit code " + probe.exitValue() : lines.get(lines.size() - 1).trim();
-        } catch (IOException e) {
-            return e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        }
+        return ContainmentProbe.run(prefix).passed();
     }
 
     private static Optional<Path> executable(String name) {

@@ -9,6 +9,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,6 +66,25 @@ class ChildArchiveTest {
         assertThat(notOurs).exists();
         assertThat(draft).doesNotExist();
         assertThat(archive.file()).hasContent("an archive");
+    }
+
+    /** Two writers at once, of two supervisors: each has a draft of its own, and the last kept names the archive. */
+    @Test
+    void twoWritersAtOnceEachHaveADraftOfTheirOwnAndLeaveOneArchive() throws Exception {
+        ChildArchive archive = archiveOf(Files.writeString(folder.resolve("handlers.jar"), "handlers")).orElseThrow();
+        Path first = archive.draft();
+        Path second = archive.draft();
+        assertThat(second).isNotEqualTo(first);
+        Files.writeString(first, "the first writer's");
+        Files.writeString(second, "the second writer's");
+
+        assertThat(archive.adopt(first, written -> true)).isTrue();
+        assertThat(archive.adopt(second, written -> true)).isTrue();
+
+        try (Stream<Path> files = Files.list(archive.file().getParent())) {
+            assertThat(files).containsExactly(archive.file());
+        }
+        assertThat(archive.file()).hasContent("the second writer's");
     }
 
     private static Path aged(Path file, Instant modified) throws Exception {

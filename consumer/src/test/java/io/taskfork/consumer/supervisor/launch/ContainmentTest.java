@@ -92,6 +92,8 @@ class ContainmentTest {
     void aHostThatRefusesTheSubreaperStillGetsTheNamespaceFromChildInit(@TempDir Path folder) throws Exception {
         Optional<Path> init = Containment.childInit();
         if (init.isEmpty()) {
+            assertThat(Files.isExecutable(Path.of("/usr/bin/cc")))
+                    .as("a C compiler, with which the build makes taskfork-child-init").isFalse();
             return;
         }
         Path refusing = folder.resolve(Containment.CHILD_INIT);

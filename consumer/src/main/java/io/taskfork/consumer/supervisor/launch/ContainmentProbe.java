@@ -1,0 +1,52 @@
+package io.taskfork.consumer.supervisor.launch;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How a way of containing a child ran {@code true} once, at the supervisor's start: its exit code
+ * (-1 when it could not be started or gave no answer) and why it failed, the last line it printed or
+ * what else went wrong.
+ */
+record ContainmentProbe(int exitCode, String why) {
+
+    // A probe that has not ended within this never will.
+    static final long WITHIN_MS = 10_000;
+    // taskfork-child-init's exit code when the host refuses it a namespace or the subreaper
+    private static final int CANNOT_CONTAIN = 125;
+
+    /** Runs {@code prefix} with {@code true} as its command. */
+    static ContainmentProbe run(List<String> prefix) {
+        List<String> command = new ArrayList<>(prefix);
+        command.add("true");
+        try {
+            // its one line of complaint fits in the pipe: read once it has ended
+            Process probe = new ProcessBuilder(command).redirectErrorStream(true).start();
+            if (!probe.waitFor(WITHIN_MS, TimeUnit.MILLISECONDS)) {
+                probe.destroyForcibly();
+                return new ContainmentProbe(-1, "no answer within " + WITHIN_MS / 1000 + " s");
+            }
+            List<String> lines = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                    .lines().filter(line -> !line.isBlank()).toList();
+            return new ContainmentProbe(probe.exitValue(),
+                    lines.isEmpty() ? "exit code " + probe.exitValue() : lines.get(lines.size() - 1).trim());
+        } catch (IOException e) {
+            return new ContainmentProbe(-1, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ContainmentProbe(-1, "interrupted");
+        }
+    }
+
+    boolean passed() {
+        return exitCode == 0;
+    }
+
+    /** taskfork-child-init ran, and the host refused it what it needs. */
+    boolean refused() {
+        return exitCode == CANNOT_CONTAIN;
+    }
+}
