@@ -150,7 +150,7 @@ final class TaskExecution {
         }
     }
 
-    /** "0.08 CPU-s, peak 45 MB, " as far as the child said; "" when it said nothing. */
+    /** "0.08 CPU-s, peak 45 MB, " as far as they are known; "" when neither is. */
     private static String cost(TaskRunner.Run run) {
         Usage usage = run.exit().usage();
         return (usage.cpuSeconds() == null ? "" : twoDecimals(usage.cpuSeconds()) + " CPU-s, ")

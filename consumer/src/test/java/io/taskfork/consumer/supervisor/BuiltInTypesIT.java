@@ -72,7 +72,8 @@ class BuiltInTypesIT {
 
         assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
         assertThat(task.failureKind()).isEqualTo(FailureKind.EXCEPTION);
-        assertThat(task.error()).contains("the disk is on fire").contains("at io.taskfork.consumer.child.handlers.FailHandler");
+        assertThat(task.error()).contains("the disk is on fire")
+                .contains("at io.taskfork.consumer.child.handlers.FailHandler");
         assertThat(header(letter, WireFormat.REASON_HEADER)).isEqualTo("exception");
         assertThat(header(letter, WireFormat.DETAIL_HEADER)).contains("the disk is on fire").doesNotContain("\n");
     }

@@ -1,9 +1,10 @@
 package io.taskfork.shared.task;
 
 /**
- * What one attempt of a task cost, as its child reported at its end: CPU seconds (user and system,
- * of the child JVM and of what it ran and reaped) and the child JVM's peak resident memory. Either
- * is null when unknown: a child that died before it could report says nothing.
+ * What one attempt of a task cost: CPU seconds (user and system, of the child JVM and of what it ran
+ * and reaped), as its child reported at its end or as the supervisor read it when it killed the
+ * child, and the peak resident memory. Either is null when unknown: a child that died of itself
+ * before it could report says nothing.
  */
 public record Usage(Double cpuSeconds, Long peakMemoryBytes) {
 

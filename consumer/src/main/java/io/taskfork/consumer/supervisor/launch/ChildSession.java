@@ -40,7 +40,7 @@ final class ChildSession {
     private volatile boolean c1Only;
     // The sessions of what the supervisor killed of this child's tree: see SessionServices#killLeftovers.
     private final Set<Long> killedSessions = ConcurrentHashMap.newKeySet();
-    // What its processes had used when the supervisor first killed them: a killed child reports nothing.
+    // What its processes had used when the supervisor killed them at the timeout or the memory cap.
     private final AtomicLong cpuMillisAtKill = new AtomicLong(-1);
 
     /**
@@ -112,9 +112,9 @@ final class ChildSession {
             long jvm = -1;
             Future<?> deadline = services.afterTimeout(() -> {
                 timedOut = true;
-                kill(process);
+                killNotingCpu(process);
             });
-            Optional<MemoryBudget> memory = services.watchMemory(process, over -> kill(process));
+            Optional<MemoryBudget> memory = services.watchMemory(process, over -> killNotingCpu(process));
             ChildReport report = new ChildReport(handedOver, progress);
             try {
                 jvm = converse(request, report);
@@ -197,10 +197,19 @@ final class ChildSession {
     }
 
     private void kill(Process running) {
+        services.kill(running, killedSessions);
+    }
+
+    /**
+     * Kills a child whose attempt is recorded as it ends (at its timeout, over its memory cap),
+     * reading first what its processes have used: a killed child reports nothing. A cancel, a drain
+     * or a discard records no attempt, and a discard happens on a task's way to its child.
+     */
+    private void killNotingCpu(Process running) {
         if (cpuMillisAtKill.get() < 0) {
             cpuMillisAtKill.compareAndSet(-1, ProcessTrees.cpuMillis(running));
         }
-        services.kill(running, killedSessions);
+        kill(running);
     }
 
     /**

@@ -100,7 +100,8 @@ final class Containment {
      * it, else its session mode; empty, with a warning, when neither runs here. The session mode
      * needs the subreaper, which a host may refuse where it allows a namespace, so it is probed on
      * its own. A copy that does not run at all (built for another machine, say) would fail every
-     * child: its first probe tells, and it is done without.
+     * child: its first probe tells, and it is done without. Any other failure of a namespace (the
+     * host's refusal, a seccomp filter's kill) leaves the session mode to be tried.
      */
     private static Optional<Containment> withChildInit(ChildContainment choice, Path init) {
         String why = "TASKFORK_CONTAINMENT=session";
@@ -113,7 +114,7 @@ final class Containment {
                     return Optional.of(new Containment(prefix, true, false,
                             mode.equals("namespace") ? INIT_NAMESPACE : INIT_NAMESPACE + " in a user namespace"));
                 }
-                if (!probe.refused()) {
+                if (probe.didNotRun()) {
                     LOG.warn("{} did not run ({}); children start through setsid, unshare and a shell instead",
                             init, probe.why());
                     return Optional.empty();
@@ -125,9 +126,10 @@ final class Containment {
         if (session.passed()) {
             return Optional.of(session(why, Optional.of(init)));
         }
-        LOG.warn("{} {} ({}); children start through setsid, unshare and a shell instead", init,
-                session.refused() ? "cannot keep a child's tree here without a PID namespace" : "did not run",
-                session.why());
+        LOG.warn("{} {} ({}); children start through {} instead", init,
+                session.didNotRun() ? "did not run" : "cannot keep a child's tree here without a PID namespace",
+                session.why(), choice == ChildContainment.SESSION ? "setsid and a shell"
+                        : "setsid, unshare and a shell");
         return Optional.empty();
     }
 

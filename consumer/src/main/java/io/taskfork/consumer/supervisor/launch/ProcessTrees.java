@@ -76,11 +76,16 @@ final class ProcessTrees {
     }
 
     /**
-     * The CPU time {@code process} and its live descendants have used, each with that of its children
-     * it has reaped, in milliseconds (clock ticks of 10 ms); -1 when {@code process} has ended. What a
-     * descendant ended and reaped by no live one has used is not in it.
+     * The CPU time {@code process} and its descendants have used, each with that of the children it
+     * has reaped, in milliseconds (clock ticks of 10 ms); -1 when {@code process} has ended. The
+     * process is read before its descendants are listed, and a parent before its children: one
+     * reaped meanwhile is missed rather than counted twice, so the sum can come out low, never
+     * doubled. What a process reaped by none of them used (an orphan the host's init took) is not in it.
      */
     static long cpuMillis(Process process) {
+        if (!process.isAlive()) {
+            return -1;
+        }
         byte[] buffer = new byte[1024];
         long ticks = cpuTicks(process.pid(), buffer);
         if (ticks < 0) {

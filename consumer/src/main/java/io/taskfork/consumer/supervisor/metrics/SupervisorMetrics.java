@@ -113,7 +113,7 @@ public final class SupervisorMetrics {
         }
     }
 
-    /** What an attempt cost, where its child said. */
+    /** What an attempt cost, where it is known (see {@link Usage}). */
     public void used(String type, Usage usage) {
         if (usage.cpuSeconds() != null) {
             cpu.computeIfAbsent(type, name -> DistributionSummary.builder(TASK_CPU)

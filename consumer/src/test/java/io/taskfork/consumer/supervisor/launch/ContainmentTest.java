@@ -160,7 +160,8 @@ class ContainmentTest {
         Process process = run(containment, "read line; echo \"event $line\" >&3; echo printed; echo warned >&2",
                 "hello\n");
         assertThat(process.exitValue()).isZero();
-        assertThat(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("event hello\n");
+        assertThat(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .isEqualTo("event hello\n");
         assertThat(new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
                 .isEqualTo("printed\nwarned\n");
     }

@@ -17,7 +17,8 @@ class OutcomeClassifierTest {
 
     @Test
     void resultMeansSucceededWhateverTheExitCode() throws IOException {
-        Verdict verdict = classifier.classify(exit(0, "{\"event\":\"started\"}", "{\"event\":\"result\",\"result\":{\"a\":1}}"));
+        Verdict verdict = classifier.classify(exit(0, "{\"event\":\"started\"}",
+                "{\"event\":\"result\",\"result\":{\"a\":1}}"));
 
         assertThat(verdict.succeeded()).isTrue();
         assertThat(verdict.outcome().status()).isEqualTo(TaskStatus.SUCCEEDED);
@@ -35,7 +36,8 @@ class OutcomeClassifierTest {
     @Test
     void errorMeansFailedWithExceptionAndTheTraceInTheErrorColumn() throws IOException {
         Verdict verdict = classifier.classify(exit(0,
-                "{\"event\":\"error\",\"message\":\"java.lang.IllegalStateException: boom\",\"trace\":\"at X.y(X.java:1)\"}"));
+                "{\"event\":\"error\",\"message\":\"java.lang.IllegalStateException: boom\","
+                        + "\"trace\":\"at X.y(X.java:1)\"}"));
 
         assertThat(verdict.outcome().status()).isEqualTo(TaskStatus.FAILED);
         assertThat(verdict.outcome().failureKind()).isEqualTo(FailureKind.EXCEPTION);

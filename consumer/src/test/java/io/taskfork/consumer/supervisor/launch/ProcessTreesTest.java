@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskfork.consumer.testing.HostProcesses;
 import io.taskfork.shared.config.ChildContainment;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -88,6 +91,27 @@ class ProcessTreesTest {
         } finally {
             timer.shutdownNow();
         }
+    }
+
+    /**
+     * A tree's CPU as the supervisor reads it before a kill: half a CPU-second burnt by a subshell that
+     * the tree's root has reaped, and half a second by a descendant still running, each by its own
+     * account in /proc; counted once each, so the sum is a second and a little more.
+     */
+    @Test
+    void theCpuOfATreeHoldsARunningDescendantsAndAReapedChildsEachOnce() throws Exception {
+        String burn = "while :; do read -r -a f < /proc/$BASHPID/stat; (( f[13] + f[14] >= 50 )) && break; done";
+        Process tree = start(List.of("bash", "-c",
+                "( " + burn + " ); bash -c '" + burn + "; echo burnt; exec sleep 60' & wait"));
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(tree.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            assertThat(out.readLine()).isEqualTo("burnt");
+        }
+
+        assertThat(ProcessTrees.cpuMillis(tree)).isBetween(1_000L, 1_400L);
+        ProcessTrees.kill(tree);
+        tree.waitFor(10, TimeUnit.SECONDS);
+        assertThat(ProcessTrees.cpuMillis(tree)).as("once it has ended").isEqualTo(-1);
     }
 
     private Process start(List<String> command) throws Exception {
