@@ -16,10 +16,8 @@ record ContainmentProbe(int exitCode, String why) {
 
     // A probe that has not ended within this never will.
     static final long WITHIN_MS = 10_000;
-    static final int NO_ANSWER = -1;
-    static final int NOT_STARTED = -2;
-    // taskfork-child-init's exit code when the host refuses it a namespace or the subreaper
-    private static final int CANNOT_CONTAIN = 125;
+    private static final int NO_ANSWER = -1;
+    private static final int NOT_STARTED = -2;
     // A program that could not be run, or its file taken for a shell script (126, 127), or its usage (2).
     private static final Set<Integer> DID_NOT_RUN = Set.of(NOT_STARTED, 2, 126, 127);
 
@@ -48,11 +46,6 @@ record ContainmentProbe(int exitCode, String why) {
 
     boolean passed() {
         return exitCode == 0;
-    }
-
-    /** taskfork-child-init ran, and the host refused it what it needs. */
-    boolean refused() {
-        return exitCode == CANNOT_CONTAIN;
     }
 
     /** The program itself did not run here (built for another machine, say): no other mode of it will. */
