@@ -14,14 +14,6 @@ import java.nio.charset.StandardCharsets;
  */
 final class ChildUsage {
 
-    // USER_HZ, the unit of times in /proc/PID/stat: 100 on every Linux architecture Java runs on.
-    private static final long TICKS_PER_SECOND = 100;
-    // Fields 14-17 of /proc/PID/stat: utime, stime, cutime, cstime; counted after the ")" of field 2.
-    private static final int FIRST_TIME_FIELD = 11;
-    private static final int TIME_FIELDS = 4;
-    // utime and stime alone: this JVM's own threads, not what it ran
-    private static final int OWN_TIME_FIELDS = 2;
-
     private ChildUsage() {
     }
 
@@ -33,29 +25,8 @@ final class ChildUsage {
     }
 
     static Cpu cpu() {
-        Cpu unread = new Cpu(-1, -1);
-        String stat = read("/proc/self/stat");
-        int end = stat == null ? -1 : stat.lastIndexOf(')');
-        if (end < 0) {
-            return unread;
-        }
-        String[] fields = stat.substring(end + 2).split(" ");
-        if (fields.length < FIRST_TIME_FIELD + TIME_FIELDS) {
-            return unread;
-        }
-        long own = 0;
-        long all = 0;
-        try {
-            for (int i = 0; i < TIME_FIELDS; i++) {
-                long ticks = Long.parseLong(fields[FIRST_TIME_FIELD + i]);
-                own += i < OWN_TIME_FIELDS ? ticks : 0;
-                all += ticks;
-            }
-        } catch (NumberFormatException e) {
-            // a kernel's stat laid out otherwise: no figure rather than no event
-            return unread;
-        }
-        return new Cpu(own * 1000 / TICKS_PER_SECOND, all * 1000 / TICKS_PER_SECOND);
+        ProcStat stat = ProcStat.read("self", new byte[1024], ProcStat.CPU_FIELDS);
+        return stat == null ? new Cpu(-1, -1) : new Cpu(stat.cpuMillis(false), stat.cpuMillis(true));
     }
 
     /** The most resident memory this JVM has held, in bytes, or -1. */

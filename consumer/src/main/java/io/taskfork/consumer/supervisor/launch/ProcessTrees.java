@@ -11,9 +11,6 @@ import java.util.concurrent.TimeUnit;
 /** Kills a process together with everything it started. */
 final class ProcessTrees {
 
-    // USER_HZ, which Linux fixes at 100 for /proc whatever the kernel's own tick
-    private static final long MILLIS_PER_TICK = 10;
-
     private ProcessTrees() {
     }
 
@@ -77,7 +74,7 @@ final class ProcessTrees {
 
     /**
      * The CPU time {@code process} and its descendants have used, each with that of the children it
-     * has reaped, in milliseconds (clock ticks of 10 ms); -1 when {@code process} has ended. The
+     * has reaped, in milliseconds; -1 when {@code process} has ended. The
      * process is read before its descendants are listed, and a parent before its children: one
      * reaped meanwhile is missed rather than counted twice, so the sum can come out low, never
      * doubled. What a process reaped by none of them used (an orphan the host's init took) is not in it.
@@ -87,31 +84,19 @@ final class ProcessTrees {
             return -1;
         }
         byte[] buffer = new byte[1024];
-        long ticks = cpuTicks(process.pid(), buffer);
-        if (ticks < 0) {
+        long millis = cpuMillis(process.pid(), buffer);
+        if (millis < 0) {
             return -1;
         }
         for (ProcessHandle descendant : process.descendants().toList()) {
-            ticks += Math.max(0, cpuTicks(descendant.pid(), buffer));
+            millis += Math.max(0, cpuMillis(descendant.pid(), buffer));
         }
-        return ticks * MILLIS_PER_TICK;
+        return millis;
     }
 
-    // after the name: state … utime stime cutime cstime are the 12th to the 15th fields
-    private static long cpuTicks(long pid, byte[] buffer) {
-        ProcStat stat = ProcStat.read(Long.toString(pid), buffer, 16);
-        if (stat == null) {
-            return -1;
-        }
-        try {
-            long ticks = 0;
-            for (int field = 11; field <= 14; field++) {
-                ticks += Long.parseLong(stat.fields()[field]);
-            }
-            return ticks;
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+    private static long cpuMillis(long pid, byte[] buffer) {
+        ProcStat stat = ProcStat.read(Long.toString(pid), buffer, ProcStat.CPU_FIELDS);
+        return stat == null ? -1 : stat.cpuMillis(true);
     }
 
     private static List<ProcessHandle> killable(Process process, Set<Long> sessions) {
