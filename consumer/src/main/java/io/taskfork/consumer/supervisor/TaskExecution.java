@@ -71,9 +71,11 @@ final class TaskExecution {
             return;
         }
         if (run.verdict() == null && run.exit().stoppedBy() == StopReason.CANCEL) {
+            keepCancelled(task, run);
             metrics.finished(task.type(), TaskStatus.CANCELLED, null);
-            LOG.info("task {} {} cancelled while running; its child (pid {}) and descendants were killed",
-                    task.id(), task.type(), run.exit().pid());
+            metrics.used(task.type(), run.exit().usage());
+            LOG.info("task {} {} cancelled while running ({}child pid {}, attempt {}); its child and descendants"
+                    + " were killed", task.id(), task.type(), cost(run), run.exit().pid(), task.attempts());
             actions.ack(delivery);
             return;
         }
@@ -90,6 +92,7 @@ final class TaskExecution {
         if (!recorded) {
             LOG.warn("task {} moved on while attempt {} ran (cancelled?); its outcome is not recorded", task.id(),
                     task.attempts());
+            keepCancelled(task, run);
             actions.ack(delivery);
             return;
         }
@@ -133,6 +136,12 @@ final class TaskExecution {
             LOG.warn("task {} could not be set back to queued ({}); it is claimable once this worker is gone",
                     task.id(), e.toString());
         }
+    }
+
+    // A cancel ends the row at once; what the attempt printed and cost is known once its child is gone.
+    private void keepCancelled(Task task, TaskRunner.Run run) throws InterruptedException {
+        policies.patience().untilDone("recording the cancelled attempt", () -> store.attempts().cancelled(task.id(),
+                task.attempts(), run.exit().exitCode(), run.exit().log(), run.exit().usage()));
     }
 
     private void record(Task task, TaskRunner.Run run) {

@@ -82,6 +82,24 @@ class UsageIT {
         assertThat(task.totalCpuSeconds()).isNull();
     }
 
+    /** The cancel ends the row at once; its log, exit code and CPU follow once the child is killed. */
+    @Test
+    void aTaskCancelledWhileItRunsKeepsItsLogAndWhatItUsedUpToTheKill() throws Exception {
+        long id = fixture.submit("exec", "{\"argv\": [\"bash\", \"-c\", \"echo started; " + ONE_CPU_SECOND
+                + "; echo burnt; sleep 600\"]}");
+        // the running log is copied into the row every second: the loop has ended once it holds the line after it
+        fixture.awaitTaskWhere("id = " + id + " and status = 'running' and log like '%burnt%'");
+
+        fixture.store().cancel(id);
+        fixture.awaitTaskWhere("id = " + id + " and exit_code is not null");
+
+        Task task = fixture.store().find(id).orElseThrow();
+        assertThat(task.status()).isEqualTo(TaskStatus.CANCELLED);
+        assertThat(task.cpuSeconds()).as("the loop's CPU-second and the JVM's own").isGreaterThan(0.8);
+        assertThat(task.totalCpuSeconds()).isEqualTo(task.cpuSeconds());
+        assertThat(fixture.store().log(id).orElseThrow()).contains("started", "burnt");
+    }
+
     @Test
     void retriedAttemptsKeepTheLastOnesFiguresAndAddUpTheirCpu() throws Exception {
         long id = fixture.submit("flaky", "{\"succeed_on\": 3}");

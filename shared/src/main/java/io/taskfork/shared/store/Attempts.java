@@ -164,6 +164,27 @@ public final class Attempts {
                 .execute(dataSource) == 1;
     }
 
+    /**
+     * Keeps what attempt {@code attempt} of a task cancelled while it ran had printed and used by the
+     * time its child was killed: the cancel ended the row at once, before the child was gone. The
+     * claim cleared the exit code, and this writes it: a second try of this statement adds no CPU to
+     * the total again.
+     *
+     * @return false when the row is not that attempt, cancelled while it ran
+     */
+    public boolean cancelled(long id, int attempt, int exitCode, String log, Usage usage) {
+        return jdbi.withHandle(handle -> handle
+                .createUpdate("update tasks set exit_code = :exitCode, log = :log, " + USAGE
+                        + " where id = :id and attempts = :attempt and status = 'cancelled' and exit_code is null")
+                .bind("id", id)
+                .bind("attempt", attempt)
+                .bind("exitCode", exitCode)
+                .bind("cpu", usage.cpuSeconds())
+                .bind("peak", usage.peakMemoryBytes())
+                .bind("log", Json.withoutNul(log))
+                .execute()) == 1;
+    }
+
     /** Records the progress attempt {@code attempt} reports, while it runs. */
     public boolean progress(long id, int attempt, int percent, String message) {
         return jdbi.withHandle(handle -> handle

@@ -191,7 +191,12 @@ final class ChildSession {
     void stop(StopReason reason) {
         stoppedBy = reason;
         Process running = process;
-        if (running != null) {
+        if (running == null) {
+            return;
+        }
+        if (reason == StopReason.CANCEL) {
+            killNotingCpu(running);
+        } else {
             kill(running);
         }
     }
@@ -201,9 +206,9 @@ final class ChildSession {
     }
 
     /**
-     * Kills a child whose attempt is recorded as it ends (at its timeout, over its memory cap),
-     * reading first what its processes have used: a killed child reports nothing. A cancel, a drain
-     * or a discard records no attempt, and a discard happens on a task's way to its child.
+     * Kills a child whose attempt is recorded as it ends (at its timeout, over its memory cap, or
+     * cancelled), reading first what its processes have used: a killed child reports nothing. A
+     * drain or a discard records no attempt, and a discard happens on a task's way to its child.
      */
     private void killNotingCpu(Process running) {
         if (cpuMillisAtKill.get() < 0) {
