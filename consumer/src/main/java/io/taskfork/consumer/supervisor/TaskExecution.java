@@ -109,6 +109,7 @@ final class TaskExecution {
         boolean recorded = policies.patience().untilDone("recording the retry",
                 () -> store.attempts().retry(task.id(), task.attempts(), verdict.outcome(), run.exit().usage(), delay));
         if (!recorded) {
+            keepCancelled(task, run);
             actions.ack(delivery);
             return;
         }
