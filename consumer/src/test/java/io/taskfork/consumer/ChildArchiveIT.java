@@ -1,24 +1,21 @@
 package io.taskfork.consumer;
 
 import static io.taskfork.consumer.testing.PackagedConsumer.WITHIN;
+import static io.taskfork.consumer.testing.PackagedConsumer.awaitEnded;
 import static io.taskfork.consumer.testing.PackagedConsumer.awaitTrue;
 import static io.taskfork.consumer.testing.PackagedConsumer.children;
 import static io.taskfork.consumer.testing.PackagedConsumer.read;
 import static io.taskfork.consumer.testing.PackagedConsumer.start;
+import static io.taskfork.consumer.testing.PackagedConsumer.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
 import io.taskfork.consumer.testhandlers.LitterHandler;
 import io.taskfork.consumer.testing.HandlerJar;
-import io.taskfork.shared.json.Json;
-import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.testing.IsolatedEnvironment;
-import io.taskfork.shared.wire.WireFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,10 +119,11 @@ class ChildArchiveIT {
             }
             List<Long> ids = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                ids.add(submit("echo", "{\"n\":" + i + "}"));
+                ids.add(submit(environment, "echo", "{\"n\":" + i + "}"));
             }
             for (long id : ids) {
-                assertThat(await(id).status()).as(read(firstLog) + read(secondLog)).isEqualTo(TaskStatus.SUCCEEDED);
+                assertThat(awaitEnded(environment, id).status()).as(read(firstLog) + read(secondLog))
+                        .isEqualTo(TaskStatus.SUCCEEDED);
             }
 
             try (Stream<Path> files = Files.list(cache())) {
@@ -182,8 +180,8 @@ class ChildArchiveIT {
             awaitStandby(consumer, log);
             Path archive = archivedIn(read(log));
             String standby = children(consumer).get(0).info().commandLine().orElseThrow();
-            long id = submit("echo", "{\"n\":25}");
-            Task task = await(id);
+            long id = submit(environment, "echo", "{\"n\":25}");
+            Task task = awaitEnded(environment, id);
             // A success is recorded when the handler returns; its exit code and log once its child has exited.
             TaskStore store = new TaskStore(environment.database());
             awaitTrue(() -> store.find(id).orElseThrow().exitCode() != null, "task " + id + "'s log recorded");
@@ -232,7 +230,8 @@ class ChildArchiveIT {
         Process consumer = start(variables, log);
         try {
             awaitStandby(consumer, log);
-            assertThat(await(submit("echo", "{\"n\":1}")).status()).as(read(log)).isEqualTo(TaskStatus.SUCCEEDED);
+            assertThat(awaitEnded(environment, submit(environment, "echo", "{\"n\":1}")).status()).as(read(log))
+                    .isEqualTo(TaskStatus.SUCCEEDED);
         } finally {
             stopAndWait(consumer);
         }
@@ -258,20 +257,5 @@ class ChildArchiveIT {
         variables.put("TASKFORK_CACHE_DIR", cache().toString());
         variables.putAll(more);
         return variables;
-    }
-
-    private static long submit(String type, String payload) throws Exception {
-        long id = new TaskStore(environment.database()).insert(new NewTask(type, Json.parse(payload)));
-        try (Channel channel = environment.connection().createChannel()) {
-            channel.basicPublish("", environment.queues().main(), new AMQP.BasicProperties.Builder()
-                    .contentType(WireFormat.TEXT_PLAIN).deliveryMode(2).build(), WireFormat.taskIdBody(id));
-        }
-        return id;
-    }
-
-    private static Task await(long id) throws InterruptedException {
-        TaskStore store = new TaskStore(environment.database());
-        awaitTrue(() -> store.find(id).map(task -> task.status().isTerminal()).orElse(false), "task " + id + " ended");
-        return store.find(id).orElseThrow();
     }
 }

@@ -1,22 +1,18 @@
 package io.taskfork.consumer;
 
 import static io.taskfork.consumer.testing.PackagedConsumer.WITHIN;
+import static io.taskfork.consumer.testing.PackagedConsumer.awaitEnded;
 import static io.taskfork.consumer.testing.PackagedConsumer.awaitTrue;
 import static io.taskfork.consumer.testing.PackagedConsumer.children;
 import static io.taskfork.consumer.testing.PackagedConsumer.read;
 import static io.taskfork.consumer.testing.PackagedConsumer.start;
+import static io.taskfork.consumer.testing.PackagedConsumer.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
 import io.taskfork.consumer.testing.PackagedConsumer;
-import io.taskfork.shared.json.Json;
-import io.taskfork.shared.store.NewTask;
-import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.testing.IsolatedEnvironment;
-import io.taskfork.shared.wire.WireFormat;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +51,7 @@ class ChildStartIT {
             awaitTrue(() -> children(consumer).size() == PREFETCH, "as many standby children as the prefetch");
             List<ProcessHandle> waiting = children(consumer);
 
-            Task task = await(submit("echo", "{\"n\":1}"));
+            Task task = awaitEnded(environment, submit(environment, "echo", "{\"n\":1}"));
 
             assertThat(task.status()).as(read(log)).isEqualTo(TaskStatus.SUCCEEDED);
             assertThat(waiting.stream().filter(PackagedConsumer::isRunning)).as("one of them ran the task and exited")
@@ -99,9 +95,10 @@ class ChildStartIT {
 
             assertThat(read(secondLog)).containsPattern("removed \\d+ folders left by supervisors that were killed");
             assertThat(standbyFolders(workRoot)).hasSize(PREFETCH)
-                    .allSatisfy(folder -> assertThat(folder.getFileName().toString()).startsWith(".standby-" + second.pid() + "-"));
-            assertThat(Files.list(Path.of("/tmp")).noneMatch(path -> path.toString().startsWith(privateFolder.toString())))
-                    .isTrue();
+                    .allSatisfy(folder -> assertThat(folder.getFileName().toString())
+                            .startsWith(".standby-" + second.pid() + "-"));
+            assertThat(Files.list(Path.of("/tmp"))
+                    .noneMatch(path -> path.toString().startsWith(privateFolder.toString()))).isTrue();
         } finally {
             second.destroy();
             second.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS);
@@ -123,7 +120,8 @@ class ChildStartIT {
             Thread.sleep(500);
             assertThat(children(consumer)).isEmpty();
 
-            assertThat(await(submit("echo", "{}")).status()).as(read(log)).isEqualTo(TaskStatus.SUCCEEDED);
+            assertThat(awaitEnded(environment, submit(environment, "echo", "{}")).status()).as(read(log))
+                    .isEqualTo(TaskStatus.SUCCEEDED);
             assertThat(children(consumer)).isEmpty();
         } finally {
             consumer.destroyForcibly();
@@ -159,7 +157,8 @@ class ChildStartIT {
         try {
             awaitTrue(() -> children(consumer).size() == PREFETCH, "standby children");
 
-            assertThat(await(submit("echo", "{}")).status()).as(read(log)).isEqualTo(TaskStatus.SUCCEEDED);
+            assertThat(awaitEnded(environment, submit(environment, "echo", "{}")).status()).as(read(log))
+                    .isEqualTo(TaskStatus.SUCCEEDED);
             assertThat(read(log)).contains("children start without a class-data-sharing archive: cannot write one in "
                     + notAFolder.resolve("cache"));
         } finally {
@@ -175,7 +174,8 @@ class ChildStartIT {
             awaitTrue(() -> children(consumer).size() == PREFETCH, "standby children");
             assertThat(children(consumer)).allSatisfy(child -> assertThat(child.info().commandLine().orElseThrow())
                     .contains("-XX:SharedArchiveFile=" + variables.get("TASKFORK_CACHE_DIR")));
-            assertThat(await(submit("echo", "{\"n\":2}")).status()).as(read(log)).isEqualTo(TaskStatus.SUCCEEDED);
+            assertThat(awaitEnded(environment, submit(environment, "echo", "{\"n\":2}")).status()).as(read(log))
+                    .isEqualTo(TaskStatus.SUCCEEDED);
             consumer.destroy();
             assertThat(consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS)).isTrue();
             return read(log);
@@ -198,20 +198,5 @@ class ChildStartIT {
         variables.put("TASKFORK_METRICS_PORT", "0");
         variables.putAll(more);
         return variables;
-    }
-
-    private static long submit(String type, String payload) throws Exception {
-        long id = new TaskStore(environment.database()).insert(new NewTask(type, Json.parse(payload)));
-        try (Channel channel = environment.connection().createChannel()) {
-            channel.basicPublish("", environment.queues().main(), new AMQP.BasicProperties.Builder()
-                    .contentType(WireFormat.TEXT_PLAIN).deliveryMode(2).build(), WireFormat.taskIdBody(id));
-        }
-        return id;
-    }
-
-    private static Task await(long id) throws InterruptedException {
-        TaskStore store = new TaskStore(environment.database());
-        awaitTrue(() -> store.find(id).orElseThrow().status().isTerminal(), "task " + id + " ended");
-        return store.find(id).orElseThrow();
     }
 }

@@ -5,6 +5,7 @@ import com.rabbitmq.client.Channel;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.store.TaskStore;
+import io.taskfork.shared.task.Task;
 import io.taskfork.shared.testing.IsolatedEnvironment;
 import io.taskfork.shared.wire.WireFormat;
 import java.io.IOException;
@@ -72,6 +73,13 @@ public final class PackagedConsumer {
         long id = new TaskStore(environment.database()).insert(new NewTask(type, Json.parse(payloadJson)));
         publish(environment, id);
         return id;
+    }
+
+    /** Task {@code id} of {@code environment} once it has ended. */
+    public static Task awaitEnded(IsolatedEnvironment environment, long id) throws InterruptedException {
+        TaskStore store = new TaskStore(environment.database());
+        awaitTrue(() -> store.find(id).map(task -> task.status().isTerminal()).orElse(false), "task " + id + " ended");
+        return store.find(id).orElseThrow();
     }
 
     /** Publishes task {@code id} to {@code environment}'s main queue. */
