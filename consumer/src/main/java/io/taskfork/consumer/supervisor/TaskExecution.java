@@ -2,6 +2,7 @@ package io.taskfork.consumer.supervisor;
 
 import com.rabbitmq.client.Delivery;
 import io.taskfork.consumer.supervisor.amqp.DeliveryActions;
+import io.taskfork.consumer.supervisor.launch.ChildStartException;
 import io.taskfork.consumer.supervisor.launch.StopReason;
 import io.taskfork.consumer.supervisor.launch.Verdict;
 import io.taskfork.consumer.supervisor.metrics.SupervisorMetrics;
@@ -12,6 +13,8 @@ import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.task.Usage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -35,6 +38,7 @@ final class TaskExecution {
     private final Fates fates;
     private final DeliveryProcessor.Policies policies;
     private final EarlyResults earlyResults;
+    private final StartFailures startFailures = new StartFailures();
 
     TaskExecution(TaskStore store, TaskRunner runner, DeliveryActions actions, SupervisorMetrics metrics,
             Fates fates, DeliveryProcessor.Policies policies) {
@@ -56,13 +60,16 @@ final class TaskExecution {
         TaskRunner.Run run;
         try {
             run = runner.run(task, early);
+        } catch (IOException | UncheckedIOException | ChildStartException e) {
+            deferStart(delivery, task, e);
+            return;
         } catch (Exception e) {
-            // No outcome came (the child could not start, say): the row must not stay running under
-            // this live supervisor, where every delivery of it would be put off until it went stale.
-            // It is queued again, the attempt not counted, and the caller requeues the message.
+            // Stopped by our own shutdown, or a fault of the supervisor's own, before any outcome:
+            // queued again, the attempt not counted, and the caller requeues the message.
             release(task);
             throw e;
         }
+        startFailures.started();
         progress.flush();
         metrics.ran(task.type(), run.exit().runNanos(), run.exit().startNanos());
         // Stopped by us before its handler returned; once it has returned, the task is done whatever stopped it.
@@ -119,6 +126,22 @@ final class TaskExecution {
                 outcome(verdict), task.attempts(), cost(run), run.exit().pid(), Values.format(delay),
                 verdict.detail());
         // the next attempt is a scheduled run, published when it is due: this message is done with
+        actions.ack(delivery);
+    }
+
+    /**
+     * No outcome came, because no child could start: the row must not stay running under this live
+     * supervisor, where every delivery of it would be put off until it went stale. It waits as a
+     * scheduled task, the attempt not counted, and its message is acked: a fault that lasts burns
+     * no delivery, so no delivery limit dead-letters the task, and it runs once a child can start.
+     */
+    private void deferStart(Delivery delivery, Task task, Exception why) throws IOException, InterruptedException {
+        Duration wait = startFailures.failed();
+        boolean deferred = policies.patience().untilDone("putting the task back",
+                () -> store.attempts().deferStart(task.id(), task.attempts(), wait));
+        LOG.warn("task {} {}: no child could start ({}); {}", task.id(), task.type(), why.toString(), deferred
+                ? "it waits " + Values.format(wait) + " as a scheduled task, this attempt not counted"
+                : "its row had moved on meanwhile");
         actions.ack(delivery);
     }
 

@@ -92,6 +92,24 @@ public final class Attempts {
     }
 
     /**
+     * Puts back a task whose child could not start: it waits as a {@code scheduled} task until
+     * {@code delay} from now, when the scheduler publishes it again, and the attempt does not count.
+     * One whose handler returned its result is left alone: it is done (see {@link EarlyResults}).
+     *
+     * @return false when the row had moved on (cancelled, say)
+     */
+    public boolean deferStart(long id, int attempt, Duration delay) {
+        return jdbi.withHandle(handle -> handle.createUpdate("update tasks set status = 'scheduled',"
+                        + " attempts = attempts - 1, started_at = null, worker = null, published_at = null,"
+                        + " run_at = now() + make_interval(secs => :delaySeconds)"
+                        + " where id = :id and attempts = :attempt and status = 'running' and returned_at is null")
+                .bind("id", id)
+                .bind("attempt", attempt)
+                .bind("delaySeconds", delay.toMillis() / 1000.0)
+                .execute()) == 1;
+    }
+
+    /**
      * Records that attempt {@code attempt} failed and the task will run again: status
      * {@code retrying}, with this attempt's failure kind, exit code, error and log kept for a look.
      *
