@@ -138,6 +138,23 @@ class SchedulingIT {
         assertThat(fixture.deadLettersOf(queued.id())).as("nothing failed").isZero();
     }
 
+    /** Its row, whose retry comes after its expiry, is read as any other, by status as by the scheduler. */
+    @Test
+    void aTaskThatHasStartedOnceIsNotExpiredAndItsRetryDueAfterItsExpiryRuns() throws Exception {
+        Inserted flaky = fixture.store().create(new NewTask("flaky", Json.parse("{\"succeed_on\": 2}"), null,
+                new TaskOptions(null, Instant.now().plusSeconds(60), null, null)));
+        fixture.publish(WireFormat.taskIdBody(flaky.id()), WireFormat.taskIdProperties(flaky.id()).build());
+        fixture.awaitStatus(flaky.id(), TaskStatus.RETRYING);
+        fixture.environment().database().jdbi().useHandle(handle -> handle.execute("update tasks set"
+                + " expires_at = now() - interval '1 second', run_at = now() + interval '1 second' where id = ?",
+                flaky.id()));
+
+        Task task = fixture.awaitTerminal(flaky.id());
+
+        assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(task.attempts()).isEqualTo(2);
+    }
+
     @Test
     void twoSubmitsWithOneKeyCreateOneTaskUntilItEnds() throws Exception {
         String key = "report-" + UUID.randomUUID();

@@ -72,7 +72,7 @@ final class SubmitCommand extends ProducerCommand {
             Instant runAt = when == null ? null : when.at != null ? when.at : now.plus(when.delay);
             task = TaskInput.fromOptions(type, payload, maxAttempts,
                     // --queue, a setting's flag, names the queue the publisher sends to
-                    new TaskOptions(runAt, expires == null ? null : now.plus(expires), uniqueKey, null));
+                    TaskOptions.requested(runAt, expires == null ? null : now.plus(expires), uniqueKey, null));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -18,10 +18,11 @@ public final class DueTasks {
 
     // each scheduler's look: plain JDBC (see PlainStatement). Milliseconds from now until the
     // earliest row of each kind, by the database's clock; null for none, not positive for one due.
+    // A task never started is due only until its expiry; one that has started once, whenever it comes due.
+    private static final String NOT_EXPIRED = "(expires_at is null or expires_at > now() or attempts > 0)";
     private static final PlainStatement PENDING = PlainStatement.of(
             "select extract(epoch from (select min(run_at) from tasks where status in ('scheduled', 'retrying')"
-                    + " and (queue = :queue or queue is null) and (expires_at is null or expires_at > now()))"
-                    + " - now()) * 1000 as due_in,"
+                    + " and (queue = :queue or queue is null) and " + NOT_EXPIRED + ") - now()) * 1000 as due_in,"
                     + " extract(epoch from (select min(expires_at) from tasks where attempts = 0"
                     + " and status in ('scheduled', 'queued') and (queue = :queue or queue is null)) - now()) * 1000"
                     + " as expiring_in,"
@@ -41,15 +42,16 @@ public final class DueTasks {
      * queued (a retrying one keeps its attempts and its last failure for a look), with
      * their message owed, in one statement: the caller then publishes them and marks them published
      * ({@link Outbox#markPublished}). A publish that fails leaves them to the outbox sweeper. A task
-     * past its expiry is left to {@link #expire}.
+     * never started and past its expiry is left to {@link #expire}; one that has started once is
+     * not expired, and its retry is taken whenever it comes due.
      *
      * @return the IDs, earliest first
      */
     public List<Long> takeDue(String queue, int limit) {
         return jdbi.withHandle(handle -> handle
                 .createQuery("update tasks set status = 'queued', queued_at = now(), published_at = null"
-                        + " where id in (select id from tasks where status in ('scheduled', 'retrying') and run_at <= now()"
-                        + " and (queue = :queue or queue is null) and (expires_at is null or expires_at > now())"
+                        + " where id in (select id from tasks where status in ('scheduled', 'retrying')"
+                        + " and run_at <= now() and (queue = :queue or queue is null) and " + NOT_EXPIRED
                         + " order by run_at limit :limit for update skip locked) returning id")
                 .bind("queue", queue)
                 .bind("limit", limit)

@@ -16,15 +16,26 @@ public record TaskOptions(Instant runAt, Instant expiresAt, String uniqueKey, St
     public static final TaskOptions NONE = new TaskOptions(null, null, null, null);
 
     public TaskOptions {
-        if (runAt != null && expiresAt != null && !expiresAt.isAfter(runAt)) {
-            throw new IllegalArgumentException("it would expire (" + expiresAt + ") before it runs (" + runAt + ")");
-        }
         if (uniqueKey != null && (uniqueKey.isEmpty() || uniqueKey.length() > MAX_KEY)) {
             throw new IllegalArgumentException("a unique key is 1 to " + MAX_KEY + " characters");
         }
         if (uniqueKey != null && uniqueKey.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("a unique key cannot hold a NUL character (\\u0000)");
         }
+    }
+
+    /**
+     * The options a new task asks for, refused when it would expire before it runs. A row's own are
+     * not held to that: a retry's {@code run_at} may come after the expiry, which a task that has
+     * started once no longer heeds.
+     *
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    public static TaskOptions requested(Instant runAt, Instant expiresAt, String uniqueKey, String queue) {
+        if (runAt != null && expiresAt != null && !expiresAt.isAfter(runAt)) {
+            throw new IllegalArgumentException("it would expire (" + expiresAt + ") before it runs (" + runAt + ")");
+        }
+        return new TaskOptions(runAt, expiresAt, uniqueKey, queue);
     }
 
     /** Longest unique key accepted. */

@@ -34,7 +34,7 @@ public final class OptionFields {
         if (key != null && !key.isTextual()) {
             throw new IllegalArgumentException("\"unique_key\" must be a string");
         }
-        return new TaskOptions(start, expiresAt == null ? null : instant(expiresAt, "expires_at"),
+        return TaskOptions.requested(start, expiresAt == null ? null : instant(expiresAt, "expires_at"),
                 key == null ? null : key.asText(), null);
     }
 
