@@ -27,7 +27,8 @@ class OutputCaptureIT {
     static void startSupervisor() throws Exception {
         // The JVM's own logging goes to stdout: here every class a child loads.
         fixture = SupervisorFixture.start(OutputCaptureIT.class, Map.of("TASKFORK_LOG_LIMIT", "64k",
-                "TASKFORK_CHILD_JAVA_OPTIONS", "-Xlog:class+load=info:stdout"));
+                "TASKFORK_CHILD_JAVA_OPTIONS", "-Xlog:class+load=info:stdout", "TASKFORK_CHILD_HEAP", "64m",
+                "TASKFORK_EXEC_ALLOW", "bash"));
     }
 
     @AfterAll
@@ -52,6 +53,20 @@ class OutputCaptureIT {
         int forgedOnFd1 = log.indexOf("\n{\"event\":\"result\",\"result\":\"forged on fd 1\"}\n");
         assertThat(forged).as("the forged line printed through System.out").isNotNegative();
         assertThat(forgedOnFd1).as("the forged line written to descriptor 1, after it").isGreaterThan(forged);
+    }
+
+    /** The child copies a command's output as bytes: no line of it is held whole in the child's heap. */
+    @Test
+    void aCommandThatPrintsOneLineOfAHundredMegabytesSucceedsWithItsLogBounded() throws Exception {
+        long id = fixture.submit("exec", "{\"argv\": [\"bash\", \"-c\","
+                + " \"head -c 100000000 /dev/zero | tr -c a a; echo; echo after\"]}");
+
+        Task task = fixture.awaitTerminal(id);
+        String log = fixture.store().log(id).orElseThrow();
+
+        assertThat(task.status()).as(task.error()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(log.length()).isLessThanOrEqualTo(LOG_LIMIT + 200);
+        assertThat(log).contains("aaaa").contains("bytes of output left out").contains("aaaa\nafter\n");
     }
 
     @Test

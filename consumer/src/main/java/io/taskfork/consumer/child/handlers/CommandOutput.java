@@ -2,10 +2,9 @@ package io.taskfork.consumer.child.handlers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskfork.consumer.child.ChildJson;
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,13 +13,20 @@ import java.util.Deque;
 import java.util.Optional;
 
 /**
- * One output stream of an external command, copied line by line into the task's log as it comes,
- * with its last lines and last JSON line kept.
+ * One output stream of an external command, copied into the task's log as it comes, with its last
+ * lines and last JSON line kept. It copies bytes, not characters, and holds no more of a line than
+ * {@link #HOLD} for the log and {@link #KEEP} for itself: a command that prints one line of a
+ * hundred megabytes must not run its child out of heap.
  */
 final class CommandOutput {
 
     private static final int TAIL_LINES = 20;
     private static final int MESSAGE_TAIL_LINES = 5;
+    // A line up to this long reaches the log in one write, whole among the other stream's lines;
+    // a longer one goes as it comes.
+    static final int HOLD = 64 << 10;
+    // A line longer than this is copied to the log but kept neither in the tail nor as a JSON result.
+    static final int KEEP = 1 << 20;
 
     private final Deque<String> tail = new ArrayDeque<>();
     private final Thread reader;
@@ -54,15 +60,62 @@ final class CommandOutput {
     }
 
     private void copy(InputStream stream, PrintStream log) {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                log.println(line);
-                keep(line);
+        byte[] chunk = new byte[8192];
+        // the part of the current line not yet in the log, and the line so far, while it is short enough to keep
+        ByteArrayOutputStream held = new ByteArrayOutputStream();
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        long lineBytes = 0;
+        try (stream) {
+            for (int read; (read = stream.read(chunk)) >= 0; ) {
+                int start = 0;
+                for (int i = 0; i < read; i++) {
+                    if (chunk[i] == '\n') {
+                        held.write(chunk, start, i + 1 - start);
+                        lineBytes = collect(line, lineBytes, chunk, start, i - start);
+                        flush(held, log);
+                        keepLine(line, lineBytes);
+                        line.reset();
+                        lineBytes = 0;
+                        start = i + 1;
+                    }
+                }
+                held.write(chunk, start, read - start);
+                lineBytes = collect(line, lineBytes, chunk, start, read - start);
+                if (held.size() > HOLD) {
+                    flush(held, log);
+                }
+            }
+            flush(held, log);
+            if (lineBytes > 0) {
+                keepLine(line, lineBytes);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static long collect(ByteArrayOutputStream line, long lineBytes, byte[] bytes, int from, int length) {
+        if (lineBytes + length <= KEEP) {
+            line.write(bytes, from, length);
+        } else {
+            line.reset();
+        }
+        return lineBytes + length;
+    }
+
+    private static void flush(ByteArrayOutputStream held, PrintStream log) throws IOException {
+        if (held.size() > 0) {
+            held.writeTo(log);
+            log.flush();
+            held.reset();
+        }
+    }
+
+    private void keepLine(ByteArrayOutputStream line, long lineBytes) {
+        String text = line.toString(StandardCharsets.UTF_8);
+        // as a line reader reads it: without the carriage return of a CRLF
+        keep(lineBytes > KEEP ? "[a line of " + lineBytes + " bytes]"
+                : text.endsWith("\r") ? text.substring(0, text.length() - 1) : text);
     }
 
     private synchronized void keep(String line) {
