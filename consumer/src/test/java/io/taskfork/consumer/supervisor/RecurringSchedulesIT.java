@@ -88,6 +88,25 @@ class RecurringSchedulesIT {
         }
     }
 
+    /**
+     * Paused over its times, as if for three hours and twenty minutes: it goes on at the next time of
+     * its grid, forty minutes after the resume, not an hour after it.
+     */
+    @Test
+    void anEveryScheduleResumedGoesOnOnTheGridOfItsFirstTime() throws Exception {
+        assertThat(cli("schedule", "add", "grid", "--every", "1h", "--type", "echo").code()).isZero();
+        assertThat(cli("schedule", "pause", "grid").code()).isZero();
+        Instant movedTo = sql("update schedules set next_fire_at = next_fire_at - interval '3 hours 20 minutes'"
+                + " where name = 'grid' returning next_fire_at");
+
+        assertThat(cli("schedule", "resume", "grid").code()).isZero();
+
+        Instant next = Instant.parse(listed("grid").path("next_fire_at").asText());
+        assertThat(next).isEqualTo(movedTo.plus(Duration.ofHours(3)));
+        assertThat(next).isAfter(Instant.now());
+        assertThat(cli("schedule", "remove", "grid").code()).isZero();
+    }
+
     @Test
     void pauseResumeRemoveRunNowAndListWork() throws Exception {
         assertThat(cli("schedule", "add", "hourly", "--cron", "0 * * * *", "--zone", "Europe/Berlin", "--type", "echo",

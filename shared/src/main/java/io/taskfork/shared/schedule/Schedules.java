@@ -67,16 +67,20 @@ public final class Schedules {
     }
 
     /**
-     * Makes tasks again, from the first fire time after now: the times that passed while it was
-     * paused are skipped, whatever its catch-up. Resuming a running schedule changes nothing.
+     * Makes tasks again, from the first fire time after now on the schedule's own times (an
+     * {@code --every} schedule stays on the grid of its first time): the times that passed while it
+     * was paused are skipped, whatever its catch-up. Resuming a running schedule changes nothing.
      */
     public Schedule resume(String name) {
         return jdbi.inTransaction(handle -> {
             Schedule schedule = find(handle, name, true);
             if (schedule.paused()) {
+                Instant now = ScheduleRows.now(handle);
+                Instant next = schedule.nextFireAt().isAfter(now) ? schedule.nextFireAt()
+                        : schedule.recurrence().due(schedule.nextFireAt(), now, 1).next();
                 handle.createUpdate("update schedules set paused = false, next_fire_at = :next where name = :name")
                         .bind("name", name)
-                        .bind("next", ScheduleRows.time(schedule.recurrence().first(ScheduleRows.now(handle))))
+                        .bind("next", ScheduleRows.time(next))
                         .execute();
             }
             return find(handle, name, false);
