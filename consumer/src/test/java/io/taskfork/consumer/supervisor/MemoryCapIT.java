@@ -84,6 +84,18 @@ class MemoryCapIT {
         assertThat(task.failureKind()).isEqualTo(FailureKind.OOM);
     }
 
+    /** Its JVM killed by what it ran a second in: it reported nothing, but the cap's looks saw it. */
+    @Test
+    void aChildThatDiesOfItselfAfterTheCapsFirstLookHasThePeakTheLooksSaw() throws Exception {
+        Task task = fixture.awaitTerminal(fixture.submit("exec",
+                "{\"argv\": [\"bash\", \"-c\", \"sleep 1; kill -9 $PPID\"]}"));
+
+        assertThat(task.status()).isEqualTo(TaskStatus.CRASHED);
+        assertThat(task.failureKind()).isEqualTo(FailureKind.SIGNAL);
+        assertThat(task.cpuSeconds()).isNull();
+        assertThat(task.peakMemoryBytes()).isGreaterThan(10L << 20);
+    }
+
     /**
      * Four processes share 140 MiB: their resident sizes add up past twice the cap, but the pages
      * are there once, which the proportional set size taken before a kill shows.
