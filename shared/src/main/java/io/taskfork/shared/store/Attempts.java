@@ -18,10 +18,11 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class Attempts {
 
-    // An attempt's own figures replace the last one's; its CPU adds to the total of every attempt.
+    // An attempt's own figures replace the last one's; its CPU adds to the total of every attempt,
+    // rounded to the millisecond every figure is counted in: 0.1 + 0.2 is 0.3, not 0.30000000000000004.
     private static final String USAGE = "cpu_seconds = :cpu, peak_memory_bytes = :peak,"
             + " total_cpu_seconds = case when cast(:cpu as double precision) is null then total_cpu_seconds"
-            + " else coalesce(total_cpu_seconds, 0) + :cpu end";
+            + " else round(cast(coalesce(total_cpu_seconds, 0) + :cpu as numeric), 3) end";
     // Every task's last statement: plain JDBC (see PlainStatement)
     private static final PlainStatement FINISH = PlainStatement.of("update tasks set status = :status,"
             + " failure_kind = :failureKind, exit_code = :exitCode, result = cast(:result as jsonb), error = :error,"

@@ -3,7 +3,9 @@ package io.taskfork.shared.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskfork.shared.json.Json;
+import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.Task;
+import io.taskfork.shared.task.TaskOutcome;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.task.Usage;
 import io.taskfork.shared.testing.IsolatedEnvironment;
@@ -12,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** What a supervisor keeps of an attempt that was cancelled while it ran, once its child is gone. */
+/** What a supervisor keeps of an attempt that was cancelled while it ran, once its child is gone, and what all attempts cost. */
 class CancelledAttemptsIT {
 
     private static final Duration LIVE = Duration.ofHours(1);
@@ -61,6 +63,20 @@ class CancelledAttemptsIT {
         assertThat(store.find(cancelled).orElseThrow().cpuSeconds()).isNull();
         assertThat(store.find(running).orElseThrow().exitCode()).isNull();
         assertThat(store.find(running).orElseThrow().status()).isEqualTo(TaskStatus.RUNNING);
+    }
+
+    @Test
+    void theTotalOfEveryAttemptsCpuIsKeptToTheMillisecond() {
+        long id = store.insert(new NewTask("echo", Json.parse("{}")));
+        store.attempts().claim(id, "host-a/1", LIVE).orElseThrow();
+        store.attempts().retry(id, 1, new TaskOutcome(TaskStatus.FAILED, FailureKind.EXCEPTION, 0, null, "boom",
+                ""), Usage.of(100, -1), Duration.ZERO);
+        store.attempts().claim(id, "host-a/1", LIVE).orElseThrow();
+        store.cancel(id);
+
+        store.attempts().cancelled(id, 2, 137, "", Usage.of(200, -1));
+
+        assertThat(store.find(id).orElseThrow().totalCpuSeconds()).isEqualTo(0.3);
     }
 
     private static long cancelledWhileRunning() {
