@@ -14,7 +14,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** What a supervisor keeps of an attempt that was cancelled while it ran, once its child is gone, and what all attempts cost. */
+/**
+ * What a supervisor keeps of an attempt that was cancelled while it ran, once its child is gone, and
+ * what all the attempts cost.
+ */
 class CancelledAttemptsIT {
 
     private static final Duration LIVE = Duration.ofHours(1);
