@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
                 "Exits 1 when there is no such task or it has already ended."})
 final class CancelCommand extends ProducerCommand {
 
-    @Parameters(paramLabel = "ID", description = "the task's ID")
+    @Parameters(paramLabel = "ID", converter = TaskIdConverter.class, description = "the task's ID")
     long id;
 
     CancelCommand(CliContext context) {

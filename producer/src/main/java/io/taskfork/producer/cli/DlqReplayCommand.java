@@ -30,7 +30,7 @@ final class DlqReplayCommand extends ProducerCommand {
     CommandSpec spec;
 
     @Parameters(paramLabel = "ID", arity = "0..*", description = "the IDs of the tasks to replay")
-    List<Long> ids = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
 
     @Option(names = "--all", description = "replay every dead letter")
     boolean all;
@@ -62,7 +62,7 @@ final class DlqReplayCommand extends ProducerCommand {
             throw new ParameterException(spec.commandLine(), "give task IDs, --all or --reason R: one of them");
         }
         if (!ids.isEmpty()) {
-            return ReplayChoice.tasks(ids);
+            return ReplayChoice.tasks(TaskIdConverter.all(spec, ids));
         }
         if (all) {
             return ReplayChoice.all();

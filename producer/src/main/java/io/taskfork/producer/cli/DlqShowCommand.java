@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
                 "Exits 1 when the task has no dead letter."})
 final class DlqShowCommand extends ProducerCommand {
 
-    @Parameters(paramLabel = "ID", description = "the task's ID")
+    @Parameters(paramLabel = "ID", converter = TaskIdConverter.class, description = "the task's ID")
     long id;
 
     DlqShowCommand(CliContext context) {

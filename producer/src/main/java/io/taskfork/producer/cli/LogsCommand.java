@@ -24,7 +24,7 @@ final class LogsCommand extends ProducerCommand {
 
     static final Duration POLL_INTERVAL = Duration.ofMillis(500);
 
-    @Parameters(paramLabel = "ID", description = "the task's ID")
+    @Parameters(paramLabel = "ID", converter = TaskIdConverter.class, description = "the task's ID")
     long id;
 
     @Option(names = {"-f", "--follow"}, description = "print new output as it comes, until the task is terminal")

@@ -33,7 +33,8 @@ final class StatusCommand extends ProducerCommand {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "ID", arity = "0..1", description = "the task's ID; without it, an overview")
+    @Parameters(paramLabel = "ID", converter = TaskIdConverter.class,
+            arity = "0..1", description = "the task's ID; without it, an overview")
     Long id;
 
     @Option(names = "--json", description = "print JSON, on a terminal too (without a terminal, a row always is)")

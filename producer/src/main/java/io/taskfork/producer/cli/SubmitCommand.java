@@ -47,7 +47,7 @@ final class SubmitCommand extends ProducerCommand {
                 description = "run it no sooner than this from now, such as 10m")
         Duration delay;
 
-        @Option(names = "--at", paramLabel = "INSTANT",
+        @Option(names = "--at", paramLabel = "INSTANT", converter = InstantConverter.class,
                 description = "run it no sooner than this ISO-8601 time, such as 2026-12-01T09:00:00Z")
         Instant at;
     }

@@ -12,8 +12,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code wait ID... [--timeout DURATION]}: polls the rows until every task is terminal, printing
@@ -29,8 +31,11 @@ final class WaitCommand extends ProducerCommand {
     static final Duration POLL_INTERVAL = Duration.ofMillis(200);
     private static final int MOST_PENDING_SHOWN = 10;
 
+    @Spec
+    CommandSpec spec;
+
     @Parameters(paramLabel = "ID", arity = "1..*", description = "the tasks' IDs")
-    List<Long> ids;
+    List<String> ids;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
             description = "give up after this long, such as 30s or 10m (default: ${DEFAULT-VALUE})")
@@ -42,8 +47,9 @@ final class WaitCommand extends ProducerCommand {
 
     @Override
     public Integer call() {
+        List<Long> taskIds = TaskIdConverter.all(spec, ids);
         try (Database database = CliContext.openDatabase(settings())) {
-            return await(new TaskStates(database));
+            return await(new TaskStates(database), taskIds);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             context.err().println(ExitCodes.PREFIX + "interrupted while waiting");
@@ -51,9 +57,9 @@ final class WaitCommand extends ProducerCommand {
         }
     }
 
-    private int await(TaskStates states) throws InterruptedException {
+    private int await(TaskStates states, List<Long> taskIds) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Set<Long> pending = new LinkedHashSet<>(ids);
+        Set<Long> pending = new LinkedHashSet<>(taskIds);
         boolean allSucceeded = true;
         while (true) {
             Map<Long, TaskStates.State> current = states.of(pending);

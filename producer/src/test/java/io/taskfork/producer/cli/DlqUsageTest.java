@@ -49,7 +49,7 @@ class DlqUsageTest {
         CliRun run = CliRun.of(NOWHERE, "dlq", "show", "abc");
 
         assertUsageError(run, null);
-        assertThat(run.err()).contains("'abc' is not a long");
+        assertThat(run.err()).contains("a task ID is a whole number from 1 up, not 'abc'");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.taskfork.producer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -50,11 +51,22 @@ class UsageErrorsTest {
         assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--delay", "soon"), "--delay");
         assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--delay", "1m", "--at",
                 "2026-12-01T09:00:00Z"), "mutually exclusive");
-        assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--at", "tomorrow"), "--at");
+        assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--at", "tomorrow"),
+                "--at': expected an ISO-8601 time in UTC, such as 2026-12-01T09:00:00Z, not 'tomorrow'");
         assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--delay", "1h", "--expires", "10m"),
                 "would expire");
         assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--max-attempts", "0"), "--max-attempts");
         assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--unique-key", ""), "unique key");
+    }
+
+    @Test
+    void aTaskIdThatIsNoWholeNumberIsAUsageErrorSayingWhatOneIs() {
+        for (List<String> command : List.of(List.of("status", "abc"), List.of("logs", "x1"), List.of("cancel", "0"),
+                List.of("wait", "1", "two"), List.of("dlq", "show", "abc"), List.of("dlq", "replay", "5", "abc"))) {
+            CliRun run = CliRun.of(NOWHERE, command.toArray(String[]::new));
+            assertUsageErrorSaying(run, "a task ID is a whole number from 1 up, not '");
+            assertThat(run.err()).as(String.join(" ", command)).doesNotContain("long");
+        }
     }
 
     private static void assertUsageErrorSaying(CliRun run, String saying) {
@@ -75,7 +87,8 @@ class UsageErrorsTest {
         CliRun run = CliRun.of(NOWHERE, "status", "abc");
 
         assertUsageError(run, null);
-        assertThat(run.err()).contains("'abc' is not a long").endsWith("(see taskfork status --help)\n");
+        assertThat(run.err()).contains("a task ID is a whole number from 1 up, not 'abc'")
+                .endsWith("(see taskfork status --help)\n");
     }
 
     @Test
