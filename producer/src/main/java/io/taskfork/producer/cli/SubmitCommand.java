@@ -66,17 +66,11 @@ final class SubmitCommand extends ProducerCommand {
 
     @Override
     public Integer call() {
-        NewTask task;
-        try {
-            Instant now = Instant.now();
-            Instant runAt = when == null ? null : when.at != null ? when.at : now.plus(when.delay);
-            task = TaskInput.fromOptions(type, payload, maxAttempts,
-                    // --queue, a setting's flag, names the queue the publisher sends to
-                    TaskOptions.requested(runAt, expires == null ? null : now.plus(expires), uniqueKey, null));
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
+        // refused before anything is connected; made again once it is, so that --delay and --expires
+        // count from the insert, not from a start and a connect that a busy host makes seconds long
+        NewTask task = task(Instant.now());
         try (TaskPublisher publisher = TaskPublisher.open(settings())) {
+            task = task(Instant.now());
             Inserted inserted = publisher.submit(task);
             context.out().println(inserted.id());
             if (!inserted.created()) {
@@ -87,5 +81,16 @@ final class SubmitCommand extends ProducerCommand {
             }
         }
         return ExitCodes.OK;
+    }
+
+    private NewTask task(Instant now) {
+        try {
+            Instant runAt = when == null ? null : when.at != null ? when.at : now.plus(when.delay);
+            return TaskInput.fromOptions(type, payload, maxAttempts,
+                    // --queue, a setting's flag, names the queue the publisher sends to
+                    TaskOptions.requested(runAt, expires == null ? null : now.plus(expires), uniqueKey, null));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
     }
 }
