@@ -150,7 +150,9 @@ public final class Supervisor implements AutoCloseable {
         if (timers != null) {
             timers.stop();
         }
-        if (heartbeat != null && wasConsuming) {
+        // also after a start that failed on its way to consuming: else the next supervisor on the
+        // host takes this one for one that died without stopping
+        if (heartbeat != null) {
             heartbeat.stop();
         }
         closeQuietly(publishing);
