@@ -5,9 +5,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * How long a task whose child could not start waits before it is published again. What keeps a
- * child from starting (its work folder gone, the host out of processes, a JVM flag it refuses) is
- * the host's, not the task's: so the wait doubles with each start that failed in a row on this
- * supervisor, from {@link #FIRST} up to {@link #LONGEST}, and a child that starts ends the row.
+ * child from starting (its work folder not a folder, a full or read-only disk, the host out of
+ * processes) is most often the host's, not the task's: so the wait doubles with each start that
+ * failed in a row on this supervisor, from {@link #FIRST} up to {@link #LONGEST}, and a child that
+ * starts ends the row.
  */
 final class StartFailures {
 

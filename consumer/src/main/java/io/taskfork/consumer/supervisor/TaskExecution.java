@@ -2,7 +2,7 @@ package io.taskfork.consumer.supervisor;
 
 import com.rabbitmq.client.Delivery;
 import io.taskfork.consumer.supervisor.amqp.DeliveryActions;
-import io.taskfork.consumer.supervisor.launch.ChildStartException;
+import io.taskfork.consumer.supervisor.launch.ChildNotStartedException;
 import io.taskfork.consumer.supervisor.launch.StopReason;
 import io.taskfork.consumer.supervisor.launch.Verdict;
 import io.taskfork.consumer.supervisor.metrics.SupervisorMetrics;
@@ -14,7 +14,6 @@ import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.task.Usage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -60,11 +59,11 @@ final class TaskExecution {
         TaskRunner.Run run;
         try {
             run = runner.run(task, early);
-        } catch (IOException | UncheckedIOException | ChildStartException e) {
+        } catch (ChildNotStartedException e) {
             deferStart(delivery, task, e);
             return;
         } catch (Exception e) {
-            // Stopped by our own shutdown, or a fault of the supervisor's own, before any outcome:
+            // Stopped by our own shutdown, or a fault of the supervisor's own, with no outcome:
             // queued again, the attempt not counted, and the caller requeues the message.
             release(task);
             throw e;
@@ -135,11 +134,18 @@ final class TaskExecution {
      * scheduled task, the attempt not counted, and its message is acked: a fault that lasts burns
      * no delivery, so no delivery limit dead-letters the task, and it runs once a child can start.
      */
-    private void deferStart(Delivery delivery, Task task, Exception why) throws IOException, InterruptedException {
+    private void deferStart(Delivery delivery, Task task, ChildNotStartedException why)
+            throws IOException, InterruptedException {
         Duration wait = startFailures.failed();
-        boolean deferred = policies.patience().untilDone("putting the task back",
-                () -> store.attempts().deferStart(task.id(), task.attempts(), wait));
-        LOG.warn("task {} {}: no child could start ({}); {}", task.id(), task.type(), why.toString(), deferred
+        boolean deferred;
+        try {
+            deferred = policies.patience().untilDone("putting the task back",
+                    () -> store.attempts().deferStart(task.id(), task.attempts(), wait));
+        } catch (InterruptedException | RuntimeException e) {
+            release(task);
+            throw e;
+        }
+        LOG.warn("task {} {}: no child could start ({}); {}", task.id(), task.type(), why.getMessage(), deferred
                 ? "it waits " + Values.format(wait) + " as a scheduled task, this attempt not counted"
                 : "its row had moved on meanwhile");
         actions.ack(delivery);
@@ -162,10 +168,18 @@ final class TaskExecution {
         }
     }
 
-    // A cancel ends the row at once; what the attempt printed and cost is known once its child is gone.
+    /**
+     * A cancel ends the row at once; what the attempt printed and cost is known once its child is
+     * gone. Kept where it can be: the task is cancelled whether or not they are, so a failure to
+     * write them holds up no ack.
+     */
     private void keepCancelled(Task task, TaskRunner.Run run) throws InterruptedException {
-        policies.patience().untilDone("recording the cancelled attempt", () -> store.attempts().cancelled(task.id(),
-                task.attempts(), run.exit().exitCode(), run.exit().log(), run.exit().usage()));
+        try {
+            policies.patience().untilDone("recording the cancelled attempt", () -> store.attempts().cancelled(
+                    task.id(), task.attempts(), run.exit().exitCode(), run.exit().log(), run.exit().usage()));
+        } catch (RuntimeException e) {
+            LOG.warn("task {}'s cancelled attempt keeps no log or figures: {}", task.id(), e.toString());
+        }
     }
 
     private void record(Task task, TaskRunner.Run run) {

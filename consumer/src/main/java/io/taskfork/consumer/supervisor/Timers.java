@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class Timers {
 
+    // for a beat or a look under way as the supervisor stops: one statement, unless the database is away
+    private static final Duration STOP_WITHIN = Duration.ofSeconds(1);
+
     private final ScheduledExecutorService timers =
             Executors.newSingleThreadScheduledExecutor(NamedThreads.of("supervisor-timer", false));
     private final RepeatingLook scheduler;
@@ -68,11 +71,13 @@ final class Timers {
         scheduler.close();
     }
 
-    void stop() {
+    void stop() throws InterruptedException {
         events.close();
         cancellation.close();
         scheduler.close();
         timers.shutdownNow();
+        // a heartbeat under way must not write the worker's row again after the stop removed it
+        timers.awaitTermination(STOP_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void every(Duration period, Runnable action) {

@@ -145,9 +145,10 @@ class SchedulingIT {
                 new TaskOptions(null, Instant.now().plusSeconds(60), null, null)));
         fixture.publish(WireFormat.taskIdBody(flaky.id()), WireFormat.taskIdProperties(flaky.id()).build());
         fixture.awaitStatus(flaky.id(), TaskStatus.RETRYING);
-        fixture.environment().database().jdbi().useHandle(handle -> handle.execute("update tasks set"
-                + " expires_at = now() - interval '1 second', run_at = now() + interval '1 second' where id = ?",
-                flaky.id()));
+        int moved = fixture.environment().database().jdbi().withHandle(handle -> handle.execute("update tasks set"
+                + " expires_at = now() - interval '1 second', run_at = now() + interval '1 second'"
+                + " where id = ? and status = 'retrying'", flaky.id()));
+        assertThat(moved).as("still waiting for its retry").isOne();
 
         Task task = fixture.awaitTerminal(flaky.id());
 

@@ -41,6 +41,18 @@ class FirePlanTest {
         }
     }
 
+    /** Ten times missed and the latest on time as the look comes: none and one make only that one. */
+    @Test
+    void missedTimesBeforeOneOnTimeMakeOnlyItWithCatchUpNoneOrOne() {
+        Instant now = FROM.plus(Duration.ofMinutes(10)).plusSeconds(10);
+        Instant onTime = FROM.plus(Duration.ofMinutes(10));
+
+        assertThat(FirePlan.of(EVERY_MINUTE, CatchUp.NONE, FROM, now).fireTimes()).containsExactly(onTime);
+        assertThat(FirePlan.of(EVERY_MINUTE, CatchUp.ONE, FROM, now).fireTimes()).containsExactly(onTime);
+        assertThat(FirePlan.of(EVERY_MINUTE, CatchUp.ALL, FROM, now).fireTimes()).hasSize(11).endsWith(onTime);
+        assertThat(FirePlan.of(EVERY_MINUTE, CatchUp.NONE, FROM, now).missed()).isTrue();
+    }
+
     @Test
     void catchingUpEveryMissedTimeStopsAtTheLatestThousand() {
         FirePlan all = FirePlan.of(EVERY_MINUTE, CatchUp.ALL, FROM, FROM.plus(Duration.ofDays(30)));

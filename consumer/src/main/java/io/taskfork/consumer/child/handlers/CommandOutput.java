@@ -27,6 +27,10 @@ final class CommandOutput {
     static final int HOLD = 64 << 10;
     // A line longer than this is copied to the log but kept neither in the tail nor as a JSON result.
     static final int KEEP = 1 << 20;
+    // What the tail keeps of a line, for the error message: twenty of them must not fill a small heap.
+    private static final int TAIL_CHARS = 1000;
+    // stdout and stderr go to one pipe: a line of one is written whole, not into the middle of the other's
+    private static final Object WRITING = new Object();
 
     private final Deque<String> tail = new ArrayDeque<>();
     private final Thread reader;
@@ -85,6 +89,10 @@ final class CommandOutput {
                     flush(held, log);
                 }
             }
+            if (lineBytes > 0) {
+                // a last line without its newline ends as a line reader would end it, not glued to what comes next
+                held.write('\n');
+            }
             flush(held, log);
             if (lineBytes > 0) {
                 keepLine(line, lineBytes);
@@ -105,21 +113,28 @@ final class CommandOutput {
 
     private static void flush(ByteArrayOutputStream held, PrintStream log) throws IOException {
         if (held.size() > 0) {
-            held.writeTo(log);
-            log.flush();
+            synchronized (WRITING) {
+                held.writeTo(log);
+                log.flush();
+            }
             held.reset();
         }
     }
 
     private void keepLine(ByteArrayOutputStream line, long lineBytes) {
+        if (lineBytes > KEEP) {
+            keep("[a line of " + lineBytes + " bytes]");
+            return;
+        }
         String text = line.toString(StandardCharsets.UTF_8);
         // as a line reader reads it: without the carriage return of a CRLF
-        keep(lineBytes > KEEP ? "[a line of " + lineBytes + " bytes]"
-                : text.endsWith("\r") ? text.substring(0, text.length() - 1) : text);
+        keep(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text);
     }
 
     private synchronized void keep(String line) {
-        tail.addLast(line);
+        // a progress bar redraws itself after each carriage return: what it shows last is what counts
+        String shown = line.substring(line.lastIndexOf('\r') + 1);
+        tail.addLast(shown.length() > TAIL_CHARS ? shown.substring(0, TAIL_CHARS) + "…" : shown);
         if (tail.size() > TAIL_LINES) {
             tail.removeFirst();
         }

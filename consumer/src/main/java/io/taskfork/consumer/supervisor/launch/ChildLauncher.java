@@ -8,6 +8,8 @@ import io.taskfork.shared.config.ChildSettings;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.task.Task;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,6 +79,8 @@ public final class ChildLauncher implements AutoCloseable {
     /**
      * Runs one task in a fresh child, a standby one when one is waiting, working in a fresh directory
      * of the task's own, and waits for the child to end (at most the task timeout).
+     *
+     * @throws ChildNotStartedException when nothing of the task ran: no child could be given it
      */
     public ChildExit runTask(Task task, ProgressListener progress) throws IOException, InterruptedException {
         Path workDirectory = settings.work().root().resolve(Long.toString(task.id()));
@@ -86,19 +90,25 @@ public final class ChildLauncher implements AutoCloseable {
         Optional<ChildSession> waiting = standby.take(now, child -> c1 || !child.c1Only());
         ChildSession session;
         Path link = null;
-        if (waiting.isPresent()) {
-            session = waiting.get();
-            link = session.directory();
-            try {
-                session.moveTo(workDirectory);
-            } catch (IOException e) {
-                session.discardQuietly();
-                throw e;
+        try {
+            if (waiting.isPresent()) {
+                session = waiting.get();
+                link = session.directory();
+                try {
+                    session.moveTo(workDirectory);
+                } catch (IOException e) {
+                    session.discardQuietly();
+                    throw e;
+                }
+            } else {
+                Folders.makeFresh(workDirectory);
+                session = newSession(workDirectory);
+                session.start(jit.with(archive.flags(now), c1));
             }
-        } else {
-            Folders.makeFresh(workDirectory);
-            session = newSession(workDirectory);
-            session.start(jit.with(archive.flags(now), c1));
+        } catch (InterruptedIOException e) {
+            throw e;
+        } catch (IOException | UncheckedIOException e) {
+            throw new ChildNotStartedException(e);
         }
         ObjectNode request = Json.MAPPER.createObjectNode()
                 .put(ChildProtocol.KIND, ChildProtocol.KIND_TASK)
@@ -119,7 +129,7 @@ public final class ChildLauncher implements AutoCloseable {
                 link.toFile().delete();
             }
             if (!settings.work().keep()) {
-                Folders.deleteTree(workDirectory);
+                Folders.deleteAfterTask(workDirectory);
             }
         }
     }

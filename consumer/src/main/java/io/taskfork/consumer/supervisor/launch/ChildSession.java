@@ -40,7 +40,7 @@ final class ChildSession {
     private volatile boolean c1Only;
     // The sessions of what the supervisor killed of this child's tree: see SessionServices#killLeftovers.
     private final Set<Long> killedSessions = ConcurrentHashMap.newKeySet();
-    // What its processes had used when the supervisor killed them at the timeout or the memory cap.
+    // What its processes had used when the supervisor killed them at the timeout, the memory cap or a cancel.
     private final AtomicLong cpuMillisAtKill = new AtomicLong(-1);
 
     /**
@@ -189,7 +189,10 @@ final class ChildSession {
 
     /** Kills the child and its descendants, for {@code reason}. */
     void stop(StopReason reason) {
-        stoppedBy = reason;
+        // a cancel stays what stopped it: the task is cancelled, whatever comes after (a drain, say)
+        if (stoppedBy != StopReason.CANCEL) {
+            stoppedBy = reason;
+        }
         Process running = process;
         if (running == null) {
             return;

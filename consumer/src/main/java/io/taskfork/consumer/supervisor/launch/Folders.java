@@ -1,6 +1,7 @@
 package io.taskfork.consumer.supervisor.launch;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileSystemException;
@@ -10,11 +11,28 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Makes the folders children work in, and removes what they leave behind. */
 final class Folders {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Folders.class);
+
     private Folders() {
+    }
+
+    /**
+     * Removes a task's folder once its child has ended. What the task left that the supervisor may
+     * not delete (a folder it made read-only) must not cost the outcome of a task that has run: it
+     * is said, and the next run of the task clears the path first.
+     */
+    static void deleteAfterTask(Path folder) {
+        try {
+            deleteTree(folder);
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("could not remove the task folder {}: {}", folder, e.toString());
+        }
     }
 
     /**
