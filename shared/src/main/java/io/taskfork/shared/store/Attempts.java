@@ -23,6 +23,11 @@ public final class Attempts {
     private static final String USAGE = "cpu_seconds = :cpu, peak_memory_bytes = :peak,"
             + " total_cpu_seconds = case when cast(:cpu as double precision) is null then total_cpu_seconds"
             + " else round(cast(coalesce(total_cpu_seconds, 0) + :cpu as numeric), 3) end";
+    // An attempt given back, by a shutdown or a child that could not start, does not count; it is
+    // given back only while it runs and its handler has not returned (see EarlyResults).
+    private static final String UNCOUNTED = "attempts = attempts - 1, started_at = null, worker = null";
+    private static final String STILL_UNRETURNED =
+            " where id = :id and attempts = :attempt and status = 'running' and returned_at is null";
     // Every task's last statement: plain JDBC (see PlainStatement)
     private static final PlainStatement FINISH = PlainStatement.of("update tasks set status = :status,"
             + " failure_kind = :failureKind, exit_code = :exitCode, result = cast(:result as jsonb), error = :error,"
@@ -100,10 +105,9 @@ public final class Attempts {
      * @return false when the row had moved on (cancelled, say)
      */
     public boolean deferStart(long id, int attempt, Duration delay) {
-        return jdbi.withHandle(handle -> handle.createUpdate("update tasks set status = 'scheduled',"
-                        + " attempts = attempts - 1, started_at = null, worker = null, published_at = null,"
-                        + " run_at = now() + make_interval(secs => :delaySeconds)"
-                        + " where id = :id and attempts = :attempt and status = 'running' and returned_at is null")
+        return jdbi.withHandle(handle -> handle.createUpdate("update tasks set status = 'scheduled', "
+                        + UNCOUNTED + ", published_at = null, run_at = now() + make_interval(secs => :delaySeconds)"
+                        + STILL_UNRETURNED)
                 .bind("id", id)
                 .bind("attempt", attempt)
                 .bind("delaySeconds", delay.toMillis() / 1000.0)
@@ -150,9 +154,7 @@ public final class Attempts {
      */
     public boolean release(long id, int attempt) {
         return jdbi.withHandle(handle -> handle
-                .createUpdate("update tasks set status = 'queued', attempts = attempts - 1, started_at = null,"
-                        + " worker = null where id = :id and attempts = :attempt and status = 'running'"
-                        + " and returned_at is null")
+                .createUpdate("update tasks set status = 'queued', " + UNCOUNTED + STILL_UNRETURNED)
                 .bind("id", id)
                 .bind("attempt", attempt)
                 .execute()) == 1;
