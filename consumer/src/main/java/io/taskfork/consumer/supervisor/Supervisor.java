@@ -3,6 +3,7 @@ package io.taskfork.consumer.supervisor;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.taskfork.consumer.NamedThreads;
+import io.taskfork.consumer.supervisor.amqp.ConsumerTimeout;
 import io.taskfork.consumer.supervisor.amqp.DeliveryActions;
 import io.taskfork.consumer.supervisor.amqp.RecoveryLog;
 import io.taskfork.consumer.supervisor.amqp.TaskConsumer;
@@ -34,7 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class Supervisor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
-    private static final Duration BROKER_CONSUMER_TIMEOUT = Duration.ofMinutes(30);
     private static final Duration ABANDON_WAIT = Duration.ofSeconds(10);
     // A row running this much longer than the task timeout has lost its runner: its child was
     // killed at the timeout, so running it again cannot overlap with it.
@@ -103,7 +103,7 @@ public final class Supervisor implements AutoCloseable {
                         settings.service().typeLimits()));
         timers = new Timers(new Timers.Parts(database, store, children, processor, actions, heartbeat, queues.main(),
                 settings.service().outboxAge()));
-        warnAboutConsumerTimeout();
+        ConsumerTimeout.warnIfNotBelow(settings.child().timeout());
         health = new Health(connection, database);
         metrics.connections(health::brokerUp, health::databaseUp);
         if (settings.metricsPort() > 0) {
@@ -176,20 +176,6 @@ public final class Supervisor implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stop(settings.service().shutdownGrace());
-    }
-
-    /**
-     * RabbitMQ closes the channel of a consumer that holds a delivery longer than its
-     * consumer_timeout (30 minutes unless configured): a task must be killed before that.
-     */
-    private void warnAboutConsumerTimeout() {
-        Duration longest = settings.child().timeout();
-        if (longest.compareTo(BROKER_CONSUMER_TIMEOUT) >= 0) {
-            LOG.warn("TASKFORK_TASK_TIMEOUT={} is not below RabbitMQ's default consumer_timeout of {}: the broker"
-                    + " would close the channel of a task running that long and redeliver its message; raise"
-                    + " consumer_timeout in rabbitmq.conf above the task timeout, or lower TASKFORK_TASK_TIMEOUT",
-                    Values.format(longest), Values.format(BROKER_CONSUMER_TIMEOUT));
-        }
     }
 
     /** The port /metrics is served on, or 0 when disabled. */

@@ -1,11 +1,7 @@
 package io.taskfork.consumer.supervisor.launch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.taskfork.shared.json.Json;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +23,6 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ChildSession {
 
     private static final int MAX_EVENT_BYTES = 16 << 20;
-    private static final long OUTPUT_DRAIN_MS = 2_000;
 
     private final SessionServices services;
     private final JvmMarkers markers;
@@ -121,7 +116,7 @@ final class ChildSession {
             } finally {
                 // Our end of stdin is the child's lifeline, held while we need the child: it is
                 // closed once the child's report is complete, or the child has died.
-                closeQuietly(process.getOutputStream());
+                ChildPipes.closeQuietly(process.getOutputStream());
             }
             try {
                 process.waitFor();
@@ -132,7 +127,7 @@ final class ChildSession {
             // Through a shell, or when taskfork-child-init was killed, what the task started may run on.
             services.killLeftovers(process, jvm, killedSessions);
             long runNanos = System.nanoTime() - handedOver;
-            String log = awaitOutput(draining, output, process.getErrorStream());
+            String log = ChildPipes.awaitOutput(draining, output, process.getErrorStream());
             markersPossible = JvmMarkers.possibleAfter(process.exitValue());
             byte[] fatalErrorLog = markersPossible ? markers.fatalErrorLogBytes() : null;
             return new ChildExit(process.pid(), process.exitValue(), timedOut, stoppedBy,
@@ -141,7 +136,7 @@ final class ChildSession {
                     fatalErrorLog == null ? log : log + JvmMarkers.excerpt(fatalErrorLog, services.logLimit() / 4),
                     runNanos, memory.map(MemorySeen::of).orElse(MemorySeen.NOT_WATCHED), cpuMillisAtKill.get());
         } finally {
-            closeQuietly(process.getInputStream());
+            ChildPipes.closeQuietly(process.getInputStream());
             if (markersPossible) {
                 markers.delete();
             }
@@ -158,13 +153,13 @@ final class ChildSession {
         try {
             String log;
             try {
-                closeQuietly(process.getOutputStream());
+                ChildPipes.closeQuietly(process.getOutputStream());
                 process.waitFor();
                 // what it started while it waited, such as a Java agent's processes
                 services.killLeftovers(process, jvm, killedSessions);
-                log = awaitOutput(draining, output, process.getErrorStream());
+                log = ChildPipes.awaitOutput(draining, output, process.getErrorStream());
             } finally {
-                closeQuietly(process.getInputStream());
+                ChildPipes.closeQuietly(process.getInputStream());
                 markers.delete();
             }
             Folders.deleteTree(directory);
@@ -183,8 +178,8 @@ final class ChildSession {
     }
 
     /** The output so far, and how many bytes it has seen; empty before the child started. */
-    java.util.Optional<LogCapture> output() {
-        return java.util.Optional.ofNullable(output);
+    Optional<LogCapture> output() {
+        return Optional.ofNullable(output);
     }
 
     /** Kills the child and its descendants, for {@code reason}. */
@@ -229,44 +224,14 @@ final class ChildSession {
      */
     private long converse(JsonNode request, ChildReport report) throws IOException, InterruptedException {
         CompletableFuture<Void> reading = services.read(report, process.getInputStream(), MAX_EVENT_BYTES);
-        try {
-            OutputStream stdin = process.getOutputStream();
-            stdin.write((Json.write(request) + "\n").getBytes(StandardCharsets.UTF_8));
-            stdin.flush();
-        } catch (IOException e) {
-            // A broken pipe: the child ended before it took its request (a JVM that failed to start)
-            if (!process.waitFor(OUTPUT_DRAIN_MS, TimeUnit.MILLISECONDS)) {
-                throw e;
-            }
-        }
+        ChildPipes.hand(process, request);
         long jvm = services.jvmOf(process);
         try {
             CompletableFuture.anyOf(reading, process.onExit()).get();
-            reading.get(OUTPUT_DRAIN_MS, TimeUnit.MILLISECONDS);
+            reading.get(ChildPipes.DRAIN_MS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
             // held open by a stray process, or broken: what was read is kept
         }
         return jvm;
-    }
-
-    // A grandchild may still hold the output pipe open; its output is not worth hanging for.
-    private static String awaitOutput(Future<?> draining, LogCapture output, InputStream pipe)
-            throws InterruptedException {
-        try {
-            draining.get(OUTPUT_DRAIN_MS, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            closeQuietly(pipe);
-        } catch (ExecutionException e) {
-            // a broken pipe ends the output; what was read is kept
-        }
-        return output.text();
-    }
-
-    private static void closeQuietly(java.io.Closeable stream) {
-        try {
-            stream.close();
-        } catch (IOException e) {
-            // nothing more to read either way
-        }
     }
 }
