@@ -2,22 +2,33 @@ package io.taskfork.consumer.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.taskfork.consumer.testing.SupervisorFixture;
+import io.taskfork.shared.json.Json;
+import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.Task;
+import io.taskfork.shared.task.TaskOptions;
 import io.taskfork.shared.task.TaskStatus;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * README, "A fresh directory": a task's work directory is removed after the task however it ended,
- * and kept, with what the handler left in it, when TASKFORK_KEEP_WORKDIRS is true.
+ * and kept, with what the handler left in it, when TASKFORK_KEEP_WORKDIRS is true; what cannot be
+ * removed is moved aside.
  */
 class WorkDirectoriesIT {
 
@@ -68,6 +79,73 @@ class WorkDirectoriesIT {
             assertThat(workRoot.resolve(succeeded + "/litter.txt")).hasContent("left by task " + succeeded);
             assertThat(workRoot.resolve(crashed + "/litter.txt")).hasContent("left by task " + crashed);
         }
+    }
+
+    /**
+     * What an earlier run of a task left in its folder and the supervisor cannot delete must not
+     * keep the task from starting again: that folder is moved aside. As root a mount point cannot
+     * be removed; as another user, a folder without write permission.
+     */
+    @Test
+    void whatAnEarlierRunLeftThatCannotBeDeletedIsMovedAsideAndTheTaskRuns() throws Exception {
+        try (SupervisorFixture fixture = supervisor(Map.of())) {
+            Logger folders = (Logger) LoggerFactory.getLogger("io.taskfork.consumer.supervisor.launch.Folders");
+            ListAppender<ILoggingEvent> lines = new ListAppender<>();
+            lines.start();
+            folders.addAppender(lines);
+            long id = fixture.store().create(new NewTask("echo", Json.parse("{}"), null,
+                    new TaskOptions(Instant.now().plusSeconds(3), null, null, null))).id();
+            Path left = workRoot.resolve(id + "/left");
+            boolean mounted = makeUndeletable(left);
+            Path aside = null;
+            try {
+                Task task = fixture.awaitTerminal(id);
+                folders.detachAppender(lines);
+
+                assertThat(task.status()).as(task.toString()).isEqualTo(TaskStatus.SUCCEEDED);
+                try (Stream<Path> entries = Files.list(workRoot)) {
+                    String prefix = ".undeletable-" + id + "-";
+                    aside = entries.filter(entry -> entry.getFileName().toString().startsWith(prefix)).findFirst()
+                            .orElseThrow(() -> new AssertionError("no folder moved aside"));
+                }
+                assertThat(aside.resolve("left")).as("what could not be deleted").isDirectory();
+                Path moved = aside;
+                assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
+                        .anyMatch(line -> line.startsWith("could not remove " + workRoot.resolve(Long.toString(id)))
+                                && line.endsWith("moved it aside to " + moved + ", for its owner to remove"));
+            } finally {
+                release(aside == null ? left : aside.resolve("left"), mounted);
+            }
+        }
+    }
+
+    /** @return whether it is a mount point (as root), else a folder without write permission */
+    private static boolean makeUndeletable(Path folder) throws Exception {
+        Files.createDirectories(folder);
+        boolean root = "0".equals(run("id", "-u").trim());
+        if (root) {
+            run("mount", "-t", "tmpfs", "-o", "size=1m", "taskfork-test", folder.toString());
+        }
+        Files.writeString(folder.resolve("kept"), "by an earlier run");
+        if (!root) {
+            Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("r-xr-xr-x"));
+        }
+        return root;
+    }
+
+    private static void release(Path folder, boolean mounted) throws Exception {
+        if (mounted) {
+            run("umount", folder.toString());
+        } else if (Files.exists(folder)) {
+            Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    private static String run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as("%s: %s", String.join(" ", command), output).isZero();
+        return output;
     }
 
     private SupervisorFixture supervisor(Map<String, String> more) throws Exception {

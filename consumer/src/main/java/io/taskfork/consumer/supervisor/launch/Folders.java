@@ -10,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,8 @@ import org.slf4j.LoggerFactory;
 final class Folders {
 
     private static final Logger LOG = LoggerFactory.getLogger(Folders.class);
+    static final String UNDELETABLE_PREFIX = ".undeletable-";
+    private static final AtomicLong ASIDE = new AtomicLong();
 
     private Folders() {
     }
@@ -84,12 +87,32 @@ final class Folders {
     /** Clears {@code path}, makes its parents, and takes {@code step} again; a failure keeps {@code taken} with it. */
     private static void clearAndRetry(Path path, FileSystemException taken, PathStep step) throws IOException {
         try {
-            deleteTree(path);
+            clear(path);
             ensure(path.getParent());
             step.run();
         } catch (IOException again) {
             again.addSuppressed(taken);
             throw again;
+        }
+    }
+
+    /**
+     * Deletes {@code path}, or, where an earlier run of the task left what cannot be deleted (a mount
+     * point, an immutable file, a read-only folder of a supervisor that is not root), moves it aside
+     * in its parent: that task's every later run would otherwise fail to start, for as long as the
+     * folder stays.
+     */
+    private static void clear(Path path) throws IOException {
+        try {
+            deleteTree(path);
+        } catch (IOException | UncheckedIOException stuck) {
+            if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                throw stuck;
+            }
+            Path aside = path.resolveSibling(UNDELETABLE_PREFIX + path.getFileName() + "-"
+                    + ProcessHandle.current().pid() + "-" + ASIDE.incrementAndGet());
+            Files.move(path, aside, StandardCopyOption.ATOMIC_MOVE);
+            LOG.warn("could not remove {} ({}); moved it aside to {}, for its owner to remove", path, stuck, aside);
         }
     }
 
