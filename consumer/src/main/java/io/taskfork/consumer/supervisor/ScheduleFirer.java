@@ -2,6 +2,8 @@ package io.taskfork.consumer.supervisor;
 
 import io.taskfork.shared.schedule.FirePlan;
 import io.taskfork.shared.schedule.ScheduleFiring;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +50,16 @@ final class ScheduleFirer {
                     plan.fireTimes().get(0));
         } else {
             LOG.info("schedule {} missed fire times while no supervisor ran; catch-up {} made {}{}; next at {}", name,
-                    fired.schedule().catchUp().value(), fired.taskIds().isEmpty() ? "no task" : "tasks " + fired.taskIds(),
+                    fired.schedule().catchUp().value(), made(fired.taskIds()),
                     plan.cut() ? " for the latest " + FirePlan.MOST_MISSED + " of them only" : "", plan.next());
         }
+    }
+
+    private static String made(List<Long> taskIds) {
+        return switch (taskIds.size()) {
+            case 0 -> "no task";
+            case 1 -> "task " + taskIds.get(0);
+            default -> "tasks " + taskIds.stream().map(String::valueOf).collect(Collectors.joining(", "));
+        };
     }
 }
