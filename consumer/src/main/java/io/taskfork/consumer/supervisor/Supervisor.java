@@ -8,6 +8,7 @@ import io.taskfork.consumer.supervisor.amqp.DeliveryActions;
 import io.taskfork.consumer.supervisor.amqp.RecoveryLog;
 import io.taskfork.consumer.supervisor.amqp.TaskConsumer;
 import io.taskfork.consumer.supervisor.launch.ChildLauncher;
+import io.taskfork.consumer.supervisor.launch.EndedTaskFolders;
 import io.taskfork.consumer.supervisor.launch.OutcomeClassifier;
 import io.taskfork.consumer.supervisor.metrics.SupervisorMetrics;
 import io.taskfork.shared.amqp.Broker;
@@ -87,6 +88,9 @@ public final class Supervisor implements AutoCloseable {
         SupervisorMetrics metrics = new SupervisorMetrics(observability.registry(), children::running,
                 children::standby);
         TaskStore store = new TaskStore(database);
+        if (!settings.child().work().keep()) {
+            EndedTaskFolders.sweep(settings.child().work().root(), store::endedAmong);
+        }
         heartbeat = new Heartbeat(new Workers(database), worker);
         heartbeat.start();
         workers = Executors.newFixedThreadPool(prefetch, NamedThreads.of("task-worker", false));

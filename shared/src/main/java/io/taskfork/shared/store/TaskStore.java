@@ -6,8 +6,10 @@ import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 
@@ -163,13 +165,25 @@ public final class TaskStore {
     }
 
     /** Those of {@code ids} that are cancelled now. */
-    public List<Long> cancelledAmong(java.util.Collection<Long> ids) {
+    public List<Long> cancelledAmong(Collection<Long> ids) {
         if (ids.isEmpty()) {
             return List.of();
         }
         return PlainStatement.withConnection(dataSource, connection -> CANCELLED_AMONG
                 .bind("ids", connection.createArrayOf("bigint", ids.toArray()))
                 .list(connection, (rows, context) -> rows.getLong(1)));
+    }
+
+    /** Those of {@code ids} whose rows have ended: succeeded, failed, crashed, cancelled or expired. */
+    public Set<Long> endedAmong(Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        return Set.copyOf(jdbi.withHandle(handle -> handle.createQuery("select id from tasks where id = any(:ids)"
+                        + " and status in ('succeeded', 'failed', 'crashed', 'cancelled', 'expired')")
+                .bindArray("ids", Long.class, ids)
+                .mapTo(Long.class)
+                .list()));
     }
 
     /**
