@@ -55,11 +55,18 @@ final class ScheduleFirer {
         }
     }
 
-    private static String made(List<Long> taskIds) {
-        return switch (taskIds.size()) {
-            case 0 -> "no task";
-            case 1 -> "task " + taskIds.get(0);
-            default -> "tasks " + taskIds.stream().map(String::valueOf).collect(Collectors.joining(", "));
-        };
+    /** The tasks a catch-up made, for its line: up to a thousand, of which a long list names the first and the last. */
+    static String made(List<Long> taskIds) {
+        if (taskIds.isEmpty()) {
+            return "no task";
+        }
+        if (taskIds.size() == 1) {
+            return "task " + taskIds.get(0);
+        }
+        if (taskIds.size() <= 5) {
+            return "tasks " + taskIds.stream().map(String::valueOf).collect(Collectors.joining(", "));
+        }
+        return taskIds.size() + " tasks (the first " + taskIds.get(0) + ", the last " + taskIds.get(taskIds.size() - 1)
+                + ")";
     }
 }

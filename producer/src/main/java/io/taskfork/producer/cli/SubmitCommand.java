@@ -3,10 +3,12 @@ package io.taskfork.producer.cli;
 import io.taskfork.producer.TaskPublisher;
 import io.taskfork.producer.task.TaskInput;
 import io.taskfork.shared.config.SettingsOptions;
+import io.taskfork.shared.config.Values;
 import io.taskfork.shared.store.Inserted;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.task.TaskOptions;
 import io.taskfork.shared.task.TaskStatus;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import picocli.CommandLine.ArgGroup;
@@ -85,12 +87,22 @@ final class SubmitCommand extends ProducerCommand {
 
     private NewTask task(Instant now) {
         try {
-            Instant runAt = when == null ? null : when.at != null ? when.at : now.plus(when.delay);
+            Instant runAt = when == null ? null : when.at != null ? when.at : later(now, when.delay, "--delay");
             return TaskInput.fromOptions(type, payload, maxAttempts,
                     // --queue, a setting's flag, names the queue the publisher sends to
-                    TaskOptions.requested(runAt, expires == null ? null : now.plus(expires), uniqueKey, null));
+                    TaskOptions.requested(runAt, expires == null ? null : later(now, expires, "--expires"), uniqueKey,
+                            null));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private static Instant later(Instant now, Duration duration, String option) {
+        try {
+            return now.plus(duration);
+        } catch (DateTimeException | ArithmeticException e) {
+            throw new IllegalArgumentException(option + " " + Values.format(duration) + " is too long: it names a time "
+                    + TaskOptions.KEPT);
         }
     }
 }

@@ -23,6 +23,8 @@ class ScheduleUsageTest {
                         + " [0, 59] (expected five fields: minute hour day-of-month month day-of-week)"
                         + " (see taskfork schedule add --help)");
         assertUsageError(add("--cron", "0 0 9 * * ?"), "6 parts but we expect one of [5]");
+        assertUsageError(add("--cron", "0 2 30 2 *"), "taskfork: invalid --cron \"0 2 30 2 *\": it names no time that"
+                + " ever comes (such as 30 February) (see taskfork schedule add --help)");
         assertUsageError(add("--cron", "0 9 * * *", "--every", "30s"), "mutually exclusive");
         assertUsageError(add(), "Missing required argument");
         assertUsageError(add("--cron", "0 9 * * *", "--zone", "Europe/Atlantis"),

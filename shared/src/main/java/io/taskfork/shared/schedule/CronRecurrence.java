@@ -45,7 +45,13 @@ public record CronRecurrence(String expression, ZoneId zone, ExecutionTime execu
             throw new IllegalArgumentException("invalid --cron \"" + expression + "\": " + e.getMessage()
                     + " (expected five fields: minute hour day-of-month month day-of-week)", e);
         }
-        return new CronRecurrence(cron.asString(), zone, ExecutionTime.forCron(cron));
+        ExecutionTime execution = ExecutionTime.forCron(cron);
+        // 30 February, 31 April: an expression the parser takes that no day of any year has
+        if (execution.nextExecution(ZonedDateTime.now(zone)).isEmpty()) {
+            throw new IllegalArgumentException("invalid --cron \"" + expression + "\": it names no time that ever"
+                    + " comes (such as 30 February)");
+        }
+        return new CronRecurrence(cron.asString(), zone, execution);
     }
 
     @Override

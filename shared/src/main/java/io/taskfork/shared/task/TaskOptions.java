@@ -32,10 +32,27 @@ public record TaskOptions(Instant runAt, Instant expiresAt, String uniqueKey, St
      * @throws IllegalArgumentException saying what is wrong
      */
     public static TaskOptions requested(Instant runAt, Instant expiresAt, String uniqueKey, String queue) {
+        if (runAt != null && !keepable(runAt)) {
+            throw new IllegalArgumentException("it would run at " + runAt + ", " + KEPT);
+        }
+        if (expiresAt != null && !keepable(expiresAt)) {
+            throw new IllegalArgumentException("it would expire at " + expiresAt + ", " + KEPT);
+        }
         if (runAt != null && expiresAt != null && !expiresAt.isAfter(runAt)) {
             throw new IllegalArgumentException("it would expire (" + expiresAt + ") before it runs (" + runAt + ")");
         }
         return new TaskOptions(runAt, expiresAt, uniqueKey, queue);
+    }
+
+    /** The earliest and the latest time a task may name: PostgreSQL keeps no time far beyond them. */
+    public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+    /** What a time out of range is told. */
+    public static final String KEPT = "out of the range of times a task can have (" + EARLIEST + " to " + LATEST + ")";
+
+    /** Whether a task may name {@code time}. */
+    public static boolean keepable(Instant time) {
+        return !time.isBefore(EARLIEST) && !time.isAfter(LATEST);
     }
 
     /** Longest unique key accepted. */

@@ -3,6 +3,7 @@ package io.taskfork.shared.topology;
 /** The three queues that belong to one main queue. */
 public record QueueNames(String main, String dead, String retry) {
 
+    private static final String RESERVED = "amq.";
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]{1,200}");
 
     /**
@@ -13,6 +14,10 @@ public record QueueNames(String main, String dead, String retry) {
     public static String checked(String name) {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("expected 1 to 200 characters of letters, digits, '.', '_', ':' or '-'");
+        }
+        if (name.startsWith(RESERVED)) {
+            // the broker refuses to declare them: a task sent there would wait for ever
+            throw new IllegalArgumentException("a name that starts with " + RESERVED + " is RabbitMQ's own");
         }
         return name;
     }

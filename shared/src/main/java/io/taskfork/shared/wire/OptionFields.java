@@ -3,6 +3,7 @@ package io.taskfork.shared.wire;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskfork.shared.config.Values;
 import io.taskfork.shared.task.TaskOptions;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -28,7 +29,7 @@ public final class OptionFields {
         if (delay != null && runAt != null) {
             throw new IllegalArgumentException("give \"delay\" or \"run_at\", not both");
         }
-        Instant start = runAt != null ? instant(runAt, "run_at") : delay != null ? now.plus(duration(delay)) : null;
+        Instant start = runAt != null ? instant(runAt, "run_at") : delay != null ? after(now, duration(delay)) : null;
         JsonNode expiresAt = present(node, "expires_at");
         JsonNode key = present(node, "unique_key");
         if (key != null && !key.isTextual()) {
@@ -43,10 +44,26 @@ public final class OptionFields {
         return value == null || value.isNull() ? null : value;
     }
 
+    private static Instant after(Instant now, Duration delay) {
+        try {
+            Instant start = now.plus(delay);
+            if (TaskOptions.keepable(start)) {
+                return start;
+            }
+        } catch (DateTimeException | ArithmeticException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("\"delay\" is too long: the task would run " + TaskOptions.KEPT);
+    }
+
     private static Instant instant(JsonNode value, String field) {
         try {
             if (value.isTextual()) {
-                return Instant.parse(value.asText());
+                Instant parsed = Instant.parse(value.asText());
+                if (!TaskOptions.keepable(parsed)) {
+                    throw new IllegalArgumentException("\"" + field + "\" is " + TaskOptions.KEPT);
+                }
+                return parsed;
             }
         } catch (DateTimeParseException e) {
             // said below

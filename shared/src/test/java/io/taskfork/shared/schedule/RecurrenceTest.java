@@ -72,6 +72,8 @@ class RecurrenceTest {
         assertThatThrownBy(() -> CronRecurrence.parse("61 * * * *", "UTC"))
                 .hasMessageStartingWith("invalid --cron \"61 * * * *\": ").hasMessageContaining("61 not in range");
         assertThatThrownBy(() -> CronRecurrence.parse("0 0 9 * * ?", "UTC")).hasMessageContaining("6 parts");
+        assertThatThrownBy(() -> CronRecurrence.parse("0 0 31 4 *", "UTC"))
+                .hasMessage("invalid --cron \"0 0 31 4 *\": it names no time that ever comes (such as 30 February)");
         assertThatThrownBy(() -> CronRecurrence.parse("0 9 * * *", "Europe/Atlantis"))
                 .hasMessage("invalid --zone Europe/Atlantis: expected a zone such as Europe/Berlin or UTC");
         assertThatThrownBy(() -> new EveryRecurrence(Duration.ofMillis(500)))
