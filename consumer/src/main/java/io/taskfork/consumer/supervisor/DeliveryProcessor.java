@@ -7,6 +7,7 @@ import io.taskfork.consumer.supervisor.metrics.SupervisorMetrics;
 import io.taskfork.shared.config.TypeLimits;
 import io.taskfork.shared.config.Values;
 import io.taskfork.shared.logging.LogSetup;
+import io.taskfork.shared.store.DataRefusal;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.task.Task;
@@ -168,7 +169,13 @@ final class DeliveryProcessor implements Consumer<Delivery> {
     }
 
     private TaskStore.FromMessage create(TaskMessage.Create create) {
-        return store.createFromMessage(new NewTask(create.type(), create.payload(), create.maxAttempts(),
-                create.options().withQueue(policies.queue())), create.messageId());
+        try {
+            return store.createFromMessage(new NewTask(create.type(), create.payload(), create.maxAttempts(),
+                    create.options().withQueue(policies.queue())), create.messageId());
+        } catch (RuntimeException e) {
+            // refused for what the message holds: every delivery of it would be refused alike
+            throw DataRefusal.of(e).<RuntimeException>map(refusal -> new MalformedMessageException(
+                    DeadLetterReason.MALFORMED, "the database refused the task: " + refusal)).orElse(e);
+        }
     }
 }

@@ -66,6 +66,20 @@ class BadMessagesIT {
         assertThat(header(letter, WireFormat.DETAIL_HEADER)).startsWith("bad JSON");
     }
 
+    /** A value the parse takes and PostgreSQL does not (a NUL in the message ID): each delivery would be refused alike. */
+    @Test
+    void aTaskThatPostgresqlRefusesToStoreIsDeadLetteredAsMalformedAtOnce() throws Exception {
+        String body = "{\"type\": \"echo\", \"payload\": {\"n\": 7}}";
+        fixture.publish(body.getBytes(StandardCharsets.UTF_8), new AMQP.BasicProperties.Builder()
+                .contentType(WireFormat.APPLICATION_JSON).messageId("job\u0000one").build());
+
+        GetResponse letter = fixture.awaitDeadLetterWithBody(body);
+
+        assertThat(header(letter, WireFormat.REASON_HEADER)).isEqualTo("malformed");
+        assertThat(header(letter, WireFormat.DETAIL_HEADER)).startsWith("the database refused the task: ");
+        assertThat(WireFormat.deliveriesBefore(letter.getProps().getHeaders())).as("not redelivered").isZero();
+    }
+
     @Test
     void idOfNoTaskIsDeadLetteredAsUnknownTask() throws Exception {
         fixture.publish("987654321", WireFormat.TEXT_PLAIN);

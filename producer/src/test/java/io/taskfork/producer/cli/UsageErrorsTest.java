@@ -55,6 +55,11 @@ class UsageErrorsTest {
                 "--at': expected an ISO-8601 time in UTC, such as 2026-12-01T09:00:00Z, not 'tomorrow'");
         assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--delay", "1h", "--expires", "10m"),
                 "would expire");
+        assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--at", "+999999999-12-31T23:59:59Z"),
+                "it would run at +999999999-12-31T23:59:59Z, out of the range of times a task can have");
+        assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--delay", "100000000h"),
+                "out of the range of times a task can have");
+        assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--queue", "amq.tasks"), "RabbitMQ's own");
         assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--max-attempts", "0"), "--max-attempts");
         assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--unique-key", ""), "unique key");
     }

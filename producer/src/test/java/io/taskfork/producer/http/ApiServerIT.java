@@ -110,6 +110,9 @@ class ApiServerIT {
         "bad run_at              | {\"type\": \"echo\", \"run_at\": \"tomorrow\"}            | \"run_at\" must be",
         "expires before run_at   | {\"type\": \"echo\", \"delay\": \"1h\", \"expires_at\": \"2020-01-01T00:00:00Z\"} | would expire",
         "a misspelt field        | {\"type\": \"echo\", \"max_attempt\": 1}                 | unknown field \"max_attempt\"",
+        "run_at out of range     | {\"type\": \"echo\", \"run_at\": \"+999999999-12-31T23:59:59Z\"} | \"run_at\" is out of the range",
+        "delay too long          | {\"type\": \"echo\", \"delay\": 1e20}                   | \"delay\" is too long",
+        "a queue of the broker's | {\"type\": \"echo\", \"queue\": \"amq.tasks\"}          | RabbitMQ's own",
     })
     void badBodyIs400WithOneLineAndWritesNothing(String kind, String body, String saying) throws Exception {
         long rows = api.rows();

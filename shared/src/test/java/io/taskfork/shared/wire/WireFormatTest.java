@@ -214,6 +214,24 @@ class WireFormatTest {
         });
     }
 
+    /** PostgreSQL keeps no time past 294276 AD, nor Java's: such a time is the message's fault, told as such. */
+    @Test
+    void aTimeOutOfTheRangeATaskCanHaveIsMalformedNamingTheField() {
+        java.util.Map<String, String> bodies = java.util.Map.of(
+                "{\"type\":\"echo\",\"run_at\":\"+999999999-12-31T23:59:59Z\"}", "\"run_at\" is out of the range",
+                "{\"type\":\"echo\",\"expires_at\":\"+10000-01-01T00:00:00Z\"}", "\"expires_at\" is out of the range",
+                "{\"type\":\"echo\",\"run_at\":\"-0001-01-01T00:00:00Z\"}", "\"run_at\" is out of the range",
+                "{\"type\":\"echo\",\"delay\":1e20}", "\"delay\" is too long",
+                "{\"type\":\"echo\",\"delay\":\"100000000h\"}", "\"delay\" is too long");
+        bodies.forEach((body, saying) -> {
+            MalformedMessageException e = malformed(body, WireFormat.APPLICATION_JSON, null);
+            assertThat(e.reason()).as(body).isEqualTo(DeadLetterReason.MALFORMED);
+            assertThat(e.getMessage()).as(body).contains(saying).contains("0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z");
+        });
+        assertThat(((TaskMessage.Create) parse("{\"type\":\"echo\",\"run_at\":\"9999-12-31T23:59:59Z\"}",
+                WireFormat.APPLICATION_JSON, null)).options().runAt()).isEqualTo(io.taskfork.shared.task.TaskOptions.LATEST);
+    }
+
     @Test
     void deadLetterReasonValuesAreExactlyTheDocumentedOnes() {
         assertThat(Arrays.stream(DeadLetterReason.values()).map(DeadLetterReason::value))
