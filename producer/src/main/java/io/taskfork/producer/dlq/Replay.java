@@ -23,9 +23,14 @@ import java.util.TreeSet;
  */
 final class Replay {
 
-    /** Headers that belong to a message's death, not to the message: the consumer would read them anew. */
+    /**
+     * Headers that belong to a message's death, not to the message: the consumer would read them
+     * anew. A replay counts its deliveries from none, as the queue's own count does: the ones
+     * counted before its death would bring it back to the delivery limit at once.
+     */
     private static final List<String> DEATH_HEADERS = List.of(WireFormat.REASON_HEADER, WireFormat.DETAIL_HEADER,
-            WireFormat.TASK_ID_HEADER, DeathNote.X_DEATH, QueueMessage.DELIVERY_COUNT_HEADER, "x-first-death-exchange",
+            WireFormat.TASK_ID_HEADER, DeathNote.X_DEATH, QueueMessage.DELIVERY_COUNT_HEADER,
+            WireFormat.PRIOR_DELIVERIES_HEADER, "x-first-death-exchange",
             "x-first-death-queue", "x-first-death-reason", "x-last-death-exchange", "x-last-death-queue",
             "x-last-death-reason");
 

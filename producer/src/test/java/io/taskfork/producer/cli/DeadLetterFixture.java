@@ -63,12 +63,13 @@ public final class DeadLetterFixture implements AutoCloseable {
 
     /**
      * A valid JSON message that never made a row, dead-lettered at the delivery limit by the
-     * supervisor, which copies the original headers, x-delivery-count included.
+     * supervisor, which copies the original headers, x-delivery-count included, and looked at
+     * since by {@code dlq list}, which counts the deliveries of its looks in a header of ours.
      */
     void jsonWithoutRow(String messageId, String body) throws Exception {
         AMQP.BasicProperties.Builder properties = new AMQP.BasicProperties.Builder()
                 .contentType(WireFormat.APPLICATION_JSON).deliveryMode(2).messageId(messageId)
-                .headers(Map.of("x-delivery-count", 9L, "x-trace", "abc"));
+                .headers(Map.of("x-delivery-count", 9L, "x-trace", "abc", WireFormat.PRIOR_DELIVERIES_HEADER, 11L));
         deadLetter(properties, body.getBytes(StandardCharsets.UTF_8), DeadLetterReason.DELIVERY_LIMIT,
                 "delivered 10 times without an outcome (a consumer failed or died with it each time)", null);
     }
