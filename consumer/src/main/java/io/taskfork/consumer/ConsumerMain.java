@@ -2,6 +2,7 @@ package io.taskfork.consumer;
 
 import io.taskfork.consumer.supervisor.SandboxTrial;
 import io.taskfork.consumer.supervisor.Supervisor;
+import io.taskfork.consumer.supervisor.WorkRootTrial;
 import io.taskfork.shared.TaskforkException;
 import io.taskfork.shared.config.ConfigException;
 import io.taskfork.shared.config.Setting;
@@ -65,9 +66,12 @@ public final class ConsumerMain implements Callable<Integer>, SettingsOptions.Ca
             err.println("taskfork consumer: " + e.getMessage());
             return 2;
         }
-        Optional<String> sandboxProblem = SandboxTrial.problem(settings.child().work().execSandbox());
-        if (sandboxProblem.isPresent()) {
-            err.println("taskfork consumer: " + sandboxProblem.get());
+        Optional<String> problem = WorkRootTrial.problem(settings.child().work().root());
+        if (problem.isEmpty()) {
+            problem = SandboxTrial.problem(settings.child().work().execSandbox());
+        }
+        if (problem.isPresent()) {
+            err.println("taskfork consumer: " + problem.get());
             return 2;
         }
         LogSetup.use(settings.service().logFormat());

@@ -356,6 +356,15 @@ class ConsumerProcessIT {
     }
 
     @Test
+    void aWorkFolderInWhichNoFolderCanBeMadeExitsTwoWithOneLineNamingIt() throws Exception {
+        Exit exit = runUntilExit("TASKFORK_WORK_DIR", "/proc/taskfork-work");
+
+        assertThat(exit.code()).isEqualTo(2);
+        assertThat(exit.output()).startsWith("taskfork consumer: TASKFORK_WORK_DIR=/proc/taskfork-work: tasks cannot"
+                + " work there, no folder can be made in it (").endsWith(")\n").hasLineCount(1);
+    }
+
+    @Test
     void sandboxWithoutBwrapExitsTwoWithOneLine() throws Exception {
         Path emptyPath = Files.createTempDirectory("no-bwrap");
 
