@@ -3,6 +3,7 @@ package io.taskfork.consumer;
 import io.taskfork.consumer.supervisor.SandboxTrial;
 import io.taskfork.consumer.supervisor.Supervisor;
 import io.taskfork.consumer.supervisor.WorkRootTrial;
+import io.taskfork.consumer.supervisor.launch.ChildStartException;
 import io.taskfork.shared.TaskforkException;
 import io.taskfork.shared.config.ConfigException;
 import io.taskfork.shared.config.Setting;
@@ -86,7 +87,8 @@ public final class ConsumerMain implements Callable<Integer>, SettingsOptions.Ca
         } catch (TaskforkException e) {
             err.println("taskfork consumer: " + e.getMessage());
             supervisor.stop(java.time.Duration.ZERO);
-            return 1;
+            // settings the child JVM refuses are a bad value, as those refused before the start are
+            return e instanceof ChildStartException refused && refused.optionsRefused() ? 2 : 1;
         } catch (java.io.IOException e) {
             err.println("taskfork consumer: cannot start: " + e);
             supervisor.stop(java.time.Duration.ZERO);

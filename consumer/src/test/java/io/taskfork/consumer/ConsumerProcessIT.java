@@ -365,6 +365,15 @@ class ConsumerProcessIT {
     }
 
     @Test
+    void childJvmOptionsTheJvmRefusesExitTwoWithOneLineNamingTheSettingAndTheJvmsReason() throws Exception {
+        Exit exit = runUntilExit("TASKFORK_CHILD_JAVA_OPTIONS", "-Xbogus");
+
+        assertThat(exit.code()).isEqualTo(2);
+        assertThat(exit.output()).endsWith("taskfork consumer: a child JVM refused its options"
+                + " (TASKFORK_CHILD_JAVA_OPTIONS, TASKFORK_CHILD_HEAP): Unrecognized option: -Xbogus\n");
+    }
+
+    @Test
     void sandboxWithoutBwrapExitsTwoWithOneLine() throws Exception {
         Path emptyPath = Files.createTempDirectory("no-bwrap");
 

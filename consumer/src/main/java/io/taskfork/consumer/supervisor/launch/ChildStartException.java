@@ -1,12 +1,36 @@
 package io.taskfork.consumer.supervisor.launch;
 
 import io.taskfork.shared.TaskforkException;
+import java.util.List;
 
 /** A child JVM could not be started at all: every task would fail the same way. */
 public final class ChildStartException extends TaskforkException {
 
+    // What the java launcher prints when the JVM refuses its options (an unknown flag, a heap it cannot have)
+    private static final String REFUSED = "Error: Could not create the Java Virtual Machine.";
+    private static final String LAST_WORDS = "Error: A fatal exception has occurred. Program will exit.";
+
+    private final boolean optionsRefused;
+
     public ChildStartException(int exitCode, String output) {
-        super("a child JVM could not start (exit code " + exitCode + "): "
-                + output.strip().lines().reduce((first, last) -> last).orElse("no output"));
+        super(message(exitCode, output));
+        this.optionsRefused = output.contains(REFUSED);
+    }
+
+    /** Whether the JVM refused the options the settings gave it: a fault of the settings, not of the host. */
+    public boolean optionsRefused() {
+        return optionsRefused;
+    }
+
+    // The launcher's own reason comes first, before its two lines that every refusal ends with.
+    private static String message(int exitCode, String output) {
+        List<String> lines = output.strip().lines().map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.equals(LAST_WORDS)).toList();
+        if (output.contains(REFUSED)) {
+            return "a child JVM refused its options (TASKFORK_CHILD_JAVA_OPTIONS, TASKFORK_CHILD_HEAP): "
+                    + (lines.isEmpty() || lines.get(0).equals(REFUSED) ? "exit code " + exitCode : lines.get(0));
+        }
+        return "a child JVM could not start (exit code " + exitCode + "): "
+                + (lines.isEmpty() ? "no output" : lines.get(lines.size() - 1));
     }
 }
