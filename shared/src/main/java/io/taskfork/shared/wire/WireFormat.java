@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.rabbitmq.client.AMQP;
 import io.taskfork.shared.json.Json;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -30,6 +32,8 @@ public final class WireFormat {
 
     private static final Pattern TASK_ID = Pattern.compile("[0-9]{1,18}");
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
+    private static final List<String> JSON_FIELDS = List.of("type", "payload", "max_attempts", "delay", "run_at",
+            "expires_at", "unique_key");
     private static final int MAX_DETAIL = 300;
     private static final int PERSISTENT = 2;
 
@@ -101,6 +105,14 @@ public final class WireFormat {
         }
         if (!node.isObject()) {
             throw new MalformedMessageException(DeadLetterReason.MALFORMED, "JSON body is not an object");
+        }
+        // a misspelt field ("max_attempt") would otherwise be dropped, and the task run by defaults
+        for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!JSON_FIELDS.contains(name)) {
+                throw new MalformedMessageException(DeadLetterReason.MALFORMED, "unknown field \"" + name
+                        + "\": a JSON message holds only " + String.join(", ", JSON_FIELDS));
+            }
         }
         JsonNode type = node.get("type");
         if (type == null || !type.isTextual() || !TYPE.matcher(type.asText()).matches()) {

@@ -214,6 +214,18 @@ class WireFormatTest {
         });
     }
 
+    @Test
+    void aFieldAJsonMessageDoesNotHaveIsMalformedNamingIt() {
+        MalformedMessageException misspelt = malformed("{\"type\":\"echo\",\"max_attempt\":5}",
+                WireFormat.APPLICATION_JSON, null);
+
+        assertThat(misspelt.reason()).isEqualTo(DeadLetterReason.MALFORMED);
+        assertThat(misspelt.getMessage()).isEqualTo("unknown field \"max_attempt\": a JSON message holds only type,"
+                + " payload, max_attempts, delay, run_at, expires_at, unique_key");
+        assertThat(malformed("{\"type\":\"echo\",\"queue\":\"other\"}", WireFormat.APPLICATION_JSON, null))
+                .as("the queue it is on is its queue").hasMessageStartingWith("unknown field \"queue\"");
+    }
+
     /** PostgreSQL keeps no time past 294276 AD, nor Java's: such a time is the message's fault, told as such. */
     @Test
     void aTimeOutOfTheRangeATaskCanHaveIsMalformedNamingTheField() {
