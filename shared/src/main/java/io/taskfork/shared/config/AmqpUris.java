@@ -113,7 +113,13 @@ public final class AmqpUris {
         }
         try {
             // The client's own reading: what it would refuse at connect time (a bad option) is refused now.
-            new ConnectionFactory().setUri(uri);
+            new ConnectionFactory() {
+                // the client ignores an option it does not know: a misspelt ?hearbeat= would be lost unsaid
+                @Override
+                protected void processUriQueryParameter(String key, String value) {
+                    throw new IllegalArgumentException("it has no option \"" + key + "\"");
+                }
+            }.setUri(uri);
         } catch (IllegalArgumentException | GeneralSecurityException e) {
             throw new IllegalArgumentException(which + " is refused by the AMQP client: " + e.getMessage());
         }

@@ -70,6 +70,7 @@ class AmqpUrisTest {
         "amqp://h/a/b                           | the URI has more than one path segment",
         "amqp://u:p:q@h                         | the URI has more than one ':' in its user info",
         "amqp://h?heartbeat=soon                | the URI is refused by the AMQP client",
+        "amqp://h?hearbeat=30                   | the URI is refused by the AMQP client: it has no option \"hearbeat\"",
         "http://h                               | the URI is not an amqp:// or amqps:// URI",
     })
     void listThatCannotServeEveryNodeAlikeIsRefusedSayingWhy(String text, String reason) {
