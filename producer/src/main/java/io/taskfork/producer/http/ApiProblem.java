@@ -30,6 +30,10 @@ final class ApiProblem extends RuntimeException {
         return new ApiProblem(406, message, Map.of());
     }
 
+    static ApiProblem tooLarge(String message) {
+        return new ApiProblem(413, message, Map.of());
+    }
+
     static ApiProblem forbidden(String message) {
         return new ApiProblem(403, message, Map.of());
     }

@@ -2,11 +2,13 @@ package io.taskfork.producer.http;
 
 import com.rabbitmq.client.Connection;
 import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.router.ParsedEndpoint;
 import io.taskfork.producer.TaskPublisher;
 import io.taskfork.producer.dlq.Dlq;
 import io.taskfork.shared.config.HttpSettings;
+import io.taskfork.shared.store.DataRefusal;
 import io.taskfork.shared.store.Database;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.topology.QueueNames;
@@ -93,6 +95,10 @@ public final class ApiServer implements AutoCloseable {
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
+            config.http.prefer405over404 = true;
+            config.http.maxRequestSize = ServerErrors.MAX_BODY;
+            config.jetty.modifyServer(server -> server.setErrorHandler(new ServerErrors.JsonPages()));
+            config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ServerErrors.JsonPages()));
             config.staticFiles.add(files -> {
                 files.hostedPath = "/assets";
                 files.directory = "/console/assets";
@@ -102,6 +108,7 @@ public final class ApiServer implements AutoCloseable {
         app.before(SecurityHeaders::set);
         app.before(new LoopbackHosts(tokens, settings.bind())::check);
         app.before("/api/*", new ApiAccess(tokens, sessions)::check);
+        app.before("/api/*", ServerErrors::checkQuery);
         app.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok"));
         app.get("/", console::index);
         app.get("/login", console::loginForm);
@@ -119,8 +126,15 @@ public final class ApiServer implements AutoCloseable {
         app.post("/api/dead/replay", dead::replay);
         app.get("/api/overview", overview::show);
         app.get("/api/openapi.json", openApi::serve);
+        app.exception(HttpResponseException.class, ServerErrors::answer);
         app.exception(ApiProblem.class, (problem, ctx) -> Answers.problem(ctx, problem));
         app.exception(Exception.class, (e, ctx) -> {
+            Optional<String> refused = DataRefusal.of(e);
+            if (refused.isPresent()) {
+                // refused for what the request holds: the same request would be refused again
+                Answers.error(ctx, 400, "the database refused it: " + refused.get());
+                return;
+            }
             // The client gets one line; the stack trace stays in this process's log.
             LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
             Answers.error(ctx, 500, e.getClass().getSimpleName() + ": " + e.getMessage());

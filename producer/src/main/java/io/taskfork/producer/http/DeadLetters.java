@@ -9,6 +9,7 @@ import io.taskfork.producer.dlq.ReplayChoice;
 import io.taskfork.producer.dlq.ReplaySummary;
 import io.taskfork.producer.dlq.RetryOutcome;
 import io.taskfork.shared.json.Json;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -44,8 +45,8 @@ final class DeadLetters {
     }
 
     /** {@code POST /api/dead/replay}: {@code {"ids": [N, ...]}}, replayed as {@code dlq replay ID...} does. */
-    void replay(Context ctx) {
-        ReplayChoice choice = ReplayChoice.tasks(ids(ctx.body()));
+    void replay(Context ctx) throws IOException {
+        ReplayChoice choice = ReplayChoice.tasks(ids(ServerErrors.body(ctx)));
         PrintStream silent = new PrintStream(OutputStream.nullOutputStream());
         ReplaySummary summary = dlq.replay(choice, silent, silent);
         ObjectNode body = Json.MAPPER.createObjectNode()

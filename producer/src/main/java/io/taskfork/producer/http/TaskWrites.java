@@ -9,6 +9,7 @@ import io.taskfork.shared.store.Inserted;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.task.TaskStatus;
+import java.io.IOException;
 import java.util.Optional;
 
 /** The endpoints that change tasks: submit and cancel, by the rules of {@code enqueue} lines and {@code cancel}. */
@@ -27,10 +28,10 @@ final class TaskWrites {
      * {@code Location} for a new task; 200 and the holder when a live task holds its unique key.
      * The body is checked whole before anything is written.
      */
-    void submit(Context ctx) {
+    void submit(Context ctx) throws IOException {
         NewTask task;
         try {
-            task = TaskInput.fromLine(ctx.body());
+            task = TaskInput.fromLine(ServerErrors.body(ctx));
         } catch (IllegalArgumentException e) {
             throw ApiProblem.badRequest(e.getMessage());
         }

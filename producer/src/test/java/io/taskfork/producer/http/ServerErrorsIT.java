@@ -1,0 +1,115 @@
+package io.taskfork.producer.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.taskfork.shared.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * README, "Console and HTTP API": every error is JSON, also those the server answers before any
+ * route runs, and a request is never read past what it may hold. Requests a client library would
+ * not send (a bad %-escape, a body in chunks) go over a socket as they are written here.
+ */
+class ServerErrorsIT {
+
+    private static final String TOKEN = "token-of-the-server-errors-it";
+    private static ApiFixture api;
+
+    @BeforeAll
+    static void start() {
+        api = ApiFixture.start(ServerErrorsIT.class, TOKEN, "");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        api.close();
+    }
+
+    @Test
+    void noSuchRouteAndAMethodARouteHasNotAreJson() {
+        assertError(api.http().send("DELETE", "/api/tasks/1", auth(), null), 405, "DELETE is not allowed on /api/tasks/1");
+        assertError(api.http().get("/api/tasks/1/cancel", TOKEN), 405, "GET is not allowed on /api/tasks/1/cancel");
+        assertError(api.http().get("/api/nope", TOKEN), 404, "no such endpoint: GET /api/nope");
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413WhetherItsLengthIsSaidOrItComesInChunks() throws Exception {
+        long rows = api.rows();
+        String large = "{\"type\": \"echo\", \"payload\": {\"pad\": \"" + "x".repeat(ServerErrors.MAX_BODY) + "\"}}";
+
+        assertError(api.http().post("/api/tasks", large, TOKEN), 413, "the body is over 1000000 bytes");
+        Raw chunked = raw("POST /api/tasks HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
+                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                + Integer.toHexString(large.length()) + "\r\n" + large + "\r\n0\r\n\r\n");
+        assertThat(chunked.status()).as(chunked.text()).isEqualTo(413);
+        assertThat(chunked.json().get("error").asText()).isEqualTo("the body is over 1000000 bytes");
+        assertThat(api.rows()).isEqualTo(rows);
+    }
+
+    @Test
+    void aBadEscapeInTheQueryIs400NotAFilterDropped() throws Exception {
+        Raw reply = raw("GET /api/tasks?type=%ZZ&limit=5 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
+                + "\r\nConnection: close\r\n\r\n");
+
+        assertThat(reply.status()).as(reply.text()).isEqualTo(400);
+        assertThat(reply.json().get("error").asText())
+                .isEqualTo("the query has a '%' that is not followed by two hex digits");
+    }
+
+    @Test
+    void requestsJettyCannotReadAreAnsweredInJsonToo() throws Exception {
+        Raw badPath = raw("GET /api/tasks/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        assertThat(badPath.status()).as(badPath.text()).isEqualTo(400);
+        assertThat(badPath.text()).containsIgnoringCase("content-type: application/json");
+        assertThat(badPath.json().get("error").asText()).isNotBlank();
+
+        Raw longUri = raw("GET /api/tasks?type=" + "t".repeat(20_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Connection: close\r\n\r\n");
+        assertThat(longUri.status()).as(longUri.text()).isEqualTo(414);
+        assertThat(longUri.json().get("error").asText()).isNotBlank();
+    }
+
+    private static Map<String, String> auth() {
+        return Map.of("Authorization", "Bearer " + TOKEN);
+    }
+
+    private static void assertError(HttpCalls.Reply reply, int status, String error) {
+        assertThat(reply.status()).as(reply.body()).isEqualTo(status);
+        assertThat(reply.header("Content-Type")).startsWith(Answers.JSON);
+        assertThat(reply.json().get("error").asText()).isEqualTo(error);
+    }
+
+    private record Raw(String text) {
+        int status() {
+            return Integer.parseInt(text.split(" ", 3)[1]);
+        }
+
+        JsonNode json() {
+            return Json.parse(text.substring(text.indexOf("\r\n\r\n") + 4).strip());
+        }
+    }
+
+    private static Raw raw(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", api.server().port())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            try {
+                out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            } catch (IOException refusedMidway) {
+                // the server may answer and close before it has read the whole request
+            }
+            InputStream in = socket.getInputStream();
+            return new Raw(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+        }
+    }
+}
