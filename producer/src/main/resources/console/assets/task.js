@@ -19,6 +19,7 @@ export function taskPage(view, id) {
     el('section', { class: 'panel' }, el('h2', {}, 'Log'), log));
   let events = null;
   let stopped = false;
+  let lateLooks = 0;
 
   const showTask = (task) => {
     heading.replaceChildren(`Task ${task.id} `, statusBadge(task.status));
@@ -82,6 +83,12 @@ export function taskPage(view, id) {
         events.close();
       }
       log.textContent = await readText(`/api/tasks/${id}/log`);
+      // A running task's cancel is recorded at once; its exit code, CPU and the end of its log
+      // follow once its supervisor has killed the child, within a second or so.
+      if (task.status === 'cancelled' && task.started_at && task.exit_code === null && lateLooks < 10) {
+        lateLooks += 1;
+        setTimeout(() => reload().catch(failed), 1000);
+      }
     } else if (!events || events.readyState === EventSource.CLOSED) {
       follow();
     }

@@ -106,6 +106,10 @@ class ConsoleIT {
         browser.awaitText("h1 .status", "cancelled");
         assertThat(fixture.awaitTerminal(id).status()).isEqualTo(TaskStatus.CANCELLED);
         assertThat(browser.all("#cancel")).isEmpty();
+        // recorded by the supervisor after the kill, and shown without a reload
+        browser.await("the exit code and CPU of the killed child", d -> !browser.all("[data-field=exit-code]").isEmpty()
+                && !browser.all("[data-field=cpu]").isEmpty());
+        assertThat(browser.find("[data-field=exit-code]").getText()).isEqualTo("137");
     }
 
     @Test
