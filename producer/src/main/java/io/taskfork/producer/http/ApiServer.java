@@ -12,7 +12,10 @@ import io.taskfork.shared.store.DataRefusal;
 import io.taskfork.shared.store.Database;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.topology.QueueNames;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.List;
@@ -80,6 +83,7 @@ public final class ApiServer implements AutoCloseable {
         refusal(settings).ifPresent(reason -> {
             throw new IllegalArgumentException(reason);
         });
+        refuseTakenPort(settings);
         BearerTokens tokens = new BearerTokens(settings);
         ConsoleSessions sessions = new ConsoleSessions(clock);
         ConsolePages console = new ConsolePages(tokens, sessions);
@@ -147,6 +151,19 @@ public final class ApiServer implements AutoCloseable {
             throw e;
         }
         return new ApiServer(app, dlq, poller);
+    }
+
+    // Javalin would log its failure at ERROR, then throw: one line that names the setting says it all.
+    private static void refuseTakenPort(HttpSettings settings) {
+        if (settings.port() == 0) {
+            return;
+        }
+        try (ServerSocket trial = new ServerSocket()) {
+            trial.setReuseAddress(true);
+            trial.bind(new InetSocketAddress(settings.bind(), settings.port()));
+        } catch (IOException e) {
+            throw new HttpPortTakenException(settings.bind(), settings.port(), e);
+        }
     }
 
     /** The port it listens on: the one asked for, or the one taken for port 0. */

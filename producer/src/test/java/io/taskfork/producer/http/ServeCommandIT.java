@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.taskfork.shared.testing.IsolatedEnvironment;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,6 +65,24 @@ class ServeCommandIT {
             assertThat(serve.exitValue()).isZero();
         } finally {
             serve.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aPortThatIsTakenStopsServeWithOneLineThatNamesTheSetting() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-jar", JAR.toString(), "serve");
+            builder.environment().keySet().removeIf(name -> name.startsWith("TASKFORK_"));
+            builder.environment().putAll(env.environment());
+            builder.environment().put("TASKFORK_HTTP_PORT", Integer.toString(taken.getLocalPort()));
+            Process serve = builder.start();
+            String err = new String(serve.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(serve.exitValue()).isEqualTo(1);
+            assertThat(err).isEqualTo("taskfork: cannot serve on 127.0.0.1:" + taken.getLocalPort() + ": the port is"
+                    + " taken by another process; give this one a port of its own with TASKFORK_HTTP_PORT\n");
         }
     }
 }
