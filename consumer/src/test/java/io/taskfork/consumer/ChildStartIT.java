@@ -84,6 +84,8 @@ class ChildStartIT {
         first.waitFor();
         awaitTrue(() -> orphans.stream().noneMatch(PackagedConsumer::isRunning), "its children gone");
         assertThat(standbyFolders(workRoot)).as("left by the killed supervisor").hasSize(PREFETCH);
+        // as a standby folder that took a task leaves its old name, once the task's folder is gone
+        Files.createSymbolicLink(workRoot.resolve(".standby-" + first.pid() + "-99"), workRoot.resolve("424242"));
         Path privateFolder = Path.of("/tmp", "taskfork-" + first.pid() + "-");
         assertThat(Files.list(Path.of("/tmp")).anyMatch(path -> path.toString().startsWith(privateFolder.toString())))
                 .isTrue();

@@ -62,7 +62,9 @@ final class Leftovers {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, prefix + "*")) {
             for (Path entry : entries) {
                 Matcher owner = OWNER.matcher(entry.getFileName().toString().substring(prefix.length()));
-                if (owner.matches() && Files.isDirectory(entry) && !runs(Long.parseLong(owner.group(1)))) {
+                // a standby folder that took a task is a link to the task's folder, which may be gone since
+                if (owner.matches() && (Files.isDirectory(entry) || Files.isSymbolicLink(entry))
+                        && !runs(Long.parseLong(owner.group(1)))) {
                     Folders.deleteTree(entry);
                     removed++;
                 }
