@@ -140,7 +140,7 @@ final class SettingParsers {
         return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "true", "yes", "1" -> true;
             case "false", "no", "0", "" -> false;
-            default -> throw new IllegalArgumentException("expected true or false");
+            default -> throw new IllegalArgumentException("expected true or false (or yes, no, 1, 0)");
         };
     }
 

@@ -158,6 +158,13 @@ class SettingsTest {
         assertThat(settings.child().timeout()).isEqualTo(Duration.ofSeconds(30));
     }
 
+    @Test
+    void aYesOrNoSettingSaysEveryWordItTakes() {
+        assertThat(Settings.load(Map.of("TASKFORK_STANDBY", "no"), NO_FLAGS).child().startup().standby()).isFalse();
+        assertThatThrownBy(() -> Settings.load(Map.of("TASKFORK_STANDBY", "maybe"), NO_FLAGS))
+                .hasMessage("invalid TASKFORK_STANDBY \"maybe\": expected true or false (or yes, no, 1, 0)");
+    }
+
     @ParameterizedTest(name = "{0}=\"{1}\"")
     @CsvSource(delimiter = '|', value = {
         "TASKFORK_PREFETCH       | 0",
@@ -169,6 +176,7 @@ class SettingsTest {
         "TASKFORK_CHILD_HEAP     | lots",
         "TASKFORK_METRICS_PORT   | 70000",
         "TASKFORK_QUEUE          | bad name!",
+        "TASKFORK_QUEUE          | amq.tasks",
         "TASKFORK_DB_SCHEMA      | Bad-Schema",
         "TASKFORK_AMQP_URI       | http://x",
         "TASKFORK_JDBC_URL       | jdbc:mysql://x",
