@@ -1,5 +1,6 @@
 package io.taskfork.shared.json;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,8 +30,16 @@ public final class Json {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(reason(e), e);
         }
+    }
+
+    // The parser's words with where it stopped, without the note that it does not show the source.
+    private static String reason(JsonProcessingException e) {
+        String reason = e.getOriginalMessage().replaceAll("Source: REDACTED \\([^)]*\\); ", "");
+        JsonLocation at = e.getLocation();
+        return at == null || at.getLineNr() < 1 ? reason
+                : reason + " (at line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 
     /** True when a string or field name anywhere in {@code node} holds a NUL, which jsonb refuses. */
