@@ -37,6 +37,7 @@ public final class Supervisor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
     private static final Duration ABANDON_WAIT = Duration.ofSeconds(10);
+    private static final Duration CLOSE_WITHIN = Duration.ofSeconds(3);
     // A row running this much longer than the task timeout has lost its runner: its child was
     // killed at the timeout, so running it again cannot overlap with it.
     private static final Duration STALE_MARGIN = Duration.ofMinutes(1);
@@ -159,9 +160,7 @@ public final class Supervisor implements AutoCloseable {
         if (heartbeat != null) {
             heartbeat.stop();
         }
-        closeQuietly(publishing);
-        closeQuietly(consuming);
-        closeQuietly(connection);
+        closeConnection();
         observability.close();
         if (health != null) {
             health.close();
@@ -227,18 +226,19 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(AutoCloseable resource) {
-        if (resource == null) {
+    /**
+     * Closes the connection, and with it its channels, waiting at most {@link #CLOSE_WITHIN}: a
+     * broker that stopped answering while the connection stays open (a network that drops every
+     * packet) would otherwise hold the exit until the heartbeat gave up on it, minutes later.
+     */
+    private void closeConnection() {
+        if (connection == null || !connection.isOpen()) {
             return;
         }
         try {
-            if (resource instanceof Channel channel && !channel.isOpen()
-                    || resource instanceof Connection open && !open.isOpen()) {
-                return;
-            }
-            resource.close();
-        } catch (Exception e) {
-            LOG.debug("closing {}: {}", resource, e.toString());
+            connection.close((int) CLOSE_WITHIN.toMillis());
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("closing the connection: {}", e.toString());
         }
     }
 

@@ -3,6 +3,7 @@ package io.taskfork.consumer.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskfork.consumer.testing.SupervisorFixture;
+import io.taskfork.shared.config.Settings;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.testing.TcpProxy;
@@ -16,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -43,13 +45,19 @@ class OutagesIT {
         broker = TcpProxy.to(amqp.getHost(), amqp.getPort() < 0 ? 5672 : amqp.getPort());
         String proxiedJdbc = "jdbc:postgresql://127.0.0.1:" + database.port() + jdbc.getPath()
                 + (jdbc.getQuery() == null ? "" : "?" + jdbc.getQuery());
-        String proxiedAmqp = TestServices.get().amqpUri().replace(amqp.getHost() + ":" + amqp.getPort(),
-                "127.0.0.1:" + broker.port()).replace("@" + amqp.getHost() + "/", "@127.0.0.1:" + broker.port() + "/");
+        String proxiedAmqp = through(broker);
         try (ServerSocket free = new ServerSocket(0)) {
             metricsPort = free.getLocalPort();
         }
         fixture = SupervisorFixture.start(OutagesIT.class, Map.of(), Map.of("TASKFORK_JDBC_URL", proxiedJdbc,
                 "TASKFORK_AMQP_URI", proxiedAmqp, "TASKFORK_METRICS_PORT", String.valueOf(metricsPort)));
+    }
+
+    /** The broker's URI through {@code proxy}. */
+    private static String through(TcpProxy proxy) {
+        URI amqp = URI.create(TestServices.get().amqpUri());
+        return TestServices.get().amqpUri().replace(amqp.getHost() + ":" + amqp.getPort(),
+                "127.0.0.1:" + proxy.port()).replace("@" + amqp.getHost() + "/", "@127.0.0.1:" + proxy.port() + "/");
     }
 
     @AfterAll
@@ -185,6 +193,26 @@ class OutagesIT {
                 throw new AssertionError("not " + what + " within " + SupervisorFixture.WITHIN);
             }
             Thread.sleep(50);
+        }
+    }
+
+    /** README, "Running it": SIGTERM drains and exits, also when the broker stopped answering. */
+    @Test
+    void aStopWhileTheBrokerHasStoppedAnsweringEndsWithinSeconds() throws Exception {
+        URI amqp = URI.create(TestServices.get().amqpUri());
+        try (TcpProxy silent = TcpProxy.to(amqp.getHost(), amqp.getPort() < 0 ? 5672 : amqp.getPort())) {
+            Map<String, String> variables = new HashMap<>(fixture.environment().environment());
+            variables.put("TASKFORK_AMQP_URI", through(silent));
+            variables.put("TASKFORK_METRICS_PORT", "0");
+            // no standby children: the fixture's supervisor, of the same PID, names its own in the same folder
+            variables.put("TASKFORK_STANDBY", "false");
+            Supervisor second = new Supervisor(Settings.load(variables, Map.of())).start();
+            silent.stall();
+
+            long before = System.nanoTime();
+            second.stop(Duration.ofSeconds(1));
+
+            assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(30));
         }
     }
 }

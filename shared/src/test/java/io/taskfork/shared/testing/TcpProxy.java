@@ -20,6 +20,7 @@ public final class TcpProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
+    private volatile boolean stalled;
 
     private TcpProxy(ServerSocket server, InetSocketAddress target) {
         this.server = server;
@@ -45,6 +46,15 @@ public final class TcpProxy implements AutoCloseable {
 
     public void restore() {
         cut = false;
+        stalled = false;
+    }
+
+    /**
+     * Passes nothing on any more, either way, and closes nothing: a service that stopped answering
+     * while its connections stay open, as behind a network that drops every packet.
+     */
+    public void stall() {
+        stalled = true;
     }
 
     @Override
@@ -78,11 +88,16 @@ public final class TcpProxy implements AutoCloseable {
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int read;
             while ((read = in.read(buffer)) >= 0) {
+                while (stalled && !cut) {
+                    Thread.sleep(20);
+                }
                 out.write(buffer, 0, read);
                 out.flush();
             }
         } catch (IOException e) {
             // one side went away: close both below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             closeQuietly(from);
             closeQuietly(to);
