@@ -78,21 +78,22 @@ public final class QueueGauges implements AutoCloseable {
         }
     }
 
+    // Each queue on its own: a queue deleted under us closes the channel, and must not blank the others.
     private void sampleBroker() {
-        try {
-            if (channel == null || !channel.isOpen()) {
-                channel = connection.createChannel();
-            }
-            for (Map.Entry<String, String> queue : queuesByRole.entrySet()) {
+        for (Map.Entry<String, String> queue : queuesByRole.entrySet()) {
+            try {
+                if (channel == null || !channel.isOpen()) {
+                    channel = connection.createChannel();
+                }
                 AMQP.Queue.DeclareOk counts = channel.queueDeclarePassive(queue.getValue());
                 messages.get(queue.getKey()).set((double) counts.getMessageCount());
                 consumers.get(queue.getKey()).set((double) counts.getConsumerCount());
+            } catch (Exception e) {
+                // a broker that is away, or this queue deleted: unknown until the next sample
+                LOG.debug("sampling queue {}: {}", queue.getValue(), e.toString());
+                messages.get(queue.getKey()).set(Double.NaN);
+                consumers.get(queue.getKey()).set(Double.NaN);
             }
-        } catch (Exception e) {
-            // a broker that is away, or a queue deleted under us: unknown until the next sample
-            LOG.debug("sampling the queues: {}", e.toString());
-            messages.values().forEach(value -> value.set(Double.NaN));
-            consumers.values().forEach(value -> value.set(Double.NaN));
         }
     }
 
