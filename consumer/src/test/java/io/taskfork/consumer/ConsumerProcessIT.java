@@ -370,7 +370,7 @@ class ConsumerProcessIT {
 
         assertThat(exit.code()).isEqualTo(2);
         assertThat(exit.output()).endsWith("taskfork consumer: a child JVM refused its options"
-                + " (TASKFORK_CHILD_JAVA_OPTIONS, TASKFORK_CHILD_HEAP): Unrecognized option: -Xbogus\n");
+                + " (TASKFORK_CHILD_JAVA_OPTIONS, TASKFORK_CHILD_HEAP, TASKFORK_CHILD_JAVA): Unrecognized option: -Xbogus\n");
     }
 
     @Test

@@ -169,6 +169,11 @@ final class DeliveryProcessor implements Consumer<Delivery> {
     }
 
     private TaskStore.FromMessage create(TaskMessage.Create create) {
+        String named = create.options().queue();
+        if (named != null && !named.equals(policies.queue())) {
+            throw new MalformedMessageException(DeadLetterReason.MALFORMED, "\"queue\" names " + named
+                    + ", but the message came on " + policies.queue() + ": publish it to " + named);
+        }
         try {
             return store.createFromMessage(new NewTask(create.type(), create.payload(), create.maxAttempts(),
                     create.options().withQueue(policies.queue())), create.messageId());

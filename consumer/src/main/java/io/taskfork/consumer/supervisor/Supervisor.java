@@ -3,6 +3,7 @@ package io.taskfork.consumer.supervisor;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.taskfork.consumer.NamedThreads;
+import io.taskfork.consumer.supervisor.amqp.BoundedClose;
 import io.taskfork.consumer.supervisor.amqp.ConsumerTimeout;
 import io.taskfork.consumer.supervisor.amqp.DeliveryActions;
 import io.taskfork.consumer.supervisor.amqp.RecoveryLog;
@@ -37,6 +38,8 @@ public final class Supervisor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
     private static final Duration ABANDON_WAIT = Duration.ofSeconds(10);
+    // how long a stop waits for a broker that has stopped answering: at the consumer's cancel, at the close
+    private static final Duration CANCEL_WITHIN = Duration.ofSeconds(5);
     private static final Duration CLOSE_WITHIN = Duration.ofSeconds(3);
     // A row running this much longer than the task timeout has lost its runner: its child was
     // killed at the timeout, so running it again cannot overlap with it.
@@ -89,9 +92,7 @@ public final class Supervisor implements AutoCloseable {
         SupervisorMetrics metrics = new SupervisorMetrics(observability.registry(), children::running,
                 children::standby);
         TaskStore store = new TaskStore(database);
-        if (!settings.child().work().keep()) {
-            EndedTaskFolders.sweep(settings.child().work().root(), store::endedAmong);
-        }
+        sweepEndedTaskFolders(store);
         heartbeat = new Heartbeat(new Workers(database), worker);
         heartbeat.start();
         workers = Executors.newFixedThreadPool(prefetch, NamedThreads.of("task-worker", false));
@@ -141,7 +142,7 @@ public final class Supervisor implements AutoCloseable {
         if (timers != null) {
             timers.stopScheduling();
         }
-        cancelConsumer();
+        BoundedClose.cancel(consuming, consumerTag, CANCEL_WITHIN);
         if (workers != null) {
             workers.shutdown();
             if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -160,7 +161,7 @@ public final class Supervisor implements AutoCloseable {
         if (heartbeat != null) {
             heartbeat.stop();
         }
-        closeConnection();
+        BoundedClose.close(connection, CLOSE_WITHIN);
         observability.close();
         if (health != null) {
             health.close();
@@ -215,30 +216,16 @@ public final class Supervisor implements AutoCloseable {
         return connections != null || consumer == null ? connections : "unhealthy: " + consumer;
     }
 
-    private void cancelConsumer() {
-        if (consumerTag == null || consuming == null || !consuming.isOpen()) {
+    // Disk a killed supervisor's tasks left: worth a WARN when it cannot be had back, never the start.
+    private void sweepEndedTaskFolders(TaskStore store) {
+        if (settings.child().work().keep()) {
             return;
         }
         try {
-            consuming.basicCancel(consumerTag);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("could not cancel the consumer: {}", e.toString());
-        }
-    }
-
-    /**
-     * Closes the connection, and with it its channels, waiting at most {@link #CLOSE_WITHIN}: a
-     * broker that stopped answering while the connection stays open (a network that drops every
-     * packet) would otherwise hold the exit until the heartbeat gave up on it, minutes later.
-     */
-    private void closeConnection() {
-        if (connection == null || !connection.isOpen()) {
-            return;
-        }
-        try {
-            connection.close((int) CLOSE_WITHIN.toMillis());
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("closing the connection: {}", e.toString());
+            EndedTaskFolders.sweep(settings.child().work().root(), store::whileEnded);
+        } catch (RuntimeException e) {
+            LOG.warn("could not look for the folders of tasks that ended while their supervisor was gone: {}",
+                    e.toString());
         }
     }
 

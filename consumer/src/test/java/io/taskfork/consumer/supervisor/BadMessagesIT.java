@@ -81,6 +81,18 @@ class BadMessagesIT {
     }
 
     @Test
+    void aJsonMessageNamingAnotherQueueThanTheOneItCameOnIsDeadLetteredAsMalformed() throws Exception {
+        String body = "{\"type\": \"echo\", \"queue\": \"somewhere.else\"}";
+        fixture.publish(body, WireFormat.APPLICATION_JSON);
+
+        GetResponse letter = fixture.awaitDeadLetterWithBody(body);
+
+        assertThat(header(letter, WireFormat.REASON_HEADER)).isEqualTo("malformed");
+        assertThat(header(letter, WireFormat.DETAIL_HEADER)).isEqualTo("\"queue\" names somewhere.else, but the message"
+                + " came on " + fixture.environment().queues().main() + ": publish it to somewhere.else");
+    }
+
+    @Test
     void idOfNoTaskIsDeadLetteredAsUnknownTask() throws Exception {
         fixture.publish("987654321", WireFormat.TEXT_PLAIN);
 

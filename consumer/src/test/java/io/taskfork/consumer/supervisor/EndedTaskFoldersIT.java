@@ -14,9 +14,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,33 +65,39 @@ class EndedTaskFoldersIT {
             assertThat(toRunAgain.resolve("left.txt")).as("a task that will run again clears it itself").exists();
             assertThat(noRow).as("not a task of this database").isDirectory();
             assertThat(notATask).isDirectory();
-            assertThat(asideFolders()).isZero();
         } finally {
             next.stop(Duration.ofSeconds(5));
         }
     }
 
-    /** A task replayed between the look at its row and the removal keeps the folder it may run in. */
+    /**
+     * A replay of an ended task while its folder is removed waits until the folder is gone: the run
+     * it starts finds the path free, never a folder taken from under it.
+     */
     @Test
-    void aTaskThatRunsAgainBeforeItsFolderIsRemovedGetsTheFolderBack() throws Exception {
+    void aReplayWhileTheFoldersAreRemovedWaitsUntilTheyAreGone() throws Exception {
         long id = waitingTask();
         fixture.store().cancel(id);
         Path folder = leftFolder(Long.toString(id));
-        AtomicBoolean replayed = new AtomicBoolean();
+        AtomicReference<CompletableFuture<Integer>> replay = new AtomicReference<>();
 
-        int removed = EndedTaskFolders.sweep(workRoot, ids -> {
-            Set<Long> ended = fixture.store().endedAmong(ids);
-            if (replayed.compareAndSet(false, true)) {
-                // as dlq replay puts a row back; the folder is moved aside after this answer
-                fixture.environment().database().jdbi().useHandle(handle -> handle.execute(
-                        "update tasks set status = 'queued', finished_at = null where id = ?", id));
+        int removed = EndedTaskFolders.sweep(workRoot, (ids, work) -> fixture.store().whileEnded(ids, ended -> {
+            // as dlq replay puts the row back, on a connection of its own
+            replay.set(CompletableFuture.supplyAsync(() -> fixture.environment().database().jdbi().withHandle(
+                    handle -> handle.execute("update tasks set status = 'queued', finished_at = null where id = ?",
+                            id))));
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            return ended;
-        });
+            assertThat(replay.get()).as("the replay waits for the removal").isNotDone();
+            work.accept(ended);
+        }));
 
-        assertThat(removed).isZero();
-        assertThat(folder.resolve("left.txt")).exists();
-        assertThat(asideFolders()).isZero();
+        assertThat(removed).isEqualTo(1);
+        assertThat(folder).doesNotExist();
+        assertThat(replay.get().get(10, TimeUnit.SECONDS)).isEqualTo(1);
     }
 
     private static long waitingTask() {
@@ -103,11 +109,5 @@ class EndedTaskFoldersIT {
         Path folder = Files.createDirectories(workRoot.resolve(name).resolve("inner"));
         Files.writeString(workRoot.resolve(name).resolve("left.txt"), "left by a run");
         return folder.getParent();
-    }
-
-    private static long asideFolders() throws Exception {
-        try (Stream<Path> entries = Files.list(workRoot)) {
-            return entries.filter(entry -> entry.getFileName().toString().startsWith(".ended-")).count();
-        }
     }
 }

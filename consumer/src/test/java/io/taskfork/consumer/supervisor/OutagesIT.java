@@ -212,7 +212,8 @@ class OutagesIT {
             long before = System.nanoTime();
             second.stop(Duration.ofSeconds(1));
 
-            assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(30));
+            // the grace, the cancel's 5 s and the close's 3 s, and a margin for a loaded machine
+            assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(13));
         }
     }
 }

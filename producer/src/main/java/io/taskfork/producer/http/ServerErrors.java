@@ -38,6 +38,10 @@ final class ServerErrors {
             ctx.status(status);
             return;
         }
+        // HTTP asks a 405 to say which methods the endpoint has
+        refusal.getDetails().entrySet().stream().filter(detail -> detail.getKey().equalsIgnoreCase("availableMethods")
+                || detail.getKey().equalsIgnoreCase("Available methods")).findFirst()
+                .ifPresent(methods -> ctx.header("Allow", methods.getValue()));
         String message = switch (status) {
             case 404 -> "no such endpoint: " + ctx.method() + " " + ctx.path();
             case 405 -> ctx.method() + " is not allowed on " + ctx.path();
@@ -78,7 +82,11 @@ final class ServerErrors {
         @Override
         public void handle(String target, Request baseRequest, HttpServletRequest request,
                 HttpServletResponse response) throws IOException {
+            if (response.isCommitted()) {
+                return;
+            }
             Object message = request.getAttribute("jakarta.servlet.error.message");
+            response.resetBuffer();
             response.setContentType(Answers.JSON);
             response.getOutputStream().write(json(response.getStatus(), message == null ? null : message.toString()));
             baseRequest.setHandled(true);

@@ -36,7 +36,9 @@ class ServerErrorsIT {
 
     @Test
     void noSuchRouteAndAMethodARouteHasNotAreJson() {
-        assertError(api.http().send("DELETE", "/api/tasks/1", auth(), null), 405, "DELETE is not allowed on /api/tasks/1");
+        HttpCalls.Reply delete = api.http().send("DELETE", "/api/tasks/1", auth(), null);
+        assertError(delete, 405, "DELETE is not allowed on /api/tasks/1");
+        assertThat(delete.header("Allow")).isEqualTo("GET");
         assertError(api.http().get("/api/tasks/1/cancel", TOKEN), 405, "GET is not allowed on /api/tasks/1/cancel");
         assertError(api.http().get("/api/nope", TOKEN), 404, "no such endpoint: GET /api/nope");
     }

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeoutException;
 public final class Broker {
 
     private static final int CONNECT_TIMEOUT_MS = 5_000;
-    private static final int RPC_TIMEOUT_MS = 10_000;
 
     private Broker() {
     }
@@ -39,10 +38,6 @@ public final class Broker {
         }
         factory.setConnectionTimeout(CONNECT_TIMEOUT_MS);
         factory.setHandshakeTimeout(CONNECT_TIMEOUT_MS);
-        // A broker that stops answering while the connection stays open (a network that drops every
-        // packet) would hold each call that waits for its reply, a consumer's cancel at a stop among
-        // them, for the client's default of 10 minutes; ours are answered in milliseconds.
-        factory.setChannelRpcTimeout(RPC_TIMEOUT_MS);
         // A lost connection is recovered by the client, its channels, qos and consumers with it;
         // the waits between tries grow so that a long outage is not hammered.
         factory.setAutomaticRecoveryEnabled(true);

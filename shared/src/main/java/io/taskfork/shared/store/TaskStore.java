@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 
@@ -174,16 +175,21 @@ public final class TaskStore {
                 .list(connection, (rows, context) -> rows.getLong(1)));
     }
 
-    /** Those of {@code ids} whose rows have ended: succeeded, failed, crashed, cancelled or expired. */
-    public Set<Long> endedAmong(Collection<Long> ids) {
+    /**
+     * Runs {@code work} with those of {@code ids} whose rows have ended (succeeded, failed, crashed,
+     * cancelled, expired), in a transaction that holds those rows as they are: until {@code work}
+     * returns, nothing puts one back to run (the reset of a replay, a retry or an audit's repair waits).
+     */
+    public void whileEnded(Collection<Long> ids, Consumer<Set<Long>> work) {
         if (ids.isEmpty()) {
-            return Set.of();
+            return;
         }
-        return Set.copyOf(jdbi.withHandle(handle -> handle.createQuery("select id from tasks where id = any(:ids)"
-                        + " and status in ('succeeded', 'failed', 'crashed', 'cancelled', 'expired')")
+        jdbi.useTransaction(handle -> work.accept(Set.copyOf(handle.createQuery("select id from tasks"
+                        + " where id = any(:ids) and status in ('succeeded', 'failed', 'crashed', 'cancelled', 'expired')"
+                        + " for share")
                 .bindArray("ids", Long.class, ids)
                 .mapTo(Long.class)
-                .list()));
+                .list())));
     }
 
     /**

@@ -222,9 +222,11 @@ class WireFormatTest {
 
         assertThat(misspelt.reason()).isEqualTo(DeadLetterReason.MALFORMED);
         assertThat(misspelt.getMessage()).isEqualTo("unknown field \"max_attempt\": a JSON message holds only type,"
-                + " payload, max_attempts, delay, run_at, expires_at, unique_key");
-        assertThat(malformed("{\"type\":\"echo\",\"queue\":\"other\"}", WireFormat.APPLICATION_JSON, null))
-                .as("the queue it is on is its queue").hasMessageStartingWith("unknown field \"queue\"");
+                + " payload, max_attempts, delay, run_at, expires_at, unique_key, queue");
+        assertThat(malformed("{\"type\":\"echo\",\"queue\":\"amq.x\"}", WireFormat.APPLICATION_JSON, null))
+                .hasMessageStartingWith("\"queue\": a name that starts with amq.");
+        assertThat(((TaskMessage.Create) parse("{\"type\":\"echo\",\"queue\":\"fast\"}", WireFormat.APPLICATION_JSON,
+                null)).options().queue()).isEqualTo("fast");
     }
 
     /** PostgreSQL keeps no time past 294276 AD, nor Java's: such a time is the message's fault, told as such. */

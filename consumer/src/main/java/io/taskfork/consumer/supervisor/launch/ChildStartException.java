@@ -22,13 +22,15 @@ public final class ChildStartException extends TaskforkException {
         return optionsRefused;
     }
 
-    // The launcher's own reason comes first, before its two lines that every refusal ends with.
+    // The JVM's own reason comes before the line every refusal ends with, on one line or several
+    // ("Error occurred during initialization of VM", then why); a note of picked-up options is none.
     private static String message(int exitCode, String output) {
         List<String> lines = output.strip().lines().map(String::strip)
-                .filter(line -> !line.isEmpty() && !line.equals(LAST_WORDS)).toList();
+                .filter(line -> !line.isEmpty() && !line.equals(LAST_WORDS) && !line.contains("Picked up ")).toList();
         if (output.contains(REFUSED)) {
-            return "a child JVM refused its options (TASKFORK_CHILD_JAVA_OPTIONS, TASKFORK_CHILD_HEAP): "
-                    + (lines.isEmpty() || lines.get(0).equals(REFUSED) ? "exit code " + exitCode : lines.get(0));
+            List<String> reason = lines.subList(0, Math.max(0, lines.indexOf(REFUSED)));
+            return "a child JVM refused its options (TASKFORK_CHILD_JAVA_OPTIONS, TASKFORK_CHILD_HEAP,"
+                    + " TASKFORK_CHILD_JAVA): " + (reason.isEmpty() ? "exit code " + exitCode : String.join("; ", reason));
         }
         return "a child JVM could not start (exit code " + exitCode + "): "
                 + (lines.isEmpty() ? "no output" : lines.get(lines.size() - 1));

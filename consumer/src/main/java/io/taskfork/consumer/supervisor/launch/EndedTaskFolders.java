@@ -2,17 +2,17 @@ package io.taskfork.consumer.supervisor.launch;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +25,13 @@ import org.slf4j.LoggerFactory;
 public final class EndedTaskFolders {
 
     private static final Logger LOG = LoggerFactory.getLogger(EndedTaskFolders.class);
-    private static final String ASIDE_PREFIX = ".ended-";
 
-    /** Which of the task IDs given have ended, as their rows say now. */
+    /**
+     * Which of the task IDs given have ended, as their rows say, handed to {@code work} while those
+     * rows are held so: a run that could start meanwhile (a replay's) would find its folder removed.
+     */
     public interface Rows {
-        Set<Long> ended(Collection<Long> ids);
+        void whileEnded(Collection<Long> ids, Consumer<Set<Long>> work);
     }
 
     private EndedTaskFolders() {
@@ -42,53 +44,23 @@ public final class EndedTaskFolders {
      */
     public static int sweep(Path workRoot, Rows rows) {
         List<Long> ids = taskFolders(workRoot);
-        if (ids.isEmpty()) {
-            return 0;
-        }
-        // Moved aside first, then asked again: a task replayed meanwhile may have started here, in
-        // the folder just moved, and gets it back. Once moved, no run of the task can reach it.
-        Map<Long, Path> aside = new HashMap<>();
-        for (long id : rows.ended(ids)) {
-            Path folder = workRoot.resolve(Long.toString(id));
-            Path moved = workRoot.resolve(ASIDE_PREFIX + id + "-" + ProcessHandle.current().pid());
-            try {
-                Files.move(folder, moved, StandardCopyOption.ATOMIC_MOVE);
-                aside.put(id, moved);
-            } catch (IOException e) {
-                LOG.debug("could not move {} aside: {}", folder, e.toString());
+        AtomicInteger removed = new AtomicInteger();
+        rows.whileEnded(ids, ended -> {
+            for (long id : ended) {
+                Path folder = workRoot.resolve(Long.toString(id));
+                try {
+                    Folders.deleteTree(folder);
+                    removed.incrementAndGet();
+                } catch (IOException | UncheckedIOException e) {
+                    LOG.warn("could not remove {}, the folder of task {}, which has ended: {}", folder, id,
+                            e.toString());
+                }
             }
+        });
+        if (removed.get() > 0) {
+            LOG.info("removed {} folders of tasks that ended while their supervisor was gone", removed.get());
         }
-        if (aside.isEmpty()) {
-            return 0;
-        }
-        Set<Long> stillEnded = rows.ended(aside.keySet());
-        int removed = 0;
-        for (Map.Entry<Long, Path> entry : aside.entrySet()) {
-            if (!stillEnded.contains(entry.getKey()) && movedBack(entry.getValue(), workRoot, entry.getKey())) {
-                continue;
-            }
-            try {
-                Folders.deleteTree(entry.getValue());
-                removed++;
-            } catch (IOException | UncheckedIOException e) {
-                LOG.warn("could not remove {}, the folder of task {}, which has ended: {}", entry.getValue(),
-                        entry.getKey(), e.toString());
-            }
-        }
-        if (removed > 0) {
-            LOG.info("removed {} folders of tasks that ended while their supervisor was gone", removed);
-        }
-        return removed;
-    }
-
-    // false when a later run of the task has made its folder again: the one moved aside is older
-    private static boolean movedBack(Path moved, Path workRoot, long id) {
-        try {
-            Files.move(moved, workRoot.resolve(Long.toString(id)), StandardCopyOption.ATOMIC_MOVE);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return removed.get();
     }
 
     /** The task IDs that name a folder in {@code workRoot}. */
@@ -101,7 +73,7 @@ public final class EndedTaskFolders {
                     ids.add(Long.parseLong(name));
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | DirectoryIteratorException e) {
             // no work root yet: nothing was left in it
             LOG.debug("looking for task folders in {}: {}", workRoot, e.toString());
         }

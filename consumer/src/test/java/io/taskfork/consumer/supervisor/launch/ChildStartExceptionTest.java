@@ -1,0 +1,36 @@
+package io.taskfork.consumer.supervisor.launch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** What the java launcher prints when a child JVM cannot start, read for the line that says why. */
+class ChildStartExceptionTest {
+
+    private static final String SETTINGS = "a child JVM refused its options (TASKFORK_CHILD_JAVA_OPTIONS,"
+            + " TASKFORK_CHILD_HEAP, TASKFORK_CHILD_JAVA): ";
+
+    @Test
+    void optionsTheJvmRefusesAreNamedWithItsOwnReasonOnOneLine() {
+        ChildStartException unknown = new ChildStartException(1, "Picked up JAVA_TOOL_OPTIONS: -Dx=1\n"
+                + "Unrecognized option: -Xbogus\nError: Could not create the Java Virtual Machine.\n"
+                + "Error: A fatal exception has occurred. Program will exit.\n");
+        assertThat(unknown.optionsRefused()).isTrue();
+        assertThat(unknown.getMessage()).isEqualTo(SETTINGS + "Unrecognized option: -Xbogus");
+
+        ChildStartException heap = new ChildStartException(1, "Error occurred during initialization of VM\n"
+                + "Initial heap size set to a larger value than the maximum heap size\n"
+                + "Error: Could not create the Java Virtual Machine.\n");
+        assertThat(heap.getMessage()).isEqualTo(SETTINGS + "Error occurred during initialization of VM;"
+                + " Initial heap size set to a larger value than the maximum heap size");
+    }
+
+    @Test
+    void anyOtherFailureToStartEndsWithWhatTheChildPrintedLast() {
+        ChildStartException other = new ChildStartException(3, "loading handlers\njava.lang.ExceptionInInitializerError\n");
+
+        assertThat(other.optionsRefused()).isFalse();
+        assertThat(other.getMessage()).isEqualTo("a child JVM could not start (exit code 3):"
+                + " java.lang.ExceptionInInitializerError");
+    }
+}
