@@ -1,0 +1,69 @@
+package io.taskfork.shared.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskfork.shared.task.TaskOptions;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** README, "Sending work from other languages": the fields of a JSON message, each checked and named when wrong. */
+class JsonMessageFieldsTest {
+
+    @Test
+    void badTimeExpiryOrKeyIsMalformedNamingTheField() {
+        Map<String, String> bodies = Map.of(
+                "{\"type\":\"echo\",\"delay\":\"soon\"}", "\"delay\" must be a duration",
+                "{\"type\":\"echo\",\"delay\":-1}", "\"delay\" must be a duration",
+                "{\"type\":\"echo\",\"run_at\":\"tomorrow\"}", "\"run_at\" must be an ISO-8601 instant",
+                "{\"type\":\"echo\",\"delay\":\"1s\",\"run_at\":\"2030-01-01T00:00:00Z\"}", "not both",
+                "{\"type\":\"echo\",\"expires_at\":5}", "\"expires_at\" must be an ISO-8601 instant",
+                "{\"type\":\"echo\",\"unique_key\":7}", "\"unique_key\" must be a string",
+                "{\"type\":\"echo\",\"unique_key\":\"a\\u0000b\"}", "NUL",
+                "{\"type\":\"echo\",\"run_at\":\"2030-01-01T02:00:00Z\",\"expires_at\":\"2030-01-01T01:00:00Z\"}",
+                "would expire");
+        bodies.forEach((body, saying) -> {
+            MalformedMessageException e = malformed(body);
+            assertThat(e.reason()).as(body).isEqualTo(DeadLetterReason.MALFORMED);
+            assertThat(e.getMessage()).as(body).contains(saying);
+        });
+    }
+
+    @Test
+    void aFieldAJsonMessageDoesNotHaveIsMalformedNamingIt() {
+        MalformedMessageException misspelt = malformed("{\"type\":\"echo\",\"max_attempt\":5}");
+
+        assertThat(misspelt.reason()).isEqualTo(DeadLetterReason.MALFORMED);
+        assertThat(misspelt.getMessage()).isEqualTo("unknown field \"max_attempt\": a JSON message holds only type,"
+                + " payload, max_attempts, delay, run_at, expires_at, unique_key, queue");
+        assertThat(malformed("{\"type\":\"echo\",\"queue\":\"amq.x\"}"))
+                .hasMessageStartingWith("\"queue\": a name that starts with amq.");
+        assertThat(created("{\"type\":\"echo\",\"queue\":\"fast\"}").options().queue()).isEqualTo("fast");
+    }
+
+    /** PostgreSQL keeps no time past 294276 AD, nor Java's: such a time is the message's fault, told as such. */
+    @Test
+    void aTimeOutOfTheRangeATaskCanHaveIsMalformedNamingTheField() {
+        Map<String, String> bodies = Map.of(
+                "{\"type\":\"echo\",\"run_at\":\"+999999999-12-31T23:59:59Z\"}", "\"run_at\" is out of the range",
+                "{\"type\":\"echo\",\"expires_at\":\"+10000-01-01T00:00:00Z\"}", "\"expires_at\" is out of the range",
+                "{\"type\":\"echo\",\"run_at\":\"-0001-01-01T00:00:00Z\"}", "\"run_at\" is out of the range",
+                "{\"type\":\"echo\",\"delay\":1e20}", "\"delay\" is too long",
+                "{\"type\":\"echo\",\"delay\":\"100000000h\"}", "\"delay\" is too long");
+        bodies.forEach((body, saying) -> {
+            MalformedMessageException e = malformed(body);
+            assertThat(e.reason()).as(body).isEqualTo(DeadLetterReason.MALFORMED);
+            assertThat(e.getMessage()).as(body).contains(saying)
+                    .contains("0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z");
+        });
+        assertThat(created("{\"type\":\"echo\",\"run_at\":\"9999-12-31T23:59:59Z\"}").options().runAt())
+                .isEqualTo(TaskOptions.LATEST);
+    }
+
+    private static MalformedMessageException malformed(String body) {
+        return WireFormatTest.malformed(body, WireFormat.APPLICATION_JSON, null);
+    }
+
+    private static TaskMessage.Create created(String body) {
+        return (TaskMessage.Create) WireFormatTest.parse(body, WireFormat.APPLICATION_JSON, null);
+    }
+}
