@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 public final class Values {
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+    private static final Pattern TOO_MANY_DIGITS = Pattern.compile("\\d{10,}(ms|s|m|h)");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,12})([kmg]?)");
 
     private Values() {
@@ -17,6 +18,10 @@ public final class Values {
     /** {@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h}, or ISO-8601 such as {@code PT10M}. */
     public static Duration parseDuration(String text) {
         String value = text.trim().toLowerCase(Locale.ROOT);
+        if (TOO_MANY_DIGITS.matcher(value).matches()) {
+            throw new IllegalArgumentException("a duration of at most 999999999 of its unit (" + text.trim()
+                    + " has more digits than that)");
+        }
         Matcher matcher = DURATION.matcher(value);
         if (matcher.matches()) {
             long amount = Long.parseLong(matcher.group(1));

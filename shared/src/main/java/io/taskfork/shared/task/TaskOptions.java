@@ -39,7 +39,7 @@ public record TaskOptions(Instant runAt, Instant expiresAt, String uniqueKey, St
             throw new IllegalArgumentException("it would expire at " + expiresAt + ", " + KEPT);
         }
         if (runAt != null && expiresAt != null && !expiresAt.isAfter(runAt)) {
-            throw new IllegalArgumentException("it would expire (" + expiresAt + ") before it runs (" + runAt + ")");
+            throw new IllegalArgumentException("it would expire (" + expiresAt + ") no later than it runs (" + runAt + ")");
         }
         return new TaskOptions(runAt, expiresAt, uniqueKey, queue);
     }

@@ -33,6 +33,12 @@ class ValuesTest {
                 .hasMessage("expected a duration such as 500ms, 30s, 10m or 1h");
     }
 
+    @Test
+    void aDurationTooLongToReadSaysSo() {
+        assertThatThrownBy(() -> Values.parseDuration("3000000000h"))
+                .hasMessage("a duration of at most 999999999 of its unit (3000000000h has more digits than that)");
+    }
+
     @ParameterizedTest(name = "{0} is {1} bytes")
     @CsvSource({
         "65536, 65536",
