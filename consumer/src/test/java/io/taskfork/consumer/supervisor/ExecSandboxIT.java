@@ -175,6 +175,30 @@ class ExecSandboxIT {
         assertThat(fixture.store().log(task.id()).orElseThrow()).contains("from stdin");
     }
 
+    /** README, "Allow-list": under the sandbox too, the name is looked up on the supervisor's PATH. */
+    @Test
+    void aTasksOwnPathDoesNotChooseTheProgramAnAllowedNameRuns() throws Exception {
+        Path decoy = Files.createDirectories(root.resolve("decoy"));
+        Files.writeString(decoy.resolve("cat"), "#!/bin/sh\necho DECOY-RAN\n");
+        decoy.resolve("cat").toFile().setExecutable(true);
+        String payload = new ObjectMapper().writeValueAsString(Map.of("argv", List.of("cat"), "stdin", "the real cat\n",
+                "cwd", decoy.toString(), "env", Map.of("PATH", decoy + ":.")));
+
+        Task task = run(fixture, payload);
+
+        assertThat(task.status()).as(task.error()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(fixture.store().log(task.id()).orElseThrow()).contains("the real cat").doesNotContain("DECOY-RAN");
+    }
+
+    /** A loader variable would run code of the task's choosing inside an allowed command. */
+    @Test
+    void anEnvThatSetsALoaderVariableIsRefused() throws Exception {
+        Task task = run(fixture, "{\"argv\":[\"sh\",\"-c\",\"true\"],\"env\":{\"LD_PRELOAD\":\"/tmp/x.so\"}}");
+
+        assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(task.error()).contains("\"env\" may not set LD_PRELOAD");
+    }
+
     @Test
     void timeoutAndTheEndOfTheCommandStillKillWhatItStarted() throws Exception {
         // unique arguments find the processes from the host, where their PIDs are not the sandbox's

@@ -36,8 +36,10 @@ public final class ExecHandler implements TaskHandler {
         List<String> argv = argv(payload);
         limits.check(argv.get(0));
         Path cwd = payload.hasNonNull("cwd") ? limits.checkCwd(payload.get("cwd").asText()) : context.workDirectory();
+        // Under bwrap a bare name would be looked up on the task's own PATH, which it may set: the
+        // listed name is found here, on the child's PATH, as ProcessBuilder finds it without bwrap.
         List<String> command = limits.sandbox()
-                ? Bubblewrap.wrap(argv, context.workDirectory(), cwd, limits.network())
+                ? Bubblewrap.wrap(ExecLimits.foundOnPath(argv), context.workDirectory(), cwd, limits.network())
                 : argv;
         ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile());
         environment(builder.environment(), limits, payload.path("env"));
@@ -100,6 +102,10 @@ public final class ExecHandler implements TaskHandler {
             throw new NonRetryableException("\"env\" must be an object of strings");
         }
         taskEnv.fields().forEachRemaining(entry -> {
+            if (entry.getKey().startsWith("LD_")) {
+                throw new NonRetryableException("\"env\" may not set " + entry.getKey() + ": the dynamic loader would"
+                        + " run code of the task's choosing inside an allowed command");
+            }
             if (!entry.getValue().isTextual()) {
                 throw new NonRetryableException("\"env\" value of " + entry.getKey() + " must be a string");
             }

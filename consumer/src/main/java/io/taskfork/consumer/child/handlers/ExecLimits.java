@@ -5,6 +5,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -45,6 +46,33 @@ public record ExecLimits(List<String> allow, List<Path> roots, List<String> envP
             throw new NonRetryableException("command " + command + " is not in TASKFORK_EXEC_ALLOW ("
                     + String.join(", ", allow) + ")");
         }
+    }
+
+    /**
+     * {@code argv} with a bare command name replaced by the program it names on this process's
+     * PATH; a path stays as it is.
+     *
+     * @throws NonRetryableException when no program of that name is on the PATH
+     */
+    static List<String> foundOnPath(List<String> argv) {
+        String name = argv.get(0);
+        if (name.contains("/")) {
+            return argv;
+        }
+        for (String folder : String.valueOf(System.getenv("PATH")).split(":")) {
+            // an empty or relative entry names a folder of the task's own: never a place to look
+            if (folder.isEmpty() || !Path.of(folder).isAbsolute()) {
+                continue;
+            }
+            Path program = Path.of(folder, name);
+            if (Files.isRegularFile(program) && Files.isExecutable(program)) {
+                List<String> found = new ArrayList<>(argv);
+                found.set(0, program.toString());
+                return found;
+            }
+        }
+        throw new NonRetryableException("command " + name + " is allowed, but there is no such program on the"
+                + " supervisor's PATH");
     }
 
     /** The directory a task asked to work in, if it lies under an allowed root. */
