@@ -65,7 +65,11 @@ final class CommandOutput {
 
     private void copy(InputStream stream, PrintStream log) {
         byte[] chunk = new byte[8192];
-        // the part of the current line not yet in the log, and the line so far, while it is short enough to keep
+        // What goes to the log once this chunk is read, in one write however many lines it holds: a
+        // write a line cost a command of short lines more in system calls, on both ends of the pipe,
+        // than it spent on its own work. Then the part of the current line not yet in the log, and
+        // the line so far, while it is short enough to keep.
+        ByteArrayOutputStream ready = new ByteArrayOutputStream();
         ByteArrayOutputStream held = new ByteArrayOutputStream();
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         long lineBytes = 0;
@@ -74,9 +78,9 @@ final class CommandOutput {
                 int start = 0;
                 for (int i = 0; i < read; i++) {
                     if (chunk[i] == '\n') {
-                        held.write(chunk, start, i + 1 - start);
+                        moveTo(ready, held);
+                        ready.write(chunk, start, i + 1 - start);
                         lineBytes = collect(line, lineBytes, chunk, start, i - start);
-                        flush(held, log);
                         keepLine(line, lineBytes);
                         line.reset();
                         lineBytes = 0;
@@ -86,20 +90,27 @@ final class CommandOutput {
                 held.write(chunk, start, read - start);
                 lineBytes = collect(line, lineBytes, chunk, start, read - start);
                 if (held.size() > HOLD) {
-                    flush(held, log);
+                    moveTo(ready, held);
                 }
+                flush(ready, log);
             }
             if (lineBytes > 0) {
                 // a last line without its newline ends as a line reader would end it, not glued to what comes next
                 held.write('\n');
             }
-            flush(held, log);
+            moveTo(ready, held);
+            flush(ready, log);
             if (lineBytes > 0) {
                 keepLine(line, lineBytes);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static void moveTo(ByteArrayOutputStream ready, ByteArrayOutputStream held) throws IOException {
+        held.writeTo(ready);
+        held.reset();
     }
 
     private static long collect(ByteArrayOutputStream line, long lineBytes, byte[] bytes, int from, int length) {
