@@ -28,11 +28,13 @@ import java.util.concurrent.TimeUnit;
 public final class ExecHandler implements TaskHandler {
 
     private static final String LAST_JSON_LINE = "last-json-line";
+    private static final List<String> FIELDS = List.of("argv", "cwd", "env", "stdin", "result", "timeout");
 
     @Override
     public Object handle(TaskContext context) throws Exception {
         ExecLimits limits = ExecLimits.fromSystemProperties();
         JsonNode payload = context.payload();
+        checkFields(payload);
         List<String> argv = argv(payload);
         limits.check(argv.get(0));
         Path cwd = payload.hasNonNull("cwd") ? limits.checkCwd(payload.get("cwd").asText()) : context.workDirectory();
@@ -69,6 +71,21 @@ public final class ExecHandler implements TaskHandler {
                     "command " + argv.get(0) + " printed no JSON line on stdout to take as the result"));
         }
         return Map.of("exit_code", exitCode);
+    }
+
+    // A misspelt field ("timout") would otherwise be dropped, and the command run without its limit.
+    private static void checkFields(JsonNode payload) {
+        payload.fieldNames().forEachRemaining(name -> {
+            if (!FIELDS.contains(name)) {
+                throw new NonRetryableException("unknown field \"" + name + "\": an exec payload holds only "
+                        + String.join(", ", FIELDS));
+            }
+        });
+        JsonNode result = payload.path("result");
+        if (!result.isMissingNode() && !result.isNull() && !LAST_JSON_LINE.equals(result.asText(null))) {
+            throw new NonRetryableException("\"result\" must be \"" + LAST_JSON_LINE + "\", or left out for"
+                    + " {\"exit_code\": 0}");
+        }
     }
 
     private static List<String> argv(JsonNode payload) {

@@ -1,0 +1,55 @@
+package io.taskfork.consumer.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskfork.consumer.testing.SupervisorFixture;
+import io.taskfork.shared.task.Task;
+import io.taskfork.shared.task.TaskStatus;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** README, "External commands: the exec type": a payload field it does not know runs nothing. */
+class ExecPayloadIT {
+
+    @TempDir
+    static Path folder;
+    private static SupervisorFixture fixture;
+
+    @BeforeAll
+    static void startSupervisor() throws Exception {
+        // Retries are on, so that a refusal that was retried would show in the attempts.
+        fixture = SupervisorFixture.start(ExecPayloadIT.class, Map.of(
+                "TASKFORK_MAX_ATTEMPTS", "3",
+                "TASKFORK_RETRY_DELAY", "100ms",
+                "TASKFORK_EXEC_ALLOW", "touch",
+                "TASKFORK_EXEC_ROOTS", folder.toString()));
+    }
+
+    @AfterAll
+    static void stopSupervisor() throws Exception {
+        fixture.close();
+    }
+
+    @Test
+    void aMisspeltFieldOrAnUnknownResultModeFailsAtOnceAndRunsNothing() throws Exception {
+        Path created = folder.resolve("created-by-the-command");
+
+        Task misspelt = fixture.awaitTerminal(fixture.submit("exec",
+                "{\"argv\":[\"touch\",\"" + created + "\"],\"timout\":\"1s\"}"));
+        Task unknownMode = fixture.awaitTerminal(fixture.submit("exec",
+                "{\"argv\":[\"touch\",\"" + created + "\"],\"result\":\"last-line\"}"));
+
+        assertThat(created).as("what the command would have created").doesNotExist();
+        assertThat(misspelt.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(misspelt.error()).contains("unknown field \"timout\": an exec payload holds only argv, cwd, env,"
+                + " stdin, result, timeout");
+        assertThat(misspelt.attempts()).as("not retried").isEqualTo(1);
+        assertThat(unknownMode.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(unknownMode.error()).contains("\"result\" must be \"last-json-line\"");
+        assertThat(unknownMode.attempts()).isEqualTo(1);
+    }
+}
