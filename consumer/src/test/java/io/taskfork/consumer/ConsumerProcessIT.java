@@ -75,6 +75,8 @@ class ConsumerProcessIT {
             assertThat(read(log).lines().filter(line -> line.contains("memory cap: ")))
                     .as("the default cap: the host's memory over PREFETCH 4 + 1").singleElement().asString()
                     .contains("memory cap: " + hostShare + " MiB per task, over all its processes");
+            assertThat(read(log).lines().filter(line -> line.contains("exec: "))).singleElement().asString()
+                    .endsWith("exec: off (TASKFORK_EXEC_ALLOW names no command)");
             assertThat(read(log).lines().filter(line -> line.contains("child JIT: "))).singleElement().asString()
                     .endsWith("child JIT: C1 alone for a type whose last 3 tasks each used under 100 ms of CPU,"
                             + " else C1 and C2");

@@ -83,6 +83,7 @@ public final class Supervisor implements AutoCloseable {
                 settings.child().memory().capBytes(hostMemoryBytes(), prefetch));
         Map<String, String> handlerTypes = children.handlerTypes();
         LOG.info("handler types: {}", String.join(", ", handlerTypes.keySet()));
+        LOG.info("exec: {}", settings.child().work().execSummary());
 
         consuming = connection.createChannel();
         consuming.basicQos(prefetch);

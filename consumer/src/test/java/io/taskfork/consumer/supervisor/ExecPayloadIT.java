@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** README, "External commands: the exec type": a payload field it does not know runs nothing. */
+/** README, "External commands: the exec type": what can never run fails at once and runs nothing. */
 class ExecPayloadIT {
 
     @TempDir
@@ -25,7 +25,7 @@ class ExecPayloadIT {
         fixture = SupervisorFixture.start(ExecPayloadIT.class, Map.of(
                 "TASKFORK_MAX_ATTEMPTS", "3",
                 "TASKFORK_RETRY_DELAY", "100ms",
-                "TASKFORK_EXEC_ALLOW", "touch",
+                "TASKFORK_EXEC_ALLOW", "touch,no-such-program-anywhere",
                 "TASKFORK_EXEC_ROOTS", folder.toString()));
     }
 
@@ -51,5 +51,14 @@ class ExecPayloadIT {
         assertThat(unknownMode.status()).isEqualTo(TaskStatus.FAILED);
         assertThat(unknownMode.error()).contains("\"result\" must be \"last-json-line\"");
         assertThat(unknownMode.attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void anAllowedNameThatIsNoProgramFailsAtOnce() throws Exception {
+        Task task = fixture.awaitTerminal(fixture.submit("exec", "{\"argv\":[\"no-such-program-anywhere\"]}"));
+
+        assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(task.error()).contains("command no-such-program-anywhere cannot be run");
+        assertThat(task.attempts()).as("not retried").isEqualTo(1);
     }
 }

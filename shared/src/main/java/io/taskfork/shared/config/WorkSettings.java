@@ -29,4 +29,14 @@ public record WorkSettings(Path root, boolean keep, List<String> execAllow, List
     public static Path defaultRoot(String schema) {
         return Path.of(System.getProperty("java.io.tmpdir"), "taskfork-work", schema);
     }
+
+    /** What the {@code exec} type may run and how, for the supervisor's start. */
+    public String execSummary() {
+        if (execAllow.isEmpty()) {
+            return "off (TASKFORK_EXEC_ALLOW names no command)";
+        }
+        return String.join(", ", execAllow) + (execSandbox.bwrap()
+                ? "; under bwrap, " + (execSandbox.network() ? "with" : "without") + " the host's network"
+                : "; no sandbox (TASKFORK_EXEC_SANDBOX=off)");
+    }
 }

@@ -45,7 +45,16 @@ public final class ExecHandler implements TaskHandler {
                 : argv;
         ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile());
         environment(builder.environment(), limits, payload.path("env"));
-        Process process = builder.start();
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            // no such program, or none this user may run: every attempt would fail alike
+            if (String.valueOf(e.getMessage()).matches("(?s).*error=(2|13),.*")) {
+                throw new NonRetryableException("command " + argv.get(0) + " cannot be run: " + e.getMessage());
+            }
+            throw e;
+        }
         CommandOutput stdout = CommandOutput.forward(process.getInputStream(), System.out, "stdout");
         CommandOutput stderr = CommandOutput.forward(process.getErrorStream(), System.err, "stderr");
         feed(process, payload.path("stdin"));

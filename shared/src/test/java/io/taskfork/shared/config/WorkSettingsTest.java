@@ -1,0 +1,24 @@
+package io.taskfork.shared.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WorkSettingsTest {
+
+    @Test
+    void theExecLineSaysWhatMayRunAndHow() {
+        assertThat(settings(List.of(), new ExecSandbox(false, true)).execSummary())
+                .isEqualTo("off (TASKFORK_EXEC_ALLOW names no command)");
+        assertThat(settings(List.of("sh", "/usr/bin/git"), new ExecSandbox(false, true)).execSummary())
+                .isEqualTo("sh, /usr/bin/git; no sandbox (TASKFORK_EXEC_SANDBOX=off)");
+        assertThat(settings(List.of("sh"), new ExecSandbox(true, false)).execSummary())
+                .isEqualTo("sh; under bwrap, without the host's network");
+    }
+
+    private static WorkSettings settings(List<String> allow, ExecSandbox sandbox) {
+        return new WorkSettings(Path.of("/tmp/work"), false, allow, List.of(), List.of("PATH"), sandbox);
+    }
+}
