@@ -8,7 +8,6 @@ import io.taskfork.shared.store.Inserted;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.task.TaskOptions;
 import io.taskfork.shared.task.TaskStatus;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import picocli.CommandLine.ArgGroup;
@@ -87,22 +86,15 @@ final class SubmitCommand extends ProducerCommand {
 
     private NewTask task(Instant now) {
         try {
-            Instant runAt = when == null ? null : when.at != null ? when.at : later(now, when.delay, "--delay");
+            Instant runAt = when == null ? null : when.at != null ? when.at
+                    : TaskOptions.after(now, when.delay, "--delay " + Values.format(when.delay));
+            Instant expiresAt = expires == null ? null
+                    : TaskOptions.after(now, expires, "--expires " + Values.format(expires));
             return TaskInput.fromOptions(type, payload, maxAttempts,
                     // --queue, a setting's flag, names the queue the publisher sends to
-                    TaskOptions.requested(runAt, expires == null ? null : later(now, expires, "--expires"), uniqueKey,
-                            null));
+                    TaskOptions.requested(runAt, expiresAt, uniqueKey, null));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
-    }
-
-    private static Instant later(Instant now, Duration duration, String option) {
-        try {
-            return now.plus(duration);
-        } catch (DateTimeException | ArithmeticException e) {
-            throw new IllegalArgumentException(option + " " + Values.format(duration) + " is too long: it names a time "
-                    + TaskOptions.KEPT);
         }
     }
 }

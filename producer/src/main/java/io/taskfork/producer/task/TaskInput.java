@@ -5,12 +5,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.task.TaskOptions;
-import io.taskfork.shared.topology.QueueNames;
 import io.taskfork.shared.wire.OptionFields;
 import java.time.Instant;
 import io.taskfork.shared.wire.WireFormat;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -27,8 +25,6 @@ public final class TaskInput {
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
     private static final String TYPE_RULE = "1 to 100 letters, digits, '.', '_', ':' or '-'";
     private static final int MAX_ATTEMPTS = 100;
-    private static final List<String> FIELDS = List.of("type", "payload", "max_attempts", "queue", "delay", "run_at",
-            "expires_at", "unique_key");
 
     private TaskInput() {
     }
@@ -39,14 +35,7 @@ public final class TaskInput {
         if (!node.isObject()) {
             throw new IllegalArgumentException("expected a JSON object, not " + kind(node));
         }
-        // a misspelt field ("max_attempt") would otherwise be dropped, and the task run by defaults
-        for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) {
-                throw new IllegalArgumentException("unknown field \"" + name + "\": a line holds only "
-                        + String.join(", ", FIELDS));
-            }
-        }
+        OptionFields.refuseUnknown(node, "a line");
         JsonNode type = node.get("type");
         if (type == null || type.isNull()) {
             throw new IllegalArgumentException("no \"type\"");
@@ -67,17 +56,6 @@ public final class TaskInput {
             throw new IllegalArgumentException("\"max_attempts\" must be a whole number from 1 to " + MAX_ATTEMPTS);
         }
         TaskOptions options = OptionFields.parse(node, Instant.now());
-        JsonNode queue = node.get("queue");
-        if (queue != null && !queue.isNull()) {
-            if (!queue.isTextual()) {
-                throw new IllegalArgumentException("\"queue\" must be a string");
-            }
-            try {
-                options = options.withQueue(QueueNames.checked(queue.asText()));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("\"queue\": " + e.getMessage(), e);
-            }
-        }
         return new NewTask(type.asText(), payload,
                 maxAttempts == null || maxAttempts.isNull() ? null : maxAttempts.asInt(), options);
     }

@@ -1,5 +1,7 @@
 package io.taskfork.shared.task;
 
+import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -49,6 +51,22 @@ public record TaskOptions(Instant runAt, Instant expiresAt, String uniqueKey, St
     public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
     /** What a time out of range is told. */
     public static final String KEPT = "out of the range of times a task can have (" + EARLIEST + " to " + LATEST + ")";
+
+    /**
+     * {@code delay} from {@code now}, refused, naming it as {@code what}, when it comes to a time no
+     * task can have (one past Java's own range as well).
+     */
+    public static Instant after(Instant now, Duration delay, String what) {
+        try {
+            Instant time = now.plus(delay);
+            if (keepable(time)) {
+                return time;
+            }
+        } catch (DateTimeException | ArithmeticException e) {
+            // said below
+        }
+        throw new IllegalArgumentException(what + " is too long: it names a time " + KEPT);
+    }
 
     /** Whether a task may name {@code time}. */
     public static boolean keepable(Instant time) {

@@ -3,18 +3,24 @@ package io.taskfork.shared.wire;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskfork.shared.config.Values;
 import io.taskfork.shared.task.TaskOptions;
-import java.time.DateTimeException;
+import io.taskfork.shared.topology.QueueNames;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.List;
 
 /**
  * The optional fields of a task in JSON, as a JSON message and an {@code enqueue} line give them:
  * {@code "delay"} (a duration such as {@code "10m"}, or seconds as a number) or {@code "run_at"}
- * (an ISO-8601 instant such as {@code "2026-12-01T09:00:00Z"}), {@code "expires_at"} (an instant)
- * and {@code "unique_key"} (a string).
+ * (an ISO-8601 instant such as {@code "2026-12-01T09:00:00Z"}), {@code "expires_at"} (an instant),
+ * {@code "unique_key"} (a string) and {@code "queue"} (a main queue's name).
  */
 public final class OptionFields {
+
+    /** Every field of a task in JSON, as {@link #refuseUnknown} names them. */
+    public static final List<String> FIELDS = List.of("type", "payload", "max_attempts", "queue", "delay", "run_at",
+            "expires_at", "unique_key");
 
     private OptionFields() {
     }
@@ -29,31 +35,47 @@ public final class OptionFields {
         if (delay != null && runAt != null) {
             throw new IllegalArgumentException("give \"delay\" or \"run_at\", not both");
         }
-        Instant start = runAt != null ? instant(runAt, "run_at") : delay != null ? after(now, duration(delay)) : null;
+        Instant start = runAt != null ? instant(runAt, "run_at") : delay != null ? TaskOptions.after(now, duration(delay), "\"delay\"") : null;
         JsonNode expiresAt = present(node, "expires_at");
         JsonNode key = present(node, "unique_key");
         if (key != null && !key.isTextual()) {
             throw new IllegalArgumentException("\"unique_key\" must be a string");
         }
+        JsonNode queue = present(node, "queue");
         return TaskOptions.requested(start, expiresAt == null ? null : instant(expiresAt, "expires_at"),
-                key == null ? null : key.asText(), null);
+                key == null ? null : key.asText(), queue == null ? null : queue(queue));
+    }
+
+    /**
+     * Refuses a field neither kind of task in JSON has: a misspelt one ("max_attempt") would
+     * otherwise be dropped, and the task run by the defaults.
+     *
+     * @param holder what holds the fields, for the message: "a line", "a JSON message"
+     */
+    public static void refuseUnknown(JsonNode node, String holder) {
+        for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                throw new IllegalArgumentException("unknown field \"" + name + "\": " + holder + " holds only "
+                        + String.join(", ", FIELDS));
+            }
+        }
+    }
+
+    private static String queue(JsonNode value) {
+        if (!value.isTextual()) {
+            throw new IllegalArgumentException("\"queue\" must be a string");
+        }
+        try {
+            return QueueNames.checked(value.asText());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("\"queue\": " + e.getMessage(), e);
+        }
     }
 
     private static JsonNode present(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() ? null : value;
-    }
-
-    private static Instant after(Instant now, Duration delay) {
-        try {
-            Instant start = now.plus(delay);
-            if (TaskOptions.keepable(start)) {
-                return start;
-            }
-        } catch (DateTimeException | ArithmeticException e) {
-            // said below
-        }
-        throw new IllegalArgumentException("\"delay\" is too long: the task would run " + TaskOptions.KEPT);
     }
 
     private static Instant instant(JsonNode value, String field) {

@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.rabbitmq.client.AMQP;
 import io.taskfork.shared.json.Json;
-import io.taskfork.shared.topology.QueueNames;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
-import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -33,8 +30,6 @@ public final class WireFormat {
 
     private static final Pattern TASK_ID = Pattern.compile("[0-9]{1,18}");
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
-    private static final List<String> JSON_FIELDS = List.of("type", "payload", "max_attempts", "delay", "run_at",
-            "expires_at", "unique_key", "queue");
     private static final int MAX_DETAIL = 300;
     private static final int PERSISTENT = 2;
 
@@ -107,13 +102,10 @@ public final class WireFormat {
         if (!node.isObject()) {
             throw new MalformedMessageException(DeadLetterReason.MALFORMED, "JSON body is not an object");
         }
-        // a misspelt field ("max_attempt") would otherwise be dropped, and the task run by defaults
-        for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
-            String name = names.next();
-            if (!JSON_FIELDS.contains(name)) {
-                throw new MalformedMessageException(DeadLetterReason.MALFORMED, "unknown field \"" + name
-                        + "\": a JSON message holds only " + String.join(", ", JSON_FIELDS));
-            }
+        try {
+            OptionFields.refuseUnknown(node, "a JSON message");
+        } catch (IllegalArgumentException e) {
+            throw new MalformedMessageException(DeadLetterReason.MALFORMED, e.getMessage());
         }
         JsonNode type = node.get("type");
         if (type == null || !type.isTextual() || !TYPE.matcher(type.asText()).matches()) {
@@ -141,15 +133,6 @@ public final class WireFormat {
             options = OptionFields.parse(node, java.time.Instant.now());
         } catch (IllegalArgumentException e) {
             throw new MalformedMessageException(DeadLetterReason.MALFORMED, e.getMessage());
-        }
-        JsonNode queue = node.get("queue");
-        if (queue != null && !queue.isNull()) {
-            try {
-                // the queue it names must be the one it came on: the consumer of that queue checks
-                options = options.withQueue(QueueNames.checked(queue.isTextual() ? queue.asText() : queue.toString()));
-            } catch (IllegalArgumentException e) {
-                throw new MalformedMessageException(DeadLetterReason.MALFORMED, "\"queue\": " + e.getMessage());
-            }
         }
         String id = messageId == null || messageId.isBlank() ? null : messageId;
         return new TaskMessage.Create(type.asText(), payload,

@@ -34,7 +34,7 @@ class JsonMessageFieldsTest {
 
         assertThat(misspelt.reason()).isEqualTo(DeadLetterReason.MALFORMED);
         assertThat(misspelt.getMessage()).isEqualTo("unknown field \"max_attempt\": a JSON message holds only type,"
-                + " payload, max_attempts, delay, run_at, expires_at, unique_key, queue");
+                + " payload, max_attempts, queue, delay, run_at, expires_at, unique_key");
         assertThat(malformed("{\"type\":\"echo\",\"queue\":\"amq.x\"}"))
                 .hasMessageStartingWith("\"queue\": a name that starts with amq.");
         assertThat(created("{\"type\":\"echo\",\"queue\":\"fast\"}").options().queue()).isEqualTo("fast");
