@@ -93,6 +93,9 @@ public final class ChildMain {
             Runtime.getRuntime().halt(Lifelines.ORPHANED);
         }
         lifelines.requestRead();
+        // The rest of stdin is the orphan watch's; a handler that reads System.in meets its end at
+        // once instead of waiting, until its timeout, for bytes the supervisor never sends there.
+        System.setIn(InputStream.nullInputStream());
         JsonNode request = ChildJson.parse(new String(line, StandardCharsets.UTF_8));
         String kind = request.path(ChildProtocol.KIND).asText();
         if (ChildProtocol.KIND_LIST_TYPES.equals(kind)) {
@@ -133,15 +136,26 @@ public final class ChildMain {
             TaskHandler handler = handler(request);
             Object result = handler.handle(context);
             ObjectNode done = EventPipe.event(ChildProtocol.RESULT);
-            done.set(ChildProtocol.RESULT, ChildJson.toTree(result));
+            try {
+                done.set(ChildProtocol.RESULT, ChildJson.toTree(result));
+            } catch (RuntimeException unwritable) {
+                // the same handler returns the same kind of object next time: no attempt would fare better
+                sendError(pipe, unwritable, "the handler's result cannot be written as JSON: " + describe(unwritable),
+                        false);
+                return;
+            }
             pipe.sendLast(withUsage(done));
         } catch (Throwable failure) {
-            ObjectNode error = EventPipe.event(ChildProtocol.ERROR);
-            error.put(ChildProtocol.MESSAGE, describe(failure));
-            error.put(ChildProtocol.TRACE, trace(failure));
-            error.put(ChildProtocol.RETRYABLE, !(failure instanceof NonRetryableException));
-            pipe.sendLast(withUsage(error));
+            sendError(pipe, failure, describe(failure), !(failure instanceof NonRetryableException));
         }
+    }
+
+    private static void sendError(EventPipe pipe, Throwable failure, String message, boolean retryable) {
+        ObjectNode error = EventPipe.event(ChildProtocol.ERROR);
+        error.put(ChildProtocol.MESSAGE, message);
+        error.put(ChildProtocol.TRACE, trace(failure));
+        error.put(ChildProtocol.RETRYABLE, retryable);
+        pipe.sendLast(withUsage(error));
     }
 
     private static ObjectNode withUsage(ObjectNode event) {

@@ -83,6 +83,25 @@ class HandlerApiIT {
         assertThat(neighbour.status()).isEqualTo(TaskStatus.SUCCEEDED);
     }
 
+    @Test
+    void aHandlerReadingSystemInGetsItsEndAtOnce() throws Exception {
+        // without its end, the read would wait until the task's timeout, long after awaitTerminal gave up
+        Task task = fixture.awaitTerminal(fixture.submit("awkward", "{\"does\":\"read-stdin\"}"));
+
+        assertThat(task.status()).as(task.error()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(task.result().path("stdin_bytes").asInt(-1)).isZero();
+    }
+
+    @Test
+    void aResultThatCannotBeWrittenAsJsonFailsAtOnceDespiteAttemptsLeft() throws Exception {
+        Task task = fixture.awaitTerminal(fixture.submit("awkward", "{\"does\":\"return-unwritable\"}"));
+
+        assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(task.attempts()).isEqualTo(1);
+        assertThat(task.error()).startsWith("the handler's result cannot be written as JSON: ")
+                .contains("AwkwardHandler$Opaque");
+    }
+
     /** The instant the handler wrote to {@code file}, which it may write a moment after the report. */
     private static Instant awaitInstantIn(Path file) throws Exception {
         Instant deadline = Instant.now().plus(SupervisorFixture.WITHIN);

@@ -1,0 +1,29 @@
+package io.taskfork.consumer.testhandlers;
+
+import io.taskfork.shared.handler.TaskContext;
+import io.taskfork.shared.handler.TaskHandler;
+import io.taskfork.shared.handler.TaskType;
+import java.util.Map;
+
+/**
+ * {@code awkward}: what a handler may do that the handler API does not forbid. {@code {"does":
+ * "read-stdin"}} reads System.in to its end and returns how many bytes it got; {@code {"does":
+ * "return-unwritable"}} returns an object that Jackson cannot write.
+ */
+@TaskType("awkward")
+public final class AwkwardHandler implements TaskHandler {
+
+    /** No getters, no annotations: Jackson finds no property to write. */
+    static final class Opaque {
+    }
+
+    @Override
+    public Object handle(TaskContext context) throws Exception {
+        String does = context.payload().path("does").asText();
+        return switch (does) {
+            case "read-stdin" -> Map.of("stdin_bytes", System.in.readAllBytes().length);
+            case "return-unwritable" -> new Opaque();
+            default -> throw new IllegalArgumentException("unknown: " + does);
+        };
+    }
+}
