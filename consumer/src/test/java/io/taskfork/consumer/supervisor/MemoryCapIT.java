@@ -124,6 +124,24 @@ class MemoryCapIT {
                 .isGreaterThan(2 * CAP);
     }
 
+    /**
+     * A task that is root in its namespaces puts a /proc of its own making where its namespace's was:
+     * one that shows only the namespace's first process, as it was. The cap still sees what it hides.
+     */
+    @Test
+    void aTaskThatHidesItsProcessesBehindAFakeProcIsStillHeldToItsCap() throws Exception {
+        String hold = "python3 -c \\\"import time; b = b'x' * (600 << 20); time.sleep(30)\\\"";
+        long id = fixture.submit("exec", "{\"argv\":[\"bash\",\"-c\",\"mkdir -p fake/1 && cp /proc/1/stat fake/1/"
+                + " && mount --bind fake /proc && echo hidden && " + hold + "\"]}");
+
+        Task task = fixture.awaitTerminal(id);
+
+        assertThat(fixture.store().log(id)).as("the fake /proc was mounted").get().asString().contains("hidden");
+        assertThat(task.status()).isEqualTo(TaskStatus.CRASHED);
+        assertThat(task.failureKind()).isEqualTo(FailureKind.MEMORY);
+        assertThat(task.error()).containsPattern("largest: python3 \\(pid \\d+\\) \\d+ MiB");
+    }
+
     @Test
     void aTaskWithinItsCapIsLeftAlone() throws Exception {
         Task task = fixture.awaitTerminal(fixture.submit("allocate", "{\"mb\":80,\"hold_ms\":1000}"));
