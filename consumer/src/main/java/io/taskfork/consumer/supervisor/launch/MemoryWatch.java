@@ -27,9 +27,6 @@ final class MemoryWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryWatch.class);
     static final long PERIOD_MS = 250;
     private static final long CLOSE_PERIOD_MS = 50;
-    // A task that is root in its namespaces could mount a /proc of its own making there: every
-    // fourth look, about once a second, reads the host's, which no task can touch.
-    private static final int HOST_LOOK_EVERY = 4;
 
     private final long capBytes;
     private final boolean sessionToo;
@@ -37,7 +34,6 @@ final class MemoryWatch implements AutoCloseable {
     private final long pageBytes = pageBytes();
     private final NamespaceMemory namespaces = new NamespaceMemory(pageBytes);
     private final Set<MemoryBudget> watched = ConcurrentHashMap.newKeySet();
-    private int looksSinceHost;
     // Set while no task is watched and no look is scheduled: the next watch schedules one.
     private final AtomicBoolean resting = new AtomicBoolean();
     private final ScheduledExecutorService looks =
@@ -120,15 +116,11 @@ final class MemoryWatch implements AutoCloseable {
         }
         ProcessTable table = null;
         boolean close = false;
-        boolean hostLook = ++looksSinceHost >= HOST_LOOK_EVERY;
-        if (hostLook) {
-            looksSinceHost = 0;
-        }
         for (MemoryBudget task : watched) {
             // A task in a namespace of its own and well under its cap is read from the namespace's
             // /proc: a few files, where the table is one for each process of the host. Nearer the
             // cap, the table names the processes and counts how long each has held its memory.
-            long resident = !namespaced || hostLook ? -1 : namespaces.residentBytes(task.pid());
+            long resident = namespaced ? namespaces.residentBytes(task.pid()) : -1;
             if (resident >= 0 && resident <= capBytes / 2) {
                 task.glance(resident);
                 continue;

@@ -7,18 +7,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * A contained task's resident memory, read from its PID namespace's own {@code /proc}: the files of
  * the task's few processes, where {@link ProcessTable} reads those of every process of the host.
  * The namespace's first process has it mounted, and the host reaches it through that process's
- * root ({@code /proc/FIRST/root/proc}).
+ * root ({@code /proc/FIRST/root/proc}). Each read is taken only when the first process's mount table
+ * shows that {@code /proc} as no task could have made it ({@link ProcMount}).
  */
 final class NamespaceMemory {
 
     private final long pageBytes;
     private final byte[] buffer = new byte[1024];
+    private final ProcMount mounts = new ProcMount();
     // The namespace's first process as the host saw it once its /proc was mounted: two reads fewer at
     // every later look. Each look still checks that the /proc it reads is that process's namespace's.
     private final Map<Long, FirstProcess> firsts = new ConcurrentHashMap<>();
 
-    /** The first process of a child's namespace: where its /proc is seen from the host, and when it started. */
-    private record FirstProcess(String proc, long startTicks) {
+    /**
+     * The first process of a child's namespace: where its /proc is seen from the host, where the host
+     * shows its mount table, and when it started.
+     */
+    private record FirstProcess(String proc, String mountinfo, long startTicks) {
     }
 
     NamespaceMemory(long pageBytes) {
@@ -28,8 +33,8 @@ final class NamespaceMemory {
     /**
      * The resident bytes of {@code pid}, the process the supervisor started, and of every process of
      * the namespace it made: the same processes as its tree in {@link ProcessTable}. -1 when they
-     * cannot be read this way: the process is gone, it made no namespace, or the namespace's
-     * {@code /proc} is not mounted yet.
+     * cannot be read this way: the process is gone, it made no namespace, the namespace's
+     * {@code /proc} is not mounted yet, or something else is mounted there.
      */
     long residentBytes(long pid) {
         ProcessTable.Entry started = ProcessTable.entryIn("/proc", Long.toString(pid), buffer, pageBytes);
@@ -50,7 +55,8 @@ final class NamespaceMemory {
             if (outside == null) {
                 return -1;
             }
-            first = new FirstProcess("/proc/" + name + "/root/proc", outside.startTicks());
+            first = new FirstProcess("/proc/" + name + "/root/proc", "/proc/" + name + "/mountinfo",
+                    outside.startTicks());
             firsts.putIfAbsent(pid, first);
         }
         String inside = first.proc();
@@ -75,7 +81,9 @@ final class NamespaceMemory {
                 }
             }
         }
-        return sum;
+        // After the reads: a task would have to put its /proc there and take it away again while
+        // they ran, and do so at every look, to hide from them.
+        return mounts.intactIn(first.mountinfo()) ? sum : -1;
     }
 
     /** Forgets what was learnt of the namespace of {@code pid}, a child that has ended. */
