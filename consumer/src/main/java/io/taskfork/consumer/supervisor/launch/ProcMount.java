@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -32,8 +33,12 @@ final class ProcMount {
     private final ByteArrayOutputStream text = new ByteArrayOutputStream(4096);
     private final byte[] buffer = new byte[4096];
 
-    /** Whether the mount table at {@code mountinfo} (a {@code /proc/PID/mountinfo}) shows an intact {@code /proc}. */
-    boolean intactIn(String mountinfo) {
+    /**
+     * The mount table at {@code mountinfo} (a {@code /proc/PID/mountinfo}) when it shows an intact
+     * {@code /proc}, else null. A table equal to {@code known}, one found intact before, is not parsed
+     * again: a task's mounts seldom change, and the looks come four times a second.
+     */
+    byte[] intactIn(String mountinfo, byte[] known) {
         text.reset();
         try (FileInputStream in = new FileInputStream(mountinfo)) {
             int length;
@@ -41,9 +46,10 @@ final class ProcMount {
                 text.write(buffer, 0, length);
             }
         } catch (IOException gone) {
-            return false;
+            return null;
         }
-        return intact(text.toString(StandardCharsets.ISO_8859_1));
+        byte[] table = text.toByteArray();
+        return Arrays.equals(table, known) || intact(new String(table, StandardCharsets.ISO_8859_1)) ? table : null;
     }
 
     /**

@@ -2,7 +2,11 @@ package io.taskfork.consumer.supervisor.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Which mount tables show a namespace's /proc as no task could have made it. */
 class ProcMountTest {
@@ -51,7 +55,20 @@ class ProcMountTest {
     }
 
     @Test
+    void aTableFoundIntactBeforeIsSparedOnlyWhileItIsTheSame(@TempDir Path folder) throws Exception {
+        Path table = Files.writeString(folder.resolve("mountinfo"), MADE);
+        ProcMount mounts = new ProcMount();
+
+        byte[] intact = mounts.intactIn(table.toString(), null);
+        assertThat(intact).isEqualTo(MADE.getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(mounts.intactIn(table.toString(), intact)).isEqualTo(intact);
+
+        Files.writeString(table, MADE + "230 219 254:0 /tmp/fake /proc rw,relatime - ext4 /dev/vda rw\n");
+        assertThat(mounts.intactIn(table.toString(), intact)).isNull();
+    }
+
+    @Test
     void anUnreadableTableIsNot() {
-        assertThat(new ProcMount().intactIn("/proc/0/mountinfo")).isFalse();
+        assertThat(new ProcMount().intactIn("/proc/0/mountinfo", null)).isNull();
     }
 }
