@@ -65,7 +65,7 @@ final class TaskExecution {
         } catch (Exception e) {
             // Stopped by our own shutdown, or a fault of the supervisor's own, with no outcome:
             // queued again, the attempt not counted, and the caller requeues the message.
-            release(task);
+            release(task, false);
             throw e;
         }
         startFailures.started();
@@ -142,7 +142,7 @@ final class TaskExecution {
             deferred = policies.patience().untilDone("putting the task back",
                     () -> store.attempts().deferStart(task.id(), task.attempts(), wait));
         } catch (InterruptedException | RuntimeException e) {
-            release(task);
+            release(task, false);
             throw e;
         }
         LOG.warn("task {} {}: no child could start ({}); {}", task.id(), task.type(), why.getMessage(), deferred
@@ -153,15 +153,15 @@ final class TaskExecution {
 
     // Stopped by our own shutdown, not by anything the task did: queued again, the attempt not counted.
     private void giveBack(Delivery delivery, Task task, TaskRunner.Run run) {
-        release(task);
+        release(task, true);
         LOG.info("task {} {} stopped by shutdown (child pid {}); queued again and its message requeued",
                 task.id(), task.type(), run.exit().pid());
         fates.requeue(delivery, "shutdown");
     }
 
-    private void release(Task task) {
+    private void release(Task task, boolean started) {
         try {
-            store.attempts().release(task.id(), task.attempts());
+            store.attempts().release(task.id(), task.attempts(), started);
         } catch (RuntimeException e) {
             LOG.warn("task {} could not be set back to queued ({}); it is claimable once this worker is gone",
                     task.id(), e.toString());

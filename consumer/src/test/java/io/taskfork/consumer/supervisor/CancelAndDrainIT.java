@@ -9,9 +9,11 @@ import ch.qos.logback.core.read.ListAppender;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import io.taskfork.consumer.testing.SupervisorFixture;
+import io.taskfork.shared.config.Settings;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.task.Task;
+import io.taskfork.shared.task.TaskOptions;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.wire.WireFormat;
 import java.nio.charset.StandardCharsets;
@@ -149,6 +151,32 @@ class CancelAndDrainIT {
         assertThat(task.attempts()).isZero();
         assertThat(fixture.mainQueueMessages()).as("its message is back in the queue").isEqualTo(1);
         assertThat(fixture.supervisor().childrenRunning()).isZero();
+    }
+
+    /** Stopped by a shutdown after it started, past its expiry: it has started once, so it runs again. */
+    @Test
+    @Order(6)
+    void aTaskGivenBackByAShutdownPastItsExpiryRunsOnTheNextSupervisor() throws Exception {
+        try (SupervisorFixture first = SupervisorFixture.start(CancelAndDrainIT.class,
+                Map.of("TASKFORK_WORK_DIR", workRoot.toString()))) {
+            Instant expires = Instant.now().plusSeconds(3);
+            long id = first.store().create(new NewTask("sleep", Json.parse("{\"ms\":6000}"), null,
+                    new TaskOptions(null, expires, null, null))).id();
+            first.publish(WireFormat.taskIdBody(id), WireFormat.taskIdProperties(id).build());
+            first.awaitStatus(id, TaskStatus.RUNNING);
+            awaitTrue(() -> Instant.now().isAfter(expires.plusMillis(200)), "its expiry past");
+
+            first.supervisor().stop(Duration.ofMillis(200));
+            assertThat(first.store().find(id).orElseThrow().status()).isEqualTo(TaskStatus.QUEUED);
+            Supervisor next = new Supervisor(Settings.load(first.environment().environment(), Map.of())).start();
+            try {
+                Task task = first.awaitTerminal(id);
+                assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
+                assertThat(task.attempts()).isOne();
+            } finally {
+                next.stop(Duration.ofSeconds(5));
+            }
+        }
     }
 
     private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {

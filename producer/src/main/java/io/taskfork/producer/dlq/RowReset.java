@@ -58,8 +58,9 @@ final class RowReset {
             + " exit_code = null, result = null, returned_at = null, error = null, log = null, started_at = null,"
             + " finished_at = null, worker = null, progress = null, progress_message = null, cpu_seconds = null,"
             + " peak_memory_bytes = null, total_cpu_seconds = null, dead_lettered_at = null, published_at = null,"
-            // an expired task run again would only expire again at once
-            + " expires_at = case when status = 'expired' then null else expires_at end,"
+            // An expired task run again would only expire again at once; one that has started has
+            // no expiry any more, though the reset's attempts no longer say it started.
+            + " expires_at = case when status = 'expired' or attempts > 0 then null else expires_at end,"
             + " queued_at = now() where id = :id returning queued_at";
 
     // Fenced on the reset's own queued_at: a row a supervisor claimed since, or a later reset, is left alone.

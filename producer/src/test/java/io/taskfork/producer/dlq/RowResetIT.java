@@ -93,6 +93,21 @@ class RowResetIT {
         assertThat(store.find(id).orElseThrow().status()).isEqualTo(TaskStatus.SUCCEEDED);
     }
 
+    @Test
+    void aTaskThatStartedKeepsNoExpiryPastWhichItsReplayWouldNeverRun() {
+        long ran = crashedTask();
+        long waiting = store.insert(new NewTask("echo", Json.parse("{}")));
+        environment.database().jdbi().useHandle(handle -> handle.createUpdate(
+                "update tasks set expires_at = now() + interval '1 hour' where id in (:ran, :waiting)")
+                .bind("ran", ran).bind("waiting", waiting).execute());
+
+        reset.reset(ran, () -> { });
+        reset.reset(waiting, () -> { });
+
+        assertThat(store.find(ran).orElseThrow().options().expiresAt()).as("it ran once").isNull();
+        assertThat(store.find(waiting).orElseThrow().options().expiresAt()).as("it never started").isNotNull();
+    }
+
     private static long crashedTask() {
         long id = store.insert(new NewTask("crash", Json.parse("{\"mode\": \"exit\"}")));
         environment.database().jdbi().useHandle(handle -> handle.createUpdate("update tasks set status = 'crashed',"

@@ -151,10 +151,14 @@ public final class Attempts {
      * Gives back a task whose attempt was stopped by a shutdown, or never started, not by anything it
      * did: it is queued again and the attempt does not count. One whose handler returned its result
      * is left alone: it is done (see {@link EarlyResults}).
+     *
+     * @param started whether its child was handed the task: then it has started once, and no expiry
+     *                holds it any more, though its attempts, back to 0, no longer say so
      */
-    public boolean release(long id, int attempt) {
+    public boolean release(long id, int attempt, boolean started) {
         return jdbi.withHandle(handle -> handle
-                .createUpdate("update tasks set status = 'queued', " + UNCOUNTED + STILL_UNRETURNED)
+                .createUpdate("update tasks set status = 'queued', " + UNCOUNTED
+                        + (started ? ", expires_at = null" : "") + STILL_UNRETURNED)
                 .bind("id", id)
                 .bind("attempt", attempt)
                 .execute()) == 1;
