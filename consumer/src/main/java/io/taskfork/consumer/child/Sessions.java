@@ -5,18 +5,29 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The processes of a child's session, which the supervisor gives each child of its own (setsid).
  * A process whose parent died is re-parented and no longer anyone's descendant, but it stays in its
  * session unless it leaves on purpose (setsid): the session still names what a task left running.
- * Reading them costs a look at every process in {@code /proc}, a few milliseconds of CPU.
+ * Where the child's JVM has a parent that takes in orphans, that parent's other children name it
+ * better, a process that left its session included. Reading either costs a look at every process
+ * in {@code /proc}: a few milliseconds of CPU in the host's, a few files in a namespace's own.
  */
 public final class Sessions {
 
+    /**
+     * A system property the supervisor sets to "true" when the JVM's parent takes in every orphan
+     * of the task: a PID namespace's first process, or taskfork-child-init's subreaper.
+     */
+    public static final String PARENT_ADOPTS = "taskfork.child.parent-adopts";
     // Enough for a process that forks while its session is being killed; a fork bomb is not the
     // threat here, a forgotten background process is.
     private static final int KILL_ROUNDS = 3;
+    // A killed process hands its children to the parent only once it has exited: a round waits for that.
+    private static final int ADOPTED_KILL_ROUNDS = 20;
+    private static final long ADOPTED_ROUND_MS = 5;
 
     private Sessions() {
     }
@@ -48,7 +59,7 @@ public final class Sessions {
 
     private static void killMembers(Set<String> sessions, String spared) {
         for (int round = 0; round < KILL_ROUNDS; round++) {
-            List<Long> members = members(sessions, spared);
+            List<Long> members = matching(fields -> sessions.contains(fields[3]), spared);
             if (members.isEmpty()) {
                 return;
             }
@@ -68,6 +79,23 @@ public final class Sessions {
         return sessions;
     }
 
+    /**
+     * SIGKILLs every child of {@code parent} but {@code spared}, round after round until none is
+     * left: where {@code parent} takes in orphans, a killed process's children come to it in turn,
+     * a daemon that left its session included.
+     */
+    public static void killOtherChildren(long parent, long spared) throws InterruptedException {
+        String parentId = Long.toString(parent);
+        for (int round = 0; round < ADOPTED_KILL_ROUNDS; round++) {
+            List<Long> children = matching(fields -> fields[1].equals(parentId), Long.toString(spared));
+            if (children.isEmpty()) {
+                return;
+            }
+            children.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            Thread.sleep(ADOPTED_ROUND_MS);
+        }
+    }
+
     /** Whether this process leads a session of its own; only then is its session the task's alone. */
     public static boolean leadsOwnSession() {
         long self = ProcessHandle.current().pid();
@@ -75,8 +103,11 @@ public final class Sessions {
         return fields != null && fields[3].equals(Long.toString(self));
     }
 
-    /** The live processes of {@code sessions} other than {@code spared}; zombies run nothing. */
-    private static List<Long> members(Set<String> sessions, String spared) {
+    /**
+     * The live processes other than {@code spared} whose stat fields after the command's name (state,
+     * parent, process group, session) {@code test} accepts; zombies run nothing.
+     */
+    private static List<Long> matching(Predicate<String[]> test, String spared) {
         List<Long> members = new ArrayList<>();
         String[] entries = new File("/proc").list();
         if (entries == null) {
@@ -87,8 +118,7 @@ public final class Sessions {
                 continue;
             }
             String[] fields = statFields(entry);
-            // after the command's name: state, parent, process group, session
-            if (fields != null && !fields[0].equals("Z") && sessions.contains(fields[3])) {
+            if (fields != null && !fields[0].equals("Z") && test.test(fields)) {
                 members.add(Long.parseLong(entry));
             }
         }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -168,12 +169,18 @@ public final class ExecHandler implements TaskHandler {
 
     /**
      * What the command left running, such as a process it put in the background, is no longer a
-     * descendant once the command has exited, and would outlive the task: it is found by its
-     * session, when this JVM leads one of its own, as the supervisor starts every child.
+     * descendant once the command has exited, and would outlive the task, or hold its output open
+     * until the task's timeout. Where this JVM's parent takes in orphans (a PID namespace, or
+     * taskfork-child-init's subreaper), it is every other child of that parent, a daemon that left
+     * the session included; else it is found by its session, when this JVM leads one of its own.
      */
-    private static void killLeftovers() {
-        if (Sessions.leadsOwnSession()) {
-            Sessions.killAllButLeader(ProcessHandle.current().pid());
+    private static void killLeftovers() throws InterruptedException {
+        ProcessHandle self = ProcessHandle.current();
+        Optional<ProcessHandle> parent = self.parent();
+        if (Boolean.getBoolean(Sessions.PARENT_ADOPTS) && parent.isPresent()) {
+            Sessions.killOtherChildren(parent.get().pid(), self.pid());
+        } else if (Sessions.leadsOwnSession()) {
+            Sessions.killAllButLeader(self.pid());
         }
     }
 

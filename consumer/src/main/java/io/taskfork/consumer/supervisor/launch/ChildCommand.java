@@ -4,6 +4,7 @@ import io.taskfork.consumer.child.ChildMain;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskfork.consumer.child.Sessions;
 import io.taskfork.consumer.child.handlers.ExecLimits;
 import io.taskfork.shared.config.ChildSettings;
 import io.taskfork.shared.config.WorkSettings;
@@ -87,6 +88,9 @@ final class ChildCommand {
         // 134). Whether a core file is written follows the supervisor's "ulimit -c", as for any process.
         command.add("-XX:ErrorFile=" + markers.fatalErrorLog());
         execLimits().forEach(command::add);
+        if (containment.keepsTree()) {
+            command.add("-D" + Sessions.PARENT_ADOPTS + "=true");
+        }
         command.addAll(flags);
         command.addAll(settings.startup().javaOptions());
         command.add("-cp");
