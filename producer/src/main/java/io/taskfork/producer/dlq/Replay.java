@@ -124,6 +124,14 @@ final class Replay {
         }
         if (letter.message().create().isPresent()) {
             TaskMessage.Create create = letter.message().create().get();
+            String named = create.options().queue();
+            if (named != null && !named.equals(mainQueue)) {
+                // the supervisor would dead-letter it again, as it did: it belongs on the queue it names
+                say(ReplaySummary.Kind.REFUSED, null, "message " + describe(letter.message()) + " not replayed: its"
+                        + " \"queue\" names " + named + ", not " + mainQueue + "; publish it to " + named
+                        + "; it stays in " + deadQueue.name());
+                return false;
+            }
             publisher.publish(mainQueue, republished(letter.message()), letter.message().body());
             say(ReplaySummary.Kind.REPLAYED, null, "message "
                     + (create.messageId() == null ? "(no message_id)" : create.messageId())

@@ -277,6 +277,20 @@ class DlqCommandsIT {
     }
 
     @Test
+    void aJsonMessageNamingAnotherQueueIsNotReplayedHereAndStays() throws Exception {
+        fixture.jsonWithoutRow("order-4712", "{\"type\": \"echo\", \"payload\": {}, \"queue\": \"other.queue\"}");
+
+        CliRun run = cli("dlq", "replay", "--reason", "delivery-limit");
+
+        assertThat(run.exitCode()).isOne();
+        assertThat(run.errLines().get(0)).isEqualTo("message order-4712 not replayed: its \"queue\" names"
+                + " other.queue, not " + env.queues().main() + "; publish it to other.queue; it stays in "
+                + env.queues().dead());
+        assertThat(mainQueue.count()).isZero();
+        deadQueue.awaitCount(1);
+    }
+
+    @Test
     void replayOfARowLeftRunningByTheBrokersDeliveryLimitQueuesItAgain() throws Exception {
         long id = fixture.runningTaskDeadAtBrokerLimit();
 
