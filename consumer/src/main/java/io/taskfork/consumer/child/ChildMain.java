@@ -138,8 +138,9 @@ public final class ChildMain {
             ObjectNode done = EventPipe.event(ChildProtocol.RESULT);
             try {
                 done.set(ChildProtocol.RESULT, ChildJson.toTree(result));
-            } catch (RuntimeException unwritable) {
-                // the same handler returns the same kind of object next time: no attempt would fare better
+            } catch (RuntimeException | StackOverflowError unwritable) {
+                // (a stack overflow: a map or list that holds itself) The same handler returns the same
+                // kind of object next time: no attempt would fare better.
                 sendError(pipe, unwritable, "the handler's result cannot be written as JSON: " + describe(unwritable),
                         false);
                 return;

@@ -100,6 +100,10 @@ class HandlerApiIT {
         assertThat(task.attempts()).isEqualTo(1);
         assertThat(task.error()).startsWith("the handler's result cannot be written as JSON: ")
                 .contains("AwkwardHandler$Opaque");
+        Task itself = fixture.awaitTerminal(fixture.submit("awkward", "{\"does\":\"return-itself\"}"));
+        assertThat(itself.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(itself.attempts()).isEqualTo(1);
+        assertThat(itself.error()).startsWith("the handler's result cannot be written as JSON: java.lang.StackOverflowError");
     }
 
     /** The instant the handler wrote to {@code file}, which it may write a moment after the report. */

@@ -3,12 +3,14 @@ package io.taskfork.consumer.testhandlers;
 import io.taskfork.shared.handler.TaskContext;
 import io.taskfork.shared.handler.TaskHandler;
 import io.taskfork.shared.handler.TaskType;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
  * {@code awkward}: what a handler may do that the handler API does not forbid. {@code {"does":
  * "read-stdin"}} reads System.in to its end and returns how many bytes it got; {@code {"does":
- * "return-unwritable"}} returns an object that Jackson cannot write.
+ * "return-unwritable"}} returns an object that Jackson cannot write, {@code {"does": "return-itself"}} a
+ * map that holds itself.
  */
 @TaskType("awkward")
 public final class AwkwardHandler implements TaskHandler {
@@ -23,6 +25,11 @@ public final class AwkwardHandler implements TaskHandler {
         return switch (does) {
             case "read-stdin" -> Map.of("stdin_bytes", System.in.readAllBytes().length);
             case "return-unwritable" -> new Opaque();
+            case "return-itself" -> {
+                Map<String, Object> itself = new HashMap<>();
+                itself.put("itself", itself);
+                yield itself;
+            }
             default -> throw new IllegalArgumentException("unknown: " + does);
         };
     }

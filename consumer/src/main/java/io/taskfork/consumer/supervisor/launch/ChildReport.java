@@ -23,7 +23,7 @@ final class ChildReport {
     private JsonNode types;
     private boolean exitReported;
     private String signalReported;
-    private boolean oversized;
+    private int oversizedOver = -1;
     private long cpuMillis = -1;
     private long peakBytes = -1;
     private boolean complete;
@@ -56,7 +56,7 @@ final class ChildReport {
                 continue;
             }
             if (overflow) {
-                oversized = true;
+                oversizedOver = maxLine;
             } else if (accept(line.toString(StandardCharsets.UTF_8))) {
                 complete = true;
                 return;
@@ -176,8 +176,8 @@ final class ChildReport {
         return complete;
     }
 
-    /** The child sent a message over the size limit (a result too large to keep). */
-    boolean oversized() {
-        return oversized;
+    /** The limit in bytes of an event line when one over it was dropped, else -1. */
+    int oversizedOver() {
+        return oversizedOver;
     }
 }

@@ -36,8 +36,11 @@ public final class OutcomeClassifier {
             Verdict failed = failed(report.errorMessage(), error, exit);
             return new Verdict(failed.outcome(), failed.reason(), failed.detail(), report.errorRetryable());
         }
-        if (report.oversized()) {
-            return failed("the result is larger than the supervisor accepts", null, exit);
+        if (report.oversizedOver() >= 0) {
+            // the same handler returns as much next time: no attempt would fare better
+            Verdict failed = failed("the handler's result or error, as JSON, is larger than the supervisor accepts ("
+                    + (report.oversizedOver() >> 20) + " MiB)", null, exit);
+            return new Verdict(failed.outcome(), failed.reason(), failed.detail(), false);
         }
         if (exit.memory().exceeded() != null) {
             return crashed(FailureKind.MEMORY, DeadLetterReason.MEMORY, exit, exit.memory().exceeded());

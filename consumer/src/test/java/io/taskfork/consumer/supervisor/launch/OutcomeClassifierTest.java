@@ -138,13 +138,15 @@ class OutcomeClassifierTest {
     @Test
     void oversizedResultIsAFailureNotASuccess() throws IOException {
         ChildReport report = new ChildReport(0);
-        report.readAll(stream("{\"event\":\"result\",\"result\":\"" + "x".repeat(100) + "\"}\n"), 50);
+        report.readAll(stream("{\"event\":\"result\",\"result\":\"" + "x".repeat(3 << 20) + "\"}\n"), 2 << 20);
 
         Verdict verdict = classifier.classify(new ChildExit(1, 0, false, null, false, null, report, "", 1,
                 MemorySeen.NOT_WATCHED, -1));
 
         assertThat(verdict.outcome().status()).isEqualTo(TaskStatus.FAILED);
-        assertThat(verdict.detail()).contains("larger than the supervisor accepts");
+        assertThat(verdict.detail()).isEqualTo("the handler's result or error, as JSON, is larger than the supervisor"
+                + " accepts (2 MiB)");
+        assertThat(verdict.retryable()).as("it would be as large next time").isFalse();
     }
 
     private static ChildExit exit(int code, String... events) throws IOException {
