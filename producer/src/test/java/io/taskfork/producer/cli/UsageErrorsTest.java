@@ -62,6 +62,8 @@ class UsageErrorsTest {
         assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--queue", "amq.tasks"), "RabbitMQ's own");
         assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--max-attempts", "0"), "--max-attempts");
         assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--unique-key", ""), "unique key");
+        assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--unique-key", "a\nb"),
+                "control character");
     }
 
     @Test

@@ -43,6 +43,12 @@ public record TaskOptions(Instant runAt, Instant expiresAt, String uniqueKey, St
         if (runAt != null && expiresAt != null && !expiresAt.isAfter(runAt)) {
             throw new IllegalArgumentException("it would expire (" + expiresAt + ") no later than it runs (" + runAt + ")");
         }
+        // A key is printed in one-line messages and log lines, which a newline or an escape would break.
+        // Only a new task's: a row's key from before this check is read as it is.
+        if (uniqueKey != null && uniqueKey.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("a unique key cannot hold a control character (a newline, a tab, an"
+                    + " escape, a NUL)");
+        }
         return new TaskOptions(runAt, expiresAt, uniqueKey, queue);
     }
 

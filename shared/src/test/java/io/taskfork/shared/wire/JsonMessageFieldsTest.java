@@ -19,6 +19,7 @@ class JsonMessageFieldsTest {
                 "{\"type\":\"echo\",\"expires_at\":5}", "\"expires_at\" must be an ISO-8601 instant",
                 "{\"type\":\"echo\",\"unique_key\":7}", "\"unique_key\" must be a string",
                 "{\"type\":\"echo\",\"unique_key\":\"a\\u0000b\"}", "NUL",
+                "{\"type\":\"echo\",\"unique_key\":\"a\\nb\"}", "control character",
                 "{\"type\":\"echo\",\"run_at\":\"2030-01-01T02:00:00Z\",\"expires_at\":\"2030-01-01T01:00:00Z\"}",
                 "would expire");
         bodies.forEach((body, saying) -> {
