@@ -5,7 +5,7 @@ import java.time.format.DateTimeParseException;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads an ISO-8601 time, and says what one looks like when it is not one. */
+/** Reads an ISO-8601 time with its offset, and says what one looks like when it is not one. */
 final class InstantConverter implements ITypeConverter<Instant> {
 
     @Override
@@ -13,8 +13,8 @@ final class InstantConverter implements ITypeConverter<Instant> {
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw new TypeConversionException("expected an ISO-8601 time in UTC, such as 2026-12-01T09:00:00Z, not '"
-                    + value + "'");
+            throw new TypeConversionException("expected an ISO-8601 time with seconds and an offset, such as"
+                    + " 2026-12-01T09:00:00Z or 2026-12-01T10:00:00+01:00, not '" + value + "'");
         }
     }
 }

@@ -97,7 +97,7 @@ final class ScheduleAddCommand extends ProducerCommand {
             if (zone != null) {
                 throw new IllegalArgumentException("--zone applies to --cron only: an interval is the same in every zone");
             }
-            return new EveryRecurrence(when.every);
+            return EveryRecurrence.requested(when.every);
         }
         return CronRecurrence.parse(when.cron, zone == null ? DEFAULT_ZONE : zone);
     }

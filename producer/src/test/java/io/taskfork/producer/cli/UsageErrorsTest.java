@@ -52,7 +52,8 @@ class UsageErrorsTest {
         assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--delay", "1m", "--at",
                 "2026-12-01T09:00:00Z"), "mutually exclusive");
         assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--at", "tomorrow"),
-                "--at': expected an ISO-8601 time in UTC, such as 2026-12-01T09:00:00Z, not 'tomorrow'");
+                "--at': expected an ISO-8601 time with seconds and an offset, such as 2026-12-01T09:00:00Z or"
+                        + " 2026-12-01T10:00:00+01:00, not 'tomorrow'");
         assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--delay", "1h", "--expires", "10m"),
                 "would expire");
         assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--at", "+999999999-12-31T23:59:59Z"),

@@ -16,11 +16,29 @@ public record EveryRecurrence(Duration interval) implements Recurrence {
     /** Shorter intervals would start a child JVM more often than one can finish starting. */
     public static final Duration SHORTEST = Duration.ofSeconds(1);
 
+    /** Longer ones would put fire times past any a task can have (the year 9999) within a lifetime. */
+    public static final Duration LONGEST = Duration.ofDays(3650);
+
     public EveryRecurrence {
         if (interval.compareTo(SHORTEST) < 0) {
-            throw new IllegalArgumentException("invalid --every " + Values.format(interval) + ": expected at least "
-                    + Values.format(SHORTEST));
+            throw refused(interval);
         }
+    }
+
+    /**
+     * The interval a new schedule asks for, refused when longer than {@link #LONGEST}. A row's own is
+     * not held to that: one added before the bound is read as it is.
+     */
+    public static EveryRecurrence requested(Duration interval) {
+        if (interval.compareTo(LONGEST) > 0) {
+            throw refused(interval);
+        }
+        return new EveryRecurrence(interval);
+    }
+
+    private static IllegalArgumentException refused(Duration interval) {
+        return new IllegalArgumentException("invalid --every " + Values.format(interval) + ": expected at least "
+                + Values.format(SHORTEST) + " and at most " + Values.format(LONGEST));
     }
 
     @Override

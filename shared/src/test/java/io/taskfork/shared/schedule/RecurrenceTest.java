@@ -77,7 +77,9 @@ class RecurrenceTest {
         assertThatThrownBy(() -> CronRecurrence.parse("0 9 * * *", "Europe/Atlantis"))
                 .hasMessage("invalid --zone Europe/Atlantis: expected a zone such as Europe/Berlin or UTC");
         assertThatThrownBy(() -> new EveryRecurrence(Duration.ofMillis(500)))
-                .hasMessage("invalid --every 500ms: expected at least 1s");
+                .hasMessage("invalid --every 500ms: expected at least 1s and at most 87600h");
+        assertThatThrownBy(() -> EveryRecurrence.requested(Duration.ofHours(99_999_999)))
+                .hasMessage("invalid --every 99999999h: expected at least 1s and at most 87600h");
     }
 
     private static List<String> times(Recurrence recurrence, String from, int count) {
