@@ -36,7 +36,7 @@ public final class AuditRun {
         Connection connection = Broker.connect(settings.amqp(), NAME);
         try (Database database = Database.connect(settings.db(), POOL_SIZE, NAME)) {
             database.migrate();
-            Queues.declare(connection, queues);
+            Queues.requireExisting(connection, queues);
             try (ConfirmedPublisher publisher = ConfirmedPublisher.open(connection)) {
                 Audit audit = new Audit(connection, queues, publisher, database);
                 Audit.Look look = audit.look(SETTLE);

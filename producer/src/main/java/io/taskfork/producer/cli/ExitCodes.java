@@ -1,5 +1,6 @@
 package io.taskfork.producer.cli;
 
+import io.taskfork.producer.queue.NoSuchQueueException;
 import io.taskfork.shared.TaskforkException;
 import io.taskfork.shared.config.ConfigException;
 import io.taskfork.shared.wire.WireFormat;
@@ -36,7 +37,7 @@ final class ExitCodes implements IParameterExceptionHandler, IExecutionException
     @Override
     public int handleExecutionException(Exception ex, CommandLine command, ParseResult parseResult) {
         PrintWriter err = command.getErr();
-        if (ex instanceof ConfigException) {
+        if (ex instanceof ConfigException || ex instanceof NoSuchQueueException) {
             err.println(PREFIX + oneLine(ex.getMessage()));
             return USAGE;
         }

@@ -63,14 +63,18 @@ public final class Dlq implements AutoCloseable {
         this.resolver = new DeadLetterResolver(new TaskRows(database));
     }
 
-    /** Connects to the broker and the database of {@code settings} and declares the queues, as every command does. */
+    /**
+     * Connects to the broker and the database of {@code settings}, the queues there already.
+     *
+     * @throws io.taskfork.producer.queue.NoSuchQueueException when they are not
+     */
     public static Dlq open(Settings settings) {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
             QueueNames queues = QueueNames.of(settings.amqp().queue());
             Connection connection = Broker.connect(settings.amqp(), CONNECTION_NAME);
             opened.push(() -> connection.close(CLOSE_TIMEOUT_MS));
-            Queues.declare(connection, queues);
+            Queues.requireExisting(connection, queues);
             Database database = Database.connect(settings.db(), POOL_SIZE, CONNECTION_NAME);
             opened.push(database);
             database.migrate();

@@ -1,15 +1,46 @@
 package io.taskfork.producer.queue;
 
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.AlreadyClosedException;
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ShutdownSignalException;
 import io.taskfork.shared.amqp.BrokerUnavailableException;
 import io.taskfork.shared.topology.QueueNames;
 import io.taskfork.shared.topology.Topology;
 import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
 
-/** The queues a command reads and writes, declared as every command does before it uses them. */
+/** The queues a command reads and writes: declared before a command that sends uses them, looked for by one that reads. */
 public final class Queues {
 
+    private static final int NOT_FOUND = 404;
+
     private Queues() {
+    }
+
+    /**
+     * Checks that the main, retry and dead-letter queues of {@code queues} are there, without making
+     * them: a command that only reads or repairs them would otherwise make a misspelt name's queues
+     * and report them empty.
+     *
+     * @throws NoSuchQueueException naming the first that is not there
+     * @throws BrokerUnavailableException when the broker cannot be asked, saying why
+     */
+    public static void requireExisting(Connection connection, QueueNames queues) {
+        for (String queue : List.of(queues.main(), queues.retry(), queues.dead())) {
+            // a passive declare of a queue that is not there closes its channel: one channel each
+            try (Channel channel = connection.createChannel()) {
+                channel.queueDeclarePassive(queue);
+            } catch (IOException | TimeoutException | AlreadyClosedException e) {
+                if (e.getCause() instanceof ShutdownSignalException shutdown
+                        && shutdown.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == NOT_FOUND) {
+                    throw new NoSuchQueueException(queue);
+                }
+                throw new BrokerUnavailableException("cannot look at " + queue + ": " + ConfirmedPublisher.reason(e), e);
+            }
+        }
     }
 
     /**
