@@ -1,5 +1,6 @@
 package io.taskfork.producer.dlq;
 
+import io.taskfork.shared.wire.WireFormat;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -64,7 +65,7 @@ final class DeadLetterTable {
     }
 
     static String cut(String text, int width) {
-        String flat = text.replaceAll("\\s+", " ").strip();
+        String flat = WireFormat.oneLine(text);
         return flat.length() <= width ? flat : flat.substring(0, width - 1) + "…";
     }
 

@@ -139,9 +139,18 @@ public final class WireFormat {
                 maxAttempts == null || maxAttempts.isNull() ? null : maxAttempts.asInt(), id, options);
     }
 
-    /** Text made fit for a one-line header: no line breaks, bounded length. */
+    /**
+     * Text made fit for a one-line header: no line breaks, bounded length, and any other control
+     * character (an escape that would recolour a terminal, a NUL that makes grep call it binary)
+     * written as {@code \\uXXXX}.
+     */
     public static String oneLine(String text) {
         String flat = text.replaceAll("\\s+", " ").strip();
+        if (flat.chars().anyMatch(Character::isISOControl)) {
+            StringBuilder shown = new StringBuilder(flat.length() + 16);
+            flat.chars().forEach(c -> shown.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : (char) c));
+            flat = shown.toString();
+        }
         return flat.length() <= MAX_DETAIL ? flat : flat.substring(0, MAX_DETAIL - 1) + "…";
     }
 

@@ -164,6 +164,11 @@ class WireFormatTest {
     }
 
     @Test
+    void oneLineWritesOtherControlCharactersAsEscapes() {
+        assertThat(WireFormat.oneLine("a\u001b[31mred\u0000b")).isEqualTo("a\\u001b[31mred\\u0000b");
+    }
+
+    @Test
     void oneLineKeepsShortTextAsItIs() {
         String text = "x".repeat(300);
 
