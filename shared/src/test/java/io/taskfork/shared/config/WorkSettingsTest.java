@@ -1,12 +1,22 @@
 package io.taskfork.shared.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class WorkSettingsTest {
+
+    @Test
+    void passingOnASettingOfTaskforksOwnIsRefusedNamingIt() {
+        assertThatThrownBy(() -> Settings.load(Map.of("TASKFORK_EXEC_ENV_PASS", "PATH,TASKFORK_JDBC_PASSWORD"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid TASKFORK_EXEC_ENV_PASS \"PATH,TASKFORK_JDBC_PASSWORD\": TASKFORK_JDBC_PASSWORD is a"
+                        + " setting of taskfork's own, which no child is given; pass the value under another name");
+    }
 
     @Test
     void theExecLineSaysWhatMayRunAndHow() {
