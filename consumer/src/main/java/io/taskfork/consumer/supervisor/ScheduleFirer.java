@@ -49,7 +49,8 @@ final class ScheduleFirer {
             LOG.info("schedule {} made task {} {} for {}", name, fired.taskIds().get(0), fired.schedule().type(),
                     plan.fireTimes().get(0));
         } else {
-            LOG.info("schedule {} missed fire times no supervisor looked at in time; catch-up {} made {}{}; next at {}", name,
+            LOG.info("schedule {} missed fire times no supervisor looked at in time; catch-up {} made {}{};"
+                    + " next at {}", name,
                     fired.schedule().catchUp().value(), made(fired.taskIds()),
                     plan.cut() ? " for the latest " + FirePlan.MOST_MISSED + " of them only" : "", plan.next());
         }

@@ -103,7 +103,8 @@ class HandlerApiIT {
         Task itself = fixture.awaitTerminal(fixture.submit("awkward", "{\"does\":\"return-itself\"}"));
         assertThat(itself.status()).isEqualTo(TaskStatus.FAILED);
         assertThat(itself.attempts()).isEqualTo(1);
-        assertThat(itself.error()).startsWith("the handler's result cannot be written as JSON: java.lang.StackOverflowError");
+        assertThat(itself.error())
+                .startsWith("the handler's result cannot be written as JSON: java.lang.StackOverflowError");
     }
 
     /** The instant the handler wrote to {@code file}, which it may write a moment after the report. */

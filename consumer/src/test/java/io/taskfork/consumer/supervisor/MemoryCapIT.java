@@ -130,9 +130,19 @@ class MemoryCapIT {
      */
     @Test
     void aTaskThatHidesItsProcessesBehindAFakeProcIsStillHeldToItsCap() throws Exception {
+        holdsToTheCapAfter("mkdir -p fake/1 && cp /proc/1/stat fake/1/ && mount --bind fake /proc");
+    }
+
+    /** The same with a part of the real /proc: the first process's threads, whose stat is its own. */
+    @Test
+    void aTaskThatHidesItsProcessesBehindAPartOfItsProcIsStillHeldToItsCap() throws Exception {
+        holdsToTheCapAfter("mount --bind /proc/1/task /proc");
+    }
+
+    private static void holdsToTheCapAfter(String hiding) throws Exception {
         String hold = "python3 -c \\\"import time; b = b'x' * (600 << 20); time.sleep(30)\\\"";
-        long id = fixture.submit("exec", "{\"argv\":[\"bash\",\"-c\",\"mkdir -p fake/1 && cp /proc/1/stat fake/1/"
-                + " && mount --bind fake /proc && echo hidden && " + hold + "\"]}");
+        long id = fixture.submit("exec", "{\"argv\":[\"bash\",\"-c\",\"" + hiding + " && echo hidden && " + hold
+                + "\"]}");
 
         Task task = fixture.awaitTerminal(id);
 

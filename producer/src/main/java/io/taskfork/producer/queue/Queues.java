@@ -12,7 +12,10 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
-/** The queues a command reads and writes: declared before a command that sends uses them, looked for by one that reads. */
+/**
+ * The queues a command reads and writes: declared before a command that sends uses them, looked for
+ * by one that only reads or repairs them.
+ */
 public final class Queues {
 
     private static final int NOT_FOUND = 404;
@@ -35,10 +38,12 @@ public final class Queues {
                 channel.queueDeclarePassive(queue);
             } catch (IOException | TimeoutException | AlreadyClosedException e) {
                 if (e.getCause() instanceof ShutdownSignalException shutdown
-                        && shutdown.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == NOT_FOUND) {
+                        && shutdown.getReason() instanceof AMQP.Channel.Close close
+                        && close.getReplyCode() == NOT_FOUND) {
                     throw new NoSuchQueueException(queue);
                 }
-                throw new BrokerUnavailableException("cannot look at " + queue + ": " + ConfirmedPublisher.reason(e), e);
+                throw new BrokerUnavailableException("cannot look at " + queue + ": " + ConfirmedPublisher.reason(e),
+                        e);
             }
         }
     }

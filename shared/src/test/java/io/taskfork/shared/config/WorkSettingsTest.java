@@ -12,10 +12,13 @@ class WorkSettingsTest {
 
     @Test
     void passingOnASettingOfTaskforksOwnIsRefusedNamingIt() {
-        assertThatThrownBy(() -> Settings.load(Map.of("TASKFORK_EXEC_ENV_PASS", "PATH,TASKFORK_JDBC_PASSWORD"), Map.of()))
+        Map<String, String> environment = Map.of("TASKFORK_EXEC_ENV_PASS", "PATH,TASKFORK_JDBC_PASSWORD");
+
+        assertThatThrownBy(() -> Settings.load(environment, Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("invalid TASKFORK_EXEC_ENV_PASS \"PATH,TASKFORK_JDBC_PASSWORD\": TASKFORK_JDBC_PASSWORD is a"
-                        + " setting of taskfork's own, which no child is given; pass the value under another name");
+                .hasMessage("invalid TASKFORK_EXEC_ENV_PASS \"PATH,TASKFORK_JDBC_PASSWORD\": TASKFORK_JDBC_PASSWORD"
+                        + " is a setting of taskfork's own, which no child is given;"
+                        + " pass the value under another name");
     }
 
     @Test

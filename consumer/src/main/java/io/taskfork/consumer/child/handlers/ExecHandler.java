@@ -177,11 +177,21 @@ public final class ExecHandler implements TaskHandler {
     private static void killLeftovers() throws InterruptedException {
         ProcessHandle self = ProcessHandle.current();
         Optional<ProcessHandle> parent = self.parent();
-        if (Boolean.getBoolean(Sessions.PARENT_ADOPTS) && parent.isPresent()) {
+        if (Boolean.getBoolean(Sessions.PARENT_ADOPTS) && parent.isPresent() && adopts(parent.get())) {
             Sessions.killOtherChildren(parent.get().pid(), self.pid());
         } else if (Sessions.leadsOwnSession()) {
             Sessions.killAllButLeader(self.pid());
         }
+    }
+
+    /**
+     * Whether {@code parent} is a namespace's first process or taskfork-child-init, as the supervisor
+     * says where it sets the property: looked at again, since TASKFORK_CHILD_JAVA_OPTIONS could set it
+     * where the parent is the supervisor itself, whose other children are other tasks' JVMs.
+     */
+    private static boolean adopts(ProcessHandle parent) {
+        return parent.pid() == 1
+                || parent.info().command().map(command -> command.endsWith("/taskfork-child-init")).orElse(false);
     }
 
     private static void killTree(Process process) {

@@ -59,9 +59,13 @@ final class NamespaceMemory {
         FirstProcess first = firsts.get(pid);
         if (first == null) {
             String name = ProcessTable.firstChild(pid, buffer);
-            if (name == null || name.isEmpty()) {
-                // ended since, or the namespace is not made yet: the started process is the task's only one
-                return name == null ? 0 : started.residentBytes();
+            if (name == null) {
+                // ended since, or a kernel that keeps no list of children: the host's table knows
+                return -1;
+            }
+            if (name.isEmpty()) {
+                // the namespace is not made yet: the started process is the task's only one
+                return started.residentBytes();
             }
             ProcessTable.Entry outside = ProcessTable.entryIn("/proc", name, buffer, pageBytes);
             if (outside == null) {

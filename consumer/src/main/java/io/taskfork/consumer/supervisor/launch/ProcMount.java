@@ -4,11 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,8 +15,8 @@ import java.util.Set;
  * root in its namespaces can mount a directory of its own making there, with a copy of the first
  * process's {@code stat} in it, and hide every other process behind it. The namespace's first
  * process's {@code mountinfo}, read through the host's {@code /proc}, is the kernel's own account of
- * that mount namespace, which nothing in it can forge: the mount seen at {@code /proc} must be a
- * {@code proc}, with nothing mounted on it or anywhere inside it. A {@code proc} of another PID
+ * that mount namespace, which nothing in it can forge: the mount a path meets at {@code /proc} must
+ * be a whole {@code proc}, with nothing mounted on it or anywhere inside it. A {@code proc} of another PID
  * namespace there shows another first process, which {@link NamespaceMemory} checks by its start time.
  */
 final class ProcMount {
@@ -26,6 +25,7 @@ final class ProcMount {
     // The fields of a mountinfo line: mount ID, parent ID, major:minor, root, mount point, ...
     private static final int ID = 0;
     private static final int PARENT = 1;
+    private static final int ROOT = 3;
     private static final int MOUNT_POINT = 4;
     // optional fields follow the mount point's options and end with a lone "-"; the file system type is next
     private static final int FIRST_OPTIONAL = 6;
@@ -53,26 +53,46 @@ final class ProcMount {
     }
 
     /**
-     * Whether the mount that a path through {@code /proc} meets is a {@code proc} with nothing mounted
-     * on it or inside it: the one mount at {@code /proc} that is no mount's parent. Beneath it lie the
-     * host's own {@code /proc} and what the host mounted inside that, copied into the namespace.
+     * Whether the mount that a path through {@code /proc} meets is a whole {@code proc} (its root is
+     * the file system's own) with nothing mounted on it or inside it. A path from the first process's
+     * root meets the mounts stacked at {@code /proc} on that root's own mount, each on the one before:
+     * the host's {@code /proc} copied into the namespace, then the namespace's own. A mount elsewhere
+     * that also shows as {@code /proc} (on a file system mounted over {@code /}, which the first
+     * process's root does not see) is no part of that stack.
      */
     static boolean intact(String mountinfo) {
-        Set<String> parents = new HashSet<>();
-        Map<String, String> typesAtProc = new HashMap<>();
+        List<Mount> mounts = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
         for (String line : mountinfo.split("\n")) {
             String[] fields = line.split(" ");
             if (fields.length > FIRST_OPTIONAL) {
-                parents.add(fields[PARENT]);
-                if (fields[MOUNT_POINT].equals(PROC)) {
-                    typesAtProc.put(fields[ID], type(fields));
-                }
+                mounts.add(new Mount(fields[ID], fields[PARENT], fields[ROOT], fields[MOUNT_POINT], type(fields)));
+                ids.add(fields[ID]);
             }
         }
-        List<String> childless = typesAtProc.entrySet().stream()
-                .filter(mount -> !parents.contains(mount.getKey())).map(Map.Entry::getValue).toList();
-        // none: something is mounted on or inside the top one; two: side by side, and which one a path meets is unclear
-        return childless.size() == 1 && childless.get(0).equals("proc");
+        // the root's own mount: the one at / whose parent lies outside the first process's view
+        List<Mount> roots = mounts.stream().filter(m -> m.point().equals("/") && !ids.contains(m.parent())).toList();
+        if (roots.size() != 1) {
+            return false;
+        }
+        Mount top = roots.get(0);
+        while (true) {
+            String under = top.id();
+            List<Mount> on = mounts.stream().filter(m -> m.parent().equals(under) && m.point().equals(PROC)).toList();
+            if (on.size() > 1) {
+                return false; // side by side: which one a path meets is not clear here
+            }
+            if (on.isEmpty()) {
+                break;
+            }
+            top = on.get(0);
+        }
+        String found = top.id();
+        return top.point().equals(PROC) && top.type().equals("proc") && top.root().equals("/")
+                && mounts.stream().noneMatch(m -> m.parent().equals(found));
+    }
+
+    private record Mount(String id, String parent, String root, String point, String type) {
     }
 
     private static String type(String[] fields) {

@@ -43,6 +43,24 @@ class ProcMountTest {
     }
 
     @Test
+    void aPartOfItMountedOverItIsNot() {
+        assertThat(ProcMount.intact(MADE + "230 219 0:46 /1/task /proc rw,relatime - proc proc rw\n")).isFalse();
+    }
+
+    /**
+     * A whole proc at /proc on a tmpfs mounted over /, which the first process's root does not see,
+     * while the /proc a path from that root meets is a folder with a mount inside it.
+     */
+    @Test
+    void aWholeProcWhereNoPathFromTheRootMeetsItCountsForNothing() {
+        assertThat(ProcMount.intact(MADE
+                + "230 219 254:0 /tmp/fake /proc rw,relatime - ext4 /dev/vda rw\n"
+                + "231 230 0:62 / /proc/9 rw,relatime - tmpfs tmpfs rw\n"
+                + "232 199 0:63 / / rw,relatime - tmpfs tmpfs rw\n"
+                + "233 232 0:46 / /proc rw,relatime - proc proc rw\n")).isFalse();
+    }
+
+    @Test
     void twoMountsSideBySideAtProcAreNot() {
         assertThat(ProcMount.intact(MADE + "230 199 0:61 / /proc rw,relatime - proc proc rw\n")).isFalse();
     }
