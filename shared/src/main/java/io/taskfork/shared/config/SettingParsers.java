@@ -176,18 +176,6 @@ final class SettingParsers {
                 .toList();
     }
 
-    /** The variables an exec command inherits: none of taskfork's own, which never reach a child. */
-    static List<String> passedNames(String text) {
-        List<String> names = names(text);
-        for (String name : names) {
-            if (name.startsWith("TASKFORK_")) {
-                throw new IllegalArgumentException(name + " is a setting of taskfork's own, which no child is"
-                        + " given; pass the value under another name");
-            }
-        }
-        return names;
-    }
-
     /** Entries of a path list such as {@code a.jar:b/classes}, blanks left out. */
     private static List<String> pathEntries(String text) {
         return java.util.Arrays.stream(text.split(Pattern.quote(File.pathSeparator)))

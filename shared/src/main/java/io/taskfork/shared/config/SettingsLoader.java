@@ -48,7 +48,7 @@ final class SettingsLoader {
                         parse(Setting.KEEP_WORKDIRS, SettingParsers::bool),
                         parse(Setting.EXEC_ALLOW, SettingParsers::commands),
                         parse(Setting.EXEC_ROOTS, SettingParsers::directories),
-                        parse(Setting.EXEC_ENV_PASS, SettingParsers::passedNames),
+                        parse(Setting.EXEC_ENV_PASS, SettingParsers::names),
                         new ExecSandbox(
                                 parse(Setting.EXEC_SANDBOX, ExecSandbox::parseBwrap),
                                 parse(Setting.EXEC_NETWORK, SettingParsers::bool))));

@@ -35,8 +35,12 @@ public record WorkSettings(Path root, boolean keep, List<String> execAllow, List
         if (execAllow.isEmpty()) {
             return "off (TASKFORK_EXEC_ALLOW names no command)";
         }
+        // A setting of taskfork's own never reaches a child, whatever asks for it: said, not passed.
+        List<String> withheld = execEnvPass.stream().filter(name -> name.startsWith("TASKFORK_")).toList();
         return String.join(", ", execAllow) + (execSandbox.bwrap()
                 ? "; under bwrap, " + (execSandbox.network() ? "with" : "without") + " the host's network"
-                : "; no sandbox (TASKFORK_EXEC_SANDBOX=off)");
+                : "; no sandbox (TASKFORK_EXEC_SANDBOX=off)")
+                + (withheld.isEmpty() ? "" : "; not passed on, as no child is given taskfork's own settings: "
+                        + String.join(", ", withheld));
     }
 }
