@@ -35,7 +35,7 @@ public final class AuditRun {
         QueueNames queues = QueueNames.of(settings.amqp().queue());
         Connection connection = Broker.connect(settings.amqp(), NAME);
         try (Database database = Database.connect(settings.db(), POOL_SIZE, NAME)) {
-            database.migrate();
+            database.migrateExisting();
             Queues.requireExisting(connection, queues);
             try (ConfirmedPublisher publisher = ConfirmedPublisher.open(connection)) {
                 Audit audit = new Audit(connection, queues, publisher, database);

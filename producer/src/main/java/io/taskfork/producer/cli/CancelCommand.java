@@ -26,7 +26,7 @@ final class CancelCommand extends ProducerCommand {
     @Override
     public Integer call() {
         Optional<TaskStatus> before;
-        try (Database database = CliContext.openDatabase(settings())) {
+        try (Database database = CliContext.openExistingDatabase(settings())) {
             before = new TaskStore(database).cancel(id);
         }
         if (before.isEmpty()) {

@@ -23,9 +23,23 @@ record CliContext(Map<String, String> environment, InputStream in, PrintStream o
         return options.resolve(environment);
     }
 
-    /** A database pool on the migrated schema, for the commands that only read rows. */
+    /** A database pool on the migrated schema, made if it is not there yet, for the commands that add rows. */
     static Database openDatabase(Settings settings) {
         return openDatabase(settings, POOL_SIZE);
+    }
+
+    /**
+     * A database pool on the migrated schema, for the commands that only read or change rows: a schema
+     * that is not there is refused, not made.
+     */
+    static Database openExistingDatabase(Settings settings) {
+        Database database = Database.connect(settings.db(), POOL_SIZE, NAME);
+        try {
+            return database.migrateExisting();
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
     }
 
     /** As {@link #openDatabase(Settings)}, with {@code poolSize} connections. */

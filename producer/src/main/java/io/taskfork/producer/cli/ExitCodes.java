@@ -3,6 +3,7 @@ package io.taskfork.producer.cli;
 import io.taskfork.producer.queue.NoSuchQueueException;
 import io.taskfork.shared.TaskforkException;
 import io.taskfork.shared.config.ConfigException;
+import io.taskfork.shared.store.NoSuchSchemaException;
 import io.taskfork.shared.wire.WireFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -37,7 +38,9 @@ final class ExitCodes implements IParameterExceptionHandler, IExecutionException
     @Override
     public int handleExecutionException(Exception ex, CommandLine command, ParseResult parseResult) {
         PrintWriter err = command.getErr();
-        if (ex instanceof ConfigException || ex instanceof NoSuchQueueException) {
+        // a setting that cannot be used, or that names queues or a schema that are not there (misspelt)
+        if (ex instanceof ConfigException || ex instanceof NoSuchQueueException
+                || ex instanceof NoSuchSchemaException) {
             err.println(PREFIX + oneLine(ex.getMessage()));
             return USAGE;
         }

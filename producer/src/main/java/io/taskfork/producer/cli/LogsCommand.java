@@ -38,7 +38,7 @@ final class LogsCommand extends ProducerCommand {
 
     @Override
     public Integer call() {
-        try (Database database = CliContext.openDatabase(settings())) {
+        try (Database database = CliContext.openExistingDatabase(settings())) {
             TaskLogs logs = new TaskLogs(database);
             Optional<TaskLogs.Snapshot> first = logs.read(id, null);
             if (first.isEmpty()) {

@@ -31,7 +31,7 @@ abstract class ScheduleChangeCommand extends ProducerCommand {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        try (Database database = CliContext.openDatabase(settings())) {
+        try (Database database = CliContext.openExistingDatabase(settings())) {
             change(new Schedules(database));
         }
         return ExitCodes.OK;

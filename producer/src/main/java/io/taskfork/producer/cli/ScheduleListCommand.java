@@ -26,7 +26,7 @@ final class ScheduleListCommand extends ProducerCommand {
     @Override
     public Integer call() {
         List<Schedule> schedules;
-        try (Database database = CliContext.openDatabase(settings())) {
+        try (Database database = CliContext.openExistingDatabase(settings())) {
             schedules = new Schedules(database).list();
         }
         if (json) {

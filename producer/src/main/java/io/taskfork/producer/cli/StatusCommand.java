@@ -57,7 +57,7 @@ final class StatusCommand extends ProducerCommand {
         if (listed < 1 || listed > MOST_LISTED) {
             throw new ParameterException(spec.commandLine(), "--limit must be from 1 to " + MOST_LISTED);
         }
-        try (Database database = CliContext.openDatabase(settings())) {
+        try (Database database = CliContext.openExistingDatabase(settings())) {
             return id == null ? overview(database, listed) : one(new TaskStore(database));
         }
     }

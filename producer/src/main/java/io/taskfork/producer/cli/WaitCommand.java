@@ -48,7 +48,7 @@ final class WaitCommand extends ProducerCommand {
     @Override
     public Integer call() {
         List<Long> taskIds = TaskIdConverter.all(spec, ids);
-        try (Database database = CliContext.openDatabase(settings())) {
+        try (Database database = CliContext.openExistingDatabase(settings())) {
             return await(new TaskStates(database), taskIds);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -77,7 +77,7 @@ public final class Dlq implements AutoCloseable {
             Queues.requireExisting(connection, queues);
             Database database = Database.connect(settings.db(), POOL_SIZE, CONNECTION_NAME);
             opened.push(database);
-            database.migrate();
+            database.migrateExisting();
             ConfirmedPublisher publisher = ConfirmedPublisher.open(connection);
             opened.push(publisher);
             return new Dlq(opened, queues, connection, database, publisher);

@@ -71,6 +71,24 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * As {@link #migrate}, for a command that only reads or changes rows: a schema that is not there
+     * (a misspelt name) is refused rather than made, and found empty.
+     *
+     * @throws NoSuchSchemaException when the schema is not there
+     */
+    public Database migrateExisting() {
+        boolean exists = jdbi.withHandle(handle -> handle.createQuery(
+                        "select exists (select 1 from information_schema.schemata where schema_name = :schema)")
+                .bind("schema", settings.schema())
+                .mapTo(Boolean.class)
+                .one());
+        if (!exists) {
+            throw new NoSuchSchemaException(settings.schema());
+        }
+        return migrate();
+    }
+
     public Jdbi jdbi() {
         return jdbi;
     }

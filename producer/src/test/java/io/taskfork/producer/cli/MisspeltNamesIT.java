@@ -5,25 +5,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.rabbitmq.client.Channel;
 import io.taskfork.shared.testing.IsolatedEnvironment;
+import io.taskfork.shared.topology.Topology;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * README, "Dead letters" and "Audit": a command that only reads or repairs a pool's queues, given a
- * name the broker has no queues of (a misspelt one), says so and makes none, rather than making them
- * and reporting them empty.
+ * README, "Dead letters" and "Status and logs": a command that only reads or changes what is there,
+ * given a queue name the broker has no queues of or a schema the database does not have (a misspelt
+ * one), says so and makes none, rather than making them and reporting them empty.
  */
-class MissingQueuesIT {
+class MisspeltNamesIT {
 
     private static IsolatedEnvironment environment;
 
     @BeforeAll
-    static void createEnvironment() {
-        environment = IsolatedEnvironment.create(MissingQueuesIT.class);
+    static void createEnvironment() throws IOException {
+        environment = IsolatedEnvironment.create(MisspeltNamesIT.class);
+        Topology.declare(environment.connection(), environment.queues());
     }
 
     @AfterAll
@@ -56,5 +60,26 @@ class MissingQueuesIT {
                 }
             }).as(queue + " made").isInstanceOf(IOException.class);
         }
+    }
+
+    @Test
+    void commandsThatOnlyLookAtAMisspeltSchemaExitTwoAndMakeNone() throws Exception {
+        String misspelt = "taskfork_misspelt_" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> variables = new HashMap<>(environment.environment());
+        variables.put("TASKFORK_DB_SCHEMA", misspelt);
+        for (List<String> command : List.of(List.of("status", "1"), List.of("logs", "1"), List.of("wait", "1"),
+                List.of("cancel", "1"), List.of("schedule", "list"), List.of("schedule", "pause", "nightly"),
+                List.of("dlq", "list"), List.of("audit"))) {
+            CliRun run = CliRun.of(variables, command.toArray(String[]::new));
+
+            assertThat(run.exitCode()).as(String.join(" ", command) + ": " + run.err()).isEqualTo(2);
+            assertThat(run.errLines()).as(String.join(" ", command)).containsExactly("taskfork: no schema " + misspelt
+                    + " in the database: check TASKFORK_DB_SCHEMA (a schema is made by the first submit, schedule or"
+                    + " supervisor that uses it)");
+        }
+        boolean made = environment.database().jdbi().withHandle(handle -> handle.createQuery(
+                "select exists (select 1 from information_schema.schemata where schema_name = :schema)")
+                .bind("schema", misspelt).mapTo(Boolean.class).one());
+        assertThat(made).as("schema " + misspelt + " made").isFalse();
     }
 }
