@@ -41,6 +41,11 @@ def message(args):
 
 def main(argv):
     args = arguments(argv)
+    try:
+        body = json.dumps(message(args))
+    except ValueError as e:
+        print(f"enqueue.py: invalid PAYLOAD-JSON: {e}", file=sys.stderr)
+        return 2
     properties = pika.BasicProperties(content_type="application/json", delivery_mode=2,  # persistent
                                       message_id=args.message_id)
     uri = os.environ.get("TASKFORK_AMQP_URI", "amqp://guest:guest@localhost:5672/%2F")
@@ -52,10 +57,14 @@ def main(argv):
         channel.basic_publish(
             exchange="",
             routing_key=queue,
-            body=json.dumps(message(args)),
+            body=body,
             properties=properties,
             mandatory=True,  # raises UnroutableError when the queue does not exist
         )
+    except pika.exceptions.UnroutableError:
+        print(f"enqueue.py: no queue {queue} on the broker: check TASKFORK_QUEUE"
+              " (a pool's queues are made by its first submit or supervisor)", file=sys.stderr)
+        return 1
     finally:
         connection.close()
     print(f"published a {args.type} task to {queue}")

@@ -56,6 +56,19 @@ class PythonExampleIT {
         assertThat(task.startedAt()).isAfterOrEqualTo(sent.plusSeconds(1));
     }
 
+    @Test
+    void aBadPayloadOrAQueueThatIsNotThereIsOneLine() throws Exception {
+        Run badPayload = python("echo", "{not json");
+        Run noQueue = python(Map.of("TASKFORK_QUEUE", "taskfork.no-such-" + UUID.randomUUID()), "echo");
+
+        assertThat(badPayload.code).as(badPayload.output).isEqualTo(2);
+        assertThat(badPayload.output.lines()).singleElement().asString()
+                .startsWith("enqueue.py: invalid PAYLOAD-JSON: ");
+        assertThat(noQueue.code).as(noQueue.output).isEqualTo(1);
+        assertThat(noQueue.output.lines()).singleElement().asString()
+                .startsWith("enqueue.py: no queue taskfork.no-such-");
+    }
+
     private record Run(int code, String output) {
     }
 
@@ -74,11 +87,16 @@ class PythonExampleIT {
     }
 
     private static Run python(String... args) throws IOException, InterruptedException {
+        return python(Map.of(), args);
+    }
+
+    private static Run python(Map<String, String> variables, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(pythonWithPika(), SCRIPT.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("TASKFORK_AMQP_URI", fixture.environment().settings().amqp().uri());
         builder.environment().put("TASKFORK_QUEUE", fixture.environment().queues().main());
+        builder.environment().putAll(variables);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
