@@ -59,12 +59,17 @@ public final class Sessions {
 
     private static void killMembers(Set<String> sessions, String spared) {
         for (int round = 0; round < KILL_ROUNDS; round++) {
-            List<Long> members = matching(fields -> sessions.contains(fields[3]), spared);
-            if (members.isEmpty()) {
+            if (!killRound(fields -> sessions.contains(fields[3]), spared)) {
                 return;
             }
-            members.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
         }
+    }
+
+    /** SIGKILLs the processes {@code test} accepts; false when it found none. */
+    private static boolean killRound(Predicate<String[]> test, String spared) {
+        List<Long> found = matching(test, spared);
+        found.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        return !found.isEmpty();
     }
 
     /** The sessions of {@code processes}, those that are still there to be read. */
@@ -87,11 +92,9 @@ public final class Sessions {
     public static void killOtherChildren(long parent, long spared) throws InterruptedException {
         String parentId = Long.toString(parent);
         for (int round = 0; round < ADOPTED_KILL_ROUNDS; round++) {
-            List<Long> children = matching(fields -> fields[1].equals(parentId), Long.toString(spared));
-            if (children.isEmpty()) {
+            if (!killRound(fields -> fields[1].equals(parentId), Long.toString(spared))) {
                 return;
             }
-            children.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
             Thread.sleep(ADOPTED_ROUND_MS);
         }
     }

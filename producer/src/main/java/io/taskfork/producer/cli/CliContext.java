@@ -6,6 +6,7 @@ import io.taskfork.shared.store.Database;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * What a command gets from the process that runs it: the environment its settings come from, its
@@ -33,20 +34,18 @@ record CliContext(Map<String, String> environment, InputStream in, PrintStream o
      * that is not there is refused, not made.
      */
     static Database openExistingDatabase(Settings settings) {
-        Database database = Database.connect(settings.db(), POOL_SIZE, NAME);
-        try {
-            return database.migrateExisting();
-        } catch (RuntimeException e) {
-            database.close();
-            throw e;
-        }
+        return open(settings, POOL_SIZE, Database::migrateExisting);
     }
 
     /** As {@link #openDatabase(Settings)}, with {@code poolSize} connections. */
     static Database openDatabase(Settings settings, int poolSize) {
+        return open(settings, poolSize, Database::migrate);
+    }
+
+    private static Database open(Settings settings, int poolSize, UnaryOperator<Database> migration) {
         Database database = Database.connect(settings.db(), poolSize, NAME);
         try {
-            return database.migrate();
+            return migration.apply(database);
         } catch (RuntimeException e) {
             database.close();
             throw e;

@@ -14,7 +14,6 @@ final class NamespaceMemory {
 
     private final long pageBytes;
     private final byte[] buffer = new byte[1024];
-    private final ProcMount mounts = new ProcMount();
     // The namespace's first process as the host saw it once its /proc was mounted: two reads fewer at
     // every later look. Each look still checks that the /proc it reads is that process's namespace's.
     private final Map<Long, FirstProcess> firsts = new ConcurrentHashMap<>();
@@ -109,7 +108,7 @@ final class NamespaceMemory {
         }
         // After the reads: a task would have to put its /proc there and take it away again while
         // they ran, and do so at every look, to hide from them.
-        first.intactTable = mounts.intactIn(first.mountinfo, first.intactTable);
+        first.intactTable = ProcMount.intactIn(first.mountinfo, first.intactTable);
         return first.intactTable != null ? sum : -1;
     }
 

@@ -1,6 +1,5 @@
 package io.taskfork.consumer.supervisor.launch;
 
-import java.io.ByteArrayOutputStream;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,25 +29,21 @@ final class ProcMount {
     // optional fields follow the mount point's options and end with a lone "-"; the file system type is next
     private static final int FIRST_OPTIONAL = 6;
 
-    private final ByteArrayOutputStream text = new ByteArrayOutputStream(4096);
-    private final byte[] buffer = new byte[4096];
+    private ProcMount() {
+    }
 
     /**
      * The mount table at {@code mountinfo} (a {@code /proc/PID/mountinfo}) when it shows an intact
      * {@code /proc}, else null. A table equal to {@code known}, one found intact before, is not parsed
      * again: a task's mounts seldom change, and the looks come four times a second.
      */
-    byte[] intactIn(String mountinfo, byte[] known) {
-        text.reset();
+    static byte[] intactIn(String mountinfo, byte[] known) {
+        byte[] table;
         try (FileInputStream in = new FileInputStream(mountinfo)) {
-            int length;
-            while ((length = in.read(buffer)) > 0) {
-                text.write(buffer, 0, length);
-            }
+            table = in.readAllBytes();
         } catch (IOException gone) {
             return null;
         }
-        byte[] table = text.toByteArray();
         return Arrays.equals(table, known) || intact(new String(table, StandardCharsets.ISO_8859_1)) ? table : null;
     }
 

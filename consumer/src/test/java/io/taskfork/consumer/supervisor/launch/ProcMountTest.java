@@ -75,18 +75,16 @@ class ProcMountTest {
     @Test
     void aTableFoundIntactBeforeIsSparedOnlyWhileItIsTheSame(@TempDir Path folder) throws Exception {
         Path table = Files.writeString(folder.resolve("mountinfo"), MADE);
-        ProcMount mounts = new ProcMount();
-
-        byte[] intact = mounts.intactIn(table.toString(), null);
+        byte[] intact = ProcMount.intactIn(table.toString(), null);
         assertThat(intact).isEqualTo(MADE.getBytes(StandardCharsets.ISO_8859_1));
-        assertThat(mounts.intactIn(table.toString(), intact)).isEqualTo(intact);
+        assertThat(ProcMount.intactIn(table.toString(), intact)).isEqualTo(intact);
 
         Files.writeString(table, MADE + "230 219 254:0 /tmp/fake /proc rw,relatime - ext4 /dev/vda rw\n");
-        assertThat(mounts.intactIn(table.toString(), intact)).isNull();
+        assertThat(ProcMount.intactIn(table.toString(), intact)).isNull();
     }
 
     @Test
     void anUnreadableTableIsNot() {
-        assertThat(new ProcMount().intactIn("/proc/0/mountinfo", null)).isNull();
+        assertThat(ProcMount.intactIn("/proc/0/mountinfo", null)).isNull();
     }
 }
