@@ -2,6 +2,7 @@ package io.taskfork.consumer.supervisor;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.Recoverable;
 import io.taskfork.consumer.NamedThreads;
 import io.taskfork.consumer.supervisor.amqp.BoundedClose;
 import io.taskfork.consumer.supervisor.amqp.ConsumerTimeout;
@@ -76,7 +77,9 @@ public final class Supervisor implements AutoCloseable {
     public synchronized Supervisor start() throws IOException, InterruptedException {
         int prefetch = settings.amqp().prefetch();
         database = Database.connect(settings.db(), prefetch + 2, "taskfork-consumer").migrate();
-        connection = Broker.connect(settings.amqp(), "taskfork-consumer " + worker);
+        OversizedMessages oversized = new OversizedMessages(settings.amqp(), queues, settings.maxMessageBytes());
+        connection = Broker.connect(settings.amqp(), "taskfork-consumer " + worker, oversized.readLimit(), oversized);
+        ((Recoverable) connection).addRecoveryListener(oversized);
         RecoveryLog.watch(connection, queues.main());
         Topology.declare(connection, queues);
         children = new ChildLauncher(settings.child(), settings.child().startup().standby() ? prefetch : 0,
@@ -93,6 +96,7 @@ public final class Supervisor implements AutoCloseable {
         SupervisorMetrics metrics = new SupervisorMetrics(observability.registry(), children::running,
                 children::standby);
         TaskStore store = new TaskStore(database);
+        oversized.deadLetterWith(metrics, store);
         sweepEndedTaskFolders(store);
         heartbeat = new Heartbeat(new Workers(database), worker);
         heartbeat.start();

@@ -61,6 +61,14 @@ public final class DeadLetterFixture implements AutoCloseable {
                 "body is neither a task ID in ASCII decimal nor a JSON object: \"" + body + "\"", null);
     }
 
+    /** A body of {@code bytes}, dead-lettered as too-large. */
+    public void tooLarge(int bytes) throws Exception {
+        byte[] body = new byte[bytes];
+        java.util.Arrays.fill(body, (byte) '7');
+        deadLetter(new AMQP.BasicProperties.Builder().contentType(WireFormat.TEXT_PLAIN).deliveryMode(2), body,
+                DeadLetterReason.TOO_LARGE, "body of " + bytes + " bytes is over the limit of 1048576", null);
+    }
+
     /**
      * A valid JSON message that never made a row, dead-lettered at the delivery limit by the
      * supervisor, which copies the original headers, x-delivery-count included, and looked at

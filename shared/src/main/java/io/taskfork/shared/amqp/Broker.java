@@ -3,6 +3,7 @@ package io.taskfork.shared.amqp;
 import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.ExceptionHandler;
 import com.rabbitmq.client.RecoveryDelayHandler;
 import com.rabbitmq.client.impl.recovery.RecordedQueue;
 import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
@@ -17,6 +18,13 @@ import java.util.concurrent.TimeoutException;
 public final class Broker {
 
     private static final int CONNECT_TIMEOUT_MS = 5_000;
+    /**
+     * No limit on the bodies read: a connection that reads what others published (dead letters,
+     * say) must read any message the broker holds (RabbitMQ takes at most 512 MiB), since the
+     * client ends its whole connection at a body over its limit, and the broker hands the same
+     * message out again first.
+     */
+    private static final int ANY_BODY_BYTES = Integer.MAX_VALUE;
 
     private Broker() {
     }
@@ -28,6 +36,15 @@ public final class Broker {
      * @throws BrokerUnavailableException with the redacted URIs and the cause, when none can be had
      */
     public static Connection connect(AmqpSettings settings, String name) {
+        return connect(settings, name, ANY_BODY_BYTES, null);
+    }
+
+    /**
+     * A connection as {@link #connect(AmqpSettings, String)} gives, that reads bodies of at most
+     * {@code maxBodyBytes} and tells {@code errors} (when not null) what goes wrong in its
+     * connection; a larger body ends the connection, which is then recovered.
+     */
+    public static Connection connect(AmqpSettings settings, String name, int maxBodyBytes, ExceptionHandler errors) {
         AmqpUris uris = settings.uris();
         ConnectionFactory factory = new ConnectionFactory();
         try {
@@ -38,6 +55,10 @@ public final class Broker {
         }
         factory.setConnectionTimeout(CONNECT_TIMEOUT_MS);
         factory.setHandshakeTimeout(CONNECT_TIMEOUT_MS);
+        factory.setMaxInboundMessageBodySize(maxBodyBytes);
+        if (errors != null) {
+            factory.setExceptionHandler(errors);
+        }
         // A lost connection is recovered by the client, its channels, qos and consumers with it;
         // the waits between tries grow so that a long outage is not hammered.
         factory.setAutomaticRecoveryEnabled(true);
