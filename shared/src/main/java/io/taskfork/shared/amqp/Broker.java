@@ -40,7 +40,7 @@ public final class Broker {
     }
 
     /**
-     * A connection as {@link #connect(AmqpSettings, String)} gives, that reads bodies of at most
+     * A connection as {@link #connect(AmqpSettings, String)} gives, that reads bodies smaller than
      * {@code maxBodyBytes} and tells {@code errors} (when not null) what goes wrong in its
      * connection; a larger body ends the connection, which is then recovered.
      */
