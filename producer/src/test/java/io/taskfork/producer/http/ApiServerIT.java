@@ -113,6 +113,7 @@ class ApiServerIT {
         "run_at out of range     | {\"type\": \"echo\", \"run_at\": \"+999999999-12-31T23:59:59Z\"} | \"run_at\" is out of the range",
         "delay too long          | {\"type\": \"echo\", \"delay\": 1e20}                   | \"delay\" is too long",
         "a queue of the broker's | {\"type\": \"echo\", \"queue\": \"amq.tasks\"}          | RabbitMQ's own",
+        "a field given twice     | {\"type\": \"echo\", \"type\": \"fail\"}              | Duplicate field 'type'",
     })
     void badBodyIs400WithOneLineAndWritesNothing(String kind, String body, String saying) throws Exception {
         long rows = api.rows();

@@ -99,4 +99,12 @@ class TaskInputTest {
                 .hasMessage("unknown field \"max_attempt\": a line holds only type, payload, max_attempts, queue,"
                         + " delay, run_at, expires_at, unique_key");
     }
+
+    @Test
+    void aFieldGivenTwiceInALineOrAPayloadIsRefusedNamingIt() {
+        assertThatThrownBy(() -> TaskInput.fromLine("{\"type\": \"echo\", \"type\": \"fail\"}"))
+                .hasMessageStartingWith("bad JSON: Duplicate field 'type'");
+        assertThatThrownBy(() -> TaskInput.fromOptions("echo", "{\"n\": 1, \"n\": 2}", null, TaskOptions.NONE))
+                .hasMessageStartingWith("invalid --payload: bad JSON: Duplicate field 'n'");
+    }
 }

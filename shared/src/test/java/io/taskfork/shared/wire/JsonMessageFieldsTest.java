@@ -41,6 +41,16 @@ class JsonMessageFieldsTest {
         assertThat(created("{\"type\":\"echo\",\"queue\":\"fast\"}").options().queue()).isEqualTo("fast");
     }
 
+    @Test
+    void aFieldGivenTwiceIsMalformedNamingIt() {
+        MalformedMessageException twice = malformed("{\"type\":\"echo\",\"max_attempts\":1,\"max_attempts\":100}");
+
+        assertThat(twice.reason()).isEqualTo(DeadLetterReason.MALFORMED);
+        assertThat(twice.getMessage()).isEqualTo("bad JSON: Duplicate field 'max_attempts' (at line 1, column 47)");
+        assertThat(malformed("{\"type\":\"echo\",\"payload\":{\"n\":1,\"n\":2}}"))
+                .hasMessageStartingWith("bad JSON: Duplicate field 'n'");
+    }
+
     /** PostgreSQL keeps no time past 294276 AD, nor Java's: such a time is the message's fault, told as such. */
     @Test
     void aTimeOutOfTheRangeATaskCanHaveIsMalformedNamingTheField() {
