@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -130,6 +131,15 @@ final class Replay {
                 say(ReplaySummary.Kind.REFUSED, null, "message " + describe(letter.message()) + " not replayed: its"
                         + " \"queue\" names " + named + ", not " + mainQueue + "; publish it to " + named
                         + "; it stays in " + deadQueue.name());
+                return false;
+            }
+            Optional<Long> holder = create.options().uniqueKey() == null ? Optional.empty()
+                    : rows.liveHolderOf(create.options().uniqueKey());
+            if (holder.isPresent()) {
+                // a supervisor would ack it and create nothing: the dead letter would be gone for no run
+                say(ReplaySummary.Kind.REFUSED, null, "message " + describe(letter.message()) + " not replayed: its"
+                        + " unique key \"" + create.options().uniqueKey() + "\" is held by live task " + holder.get()
+                        + "; replay it once that one has ended; it stays in " + deadQueue.name());
                 return false;
             }
             publisher.publish(mainQueue, republished(letter.message()), letter.message().body());

@@ -195,6 +195,15 @@ final class RowReset {
                 .findOne();
     }
 
+    /** The live task that holds {@code uniqueKey} now, if one does: a message with that key would create nothing. */
+    Optional<Long> liveHolderOf(String uniqueKey) {
+        return jdbi.withHandle(handle -> handle.createQuery("select id from tasks where unique_key = :key"
+                        + " and status in ('scheduled', 'queued', 'running', 'retrying') limit 1")
+                .bind("key", uniqueKey)
+                .mapTo(Long.class)
+                .findOne());
+    }
+
     private static Optional<String> retryRefusal(long id, TaskStatus status) {
         return switch (status) {
             case FAILED, CRASHED, EXPIRED -> Optional.empty();
