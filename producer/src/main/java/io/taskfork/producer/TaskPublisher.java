@@ -129,6 +129,7 @@ public final class TaskPublisher implements AutoCloseable {
      */
     public synchronized Inserted submit(NewTask task) {
         NewTask own = ownQueue(validated(task));
+        declareQueues(List.of(own));
         Inserted inserted = store.create(own);
         if (inserted.toPublish()) {
             publishConfirmed(own.options().queue(), List.of(inserted.id()));
@@ -154,6 +155,7 @@ public final class TaskPublisher implements AutoCloseable {
      */
     public synchronized List<Inserted> submitEach(List<NewTask> tasks) {
         List<NewTask> own = tasks.stream().map(TaskPublisher::validated).map(this::ownQueue).toList();
+        declareQueues(own);
         List<Inserted> all = new ArrayList<>(tasks.size());
         for (int from = 0; from < own.size(); from += BATCH_SIZE) {
             List<NewTask> tasksOfBatch = own.subList(from, Math.min(from + BATCH_SIZE, own.size()));
@@ -182,19 +184,34 @@ public final class TaskPublisher implements AutoCloseable {
         owned.close();
     }
 
-    /** The IDs to {@code queue}, whose queues are declared first if this publisher has not yet. */
-    private void publishConfirmed(String queue, List<Long> ids) {
-        if (ids.isEmpty()) {
-            return;
-        }
-        if (declared.add(queue)) {
+    /**
+     * Declares the queues of {@code tasks} that this publisher has not declared yet, before any row
+     * is made for them: a queue that exists with other arguments, or cannot be declared, leaves no
+     * row behind that would run later, when the queue is put right, beside the one submitted again.
+     *
+     * @throws BrokerUnavailableException when a queue cannot be declared
+     * @throws io.taskfork.shared.topology.TopologyMismatchException when a queue exists with other arguments
+     */
+    private void declareQueues(List<NewTask> tasks) {
+        for (NewTask task : tasks) {
+            String queue = task.options().queue();
+            if (declared.contains(queue)) {
+                continue;
+            }
             try {
                 Topology.declare(connection, QueueNames.of(queue));
             } catch (IOException | AlreadyClosedException e) {
-                declared.remove(queue);
-                throw new PublishFailedException("cannot declare the queues of " + queue + ": " + Channels.reason(e)
-                        + "; the rows stay queued", ids, e);
+                throw new BrokerUnavailableException("cannot declare the queues of " + queue + ": "
+                        + Channels.reason(e) + "; no task was created", e);
             }
+            declared.add(queue);
+        }
+    }
+
+    /** The IDs to {@code queue}, whose queues {@link #declareQueues} declared. */
+    private void publishConfirmed(String queue, List<Long> ids) {
+        if (ids.isEmpty()) {
+            return;
         }
         confirms.begin();
         for (int i = 0; i < ids.size(); i++) {

@@ -9,9 +9,11 @@ import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.task.Task;
+import io.taskfork.shared.task.TaskOptions;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.testing.IsolatedEnvironment;
 import io.taskfork.shared.topology.QueueNames;
+import io.taskfork.shared.topology.TopologyMismatchException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -114,6 +116,26 @@ class TaskPublisherIT {
             try (Channel channel = env.connection().createChannel()) {
                 channel.queueDelete(gone.dead());
                 channel.queueDelete(gone.retry());
+            }
+        }
+    }
+
+    /** The queue is declared before the row is made: else the row would run once the queue is put right. */
+    @Test
+    void aTaskForAQueueThatExistsWithOtherArgumentsIsRefusedBeforeAnyRowIsWritten() throws Exception {
+        String other = env.queues().main() + ".classic";
+        try (Channel channel = env.connection().createChannel()) {
+            channel.queueDeclare(other, true, false, false, null);
+            long before = store.countByStatus().getOrDefault(TaskStatus.QUEUED, 0L);
+            NewTask task = new NewTask("echo", Json.parse("{}"), null, new TaskOptions(null, null, null, other));
+
+            assertThatThrownBy(() -> publisher.submit(task)).isInstanceOf(TopologyMismatchException.class)
+                    .hasMessageContaining(other);
+            assertThatThrownBy(() -> publisher.submitEach(List.of(task))).isInstanceOf(TopologyMismatchException.class);
+            assertThat(store.countByStatus().getOrDefault(TaskStatus.QUEUED, 0L)).isEqualTo(before);
+        } finally {
+            try (Channel channel = env.connection().createChannel()) {
+                channel.queueDelete(other);
             }
         }
     }
