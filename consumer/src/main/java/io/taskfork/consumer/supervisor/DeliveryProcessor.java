@@ -112,7 +112,8 @@ final class DeliveryProcessor implements Consumer<Delivery> {
     }
 
     private void process(Delivery delivery) throws Exception {
-        long deliveries = WireFormat.deliveriesBefore(delivery.getProperties().getHeaders());
+        long deliveries = WireFormat.deliveriesBefore(delivery.getProperties().getHeaders(),
+                delivery.getEnvelope().isRedeliver());
         if (deliveries >= Topology.DELIVERY_LIMIT - 1) {
             // Dead-letter it ourselves one delivery before the broker would, so that it carries our headers.
             fates.deadLetter(delivery, DeadLetterReason.DELIVERY_LIMIT, "delivered " + (deliveries + 1)

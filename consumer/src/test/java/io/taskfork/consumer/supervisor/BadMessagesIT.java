@@ -4,6 +4,7 @@ import static io.taskfork.consumer.testing.SupervisorFixture.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import io.taskfork.consumer.testing.SupervisorFixture;
 import io.taskfork.shared.json.Json;
@@ -104,9 +105,22 @@ class BadMessagesIT {
 
     @Test
     void messageAtItsDeliveryLimitIsDeadLetteredWithOurReason() throws Exception {
-        // as if nine consumers had taken it and died: the quorum queue counts them in x-delivery-count
-        fixture.publish("424242".getBytes(StandardCharsets.UTF_8), new AMQP.BasicProperties.Builder()
-                .contentType(WireFormat.TEXT_PLAIN).headers(Map.of("x-delivery-count", 9)).build());
+        // Nine consumers take it and give it back while the supervisor's prefetch is full of sleeps:
+        // the quorum queue counts them in x-delivery-count.
+        for (int i = 0; i < 4; i++) {
+            fixture.submit("sleep", "{\"ms\": 4000}");
+        }
+        fixture.awaitChildrenRunning(4);
+        fixture.publish("424242", WireFormat.TEXT_PLAIN);
+        try (Channel consumer = fixture.environment().connection().createChannel()) {
+            for (int given = 0; given < 9; ) {
+                GetResponse taken = consumer.basicGet(fixture.environment().queues().main(), false);
+                if (taken != null) {
+                    consumer.basicReject(taken.getEnvelope().getDeliveryTag(), true);
+                    given++;
+                }
+            }
+        }
 
         GetResponse letter = fixture.awaitDeadLetterWithBody("424242");
 
@@ -125,6 +139,16 @@ class BadMessagesIT {
 
         assertThat(header(letter, WireFormat.REASON_HEADER)).isEqualTo("delivery-limit");
         assertThat(header(letter, WireFormat.DETAIL_HEADER)).contains("delivered 10 times");
+    }
+
+    /** The broker writes x-delivery-count only when it delivers a message again: a publisher's is not counted. */
+    @Test
+    void aDeliveryCountThePublisherSetIsNotCountedOnTheFirstDelivery() throws Exception {
+        fixture.publish("{\"type\": \"echo\", \"payload\": {\"copied\": 50}}".getBytes(StandardCharsets.UTF_8),
+                new AMQP.BasicProperties.Builder().contentType(WireFormat.APPLICATION_JSON)
+                        .headers(Map.of("x-delivery-count", 50)).build());
+
+        fixture.awaitTaskWhere("status = 'succeeded' and payload->>'copied' = '50'");
     }
 
     @Test

@@ -57,6 +57,16 @@ public final class WireFormat {
         return count(headers, DELIVERY_COUNT_HEADER) + priorDeliveries(headers);
     }
 
+    /**
+     * As {@link #deliveriesBefore(java.util.Map)}, for a delivery the broker flags as {@code redelivered}
+     * or not. The broker writes the queue's count only into a message it delivers again: on a first
+     * delivery that header is the publisher's (copied with the others from a message of another queue,
+     * say), and counts nothing here.
+     */
+    public static long deliveriesBefore(java.util.Map<String, Object> headers, boolean redelivered) {
+        return (redelivered ? count(headers, DELIVERY_COUNT_HEADER) : 0) + priorDeliveries(headers);
+    }
+
     private static long count(java.util.Map<String, Object> headers, String name) {
         Object count = headers == null ? null : headers.get(name);
         return count instanceof Number number ? number.longValue() : 0;
