@@ -18,7 +18,8 @@ public record TaskOptions(Instant runAt, Instant expiresAt, String uniqueKey, St
     public static final TaskOptions NONE = new TaskOptions(null, null, null, null);
 
     public TaskOptions {
-        if (uniqueKey != null && (uniqueKey.isEmpty() || uniqueKey.length() > MAX_KEY)) {
+        // characters as PostgreSQL and people count them: a character beyond the BMP (an emoji) is one
+        if (uniqueKey != null && (uniqueKey.isEmpty() || uniqueKey.codePointCount(0, uniqueKey.length()) > MAX_KEY)) {
             throw new IllegalArgumentException("a unique key is 1 to " + MAX_KEY + " characters");
         }
         if (uniqueKey != null && uniqueKey.indexOf('\0') >= 0) {

@@ -42,6 +42,16 @@ class JsonMessageFieldsTest {
     }
 
     @Test
+    void aUniqueKeyIsCountedInCharactersNotInUtf16Units() {
+        String rocket = "\uD83D\uDE80";
+
+        assertThat(created("{\"type\":\"echo\",\"unique_key\":\"" + rocket.repeat(200) + "\"}").options().uniqueKey())
+                .hasSize(400);
+        assertThat(malformed("{\"type\":\"echo\",\"unique_key\":\"" + rocket.repeat(201) + "\"}"))
+                .hasMessageContaining("a unique key is 1 to 200 characters");
+    }
+
+    @Test
     void aFieldGivenTwiceIsMalformedNamingIt() {
         MalformedMessageException twice = malformed("{\"type\":\"echo\",\"max_attempts\":1,\"max_attempts\":100}");
 
