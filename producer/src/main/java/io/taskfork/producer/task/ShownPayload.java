@@ -1,6 +1,10 @@
 package io.taskfork.producer.task;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.Iterator;
@@ -14,6 +18,11 @@ public final class ShownPayload {
 
     static final String EXEC = "exec";
     public static final String HIDDEN = "***";
+    // A body is shown as parsed, its env hidden, even when a field is given twice, which dead-letters
+    // it as malformed: shown as it came, it would show the env's values. The last of a field is taken.
+    private static final ObjectMapper LAST_OF_A_REPEATED_FIELD = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private ShownPayload() {
     }
@@ -34,11 +43,11 @@ public final class ShownPayload {
     public static String ofMessageBody(String body) {
         JsonNode message;
         try {
-            message = io.taskfork.shared.json.Json.parse(body);
-        } catch (IllegalArgumentException notJson) {
+            message = LAST_OF_A_REPEATED_FIELD.readTree(body);
+        } catch (JsonProcessingException notJson) {
             return body;
         }
-        if (!message.isObject() || !EXEC.equals(message.path("type").asText()) || !message.has("payload")) {
+        if (message == null || !message.isObject() || !EXEC.equals(message.path("type").asText()) || !message.has("payload")) {
             return body;
         }
         ObjectNode shown = message.deepCopy();

@@ -50,4 +50,14 @@ class ShownPayloadTest {
         assertThat(ShownPayload.ofMessageBody("42")).isEqualTo("42");
         assertThat(ShownPayload.ofMessageBody("not json {")).isEqualTo("not json {");
     }
+
+    /** A message with a field given twice is dead-lettered as malformed, and shown with its env hidden all the same. */
+    @Test
+    void aJsonMessageWithAFieldGivenTwiceIsShownWithItsEnvHidden() {
+        String body = "{\"type\":\"exec\",\"payload\":" + EXEC + ",\"max_attempts\":1,\"max_attempts\":2}";
+
+        assertThat(ShownPayload.ofMessageBody(body)).contains("\"ANTHROPIC_API_KEY\":\"***\"").doesNotContain("sk-secret");
+        assertThat(ShownPayload.ofMessageBody("{\"type\":\"exec\",\"payload\":{\"env\":{\"K\":\"s1\"}},"
+                + "\"payload\":{\"env\":{\"K\":\"s2\"}}}")).doesNotContain("s1").doesNotContain("s2");
+    }
 }
