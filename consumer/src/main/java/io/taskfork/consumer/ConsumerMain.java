@@ -1,5 +1,6 @@
 package io.taskfork.consumer;
 
+import io.taskfork.consumer.supervisor.LogHeapTrial;
 import io.taskfork.consumer.supervisor.SandboxTrial;
 import io.taskfork.consumer.supervisor.Supervisor;
 import io.taskfork.consumer.supervisor.WorkRootTrial;
@@ -70,6 +71,10 @@ public final class ConsumerMain implements Callable<Integer>, SettingsOptions.Ca
         Optional<String> problem = WorkRootTrial.problem(settings.child().work().root());
         if (problem.isEmpty()) {
             problem = SandboxTrial.problem(settings.child().work().execSandbox());
+        }
+        if (problem.isEmpty()) {
+            problem = LogHeapTrial.problem(settings.child().logLimit(), settings.amqp().prefetch(),
+                    Runtime.getRuntime().maxMemory());
         }
         if (problem.isPresent()) {
             err.println("taskfork consumer: " + problem.get());

@@ -10,6 +10,7 @@ import io.taskfork.shared.testing.IsolatedEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -59,6 +60,18 @@ class StartRefusalsIT {
         assertThat(exit.code()).isEqualTo(2);
         assertThat(exit.output()).startsWith("taskfork consumer: TASKFORK_WORK_DIR=/proc/taskfork-work: tasks cannot"
                 + " work there, no folder can be made in it (").endsWith(")\n").hasLineCount(1);
+    }
+
+    /** ops/taskfork gives the supervisor -Xmx256m: the logs of four tasks at 32 MiB each do not fit beside it. */
+    @Test
+    void aLogLimitTheHeapCannotHoldForEveryTaskExitsTwoWithOneLineNamingBothSettings() throws Exception {
+        Exit exit = runUntilExit(Map.of("TASKFORK_LOG_LIMIT", "32m"), List.of("-Xmx256m", "-Xmn24m"));
+
+        assertThat(exit.code()).isEqualTo(2);
+        assertThat(exit.output()).startsWith("taskfork consumer: TASKFORK_LOG_LIMIT of 32 MiB with TASKFORK_PREFETCH=4:"
+                + " the logs of the tasks running at once take up to about 736 MiB of the supervisor's heap besides its"
+                + " own 64 MiB, and it has ").endsWith(" MiB (-Xmx); lower TASKFORK_LOG_LIMIT or TASKFORK_PREFETCH,"
+                + " or give the supervisor a larger -Xmx\n").hasLineCount(1);
     }
 
     @Test
@@ -131,10 +144,15 @@ class StartRefusalsIT {
 
     /** Runs the consumer with {@code changed} variables until it exits by itself. */
     private static Exit runUntilExit(Map<String, String> changed) throws Exception {
+        return runUntilExit(changed, List.of());
+    }
+
+    /** Runs the consumer, its JVM given {@code jvmOptions}, with {@code changed} variables until it exits by itself. */
+    private static Exit runUntilExit(Map<String, String> changed, List<String> jvmOptions) throws Exception {
         Map<String, String> variables = new HashMap<>(environment.environment());
         variables.putAll(changed);
         Path log = Files.createTempFile("consumer", ".log");
-        Process consumer = start(variables, log);
+        Process consumer = start(variables, log, jvmOptions);
         try {
             assertThat(consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS)).as("exited by itself").isTrue();
             return new Exit(consumer.exitValue(), read(log));

@@ -34,7 +34,7 @@ final class LiveLogs implements Runnable {
         next.keySet().retainAll(children.runningTaskIds());
         changed.forEach((taskId, output) -> {
             try {
-                store.attempts().runningLog(taskId, output.text());
+                store.attempts().runningLog(taskId, output.text().get());
                 next.put(taskId, output.total());
             } catch (RuntimeException e) {
                 // the database is away; the next round writes it

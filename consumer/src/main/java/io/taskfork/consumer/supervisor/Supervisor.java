@@ -77,7 +77,8 @@ public final class Supervisor implements AutoCloseable {
     public synchronized Supervisor start() throws IOException, InterruptedException {
         int prefetch = settings.amqp().prefetch();
         database = Database.connect(settings.db(), prefetch + 2, "taskfork-consumer").migrate();
-        OversizedMessages oversized = new OversizedMessages(settings.amqp(), queues, settings.maxMessageBytes());
+        OversizedMessages oversized = new OversizedMessages(settings.amqp(), queues, settings.maxMessageBytes(),
+                prefetch);
         connection = Broker.connect(settings.amqp(), "taskfork-consumer " + worker, oversized.readLimit(), oversized);
         ((Recoverable) connection).addRecoveryListener(oversized);
         RecoveryLog.watch(connection, queues.main());

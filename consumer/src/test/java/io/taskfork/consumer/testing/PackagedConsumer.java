@@ -31,9 +31,16 @@ public final class PackagedConsumer {
 
     /** Starts the consumer jar with {@code variables} added, its output going to {@code log}, after {@code prefix}. */
     public static Process start(Map<String, String> variables, Path log, String... prefix) throws IOException {
+        return start(variables, log, List.of(), prefix);
+    }
+
+    /** As {@link #start(Map, Path, String...)}, the supervisor's JVM given {@code jvmOptions}. */
+    public static Process start(Map<String, String> variables, Path log, List<String> jvmOptions, String... prefix)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(prefix));
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                JAR.toString()));
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());

@@ -77,6 +77,11 @@ public final class WireFormat {
         return Long.toString(taskId).getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** The detail of a body of {@code length} bytes dead-lettered as too-large. */
+    public static String tooLarge(long length, int maxBytes) {
+        return "body of " + length + " bytes is over the limit of " + maxBytes;
+    }
+
     /**
      * Parses a body; fails with the dead-letter reason that fits.
      *
@@ -85,8 +90,7 @@ public final class WireFormat {
      */
     public static TaskMessage parse(byte[] body, String contentType, String messageId, int maxBytes) {
         if (body.length > maxBytes) {
-            throw new MalformedMessageException(DeadLetterReason.TOO_LARGE,
-                    "body of " + body.length + " bytes is over the limit of " + maxBytes);
+            throw new MalformedMessageException(DeadLetterReason.TOO_LARGE, tooLarge(body.length, maxBytes));
         }
         String text = new String(body, StandardCharsets.UTF_8).strip();
         if (APPLICATION_JSON.equals(contentType) || text.startsWith("{")) {

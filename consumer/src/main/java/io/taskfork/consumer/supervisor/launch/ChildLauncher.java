@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -176,8 +177,11 @@ public final class ChildLauncher implements AutoCloseable {
         return live.outputsChangedSince(seen);
     }
 
-    /** A running task's output so far: {@code text} is bounded as its log will be. */
-    public record LiveOutput(long total, String text) {
+    /**
+     * A running task's output so far, bounded as its log will be: its text is made when asked for,
+     * one task's at a time, since at a large log limit each copy counts in the supervisor's heap.
+     */
+    public record LiveOutput(long total, Supplier<String> text) {
     }
 
     /** The IDs of the tasks whose children are alive now. */

@@ -55,7 +55,7 @@ final class LiveChildren {
         byTask.forEach((taskId, session) -> session.output().ifPresent(capture -> {
             long total = capture.total();
             if (total != seen.getOrDefault(taskId, 0L)) {
-                changed.put(taskId, new ChildLauncher.LiveOutput(total, capture.text()));
+                changed.put(taskId, new ChildLauncher.LiveOutput(total, capture::text));
             }
         }));
         return changed;

@@ -72,22 +72,26 @@ final class LogCapture {
         return headLength + tailSeen;
     }
 
-    /** The kept output as text: invalid UTF-8 replaced, NUL characters (PostgreSQL refuses them) dropped. */
+    /**
+     * The kept output as text: invalid UTF-8 replaced, NUL characters (PostgreSQL refuses them)
+     * dropped. Made in one array of the kept bytes, decoded once: at a limit of tens of MiB each
+     * copy counts in the supervisor's heap.
+     */
     synchronized String text() {
-        StringBuilder text = new StringBuilder(new String(head, 0, headLength, StandardCharsets.UTF_8));
-        long tailBytes = tailSeen;
-        if (tailBytes > 0) {
-            long kept = Math.min(tailBytes, tail.length);
-            if (tailBytes > kept) {
-                text.append("\n[… ").append(tailBytes - kept).append(" bytes of output left out …]\n");
-            }
-            byte[] ordered = new byte[(int) kept];
-            long start = (tailBytes - kept) % tail.length;
-            for (int i = 0; i < kept; i++) {
-                ordered[i] = tail[(int) ((start + i) % tail.length)];
-            }
-            text.append(new String(ordered, StandardCharsets.UTF_8));
+        long kept = Math.min(tailSeen, tail.length);
+        byte[] gap = tailSeen > kept
+                ? ("\n[… " + (tailSeen - kept) + " bytes of output left out …]\n").getBytes(StandardCharsets.UTF_8)
+                : new byte[0];
+        byte[] all = Arrays.copyOf(head, headLength + gap.length + (int) kept);
+        System.arraycopy(gap, 0, all, headLength, gap.length);
+        if (kept > 0) {
+            // the ring's oldest byte is where its next one goes
+            int oldest = (int) ((tailSeen - kept) % tail.length);
+            int firstPart = (int) Math.min(kept, tail.length - oldest);
+            System.arraycopy(tail, oldest, all, headLength + gap.length, firstPart);
+            System.arraycopy(tail, 0, all, headLength + gap.length + firstPart, (int) kept - firstPart);
         }
-        return text.toString().replace("\0", "");
+        String text = new String(all, StandardCharsets.UTF_8);
+        return text.indexOf('\0') < 0 ? text : text.replace("\0", "");
     }
 }
