@@ -8,13 +8,16 @@ public final class ChildStartException extends TaskforkException {
 
     // What the java launcher prints when the JVM refuses its options (an unknown flag, a heap it cannot have)
     private static final String REFUSED = "Error: Could not create the Java Virtual Machine.";
+    // What the JVM prints, without the launcher's line, for options it takes one by one but not together
+    // (a second garbage collector beside the children's SerialGC)
+    private static final String REFUSED_AT_INIT = "Error occurred during initialization of VM";
     private static final String LAST_WORDS = "Error: A fatal exception has occurred. Program will exit.";
 
     private final boolean optionsRefused;
 
     public ChildStartException(int exitCode, String output) {
         super(message(exitCode, output));
-        this.optionsRefused = output.contains(REFUSED);
+        this.optionsRefused = refused(output);
     }
 
     /** Whether the JVM refused the options the settings gave it: a fault of the settings, not of the host. */
@@ -27,12 +30,16 @@ public final class ChildStartException extends TaskforkException {
     private static String message(int exitCode, String output) {
         List<String> lines = output.strip().lines().map(String::strip)
                 .filter(line -> !line.isEmpty() && !line.equals(LAST_WORDS) && !line.contains("Picked up ")).toList();
-        if (output.contains(REFUSED)) {
-            List<String> reason = lines.subList(0, Math.max(0, lines.indexOf(REFUSED)));
+        if (refused(output)) {
+            List<String> reason = lines.indexOf(REFUSED) < 0 ? lines : lines.subList(0, lines.indexOf(REFUSED));
             return "a child JVM refused its options (TASKFORK_CHILD_JAVA_OPTIONS, TASKFORK_CHILD_HEAP,"
                     + " TASKFORK_CHILD_JAVA): " + (reason.isEmpty() ? "exit code " + exitCode : String.join("; ", reason));
         }
         return "a child JVM could not start (exit code " + exitCode + "): "
                 + (lines.isEmpty() ? "no output" : lines.get(lines.size() - 1));
+    }
+
+    private static boolean refused(String output) {
+        return output.contains(REFUSED) || output.contains(REFUSED_AT_INIT);
     }
 }

@@ -25,6 +25,17 @@ class ChildStartExceptionTest {
                 + " Initial heap size set to a larger value than the maximum heap size");
     }
 
+    /** A second collector beside taskfork's SerialGC: the JVM says so without the launcher's line. */
+    @Test
+    void optionsTheJvmRefusesOnlyTogetherAreNamedToo() {
+        ChildStartException collectors = new ChildStartException(1, "Error occurred during initialization of VM\n"
+                + "Multiple garbage collectors selected\n");
+
+        assertThat(collectors.optionsRefused()).isTrue();
+        assertThat(collectors.getMessage()).isEqualTo(SETTINGS + "Error occurred during initialization of VM;"
+                + " Multiple garbage collectors selected");
+    }
+
     @Test
     void anyOtherFailureToStartEndsWithWhatTheChildPrintedLast() {
         ChildStartException other = new ChildStartException(3, "loading handlers\njava.lang.ExceptionInInitializerError\n");

@@ -117,6 +117,15 @@ class OutcomeClassifierTest {
         assertThat(verdict.detail()).isEqualTo("killed by SIGKILL; exit code 137");
     }
 
+    /** 200 is no death by a signal: a shell gives 128 plus the signal's number, at most 192. */
+    @Test
+    void anUnreportedExitCodeAboveTheSignalsIsAnExit() throws IOException {
+        Verdict verdict = classifier.classify(exit(200));
+
+        assertThat(verdict.outcome().failureKind()).isEqualTo(FailureKind.EXIT);
+        assertThat(verdict.outcome().exitCode()).isEqualTo(200);
+    }
+
     @Test
     void exitWithoutResultIsACrashEvenWithCodeZero() throws IOException {
         Verdict verdict = classifier.classify(exit(0));
