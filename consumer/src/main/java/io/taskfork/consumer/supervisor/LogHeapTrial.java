@@ -20,7 +20,7 @@ public final class LogHeapTrial {
     private LogHeapTrial() {
     }
 
-    /** Why {@code maxHeapBytes} cannot hold the logs of {@code prefetch} tasks at {@code logLimit}; empty when it can. */
+    /** Why {@code maxHeapBytes} cannot hold the logs of {@code prefetch} tasks at {@code logLimit}; empty if it can. */
     public static Optional<String> problem(int logLimit, int prefetch, long maxHeapBytes) {
         long needed = needed(logLimit, prefetch);
         if (needed <= maxHeapBytes) {
@@ -28,8 +28,8 @@ public final class LogHeapTrial {
         }
         return Optional.of("TASKFORK_LOG_LIMIT of " + mib(logLimit) + " MiB with TASKFORK_PREFETCH=" + prefetch
                 + ": the logs of the tasks running at once take up to about " + mib(needed - OWN_BYTES)
-                + " MiB of the supervisor's heap besides its own " + mib(OWN_BYTES) + " MiB, and it has " + mib(maxHeapBytes)
-                + " MiB (-Xmx); lower TASKFORK_LOG_LIMIT or TASKFORK_PREFETCH, or give the supervisor a larger -Xmx");
+                + " MiB of the supervisor's heap besides its own " + mib(OWN_BYTES) + " MiB, and it has "
+                + mib(maxHeapBytes) + " MiB (-Xmx); lower TASKFORK_LOG_LIMIT or TASKFORK_PREFETCH, or give the supervisor a larger -Xmx");
     }
 
     static long needed(int logLimit, int prefetch) {

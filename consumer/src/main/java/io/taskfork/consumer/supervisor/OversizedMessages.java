@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * the others would go round until the queue's delivery limit dead-lettered them all (or for ever, on
  * a broker that counts no delivery a lost connection gave back). So, once the connection is lost
  * and before it is opened again, a connection of its own that reads any body looks through the
- * messages at the head of the queue for one of that size, and dead-letters it as {@code too-large},
- * as any body over {@code TASKFORK_MAX_MESSAGE} is.
+ * messages at the head of the queue for one over that limit, and dead-letters it as
+ * {@code too-large}, as any body over {@code TASKFORK_MAX_MESSAGE} is.
  */
 final class OversizedMessages extends DefaultExceptionHandler implements RecoveryListener {
 

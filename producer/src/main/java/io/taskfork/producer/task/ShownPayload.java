@@ -47,7 +47,8 @@ public final class ShownPayload {
         } catch (JsonProcessingException notJson) {
             return body;
         }
-        if (message == null || !message.isObject() || !EXEC.equals(message.path("type").asText()) || !message.has("payload")) {
+        if (message == null || !message.isObject() || !EXEC.equals(message.path("type").asText())
+                || !message.has("payload")) {
             return body;
         }
         ObjectNode shown = message.deepCopy();

@@ -47,7 +47,8 @@ class LargeDeadLetterIT {
 
         assertThat(list.exitCode()).as(list.err()).isZero();
         assertThat(list.outLines()).anyMatch(line -> line.matches(
-                " *- +- +- +too-large +- +body of " + OVER_THE_CLIENTS_DEFAULT + " bytes is over the limit of 1048576"));
+                " *- +- +- +too-large +- +body of " + OVER_THE_CLIENTS_DEFAULT
+                        + " bytes is over the limit of 1048576"));
         assertThat(list.outLines()).last().isEqualTo("2 messages in " + env.queues().dead());
         CliRun purge = CliRun.of(env.environment(), "dlq", "purge", "--yes");
         assertThat(purge.exitCode()).as(purge.err()).isZero();

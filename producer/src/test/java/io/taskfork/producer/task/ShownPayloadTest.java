@@ -56,7 +56,8 @@ class ShownPayloadTest {
     void aJsonMessageWithAFieldGivenTwiceIsShownWithItsEnvHidden() {
         String body = "{\"type\":\"exec\",\"payload\":" + EXEC + ",\"max_attempts\":1,\"max_attempts\":2}";
 
-        assertThat(ShownPayload.ofMessageBody(body)).contains("\"ANTHROPIC_API_KEY\":\"***\"").doesNotContain("sk-secret");
+        assertThat(ShownPayload.ofMessageBody(body)).contains("\"ANTHROPIC_API_KEY\":\"***\"")
+                .doesNotContain("sk-secret");
         assertThat(ShownPayload.ofMessageBody("{\"type\":\"exec\",\"payload\":{\"env\":{\"K\":\"s1\"}},"
                 + "\"payload\":{\"env\":{\"K\":\"s2\"}}}")).doesNotContain("s1").doesNotContain("s2");
     }

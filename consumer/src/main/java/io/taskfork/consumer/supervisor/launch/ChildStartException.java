@@ -33,7 +33,8 @@ public final class ChildStartException extends TaskforkException {
         if (refused(output)) {
             List<String> reason = lines.indexOf(REFUSED) < 0 ? lines : lines.subList(0, lines.indexOf(REFUSED));
             return "a child JVM refused its options (TASKFORK_CHILD_JAVA_OPTIONS, TASKFORK_CHILD_HEAP,"
-                    + " TASKFORK_CHILD_JAVA): " + (reason.isEmpty() ? "exit code " + exitCode : String.join("; ", reason));
+                    + " TASKFORK_CHILD_JAVA): "
+                    + (reason.isEmpty() ? "exit code " + exitCode : String.join("; ", reason));
         }
         return "a child JVM could not start (exit code " + exitCode + "): "
                 + (lines.isEmpty() ? "no output" : lines.get(lines.size() - 1));
