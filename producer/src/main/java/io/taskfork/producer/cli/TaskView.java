@@ -5,6 +5,7 @@ import io.taskfork.producer.task.TaskJson;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
+import io.taskfork.shared.wire.WireFormat;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +40,9 @@ final class TaskView {
         for (Iterator<Map.Entry<String, JsonNode>> fields = json.fields(); fields.hasNext();) {
             Map.Entry<String, JsonNode> field = fields.next();
             String pad = " ".repeat(width - field.getKey().length() + INDENT.length());
-            List<String> lines = value(field.getKey(), field.getValue(), task, now);
+            // what a task wrote (its error, its progress message) is shown, not acted on by the terminal
+            List<String> lines = value(field.getKey(), field.getValue(), task, now).stream()
+                    .map(WireFormat::controlsEscaped).toList();
             out.println(field.getKey() + pad + lines.get(0));
             String indent = " ".repeat(width + INDENT.length());
             lines.subList(1, lines.size()).forEach(line -> out.println(indent + line));

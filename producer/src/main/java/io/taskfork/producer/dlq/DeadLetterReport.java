@@ -5,6 +5,7 @@ import com.rabbitmq.client.AMQP;
 import io.taskfork.producer.task.ShownPayload;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.task.Task;
+import io.taskfork.shared.wire.WireFormat;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,7 +53,8 @@ final class DeadLetterReport {
         label("properties", properties(letter.message().properties()));
         out.println(INDENT + "headers");
         HeaderValues.of(letter.message().headers()).fields().forEachRemaining(header ->
-                out.println(INDENT + INDENT + header.getKey() + ": " + text(header.getValue())));
+                out.println(INDENT + INDENT + header.getKey() + ": "
+                        + WireFormat.controlsEscaped(text(header.getValue()))));
         String body = ShownPayload.ofMessageBody(letter.message().bodyText());
         out.println(INDENT + "body (" + letter.message().body().length + " bytes)");
         block(body.length() <= MOST_BODY_CHARS ? body : body.substring(0, MOST_BODY_CHARS) + "…", Integer.MAX_VALUE);
@@ -82,19 +84,21 @@ final class DeadLetterReport {
         int from = Math.max(0, lines.size() - LOG_TAIL_LINES);
         out.println(INDENT + (from == 0 ? "log (" + lines.size() + " lines)"
                 : "log (the last " + LOG_TAIL_LINES + " of " + lines.size() + " lines)"));
-        lines.subList(from, lines.size()).forEach(line -> out.println(INDENT + INDENT + line));
+        lines.subList(from, lines.size())
+                .forEach(line -> out.println(INDENT + INDENT + WireFormat.controlsEscaped(line)));
     }
 
     private void block(String text, int mostLines) {
         List<String> lines = text.lines().toList();
-        lines.stream().limit(mostLines).forEach(line -> out.println(INDENT + INDENT + line));
+        lines.stream().limit(mostLines)
+                .forEach(line -> out.println(INDENT + INDENT + WireFormat.controlsEscaped(line)));
         if (lines.size() > mostLines) {
             out.println(INDENT + INDENT + "… " + (lines.size() - mostLines) + " more lines");
         }
     }
 
     private void label(String name, String value) {
-        out.printf(LABEL, INDENT + name, value);
+        out.printf(LABEL, INDENT + name, WireFormat.controlsEscaped(value));
     }
 
     private static String properties(AMQP.BasicProperties properties) {

@@ -180,6 +180,18 @@ class DlqCommandsIT {
         deadQueue.awaitCount(2);
     }
 
+    /** What a task wrote is shown, not acted on by the terminal: an escape could clear the screen. */
+    @Test
+    void showWritesTheControlCharactersATaskWroteAsEscapes() throws Exception {
+        long id = fixture.endedTask("crash", DeadLetterReason.EXCEPTION, "Boom\u001b[2J\u001b]0;owned\u0007");
+
+        CliRun run = cli("dlq", "show", Long.toString(id));
+
+        assertThat(run.out()).contains("  error\n    Boom\\u001b[2J\\u001b]0;owned\\u0007\n")
+                .doesNotContain("\u001b");
+        deadQueue.awaitCount(1);
+    }
+
     @Test
     void showOfATaskWithoutDeadLetterExitsOneInOneLine() throws Exception {
         fixture.malformed("x");

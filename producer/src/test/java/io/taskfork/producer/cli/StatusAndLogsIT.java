@@ -167,6 +167,20 @@ class StatusAndLogsIT {
         assertThat(run.outLines()).anyMatch(line -> line.matches("created_at +\\S+Z \\(\\S+ ago\\)"));
     }
 
+    /** What a task wrote is shown, not acted on by the terminal: an escape could clear the screen. */
+    @Test
+    void statusOnATerminalWritesTheControlCharactersATaskWroteAsEscapes() {
+        long id = submit("fail");
+        sql("update tasks set status = 'failed', attempts = 1, failure_kind = 'exception', finished_at = now(),"
+                + " error = 'Boom' || chr(27) || '[2J' || chr(13) || 'quiet' where id = " + id);
+
+        CliRun run = CliRun.onTerminals(env.environment(), new Terminals(true, false), "status", Long.toString(id));
+
+        // a carriage return ends a line here, as in the terminal, and writes over nothing
+        assertThat(run.outLines()).contains("error              Boom\\u001b[2J", " ".repeat(19) + "quiet");
+        assertThat(run.out()).doesNotContain("\u001b").doesNotContain("\r");
+    }
+
     @Test
     void statusOfAScheduledTaskSaysWhenItRunsAndWhenItExpires() {
         long id = submit("echo");

@@ -159,13 +159,26 @@ public final class WireFormat {
      * written as {@code \\uXXXX}.
      */
     public static String oneLine(String text) {
-        String flat = text.replaceAll("\\s+", " ").strip();
-        if (flat.chars().anyMatch(Character::isISOControl)) {
-            StringBuilder shown = new StringBuilder(flat.length() + 16);
-            flat.chars().forEach(c -> shown.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : (char) c));
-            flat = shown.toString();
-        }
+        String flat = controlsEscaped(text.replaceAll("\\s+", " ").strip());
         return flat.length() <= MAX_DETAIL ? flat : flat.substring(0, MAX_DETAIL - 1) + "…";
+    }
+
+    /**
+     * {@code text} as a terminal may be shown it: its line breaks and tabs kept, any other control
+     * character (an escape, a carriage return that would write over what came before) as
+     * {@code \\uXXXX}. What a task writes (its error, its log) is the task's, and a task may be hostile.
+     */
+    public static String controlsEscaped(String text) {
+        if (text.chars().noneMatch(WireFormat::escapedWhenShown)) {
+            return text;
+        }
+        StringBuilder shown = new StringBuilder(text.length() + 16);
+        text.chars().forEach(c -> shown.append(escapedWhenShown(c) ? String.format("\\u%04x", c) : (char) c));
+        return shown.toString();
+    }
+
+    private static boolean escapedWhenShown(int c) {
+        return Character.isISOControl(c) && c != '\n' && c != '\t';
     }
 
     private static String preview(String text) {

@@ -169,6 +169,13 @@ class WireFormatTest {
     }
 
     @Test
+    void textShownOnATerminalKeepsItsLinesAndTabsAndEscapesEveryOtherControlCharacter() {
+        assertThat(WireFormat.controlsEscaped("at x\n\tat y\u001b]52;c;aGk=\u0007\rhidden\u0000"))
+                .isEqualTo("at x\n\tat y\\u001b]52;c;aGk=\\u0007\\u000dhidden\\u0000");
+        assertThat(WireFormat.controlsEscaped("plain")).isEqualTo("plain");
+    }
+
+    @Test
     void oneLineKeepsShortTextAsItIs() {
         String text = "x".repeat(300);
 
