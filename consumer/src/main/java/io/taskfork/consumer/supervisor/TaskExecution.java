@@ -96,8 +96,8 @@ final class TaskExecution {
         boolean recorded = policies.patience().untilDone("recording the outcome",
                 () -> store.attempts().finish(task.id(), task.attempts(), verdict.outcome(), run.exit().usage()));
         if (!recorded) {
-            LOG.warn("task {} moved on while attempt {} ran (cancelled?); its outcome is not recorded", task.id(),
-                    task.attempts());
+            LOG.warn("task {} moved on while attempt {} ran (cancelled, or taken over while this supervisor was out"
+                    + " of touch); its outcome is not recorded", task.id(), task.attempts());
             keepCancelled(task, run);
             actions.ack(delivery);
             return;
