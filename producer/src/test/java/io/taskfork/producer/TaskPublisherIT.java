@@ -134,8 +134,11 @@ class TaskPublisherIT {
             assertThatThrownBy(() -> publisher.submitEach(List.of(task))).isInstanceOf(TopologyMismatchException.class);
             assertThat(store.countByStatus().getOrDefault(TaskStatus.QUEUED, 0L)).isEqualTo(before);
         } finally {
+            // the declaration makes the dead-letter queue before it meets the main one
             try (Channel channel = env.connection().createChannel()) {
-                channel.queueDelete(other);
+                for (String queue : List.of(other, other + ".dead", other + ".retry")) {
+                    channel.queueDelete(queue);
+                }
             }
         }
     }
