@@ -32,7 +32,7 @@ public final class LogHeapTrial {
                 + mib(maxHeapBytes) + " MiB (-Xmx); lower TASKFORK_LOG_LIMIT or TASKFORK_PREFETCH, or give the supervisor a larger -Xmx");
     }
 
-    static long needed(int logLimit, int prefetch) {
+    private static long needed(int logLimit, int prefetch) {
         return OWN_BYTES + (long) logLimit * ((long) PER_TASK * prefetch + RUNNING_LOG_COPY);
     }
 

@@ -51,17 +51,9 @@ public final class WireFormat {
 
     /**
      * How often a message was delivered before without an outcome: the queue's own count plus what
-     * earlier copies of it counted.
-     */
-    public static long deliveriesBefore(java.util.Map<String, Object> headers) {
-        return count(headers, DELIVERY_COUNT_HEADER) + priorDeliveries(headers);
-    }
-
-    /**
-     * As {@link #deliveriesBefore(java.util.Map)}, for a delivery the broker flags as {@code redelivered}
-     * or not. The broker writes the queue's count only into a message it delivers again: on a first
-     * delivery that header is the publisher's (copied with the others from a message of another queue,
-     * say), and counts nothing here.
+     * earlier copies of it counted. The broker writes the queue's count only into a message it
+     * delivers again ({@code redelivered}): on a first delivery that header is the publisher's
+     * (copied with the others from a message of another queue, say), and counts nothing here.
      */
     public static long deliveriesBefore(java.util.Map<String, Object> headers, boolean redelivered) {
         return (redelivered ? count(headers, DELIVERY_COUNT_HEADER) : 0) + priorDeliveries(headers);
