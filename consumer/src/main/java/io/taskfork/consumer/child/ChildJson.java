@@ -2,6 +2,7 @@ package io.taskfork.consumer.child;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -20,12 +21,16 @@ import java.util.Map;
  * generator and databind's tree nodes only. Building an {@code ObjectMapper} costs a fresh JVM about 0.1 CPU-seconds (date formats,
  * locale data, type and serializer tables): more than the rest of a child's start together. So a
  * child builds one only when its handler returns an object of its own or calls {@code payloadAs}.
- * Trees come out as an {@code ObjectMapper} would build them: ints, longs and big integers by size,
- * other numbers as doubles.
+ * Numbers keep their value: ints, longs and big integers by size, others as doubles where a double
+ * holds them and as {@code BigDecimal}s where it does not.
  */
 public final class ChildJson {
 
-    private static final JsonFactory FACTORY = new JsonFactory();
+    // Doubles in their shortest form: JDK 17's Double.toString gives some with digits of its own
+    // (2.82879384806159E17 as 2.82879384806159008E17), another number than the payload held.
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+            .build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private ChildJson() {

@@ -9,6 +9,8 @@ import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.wire.WireFormat;
+import java.math.BigDecimal;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -53,6 +55,22 @@ class BuiltInTypesIT {
         assertThat(task.startedAt()).isNotNull();
         assertThat(task.finishedAt()).isAfterOrEqualTo(task.startedAt());
         fixture.awaitEveryMessageAcked();
+    }
+
+    /** The row and the echo hold each number as it was sent: not the nearest double, nor "Infinity". */
+    @Test
+    void echoKeepsThePayloadsNumbersAsTheyWereSent() throws Exception {
+        List<String> numbers = List.of("12345678901234567.89", "1e400", "4.9e-324", "0.5", "2.82879384806159E17");
+        long id = fixture.submit("echo", "{\"n\":[" + String.join(",", numbers) + "]}");
+
+        Task task = fixture.awaitTerminal(id);
+
+        assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        for (int i = 0; i < numbers.size(); i++) {
+            BigDecimal sent = new BigDecimal(numbers.get(i));
+            assertThat(task.payload().path("n").path(i).decimalValue()).as(numbers.get(i)).isEqualByComparingTo(sent);
+            assertThat(task.result().path("n").path(i).decimalValue()).as(numbers.get(i)).isEqualByComparingTo(sent);
+        }
     }
 
     @Test

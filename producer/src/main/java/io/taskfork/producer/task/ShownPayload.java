@@ -1,12 +1,13 @@
 package io.taskfork.producer.task;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.taskfork.shared.json.Json;
 import java.util.Iterator;
 
 /**
@@ -20,8 +21,8 @@ public final class ShownPayload {
     public static final String HIDDEN = "***";
     // A body is shown as parsed, its env hidden, even when a field is given twice, which dead-letters
     // it as malformed: shown as it came, it would show the env's values. The last of a field is taken.
-    private static final ObjectMapper LAST_OF_A_REPEATED_FIELD = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+    private static final ObjectMapper LAST_OF_A_REPEATED_FIELD = ((JsonMapper) Json.MAPPER).rebuild()
+            .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     private ShownPayload() {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,10 +19,14 @@ import java.io.UncheckedIOException;
 public final class Json {
 
     // A field given twice is refused rather than the last one taken in silence: {"max_attempts": 1, ...,
-    // "max_attempts": 100} means what its sender did not see.
+    // "max_attempts": 100} means what its sender did not see. A number with a fraction or an exponent
+    // is kept as written, not as the nearest double: an amount of 12345678901234567.89 keeps its cents,
+    // and 1e400 stays a number rather than becoming the text "Infinity".
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
 
     private Json() {

@@ -1,0 +1,24 @@
+package io.taskfork.shared.json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+
+    /** A payload is recorded with the numbers its sender wrote: the nearest double would lose cents or overflow. */
+    @Test
+    void numbersKeepTheValueTheyWereWrittenWith() {
+        for (String number : List.of("12345678901234567.89", "0.1000000000000000055511151231257827", "1e400",
+                "-1e400", "4.9e-324", "1e-400", "0.5", "100.0", "-1.50E+3")) {
+            JsonNode parsed = Json.parse("{\"n\":" + number + "}").get("n");
+
+            assertThat(parsed.decimalValue()).as(number).isEqualByComparingTo(new BigDecimal(number));
+            assertThat(new BigDecimal(Json.write(parsed))).as(number).isEqualByComparingTo(new BigDecimal(number));
+        }
+        assertThat(Json.write(Json.parse("[100.0,3,12345678901234567890123]"))).isEqualTo("[100.0,3,12345678901234567890123]");
+    }
+}
