@@ -84,6 +84,15 @@ class StartRefusalsIT {
     }
 
     @Test
+    void aChildJavaThatIsNoJavaExitsTwoWithOneLineNamingTheSetting() throws Exception {
+        Exit exit = runUntilExit("TASKFORK_CHILD_JAVA", "/bin/true");
+
+        assertThat(exit.code()).isEqualTo(2);
+        assertThat(exit.output()).endsWith("taskfork consumer: TASKFORK_CHILD_JAVA=/bin/true is not a java: no JDK's"
+                + " version can be read beside it, and a child JVM could not start (exit code 0): no output\n");
+    }
+
+    @Test
     void sandboxWithoutBwrapExitsTwoWithOneLine() throws Exception {
         Path emptyPath = Files.createTempDirectory("no-bwrap");
 

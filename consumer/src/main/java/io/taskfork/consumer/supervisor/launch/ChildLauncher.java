@@ -149,7 +149,8 @@ public final class ChildLauncher implements AutoCloseable {
                 Json.MAPPER.createObjectNode().put(ChildProtocol.KIND, ChildProtocol.KIND_LIST_TYPES));
         JsonNode types = exit.report().types();
         if (types == null) {
-            throw new ChildStartException(exit.exitCode(), exit.log());
+            // a wrapper script around a java is no JDK's either, but one that works is never asked
+            throw new ChildStartException(exit.exitCode(), exit.log(), NewerJdk.noJdksJava(settings.java()));
         }
         if (!exit.log().isBlank()) {
             LOG.warn("the child that listed handler types printed: {}", exit.log().strip());

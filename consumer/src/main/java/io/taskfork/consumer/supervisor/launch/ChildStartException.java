@@ -1,7 +1,9 @@
 package io.taskfork.consumer.supervisor.launch;
 
 import io.taskfork.shared.TaskforkException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** A child JVM could not be started at all: every task would fail the same way. */
 public final class ChildStartException extends TaskforkException {
@@ -16,11 +18,17 @@ public final class ChildStartException extends TaskforkException {
     private final boolean optionsRefused;
 
     public ChildStartException(int exitCode, String output) {
-        super(message(exitCode, output));
-        this.optionsRefused = refused(output);
+        this(exitCode, output, Optional.empty());
     }
 
-    /** Whether the JVM refused the options the settings gave it: a fault of the settings, not of the host. */
+    /** As above, where {@code notAJava} is the child's java when no JDK's version can be read beside it. */
+    public ChildStartException(int exitCode, String output, Optional<Path> notAJava) {
+        super(notAJava.map(java -> "TASKFORK_CHILD_JAVA=" + java + " is not a java: no JDK's version can be read"
+                + " beside it, and " + message(exitCode, output)).orElseGet(() -> message(exitCode, output)));
+        this.optionsRefused = refused(output) || notAJava.isPresent();
+    }
+
+    /** Whether the JVM refused the options or the java the settings gave it: a fault of the settings, not of the host. */
     public boolean optionsRefused() {
         return optionsRefused;
     }

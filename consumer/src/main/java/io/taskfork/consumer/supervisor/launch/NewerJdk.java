@@ -64,6 +64,11 @@ final class NewerJdk {
         return Optional.ofNullable(best);
     }
 
+    /** {@code java} itself when no JDK's version can be read beside it, else none. */
+    static Optional<Path> noJdksJava(Path java) {
+        return homeOf(java).flatMap(NewerJdk::feature).isPresent() ? Optional.empty() : Optional.of(java);
+    }
+
     /** The feature version of the JDK in {@code home}, from its {@code release} file. */
     static Optional<Integer> feature(Path home) {
         try {
