@@ -16,7 +16,8 @@ import java.util.function.BiFunction;
 
 /**
  * Reads a queue one message at a time without taking any: each message read is held
- * unacknowledged until {@link #remove} acks it or {@link #close} gives it back. At most the
+ * unacknowledged until {@link #remove} acks it or {@link #close} gives it back; its body is kept only
+ * while the caller keeps it, or when it goes back as a copy. At most the
  * messages ready when the scan began are read, so a scan ends even while more arrive.
  *
  * <p>A quorum queue counts each give-back in {@code x-delivery-count}, and a queue with a delivery
@@ -52,6 +53,8 @@ public final class QueueScan implements AutoCloseable {
     private final ConfirmedPublisher publisher;
     private final Refresh refresh;
     private final long total;
+    // Each held message by its delivery tag; only one that goes back as a copy keeps its body here (the
+    // others map to null): a look through a dead-letter queue of large messages holds one at a time.
     private final NavigableMap<Long, QueueMessage> held = new TreeMap<>();
     private long read;
 
@@ -85,7 +88,7 @@ public final class QueueScan implements AutoCloseable {
         read++;
         QueueMessage message = new QueueMessage(response.getEnvelope().getDeliveryTag(), response.getProps(),
                 response.getBody());
-        held.put(message.deliveryTag(), message);
+        held.put(message.deliveryTag(), message.deliveryCount() >= refresh.atDeliveryCount() ? message : null);
         return message;
     }
 
@@ -107,7 +110,7 @@ public final class QueueScan implements AutoCloseable {
     public void close() {
         try {
             for (QueueMessage message : held.values().toArray(QueueMessage[]::new)) {
-                if (message.deliveryCount() >= refresh.atDeliveryCount()) {
+                if (message != null) {
                     refresh(message);
                 }
             }
