@@ -5,6 +5,7 @@ import com.rabbitmq.client.Connection;
 import io.taskfork.producer.dlq.Dlq;
 import io.taskfork.producer.queue.ConfirmedPublisher;
 import io.taskfork.producer.queue.QueueException;
+import io.taskfork.producer.queue.LookTurn;
 import io.taskfork.producer.queue.QueueScan;
 import io.taskfork.shared.store.Database;
 import io.taskfork.shared.store.EarlyResults;
@@ -40,6 +41,7 @@ final class Audit {
     private final QueueNames queues;
     private final ConfirmedPublisher publisher;
     private final AuditRows rows;
+    private final Database database;
     private final Outbox outbox;
     private final EarlyResults earlyResults;
 
@@ -48,6 +50,7 @@ final class Audit {
         this.queues = queues;
         this.publisher = publisher;
         this.rows = new AuditRows(database, queues.main());
+        this.database = database;
         this.outbox = new Outbox(database);
         this.earlyResults = new TaskStore(database).earlyResults();
     }
@@ -125,7 +128,8 @@ final class Audit {
     private Look lookOnce() {
         // Counted before the looks begin: a quorum queue counts a channel that reads from it as a consumer.
         long consumers = consumers();
-        try (QueueScan main = scan(queues.main(), QueueScan.Refresh.EVERY);
+        try (LookTurn turn = LookTurn.take(database, queues.main());
+                QueueScan main = scan(queues.main(), QueueScan.Refresh.EVERY);
                 QueueScan retry = scan(queues.retry(), RETRY_REFRESH);
                 QueueScan dead = scan(queues.dead(), Dlq.REFRESH)) {
             List<QueueCensus> held = List.of(QueueCensus.of(queues.main(), main),

@@ -4,8 +4,11 @@ import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.taskfork.producer.queue.ConfirmedPublisher;
+import io.taskfork.producer.queue.LookTurn;
 import io.taskfork.producer.queue.QueueException;
 import io.taskfork.producer.queue.QueueScan;
+import io.taskfork.shared.store.Database;
+import io.taskfork.shared.topology.QueueNames;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 
@@ -13,13 +16,17 @@ import java.util.concurrent.TimeoutException;
 final class DeadQueue {
 
     private final Connection connection;
+    private final QueueNames queues;
     private final String name;
     private final ConfirmedPublisher publisher;
+    private final Database database;
 
-    DeadQueue(Connection connection, String name, ConfirmedPublisher publisher) {
+    DeadQueue(Connection connection, QueueNames queues, ConfirmedPublisher publisher, Database database) {
         this.connection = connection;
-        this.name = name;
+        this.queues = queues;
+        this.name = queues.dead();
         this.publisher = publisher;
+        this.database = database;
     }
 
     String name() {
@@ -36,15 +43,21 @@ final class DeadQueue {
         return onChannel(channel -> (long) channel.queuePurge(name).getMessageCount(), "purge");
     }
 
-    /** A scan on a channel of its own, which {@link QueueScan#close()} closes. */
+    /** A scan on a channel of its own, in a look's turn (see {@link LookTurn}); {@link QueueScan#close()} ends both. */
     QueueScan scan() {
+        LookTurn turn = LookTurn.take(database, queues.main());
         Channel channel = null;
         try {
             channel = open();
-            return new QueueScan(channel, name, publisher, Dlq.REFRESH);
+            return new QueueScan(channel, name, publisher, Dlq.REFRESH, turn);
         } catch (IOException | AlreadyClosedException e) {
             closeQuietly(channel);
+            turn.close();
             throw new QueueException("cannot read " + name + ": " + ConfirmedPublisher.reason(e), e);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            turn.close();
+            throw e;
         }
     }
 

@@ -59,7 +59,7 @@ public final class Dlq implements AutoCloseable {
         this.connection = connection;
         this.database = database;
         this.publisher = publisher;
-        this.deadQueue = new DeadQueue(connection, queues.dead(), publisher);
+        this.deadQueue = new DeadQueue(connection, queues, publisher, database);
         this.resolver = new DeadLetterResolver(new TaskRows(database));
     }
 
@@ -201,7 +201,7 @@ public final class Dlq implements AutoCloseable {
     public RetryOutcome retry(long taskId) {
         PrintStream silent = new PrintStream(OutputStream.nullOutputStream());
         QueueNames pool = poolOf(taskId);
-        DeadQueue dead = pool.equals(queues) ? deadQueue : new DeadQueue(connection, pool.dead(), publisher);
+        DeadQueue dead = pool.equals(queues) ? deadQueue : new DeadQueue(connection, pool, publisher, database);
         RowReset.Outcome outcome = new Replay(dead, pool.main(), publisher, resolver,
                 new RowReset(database, RowReset.Rules.RETRY), silent, silent).retry(taskId);
         if (outcome instanceof RowReset.Outcome.Reset reset) {

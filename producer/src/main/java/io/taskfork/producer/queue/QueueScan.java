@@ -52,6 +52,7 @@ public final class QueueScan implements AutoCloseable {
     private final String queue;
     private final ConfirmedPublisher publisher;
     private final Refresh refresh;
+    private final LookTurn turn;
     private final long total;
     // Each held message by its delivery tag; only one that goes back as a copy keeps its body here (the
     // others map to null): a look through a dead-letter queue of large messages holds one at a time.
@@ -59,10 +60,17 @@ public final class QueueScan implements AutoCloseable {
     private long read;
 
     public QueueScan(Channel channel, String queue, ConfirmedPublisher publisher, Refresh refresh) throws IOException {
+        this(channel, queue, publisher, refresh, null);
+    }
+
+    /** A scan that ends {@code turn} as it closes, when the caller gives one. */
+    public QueueScan(Channel channel, String queue, ConfirmedPublisher publisher, Refresh refresh, LookTurn turn)
+            throws IOException {
         this.channel = channel;
         this.queue = queue;
         this.publisher = publisher;
         this.refresh = refresh;
+        this.turn = turn;
         this.total = channel.queueDeclarePassive(queue).getMessageCount();
     }
 
@@ -123,8 +131,12 @@ public final class QueueScan implements AutoCloseable {
         } catch (IOException | TimeoutException | AlreadyClosedException | QueueException e) {
             // The broker gives back whatever a closed channel held.
             closeQuietly();
+        } finally {
+            held.clear();
+            if (turn != null) {
+                turn.close();
+            }
         }
-        held.clear();
     }
 
     /**
