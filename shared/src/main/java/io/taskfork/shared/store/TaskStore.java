@@ -229,8 +229,10 @@ public final class TaskStore {
 
     /** How long the oldest task waiting to run (queued or retrying) has existed; empty when none waits. */
     public Optional<Duration> oldestWaiting() {
-        return jdbi.withHandle(handle -> handle.createQuery("select extract(epoch from now() - min(greatest(created_at, coalesce(run_at, created_at)))) * 1000"
-                        + " from tasks where status in ('queued', 'retrying')")
+        // A task waits from when it is due: one whose retry or first run is still to come has not begun to.
+        return jdbi.withHandle(handle -> handle.createQuery("select extract(epoch from now()"
+                        + " - min(greatest(created_at, coalesce(run_at, created_at)))) * 1000"
+                        + " from tasks where status in ('queued', 'retrying') and coalesce(run_at, created_at) <= now()")
                 .mapTo(Double.class)
                 .findOne()
                 .map(millis -> Duration.ofMillis(Math.round(millis))));
