@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class QueueGaugesIT {
 
     @Test
-    void aDeletedMainQueueReadsNaNAndTheQueuesStillThereKeepTheirCounts() throws Exception {
+    void aDeletedMainQueueReadsNaNMessagesAndNoConsumersAndTheQueuesStillThereKeepTheirCounts() throws Exception {
         try (IsolatedEnvironment env = IsolatedEnvironment.create(QueueGaugesIT.class)) {
             Topology.declare(env.connection(), env.queues());
             try (Channel channel = env.connection().createChannel()) {
@@ -36,6 +36,8 @@ class QueueGaugesIT {
                 assertThat(depth(registry, "dead")).isEqualTo(1.0);
                 assertThat(depth(registry, "retry")).isZero();
                 assertThat(depth(registry, "main")).as("a queue that is gone").isNaN();
+                assertThat(registry.get(QueueGauges.CONSUMERS).tag("role", "main").gauge().value())
+                        .as("consumers of a queue that is gone, which TaskforkNoConsumers compares with 0").isZero();
             }
         }
     }
