@@ -61,4 +61,23 @@ class ExecPayloadIT {
         assertThat(task.error()).contains("command no-such-program-anywhere cannot be run");
         assertThat(task.attempts()).as("not retried").isEqualTo(1);
     }
+
+    @Test
+    void anEnvNameNoEnvironmentCanHoldOrAStdinThatIsNoTextFailsAtOnceAndRunsNothing() throws Exception {
+        Path created = folder.resolve("made-despite-a-bad-field");
+        String argv = "\"argv\":[\"touch\",\"" + created + "\"]";
+
+        Task badName = fixture.awaitTerminal(fixture.submit("exec", "{" + argv + ",\"env\":{\"BAD=NAME\":\"x\"}}"));
+        Task objectStdin = fixture.awaitTerminal(fixture.submit("exec", "{" + argv + ",\"stdin\":{\"x\":1}}"));
+        Task numberStdin = fixture.awaitTerminal(fixture.submit("exec", "{" + argv + ",\"stdin\":5}"));
+
+        assertThat(badName.error()).contains("\"env\" name \"BAD=NAME\" cannot be an environment variable");
+        assertThat(objectStdin.error()).contains("\"stdin\" must be a string");
+        assertThat(numberStdin.error()).contains("\"stdin\" must be a string");
+        for (Task task : new Task[] {badName, objectStdin, numberStdin}) {
+            assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
+            assertThat(task.attempts()).as("not retried").isEqualTo(1);
+        }
+        assertThat(created).doesNotExist();
+    }
 }

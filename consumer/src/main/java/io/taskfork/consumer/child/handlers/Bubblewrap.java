@@ -13,6 +13,8 @@ final class Bubblewrap {
 
     /** Looked up on the child's PATH, which is the supervisor's, where the supervisor tried it at start. */
     static final String COMMAND = "bwrap";
+    /** Empty in the sandbox: a folder of its own, not the host's. */
+    static final Path TMP = Path.of("/tmp");
 
     private Bubblewrap() {
     }
@@ -22,7 +24,7 @@ final class Bubblewrap {
                 "--ro-bind", "/", "/",
                 "--proc", "/proc",
                 "--dev", "/dev",
-                "--tmpfs", "/tmp"));
+                "--tmpfs", TMP.toString()));
         if (!cwd.equals(workDirectory)) {
             bind(command, cwd);
         }

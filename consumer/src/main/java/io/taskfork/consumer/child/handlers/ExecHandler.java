@@ -1,6 +1,7 @@
 package io.taskfork.consumer.child.handlers;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.taskfork.consumer.child.Sessions;
 import io.taskfork.shared.config.Values;
 import io.taskfork.shared.handler.NonRetryableException;
@@ -36,6 +37,10 @@ public final class ExecHandler implements TaskHandler {
         ExecLimits limits = ExecLimits.fromSystemProperties();
         JsonNode payload = context.payload();
         checkFields(payload);
+        JsonNode stdin = payload.path("stdin");
+        if (!stdin.isMissingNode() && !stdin.isNull() && !stdin.isTextual()) {
+            throw new NonRetryableException("\"stdin\" must be a string: the text written to the command's stdin");
+        }
         List<String> argv = argv(payload);
         limits.check(argv.get(0));
         Path cwd = payload.hasNonNull("cwd") ? limits.checkCwd(payload.get("cwd").asText()) : context.workDirectory();
@@ -135,6 +140,12 @@ public final class ExecHandler implements TaskHandler {
             }
             if (!entry.getValue().isTextual()) {
                 throw new NonRetryableException("\"env\" value of " + entry.getKey() + " must be a string");
+            }
+            // what the process's environment cannot hold: the JDK would refuse it at the start, every attempt
+            if (entry.getKey().isEmpty() || entry.getKey().contains("=") || entry.getKey().indexOf('\0') >= 0
+                    || entry.getValue().asText().indexOf('\0') >= 0) {
+                throw new NonRetryableException("\"env\" name " + TextNode.valueOf(entry.getKey()) + " cannot be an"
+                        + " environment variable: a name is not empty and holds no = or NUL, nor a value a NUL");
             }
             environment.put(entry.getKey(), entry.getValue().asText());
         });

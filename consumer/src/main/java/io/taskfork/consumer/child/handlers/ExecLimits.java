@@ -57,7 +57,7 @@ public record ExecLimits(List<String> allow, List<Path> roots, List<String> envP
     static List<String> foundOnPath(List<String> argv) {
         String name = argv.get(0);
         if (name.contains("/")) {
-            return argv;
+            return runnable(Path.of(name), argv);
         }
         for (String folder : String.valueOf(System.getenv("PATH")).split(":")) {
             // an empty or relative entry names a folder of the task's own: never a place to look
@@ -73,6 +73,23 @@ public record ExecLimits(List<String> allow, List<Path> roots, List<String> envP
         }
         throw new NonRetryableException("command " + name + " is allowed, but there is no such program on the"
                 + " supervisor's PATH");
+    }
+
+    /**
+     * An allowed path as bwrap would run it, or a refusal now: bwrap itself would start, fail to run it and exit
+     * 1, a failure that every attempt would meet alike. Under /tmp it is not there at all: the sandbox has a
+     * /tmp of its own.
+     */
+    private static List<String> runnable(Path program, List<String> argv) {
+        if (program.isAbsolute() && program.normalize().startsWith(Bubblewrap.TMP)) {
+            throw new NonRetryableException("command " + program + " is allowed, but it lies under " + Bubblewrap.TMP
+                    + ", which the sandbox replaces with an empty one of its own: install it elsewhere");
+        }
+        if (!Files.isRegularFile(program) || !Files.isExecutable(program)) {
+            throw new NonRetryableException("command " + program + " is allowed, but it is no program the"
+                    + " supervisor's user may run");
+        }
+        return argv;
     }
 
     /** The directory a task asked to work in, if it lies under an allowed root. */
