@@ -86,6 +86,10 @@ final class SubmitCommand extends ProducerCommand {
 
     private NewTask task(Instant now) {
         try {
+            if (expires != null && expires.isZero()) {
+                // it would end expired the moment it is made, as --delay 0s --expires 0s is refused for
+                throw new IllegalArgumentException("--expires 0s: it would expire as it is made; give it some time");
+            }
             Instant runAt = when == null ? null : when.at != null ? when.at
                     : TaskOptions.after(now, when.delay, "--delay " + Values.format(when.delay));
             Instant expiresAt = expires == null ? null

@@ -56,6 +56,12 @@ class UsageErrorsTest {
                         + " 2026-12-01T10:00:00+01:00, not 'tomorrow'");
         assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--delay", "1h", "--expires", "10m"),
                 "would expire");
+        assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--delay", "PT-5S"),
+                "a duration is never negative, not PT-5S");
+        assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--expires", "-PT1H"),
+                "a duration is never negative, not -PT1H");
+        assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--expires", "0s"),
+                "--expires 0s: it would expire as it is made");
         assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--at", "+999999999-12-31T23:59:59Z"),
                 "it would run at +999999999-12-31T23:59:59Z, out of the range of times a task can have");
         assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--delay", "100000000h"),

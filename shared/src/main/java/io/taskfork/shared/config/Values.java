@@ -12,6 +12,8 @@ public final class Values {
     private static final Pattern TOO_MANY_DIGITS = Pattern.compile("\\d{10,}(ms|s|m|h)");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,12})([kmg]?)");
 
+    private static final String NEGATIVE = "a duration is never negative, not ";
+
     private Values() {
     }
 
@@ -32,11 +34,18 @@ public final class Values {
                 default -> Duration.ofHours(amount);
             };
         }
+        Duration parsed;
         try {
-            return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
+            parsed = Duration.parse(text.trim().toUpperCase(Locale.ROOT));
         } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException("expected a duration such as 500ms, 30s, 10m or 1h");
+            throw new IllegalArgumentException(value.startsWith("-") ? NEGATIVE + text.trim()
+                    : "expected a duration such as 500ms, 30s, 10m or 1h");
         }
+        // ISO-8601 writes a negative one as PT-5S or -PT5S: a delay into the past, an expiry already gone
+        if (parsed.isNegative()) {
+            throw new IllegalArgumentException(NEGATIVE + text.trim());
+        }
+        return parsed;
     }
 
     /** A byte count with an optional binary suffix: {@code 65536}, {@code 256k}, {@code 16m}, {@code 1g}. */
