@@ -1,6 +1,7 @@
 package io.taskfork.consumer.supervisor;
 
 import io.taskfork.consumer.supervisor.launch.ChildLauncher;
+import io.taskfork.shared.logging.LogSetup;
 import io.taskfork.shared.store.TaskStore;
 import java.time.Duration;
 import java.util.Set;
@@ -8,6 +9,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Kills the child of a task running here that was cancelled: a cancelled task stops within a
@@ -89,7 +91,9 @@ final class CancellationWatch implements AutoCloseable {
         if (!children.cancel(taskId)) {
             return false;
         }
-        LOG.info("task {} was cancelled ({}); killing its child", taskId, how);
+        try (MDC.MDCCloseable about = MDC.putCloseable(LogSetup.TASK_ID, Long.toString(taskId))) {
+            LOG.info("task {} was cancelled ({}); killing its child", taskId, how);
+        }
         return true;
     }
 }

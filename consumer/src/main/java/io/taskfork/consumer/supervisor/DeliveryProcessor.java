@@ -130,6 +130,7 @@ final class DeliveryProcessor implements Consumer<Delivery> {
             TaskMessage.Create create = (TaskMessage.Create) message;
             TaskStore.FromMessage created = policies.patience().untilDone("creating the task", () -> create(create));
             if (!created.created()) {
+                MDC.put(LogSetup.TASK_ID, Long.toString(created.task().id()));
                 LOG.info("task {} holds unique key {} and is {}: the message creates nothing and is acked",
                         created.task().id(), create.options().uniqueKey(), created.task().status().value());
                 actions.ack(delivery);

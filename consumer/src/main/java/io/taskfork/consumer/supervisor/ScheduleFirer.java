@@ -1,11 +1,13 @@
 package io.taskfork.consumer.supervisor;
 
+import io.taskfork.shared.logging.LogSetup;
 import io.taskfork.shared.schedule.FirePlan;
 import io.taskfork.shared.schedule.ScheduleFiring;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Makes the tasks of the recurring schedules of this supervisor's queue when their time comes,
@@ -46,8 +48,10 @@ final class ScheduleFirer {
         FirePlan plan = fired.plan();
         String name = fired.schedule().name();
         if (!plan.missed()) {
-            LOG.info("schedule {} made task {} {} for {}", name, fired.taskIds().get(0), fired.schedule().type(),
-                    plan.fireTimes().get(0));
+            try (MDC.MDCCloseable about = MDC.putCloseable(LogSetup.TASK_ID, Long.toString(fired.taskIds().get(0)))) {
+                LOG.info("schedule {} made task {} {} for {}", name, fired.taskIds().get(0), fired.schedule().type(),
+                        plan.fireTimes().get(0));
+            }
         } else {
             LOG.info("schedule {} missed fire times no supervisor looked at in time; catch-up {} made {}{};"
                     + " next at {}", name,

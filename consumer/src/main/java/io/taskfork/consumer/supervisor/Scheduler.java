@@ -1,6 +1,7 @@
 package io.taskfork.consumer.supervisor;
 
 import io.taskfork.consumer.supervisor.amqp.DeliveryActions;
+import io.taskfork.shared.logging.LogSetup;
 import io.taskfork.shared.store.DueTasks;
 import io.taskfork.shared.store.Outbox;
 import io.taskfork.shared.store.TaskStore;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Publishes scheduled tasks when their time comes, and ends those that expire unstarted. Told by
@@ -86,7 +88,9 @@ final class Scheduler {
 
     private void expire() {
         for (DueTasks.Expired task : due.expire(queue, BATCH)) {
-            LOG.info("task {} {} expired: not started by {}", task.id(), task.type(), task.expiresAt());
+            try (MDC.MDCCloseable about = MDC.putCloseable(LogSetup.TASK_ID, Long.toString(task.id()))) {
+                LOG.info("task {} {} expired: not started by {}", task.id(), task.type(), task.expiresAt());
+            }
         }
     }
 

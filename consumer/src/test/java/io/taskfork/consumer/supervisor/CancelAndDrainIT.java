@@ -11,6 +11,7 @@ import com.rabbitmq.client.GetResponse;
 import io.taskfork.consumer.testing.SupervisorFixture;
 import io.taskfork.shared.config.Settings;
 import io.taskfork.shared.json.Json;
+import io.taskfork.shared.logging.LogSetup;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskOptions;
@@ -84,8 +85,10 @@ class CancelAndDrainIT {
         watch.detachAppender(lines);
 
         assertThat(took).isLessThan(Duration.ofSeconds(1));
-        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
-                .contains("task " + id + " was cancelled (told by the database); killing its child");
+        assertThat(lines.list).filteredOn(line -> line.getFormattedMessage()
+                .equals("task " + id + " was cancelled (told by the database); killing its child"))
+                .as("the line, marked as one about the task").singleElement()
+                .extracting(line -> line.getMDCPropertyMap().get(LogSetup.TASK_ID)).isEqualTo(Long.toString(id));
         assertThat(fixture.store().find(id).orElseThrow().status()).isEqualTo(TaskStatus.CANCELLED);
     }
 
