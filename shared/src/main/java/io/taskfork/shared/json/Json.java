@@ -45,9 +45,13 @@ public final class Json {
         }
     }
 
-    // The parser's words with where it stopped, without the note that it does not show the source.
+    // The parser's words with where it stopped, without the note that it does not show the source, and
+    // without databind's own names where the value ends early.
     private static String reason(JsonProcessingException e) {
         String reason = e.getOriginalMessage().replaceAll("Source: REDACTED \\([^)]*\\); ", "");
+        if (reason.startsWith("Trailing token")) {
+            reason = "trailing text after the JSON value";
+        }
         JsonLocation at = e.getLocation();
         return at == null || at.getLineNr() < 1 ? reason
                 : reason + " (at line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";

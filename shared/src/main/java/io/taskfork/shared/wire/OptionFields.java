@@ -94,17 +94,20 @@ public final class OptionFields {
     }
 
     private static Duration duration(JsonNode value) {
-        if (value.isNumber() && value.asDouble() >= 0) {
+        if (value.isNumber() && value.asDouble() < 0) {
+            throw new IllegalArgumentException("\"delay\" is never negative, not " + value);
+        }
+        if (value.isNumber()) {
             return Duration.ofMillis(Math.round(value.asDouble() * 1000));
         }
         if (value.isTextual()) {
             try {
-                Duration parsed = Values.parseDuration(value.asText());
-                if (!parsed.isNegative()) {
-                    return parsed;
-                }
+                return Values.parseDuration(value.asText());
             } catch (IllegalArgumentException e) {
-                // said below
+                if (!e.getMessage().startsWith("expected")) {
+                    // a duration too long to read, or a negative one: its own words say which
+                    throw new IllegalArgumentException("\"delay\": " + e.getMessage(), e);
+                }
             }
         }
         throw new IllegalArgumentException("\"delay\" must be a duration such as 30s or 10m, or seconds as a number");

@@ -11,22 +11,26 @@ class JsonMessageFieldsTest {
 
     @Test
     void badTimeExpiryOrKeyIsMalformedNamingTheField() {
-        Map<String, String> bodies = Map.of(
-                "{\"type\":\"echo\",\"delay\":\"soon\"}", "\"delay\" must be a duration",
-                "{\"type\":\"echo\",\"delay\":-1}", "\"delay\" must be a duration",
-                "{\"type\":\"echo\",\"run_at\":\"tomorrow\"}", "\"run_at\" must be an ISO-8601 instant",
-                "{\"type\":\"echo\",\"delay\":\"1s\",\"run_at\":\"2030-01-01T00:00:00Z\"}", "not both",
-                "{\"type\":\"echo\",\"expires_at\":5}", "\"expires_at\" must be an ISO-8601 instant",
-                "{\"type\":\"echo\",\"unique_key\":7}", "\"unique_key\" must be a string",
-                "{\"type\":\"echo\",\"unique_key\":\"a\\u0000b\"}", "NUL",
-                "{\"type\":\"echo\",\"unique_key\":\"a\\nb\"}", "control character",
-                "{\"type\":\"echo\",\"run_at\":\"2030-01-01T02:00:00Z\",\"expires_at\":\"2030-01-01T01:00:00Z\"}",
-                "would expire");
-        bodies.forEach((body, saying) -> {
+        String[][] bodies = {
+                {"{\"type\":\"echo\",\"delay\":\"soon\"}", "\"delay\" must be a duration"},
+                {"{\"type\":\"echo\",\"delay\":-1}", "\"delay\" is never negative, not -1"},
+                {"{\"type\":\"echo\",\"delay\":\"PT-5S\"}", "\"delay\": a duration is never negative, not PT-5S"},
+                {"{\"type\":\"echo\",\"delay\":\"99999999999h\"}", "\"delay\": a duration of at most 999999999"},
+                {"{\"type\":\"echo\",\"run_at\":\"tomorrow\"}", "\"run_at\" must be an ISO-8601 instant"},
+                {"{\"type\":\"echo\",\"delay\":\"1s\",\"run_at\":\"2030-01-01T00:00:00Z\"}", "not both"},
+                {"{\"type\":\"echo\",\"expires_at\":5}", "\"expires_at\" must be an ISO-8601 instant"},
+                {"{\"type\":\"echo\",\"unique_key\":7}", "\"unique_key\" must be a string"},
+                {"{\"type\":\"echo\",\"unique_key\":\"a\\u0000b\"}", "NUL"},
+                {"{\"type\":\"echo\",\"unique_key\":\"a\\nb\"}", "control character"},
+                {"{\"type\":\"echo\",\"run_at\":\"2030-01-01T02:00:00Z\",\"expires_at\":\"2030-01-01T01:00:00Z\"}",
+                    "would expire"}};
+        for (String[] bodyAndSaying : bodies) {
+            String body = bodyAndSaying[0];
+            String saying = bodyAndSaying[1];
             MalformedMessageException e = malformed(body);
             assertThat(e.reason()).as(body).isEqualTo(DeadLetterReason.MALFORMED);
             assertThat(e.getMessage()).as(body).contains(saying);
-        });
+        }
     }
 
     @Test
