@@ -88,6 +88,9 @@ public final class Supervisor implements AutoCloseable {
         Map<String, String> handlerTypes = children.handlerTypes();
         LOG.info("handler types: {}", String.join(", ", handlerTypes.keySet()));
         LOG.info("exec: {}", settings.child().work().execSummary());
+        if (!settings.service().typeLimits().isEmpty()) {
+            LOG.info("type limits: {}", settings.service().typeLimits());
+        }
 
         consuming = connection.createChannel();
         consuming.basicQos(prefetch);

@@ -28,12 +28,22 @@ public record TypeLimits(Map<String, Integer> byType) {
         return byType.isEmpty();
     }
 
+    /** As the setting writes them: {@code exec:2,report:1}, by type. */
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder();
+        new TreeMap<>(byType).forEach((type, limit) -> text.append(text.length() == 0 ? "" : ",").append(type)
+                .append(':').append(limit));
+        return text.toString();
+    }
+
     static TypeLimits parse(String text) {
         Map<String, Integer> limits = new TreeMap<>();
         if (text.isBlank()) {
             return NONE;
         }
-        for (String entry : text.split(",")) {
+        // -1 keeps a trailing empty entry ("exec:2,"), refused as a leading one is
+        for (String entry : text.split(",", -1)) {
             String trimmed = entry.strip();
             int colon = trimmed.lastIndexOf(':');
             if (colon <= 0) {

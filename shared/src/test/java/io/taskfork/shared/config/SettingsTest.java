@@ -227,7 +227,9 @@ class SettingsTest {
         assertThat(limits.of("exec")).isEqualTo(2);
         assertThat(limits.of("report")).isEqualTo(1);
         assertThat(limits.of("echo")).isNull();
-        for (String bad : List.of("exec", "exec:0", "exec:two", "two words:1", "exec:1,exec:2")) {
+        assertThat(limits).as("as the supervisor's start line names them").hasToString("exec:2,report:1");
+        for (String bad : List.of("exec", "exec:0", "exec:two", "two words:1", "exec:1,exec:2", "exec:2,", ",",
+                ",exec:2", "exec:2,,report:1")) {
             assertThatThrownBy(() -> Settings.load(Map.of("TASKFORK_TYPE_LIMITS", bad), NO_FLAGS))
                     .as(bad).isInstanceOf(ConfigException.class).hasMessageContaining("TASKFORK_TYPE_LIMITS");
         }
