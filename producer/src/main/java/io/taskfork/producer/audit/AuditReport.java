@@ -1,5 +1,6 @@
 package io.taskfork.producer.audit;
 
+import io.taskfork.producer.cli.Counted;
 import io.taskfork.shared.json.Json;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -34,7 +35,7 @@ final class AuditReport {
                 + look.main().queue());
         look.findings().kinds().forEach((kind, ids) -> out.println(line(kind, ids)));
         repairs.forEach(out::println);
-        out.println(look.findings().clean() ? "clean" : look.findings().count() + " findings");
+        out.println(look.findings().clean() ? "clean" : Counted.of(look.findings().count(), "finding"));
     }
 
     private static String line(String kind, List<Long> ids) {

@@ -41,12 +41,12 @@ final class DlqPurgeCommand extends ProducerCommand {
                 return ExitCodes.OK;
             }
             if (!yes && !new Confirmation(context.in(), context.err())
-                    .ask("purge " + count + " messages from " + dlq.queueName() + "?")) {
+                    .ask("purge " + Counted.of(count, "message") + " from " + dlq.queueName() + "?")) {
                 context.err().println(ExitCodes.PREFIX + "nothing purged");
                 return ExitCodes.FAILED;
             }
             long purged = dlq.purge();
-            context.out().println("purged " + purged + (purged == 1 ? " message" : " messages") + " from "
+            context.out().println("purged " + Counted.of(purged, "message") + " from "
                     + dlq.queueName() + "; task rows are left as they are");
         }
         return ExitCodes.OK;

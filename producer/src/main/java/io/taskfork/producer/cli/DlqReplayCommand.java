@@ -79,21 +79,18 @@ final class DlqReplayCommand extends ProducerCommand {
             return reason == null ? "nothing to replay: the dead-letter queue " + queue + " is empty"
                     : "nothing to replay: no dead letter in " + queue + " has reason " + reason;
         }
-        StringBuilder line = new StringBuilder("replayed ").append(count(summary.replayed(), "dead letter"));
+        StringBuilder line = new StringBuilder("replayed ").append(Counted.of(summary.replayed(), "dead letter"));
         if (summary.duplicates() > 0) {
-            line.append("; removed ").append(count(summary.duplicates(), "duplicate")).append(" of tasks replayed");
+            line.append("; removed ").append(Counted.of(summary.duplicates(), "duplicate"))
+                    .append(" of tasks replayed");
         }
         if (summary.notReplayable() > 0) {
-            line.append("; ").append(count(summary.notReplayable(), "dead letter")).append(" not replayable, left in ")
-                    .append(queue);
+            line.append("; ").append(Counted.of(summary.notReplayable(), "dead letter"))
+                    .append(" not replayable, left in ").append(queue);
         }
         if (!summary.missing().isEmpty()) {
-            line.append("; ").append(count(summary.missing().size(), "task")).append(" with no dead letter");
+            line.append("; ").append(Counted.of(summary.missing().size(), "task")).append(" with no dead letter");
         }
         return line.toString();
-    }
-
-    private static String count(int n, String noun) {
-        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }

@@ -49,7 +49,7 @@ final class TaskView {
         }
         String pad = " ".repeat(width - "log".length() + INDENT.length());
         out.println("log" + pad + log.filter(text -> !text.isEmpty())
-                .map(text -> count(text.lines().count(), "line") + ", " + count(text.length(), "character")
+                .map(text -> Counted.of(text.lines().count(), "line") + ", " + Counted.of(text.length(), "character")
                         + ": ops/taskfork logs " + task.id())
                 .orElse(ABSENT));
     }
@@ -79,9 +79,6 @@ final class TaskView {
                 : " (" + ShortDuration.of(Duration.between(time, now)) + " ago)";
     }
 
-    private static String count(long n, String noun) {
-        return n + " " + noun + (n == 1 ? "" : "s");
-    }
 
     private static List<String> error(String error, long id) {
         // A stack trace's tabs would jump past the column the value starts in.
