@@ -55,6 +55,17 @@ class OutputCaptureIT {
         assertThat(forgedOnFd1).as("the forged line written to descriptor 1, after it").isGreaterThan(forged);
     }
 
+    /** PostgreSQL's text holds no NUL and only UTF-8: the log keeps what it can of such output, and says so. */
+    @Test
+    void bytesThatAreNotUtf8BecomeReplacementCharactersAndANulIsLeftOut() throws Exception {
+        long id = fixture.submit("exec", "{\"argv\":[\"bash\",\"-c\",\"printf 'a\\\\377b\\\\000c\\\\n'\"]}");
+
+        Task task = fixture.awaitTerminal(id);
+
+        assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(fixture.store().log(id).orElseThrow()).contains("a\uFFFDbc\n");
+    }
+
     /** The child copies a command's output as bytes: no line of it is held whole in the child's heap. */
     @Test
     void aCommandThatPrintsOneLineOfAHundredMegabytesSucceedsWithItsLogBounded() throws Exception {
