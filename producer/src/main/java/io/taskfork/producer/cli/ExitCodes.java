@@ -30,6 +30,12 @@ final class ExitCodes implements IParameterExceptionHandler, IExecutionException
     @Override
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine command = ex.getCommandLine();
+        // An unknown option goes by, and its value is then read as the next parameter: "status --task-timeout
+        // 5m" fails on 5m as a task ID. The unknown option is what the person mistyped.
+        if (!(ex instanceof UnmatchedArgumentException) && command.getUnmatchedArguments().stream()
+                .anyMatch(argument -> argument.startsWith("-"))) {
+            ex = new UnmatchedArgumentException(command, command.getUnmatchedArguments());
+        }
         command.getErr().println(PREFIX + oneLine(ex.getMessage()) + suggestion(ex)
                 + " (see " + command.getCommandSpec().qualifiedName() + " --help)");
         return USAGE;

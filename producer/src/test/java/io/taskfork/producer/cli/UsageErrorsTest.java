@@ -23,6 +23,14 @@ class UsageErrorsTest {
         assertUsageError(run, "taskfork: Unknown option: '--bogus' (see taskfork submit --help)");
     }
 
+    /** Its value would otherwise be read as the next parameter, and refused as a task ID. */
+    @Test
+    void anUnknownOptionWithAValueIsNamedRatherThanItsValue() {
+        CliRun run = CliRun.of(NOWHERE, "status", "--task-timeout", "5m");
+
+        assertUsageError(run, "taskfork: Unknown option: '--task-timeout' (see taskfork status --help)");
+    }
+
     @Test
     void missingTypeIsUsageError() {
         CliRun run = CliRun.of(NOWHERE, "submit");
