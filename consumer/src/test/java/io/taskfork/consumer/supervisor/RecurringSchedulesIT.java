@@ -135,6 +135,8 @@ class RecurringSchedulesIT {
         Thread.sleep(1_500);
         assertThat(taskIds(fixture, "hourly")).as("a paused schedule makes nothing").containsExactly(id);
         assertThat(listed("hourly").path("paused").asBoolean()).isTrue();
+        assertThat(listed("hourly").path("next_fire_at").isNull()).as("no next time while paused, as the table's -")
+                .isTrue();
 
         ProducerCli resumed = cli("schedule", "resume", "hourly");
         assertThat(resumed.out()).startsWith("schedule hourly resumed; next task at ");

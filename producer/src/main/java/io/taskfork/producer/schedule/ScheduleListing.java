@@ -50,7 +50,12 @@ public final class ScheduleListing {
         node.put("catch_up", schedule.catchUp().value());
         node.put("queue", schedule.queue());
         node.put("paused", schedule.paused());
-        node.put("next_fire_at", schedule.nextFireAt().toString());
+        // A paused schedule has no next time: resume reckons it anew, as the table's "-" says.
+        if (schedule.paused()) {
+            node.putNull("next_fire_at");
+        } else {
+            node.put("next_fire_at", schedule.nextFireAt().toString());
+        }
         if (schedule.lastTaskId() == null) {
             node.putNull("last_task_id");
         } else {
