@@ -2,6 +2,7 @@ package io.taskfork.producer.http;
 
 import io.taskfork.shared.store.TaskPages;
 import io.taskfork.shared.task.TaskStatus;
+import io.taskfork.shared.wire.WireFormat;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,11 @@ final class ListParameters {
     private static String type(String text) {
         if (text != null && text.isEmpty()) {
             throw ApiProblem.badRequest("\"type\" is empty");
+        }
+        // no task can have it: a listing of none would look like an answer
+        if (text != null && !WireFormat.isTaskType(text)) {
+            throw ApiProblem.badRequest("\"type\" " + text + " is not a task type: 1 to 100 letters, digits, '.',"
+                    + " '_', ':' or '-'");
         }
         return text;
     }

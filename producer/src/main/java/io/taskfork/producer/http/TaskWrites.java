@@ -31,7 +31,7 @@ final class TaskWrites {
     void submit(Context ctx) throws IOException {
         NewTask task;
         try {
-            task = TaskInput.fromLine(ServerErrors.body(ctx));
+            task = TaskInput.fromJson(ServerErrors.body(ctx), "a request body");
         } catch (IllegalArgumentException e) {
             throw ApiProblem.badRequest(e.getMessage());
         }

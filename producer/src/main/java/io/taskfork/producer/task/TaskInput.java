@@ -6,11 +6,10 @@ import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.task.TaskOptions;
 import io.taskfork.shared.wire.OptionFields;
-import java.time.Instant;
 import io.taskfork.shared.wire.WireFormat;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Tasks as a user writes them: a JSON line {@code {"type": "...", "payload": {...}}}, with
@@ -22,7 +21,6 @@ public final class TaskInput {
 
     // The rule WireFormat applies to the type of a JSON message: whatever the CLI accepts, a
     // script could also have published as JSON.
-    private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
     private static final String TYPE_RULE = "1 to 100 letters, digits, '.', '_', ':' or '-'";
     private static final int MAX_ATTEMPTS = 100;
 
@@ -31,16 +29,21 @@ public final class TaskInput {
 
     /** One JSON line; a missing or null payload is the empty object. */
     public static NewTask fromLine(String line) {
-        JsonNode node = parse(line, "bad JSON: ");
+        return fromJson(line, "a line");
+    }
+
+    /** A JSON object as {@link #fromLine} reads one; {@code holder} names it where a field is unknown. */
+    public static NewTask fromJson(String text, String holder) {
+        JsonNode node = parse(text, "bad JSON: ");
         if (!node.isObject()) {
             throw new IllegalArgumentException("expected a JSON object, not " + kind(node));
         }
-        OptionFields.refuseUnknown(node, "a line");
+        OptionFields.refuseUnknown(node, holder);
         JsonNode type = node.get("type");
         if (type == null || type.isNull()) {
             throw new IllegalArgumentException("no \"type\"");
         }
-        if (!type.isTextual() || !TYPE.matcher(type.asText()).matches()) {
+        if (!type.isTextual() || !WireFormat.isTaskType(type.asText())) {
             throw new IllegalArgumentException("\"type\" must be a string of " + TYPE_RULE);
         }
         JsonNode payload = node.get("payload");
@@ -65,7 +68,7 @@ public final class TaskInput {
         if (maxAttempts != null && (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS)) {
             throw new IllegalArgumentException("invalid --max-attempts " + maxAttempts + ": expected 1 to " + MAX_ATTEMPTS);
         }
-        if (!TYPE.matcher(type).matches()) {
+        if (!WireFormat.isTaskType(type)) {
             throw new IllegalArgumentException("invalid --type \"" + type + "\": expected " + TYPE_RULE);
         }
         JsonNode payload = parse(payloadJson, "invalid --payload: bad JSON: ");

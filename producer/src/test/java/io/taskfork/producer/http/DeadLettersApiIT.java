@@ -102,6 +102,9 @@ class DeadLettersApiIT {
         assertThat(malformed.get("reason").asText()).isEqualTo("malformed");
         assertThat(malformed.get("body").asText()).isEqualTo("hello, taskfork");
         deadQueue.awaitCount(2);
+        HttpCalls.Reply filtered = http.get("/api/dead?reason=signal", READ_ONLY);
+        assertThat(filtered.status()).as("a parameter it would not heed").isEqualTo(400);
+        assertThat(filtered.json().get("error").asText()).isEqualTo("unknown parameter \"reason\": /api/dead takes none");
     }
 
     @Test

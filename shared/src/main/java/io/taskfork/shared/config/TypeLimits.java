@@ -1,8 +1,8 @@
 package io.taskfork.shared.config;
 
+import io.taskfork.shared.wire.WireFormat;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * {@code TASKFORK_TYPE_LIMITS}, such as {@code exec:2,report:1}: the most tasks of a type running at
@@ -12,8 +12,6 @@ public record TypeLimits(Map<String, Integer> byType) {
 
     public static final TypeLimits NONE = new TypeLimits(Map.of());
     static final int MOST = 10_000;
-    // the rule of a task type, as a JSON message and the command line have it
-    private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
 
     public TypeLimits {
         byType = Map.copyOf(byType);
@@ -50,7 +48,7 @@ public record TypeLimits(Map<String, Integer> byType) {
                 throw new IllegalArgumentException("expected TYPE:N pairs separated by commas, such as exec:2,report:1");
             }
             String type = trimmed.substring(0, colon);
-            if (!TYPE.matcher(type).matches()) {
+            if (!WireFormat.isTaskType(type)) {
                 throw new IllegalArgumentException("\"" + type + "\" is not a task type");
             }
             int limit;

@@ -36,6 +36,11 @@ public final class WireFormat {
     private WireFormat() {
     }
 
+    /** Whether {@code type} is a task type's name: 1 to 100 letters, digits, '.', '_', ':' or '-'. */
+    public static boolean isTaskType(String type) {
+        return type != null && TYPE.matcher(type).matches();
+    }
+
     /** The properties of a message that asks for an existing task: persistent, text/plain, message ID task-N. */
     public static AMQP.BasicProperties.Builder taskIdProperties(long taskId) {
         return new AMQP.BasicProperties.Builder()
@@ -114,7 +119,7 @@ public final class WireFormat {
             throw new MalformedMessageException(DeadLetterReason.MALFORMED, e.getMessage());
         }
         JsonNode type = node.get("type");
-        if (type == null || !type.isTextual() || !TYPE.matcher(type.asText()).matches()) {
+        if (type == null || !type.isTextual() || !isTaskType(type.asText())) {
             throw new MalformedMessageException(DeadLetterReason.MALFORMED,
                     "JSON body needs \"type\": a string of 1 to 100 letters, digits, '.', '_', ':' or '-'");
         }
