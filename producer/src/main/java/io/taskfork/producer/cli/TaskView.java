@@ -79,7 +79,6 @@ final class TaskView {
                 : " (" + ShortDuration.of(Duration.between(time, now)) + " ago)";
     }
 
-
     private static List<String> error(String error, long id) {
         // A stack trace's tabs would jump past the column the value starts in.
         List<String> lines = error.lines().map(line -> line.replace("\t", "    ")).toList();
