@@ -13,7 +13,7 @@ final class JsonNumbers {
     private JsonNumbers() {
     }
 
-    /** Ints, longs and big integers by size; other numbers as doubles where that keeps their value, else BigDecimals. */
+    /** Ints, longs and big integers by size; other numbers as doubles where that keeps their value, else decimals. */
     static JsonNode node(String number, boolean integral) {
         if (!integral) {
             double value = Double.parseDouble(number);

@@ -53,7 +53,8 @@ class PromtoolIT {
     @Test
     void theSupervisorsMetricsPassPromtoolsLint() throws Exception {
         String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
 
         Run lint = promtool(metrics, "check", "metrics");
 

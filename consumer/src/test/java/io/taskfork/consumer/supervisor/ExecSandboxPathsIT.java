@@ -45,7 +45,8 @@ class ExecSandboxPathsIT {
     @Test
     void aPathThatIsNoProgramOrLiesUnderTheSandboxesOwnTmpFailsAtOnce() throws Exception {
         Task notAProgram = fixture.awaitTerminal(fixture.submit("exec", "{\"argv\":[\"/etc/passwd\"]}"));
-        Task missing = fixture.awaitTerminal(fixture.submit("exec", "{\"argv\":[\"/usr/local/bin/taskfork-no-such-tool\"]}"));
+        Task missing = fixture.awaitTerminal(fixture.submit("exec",
+                "{\"argv\":[\"/usr/local/bin/taskfork-no-such-tool\"]}"));
         Task hidden = fixture.awaitTerminal(fixture.submit("exec", "{\"argv\":[\"" + inTmp + "\"]}"));
 
         assertThat(notAProgram.error()).contains("command /etc/passwd is allowed, but it is no program the supervisor's"

@@ -28,7 +28,7 @@ public final class ChildStartException extends TaskforkException {
         this.optionsRefused = refused(output) || notAJava.isPresent();
     }
 
-    /** Whether the JVM refused the options or the java the settings gave it: a fault of the settings, not of the host. */
+    /** Whether the JVM refused the options or the java the settings gave it: the settings' fault, not the host's. */
     public boolean optionsRefused() {
         return optionsRefused;
     }
