@@ -47,7 +47,8 @@ class ConcurrentLooksIT {
         long crashed = fixture.endedTask("crash", DeadLetterReason.SIGNAL, "JVM fatal error: SIGSEGV (0xb)");
         List<CompletableFuture<CliRun>> lists = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            lists.add(CompletableFuture.supplyAsync(() -> CliRun.of(env.environment(), "dlq", "list", "--limit", "5000")));
+            lists.add(CompletableFuture.supplyAsync(() -> CliRun.of(env.environment(), "dlq", "list", "--limit",
+                    "5000")));
         }
         CliRun replay = CliRun.of(env.environment(), "dlq", "replay", Long.toString(crashed));
 
