@@ -80,6 +80,10 @@ public final class ChildJson {
             return NODES.numberNode(number);
         }
         if (value instanceof BigDecimal number) {
+            if (!Json.fitsWrittenOut(number)) {
+                throw new IllegalArgumentException("the number " + number + " has more than " + Json.MOST_DIGITS
+                        + " digits written out, as PostgreSQL would keep it");
+            }
             return NODES.numberNode(number);
         }
         if (value instanceof Double number && Double.isFinite(number)) {

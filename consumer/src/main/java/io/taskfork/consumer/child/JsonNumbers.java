@@ -2,6 +2,7 @@ package io.taskfork.consumer.child;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.taskfork.shared.json.Json;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 
@@ -17,7 +18,7 @@ final class JsonNumbers {
     static JsonNode node(String number, boolean integral) {
         if (!integral) {
             double value = Double.parseDouble(number);
-            return keepsItsValue(number, value) ? NODES.numberNode(value) : NODES.numberNode(new BigDecimal(number));
+            return keepsItsValue(number, value) ? NODES.numberNode(value) : NODES.numberNode(kept(number));
         }
         // 19 digits and a sign always fit a long's parse attempt; more go to BigInteger directly
         if (number.length() <= 20) {
@@ -29,6 +30,16 @@ final class JsonNumbers {
             }
         }
         return NODES.numberNode(new BigInteger(number));
+    }
+
+    // A number the supervisor refuses, as PostgreSQL would write it out: refused here, where a command's line is read.
+    private static BigDecimal kept(String number) {
+        BigDecimal decimal = new BigDecimal(number);
+        if (!Json.fitsWrittenOut(decimal)) {
+            throw new IllegalArgumentException("the number " + number + " has more than " + Json.MOST_DIGITS
+                    + " digits written out");
+        }
+        return decimal;
     }
 
     /**

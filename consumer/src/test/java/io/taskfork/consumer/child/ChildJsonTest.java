@@ -95,6 +95,14 @@ class ChildJsonTest {
         }
     }
 
+    /** A command's JSON line, or a handler's result, with a number the supervisor would refuse: refused here. */
+    @Test
+    void aNumberTooLongWrittenOutIsRefusedInALineAndAResult() {
+        assertThatThrownBy(() -> ChildJson.parse("{\"n\":1e1000}")).hasMessageContaining("digits written out");
+        assertThatThrownBy(() -> ChildJson.toTree(Map.of("n", new BigDecimal("1e-1000"))))
+                .hasMessageContaining("digits written out");
+    }
+
     private static BigDecimal valueOfLine(JsonNode number) {
         return Json.parse(new String(ChildJson.line(number), StandardCharsets.UTF_8)).decimalValue();
     }

@@ -38,9 +38,11 @@ final class DeadQueue {
         return onChannel(channel -> (long) channel.queueDeclarePassive(name).getMessageCount(), "count");
     }
 
-    /** Deletes every ready message. */
+    /** Deletes every ready message, in a look's turn: a look under way holds some, which would come back. */
     long purge() {
-        return onChannel(channel -> (long) channel.queuePurge(name).getMessageCount(), "purge");
+        try (LookTurn turn = LookTurn.take(database, queues.main())) {
+            return onChannel(channel -> (long) channel.queuePurge(name).getMessageCount(), "purge");
+        }
     }
 
     /** A scan on a channel of its own, in a look's turn (see {@link LookTurn}); {@link QueueScan#close()} ends both. */

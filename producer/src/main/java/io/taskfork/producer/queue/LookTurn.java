@@ -43,7 +43,8 @@ public final class LookTurn implements AutoCloseable {
         try (Statement timeout = session.createStatement();
                 PreparedStatement lock = session.prepareStatement("select pg_advisory_lock(hashtext(?))")) {
             timeout.execute("set lock_timeout = '" + WAIT.toMillis() + "ms'");
-            lock.setString(1, "taskfork look at " + mainQueue);
+            // the schema's too: two installations on one database may each have a queue of the same name
+            lock.setString(1, "taskfork look at " + database.schema() + "/" + mainQueue);
             lock.execute();
             return new LookTurn(session);
         } catch (SQLException e) {

@@ -1,6 +1,7 @@
 package io.taskfork.shared.config;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * {@code TASKFORK_TASK_MEMORY}: the most memory all of one task's processes may hold together.
@@ -23,6 +24,22 @@ public record TaskMemory(boolean auto, long bytes) {
     /** The cap in bytes for a host with {@code hostBytes} of memory running {@code prefetch} children; 0 when off. */
     public long capBytes(long hostBytes, int prefetch) {
         return auto ? Math.max(MIN_BYTES, hostBytes / (prefetch + 1)) : bytes;
+    }
+
+    /**
+     * What to warn of when {@code capBytes} leaves a child JVM less than 64 MiB beside a heap of {@code heap}
+     * (TASKFORK_CHILD_HEAP): its code, metaspace and threads take about that, so a task that fills its heap
+     * would be killed as {@code memory} before its JVM could end it as {@code oom}. None when there is room.
+     */
+    public static Optional<String> tightFor(long capBytes, String heap) {
+        long heapBytes = Values.parseSize(heap);
+        if (capBytes <= 0 || capBytes >= heapBytes + MIN_BYTES) {
+            return Optional.empty();
+        }
+        return Optional.of("TASKFORK_TASK_MEMORY of " + (capBytes >> 20) + " MiB leaves a child JVM less"
+                + " than 64 MiB beside its heap (TASKFORK_CHILD_HEAP=" + heap + "): a task that fills its heap is killed"
+                + " as memory before its JVM can end it as oom; give it at least " + ((heapBytes + MIN_BYTES) >> 20)
+                + " MiB, or a smaller heap");
     }
 
     static TaskMemory parse(String text) {

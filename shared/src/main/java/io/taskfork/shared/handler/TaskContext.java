@@ -1,6 +1,7 @@
 package io.taskfork.shared.handler;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskfork.shared.json.Json;
 import java.nio.file.Path;
@@ -35,10 +36,15 @@ public interface TaskContext {
      */
     default <T> T payloadAs(Class<T> type) {
         try {
-            return Json.MAPPER.treeToValue(payload(), type);
+            // An Object or a Map's value gets a Double where a double holds the number, the type handlers cast
+            // such a value to; a BigDecimal only where a double would change the number.
+            return Json.MAPPER.readerFor(type).without(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                    .readValue(payload());
         } catch (JsonProcessingException e) {
             throw new NonRetryableException("payload does not fit " + type.getSimpleName() + ": "
                     + e.getOriginalMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

@@ -11,9 +11,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.Map;
-import java.io.UncheckedIOException;
 
 /** The one configured {@link ObjectMapper} of taskfork. */
 public final class Json {
@@ -32,6 +33,13 @@ public final class Json {
     private Json() {
     }
 
+    /**
+     * The most digits a number may have written out. PostgreSQL's jsonb writes every number out in full
+     * (1e1000 as a 1 and a thousand zeros), and Jackson reads no number of over 1000 characters: a row
+     * holding a longer one could not be read again.
+     */
+    public static final int MOST_DIGITS = 990;
+
     /** Parses JSON text, failing with {@link IllegalArgumentException} and the parser's reason. */
     public static JsonNode parse(String text) {
         try {
@@ -39,9 +47,25 @@ public final class Json {
             if (node == null || node.isMissingNode()) {
                 throw new IllegalArgumentException("empty JSON");
             }
+            refuseLongNumbers(node);
             return node;
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(reason(e), e);
+        }
+    }
+
+    /** Whether {@code number} has at most {@link #MOST_DIGITS} digits written out. */
+    public static boolean fitsWrittenOut(BigDecimal number) {
+        return Math.max(number.precision() - number.scale(), 1) + Math.max(number.scale(), 0) <= MOST_DIGITS;
+    }
+
+    private static void refuseLongNumbers(JsonNode node) {
+        if (node.isBigDecimal() && !fitsWrittenOut(node.decimalValue())) {
+            throw new IllegalArgumentException("the number " + node.decimalValue() + " has more than " + MOST_DIGITS
+                    + " digits written out, as PostgreSQL keeps it");
+        }
+        if (node.isContainerNode()) {
+            node.forEach(Json::refuseLongNumbers);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.taskfork.shared.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
@@ -21,5 +22,15 @@ class JsonTest {
         }
         String kept = "[100.0,3,12345678901234567890123]";
         assertThat(Json.write(Json.parse(kept))).isEqualTo(kept);
+    }
+
+    /** PostgreSQL writes a number out in full, and a row holding one of over 1000 characters could not be read. */
+    @Test
+    void aNumberTooLongWrittenOutIsRefusedNamingIt() {
+        for (String number : List.of("1e1000", "-1e1000", "1e-1000", "1e990")) {
+            assertThatThrownBy(() -> Json.parse("{\"n\":[" + number + "]}")).as(number)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("digits written out");
+        }
+        assertThat(Json.parse("[1e988, 1e-988]").get(0).decimalValue()).isEqualByComparingTo("1e988");
     }
 }

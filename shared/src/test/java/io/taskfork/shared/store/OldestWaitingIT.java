@@ -30,8 +30,8 @@ class OldestWaitingIT {
     void aTaskWhoseTimeIsStillToComeIsNotWaitingAndADueOneWaitsFromItsTime() {
         long retrying = store.insert(new NewTask("echo", Json.parse("{}")));
         long queued = store.insert(new NewTask("echo", Json.parse("{}")));
-        setRow(retrying, "status = 'retrying', run_at = now() + interval '5 seconds'");
-        setRow(queued, "run_at = now() + interval '2 seconds'");
+        setRow(retrying, "status = 'retrying', run_at = now() + interval '1 hour'");
+        setRow(queued, "run_at = now() + interval '1 hour'");
 
         assertThat(store.oldestWaiting()).isEmpty();
 

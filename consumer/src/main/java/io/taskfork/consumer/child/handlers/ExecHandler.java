@@ -47,7 +47,8 @@ public final class ExecHandler implements TaskHandler {
         // Under bwrap a bare name would be looked up on the task's own PATH, which it may set: the
         // listed name is found here, on the child's PATH, as ProcessBuilder finds it without bwrap.
         List<String> command = limits.sandbox()
-                ? Bubblewrap.wrap(ExecLimits.foundOnPath(argv), context.workDirectory(), cwd, limits.network())
+                ? Bubblewrap.wrap(ExecLimits.foundOnPath(argv, List.of(context.workDirectory(), cwd)),
+                        context.workDirectory(), cwd, limits.network())
                 : argv;
         ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile());
         environment(builder.environment(), limits, payload.path("env"));

@@ -54,10 +54,10 @@ public record ExecLimits(List<String> allow, List<Path> roots, List<String> envP
      *
      * @throws NonRetryableException when no program of that name is on the PATH
      */
-    static List<String> foundOnPath(List<String> argv) {
+    static List<String> foundOnPath(List<String> argv, List<Path> bound) {
         String name = argv.get(0);
         if (name.contains("/")) {
-            return runnable(Path.of(name), argv);
+            return runnable(Path.of(name), bound, argv);
         }
         for (String folder : String.valueOf(System.getenv("PATH")).split(":")) {
             // an empty or relative entry names a folder of the task's own: never a place to look
@@ -77,11 +77,17 @@ public record ExecLimits(List<String> allow, List<Path> roots, List<String> envP
 
     /**
      * An allowed path as bwrap would run it, or a refusal now: bwrap itself would start, fail to run it and exit
-     * 1, a failure that every attempt would meet alike. Under /tmp it is not there at all: the sandbox has a
-     * /tmp of its own.
+     * 1, a failure that every attempt would meet alike. Under /tmp it is not there at all, unless in a folder
+     * the sandbox binds ({@code bound}): the sandbox has a /tmp of its own.
      */
-    private static List<String> runnable(Path program, List<String> argv) {
-        if (program.isAbsolute() && program.normalize().startsWith(Bubblewrap.TMP)) {
+    private static List<String> runnable(Path program, List<Path> bound, List<String> argv) {
+        Path real;
+        try {
+            real = program.toRealPath();
+        } catch (IOException e) {
+            real = program.toAbsolutePath().normalize();
+        }
+        if (real.startsWith(Bubblewrap.TMP) && bound.stream().noneMatch(real::startsWith)) {
             throw new NonRetryableException("command " + program + " is allowed, but it lies under " + Bubblewrap.TMP
                     + ", which the sandbox replaces with an empty one of its own: install it elsewhere");
         }

@@ -5,6 +5,7 @@ import io.taskfork.consumer.child.ChildProtocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskfork.shared.config.ChildSettings;
+import io.taskfork.shared.config.TaskMemory;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.task.Task;
 import java.io.IOException;
@@ -66,6 +67,7 @@ public final class ChildLauncher implements AutoCloseable {
                 ? Optional.of(new MemoryWatch(memoryCapBytes, containment)) : Optional.empty();
         LOG.info("memory cap: {}", memoryCapBytes > 0 ? (memoryCapBytes >> 20) + " MiB per task, over all its"
                 + " processes, looked at every " + MemoryWatch.PERIOD_MS + " ms" : "off");
+        TaskMemory.tightFor(memoryCapBytes, settings.heap()).ifPresent(LOG::warn);
         NewerJdk.hintOnce(Path.of(System.getProperty("java.home")), settings.java());
         this.jit = new JitChoice(settings.startup().jit());
         LOG.info("child JIT: {}", jit.description());
