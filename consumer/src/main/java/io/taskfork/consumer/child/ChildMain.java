@@ -15,7 +15,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.ServiceLoader;
@@ -133,7 +132,7 @@ public final class ChildMain {
         });
         pipe.send(EventPipe.event(ChildProtocol.STARTED).put(ChildProtocol.JVM_CPU_MS, ChildUsage.cpu().ownMillis()));
         try {
-            TaskHandler handler = handler(request);
+            TaskHandler handler = HandlerInstance.of(request);
             Object result = handler.handle(context);
             ObjectNode done = EventPipe.event(ChildProtocol.RESULT);
             try {
@@ -192,20 +191,6 @@ public final class ChildMain {
      * same classpath, which spares the child a search of every jar's service files. Only that class
      * is initialized: another handler's failing initializer harms no one.
      */
-    private static TaskHandler handler(JsonNode request) throws Throwable {
-        JsonNode className = request.path(ChildProtocol.HANDLER);
-        if (!className.isTextual()) {
-            throw new IllegalStateException("no handler for type " + request.path("type").asText());
-        }
-        Class<? extends TaskHandler> type = Class.forName(className.asText(), true, ClassLoader.getSystemClassLoader())
-                .asSubclass(TaskHandler.class);
-        try {
-            return type.getDeclaredConstructor().newInstance();
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
-    }
-
     /**
      * Loads the handler classes of a prepare request without initializing them, for the child that
      * writes the archive: with its rehearsal, that is what a task loads, and no more. Listing the
