@@ -8,6 +8,7 @@ usage: enqueue.py [--message-id ID] [--max-attempts N] [--delay DURATION | --run
                   [--expires-at INSTANT] [--unique-key KEY] TYPE [PAYLOAD-JSON]
 """
 import argparse
+import decimal
 import json
 import os
 import sys
@@ -30,19 +31,28 @@ def arguments(argv):
     return parser.parse_args(argv[1:])
 
 
+def refuse_constant(name):
+    raise ValueError(f"{name} is no JSON number")
+
+
 def message(args):
-    body = {"type": args.type, "payload": json.loads(args.payload)}
+    # The payload goes out as it was written: read back into Python floats, 12345678901234567.89 would lose
+    # its cents and 1e400 become Infinity, which is no JSON. It is only checked here.
+    payload = json.loads(args.payload, parse_float=decimal.Decimal, parse_constant=refuse_constant)
+    if payload is not None and not isinstance(payload, dict):
+        raise ValueError("the payload must be a JSON object")
+    body = {"type": args.type}
     for field in ("max_attempts", "delay", "run_at", "expires_at", "unique_key"):
         value = getattr(args, field)
         if value is not None:
             body[field] = value
-    return body
+    return json.dumps(body)[:-1] + ', "payload": ' + args.payload.strip() + "}"
 
 
 def main(argv):
     args = arguments(argv)
     try:
-        body = json.dumps(message(args))
+        body = message(args)
     except ValueError as e:
         print(f"enqueue.py: invalid PAYLOAD-JSON: {e}", file=sys.stderr)
         return 2

@@ -56,6 +56,22 @@ class PythonExampleIT {
         assertThat(task.startedAt()).isAfterOrEqualTo(sent.plusSeconds(1));
     }
 
+    /** Read back into Python floats, the cents would be lost and 1e400 sent as Infinity, which is no JSON. */
+    @Test
+    void thePayloadsNumbersGoOutAsTheyWereWritten() throws Exception {
+        String key = "py-" + UUID.randomUUID();
+        Run run = python("--unique-key", key, "echo", "{\"cents\": 12345678901234567.89, \"huge\": 1e400}");
+
+        assertThat(run.code).as(run.output).isZero();
+        fixture.awaitEveryMessageAcked();
+        long id = fixture.environment().database().jdbi().withHandle(handle -> handle
+                .createQuery("select id from tasks where unique_key = :key").bind("key", key).mapTo(Long.class).one());
+        Task task = fixture.awaitTerminal(id);
+        assertThat(task.payload().path("cents").decimalValue()).isEqualByComparingTo("12345678901234567.89");
+        assertThat(task.payload().path("huge").decimalValue()).isEqualByComparingTo("1e400");
+        assertThat(python("echo", "{\"x\": NaN}").code).as("NaN, no JSON number").isEqualTo(2);
+    }
+
     @Test
     void aBadPayloadOrAQueueThatIsNotThereIsOneLine() throws Exception {
         Run badPayload = python("echo", "{not json");
