@@ -14,6 +14,7 @@ import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.wire.WireFormat;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -48,11 +49,14 @@ class BadMessagesIT {
 
     @Test
     void bodyThatIsNotATaskIdIsDeadLetteredAsMalformed() throws Exception {
+        Instant sent = Instant.now();
         fixture.publish("hello, world", WireFormat.TEXT_PLAIN);
 
         GetResponse letter = fixture.awaitDeadLetterWithBody("hello, world");
 
         assertThat(header(letter, WireFormat.REASON_HEADER)).isEqualTo("malformed");
+        assertThat(Instant.parse(header(letter, WireFormat.DEAD_AT_HEADER))).as("when, with no row to say it")
+                .isBetween(sent.minusSeconds(5), Instant.now());
         assertThat(header(letter, WireFormat.DETAIL_HEADER)).contains("neither a task ID");
         assertThat(letter.getProps().getContentType()).isEqualTo(WireFormat.TEXT_PLAIN);
     }

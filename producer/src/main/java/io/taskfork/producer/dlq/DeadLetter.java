@@ -34,11 +34,14 @@ record DeadLetter(QueueMessage message, DeathNote death, Long taskId, TaskRows.R
         return row == null ? null : row.status();
     }
 
-    /** When the broker dead-lettered it, else when its row's dead letter was confirmed or the task ended; null when unknown. */
+    /**
+     * When the broker dead-lettered it, else when its row's dead letter was confirmed or the task ended, else
+     * when the supervisor says it dead-lettered it (a message without a row); null when unknown.
+     */
     Instant deadAt() {
         if (death.brokerTime() != null) {
             return death.brokerTime();
         }
-        return row == null ? null : row.deadAt();
+        return row != null && row.deadAt() != null ? row.deadAt() : death.supervisorTime();
     }
 }

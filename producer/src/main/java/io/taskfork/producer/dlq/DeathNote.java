@@ -4,6 +4,7 @@ import io.taskfork.producer.queue.QueueMessage;
 import io.taskfork.shared.wire.DeadLetterReason;
 import io.taskfork.shared.wire.WireFormat;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
@@ -16,8 +17,10 @@ import java.util.Map;
  *
  * @param brokerTime when the broker dead-lettered it, or null when the supervisor did (an
  *                   {@code x-death} beside our headers is older: the message's trip through the retry queue)
+ * @param supervisorTime when the supervisor dead-lettered it, from {@code x-taskfork-dead-at}; null when the
+ *                   broker did, or for a dead letter from before the header
  */
-record DeathNote(String reason, String detail, Instant brokerTime) {
+record DeathNote(String reason, String detail, Instant brokerTime, Instant supervisorTime) {
 
     static final String X_DEATH = "x-death";
     static final String UNKNOWN = "unknown";
@@ -27,22 +30,22 @@ record DeathNote(String reason, String detail, Instant brokerTime) {
         String reason = message.text(WireFormat.REASON_HEADER);
         if (reason != null) {
             String detail = message.text(WireFormat.DETAIL_HEADER);
-            return new DeathNote(reason, detail == null ? "" : detail, null);
+            return new DeathNote(reason, detail == null ? "" : detail, null, ourTime(message));
         }
         Map<?, ?> death = latestDeath(message);
         if (death == null) {
             return new DeathNote(UNKNOWN, "no " + WireFormat.REASON_HEADER + " header and no " + X_DEATH
-                    + " record: not dead-lettered by taskfork nor by the broker", null);
+                    + " record: not dead-lettered by taskfork nor by the broker", null, null);
         }
         String brokerReason = String.valueOf(death.get("reason"));
         String from = String.valueOf(death.get("queue"));
         if (BROKER_DELIVERY_LIMIT.equals(brokerReason)) {
             return new DeathNote(DeadLetterReason.DELIVERY_LIMIT.value(), "the broker dead-lettered it from " + from
-                    + " at the queue's delivery limit (" + X_DEATH + " reason " + brokerReason + ")", time(death));
+                    + " at the queue's delivery limit (" + X_DEATH + " reason " + brokerReason + ")", time(death), null);
         }
         return new DeathNote(brokerReason.toLowerCase(Locale.ROOT).replace('_', '-'),
                 "the broker dead-lettered it from " + from + " (" + X_DEATH + " reason " + brokerReason + ")",
-                time(death));
+                time(death), null);
     }
 
     /** The broker puts the latest death first. */
@@ -52,6 +55,15 @@ record DeathNote(String reason, String detail, Instant brokerTime) {
             return latest;
         }
         return null;
+    }
+
+    private static Instant ourTime(QueueMessage message) {
+        String text = message.text(WireFormat.DEAD_AT_HEADER);
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static Instant time(Map<?, ?> death) {

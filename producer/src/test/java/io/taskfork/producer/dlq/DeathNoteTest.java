@@ -22,7 +22,18 @@ class DeathNoteTest {
                 "x-taskfork-detail", LongStringHelper.asLongString("killed after 5s"),
                 "x-death", List.of(death("expired", "q.retry")))));
 
-        assertThat(note).isEqualTo(new DeathNote("timeout", "killed after 5s", null));
+        assertThat(note).isEqualTo(new DeathNote("timeout", "killed after 5s", null, null));
+    }
+
+    /** A message that made no row says itself when the supervisor dead-lettered it. */
+    @Test
+    void ourDeadAtHeaderGivesTheSupervisorsTime() {
+        DeathNote note = DeathNote.of(message(Map.of(
+                "x-taskfork-reason", LongStringHelper.asLongString("malformed"),
+                "x-taskfork-dead-at", LongStringHelper.asLongString(DIED.toString()))));
+
+        assertThat(note.supervisorTime()).isEqualTo(DIED);
+        assertThat(note.brokerTime()).isNull();
     }
 
     @Test

@@ -19,6 +19,8 @@ public final class WireFormat {
     public static final String REASON_HEADER = "x-taskfork-reason";
     public static final String DETAIL_HEADER = "x-taskfork-detail";
     public static final String TASK_ID_HEADER = "x-taskfork-task-id";
+    /** When the supervisor dead-lettered the message, ISO-8601 by its clock: a message without a row says it alone. */
+    public static final String DEAD_AT_HEADER = "x-taskfork-dead-at";
     /**
      * On a copy that replaced a message read without being taken ({@code ops/taskfork audit},
      * {@code dlq list}): the deliveries the original had counted, which the copy's own

@@ -91,6 +91,7 @@ public final class DeliveryActions {
         }
         headers.put(WireFormat.REASON_HEADER, reason.value());
         headers.put(WireFormat.DETAIL_HEADER, WireFormat.oneLine(detail));
+        headers.put(WireFormat.DEAD_AT_HEADER, java.time.Instant.now().toString());
         if (taskId != null) {
             headers.put(WireFormat.TASK_ID_HEADER, taskId);
         }
