@@ -36,7 +36,10 @@ final class TaskIdConverter implements ITypeConverter<Long> {
                 return id;
             }
         } catch (NumberFormatException e) {
-            // said below
+            if (value.matches("[0-9]{19,}")) {
+                // a whole number from 1 up, but past any ID a task can have
+                throw new TypeConversionException("a task ID is at most " + Long.MAX_VALUE + ", not '" + value + "'");
+            }
         }
         throw new TypeConversionException("a task ID is a whole number from 1 up, not '" + value + "'");
     }

@@ -89,6 +89,8 @@ class UsageErrorsTest {
             assertUsageErrorSaying(run, "a task ID is a whole number from 1 up, not '");
             assertThat(run.err()).as(String.join(" ", command)).doesNotContain("long");
         }
+        assertUsageErrorSaying(CliRun.of(NOWHERE, "status", "99999999999999999999"),
+                "a task ID is at most 9223372036854775807, not '99999999999999999999'");
     }
 
     private static void assertUsageErrorSaying(CliRun run, String saying) {
