@@ -7,9 +7,12 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.router.ParsedEndpoint;
 import io.taskfork.producer.TaskPublisher;
 import io.taskfork.producer.dlq.Dlq;
+import io.taskfork.producer.queue.QueueException;
+import io.taskfork.shared.amqp.BrokerUnavailableException;
 import io.taskfork.shared.config.HttpSettings;
 import io.taskfork.shared.store.DataRefusal;
 import io.taskfork.shared.store.Database;
+import io.taskfork.shared.store.DatabaseUnavailableException;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.topology.QueueNames;
 import java.io.IOException;
@@ -137,6 +140,13 @@ public final class ApiServer implements AutoCloseable {
             if (refused.isPresent()) {
                 // refused for what the request holds: the same request would be refused again
                 Answers.error(ctx, 400, "the database refused it: " + refused.get());
+                return;
+            }
+            if (e instanceof QueueException || e instanceof BrokerUnavailableException
+                    || e instanceof DatabaseUnavailableException) {
+                // a service away or busy, or a look that waited its turn too long: the same request may do soon
+                LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                Answers.error(ctx, 503, e.getMessage());
                 return;
             }
             // The client gets one line; the stack trace stays in this process's log.

@@ -3,7 +3,9 @@ package io.taskfork.producer.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.rabbitmq.client.Channel;
 import io.taskfork.shared.json.Json;
+import io.taskfork.shared.topology.Topology;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -78,6 +80,23 @@ class ServerErrorsIT {
                 + "Connection: close\r\n\r\n");
         assertThat(longUri.status()).as(longUri.text()).isEqualTo(414);
         assertThat(longUri.json().get("error").asText()).isNotBlank();
+    }
+
+    /** Not the request's fault nor the server's: the same request may do once the broker has the queue again. */
+    @Test
+    void aQueueTheBrokerCannotGiveIs503WithOneLine() throws Exception {
+        try (Channel channel = api.env().connection().createChannel()) {
+            channel.queueDelete(api.env().queues().dead());
+        }
+        try {
+            HttpCalls.Reply reply = api.http().get("/api/dead", TOKEN);
+
+            assertThat(reply.status()).as(reply.body()).isEqualTo(503);
+            assertThat(reply.json().get("error").asText()).startsWith("cannot read " + api.env().queues().dead())
+                    .doesNotContain("\n");
+        } finally {
+            Topology.declare(api.env().connection(), api.env().queues());
+        }
     }
 
     private static Map<String, String> auth() {
