@@ -1,7 +1,7 @@
 // The console: one page whose views are chosen by the part of the address after '#', so a view
 // can be bookmarked, and whose data all comes from the API.
 import { change, canChange, startSession } from './api.js';
-import { failed } from './ui.js';
+import { clearBadNotice, failed } from './ui.js';
 import { overview } from './overview.js';
 import { taskList } from './tasks.js';
 import { taskPage } from './task.js';
@@ -15,6 +15,7 @@ function route() {
   const params = new URLSearchParams(query);
   const parts = path.split('/').filter(Boolean);
   stopView();
+  clearBadNotice();
   view.replaceChildren();
   let current = 'overview';
   if (parts[0] === 'tasks' && parts[1]) {

@@ -20,8 +20,12 @@ export function taskPage(view, id) {
   let events = null;
   let stopped = false;
   let lateLooks = 0;
+  let shown = null;
+  // "started 5 s ago" goes on counting between the task's changes, which alone read it again
+  const clock = setInterval(() => { if (shown) fields.replaceChildren(...details(shown)); }, 1000);
 
   const showTask = (task) => {
+    shown = task;
     heading.replaceChildren(`Task ${task.id} `, statusBadge(task.status));
     fields.replaceChildren(...details(task));
     blocks.replaceChildren(...[['Payload', task.payload, 'payload'], ['Result', task.result, 'result'],
@@ -96,6 +100,7 @@ export function taskPage(view, id) {
   reload().catch(failed);
   return () => {
     stopped = true;
+    clearInterval(clock);
     if (events) {
       events.close();
     }

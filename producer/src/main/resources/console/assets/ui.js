@@ -36,6 +36,15 @@ export function notice(text, bad = false) {
   notice.timer = setTimeout(() => { box.hidden = true; }, bad ? 12000 : 6000);
 }
 
+/** Hides an error notice: one about another view would read as about the next. */
+export function clearBadNotice() {
+  const box = document.getElementById('notice');
+  if (box.className === 'bad') {
+    clearTimeout(notice.timer);
+    box.hidden = true;
+  }
+}
+
 /** Asks before a change: resolves true only when the person says yes. */
 export function confirmed(question, yes) {
   const dialog = document.getElementById('confirm');

@@ -67,6 +67,11 @@ class ConsoleIT {
     @Test
     void aTasksPageShowsItsProgressAndFollowsItsLogWhileItRuns() throws Exception {
         console.logIn(TOKEN);
+        browser.open(console.base() + "/#/tasks/-1");
+        browser.awaitText("#notice", "positive whole number");
+        browser.script("location.hash = '#/tasks'");
+        browser.await("the task list", d -> !browser.all("#tasks").isEmpty());
+        assertThat(browser.find("#notice").isDisplayed()).as("the last view's error, gone with it").isFalse();
         long id = console.submit("{\"type\": \"progressive\", \"payload\": {\"hold_ms\": 5000}}");
         browser.open(console.base() + "/#/tasks");
         browser.await("task " + id + " in the list", d -> console.row(id));
@@ -74,6 +79,9 @@ class ConsoleIT {
 
         browser.awaitText("#log", "holding at half");
         assertThat(browser.find("h1 .status").getText()).as("the log came while it ran").isEqualTo("running");
+        String created = browser.find("[data-field='created']").getText();
+        browser.await("its times counting on while the task runs on unchanged", d -> browser.find("h1 .status")
+                .getText().equals("running") && !browser.find("[data-field='created']").getText().equals(created));
         // the progress comes by the row and the log by the live output: either may show first
         browser.awaitText("#progress-message", "50% halfway");
         assertThat(browser.find("#progress").getAttribute("value")).isEqualTo("50");
