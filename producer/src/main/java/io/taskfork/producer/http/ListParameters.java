@@ -60,8 +60,7 @@ final class ListParameters {
         }
         // no task can have it: a listing of none would look like an answer
         if (text != null && !WireFormat.isTaskType(text)) {
-            throw ApiProblem.badRequest("\"type\" " + text + " is not a task type: 1 to 100 letters, digits, '.',"
-                    + " '_', ':' or '-'");
+            throw ApiProblem.badRequest("\"type\" " + text + " is not a task type: " + WireFormat.TASK_TYPE_RULE);
         }
         return text;
     }

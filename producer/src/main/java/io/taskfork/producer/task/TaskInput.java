@@ -19,9 +19,6 @@ import java.util.Locale;
  */
 public final class TaskInput {
 
-    // The rule WireFormat applies to the type of a JSON message: whatever the CLI accepts, a
-    // script could also have published as JSON.
-    private static final String TYPE_RULE = "1 to 100 letters, digits, '.', '_', ':' or '-'";
     private static final int MAX_ATTEMPTS = 100;
 
     private TaskInput() {
@@ -43,8 +40,9 @@ public final class TaskInput {
         if (type == null || type.isNull()) {
             throw new IllegalArgumentException("no \"type\"");
         }
+        // the rule WireFormat applies to a JSON message's type: whatever the CLI takes, a script could publish
         if (!type.isTextual() || !WireFormat.isTaskType(type.asText())) {
-            throw new IllegalArgumentException("\"type\" must be a string of " + TYPE_RULE);
+            throw new IllegalArgumentException("\"type\" must be a string of " + WireFormat.TASK_TYPE_RULE);
         }
         JsonNode payload = node.get("payload");
         if (payload == null || payload.isNull()) {
@@ -69,7 +67,8 @@ public final class TaskInput {
             throw new IllegalArgumentException("invalid --max-attempts " + maxAttempts + ": expected 1 to " + MAX_ATTEMPTS);
         }
         if (!WireFormat.isTaskType(type)) {
-            throw new IllegalArgumentException("invalid --type \"" + type + "\": expected " + TYPE_RULE);
+            throw new IllegalArgumentException("invalid --type \"" + type + "\": expected "
+                    + WireFormat.TASK_TYPE_RULE);
         }
         JsonNode payload = parse(payloadJson, "invalid --payload: bad JSON: ");
         if (!payload.isObject()) {

@@ -13,6 +13,8 @@ public final class Values {
     private static final Pattern SIZE = Pattern.compile("(\\d{1,12})([kmg]?)");
 
     private static final String NEGATIVE = "a duration is never negative, not ";
+    /** Why a text is no duration at all, as against one that is negative or too long to read. */
+    public static final String NOT_A_DURATION = "expected a duration such as 500ms, 30s, 10m or 1h";
 
     private Values() {
     }
@@ -39,7 +41,7 @@ public final class Values {
             parsed = Duration.parse(text.trim().toUpperCase(Locale.ROOT));
         } catch (java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException(value.startsWith("-") ? NEGATIVE + text.trim()
-                    : "expected a duration such as 500ms, 30s, 10m or 1h");
+                    : NOT_A_DURATION);
         }
         // ISO-8601 writes a negative one as PT-5S or -PT5S: a delay into the past, an expiry already gone
         if (parsed.isNegative()) {

@@ -104,7 +104,7 @@ public final class OptionFields {
             try {
                 return Values.parseDuration(value.asText());
             } catch (IllegalArgumentException e) {
-                if (!e.getMessage().startsWith("expected")) {
+                if (!e.getMessage().equals(Values.NOT_A_DURATION)) {
                     // a duration too long to read, or a negative one: its own words say which
                     throw new IllegalArgumentException("\"delay\": " + e.getMessage(), e);
                 }

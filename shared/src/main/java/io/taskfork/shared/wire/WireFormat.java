@@ -38,7 +38,10 @@ public final class WireFormat {
     private WireFormat() {
     }
 
-    /** Whether {@code type} is a task type's name: 1 to 100 letters, digits, '.', '_', ':' or '-'. */
+    /** What a task type's name is, for the messages that refuse one. */
+    public static final String TASK_TYPE_RULE = "1 to 100 letters, digits, '.', '_', ':' or '-'";
+
+    /** Whether {@code type} is a task type's name: {@link #TASK_TYPE_RULE}. */
     public static boolean isTaskType(String type) {
         return type != null && TYPE.matcher(type).matches();
     }
@@ -123,7 +126,7 @@ public final class WireFormat {
         JsonNode type = node.get("type");
         if (type == null || !type.isTextual() || !isTaskType(type.asText())) {
             throw new MalformedMessageException(DeadLetterReason.MALFORMED,
-                    "JSON body needs \"type\": a string of 1 to 100 letters, digits, '.', '_', ':' or '-'");
+                    "JSON body needs \"type\": a string of " + TASK_TYPE_RULE);
         }
         JsonNode payload = node.get("payload");
         if (payload == null || payload.isNull()) {
