@@ -1,10 +1,9 @@
 package io.taskfork.producer.queue;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ShutdownSignalException;
+import io.taskfork.shared.amqp.Broker;
 import io.taskfork.shared.amqp.BrokerUnavailableException;
 import io.taskfork.shared.topology.QueueNames;
 import io.taskfork.shared.topology.Topology;
@@ -18,7 +17,6 @@ import java.util.concurrent.TimeoutException;
  */
 public final class Queues {
 
-    private static final int NOT_FOUND = 404;
 
     private Queues() {
     }
@@ -37,9 +35,7 @@ public final class Queues {
             try (Channel channel = connection.createChannel()) {
                 channel.queueDeclarePassive(queue);
             } catch (IOException | TimeoutException | AlreadyClosedException e) {
-                if (e.getCause() instanceof ShutdownSignalException shutdown
-                        && shutdown.getReason() instanceof AMQP.Channel.Close close
-                        && close.getReplyCode() == NOT_FOUND) {
+                if (Broker.isQueueNotFound(e)) {
                     throw new NoSuchQueueException(queue);
                 }
                 throw new BrokerUnavailableException("cannot look at " + queue + ": " + ConfirmedPublisher.reason(e),

@@ -1,10 +1,12 @@
 package io.taskfork.shared.amqp;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ExceptionHandler;
 import com.rabbitmq.client.RecoveryDelayHandler;
+import com.rabbitmq.client.ShutdownSignalException;
 import com.rabbitmq.client.impl.recovery.RecordedQueue;
 import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
 import io.taskfork.shared.config.AmqpSettings;
@@ -18,6 +20,7 @@ import java.util.concurrent.TimeoutException;
 public final class Broker {
 
     private static final int CONNECT_TIMEOUT_MS = 5_000;
+    private static final int NOT_FOUND = 404;
     /**
      * No limit on the bodies read: a connection that reads what others published (dead letters,
      * say) must read any message the broker holds (RabbitMQ takes at most 512 MiB), since the
@@ -27,6 +30,12 @@ public final class Broker {
     private static final int ANY_BODY_BYTES = Integer.MAX_VALUE;
 
     private Broker() {
+    }
+
+    /** Whether {@code failure} is the broker's answer to a passive declare of a queue that is not there. */
+    public static boolean isQueueNotFound(Throwable failure) {
+        return failure.getCause() instanceof ShutdownSignalException shutdown
+                && shutdown.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == NOT_FOUND;
     }
 
     /**

@@ -3,10 +3,10 @@ package io.taskfork.consumer.supervisor.metrics;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ShutdownSignalException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.taskfork.consumer.NamedThreads;
+import io.taskfork.shared.amqp.Broker;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.topology.QueueNames;
 import java.time.Duration;
@@ -30,7 +30,6 @@ public final class QueueGauges implements AutoCloseable {
     public static final String CONSUMERS = "taskfork.queue.consumers";
     public static final String OLDEST_WAITING = "taskfork.queue.oldest.waiting";
     static final Duration EVERY = Duration.ofSeconds(5);
-    private static final int NOT_FOUND = 404;
     private static final Logger LOG = LoggerFactory.getLogger(QueueGauges.class);
 
     private final Connection connection;
@@ -95,14 +94,9 @@ public final class QueueGauges implements AutoCloseable {
                 // consumer for sure, which TaskforkNoConsumers must see: NaN == 0 is no alert.
                 LOG.debug("sampling queue {}: {}", queue.getValue(), e.toString());
                 messages.get(queue.getKey()).set(Double.NaN);
-                consumers.get(queue.getKey()).set(isNotFound(e) ? 0.0 : Double.NaN);
+                consumers.get(queue.getKey()).set(Broker.isQueueNotFound(e) ? 0.0 : Double.NaN);
             }
         }
-    }
-
-    private static boolean isNotFound(Exception e) {
-        return e.getCause() instanceof ShutdownSignalException shutdown
-                && shutdown.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == NOT_FOUND;
     }
 
     @Override
