@@ -80,11 +80,7 @@ public final class ChildJson {
             return NODES.numberNode(number);
         }
         if (value instanceof BigDecimal number) {
-            if (!Json.fitsWrittenOut(number)) {
-                throw new IllegalArgumentException("the number " + number + " has more than " + Json.MOST_DIGITS
-                        + " digits written out, as PostgreSQL would keep it");
-            }
-            return NODES.numberNode(number);
+            return NODES.numberNode(Json.writtenOutFits(number));
         }
         if (value instanceof Double number && Double.isFinite(number)) {
             return NODES.numberNode(number.doubleValue());

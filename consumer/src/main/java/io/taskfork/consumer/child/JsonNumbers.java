@@ -18,7 +18,9 @@ final class JsonNumbers {
     static JsonNode node(String number, boolean integral) {
         if (!integral) {
             double value = Double.parseDouble(number);
-            return keepsItsValue(number, value) ? NODES.numberNode(value) : NODES.numberNode(kept(number));
+            // one the supervisor would refuse, as PostgreSQL writes it out, is refused where a command's line is read
+            return keepsItsValue(number, value) ? NODES.numberNode(value)
+                    : NODES.numberNode(Json.writtenOutFits(new BigDecimal(number)));
         }
         // 19 digits and a sign always fit a long's parse attempt; more go to BigInteger directly
         if (number.length() <= 20) {
@@ -30,16 +32,6 @@ final class JsonNumbers {
             }
         }
         return NODES.numberNode(new BigInteger(number));
-    }
-
-    // A number the supervisor refuses, as PostgreSQL would write it out: refused here, where a command's line is read.
-    private static BigDecimal kept(String number) {
-        BigDecimal decimal = new BigDecimal(number);
-        if (!Json.fitsWrittenOut(decimal)) {
-            throw new IllegalArgumentException("the number " + number + " has more than " + Json.MOST_DIGITS
-                    + " digits written out");
-        }
-        return decimal;
     }
 
     /**

@@ -54,15 +54,22 @@ public final class Json {
         }
     }
 
-    /** Whether {@code number} has at most {@link #MOST_DIGITS} digits written out. */
-    public static boolean fitsWrittenOut(BigDecimal number) {
-        return Math.max(number.precision() - number.scale(), 1) + Math.max(number.scale(), 0) <= MOST_DIGITS;
+    /**
+     * {@code number} itself, when it has at most {@link #MOST_DIGITS} digits written out.
+     *
+     * @throws IllegalArgumentException naming it, when it has more
+     */
+    public static BigDecimal writtenOutFits(BigDecimal number) {
+        if (Math.max(number.precision() - number.scale(), 1) + Math.max(number.scale(), 0) > MOST_DIGITS) {
+            throw new IllegalArgumentException("the number " + number + " has more than " + MOST_DIGITS
+                    + " digits written out, as PostgreSQL keeps it");
+        }
+        return number;
     }
 
     private static void refuseLongNumbers(JsonNode node) {
-        if (node.isBigDecimal() && !fitsWrittenOut(node.decimalValue())) {
-            throw new IllegalArgumentException("the number " + node.decimalValue() + " has more than " + MOST_DIGITS
-                    + " digits written out, as PostgreSQL keeps it");
+        if (node.isBigDecimal()) {
+            writtenOutFits(node.decimalValue());
         }
         if (node.isContainerNode()) {
             node.forEach(Json::refuseLongNumbers);
