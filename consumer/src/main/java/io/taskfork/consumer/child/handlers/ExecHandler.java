@@ -37,10 +37,6 @@ public final class ExecHandler implements TaskHandler {
         ExecLimits limits = ExecLimits.fromSystemProperties();
         JsonNode payload = context.payload();
         checkFields(payload);
-        JsonNode stdin = payload.path("stdin");
-        if (!stdin.isMissingNode() && !stdin.isNull() && !stdin.isTextual()) {
-            throw new NonRetryableException("\"stdin\" must be a string: the text written to the command's stdin");
-        }
         List<String> argv = argv(payload);
         limits.check(argv.get(0));
         Path cwd = payload.hasNonNull("cwd") ? limits.checkCwd(payload.get("cwd").asText()) : context.workDirectory();
@@ -97,6 +93,10 @@ public final class ExecHandler implements TaskHandler {
                         + String.join(", ", FIELDS));
             }
         });
+        JsonNode stdin = payload.path("stdin");
+        if (!stdin.isMissingNode() && !stdin.isNull() && !stdin.isTextual()) {
+            throw new NonRetryableException("\"stdin\" must be a string: the text written to the command's stdin");
+        }
         JsonNode result = payload.path("result");
         if (!result.isMissingNode() && !result.isNull() && !LAST_JSON_LINE.equals(result.asText(null))) {
             throw new NonRetryableException("\"result\" must be \"" + LAST_JSON_LINE + "\", or left out for"
