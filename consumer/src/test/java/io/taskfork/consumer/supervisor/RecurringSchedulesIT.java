@@ -12,8 +12,10 @@ import io.taskfork.shared.task.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,7 +119,8 @@ class RecurringSchedulesIT {
                 + " replace it\n");
         String next = listed("hourly").path("next_fire_at").asText();
         assertThat(cli("schedule", "list").out()).containsPattern(
-                "(?m)^hourly +cron 0 \\* \\* \\* \\* +Europe/Berlin +one +no +\\S+\\+0[12]:00 +echo +-$");
+                "(?m)^hourly +cron 0 \\* \\* \\* \\* +Europe/Berlin +one +no +\\S+\\+0[12]:00 +echo +"
+                + Pattern.quote(fixture.environment().queues().main()) + " +-$");
 
         ProducerCli ran = cli("schedule", "run-now", "hourly");
         assertThat(ran.code()).as(ran.err()).isZero();
@@ -152,6 +155,31 @@ class RecurringSchedulesIT {
             ProducerCli unknown = cli("schedule", command, "hourly");
             assertThat(unknown.code()).as(command).isEqualTo(1);
             assertThat(unknown.err()).isEqualTo("taskfork: no schedule named hourly\n");
+        }
+    }
+
+    @Test
+    void theListShowsEveryQueuesSchedulesOrThoseOfTheQueueNamed() {
+        String own = fixture.environment().queues().main();
+        String other = own + ".lane";
+        assertThat(cli("schedule", "add", "lane", "--queue", other, "--every", "1h", "--type", "echo").code()).isZero();
+        assertThat(cli("schedule", "add", "own", "--every", "1h", "--type", "echo").code()).isZero();
+        try {
+            Map<String, String> noQueue = new HashMap<>(fixture.environment().environment());
+            noQueue.remove("TASKFORK_QUEUE");
+            String every = ProducerCli.run(noQueue, "schedule", "list").out();
+            assertThat(every).containsPattern("(?m)^lane .* echo +" + Pattern.quote(other) + " +-$")
+                    .containsPattern("(?m)^own .* echo +" + Pattern.quote(own) + " +-$");
+
+            assertThat(cli("schedule", "list").out()).as("TASKFORK_QUEUE names one").contains("own")
+                    .doesNotContain("lane");
+            assertThat(ProducerCli.run(noQueue, "schedule", "list", "--queue", other, "--json").out().lines()
+                    .map(line -> Json.parse(line).path("name").asText())).containsExactly("lane");
+            assertThat(ProducerCli.run(noQueue, "schedule", "list", "--queue", other + ".none").out())
+                    .isEqualTo("no schedules of queue " + other + ".none\n");
+        } finally {
+            cli("schedule", "remove", "lane");
+            cli("schedule", "remove", "own");
         }
     }
 

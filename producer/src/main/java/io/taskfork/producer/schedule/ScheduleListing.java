@@ -18,7 +18,7 @@ import java.util.List;
 public final class ScheduleListing {
 
     public static final List<String> HEADERS = List.of("NAME", "SPEC", "ZONE", "CATCH-UP", "PAUSED", "NEXT",
-            "TYPE", "LAST TASK");
+            "TYPE", "QUEUE", "LAST TASK");
 
     private ScheduleListing() {
     }
@@ -29,7 +29,7 @@ public final class ScheduleListing {
                 cron ? schedule.recurrence().zone().getId() : "-", schedule.catchUp().value(),
                 schedule.paused() ? "yes" : "no",
                 schedule.paused() ? "-" : local(schedule.nextFireAt(), schedule.recurrence().zone()),
-                schedule.type(), lastTask(schedule));
+                schedule.type(), schedule.queue(), lastTask(schedule));
     }
 
     /** The schedule as one JSON object: the {@code schedules} row's columns, and its last task's status. */

@@ -28,6 +28,11 @@ public final class SettingsOptions {
         return Settings.load(environment, given);
     }
 
+    /** Whether {@code setting} was given as a flag or in {@code environment}, not left to its default. */
+    public boolean gives(Setting setting, Map<String, String> environment) {
+        return given.containsKey(setting) || environment.containsKey(setting.variable());
+    }
+
     void addTo(CommandSpec command) {
         for (Setting setting : offered) {
             String fallback = setting.defaultValue().isEmpty() ? "" : ", default " + setting.defaultValue();
