@@ -134,7 +134,7 @@ class ConsumerProcessIT {
             assertThat(consumer.exitValue()).isEqualTo(1);
             assertThat(read(log)).contains("taskfork consumer: cannot start: the metrics port "
                     + taken.getLocalPort() + " is taken by another process; give this supervisor one of its own"
-                    + " with TASKFORK_METRICS_PORT (0 turns /metrics off)");
+                    + " with --metrics-port or TASKFORK_METRICS_PORT (0 turns /metrics off)");
             // nothing left for the next supervisor to take for one that died without stopping
             int rows = environment.database().jdbi().withHandle(handle -> handle
                     .createQuery("select count(*) from workers where name like :pid").bind("pid", "%/" + consumer.pid())

@@ -7,6 +7,6 @@ public final class HttpPortTakenException extends TaskforkException {
 
     HttpPortTakenException(String bind, int port, Throwable cause) {
         super("cannot serve on " + bind + ":" + port + ": the port is taken by another process; give this one"
-                + " a port of its own with TASKFORK_HTTP_PORT", cause);
+                + " a port of its own with --http-port or TASKFORK_HTTP_PORT", cause);
     }
 }

@@ -82,7 +82,8 @@ class ServeCommandIT {
             assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(serve.exitValue()).isEqualTo(1);
             assertThat(err).isEqualTo("taskfork: cannot serve on 127.0.0.1:" + taken.getLocalPort() + ": the port is"
-                    + " taken by another process; give this one a port of its own with TASKFORK_HTTP_PORT\n");
+                    + " taken by another process; give this one a port of its own with --http-port or"
+                    + " TASKFORK_HTTP_PORT\n");
         }
     }
 }

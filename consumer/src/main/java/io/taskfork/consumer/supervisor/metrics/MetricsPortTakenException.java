@@ -7,6 +7,6 @@ public final class MetricsPortTakenException extends TaskforkException {
 
     MetricsPortTakenException(int port, Throwable cause) {
         super("cannot start: the metrics port " + port + " is taken by another process; give this supervisor"
-                + " one of its own with TASKFORK_METRICS_PORT (0 turns /metrics off)", cause);
+                + " one of its own with --metrics-port or TASKFORK_METRICS_PORT (0 turns /metrics off)", cause);
     }
 }
