@@ -5,6 +5,7 @@ import io.taskfork.consumer.supervisor.SandboxTrial;
 import io.taskfork.consumer.supervisor.Supervisor;
 import io.taskfork.consumer.supervisor.WorkRootTrial;
 import io.taskfork.consumer.supervisor.launch.ChildStartException;
+import io.taskfork.consumer.supervisor.metrics.MetricsServer;
 import io.taskfork.shared.TaskforkException;
 import io.taskfork.shared.config.ConfigException;
 import io.taskfork.shared.config.Setting;
@@ -71,6 +72,9 @@ public final class ConsumerMain implements Callable<Integer>, SettingsOptions.Ca
         Optional<String> problem = WorkRootTrial.problem(settings.child().work().root());
         if (problem.isEmpty()) {
             problem = SandboxTrial.problem(settings.child().work().execSandbox());
+        }
+        if (problem.isEmpty() && settings.metricsPort() > 0) {
+            problem = MetricsServer.problem(settings.service().metricsBind());
         }
         if (problem.isEmpty()) {
             problem = LogHeapTrial.problem(settings.child().logLimit(), settings.amqp().prefetch(),

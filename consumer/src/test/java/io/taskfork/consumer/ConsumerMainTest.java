@@ -30,6 +30,17 @@ class ConsumerMainTest {
     }
 
     @Test
+    void aMetricsAddressThatIsNotThisHostsExitsTwoNamingIt() {
+        Result result = run(Map.of("TASKFORK_METRICS_BIND", "203.0.113.7"));
+
+        assertThat(result.code).isEqualTo(2);
+        assertThat(result.err).isEqualTo("taskfork consumer: TASKFORK_METRICS_BIND 203.0.113.7 is not an address of"
+                + " this host\n");
+        assertThat(run(Map.of("TASKFORK_METRICS_BIND", "in valid")).err)
+                .startsWith("taskfork consumer: invalid TASKFORK_METRICS_BIND \"in valid\"").hasLineCount(1);
+    }
+
+    @Test
     void unknownOptionExitsTwoInOneLine() {
         Result result = run(Map.of(), "--prefetc", "4");
 

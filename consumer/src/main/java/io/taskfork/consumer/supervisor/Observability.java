@@ -52,11 +52,11 @@ final class Observability implements AutoCloseable {
     }
 
     /** Serves the meters and {@code problems} (null when healthy) on {@code port}. */
-    void serve(int port, Connection connection, QueueNames queues, TaskStore store, Supplier<String> problems)
+    void serve(String bind, int port, Connection connection, QueueNames queues, TaskStore store, Supplier<String> problems)
             throws IOException {
         bindJvmMetrics();
         queueGauges = new QueueGauges(registry, connection, queues, store);
-        server = MetricsServer.start(port, registry, problems);
+        server = MetricsServer.start(bind, port, registry, problems);
     }
 
     /** The port /metrics is served on, or 0 when it is not. */

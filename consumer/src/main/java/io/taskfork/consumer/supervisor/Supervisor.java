@@ -122,7 +122,8 @@ public final class Supervisor implements AutoCloseable {
         health = new Health(connection, database);
         metrics.connections(health::brokerUp, health::databaseUp);
         if (settings.metricsPort() > 0) {
-            observability.serve(settings.metricsPort(), connection, queues, store, this::problems);
+            observability.serve(settings.service().metricsBind(), settings.metricsPort(), connection, queues, store,
+                    this::problems);
         }
         taskConsumer = new TaskConsumer(consuming, workers, processor);
         consumerTag = consuming.basicConsume(queues.main(), false, taskConsumer);

@@ -22,6 +22,7 @@ public enum Setting {
     LOG_LIMIT("256k", "most bytes of a task's output kept in its log"),
     MAX_MESSAGE("1m", "largest message body accepted"),
     METRICS_PORT("9464", "port of /metrics and /healthz; 0 disables"),
+    METRICS_BIND("", "address /metrics and /healthz listen on, such as 127.0.0.1; empty: every interface"),
     MAX_ATTEMPTS("3", "runs of a task whose handler throws, before it fails (a task's max_attempts overrides)"),
     RETRY_DELAY("1s", "delay before the first retry; each next one waits 4 times longer, with jitter"),
     CRASH_RETRIES("0", "retries of a task whose child died (exit, signal, oom, timeout, memory)"),

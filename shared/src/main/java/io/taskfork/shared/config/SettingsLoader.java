@@ -58,6 +58,7 @@ final class SettingsLoader {
                 parse(Setting.CRASH_RETRIES, text -> SettingParsers.wholeNumber(text, 0, MAX_ATTEMPTS)));
         ServiceSettings service = new ServiceSettings(
                 parse(Setting.METRICS_PORT, text -> SettingParsers.wholeNumber(text, 0, 65535)),
+                parse(Setting.METRICS_BIND, text -> text.isEmpty() ? text : SettingParsers.bindAddress(text)),
                 parse(Setting.MAX_MESSAGE, text -> (int) SettingParsers.size(text, 64, MAX_MESSAGE_LIMIT)),
                 parse(Setting.SHUTDOWN_GRACE, Values::parseDuration),
                 parse(Setting.OUTBOX_AGE, SettingParsers::positiveDuration),

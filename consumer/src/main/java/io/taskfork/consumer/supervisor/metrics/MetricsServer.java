@@ -7,8 +7,13 @@ import io.taskfork.consumer.NamedThreads;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -40,11 +45,36 @@ public final class MetricsServer implements AutoCloseable {
         server.start();
     }
 
-    public static MetricsServer start(int port, PrometheusMeterRegistry registry, Supplier<String> problems)
-            throws IOException {
+    /**
+     * Why {@code bind} (TASKFORK_METRICS_BIND) cannot be listened on, in one line; empty when it can
+     * be, or is empty (every interface). Asked before the start, so that a mistyped address is a bad
+     * setting, not a supervisor that starts and is never scraped.
+     */
+    public static Optional<String> problem(String bind) {
+        if (bind.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            InetAddress address = InetAddress.getByName(bind);
+            if (!address.isAnyLocalAddress() && NetworkInterface.getByInetAddress(address) == null) {
+                return Optional.of("TASKFORK_METRICS_BIND " + bind + " is not an address of this host");
+            }
+            return Optional.empty();
+        } catch (UnknownHostException e) {
+            return Optional.of("cannot resolve TASKFORK_METRICS_BIND " + bind);
+        } catch (SocketException e) {
+            return Optional.of("cannot read this host's addresses for TASKFORK_METRICS_BIND " + bind + ": "
+                    + e.getMessage());
+        }
+    }
+
+    /** @param bind the address to listen on, checked by {@link #problem}; empty for every interface */
+    public static MetricsServer start(String bind, int port, PrometheusMeterRegistry registry,
+            Supplier<String> problems) throws IOException {
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(port), 0);
+            server = HttpServer.create(bind.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(bind, port),
+                    0);
         } catch (BindException e) {
             throw new MetricsPortTakenException(port, e);
         }
