@@ -78,6 +78,7 @@ async function errorOf(answer) {
 }
 
 function toLogin() {
-  location.href = '/login';
+  // the page the person was on comes back after the login (see login.js)
+  location.href = '/login' + (location.hash.startsWith('#/') ? location.hash : '');
   throw new ApiError(401, 'the login has ended');
 }

@@ -184,6 +184,34 @@ class ConsoleIT {
     }
 
     @Test
+    void aPageAskedForBeforeTheLoginOrWhenItEndedIsTheOneShownAfterIt() throws Exception {
+        long id = console.submit("{\"type\": \"echo\", \"payload\": {}}");
+        fixture.awaitTerminal(id);
+        browser.open(console.base() + "/login");
+        browser.forgetCookies();
+
+        browser.open(console.base() + "/#/tasks/" + id);
+        browser.await("the login form", d -> browser.url().contains("/login") ? browser.find("#token") : null)
+                .sendKeys("not-the-token-at-all-" + id);
+        browser.click("#log-in");
+        browser.await("the wrong token said", d -> browser.find("#failed").isDisplayed());
+        browser.find("#token").sendKeys(TOKEN);
+        browser.click("#log-in");
+        browser.await("the task's page", d -> browser.url().endsWith("/#/tasks/" + id));
+        browser.awaitText("h1 .status", "succeeded");
+
+        browser.open(console.base() + "/#/tasks");
+        browser.await("task " + id + " in the list", d -> console.row(id));
+        browser.forgetCookies();
+        browser.await("the login form, once the list's next read finds the login ended",
+                d -> browser.url().endsWith("/login#/tasks"));
+        browser.find("#token").sendKeys(TOKEN);
+        browser.click("#log-in");
+        browser.await("the list", d -> browser.url().endsWith("/#/tasks"));
+        browser.await("task " + id + " in the list", d -> console.row(id));
+    }
+
+    @Test
     void olderPagesStayWhileNewTasksArriveAndNoRowIsLostOrShownTwice() throws Exception {
         console.logIn(TOKEN);
         // rows without messages: they wait as queued and never run
