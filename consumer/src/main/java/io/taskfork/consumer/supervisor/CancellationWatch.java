@@ -88,12 +88,11 @@ final class CancellationWatch implements AutoCloseable {
 
     /** Kills the child of {@code taskId} if it runs here; false when there is none to kill. */
     private boolean kill(long taskId, String how) {
-        if (!children.cancel(taskId)) {
-            return false;
-        }
         try (MDC.MDCCloseable about = MDC.putCloseable(LogSetup.TASK_ID, Long.toString(taskId))) {
-            LOG.info("task {} was cancelled ({}); killing its child", taskId, how);
+            // said before the kill, so that it comes before the line of the task's end; not said for a
+            // child that had ended by itself meanwhile
+            return children.cancel(taskId,
+                    () -> LOG.info("task {} was cancelled ({}); killing its child", taskId, how));
         }
-        return true;
     }
 }

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -73,22 +74,30 @@ class CancelAndDrainIT {
         fixture.awaitStatus(id, TaskStatus.RUNNING);
         fixture.awaitChildrenRunning(1);
         Logger watch = (Logger) LoggerFactory.getLogger(CancellationWatch.class);
+        Logger execution = (Logger) LoggerFactory.getLogger(TaskExecution.class);
         ListAppender<ILoggingEvent> lines = new ListAppender<>();
         lines.start();
         watch.addAppender(lines);
+        execution.addAppender(lines);
 
         Instant cancelled = Instant.now();
         fixture.store().cancel(id);
         fixture.awaitChildrenRunning(0);
         Duration took = Duration.between(cancelled, Instant.now());
         fixture.awaitEveryMessageAcked();
+        String ended = "task " + id + " sleep cancelled while running";
+        awaitTrue(() -> List.copyOf(lines.list).stream().anyMatch(line -> line.getFormattedMessage().startsWith(ended)),
+                "the line of the task's end");
         watch.detachAppender(lines);
+        execution.detachAppender(lines);
 
         assertThat(took).isLessThan(Duration.ofSeconds(1));
         assertThat(lines.list).filteredOn(line -> line.getFormattedMessage()
                 .equals("task " + id + " was cancelled (told by the database); killing its child"))
                 .as("the line, marked as one about the task").singleElement()
                 .extracting(line -> line.getMDCPropertyMap().get(LogSetup.TASK_ID)).isEqualTo(Long.toString(id));
+        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).as("the kill is said before the end")
+                .filteredOn(line -> line.startsWith("task " + id + " ")).hasSize(2).last().asString().startsWith(ended);
         assertThat(fixture.store().find(id).orElseThrow().status()).isEqualTo(TaskStatus.CANCELLED);
     }
 

@@ -207,9 +207,12 @@ public final class ChildLauncher implements AutoCloseable {
         live.stopAll(StopReason.SHUTDOWN);
     }
 
-    /** Kills the child of a cancelled task, with its descendants; true if one was running. */
-    public boolean cancel(long taskId) {
-        return live.stop(taskId, StopReason.CANCEL);
+    /**
+     * Kills the child of a cancelled task, with its descendants, running {@code beforeKill} first if
+     * its process is alive; true if the task had a child here, started or not.
+     */
+    public boolean cancel(long taskId, Runnable beforeKill) {
+        return live.stop(taskId, StopReason.CANCEL, beforeKill);
     }
 
     /** Kills the children waiting for a task and those still running, and removes their folders. */

@@ -184,6 +184,11 @@ final class ChildSession {
 
     /** Kills the child and its descendants, for {@code reason}. */
     void stop(StopReason reason) {
+        stop(reason, () -> { });
+    }
+
+    /** Kills the child and its descendants, for {@code reason}, running {@code beforeKill} first if it is alive. */
+    void stop(StopReason reason, Runnable beforeKill) {
         // a cancel stays what stopped it: the task is cancelled, whatever comes after (a drain, say)
         if (stoppedBy != StopReason.CANCEL) {
             stoppedBy = reason;
@@ -191,6 +196,9 @@ final class ChildSession {
         Process running = process;
         if (running == null) {
             return;
+        }
+        if (running.isAlive()) {
+            beforeKill.run();
         }
         if (reason == StopReason.CANCEL) {
             killNotingCpu(running);

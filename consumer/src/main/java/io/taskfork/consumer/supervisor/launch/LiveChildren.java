@@ -70,13 +70,13 @@ final class LiveChildren {
         return byTask.size();
     }
 
-    /** Kills the child of task {@code taskId} with its descendants; true if one was running. */
-    boolean stop(long taskId, StopReason reason) {
+    /** Kills the child of task {@code taskId} with its descendants (see {@link ChildSession#stop}); true if any. */
+    boolean stop(long taskId, StopReason reason, Runnable beforeKill) {
         ChildSession session = byTask.get(taskId);
         if (session == null) {
             return false;
         }
-        session.stop(reason);
+        session.stop(reason, beforeKill);
         return true;
     }
 
