@@ -7,10 +7,10 @@ import io.taskfork.producer.queue.ConfirmedPublisher;
 import io.taskfork.producer.queue.LookTurn;
 import io.taskfork.producer.queue.QueueException;
 import io.taskfork.producer.queue.QueueScan;
+import io.taskfork.shared.amqp.Broker;
 import io.taskfork.shared.store.Database;
 import io.taskfork.shared.topology.QueueNames;
 import java.io.IOException;
-import java.util.concurrent.TimeoutException;
 
 /** The dead-letter queue of one main queue: counted, scanned without taking, purged. */
 final class DeadQueue {
@@ -53,11 +53,11 @@ final class DeadQueue {
             channel = open();
             return new QueueScan(channel, name, publisher, Dlq.REFRESH, turn);
         } catch (IOException | AlreadyClosedException e) {
-            closeQuietly(channel);
+            Broker.closeQuietly(channel);
             turn.close();
             throw new QueueException("cannot read " + name + ": " + ConfirmedPublisher.reason(e), e);
         } catch (RuntimeException e) {
-            closeQuietly(channel);
+            Broker.closeQuietly(channel);
             turn.close();
             throw e;
         }
@@ -75,7 +75,7 @@ final class DeadQueue {
         } catch (IOException | AlreadyClosedException e) {
             throw new QueueException("cannot " + what + " " + name + ": " + ConfirmedPublisher.reason(e), e);
         } finally {
-            closeQuietly(channel);
+            Broker.closeQuietly(channel);
         }
     }
 
@@ -85,15 +85,5 @@ final class DeadQueue {
             throw new IOException("the broker allows no more channels on this connection");
         }
         return channel;
-    }
-
-    private static void closeQuietly(Channel channel) {
-        try {
-            if (channel != null && channel.isOpen()) {
-                channel.close();
-            }
-        } catch (IOException | TimeoutException | AlreadyClosedException e) {
-            // closed either way
-        }
     }
 }

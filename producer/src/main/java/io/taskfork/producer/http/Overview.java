@@ -2,10 +2,10 @@ package io.taskfork.producer.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.javalin.http.Context;
+import io.taskfork.shared.amqp.Broker;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.Database;
 import io.taskfork.shared.store.Workers;
@@ -13,7 +13,6 @@ import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.topology.QueueNames;
 import java.io.IOException;
 import java.time.OffsetDateTime;
-import java.util.concurrent.TimeoutException;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -50,7 +49,7 @@ final class Overview {
             depths.putObject("retry").put("name", queues.retry()).put("messages", depth(channel, queues.retry()));
             depths.putObject("dead").put("name", queues.dead()).put("messages", depth(channel, queues.dead()));
         } finally {
-            closeQuietly(channel);
+            Broker.closeQuietly(channel);
         }
         Answers.json(ctx, 200, body);
     }
@@ -97,15 +96,5 @@ final class Overview {
 
     private static long depth(Channel channel, String queue) throws IOException {
         return channel.queueDeclarePassive(queue).getMessageCount();
-    }
-
-    private static void closeQuietly(Channel channel) {
-        try {
-            if (channel.isOpen()) {
-                channel.close();
-            }
-        } catch (IOException | TimeoutException | AlreadyClosedException e) {
-            // closed either way
-        }
     }
 }

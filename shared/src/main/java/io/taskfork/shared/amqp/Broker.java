@@ -2,6 +2,7 @@ package io.taskfork.shared.amqp;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Address;
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ExceptionHandler;
@@ -30,6 +31,17 @@ public final class Broker {
     private static final int ANY_BODY_BYTES = Integer.MAX_VALUE;
 
     private Broker() {
+    }
+
+    /** Closes {@code channel}, if any and open: a channel that will not close is unusable either way. */
+    public static void closeQuietly(Channel channel) {
+        try {
+            if (channel != null && channel.isOpen()) {
+                channel.close();
+            }
+        } catch (IOException | TimeoutException | ShutdownSignalException e) {
+            // closed, or as good as closed
+        }
     }
 
     /** Whether {@code failure} is the broker's answer to a passive declare of a queue that is not there. */

@@ -4,9 +4,9 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
+import io.taskfork.shared.amqp.Broker;
 import java.io.IOException;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Declares the queues of taskfork, idempotently; the producer and the consumer both call it.
@@ -51,7 +51,7 @@ public final class Topology {
         } catch (IOException e) {
             throw mismatchOr(e, queue);
         } finally {
-            closeQuietly(channel);
+            Broker.closeQuietly(channel);
         }
     }
 
@@ -62,15 +62,5 @@ public final class Topology {
             throw new TopologyMismatchException(queue, close.getReplyText());
         }
         return e;
-    }
-
-    private static void closeQuietly(Channel channel) {
-        try {
-            if (channel.isOpen()) {
-                channel.close();
-            }
-        } catch (IOException | TimeoutException | ShutdownSignalException e) {
-            // the channel is unusable either way
-        }
     }
 }
