@@ -80,4 +80,25 @@ class ExecPayloadIT {
         }
         assertThat(created).doesNotExist();
     }
+
+    @Test
+    void aTimeoutOrCwdThatCannotBeReadFailsAtOnceAndRunsNothing() throws Exception {
+        Path created = folder.resolve("made-without-its-timeout");
+        String argv = "\"argv\":[\"touch\",\"" + created + "\"]";
+
+        Task words = fixture.awaitTerminal(fixture.submit("exec", "{" + argv + ",\"timeout\":\"10 minutes\"}"));
+        Task negative = fixture.awaitTerminal(fixture.submit("exec", "{" + argv + ",\"timeout\":\"-5s\"}"));
+        Task number = fixture.awaitTerminal(fixture.submit("exec", "{" + argv + ",\"timeout\":5}"));
+        Task objectCwd = fixture.awaitTerminal(fixture.submit("exec", "{" + argv + ",\"cwd\":{\"x\":1}}"));
+
+        assertThat(words.error()).contains("\"timeout\": expected a duration such as");
+        assertThat(negative.error()).contains("\"timeout\":");
+        assertThat(number.error()).contains("\"timeout\" must be a string: a duration such as 500ms");
+        assertThat(objectCwd.error()).contains("\"cwd\" must be a string: a directory under TASKFORK_EXEC_ROOTS");
+        for (Task task : new Task[] {words, negative, number, objectCwd}) {
+            assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
+            assertThat(task.attempts()).as("not retried").isEqualTo(1);
+        }
+        assertThat(created).as("what the command would have made").doesNotExist();
+    }
 }

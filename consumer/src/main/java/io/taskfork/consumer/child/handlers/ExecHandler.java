@@ -39,7 +39,10 @@ public final class ExecHandler implements TaskHandler {
         checkFields(payload);
         List<String> argv = argv(payload);
         limits.check(argv.get(0));
-        Path cwd = payload.hasNonNull("cwd") ? limits.checkCwd(payload.get("cwd").asText()) : context.workDirectory();
+        Path cwd = payload.hasNonNull("cwd") ? limits.checkCwd(payload.get("cwd").textValue())
+                : context.workDirectory();
+        // read before the start, as every field: the command would otherwise run without its limit
+        Duration timeout = payload.hasNonNull("timeout") ? timeout(payload.get("timeout")) : null;
         // Under bwrap a bare name would be looked up on the task's own PATH, which it may set: the
         // listed name is found here, on the child's PATH, as ProcessBuilder finds it without bwrap.
         List<String> command = limits.sandbox()
@@ -61,7 +64,6 @@ public final class ExecHandler implements TaskHandler {
         CommandOutput stdout = CommandOutput.forward(process.getInputStream(), System.out, "stdout");
         CommandOutput stderr = CommandOutput.forward(process.getErrorStream(), System.err, "stderr");
         feed(process, payload.path("stdin"));
-        Duration timeout = payload.hasNonNull("timeout") ? timeout(payload.get("timeout").asText()) : null;
         boolean ended = waitFor(process, timeout);
         if (!ended) {
             killTree(process);
@@ -96,6 +98,10 @@ public final class ExecHandler implements TaskHandler {
         JsonNode stdin = payload.path("stdin");
         if (!stdin.isMissingNode() && !stdin.isNull() && !stdin.isTextual()) {
             throw new NonRetryableException("\"stdin\" must be a string: the text written to the command's stdin");
+        }
+        JsonNode cwd = payload.path("cwd");
+        if (!cwd.isMissingNode() && !cwd.isNull() && !cwd.isTextual()) {
+            throw new NonRetryableException("\"cwd\" must be a string: a directory under TASKFORK_EXEC_ROOTS");
         }
         JsonNode result = payload.path("result");
         if (!result.isMissingNode() && !result.isNull() && !LAST_JSON_LINE.equals(result.asText(null))) {
@@ -163,9 +169,12 @@ public final class ExecHandler implements TaskHandler {
         }
     }
 
-    private static Duration timeout(String text) {
+    private static Duration timeout(JsonNode value) {
+        if (!value.isTextual()) {
+            throw new NonRetryableException("\"timeout\" must be a string: a duration such as 500ms, 30s, 10m or 1h");
+        }
         try {
-            return Values.parseDuration(text);
+            return Values.parseDuration(value.textValue());
         } catch (IllegalArgumentException e) {
             throw new NonRetryableException("\"timeout\": " + e.getMessage());
         }

@@ -100,6 +100,10 @@ public record ExecLimits(List<String> allow, List<Path> roots, List<String> envP
 
     /** The directory a task asked to work in, if it lies under an allowed root. */
     Path checkCwd(String cwd) {
+        if (roots.isEmpty()) {
+            throw new NonRetryableException("cwd " + cwd + " is not allowed: TASKFORK_EXEC_ROOTS names no directory"
+                    + " a command may work in; left out, a command works in its task's own folder");
+        }
         try {
             Path real = Path.of(cwd).toRealPath();
             for (Path root : roots) {
