@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.taskfork.shared.json.Json;
 import java.util.Iterator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A task's payload as a person or a script is shown it: the values of an {@code exec} task's
@@ -24,6 +26,10 @@ public final class ShownPayload {
     private static final ObjectMapper LAST_OF_A_REPEATED_FIELD = ((JsonMapper) Json.MAPPER).rebuild()
             .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
+
+    // In a body that is not JSON (cut short, say): an "env" key, and each value that follows it.
+    private static final Pattern ENV_KEY = Pattern.compile("\"env\"\\s*:");
+    private static final Pattern VALUE = Pattern.compile("(:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"?|[^,}\\]\\s{\\[\":]+)");
 
     private ShownPayload() {
     }
@@ -46,7 +52,7 @@ public final class ShownPayload {
         try {
             message = LAST_OF_A_REPEATED_FIELD.readTree(body);
         } catch (JsonProcessingException notJson) {
-            return body;
+            return withEnvValuesHidden(body);
         }
         if (message == null || !message.isObject() || !EXEC.equals(message.path("type").asText())
                 || !message.has("payload")) {
@@ -55,5 +61,19 @@ public final class ShownPayload {
         ObjectNode shown = message.deepCopy();
         shown.set("payload", of(EXEC, message.get("payload")));
         return io.taskfork.shared.json.Json.write(shown);
+    }
+
+    /**
+     * A body that could not be read as JSON, with every value after its first {@code "env"} key
+     * hidden: which field a value belongs to cannot be known for sure, so the values of the fields
+     * after it go too, and the body's shape stays, for whoever looks into why it is malformed.
+     */
+    private static String withEnvValuesHidden(String body) {
+        Matcher env = ENV_KEY.matcher(body);
+        if (!env.find()) {
+            return body;
+        }
+        String rest = VALUE.matcher(body.substring(env.end() - 1)).replaceAll("$1\"" + HIDDEN + "\"");
+        return body.substring(0, env.end() - 1) + rest;
     }
 }

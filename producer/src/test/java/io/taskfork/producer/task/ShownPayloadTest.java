@@ -61,4 +61,18 @@ class ShownPayloadTest {
         assertThat(ShownPayload.ofMessageBody("{\"type\":\"exec\",\"payload\":{\"env\":{\"K\":\"s1\"}},"
                 + "\"payload\":{\"env\":{\"K\":\"s2\"}}}")).doesNotContain("s1").doesNotContain("s2");
     }
+
+    /** A body cut short is no JSON: it is shown as it came, but for every value after its env key. */
+    @Test
+    void aJsonMessageThatCannotBeParsedIsShownWithTheValuesAfterItsEnvHidden() {
+        String cut = "{\"type\":\"exec\",\"payload\":{\"argv\":[\"printenv\",\"env\"],\"env\":{\"TOKEN\":\"s3cret4\","
+                + "\"URL\":\"https://u:p@host/\",\"ESCAPED\":\"a\\\"b-s3cret5\"}}";
+
+        assertThat(ShownPayload.ofMessageBody(cut)).isEqualTo("{\"type\":\"exec\",\"payload\":{\"argv\":[\"printenv\","
+                + "\"env\"],\"env\":{\"TOKEN\":\"***\",\"URL\":\"***\",\"ESCAPED\":\"***\"}}");
+        assertThat(ShownPayload.ofMessageBody("{\"type\":\"exec\",\"payload\":{\"env\":{\"TOKEN\":\"s3cr"))
+                .isEqualTo("{\"type\":\"exec\",\"payload\":{\"env\":{\"TOKEN\":\"***\"");
+        assertThat(ShownPayload.ofMessageBody("{\"env\": {\"PIN\": 1234, \"T\": true")).isEqualTo(
+                "{\"env\": {\"PIN\": \"***\", \"T\": \"***\"");
+    }
 }
