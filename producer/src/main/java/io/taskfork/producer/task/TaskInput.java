@@ -8,7 +8,6 @@ import io.taskfork.shared.task.TaskOptions;
 import io.taskfork.shared.wire.OptionFields;
 import io.taskfork.shared.wire.WireFormat;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.Locale;
 
 /**
@@ -50,7 +49,7 @@ public final class TaskInput {
         } else if (!payload.isObject()) {
             throw new IllegalArgumentException("\"payload\" must be a JSON object, not " + kind(payload));
         }
-        refuseNul(payload, "\"payload\"");
+        refuseUnstorable(payload, "\"payload\"");
         JsonNode maxAttempts = node.get("max_attempts");
         if (maxAttempts != null && !maxAttempts.isNull() && (!maxAttempts.canConvertToExactIntegral()
                 || !maxAttempts.canConvertToInt() || maxAttempts.asInt() < 1 || maxAttempts.asInt() > MAX_ATTEMPTS)) {
@@ -74,7 +73,7 @@ public final class TaskInput {
         if (!payload.isObject()) {
             throw new IllegalArgumentException("invalid --payload: expected a JSON object, not " + kind(payload));
         }
-        refuseNul(payload, "invalid --payload:");
+        refuseUnstorable(payload, "invalid --payload:");
         return new NewTask(type, payload, maxAttempts, options);
     }
 
@@ -86,29 +85,12 @@ public final class TaskInput {
         }
     }
 
-    // PostgreSQL's jsonb cannot hold U+0000: refused here, such a line would fail its whole batch.
-    private static void refuseNul(JsonNode payload, String what) {
-        if (containsNul(payload)) {
-            throw new IllegalArgumentException(
-                    what + " contains a NUL character (\\u0000), which PostgreSQL cannot store");
+    // refused here, as PostgreSQL would refuse it (or change it): such a line would fail its whole batch
+    private static void refuseUnstorable(JsonNode payload, String what) {
+        String found = Json.unstorable(payload);
+        if (found != null) {
+            throw new IllegalArgumentException(what + " contains " + found + ", which PostgreSQL cannot store");
         }
-    }
-
-    private static boolean containsNul(JsonNode node) {
-        if (node.isTextual()) {
-            return node.textValue().indexOf('\0') >= 0;
-        }
-        for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
-            if (names.next().indexOf('\0') >= 0) {
-                return true;
-            }
-        }
-        for (JsonNode child : node) {
-            if (containsNul(child)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String kind(JsonNode node) {

@@ -68,6 +68,22 @@ class TaskInputTest {
                 .hasMessageContaining("NUL");
     }
 
+    /** PostgreSQL's driver would store half of a surrogate pair as "?": the payload would change unsaid. */
+    @Test
+    void aPayloadWithHalfOfASurrogatePairIsRefusedAndAWholePairIsKept() {
+        assertThatThrownBy(() -> TaskInput.fromLine("{\"type\": \"echo\", \"payload\": {\"s\": \"a\\ud800b\"}}"))
+                .hasMessage("\"payload\" contains half of a UTF-16 surrogate pair (\\ud800), which PostgreSQL"
+                        + " cannot store");
+        assertThatThrownBy(() -> TaskInput.fromOptions("echo", "{\"s\": \"\\udc00\"}", null, TaskOptions.NONE))
+                .hasMessage("invalid --payload: contains half of a UTF-16 surrogate pair (\\udc00), which PostgreSQL"
+                        + " cannot store");
+        assertThatThrownBy(() -> TaskInput.fromLine("{\"type\": \"echo\", \"payload\": {\"s\": [\"\\ud83d\"]}}"))
+                .hasMessageContaining("(\\ud83d)");
+
+        NewTask whole = TaskInput.fromLine("{\"type\": \"echo\", \"payload\": {\"s\": \"\\ud83d\\ude00\"}}");
+        assertThat(whole.payload().get("s").asText()).isEqualTo("\ud83d\ude00");
+    }
+
     @Test
     void lineWithEscapedBackslashBeforeU0000IsNoNul() {
         NewTask task = TaskInput.fromLine("{\"type\": \"echo\", \"payload\": {\"path\": \"C:\\\\u0000\"}}");

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 
 /** The one configured {@link ObjectMapper} of taskfork. */
@@ -86,6 +87,56 @@ public final class Json {
         JsonLocation at = e.getLocation();
         return at == null || at.getLineNr() < 1 ? reason
                 : reason + " (at line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    }
+
+    /**
+     * What in {@code node} PostgreSQL cannot store, such as {@code a NUL character (\u0000)}, or null
+     * when it can store it all: a NUL in a string or field name, which jsonb refuses, or half of a
+     * UTF-16 surrogate pair ({@code "\ud800"} in JSON), which no UTF-8 holds and the driver would
+     * store as {@code ?}. Refused where a payload comes in, so that nothing is changed unsaid.
+     */
+    public static String unstorable(JsonNode node) {
+        if (node.isTextual()) {
+            return unstorable(node.textValue());
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String found = unstorable(field.getKey());
+            if (found == null) {
+                found = unstorable(field.getValue());
+            }
+            if (found != null) {
+                return found;
+            }
+        }
+        if (node.isArray()) {
+            for (JsonNode element : node) {
+                String found = unstorable(element);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String unstorable(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\0') {
+                return "a NUL character (\\u0000)";
+            }
+            boolean paired = Character.isHighSurrogate(c) ? i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1)) : !Character.isLowSurrogate(c);
+            if (!paired) {
+                return String.format(Locale.ROOT, "half of a UTF-16 surrogate pair (\\u%04x)", (int) c);
+            }
+            if (Character.isHighSurrogate(c)) {
+                i++;
+            }
+        }
+        return null;
     }
 
     /** True when a string or field name anywhere in {@code node} holds a NUL, which jsonb refuses. */

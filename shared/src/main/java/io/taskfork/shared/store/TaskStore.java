@@ -48,7 +48,7 @@ public final class TaskStore {
      * nothing when another live task holds its unique key.
      */
     public Inserted create(NewTask task) {
-        refuseNul(task);
+        refuseUnstorable(task);
         return jdbi.inTransaction(handle -> TaskInserts.insert(handle, task));
     }
 
@@ -59,13 +59,14 @@ public final class TaskStore {
 
     /** As {@link #create}, for many tasks in one transaction; the results are in the same order. */
     public List<Inserted> createAll(List<NewTask> tasks) {
-        tasks.forEach(TaskStore::refuseNul);
+        tasks.forEach(TaskStore::refuseUnstorable);
         return jdbi.inTransaction(handle -> TaskInserts.insertAll(handle, tasks));
     }
 
-    private static void refuseNul(NewTask task) {
-        if (Json.containsNul(task.payload())) {
-            throw new IllegalArgumentException("payload contains a NUL character (\\u0000), which PostgreSQL cannot store");
+    private static void refuseUnstorable(NewTask task) {
+        String found = Json.unstorable(task.payload());
+        if (found != null) {
+            throw new IllegalArgumentException("payload contains " + found + ", which PostgreSQL cannot store");
         }
     }
 

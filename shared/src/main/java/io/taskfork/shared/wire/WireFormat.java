@@ -133,9 +133,9 @@ public final class WireFormat {
             payload = JsonNodeFactory.instance.objectNode();
         } else if (!payload.isObject()) {
             throw new MalformedMessageException(DeadLetterReason.MALFORMED, "\"payload\" must be a JSON object");
-        } else if (Json.containsNul(payload)) {
+        } else if (Json.unstorable(payload) != null) {
             throw new MalformedMessageException(DeadLetterReason.MALFORMED,
-                    "payload contains a NUL character (\\u0000), which PostgreSQL cannot store");
+                    "payload contains " + Json.unstorable(payload) + ", which PostgreSQL cannot store");
         }
         JsonNode maxAttempts = node.get("max_attempts");
         if (maxAttempts != null && !maxAttempts.isNull()

@@ -246,6 +246,18 @@ class WireFormatTest {
     }
 
     @Test
+    void payloadWithHalfOfASurrogatePairIsMalformedBecausePostgresWouldChangeIt() {
+        byte[] body = "{\"type\":\"echo\",\"payload\":{\"a\":\"\\udfff\"}}".getBytes(StandardCharsets.UTF_8);
+
+        MalformedMessageException e = catchThrowableOfType(MalformedMessageException.class,
+                () -> WireFormat.parse(body, null, null, 1024));
+
+        assertThat(e.reason()).isEqualTo(DeadLetterReason.MALFORMED);
+        assertThat(e.getMessage()).isEqualTo("payload contains half of a UTF-16 surrogate pair (\\udfff), which"
+                + " PostgreSQL cannot store");
+    }
+
+    @Test
     void withoutNulCleansStringsAndFieldNamesButNotEscapedBackslashes() {
         var node = Json.parse("{\"k\\u0000\":[\"a\\u0000b\", \"\\\\u0000\"]}");
 
