@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
                 + " at most once a second; a summary at the end."})
 final class EnqueueCommand extends ProducerCommand {
 
+    private static final String BYTE_ORDER_MARK = "\uFEFF";
     private static final String STDIN = "-";
     private static final double NANOS_PER_SECOND = 1e9;
     // lines whose unique key a live task held, so that they created nothing
@@ -74,6 +75,10 @@ final class EnqueueCommand extends ProducerCommand {
         int number = 0;
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
             number++;
+            // a file that editors on Windows saved as UTF-8 starts with a byte-order mark: no part of its first line
+            if (number == 1 && line.startsWith(BYTE_ORDER_MARK)) {
+                line = line.substring(BYTE_ORDER_MARK.length());
+            }
             if (!line.isBlank()) {
                 try {
                     batch.add(TaskInput.fromLine(line));
@@ -110,9 +115,9 @@ final class EnqueueCommand extends ProducerCommand {
 
     private static String summary(int enqueued, int malformed, long nanos) {
         double seconds = nanos / NANOS_PER_SECOND;
-        String line = String.format(Locale.ROOT, "enqueued %d tasks in %.2f s (%.0f tasks/s)",
-                enqueued, seconds, seconds > 0 ? enqueued / seconds : 0.0);
-        return malformed == 0 ? line : line + "; " + malformed + (malformed == 1 ? " line" : " lines") + " skipped";
+        String line = String.format(Locale.ROOT, "enqueued %s in %.2f s (%.0f tasks/s)",
+                Counted.of(enqueued, "task"), seconds, seconds > 0 ? enqueued / seconds : 0.0);
+        return malformed == 0 ? line : line + "; " + Counted.of(malformed, "line") + " skipped";
     }
 
     private Input open() throws IOException {

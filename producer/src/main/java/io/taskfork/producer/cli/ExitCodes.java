@@ -36,7 +36,8 @@ final class ExitCodes implements IParameterExceptionHandler, IExecutionException
                 .anyMatch(argument -> argument.startsWith("-"))) {
             ex = new UnmatchedArgumentException(command, command.getUnmatchedArguments());
         }
-        command.getErr().println(PREFIX + oneLine(ex.getMessage()) + suggestion(ex)
+        // picocli begins some of its own messages (options that exclude each other) with "Error: "
+        command.getErr().println(PREFIX + oneLine(ex.getMessage()).replaceFirst("^Error: ", "") + suggestion(ex)
                 + " (see " + command.getCommandSpec().qualifiedName() + " --help)");
         return USAGE;
     }

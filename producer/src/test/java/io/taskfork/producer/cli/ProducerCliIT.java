@@ -115,6 +115,18 @@ class ProducerCliIT {
         mainQueue.awaitCount(2);
     }
 
+    /** Editors on Windows start a UTF-8 file with a byte-order mark: its first line is a task all the same. */
+    @Test
+    void aFileThatStartsWithAByteOrderMarkLosesNoLine() throws Exception {
+        String input = "\uFEFF{\"type\": \"echo\", \"payload\": {\"n\": 1}}\n";
+
+        CliRun run = CliRun.withInput(env.environment(), input, "enqueue", "-");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.errLines()).singleElement().asString().startsWith("enqueued 1 task in ");
+        assertThat(rowCount()).isEqualTo(1);
+    }
+
     @Test
     void statusPrintsTheRowAsOneJsonObject() throws Exception {
         long id = submit();

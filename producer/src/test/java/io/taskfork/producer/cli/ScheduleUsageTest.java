@@ -25,7 +25,10 @@ class ScheduleUsageTest {
         assertUsageError(add("--cron", "0 0 9 * * ?"), "6 parts but we expect one of [5]");
         assertUsageError(add("--cron", "0 2 30 2 *"), "taskfork: invalid --cron \"0 2 30 2 *\": it names no time that"
                 + " ever comes (such as 30 February) (see taskfork schedule add --help)");
-        assertUsageError(add("--cron", "0 9 * * *", "--every", "30s"), "mutually exclusive");
+        assertUsageError(add("--cron", "*/0 * * * *"), "taskfork: invalid --cron \"*/0 * * * *\": a step of 0 (such as"
+                + " */0) repeats nothing");
+        assertUsageError(add("--cron", "0 9 * * *", "--every", "30s"),
+                "taskfork: --cron=EXPR, --every=DURATION are mutually exclusive");
         assertUsageError(add(), "Missing required argument");
         assertUsageError(add("--cron", "0 9 * * *", "--zone", "Europe/Atlantis"),
                 "taskfork: invalid --zone Europe/Atlantis: expected a zone such as Europe/Berlin or UTC"

@@ -42,7 +42,10 @@ public record CronRecurrence(String expression, ZoneId zone, ExecutionTime execu
         try {
             cron = PARSER.parse(expression.strip()).validate();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid --cron \"" + expression + "\": " + e.getMessage()
+            // cron-utils says "Period 0 not in range [0, 59]" of a step of 0, which reads as a contradiction
+            String why = String.valueOf(e.getMessage()).contains("Period 0 not in range")
+                    ? "a step of 0 (such as */0) repeats nothing" : e.getMessage();
+            throw new IllegalArgumentException("invalid --cron \"" + expression + "\": " + why
                     + " (expected five fields: minute hour day-of-month month day-of-week)", e);
         }
         ExecutionTime execution = ExecutionTime.forCron(cron);
