@@ -187,8 +187,13 @@ final class ChildSession {
         stop(reason, () -> { });
     }
 
-    /** Kills the child and its descendants, for {@code reason}, running {@code beforeKill} first if it is alive. */
-    void stop(StopReason reason, Runnable beforeKill) {
+    /**
+     * Kills the child and its descendants, for {@code reason}, running {@code beforeKill} first if it
+     * is alive and not being killed for that reason already: a cancel the database told of and one a
+     * look at the row found can come a moment apart.
+     */
+    synchronized void stop(StopReason reason, Runnable beforeKill) {
+        boolean again = stoppedBy == reason;
         // a cancel stays what stopped it: the task is cancelled, whatever comes after (a drain, say)
         if (stoppedBy != StopReason.CANCEL) {
             stoppedBy = reason;
@@ -197,7 +202,7 @@ final class ChildSession {
         if (running == null) {
             return;
         }
-        if (running.isAlive()) {
+        if (running.isAlive() && !again) {
             beforeKill.run();
         }
         if (reason == StopReason.CANCEL) {
