@@ -29,9 +29,9 @@ final class AuditReport {
             out.println(Json.write(asJson(look, repairs)));
             return;
         }
-        out.println(look.tasks() + " tasks; " + look.queues().stream()
+        out.println(Counted.of(look.tasks(), "task") + "; " + look.queues().stream()
                 .map(census -> census.queue() + " " + census.total() + " ready")
-                .collect(Collectors.joining(", ")) + "; " + look.mainConsumers() + " consumers on "
+                .collect(Collectors.joining(", ")) + "; " + Counted.of(look.mainConsumers(), "consumer") + " on "
                 + look.main().queue());
         look.findings().kinds().forEach((kind, ids) -> out.println(line(kind, ids)));
         repairs.forEach(out::println);

@@ -35,8 +35,10 @@ final class AuditRows {
         this.queue = queue;
     }
 
+    /** The rows of the audited queue's tasks: those the audit judges. */
     long count() {
-        return jdbi.withHandle(handle -> handle.createQuery("select count(*) from tasks").mapTo(Long.class).one());
+        return jdbi.withHandle(handle -> handle.createQuery("select count(*) from tasks where true" + OF_QUEUE)
+                .bind("queue", queue).mapTo(Long.class).one());
     }
 
     /**

@@ -73,9 +73,14 @@ class AuditIT {
         sql("update tasks set queue = 'another.lane' where id in (" + elsewhere + ", " + crashed + ")");
         sql("update tasks set status = 'crashed', failure_kind = 'exit', finished_at = now() where id = " + crashed);
 
+        long own = queuedAndPublished();
+        publish(environment.queues().main(), own, Map.of());
+
         CliRun audit = audit();
 
         assertThat(audit.exitCode()).as(audit.out()).isEqualTo(ExitCodes.OK);
+        assertThat(audit.outLines()).first().asString().as("its own rows counted, not the other pool's")
+                .startsWith("1 task; ").endsWith("; 0 consumers on " + environment.queues().main());
     }
 
     @Test
