@@ -12,6 +12,7 @@ import io.taskfork.shared.task.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,11 @@ class RecurringSchedulesIT {
                     "{\"tag\": \"five\"}");
             assertThat(added.code()).as(added.err()).isZero();
             assertThat(added.out()).startsWith("schedule five: every 5s, first task at ");
+            String line = added.out().strip();
+            Instant said = OffsetDateTime.parse(line.substring(line.lastIndexOf(' ') + 1)).toInstant();
+            Instant next = Instant.parse(listed("five").path("next_fire_at").asText());
+            assertThat(said).as("the time it will fire, to the millisecond, not cut to its second")
+                    .isEqualTo(next.truncatedTo(ChronoUnit.MILLIS));
             Thread.sleep(16_000);
             assertThat(cli("schedule", "pause", "five").code()).isZero();
         } finally {

@@ -8,6 +8,7 @@ import io.taskfork.shared.schedule.Schedule;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -66,9 +67,12 @@ public final class ScheduleListing {
         return Json.write(node);
     }
 
-    /** {@code instant} on the clock of {@code zone}, with its offset: {@code 2026-03-30T09:00:00+02:00}. */
+    /**
+     * {@code instant} on the clock of {@code zone}, with its offset: {@code 2026-03-30T09:00:00+02:00},
+     * and the milliseconds of an {@code --every} schedule's times, which fall between whole seconds.
+     */
     public static String local(Instant instant, ZoneId zone) {
-        return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(instant.atZone(zone).withNano(0));
+        return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(instant.atZone(zone).truncatedTo(ChronoUnit.MILLIS));
     }
 
     private static String lastTask(Schedule schedule) {
