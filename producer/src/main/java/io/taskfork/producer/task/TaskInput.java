@@ -55,7 +55,14 @@ public final class TaskInput {
                 || !maxAttempts.canConvertToInt() || maxAttempts.asInt() < 1 || maxAttempts.asInt() > MAX_ATTEMPTS)) {
             throw new IllegalArgumentException("\"max_attempts\" must be a whole number from 1 to " + MAX_ATTEMPTS);
         }
-        TaskOptions options = OptionFields.parse(node, Instant.now());
+        Instant now = Instant.now();
+        TaskOptions options = OptionFields.parse(node, now);
+        // A JSON message may wait in its queue past its expiry, and then ends expired; a line or a request
+        // whose expiry has passed already could never run: a mistake made now, said now.
+        if (options.expiresAt() != null && !options.expiresAt().isAfter(now)) {
+            throw new IllegalArgumentException("\"expires_at\" (" + options.expiresAt() + ") has passed: the task"
+                    + " could never run");
+        }
         return new NewTask(type.asText(), payload,
                 maxAttempts == null || maxAttempts.isNull() ? null : maxAttempts.asInt(), options);
     }

@@ -114,6 +114,7 @@ class ApiServerIT {
         "delay too long          | {\"type\": \"echo\", \"delay\": 1e20}                   | \"delay\" is too long",
         "a queue of the broker's | {\"type\": \"echo\", \"queue\": \"amq.tasks\"}          | RabbitMQ's own",
         "a field given twice     | {\"type\": \"echo\", \"type\": \"fail\"}              | Duplicate field 'type'",
+        "expired already         | {\"type\": \"echo\", \"expires_at\": \"2020-01-01T00:00:00Z\"} | \"expires_at\" (2020-01-01T00:00:00Z) has passed",
         "half a surrogate pair   | {\"type\": \"echo\", \"payload\": {\"s\": \"\\ud800\"}} | half of a UTF-16 surrogate pair (\\ud800)",
     })
     void badBodyIs400WithOneLineAndWritesNothing(String kind, String body, String saying) throws Exception {

@@ -84,6 +84,17 @@ class TaskInputTest {
         assertThat(whole.payload().get("s").asText()).isEqualTo("\ud83d\ude00");
     }
 
+    /** A line's or a request's expiry that has passed could never be met: a JSON message's may, as it waits. */
+    @Test
+    void aLineWhoseExpiryHasPassedIsRefused() {
+        assertThatThrownBy(() -> TaskInput.fromLine("{\"type\": \"echo\", \"expires_at\": \"2020-01-01T00:00:00Z\"}"))
+                .hasMessage("\"expires_at\" (2020-01-01T00:00:00Z) has passed: the task could never run");
+        assertThatThrownBy(() -> TaskInput.fromLine("{\"type\": \"echo\", \"run_at\": \"2020-01-01T00:00:00Z\","
+                + " \"expires_at\": \"2020-01-01T00:00:01Z\"}")).hasMessageContaining("has passed");
+        assertThat(TaskInput.fromLine("{\"type\": \"echo\", \"expires_at\": \"2999-01-01T00:00:00Z\"}").options()
+                .expiresAt()).isEqualTo("2999-01-01T00:00:00Z");
+    }
+
     @Test
     void lineWithEscapedBackslashBeforeU0000IsNoNul() {
         NewTask task = TaskInput.fromLine("{\"type\": \"echo\", \"payload\": {\"path\": \"C:\\\\u0000\"}}");
