@@ -90,6 +90,10 @@ public final class Supervisor implements AutoCloseable {
         LOG.info("exec: {}", settings.child().work().execSummary());
         if (!settings.service().typeLimits().isEmpty()) {
             LOG.info("type limits: {}", settings.service().typeLimits());
+            // another supervisor's handler path may have the type: said, not refused
+            for (String type : settings.service().typeLimits().outside(handlerTypes.keySet())) {
+                LOG.warn("TASKFORK_TYPE_LIMITS limits {}, a type no handler here has (types are named exactly)", type);
+            }
         }
 
         consuming = connection.createChannel();

@@ -1,6 +1,8 @@
 package io.taskfork.shared.config;
 
 import io.taskfork.shared.wire.WireFormat;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -24,6 +26,11 @@ public record TypeLimits(Map<String, Integer> byType) {
 
     public boolean isEmpty() {
         return byType.isEmpty();
+    }
+
+    /** The limited types not among {@code known}, by name: a type is named exactly, so "Sleep" is not "sleep". */
+    public List<String> outside(Collection<String> known) {
+        return byType.keySet().stream().filter(type -> !known.contains(type)).sorted().toList();
     }
 
     /** As the setting writes them: {@code exec:2,report:1}, by type. */

@@ -228,6 +228,9 @@ class SettingsTest {
         assertThat(limits.of("report")).isEqualTo(1);
         assertThat(limits.of("echo")).isNull();
         assertThat(limits).as("as the supervisor's start line names them").hasToString("exec:2,report:1");
+        assertThat(Settings.load(Map.of("TASKFORK_TYPE_LIMITS", "Sleep:1,exec:2,zip:1"), NO_FLAGS).service()
+                .typeLimits().outside(List.of("echo", "exec", "sleep"))).as("the types no handler here has, by name")
+                .containsExactly("Sleep", "zip");
         for (String bad : List.of("exec", "exec:0", "exec:two", "two words:1", "exec:1,exec:2", "exec:2,", ",",
                 ",exec:2", "exec:2,,report:1")) {
             assertThatThrownBy(() -> Settings.load(Map.of("TASKFORK_TYPE_LIMITS", bad), NO_FLAGS))
