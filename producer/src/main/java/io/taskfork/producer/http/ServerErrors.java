@@ -1,6 +1,7 @@
 package io.taskfork.producer.http;
 
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.wire.WireFormat;
@@ -56,6 +57,13 @@ final class ServerErrors {
         String query = ctx.queryString();
         if (query != null && BAD_ESCAPE.matcher(query).find()) {
             throw ApiProblem.badRequest("the query has a '%' that is not followed by two hex digits");
+        }
+        // Only the task list takes parameters: one given elsewhere (a filter of /api/dead, say) would go
+        // unheeded, and the answer look as if it had been heeded.
+        boolean taskList = ctx.method() == HandlerType.GET && ctx.path().equals("/api/tasks");
+        if (!taskList && !ctx.queryParamMap().isEmpty()) {
+            throw ApiProblem.badRequest("unknown parameter \"" + ctx.queryParamMap().keySet().iterator().next() + "\": "
+                    + ctx.path() + " takes none");
         }
     }
 

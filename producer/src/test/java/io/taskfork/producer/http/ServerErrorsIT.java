@@ -69,6 +69,22 @@ class ServerErrorsIT {
                 .isEqualTo("the query has a '%' that is not followed by two hex digits");
     }
 
+    /** Only the task list takes parameters: one anywhere else would go unheeded and look heeded. */
+    @Test
+    void aParameterAnEndpointDoesNotTakeIs400() {
+        long rows = api.rows();
+        assertError(api.http().get("/api/overview?queue=other", TOKEN), 400,
+                "unknown parameter \"queue\": /api/overview takes none");
+        assertError(api.http().get("/api/tasks/1?fields=id", TOKEN), 400,
+                "unknown parameter \"fields\": /api/tasks/1 takes none");
+        assertError(api.http().get("/api/tasks/1/log?tail=10", TOKEN), 400,
+                "unknown parameter \"tail\": /api/tasks/1/log takes none");
+        assertError(api.http().post("/api/tasks?type=echo", "{\"type\": \"echo\"}", TOKEN), 400,
+                "unknown parameter \"type\": /api/tasks takes none");
+        assertThat(api.rows()).as("nothing written").isEqualTo(rows);
+        assertThat(api.http().get("/api/tasks?status=queued", TOKEN).status()).isEqualTo(200);
+    }
+
     @Test
     void requestsJettyCannotReadAreAnsweredInJsonToo() throws Exception {
         Raw badPath = raw("GET /api/tasks/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
