@@ -116,6 +116,7 @@ public final class ApiServer implements AutoCloseable {
         app.before(new LoopbackHosts(tokens, settings.bind())::check);
         app.before("/api/*", new ApiAccess(tokens, sessions)::check);
         app.before("/api/*", ServerErrors::checkQuery);
+        app.beforeMatched("/api/*", ServerErrors::refuseParameters);
         app.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok"));
         app.get("/", console::index);
         app.get("/login", console::loginForm);

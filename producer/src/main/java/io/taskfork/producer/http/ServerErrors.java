@@ -58,9 +58,16 @@ final class ServerErrors {
         if (query != null && BAD_ESCAPE.matcher(query).find()) {
             throw ApiProblem.badRequest("the query has a '%' that is not followed by two hex digits");
         }
-        // Only the task list takes parameters: one given elsewhere (a filter of /api/dead, say) would go
-        // unheeded, and the answer look as if it had been heeded.
-        boolean taskList = ctx.method() == HandlerType.GET && ctx.path().equals("/api/tasks");
+    }
+
+    /**
+     * Refuses a query parameter where the endpoint found for the request takes none: only the task
+     * list takes any. One given elsewhere (a filter of /api/dead, say) would go unheeded, and the
+     * answer look as if it had been heeded. Run once the endpoint is known, so a path there is none
+     * for stays a 404.
+     */
+    static void refuseParameters(Context ctx) {
+        boolean taskList = ctx.method() == HandlerType.GET && ctx.endpointHandlerPath().equals("/api/tasks");
         if (!taskList && !ctx.queryParamMap().isEmpty()) {
             throw ApiProblem.badRequest("unknown parameter \"" + ctx.queryParamMap().keySet().iterator().next() + "\": "
                     + ctx.path() + " takes none");

@@ -59,11 +59,16 @@ public final class LookTurn implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new QueueException("stopped while waiting for a turn to look at " + mainQueue + "'s queues", e);
         }
+        boolean taken = false;
         try {
-            return new LookTurn(lock(database, mainQueue, name, deadline), here);
-        } catch (RuntimeException e) {
-            here.release();
-            throw e;
+            LookTurn turn = new LookTurn(lock(database, mainQueue, name, deadline), here);
+            taken = true;
+            return turn;
+        } finally {
+            // whatever ended the wait (an Error too), the next look of this process may try
+            if (!taken) {
+                here.release();
+            }
         }
     }
 

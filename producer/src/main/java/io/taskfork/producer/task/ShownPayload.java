@@ -27,9 +27,11 @@ public final class ShownPayload {
             .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    // In a body that is not JSON (cut short, say): an "env" key, and each value that follows it.
-    private static final Pattern ENV_KEY = Pattern.compile("\"env\"\\s*:");
-    private static final Pattern VALUE = Pattern.compile("(:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"?|[^,}\\]\\s{\\[\":]+)");
+    // In a body that is not JSON (cut short, say): an "env" key, and each string or bare word after it.
+    // Possessive, so that a long string is matched in a loop rather than a recursion that overflows.
+    private static final Pattern ENV_KEY = Pattern.compile("[\"']env[\"']\\s*:");
+    private static final Pattern WORD = Pattern.compile(
+            "\"(?:[^\"\\\\]++|\\\\[\\s\\S])*+\"?|'(?:[^'\\\\]++|\\\\[\\s\\S])*+'?|[^,:{}\\[\\]\\s\"']++");
 
     private ShownPayload() {
     }
@@ -64,16 +66,15 @@ public final class ShownPayload {
     }
 
     /**
-     * A body that could not be read as JSON, with every value after its first {@code "env"} key
-     * hidden: which field a value belongs to cannot be known for sure, so the values of the fields
-     * after it go too, and the body's shape stays, for whoever looks into why it is malformed.
+     * A body that could not be read as JSON, with every string and bare word after its first
+     * {@code env} key hidden, names and values alike: where the env ends, and which value is whose,
+     * cannot be known for sure. Its shape stays, for whoever looks into why it is malformed.
      */
     private static String withEnvValuesHidden(String body) {
         Matcher env = ENV_KEY.matcher(body);
         if (!env.find()) {
             return body;
         }
-        String rest = VALUE.matcher(body.substring(env.end() - 1)).replaceAll("$1\"" + HIDDEN + "\"");
-        return body.substring(0, env.end() - 1) + rest;
+        return body.substring(0, env.end()) + WORD.matcher(body.substring(env.end())).replaceAll("\"" + HIDDEN + "\"");
     }
 }

@@ -83,6 +83,8 @@ class ServerErrorsIT {
                 "unknown parameter \"type\": /api/tasks takes none");
         assertThat(api.rows()).as("nothing written").isEqualTo(rows);
         assertThat(api.http().get("/api/tasks?status=queued", TOKEN).status()).isEqualTo(200);
+        assertThat(api.http().get("/api/tasks/?status=queued", TOKEN).status()).isEqualTo(200);
+        assertError(api.http().get("/api/nope?x=1", TOKEN), 404, "no such endpoint: GET /api/nope");
     }
 
     @Test

@@ -3,6 +3,9 @@ package io.taskfork.producer.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskfork.shared.testing.IsolatedEnvironment;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,9 +64,32 @@ class LookTurnIT {
             }
             CompletableFuture.allOf(looks.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
             assertThat(most).as("looks under way at once").hasValue(1);
+            // a closed session leaves the server's list a moment after the close
+            Instant gone = Instant.now().plus(Duration.ofSeconds(5));
+            while (sessions(queue) > 0 && Instant.now().isBefore(gone)) {
+                Thread.sleep(50);
+            }
             assertThat(sessions(queue)).isZero();
         } finally {
             threads.shutdownNow();
+        }
+    }
+
+    /** Another process's look (another host's, say) holds the database's lock: a look here waits for it. */
+    @Test
+    void aLookWaitsForOneThatAnotherProcessHolds() throws Exception {
+        String queue = env.queues().main();
+        try (Connection other = DriverManager.getConnection(env.settings().db().jdbcUrl(), env.settings().db().user(),
+                env.settings().db().password());
+                PreparedStatement lock = other.prepareStatement("select pg_advisory_lock(hashtext(?))")) {
+            lock.setString(1, "taskfork look at " + env.database().schema() + "/" + queue);
+            lock.execute();
+            CompletableFuture<Void> look = CompletableFuture.runAsync(
+                    () -> LookTurn.take(env.database(), queue).close());
+            Thread.sleep(1_500);
+            assertThat(look).as("waiting while the other process holds the lock").isNotDone();
+            other.close();
+            look.get(10, TimeUnit.SECONDS);
         }
     }
 

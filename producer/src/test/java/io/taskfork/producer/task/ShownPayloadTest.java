@@ -62,17 +62,28 @@ class ShownPayloadTest {
                 + "\"payload\":{\"env\":{\"K\":\"s2\"}}}")).doesNotContain("s1").doesNotContain("s2");
     }
 
-    /** A body cut short is no JSON: it is shown as it came, but for every value after its env key. */
+    /** A body cut short is no JSON: it is shown as it came, but for every string and word after its env key. */
     @Test
-    void aJsonMessageThatCannotBeParsedIsShownWithTheValuesAfterItsEnvHidden() {
+    void aJsonMessageThatCannotBeParsedIsShownWithEverythingAfterItsEnvHidden() {
         String cut = "{\"type\":\"exec\",\"payload\":{\"argv\":[\"printenv\",\"env\"],\"env\":{\"TOKEN\":\"s3cret4\","
-                + "\"URL\":\"https://u:p@host/\",\"ESCAPED\":\"a\\\"b-s3cret5\"}}";
+                + "\"URL:\": \"https://u:p@host/\",\"ESCAPED\":\"a\\\"b-s3cret5\",\"LIST\":[\"s3cret6\"]}}";
 
         assertThat(ShownPayload.ofMessageBody(cut)).isEqualTo("{\"type\":\"exec\",\"payload\":{\"argv\":[\"printenv\","
-                + "\"env\"],\"env\":{\"TOKEN\":\"***\",\"URL\":\"***\",\"ESCAPED\":\"***\"}}");
+                + "\"env\"],\"env\":{\"***\":\"***\",\"***\": \"***\",\"***\":\"***\",\"***\":[\"***\"]}}");
         assertThat(ShownPayload.ofMessageBody("{\"type\":\"exec\",\"payload\":{\"env\":{\"TOKEN\":\"s3cr"))
-                .isEqualTo("{\"type\":\"exec\",\"payload\":{\"env\":{\"TOKEN\":\"***\"");
-        assertThat(ShownPayload.ofMessageBody("{\"env\": {\"PIN\": 1234, \"T\": true")).isEqualTo(
-                "{\"env\": {\"PIN\": \"***\", \"T\": \"***\"");
+                .isEqualTo("{\"type\":\"exec\",\"payload\":{\"env\":{\"***\":\"***\"");
+        assertThat(ShownPayload.ofMessageBody("{\"env\": [\"TOKEN=s3cret7\", 1234, true"))
+                .isEqualTo("{\"env\": [\"***\", \"***\", \"***\"");
+        assertThat(ShownPayload.ofMessageBody("{'env': {'TOKEN': 'ab cd', 'N': 'x\\\ny'}"))
+                .isEqualTo("{'env': {\"***\": \"***\", \"***\": \"***\"}");
+    }
+
+    /** A long value is matched in a loop: a recursion per character would overflow the stack. */
+    @Test
+    void aLongValueAfterTheEnvKeyOfABodyCutShortIsHiddenToo() {
+        String body = "{\"type\":\"exec\",\"payload\":{\"env\":{\"BIG\":\"" + "x\\\"".repeat(100_000) + "\"}";
+
+        assertThat(ShownPayload.ofMessageBody(body))
+                .isEqualTo("{\"type\":\"exec\",\"payload\":{\"env\":{\"***\":\"***\"}");
     }
 }
