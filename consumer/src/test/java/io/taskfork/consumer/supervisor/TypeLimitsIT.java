@@ -2,6 +2,10 @@ package io.taskfork.consumer.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.taskfork.consumer.testing.SupervisorFixture;
 import io.taskfork.shared.config.Settings;
 import io.taskfork.shared.config.TypeLimits;
@@ -12,6 +16,7 @@ import io.taskfork.shared.task.TaskStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +27,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** README, "Per-type limits": TASKFORK_TYPE_LIMITS holds across every supervisor on the database. */
 class TypeLimitsIT {
@@ -37,6 +43,25 @@ class TypeLimitsIT {
     @AfterAll
     static void stopSupervisor() throws Exception {
         fixture.close();
+    }
+
+    @Test
+    void aLimitOnATypeNoHandlerHereHasIsAWarningAtStart() throws Exception {
+        Map<String, String> variables = new HashMap<>(fixture.environment().environment());
+        variables.put("TASKFORK_TYPE_LIMITS", "Sleep:1,sleep:1");
+        Logger log = (Logger) LoggerFactory.getLogger(Supervisor.class);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        log.addAppender(lines);
+        Supervisor supervisor = new Supervisor(Settings.load(variables, Map.of())).start();
+        try {
+            assertThat(List.copyOf(lines.list)).filteredOn(line -> line.getLevel() == Level.WARN)
+                    .extracting(ILoggingEvent::getFormattedMessage).containsExactly("TASKFORK_TYPE_LIMITS limits Sleep,"
+                            + " a type no handler here has (types are named exactly)");
+        } finally {
+            log.detachAppender(lines);
+            supervisor.stop(Duration.ofSeconds(10));
+        }
     }
 
     @Test

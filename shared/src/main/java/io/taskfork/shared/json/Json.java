@@ -90,10 +90,10 @@ public final class Json {
     }
 
     /**
-     * What in {@code node} PostgreSQL cannot store, such as {@code a NUL character (\u0000)}, or null
-     * when it can store it all: a NUL in a string or field name, which jsonb refuses, or half of a
-     * UTF-16 surrogate pair ({@code "\ud800"} in JSON), which no UTF-8 holds and the driver would
-     * store as {@code ?}. Refused where a payload comes in, so that nothing is changed unsaid.
+     * What in {@code node} PostgreSQL cannot store, such as "a NUL character", or null when it can
+     * store it all: a NUL (U+0000) in a string or field name, which jsonb refuses, or half of a
+     * UTF-16 surrogate pair (U+D800 alone, say), which no UTF-8 holds and the driver would store as
+     * {@code ?}. Refused where a payload comes in, so that nothing is changed unsaid.
      */
     public static String unstorable(JsonNode node) {
         if (node.isTextual()) {
@@ -121,7 +121,8 @@ public final class Json {
         return null;
     }
 
-    private static String unstorable(String text) {
+    /** As {@link #unstorable(JsonNode)}, of one string. */
+    public static String unstorable(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == '\0') {

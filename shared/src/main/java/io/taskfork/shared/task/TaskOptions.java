@@ -1,5 +1,6 @@
 package io.taskfork.shared.task;
 
+import io.taskfork.shared.json.Json;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +50,12 @@ public record TaskOptions(Instant runAt, Instant expiresAt, String uniqueKey, St
         if (uniqueKey != null && uniqueKey.chars().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException("a unique key cannot hold a control character (a newline, a tab, an"
                     + " escape, a NUL)");
+        }
+        // stored as "?", two such keys would be one
+        String unstorable = uniqueKey == null ? null : Json.unstorable(uniqueKey);
+        if (unstorable != null) {
+            throw new IllegalArgumentException("a unique key cannot hold " + unstorable + ", which PostgreSQL cannot"
+                    + " store");
         }
         return new TaskOptions(runAt, expiresAt, uniqueKey, queue);
     }

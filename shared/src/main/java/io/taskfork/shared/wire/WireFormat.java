@@ -133,9 +133,11 @@ public final class WireFormat {
             payload = JsonNodeFactory.instance.objectNode();
         } else if (!payload.isObject()) {
             throw new MalformedMessageException(DeadLetterReason.MALFORMED, "\"payload\" must be a JSON object");
-        } else if (Json.unstorable(payload) != null) {
+        }
+        String unstorable = Json.unstorable(payload);
+        if (unstorable != null) {
             throw new MalformedMessageException(DeadLetterReason.MALFORMED,
-                    "payload contains " + Json.unstorable(payload) + ", which PostgreSQL cannot store");
+                    "payload contains " + unstorable + ", which PostgreSQL cannot store");
         }
         JsonNode maxAttempts = node.get("max_attempts");
         if (maxAttempts != null && !maxAttempts.isNull()

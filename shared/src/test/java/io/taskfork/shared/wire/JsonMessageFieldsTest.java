@@ -22,6 +22,7 @@ class JsonMessageFieldsTest {
                 {"{\"type\":\"echo\",\"unique_key\":7}", "\"unique_key\" must be a string"},
                 {"{\"type\":\"echo\",\"unique_key\":\"a\\u0000b\"}", "NUL"},
                 {"{\"type\":\"echo\",\"unique_key\":\"a\\nb\"}", "control character"},
+                {"{\"type\":\"echo\",\"unique_key\":\"a\\ud800\"}", "half of a UTF-16 surrogate pair (\\ud800)"},
                 {"{\"type\":\"echo\",\"run_at\":\"2030-01-01T02:00:00Z\",\"expires_at\":\"2030-01-01T01:00:00Z\"}",
                     "would expire"}};
         for (String[] bodyAndSaying : bodies) {

@@ -56,7 +56,9 @@ public final class MetricsServer implements AutoCloseable {
         }
         try {
             InetAddress address = InetAddress.getByName(bind);
-            if (!address.isAnyLocalAddress() && NetworkInterface.getByInetAddress(address) == null) {
+            // any of 127.0.0.0/8 can be listened on, though only 127.0.0.1 is an interface's
+            if (!address.isAnyLocalAddress() && !address.isLoopbackAddress()
+                    && NetworkInterface.getByInetAddress(address) == null) {
                 return Optional.of("TASKFORK_METRICS_BIND " + bind + " is not an address of this host");
             }
             return Optional.empty();

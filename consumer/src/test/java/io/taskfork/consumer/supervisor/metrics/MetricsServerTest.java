@@ -45,6 +45,7 @@ class MetricsServerTest {
         assertThat(MetricsServer.problem("")).isEmpty();
         assertThat(MetricsServer.problem("127.0.0.1")).isEmpty();
         assertThat(MetricsServer.problem("0.0.0.0")).isEmpty();
+        assertThat(MetricsServer.problem("127.0.0.2")).isEmpty();
         assertThat(MetricsServer.problem("203.0.113.7"))
                 .contains("TASKFORK_METRICS_BIND 203.0.113.7 is not an address of this host");
         assertThat(MetricsServer.problem("no-such-host.invalid"))
