@@ -51,9 +51,9 @@ final class Observability implements AutoCloseable {
         return registry;
     }
 
-    /** Serves the meters and {@code problems} (null when healthy) on {@code port}. */
-    void serve(String bind, int port, Connection connection, QueueNames queues, TaskStore store, Supplier<String> problems)
-            throws IOException {
+    /** Serves the meters and {@code problems} (null when healthy) on {@code bind}:{@code port}. */
+    void serve(String bind, int port, Connection connection, QueueNames queues, TaskStore store,
+            Supplier<String> problems) throws IOException {
         bindJvmMetrics();
         queueGauges = new QueueGauges(registry, connection, queues, store);
         server = MetricsServer.start(bind, port, registry, problems);

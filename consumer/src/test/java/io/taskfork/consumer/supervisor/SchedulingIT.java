@@ -14,6 +14,7 @@ import io.taskfork.shared.wire.WireFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -44,14 +45,18 @@ class SchedulingIT {
     @Test
     void aDelayedTaskWaitsScheduledThenStartsWithinASecondOfItsTime() throws Exception {
         List<Long> ids = new ArrayList<>();
+        Map<Long, String> said = new HashMap<>();
         for (String delay : List.of("1s", "1500ms", "2s", "3s")) {
             ProducerCli submitted = cli("submit", "--type", "echo", "--delay", delay);
             assertThat(submitted.code()).as(submitted.err()).isZero();
             assertThat(submitted.err()).contains("is scheduled for");
             ids.add(Long.parseLong(submitted.out().strip()));
+            said.put(ids.get(ids.size() - 1), submitted.err());
         }
         Task waiting = fixture.store().find(ids.get(3)).orElseThrow();
         assertThat(waiting.status()).isEqualTo(TaskStatus.SCHEDULED);
+        assertThat(said.get(waiting.id())).as("the time said is the time stored")
+                .isEqualTo("task " + waiting.id() + " is scheduled for " + waiting.options().runAt() + "\n");
         assertThat(Json.parse(cli("status", Long.toString(waiting.id())).out()).path("run_at").asText())
                 .isEqualTo(waiting.options().runAt().toString());
 

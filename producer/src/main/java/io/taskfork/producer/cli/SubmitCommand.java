@@ -10,6 +10,7 @@ import io.taskfork.shared.task.TaskOptions;
 import io.taskfork.shared.task.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -84,7 +85,9 @@ final class SubmitCommand extends ProducerCommand {
         return ExitCodes.OK;
     }
 
-    private NewTask task(Instant now) {
+    private NewTask task(Instant clock) {
+        // to the microsecond, as PostgreSQL keeps it: the time said is then the time stored
+        Instant now = clock.truncatedTo(ChronoUnit.MICROS);
         try {
             if (expires != null && expires.isZero()) {
                 // it would end expired the moment it is made, as --delay 0s --expires 0s is refused for

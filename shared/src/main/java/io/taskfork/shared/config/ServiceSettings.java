@@ -13,6 +13,6 @@ import java.time.Duration;
  * @param logFormat       how log lines are written, the supervisor's and the command line's
  * @param typeLimits      the most tasks of a type running at once, across every supervisor
  */
-public record ServiceSettings(int metricsPort, String metricsBind, int maxMessageBytes, Duration shutdownGrace, Duration outboxAge,
-        LogFormat logFormat, TypeLimits typeLimits) {
+public record ServiceSettings(int metricsPort, String metricsBind, int maxMessageBytes, Duration shutdownGrace,
+        Duration outboxAge, LogFormat logFormat, TypeLimits typeLimits) {
 }
