@@ -109,6 +109,11 @@ final class ServerErrors {
 
         private static byte[] json(int status, String reason) {
             String text = reason == null || reason.isBlank() ? "HTTP " + status : reason;
+            // Jetty's word for a path it cannot decode (/api/tasks/%zz, a NUL) is the status's own name
+            if (status == 400 && text.equals("Bad Request")) {
+                text = "the request cannot be read: its path has a '%' not followed by two hex digits, or a"
+                        + " character no path may hold";
+            }
             return Json.write(Json.MAPPER.createObjectNode().put("error", WireFormat.oneLine(text)))
                     .getBytes(StandardCharsets.UTF_8);
         }
