@@ -1,7 +1,7 @@
 // One task's page: every column that has a value, a progress bar, and the log, which follows the
 // task live through its event stream while it runs.
 import { canChange, change, read, readText } from './api.js';
-import { bytes, confirmed, el, failed, notice, statusBadge, timeCell } from './ui.js';
+import { bytes, clearNotice, confirmed, el, failed, notice, statusBadge, timeCell } from './ui.js';
 
 const ENDED = ['succeeded', 'failed', 'crashed', 'cancelled', 'expired'];
 const CANCELLABLE = ['scheduled', 'queued', 'running', 'retrying'];
@@ -21,11 +21,19 @@ export function taskPage(view, id) {
   let stopped = false;
   let lateLooks = 0;
   let shown = null;
+  // What an action said ("queued again") and the status it made: said beside another status (a retry
+  // that failed again at once), it would contradict the page, so it goes.
+  let said = null;
+  const acted = (text, status) => { said = { text, status }; };
   // "started 5 s ago" goes on counting between the task's changes, which alone read it again
   const clock = setInterval(() => { if (shown) fields.replaceChildren(...details(shown)); }, 1000);
 
   const showTask = (task) => {
     shown = task;
+    if (said && task.status !== said.status) {
+      clearNotice(said.text);
+      said = null;
+    }
     heading.replaceChildren(`Task ${task.id} `, statusBadge(task.status));
     fields.replaceChildren(...details(task));
     blocks.replaceChildren(...[['Payload', task.payload, 'payload'], ['Result', task.result, 'result'],
@@ -33,7 +41,7 @@ export function taskPage(view, id) {
       .map(([title, value, name]) => el('section', { class: 'panel' }, el('h2', {}, title),
         el('pre', { id: name }, typeof value === 'string' ? value : JSON.stringify(value, null, 2)))));
     showProgress(task.progress, task.progress_message);
-    actions.replaceChildren(...buttons(task, reload));
+    actions.replaceChildren(...buttons(task, reload, acted));
   };
   const showProgress = (progress, message) => {
     bar.hidden = progress === null || progress === undefined;
@@ -123,17 +131,18 @@ function details(task) {
       el('dd', { 'data-field': name.toLowerCase().replace(/[^a-z]+/g, '-') }, value)]);
 }
 
-function buttons(task, reload) {
+function buttons(task, reload, acted) {
   if (!canChange()) {
     return [];
   }
-  const act = async (question, yes, path, done) => {
+  const act = async (question, yes, path, done, made) => {
     if (!(await confirmed(question, yes))) {
       return;
     }
     try {
       await change(path);
       notice(done);
+      acted(done, made);
       await reload();
     } catch (e) {
       failed(e);
@@ -143,12 +152,12 @@ function buttons(task, reload) {
   if (CANCELLABLE.includes(task.status)) {
     list.push(el('button', { type: 'button', class: 'danger', id: 'cancel', onclick: () => act(
       `Cancel task ${task.id} (${task.type})? A running task is stopped.`, 'Cancel task',
-      `/api/tasks/${task.id}/cancel`, `Task ${task.id} cancelled.`) }, 'Cancel'));
+      `/api/tasks/${task.id}/cancel`, `Task ${task.id} cancelled.`, 'cancelled') }, 'Cancel'));
   }
   if (RETRYABLE.includes(task.status)) {
     list.push(el('button', { type: 'button', id: 'retry', onclick: () => act(
       `Run task ${task.id} (${task.type}) again?`, 'Retry',
-      `/api/tasks/${task.id}/retry`, `Task ${task.id} queued again.`) }, 'Retry'));
+      `/api/tasks/${task.id}/retry`, `Task ${task.id} queued again.`, 'queued') }, 'Retry'));
   }
   return list;
 }

@@ -36,6 +36,15 @@ export function notice(text, bad = false) {
   notice.timer = setTimeout(() => { box.hidden = true; }, bad ? 12000 : 6000);
 }
 
+/** Hides the notice if it still says {@code text}: what came after has outdated it. */
+export function clearNotice(text) {
+  const box = document.getElementById('notice');
+  if (!box.hidden && box.textContent === text) {
+    clearTimeout(notice.timer);
+    box.hidden = true;
+  }
+}
+
 /** Hides an error notice: one about another view would read as about the next. */
 export function clearBadNotice() {
   const box = document.getElementById('notice');

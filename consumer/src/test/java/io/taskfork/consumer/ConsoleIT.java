@@ -12,6 +12,7 @@ import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.task.TaskStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -135,6 +136,27 @@ class ConsoleIT {
 
         browser.awaitText("h1 .status", "succeeded");
         assertThat(fixture.awaitTerminal(id).status()).isEqualTo(TaskStatus.SUCCEEDED);
+    }
+
+    /** "Queued again" beside a task that failed again at once would contradict what the page shows. */
+    @Test
+    void aRetryThatFailsAgainLeavesNoWordOfItsQueueingBesideTheFailure() throws Exception {
+        console.logIn(TOKEN);
+        long id = failingUntil(temp.resolve("never-made"));
+        Instant firstEnd = fixture.store().find(id).orElseThrow().finishedAt();
+        browser.open(console.base() + "/#/tasks/" + id);
+        browser.awaitText("h1 .status", "failed");
+
+        browser.click("#retry");
+        browser.await("the question", d -> browser.find("#confirm").isDisplayed());
+        browser.click("#confirm-yes");
+        browser.await("the retry's end", d -> {
+            Instant end = fixture.store().find(id).orElseThrow().finishedAt();
+            return end != null && end.isAfter(firstEnd);
+        });
+        browser.awaitText("h1 .status", "failed");
+
+        assertThat(browser.find("#notice").isDisplayed()).as("the notice of the retry, outdated").isFalse();
     }
 
     @Test
