@@ -21,7 +21,9 @@ import picocli.CommandLine.Spec;
                 + " crash mode, some published as raw JSON, one malformed), shows progress, prints where each"
                 + " task ended, and stops the supervisor with SIGTERM.",
                 "Uses its own queue, " + DemoCommand.DEMO_QUEUE + ", and schema, " + DemoCommand.DEMO_SCHEMA
-                + ", unless --queue and --db-schema say otherwise, and empties the queue first."
+                + ", unless --queue and --db-schema say otherwise, and empties the queue first: TASKFORK_QUEUE"
+                + " and TASKFORK_DB_SCHEMA, set for a real supervisor, are not read. Its tasks work in that"
+                + " schema's default folder."
                 + " Exits 0 when every task ended where it should."})
 final class DemoCommand implements Callable<Integer>, SettingsOptions.Carrier {
 

@@ -7,6 +7,7 @@ import io.taskfork.producer.TaskPublisher;
 import io.taskfork.shared.amqp.Broker;
 import io.taskfork.shared.config.Redaction;
 import io.taskfork.shared.config.Settings;
+import io.taskfork.shared.config.WorkSettings;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.Database;
 import io.taskfork.shared.store.NewTask;
@@ -140,7 +141,8 @@ public final class Demo {
         return count;
     }
 
-    private Map<String, String> consumerVariables(int metricsPort) {
+    /** What the demo's supervisor is started with, on top of the environment it inherits. */
+    Map<String, String> consumerVariables(int metricsPort) {
         Map<String, String> variables = new HashMap<>();
         variables.put("TASKFORK_AMQP_URI", settings.amqp().uri());
         variables.put("TASKFORK_QUEUE", queues.main());
@@ -149,6 +151,9 @@ public final class Demo {
         variables.put("TASKFORK_JDBC_USER", settings.db().user());
         variables.put("TASKFORK_JDBC_PASSWORD", settings.db().password());
         variables.put("TASKFORK_DB_SCHEMA", settings.db().schema());
+        // the default folder of the demo's own schema, never one set for a real supervisor: at its start a
+        // supervisor clears the folders of its schema's ended tasks, and task IDs of two schemas meet
+        variables.put("TASKFORK_WORK_DIR", WorkSettings.defaultRoot(settings.db().schema()).toString());
         variables.put("TASKFORK_TASK_TIMEOUT", DemoPlan.TASK_TIMEOUT);
         variables.put("TASKFORK_TASK_MEMORY", DemoPlan.TASK_MEMORY);
         variables.put("TASKFORK_CHILD_HEAP", DemoPlan.CHILD_HEAP);
