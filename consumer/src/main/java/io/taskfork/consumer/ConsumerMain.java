@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
 import sun.misc.Signal;
 
 /** {@code taskfork consumer}: runs the supervisor in the foreground until SIGTERM or Ctrl-C. */
-@Command(name = "taskfork consumer", mixinStandardHelpOptions = true,
+@Command(name = "taskfork consumer", mixinStandardHelpOptions = true, versionProvider = ConsumerMain.Version.class,
         modelTransformer = SettingsOptions.Transformer.class,
         description = "Runs the supervisor: takes tasks from the queue and runs each in a fresh child JVM."
                 + " SIGTERM or Ctrl-C drains and exits 0.",
@@ -106,5 +106,14 @@ public final class ConsumerMain implements Callable<Integer>, SettingsOptions.Ca
         stopRequested.await();
         supervisor.stop(settings.service().shutdownGrace());
         return 0;
+    }
+
+    /** The version written into the jar's manifest at build time. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = ConsumerMain.class.getPackage().getImplementationVersion();
+            return new String[] {"taskfork consumer " + (version == null ? "(unpackaged build)" : version)};
+        }
     }
 }

@@ -62,6 +62,19 @@ class ConsumerMainTest {
                 .contains("--amqp-uri", "TASKFORK_AMQP_URI", "--prefetch", "TASKFORK_PREFETCH", "default 4");
     }
 
+    @Test
+    void versionSaysWhichBuildItIs() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(ConsumerMain.run(new String[] {"--version"}, Map.of(), System.err)).isZero();
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("taskfork consumer ");
+    }
+
     private static Result run(Map<String, String> environment, String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = ConsumerMain.run(args, environment, new PrintStream(err, true, StandardCharsets.UTF_8));

@@ -38,6 +38,13 @@ class OpsTaskforkTest {
         }
     }
 
+    @Test
+    void versionSaysWhichBuildItIs() throws Exception {
+        Run version = run("--version");
+        assertThat(version.exit()).as(version.err()).isZero();
+        assertThat(version.out()).matches("taskfork producer \\S+\n");
+    }
+
     private record Run(int exit, String out, String err) {
     }
 

@@ -97,7 +97,8 @@ final class EnqueueCommand extends ProducerCommand {
         enqueued += publish(publisher, batch);
         progress.finish();
         context.err().println(summary(enqueued, malformed, System.nanoTime() - started)
-                + (keyHeld == 0 ? "" : "; " + keyHeld + " created nothing: a live task held their unique key"));
+                + (keyHeld == 0 ? "" : "; " + Counted.of(keyHeld, "line") + " created nothing: a live task held the"
+                + " unique key"));
         return malformed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }
 

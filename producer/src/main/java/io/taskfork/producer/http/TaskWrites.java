@@ -58,7 +58,7 @@ final class TaskWrites {
             throw ApiProblem.notFound("no task " + id);
         }
         if (before.get().isTerminal()) {
-            throw ApiProblem.conflict("task " + id + " already ended " + before.get().value());
+            throw ApiProblem.conflict("task " + id + " has already ended (" + before.get().value() + ")");
         }
         Answers.json(ctx, 200, Json.MAPPER.createObjectNode()
                 .put("id", id)

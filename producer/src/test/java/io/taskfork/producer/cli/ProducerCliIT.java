@@ -174,7 +174,7 @@ class ProducerCliIT {
         CliRun run = cli("cancel", Long.toString(id));
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.errLines()).containsExactly("taskfork: task " + id + " already ended succeeded");
+        assertThat(run.errLines()).containsExactly("taskfork: task " + id + " has already ended (succeeded)");
     }
 
     @Test

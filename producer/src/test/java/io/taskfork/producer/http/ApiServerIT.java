@@ -232,7 +232,7 @@ class ApiServerIT {
         assertThat(store.find(id).orElseThrow().status().value()).isEqualTo("cancelled");
         HttpCalls.Reply again = http.post("/api/tasks/" + id + "/cancel", "", TOKEN);
         assertThat(again.status()).isEqualTo(409);
-        assertThat(again.json().get("error").asText()).isEqualTo("task " + id + " already ended cancelled");
+        assertThat(again.json().get("error").asText()).isEqualTo("task " + id + " has already ended (cancelled)");
     }
 
     private static long submit(String type) {
