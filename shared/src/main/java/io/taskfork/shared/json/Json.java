@@ -16,6 +16,7 @@ import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /** The one configured {@link ObjectMapper} of taskfork. */
 public final class Json {
@@ -96,29 +97,7 @@ public final class Json {
      * {@code ?}. Refused where a payload comes in, so that nothing is changed unsaid.
      */
     public static String unstorable(JsonNode node) {
-        if (node.isTextual()) {
-            return unstorable(node.textValue());
-        }
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            String found = unstorable(field.getKey());
-            if (found == null) {
-                found = unstorable(field.getValue());
-            }
-            if (found != null) {
-                return found;
-            }
-        }
-        if (node.isArray()) {
-            for (JsonNode element : node) {
-                String found = unstorable(element);
-                if (found != null) {
-                    return found;
-                }
-            }
-        }
-        return null;
+        return firstFound(node, Json::unstorable);
     }
 
     /** As {@link #unstorable(JsonNode)}, of one string. */
@@ -142,24 +121,34 @@ public final class Json {
 
     /** True when a string or field name anywhere in {@code node} holds a NUL, which jsonb refuses. */
     public static boolean containsNul(JsonNode node) {
+        return firstFound(node, text -> text.indexOf('\0') >= 0 ? text : null) != null;
+    }
+
+    /** What {@code check} finds first in the strings and field names of {@code node}, or null. */
+    private static String firstFound(JsonNode node, Function<String, String> check) {
         if (node.isTextual()) {
-            return node.textValue().indexOf('\0') >= 0;
+            return check.apply(node.textValue());
         }
         Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
-            if (field.getKey().indexOf('\0') >= 0 || containsNul(field.getValue())) {
-                return true;
+            String found = check.apply(field.getKey());
+            if (found == null) {
+                found = firstFound(field.getValue(), check);
+            }
+            if (found != null) {
+                return found;
             }
         }
         if (node.isArray()) {
             for (JsonNode element : node) {
-                if (containsNul(element)) {
-                    return true;
+                String found = firstFound(element, check);
+                if (found != null) {
+                    return found;
                 }
             }
         }
-        return false;
+        return null;
     }
 
     /** {@code node} with NULs dropped from every string and field name, for PostgreSQL. */
