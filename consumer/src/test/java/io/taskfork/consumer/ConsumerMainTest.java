@@ -50,29 +50,26 @@ class ConsumerMainTest {
 
     @Test
     void helpListsEverySettingWithItsVariable() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(ConsumerMain.run(new String[] {"--help"}, Map.of(), System.err)).isZero();
-        } finally {
-            System.setOut(original);
-        }
-        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: taskfork consumer ")
+        assertThat(printed("--help")).startsWith("Usage: taskfork consumer ")
                 .contains("--amqp-uri", "TASKFORK_AMQP_URI", "--prefetch", "TASKFORK_PREFETCH", "default 4");
     }
 
     @Test
     void versionSaysWhichBuildItIs() {
+        assertThat(printed("--version")).startsWith("taskfork consumer ");
+    }
+
+    /** What picocli prints on System.out for {@code option} (help, version), which must exit 0. */
+    private static String printed(String option) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream original = System.out;
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try {
-            assertThat(ConsumerMain.run(new String[] {"--version"}, Map.of(), System.err)).isZero();
+            assertThat(ConsumerMain.run(new String[] {option}, Map.of(), System.err)).isZero();
         } finally {
             System.setOut(original);
         }
-        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("taskfork consumer ");
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     private static Result run(Map<String, String> environment, String... args) {
