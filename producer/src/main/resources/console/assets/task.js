@@ -21,6 +21,9 @@ export function taskPage(view, id) {
   let stopped = false;
   let lateLooks = 0;
   let shown = null;
+  // The log shown of the attempts before the one under way, markers and all, and which attempt that is.
+  let earlier = '';
+  let shownAttempt = null;
   // What an action said ("queued again") and the status it made: said beside another status (a retry
   // that failed again at once), it would contradict the page, so it goes.
   let said = null;
@@ -55,7 +58,11 @@ export function taskPage(view, id) {
     // The stream starts with the task as it is (its whole log so far) and ends with its last status.
     events = new EventSource(`/api/tasks/${id}/events`);
     // A stream that reconnects starts over with the whole log, so what was shown goes.
-    events.addEventListener('open', () => { log.textContent = ''; });
+    events.addEventListener('open', () => {
+      log.textContent = '';
+      earlier = '';
+      shownAttempt = null;
+    });
     // The browser reconnects by itself after a dropped connection, but gives up on an error
     // status (the login ended, serve is gone): read the task again, which sends a person whose
     // login ended to the form, or follows anew.
@@ -65,7 +72,10 @@ export function taskPage(view, id) {
       }
     });
     events.addEventListener('status', (event) => {
-      const status = JSON.parse(event.data).status;
+      const { status, attempts } = JSON.parse(event.data);
+      if (shownAttempt === null) {
+        shownAttempt = attempts;
+      }
       if (ENDED.includes(status)) {
         events.close();
       }
@@ -78,7 +88,16 @@ export function taskPage(view, id) {
     events.addEventListener('log', (event) => {
       const data = JSON.parse(event.data);
       const atEnd = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
-      log.textContent = data.replaced ? data.text : log.textContent + data.text;
+      const current = log.textContent.slice(earlier.length);
+      if (shownAttempt !== null && data.attempt !== shownAttempt) {
+        // Each attempt starts a log of its own: what came before stays, under a marker as `logs --follow` prints.
+        const cut = current && !current.endsWith('\n') ? '\n' : '';
+        earlier = `${log.textContent}${cut}--- attempt ${data.attempt} ---\n`;
+        log.textContent = earlier + data.text;
+      } else {
+        log.textContent = earlier + (data.replaced ? data.text : current + data.text);
+      }
+      shownAttempt = data.attempt;
       if (atEnd) {
         log.scrollTop = log.scrollHeight;
       }
@@ -94,7 +113,8 @@ export function taskPage(view, id) {
       if (events) {
         events.close();
       }
-      log.textContent = await readText(`/api/tasks/${id}/log`);
+      // the row holds the last attempt's log only: the earlier ones followed here stay above it
+      log.textContent = earlier + await readText(`/api/tasks/${id}/log`);
       // A running task's cancel is recorded at once; its exit code, CPU and the end of its log
       // follow once its supervisor has killed the child, within a second or so.
       if (task.status === 'cancelled' && task.started_at && task.exit_code === null && lateLooks < 10) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.taskfork.consumer.testing.Browser;
 import io.taskfork.consumer.testing.ConsoleFixture;
 import io.taskfork.consumer.testing.SupervisorFixture;
+import io.taskfork.shared.task.TaskStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -86,6 +87,20 @@ class ConsoleViewsIT {
         browser.awaitText("#payload", "API_KEY");
 
         assertThat(browser.find("#payload").getText()).contains("\"API_KEY\": \"***\"").doesNotContain("sk-never");
+    }
+
+    @Test
+    void aLogFollowedAcrossAttemptsKeepsTheEarlierOnesEachNewOneUnderAMarker() throws Exception {
+        long id = console.submit("{\"type\": \"flaky\", \"payload\": {\"succeed_on\": 2,"
+                + " \"say\": \"said on every attempt\", \"hold_ms\": 3000}}");
+        fixture.awaitStatus(id, TaskStatus.RUNNING);
+
+        browser.open(console.base() + "/#/tasks/" + id);
+        browser.awaitText("#log", "said on every attempt");
+        browser.awaitText("h1 .status", "succeeded");
+
+        assertThat(browser.find("#log").getText())
+                .isEqualTo("said on every attempt\n--- attempt 2 ---\nsaid on every attempt\nattempt 2");
     }
 
     @Test

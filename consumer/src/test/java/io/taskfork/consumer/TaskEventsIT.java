@@ -91,6 +91,22 @@ class TaskEventsIT {
     }
 
     @Test
+    void eachAttemptsLogComesWholeAndNamesItsAttemptThoughItStartsAsTheLastOnesDid() throws Exception {
+        long id = fixture.submit("flaky", "{\"succeed_on\": 2, \"say\": \"said on every attempt\", \"hold_ms\": 1500}");
+
+        Received stream = open(id).get(STREAM_WITHIN.toSeconds(), TimeUnit.SECONDS);
+
+        List<Event> logs = stream.named("log");
+        assertThat(logs).extracting(event -> event.data().get("attempt").asInt()).as(stream.lines().toString())
+                .containsOnly(1, 2).isSorted();
+        assertThat(logOf(logs, 1)).isEqualTo("said on every attempt\n");
+        Event second = logs.stream().filter(event -> event.data().get("attempt").asInt() == 2).findFirst().orElseThrow();
+        assertThat(second.data().get("replaced").asBoolean()).as("the second attempt's first log event").isTrue();
+        assertThat(logOf(logs, 2)).isEqualTo("said on every attempt\nattempt 2\n");
+        assertThat(stream.last().data().get("status").asText()).isEqualTo("succeeded");
+    }
+
+    @Test
     void aHundredClientsOnOneTaskAllGetTheTerminalEventWhileTheDatabaseIsReadOnceARound() throws Exception {
         long id = fixture.submit("sleep", "{\"ms\": 3000}");
         ApiServer.EventReads before = server.eventReads();
@@ -136,6 +152,18 @@ class TaskEventsIT {
         assertThat(stream.last().data().get("status").asText()).isEqualTo("succeeded");
         assertThat(stream.last().data().get("attempts").asInt()).isEqualTo(1);
         assertThat(server.eventReads().taskRows()).as("never followed by the poller").isEqualTo(before.taskRows());
+    }
+
+    /** The log of one attempt as a client that follows the events holds it. */
+    private static String logOf(List<Event> logs, int attempt) {
+        StringBuilder log = new StringBuilder();
+        logs.stream().filter(event -> event.data().get("attempt").asInt() == attempt).forEach(event -> {
+            if (event.data().get("replaced").asBoolean()) {
+                log.setLength(0);
+            }
+            log.append(event.data().get("text").asText());
+        });
+        return log.toString();
     }
 
     private static HttpRequest.Builder request(long id) {

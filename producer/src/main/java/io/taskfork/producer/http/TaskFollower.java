@@ -20,6 +20,9 @@ final class TaskFollower {
     private final SseClient client;
     private final AtomicBoolean writing = new AtomicBoolean();
     private Snapshot last;
+    // The log the client holds, and the attempt it is the output of (-1 before the first snapshot).
+    private String sentLog = "";
+    private int sentAttempt = -1;
     private long lastSentNanos = System.nanoTime();
 
     TaskFollower(SseClient client) {
@@ -48,7 +51,7 @@ final class TaskFollower {
             send("progress", Json.MAPPER.createObjectNode().put("progress", now.progress())
                     .put("message", now.progressMessage()).toString());
         }
-        sendLog(was == null ? "" : was.log(), now.log());
+        sendLog(now, ends);
         if (ends) {
             sendStatus(now);
             client.close();
@@ -79,15 +82,34 @@ final class TaskFollower {
         writing.set(false);
     }
 
-    private void sendLog(String before, String now) {
-        if (now.equals(before)) {
+    private void sendLog(Snapshot now, boolean ends) {
+        String log = now.log();
+        if (sentAttempt == -1) {
+            sentAttempt = now.attempts();
+        }
+        if (now.attempts() != sentAttempt) {
+            // A new attempt's log starts afresh, but the row keeps the last attempt's until the
+            // supervisor writes this one's first output: held back until then, or until the end.
+            if (log.equals(sentLog) && !ends) {
+                return;
+            }
+            sentAttempt = now.attempts();
+            sendLog(log, true);
+            return;
+        }
+        if (log.equals(sentLog)) {
             return;
         }
         // The row keeps a bounded log: when it no longer extends what was sent, the client gets all
         // of it again, marked, and replaces what it shows.
-        boolean extended = now.startsWith(before);
-        send("log", Json.MAPPER.createObjectNode().put("text", extended ? now.substring(before.length()) : now)
-                .put("replaced", !extended).toString());
+        boolean extended = log.startsWith(sentLog);
+        sendLog(extended ? log.substring(sentLog.length()) : log, !extended);
+    }
+
+    private void sendLog(String text, boolean replaced) {
+        sentLog = replaced ? text : sentLog + text;
+        send("log", Json.MAPPER.createObjectNode().put("text", text).put("replaced", replaced)
+                .put("attempt", sentAttempt).toString());
     }
 
     private void sendStatus(Snapshot now) {
