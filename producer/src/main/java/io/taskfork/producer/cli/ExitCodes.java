@@ -12,8 +12,10 @@ import org.jdbi.v3.core.JdbiException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
@@ -37,7 +39,13 @@ final class ExitCodes implements IParameterExceptionHandler, IExecutionException
             ex = new UnmatchedArgumentException(command, command.getUnmatchedArguments());
         }
         // picocli begins some of its own messages (options that exclude each other) with "Error: "
-        command.getErr().println(PREFIX + oneLine(ex.getMessage()).replaceFirst("^Error: ", "") + suggestion(ex)
+        String message = oneLine(ex.getMessage()).replaceFirst("^Error: ", "");
+        // and a value its converter refused with "Invalid value for positional parameter at index 0
+        // (ID): ", where the converter's own words already say what the value should be
+        if (ex.getArgSpec() instanceof PositionalParamSpec && ex.getCause() instanceof TypeConversionException) {
+            message = oneLine(ex.getCause().getMessage());
+        }
+        command.getErr().println(PREFIX + message + suggestion(ex)
                 + " (see " + command.getCommandSpec().qualifiedName() + " --help)");
         return USAGE;
     }
