@@ -39,8 +39,10 @@ final class Fates {
             actions.ack(delivery);
             metrics.deadLettered(reason);
             if (taskId == null) {
-                LOG.info("message {} dead-lettered as {}: {}", delivery.getEnvelope().getDeliveryTag(),
-                        reason.value(), detail);
+                // A message that names no task is known by its size and queue, as `dlq list` shows it;
+                // its delivery tag is a count of this channel's, named nowhere else.
+                LOG.info("a message of {} bytes on {} dead-lettered to {} as {}: {}", delivery.getBody().length,
+                        actions.queues().main(), actions.queues().dead(), reason.value(), detail);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -3,6 +3,9 @@ package io.taskfork.consumer.supervisor;
 import static io.taskfork.consumer.testing.SupervisorFixture.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * Messages any AMQP client may publish, good and bad: bad ones are dead-lettered with a reason and
@@ -49,10 +53,22 @@ class BadMessagesIT {
 
     @Test
     void bodyThatIsNotATaskIdIsDeadLetteredAsMalformed() throws Exception {
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        ((Logger) LoggerFactory.getLogger(Fates.class)).addAppender(lines);
         Instant sent = Instant.now();
         fixture.publish("hello, world", WireFormat.TEXT_PLAIN);
 
         GetResponse letter = fixture.awaitDeadLetterWithBody("hello, world");
+        String line = "a message of 12 bytes on " + fixture.environment().queues().main() + " dead-lettered to "
+                + fixture.environment().queues().dead() + " as malformed: " + header(letter, WireFormat.DETAIL_HEADER);
+        // the line comes after the ack, a moment after the letter
+        for (int i = 0; i < 50 && lines.list.stream().noneMatch(said -> said.getFormattedMessage().equals(line));
+                i++) {
+            Thread.sleep(100);
+        }
+        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).contains(line);
+        ((Logger) LoggerFactory.getLogger(Fates.class)).detachAppender(lines);
 
         assertThat(header(letter, WireFormat.REASON_HEADER)).isEqualTo("malformed");
         assertThat(Instant.parse(header(letter, WireFormat.DEAD_AT_HEADER))).as("when, with no row to say it")

@@ -102,6 +102,11 @@ public final class DeliveryActions {
         publishConfirmed(queues.dead(), properties, delivery.getBody());
     }
 
+    /** The queues this supervisor consumes from and dead-letters to. */
+    public QueueNames queues() {
+        return queues;
+    }
+
     /** Publishes the IDs of existing tasks to the main queue and waits for the broker's confirms. */
     public void publishTaskIds(java.util.List<Long> taskIds) throws IOException, InterruptedException, TimeoutException {
         synchronized (publishing) {
