@@ -3,6 +3,7 @@ package io.taskfork.consumer;
 import io.taskfork.consumer.supervisor.LogHeapTrial;
 import io.taskfork.consumer.supervisor.SandboxTrial;
 import io.taskfork.consumer.supervisor.Supervisor;
+import io.taskfork.consumer.supervisor.WorkDirTakenException;
 import io.taskfork.consumer.supervisor.WorkRootTrial;
 import io.taskfork.consumer.supervisor.launch.ChildStartException;
 import io.taskfork.consumer.supervisor.metrics.MetricsServer;
@@ -96,8 +97,10 @@ public final class ConsumerMain implements Callable<Integer>, SettingsOptions.Ca
         } catch (TaskforkException e) {
             err.println("taskfork consumer: " + e.getMessage());
             supervisor.stop(java.time.Duration.ZERO);
-            // settings the child JVM refuses are a bad value, as those refused before the start are
-            return e instanceof ChildStartException refused && refused.optionsRefused() ? 2 : 1;
+            // settings the child JVM refuses, and a work folder another schema's, are a bad value, as
+            // those refused before the start are
+            return e instanceof WorkDirTakenException
+                    || e instanceof ChildStartException refused && refused.optionsRefused() ? 2 : 1;
         } catch (java.io.IOException e) {
             err.println("taskfork consumer: cannot start: " + e);
             supervisor.stop(java.time.Duration.ZERO);

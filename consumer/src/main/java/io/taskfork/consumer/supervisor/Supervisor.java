@@ -76,7 +76,9 @@ public final class Supervisor implements AutoCloseable {
     /** Connects, migrates, learns the handler types, and starts consuming. */
     public synchronized Supervisor start() throws IOException, InterruptedException {
         int prefetch = settings.amqp().prefetch();
-        database = Database.connect(settings.db(), prefetch + 2, "taskfork-consumer").migrate();
+        database = Database.connect(settings.db(), prefetch + 2, "taskfork-consumer");
+        WorkDirOwner.of(database).claim(settings.child().work().root());
+        database.migrate();
         OversizedMessages oversized = new OversizedMessages(settings.amqp(), queues, settings.maxMessageBytes(),
                 prefetch);
         connection = Broker.connect(settings.amqp(), "taskfork-consumer " + worker, oversized.readLimit(), oversized);
@@ -105,7 +107,9 @@ public final class Supervisor implements AutoCloseable {
                 children::standby);
         TaskStore store = new TaskStore(database);
         oversized.deadLetterWith(metrics, store);
-        sweepEndedTaskFolders(store);
+        if (!settings.child().work().keep()) {
+            EndedTaskFolders.sweepOrWarn(settings.child().work().root(), store::whileEnded);
+        }
         heartbeat = new Heartbeat(new Workers(database), worker);
         heartbeat.start();
         workers = Executors.newFixedThreadPool(prefetch, NamedThreads.of("task-worker", false));
@@ -228,19 +232,6 @@ public final class Supervisor implements AutoCloseable {
         String connections = health.problems();
         String consumer = taskConsumer == null ? null : taskConsumer.problem();
         return connections != null || consumer == null ? connections : "unhealthy: " + consumer;
-    }
-
-    // Disk a killed supervisor's tasks left: worth a WARN when it cannot be had back, never the start.
-    private void sweepEndedTaskFolders(TaskStore store) {
-        if (settings.child().work().keep()) {
-            return;
-        }
-        try {
-            EndedTaskFolders.sweep(settings.child().work().root(), store::whileEnded);
-        } catch (RuntimeException e) {
-            LOG.warn("could not look for the folders of tasks that ended while their supervisor was gone: {}",
-                    e.toString());
-        }
     }
 
     // The container's limit where there is one: the JVM reads it from the cgroup.

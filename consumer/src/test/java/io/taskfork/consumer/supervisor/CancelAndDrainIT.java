@@ -125,10 +125,10 @@ class CancelAndDrainIT {
     @Order(4)
     void drainingSupervisorTakesNoNewMessageWhileItsRunningTaskFinishes() throws Exception {
         // Prefetch 1: the running task holds the only place, so the late message waits in the queue
-        // until that task is acked, a moment that falls in the drain. A work root of its own: two
-        // supervisors in one JVM would name their standby folders alike.
+        // until that task is acked, a moment that falls in the drain. A work root of its own: another
+        // schema's is refused, and two supervisors in one JVM would name their standby folders alike.
         try (SupervisorFixture draining = SupervisorFixture.start(CancelAndDrainIT.class,
-                Map.of("TASKFORK_PREFETCH", "1", "TASKFORK_WORK_DIR", workRoot.toString()))) {
+                Map.of("TASKFORK_PREFETCH", "1", "TASKFORK_WORK_DIR", workRoot.resolve("draining").toString()))) {
             long running = draining.submit("sleep", "{\"ms\":3000}");
             draining.awaitStatus(running, TaskStatus.RUNNING);
             long late = draining.submit("echo", "{}");
@@ -170,7 +170,7 @@ class CancelAndDrainIT {
     @Order(6)
     void aTaskGivenBackByAShutdownPastItsExpiryRunsOnTheNextSupervisor() throws Exception {
         try (SupervisorFixture first = SupervisorFixture.start(CancelAndDrainIT.class,
-                Map.of("TASKFORK_WORK_DIR", workRoot.toString()))) {
+                Map.of("TASKFORK_WORK_DIR", workRoot.resolve("expired").toString()))) {
             Instant expires = Instant.now().plusSeconds(3);
             long id = first.store().create(new NewTask("sleep", Json.parse("{\"ms\":6000}"), null,
                     new TaskOptions(null, expires, null, null))).id();

@@ -6,6 +6,7 @@ import io.taskfork.producer.TaskPublisher;
 import io.taskfork.shared.amqp.Broker;
 import io.taskfork.shared.config.Setting;
 import io.taskfork.shared.config.Settings;
+import io.taskfork.shared.config.WorkSettings;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.Database;
 import io.taskfork.shared.store.NewTask;
@@ -109,6 +110,8 @@ final class BenchEnvironment implements AutoCloseable {
             deleteQueues(connection, queues);
             dropSchema(database);
             try {
+                // the owner's file goes with the schema it names
+                java.nio.file.Files.deleteIfExists(settings.child().work().root().resolve(WorkSettings.OWNER_FILE));
                 java.nio.file.Files.deleteIfExists(settings.child().work().root());
             } catch (java.nio.file.DirectoryNotEmptyException kept) {
                 // a supervisor keeps task folders on request (TASKFORK_KEEP_WORKDIRS): they stay

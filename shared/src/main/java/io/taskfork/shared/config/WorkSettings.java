@@ -16,6 +16,9 @@ import java.util.List;
 public record WorkSettings(Path root, boolean keep, List<String> execAllow, List<Path> execRoots,
         List<String> execEnvPass, ExecSandbox execSandbox) {
 
+    /** The file in the work root that names the schema whose tasks work there; see the consumer's WorkDirOwner. */
+    public static final String OWNER_FILE = ".taskfork-owner";
+
     public WorkSettings {
         execAllow = List.copyOf(execAllow);
         execRoots = List.copyOf(execRoots);

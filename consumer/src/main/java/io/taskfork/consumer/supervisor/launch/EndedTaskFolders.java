@@ -63,6 +63,19 @@ public final class EndedTaskFolders {
         return removed.get();
     }
 
+    /**
+     * As {@link #sweep}, at a supervisor's start: disk that cannot be had back is worth a WARN line,
+     * never the start.
+     */
+    public static void sweepOrWarn(Path workRoot, Rows rows) {
+        try {
+            sweep(workRoot, rows);
+        } catch (RuntimeException e) {
+            LOG.warn("could not look for the folders of tasks that ended while their supervisor was gone: {}",
+                    e.toString());
+        }
+    }
+
     /** The task IDs that name a folder in {@code workRoot}. */
     private static List<Long> taskFolders(Path workRoot) {
         List<Long> ids = new ArrayList<>();
