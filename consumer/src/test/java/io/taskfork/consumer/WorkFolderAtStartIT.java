@@ -15,6 +15,7 @@ import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.task.TaskOptions;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.testing.IsolatedEnvironment;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a supervisor does to TASKFORK_WORK_DIR as it starts: it removes the folders of its schema's
- * ended tasks there, so it must be sure first that the folder is its schema's.
+ * ended tasks there, so it must be sure first that the folder is its schema's, and that it starts.
  */
 class WorkFolderAtStartIT {
 
@@ -105,6 +106,23 @@ class WorkFolderAtStartIT {
             first.stop(Duration.ofSeconds(5));
             second.destroy();
             second.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aMetricsPortThatIsTakenStopsTheStartBeforeItTouchesTheWorkFolder() throws Exception {
+        Path ended = taskFolder(endedTask(mine));
+        try (ServerSocket taken = new ServerSocket(0)) {
+            Path log = Files.createTempFile("consumer", ".log");
+            Process consumer = start(variables(mine, Map.of("TASKFORK_METRICS_PORT",
+                    Integer.toString(taken.getLocalPort()))), log);
+
+            assertThat(consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS)).as("exited by itself").isTrue();
+            assertThat(consumer.exitValue()).as(read(log)).isEqualTo(1);
+            assertThat(read(log)).contains("the metrics port " + taken.getLocalPort() + " is taken")
+                    .doesNotContain("removed");
+            assertThat(ended.resolve("left.txt")).as("the ended task's file, for the next supervisor").exists();
+            assertThat(work.resolve(".taskfork-owner")).doesNotExist();
         }
     }
 

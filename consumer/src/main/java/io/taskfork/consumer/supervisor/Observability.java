@@ -51,12 +51,20 @@ final class Observability implements AutoCloseable {
         return registry;
     }
 
-    /** Serves the meters and {@code problems} (null when healthy) on {@code bind}:{@code port}. */
-    void serve(String bind, int port, Connection connection, QueueNames queues, TaskStore store,
-            Supplier<String> problems) throws IOException {
-        bindJvmMetrics();
-        queueGauges = new QueueGauges(registry, connection, queues, store);
+    /**
+     * Serves the meters and {@code problems} (null when healthy) on {@code bind}:{@code port}, from now:
+     * the supervisor's own meters and the queue gauges join them as it starts.
+     */
+    void listen(String bind, int port, Supplier<String> problems) throws IOException {
         server = MetricsServer.start(bind, port, registry, problems);
+        bindJvmMetrics();
+    }
+
+    /** Adds the queue gauges to what {@code /metrics} serves; nothing when it is not served. */
+    void watchQueues(Connection connection, QueueNames queues, TaskStore store) {
+        if (server != null) {
+            queueGauges = new QueueGauges(registry, connection, queues, store);
+        }
     }
 
     /** The port /metrics is served on, or 0 when it is not. */

@@ -75,6 +75,10 @@ public final class Supervisor implements AutoCloseable {
 
     /** Connects, migrates, learns the handler types, and starts consuming. */
     public synchronized Supervisor start() throws IOException, InterruptedException {
+        if (settings.metricsPort() > 0) {
+            // first: a port another process holds stops the start before it has touched a folder
+            observability.listen(settings.service().metricsBind(), settings.metricsPort(), this::problems);
+        }
         int prefetch = settings.amqp().prefetch();
         database = Database.connect(settings.db(), prefetch + 2, "taskfork-consumer");
         WorkDirOwner.of(database).claim(settings.child().work().root());
@@ -129,10 +133,7 @@ public final class Supervisor implements AutoCloseable {
         ConsumerTimeout.warnIfNotBelow(settings.child().timeout());
         health = new Health(connection, database);
         metrics.connections(health::brokerUp, health::databaseUp);
-        if (settings.metricsPort() > 0) {
-            observability.serve(settings.service().metricsBind(), settings.metricsPort(), connection, queues, store,
-                    this::problems);
-        }
+        observability.watchQueues(connection, queues, store);
         taskConsumer = new TaskConsumer(consuming, workers, processor);
         consumerTag = consuming.basicConsume(queues.main(), false, taskConsumer);
         LOG.info("supervisor {} consuming {} on {} with prefetch {}, child heap {}, task timeout {}{}", worker,
