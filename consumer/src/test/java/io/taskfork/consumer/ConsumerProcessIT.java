@@ -17,10 +17,15 @@ import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.testing.IsolatedEnvironment;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,6 +145,39 @@ class ConsumerProcessIT {
                     .createQuery("select count(*) from workers where name like :pid").bind("pid", "%/" + consumer.pid())
                     .mapTo(Integer.class).one());
             assertThat(rows).as("its heartbeat's row").isZero();
+        }
+    }
+
+    @Test
+    void healthzAnswers503StartingFromTheStartUntilTheSupervisorConsumes() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Map<String, String> variables = new HashMap<>(environment.environment());
+        variables.put("TASKFORK_METRICS_PORT", Integer.toString(port));
+        Path log = Files.createTempFile("consumer", ".log");
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest healthz = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build();
+        Process consumer = start(variables, log);
+        try {
+            List<String> answers = new ArrayList<>();
+            Instant until = Instant.now().plus(WITHIN);
+            while (!read(log).contains("consuming " + environment.queues().main()) && Instant.now().isBefore(until)
+                    && consumer.isAlive()) {
+                try {
+                    HttpResponse<String> answer = client.send(healthz, HttpResponse.BodyHandlers.ofString());
+                    answers.add(answer.statusCode() + " " + answer.body().strip());
+                } catch (java.io.IOException notYet) {
+                    // the JVM has not bound the port yet
+                }
+                Thread.sleep(20);
+            }
+            assertThat(answers).as(read(log)).contains("503 unhealthy: starting");
+            assertThat(client.send(healthz, HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("ok\n");
+        } finally {
+            consumer.destroy();
+            consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS);
         }
     }
 
