@@ -102,6 +102,9 @@ public final class ChildMain {
         } else if (ChildProtocol.KIND_PREPARE.equals(kind)) {
             prepare(request);
         } else {
+            if (request.has(ChildProtocol.DEADLINE_MS)) {
+                lifelines.keepDeadline(request.get(ChildProtocol.DEADLINE_MS).asLong());
+            }
             runTask(request, events);
         }
     }

@@ -114,6 +114,30 @@ final class Lifelines {
         }
     }
 
+    /**
+     * Ends the child {@code ms} from now, what its task started first. The supervisor kills a task at
+     * its timeout, but one that is frozen (stopped, or on a paused VM) cannot, and another supervisor
+     * may claim the task a minute after its timeout: by then this child has ended. Nothing is sent on
+     * the way out: with its supervisor frozen the events pipe may be full, and a write would wait.
+     */
+    void keepDeadline(long ms) {
+        Thread watch = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    Thread.sleep(ms);
+                } catch (InterruptedException e) {
+                    // nothing in this JVM interrupts it
+                    return;
+                }
+                killDescendants();
+                Runtime.getRuntime().halt(ChildProtocol.OVERDUE_EXIT);
+            }
+        }, "deadline-watch");
+        watch.setDaemon(true);
+        watch.start();
+    }
+
     /** Whatever the task started, such as an exec command and its own children, ends with it. */
     static void killDescendants() {
         if (!hasChildren()) {

@@ -1,5 +1,6 @@
 package io.taskfork.consumer.supervisor.launch;
 
+import io.taskfork.consumer.child.ChildProtocol;
 import io.taskfork.shared.config.Values;
 import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.TaskOutcome;
@@ -44,6 +45,15 @@ public final class OutcomeClassifier {
         }
         if (exit.memory().exceeded() != null) {
             return crashed(FailureKind.MEMORY, DeadLetterReason.MEMORY, exit, exit.memory().exceeded());
+        }
+        if (exit.exitCode() == ChildProtocol.OVERDUE_EXIT && !report.exitReported()
+                && report.signalReported() == null) {
+            // the supervisor missed the timeout (it was stopped, or its host paused): the child kept its own,
+            // which a kill at the timeout, seen late when the supervisor goes on, would read as its own
+            return crashed(FailureKind.TIMEOUT, DeadLetterReason.TIMEOUT, exit,
+                    "ended itself with its process tree " + Values.format(ChildLauncher.OWN_DEADLINE_AFTER_TIMEOUT)
+                            + " after its timeout of " + Values.format(timeout)
+                            + " (TASKFORK_TASK_TIMEOUT), which its supervisor did not keep");
         }
         if (exit.timedOut()) {
             return crashed(FailureKind.TIMEOUT, DeadLetterReason.TIMEOUT, exit,

@@ -47,6 +47,23 @@ class OutcomeClassifierTest {
     }
 
     @Test
+    void aChildThatEndedItselfAtItsOwnDeadlineTimedOutThoughItsSupervisorSawTheTimeoutLate() throws IOException {
+        Verdict verdict = classifier.classify(new ChildExit(1, 71, true, null, false, null, report(), "", 1,
+                MemorySeen.NOT_WATCHED, -1));
+
+        assertThat(verdict.outcome().failureKind()).isEqualTo(FailureKind.TIMEOUT);
+        assertThat(verdict.detail()).isEqualTo("ended itself with its process tree 30s after its timeout of 10m"
+                + " (TASKFORK_TASK_TIMEOUT), which its supervisor did not keep");
+    }
+
+    @Test
+    void aSystemExitWithTheDeadlinesCodeIsAnExit() throws IOException {
+        Verdict verdict = classifier.classify(exit(71, "{\"event\":\"exit\"}"));
+
+        assertThat(verdict.outcome().failureKind()).isEqualTo(FailureKind.EXIT);
+    }
+
+    @Test
     void timeoutWinsOverTheKillSignal() throws IOException {
         Verdict verdict = classifier.classify(new ChildExit(1, 137, true, null, false, null, report(), "", 1,
                 MemorySeen.NOT_WATCHED, -1));
