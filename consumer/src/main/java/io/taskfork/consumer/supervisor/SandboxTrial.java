@@ -26,7 +26,8 @@ public final class SandboxTrial {
             return Optional.empty();
         }
         List<String> command = new ArrayList<>(List.of("bwrap", "--ro-bind", "/", "/", "--proc", "/proc",
-                "--dev", "/dev", "--tmpfs", "/tmp", "--unshare-pid", "--die-with-parent", "--cap-drop", "ALL"));
+                "--dev", "/dev", "--size", "1048576", "--tmpfs", "/tmp", "--remount-ro", "/dev", "--unshare-pid",
+                "--die-with-parent", "--cap-drop", "ALL"));
         if (!sandbox.network()) {
             command.add("--unshare-net");
         }

@@ -63,6 +63,8 @@ class ExecSandboxIT {
         fixture = SupervisorFixture.start(ExecSandboxIT.class, sandboxed);
         Map<String, String> withoutNetwork = new HashMap<>(sandboxed);
         withoutNetwork.put("TASKFORK_EXEC_NETWORK", "false");
+        // what the sandbox's file systems in memory may hold, for the test of that
+        withoutNetwork.put("TASKFORK_TASK_MEMORY", "400m");
         // task IDs of the two supervisors' schemas overlap: their directories must not
         withoutNetwork.put("TASKFORK_WORK_DIR", Files.createDirectories(base.resolve("offline-work")).toString());
         offline = SupervisorFixture.start(ExecSandboxIT.class, withoutNetwork);
@@ -129,6 +131,25 @@ class ExecSandboxIT {
 
         assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
         assertThat(task.error()).contains("No such file");
+    }
+
+    @Test
+    void itsTmpAndShmEachHoldAtMostTheMemoryCapAndTheRestOfDevAndTheWorkRootAreReadOnly() throws Exception {
+        for (String full : List.of("/tmp/big", "/dev/shm/big")) {
+            Task task = run(offline, "{\"argv\":[\"sh\",\"-c\",\"head -c 500m /dev/zero > " + full + "\"]}");
+
+            assertThat(task.status()).as(full).isEqualTo(TaskStatus.FAILED);
+            assertThat(task.error()).as(full).contains("No space left on device");
+        }
+        for (String elsewhere : List.of("/dev/made-up", "../made-up")) {
+            Task task = run(offline, "{\"argv\":[\"sh\",\"-c\",\"echo x > " + elsewhere + "\"]}");
+
+            assertThat(task.status()).as(elsewhere).isEqualTo(TaskStatus.FAILED);
+            assertThat(task.error()).as(elsewhere).contains("Read-only file system");
+        }
+        Task within = run(offline, "{\"argv\":[\"sh\",\"-c\",\"head -c 100m /dev/zero > /tmp/fits"
+                + " && head -c 100m /dev/zero > /dev/shm/fits\"]}");
+        assertThat(within.status()).as(within.error()).isEqualTo(TaskStatus.SUCCEEDED);
     }
 
     @Test

@@ -19,19 +19,32 @@ final class Bubblewrap {
     private Bubblewrap() {
     }
 
-    static List<String> wrap(List<String> argv, Path workDirectory, Path cwd, boolean network) {
+    /**
+     * @param tmpBytes the most the private /tmp and /dev/shm may each hold, 0 for no bound: files
+     *                 there are memory that no process holds, which the memory cap does not see
+     */
+    static List<String> wrap(List<String> argv, Path workDirectory, Path cwd, boolean network, long tmpBytes) {
         List<String> command = new ArrayList<>(List.of(COMMAND,
                 "--ro-bind", "/", "/",
                 "--proc", "/proc",
-                "--dev", "/dev",
-                "--tmpfs", TMP.toString()));
+                "--dev", "/dev"));
+        // shared memory is files as well, and the rest of /dev (a file system in memory) read-only
+        for (String memory : List.of(TMP.toString(), "/dev/shm")) {
+            if (tmpBytes > 0) {
+                command.addAll(List.of("--size", Long.toString(tmpBytes)));
+            }
+            command.addAll(List.of("--tmpfs", memory));
+        }
+        command.addAll(List.of("--remount-ro", "/dev"));
         if (!cwd.equals(workDirectory)) {
             bind(command, cwd);
         }
         // Then an empty directory over every task's directory, and this task's own back in it: after
         // the cwd, so that no cwd, not even one above or inside them, shows another task's files.
+        // Read-only, so that nothing but the task's own directory is written there.
         command.addAll(List.of("--tmpfs", workDirectory.getParent().toString()));
         bind(command, workDirectory);
+        command.addAll(List.of("--remount-ro", workDirectory.getParent().toString()));
         command.addAll(List.of("--chdir", cwd.toString()));
         if (!network) {
             command.add("--unshare-net");

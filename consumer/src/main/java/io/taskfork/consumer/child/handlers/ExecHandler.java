@@ -47,7 +47,7 @@ public final class ExecHandler implements TaskHandler {
         // listed name is found here, on the child's PATH, as ProcessBuilder finds it without bwrap.
         List<String> command = limits.sandbox()
                 ? Bubblewrap.wrap(ExecLimits.foundOnPath(argv, List.of(context.workDirectory(), cwd)),
-                        context.workDirectory(), cwd, limits.network())
+                        context.workDirectory(), cwd, limits.network(), limits.tmpBytes())
                 : argv;
         ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile());
         environment(builder.environment(), limits, payload.path("env"));

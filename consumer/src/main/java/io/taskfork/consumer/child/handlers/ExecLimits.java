@@ -14,13 +14,15 @@ import java.util.List;
  * the child as system properties, since its environment holds none of the supervisor's settings.
  */
 public record ExecLimits(List<String> allow, List<Path> roots, List<String> envPass, boolean sandbox,
-        boolean network) {
+        boolean network, long tmpBytes) {
 
     public static final String ALLOW = "taskfork.exec.allow";
     public static final String ROOTS = "taskfork.exec.roots";
     public static final String ENV_PASS = "taskfork.exec.env-pass";
     public static final String SANDBOX = "taskfork.exec.sandbox";
     public static final String NETWORK = "taskfork.exec.network";
+    /** The most a sandbox's memory-backed /tmp may hold: the task memory cap. Absent, or 0: no bound. */
+    public static final String TMP_BYTES = "taskfork.exec.tmp-bytes";
 
     static ExecLimits fromSystemProperties() {
         return new ExecLimits(
@@ -28,7 +30,8 @@ public record ExecLimits(List<String> allow, List<Path> roots, List<String> envP
                 split(System.getProperty(ROOTS, ""), File.pathSeparator).stream().map(Path::of).toList(),
                 split(System.getProperty(ENV_PASS, ""), ","),
                 "bwrap".equals(System.getProperty(SANDBOX)),
-                !"false".equals(System.getProperty(NETWORK)));
+                !"false".equals(System.getProperty(NETWORK)),
+                Long.parseLong(System.getProperty(TMP_BYTES, "0")));
     }
 
     /**

@@ -36,11 +36,14 @@ final class ChildCommand {
 
     private final ChildSettings settings;
     private final Containment containment;
+    // the task memory cap, which a sandbox's /tmp holds at most too; 0 for none
+    private final long memoryCapBytes;
     private final List<String> classpath;
 
-    ChildCommand(ChildSettings settings, Containment containment) {
+    ChildCommand(ChildSettings settings, Containment containment, long memoryCapBytes) {
         this.settings = settings;
         this.containment = containment;
+        this.memoryCapBytes = memoryCapBytes;
         this.classpath = classpath(settings.handlerPath());
     }
 
@@ -128,6 +131,9 @@ final class ChildCommand {
         properties.add("-D" + ExecLimits.ENV_PASS + "=" + String.join(",", work.execEnvPass()));
         properties.add("-D" + ExecLimits.SANDBOX + "=" + work.execSandbox().kind());
         properties.add("-D" + ExecLimits.NETWORK + "=" + work.execSandbox().network());
+        if (memoryCapBytes > 0) {
+            properties.add("-D" + ExecLimits.TMP_BYTES + "=" + memoryCapBytes);
+        }
         return properties;
     }
 

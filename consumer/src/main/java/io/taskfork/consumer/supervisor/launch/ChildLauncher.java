@@ -76,7 +76,7 @@ public final class ChildLauncher implements AutoCloseable {
         NewerJdk.hintOnce(Path.of(System.getProperty("java.home")), settings.java());
         this.jit = new JitChoice(settings.startup().jit());
         LOG.info("child JIT: {}", jit.description());
-        this.command = new ChildCommand(settings, containment);
+        this.command = new ChildCommand(settings, containment, memoryCapBytes);
         this.workFolder = Leftovers.sweepAndCreateFolder(settings.work().root());
         this.archive = new ArchiveUse(command, workFolder, this::handlerPathNow);
         this.services = new SessionServices(settings, command, memory);
