@@ -45,6 +45,12 @@ final class ExitCodes implements IParameterExceptionHandler, IExecutionException
         if (ex.getArgSpec() instanceof PositionalParamSpec && ex.getCause() instanceof TypeConversionException) {
             message = oneLine(ex.getCause().getMessage());
         }
+        // and words left over with "Unmatched argument at index 2: '2'", a count of words nobody counts
+        if (ex instanceof UnmatchedArgumentException unmatched && !unmatched.isUnknownOption()) {
+            List<String> words = unmatched.getUnmatched().stream().map(word -> "'" + word + "'").toList();
+            message = !command.getSubcommands().isEmpty() ? "unknown command " + words.get(0)
+                    : "unexpected argument" + (words.size() == 1 ? " " : "s ") + String.join(" ", words);
+        }
         command.getErr().println(PREFIX + message + suggestion(ex)
                 + " (see " + command.getCommandSpec().qualifiedName() + " --help)");
         return USAGE;

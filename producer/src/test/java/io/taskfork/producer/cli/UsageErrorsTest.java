@@ -95,6 +95,18 @@ class UsageErrorsTest {
                 "a task ID is at most 9223372036854775807, not '99999999999999999999'");
     }
 
+    @Test
+    void wordsLeftOverAreNamedAndAnUnknownSubcommandIsOne() {
+        assertUsageError(CliRun.of(NOWHERE, "cancel", "1", "2"),
+                "taskfork: unexpected argument '2' (see taskfork cancel --help)");
+        assertUsageError(CliRun.of(NOWHERE, "status", "1", "2", "3"),
+                "taskfork: unexpected arguments '2' '3' (see taskfork status --help)");
+        assertUsageError(CliRun.of(NOWHERE, "dlq", "bogus", "x"),
+                "taskfork: unknown command 'bogus' (see taskfork dlq --help)");
+        assertUsageError(CliRun.of(NOWHERE, "dlq", "lst"),
+                "taskfork: unknown command 'lst'; did you mean list? (see taskfork dlq --help)");
+    }
+
     private static void assertUsageErrorSaying(CliRun run, String saying) {
         assertUsageError(run, null);
         assertThat(run.err()).contains(saying);
