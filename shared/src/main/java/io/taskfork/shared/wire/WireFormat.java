@@ -69,9 +69,10 @@ public final class WireFormat {
         return (redelivered ? count(headers, DELIVERY_COUNT_HEADER) : 0) + priorDeliveries(headers);
     }
 
+    // A count below zero, which only a publisher can write, would let a message past its delivery limit.
     private static long count(java.util.Map<String, Object> headers, String name) {
         Object count = headers == null ? null : headers.get(name);
-        return count instanceof Number number ? number.longValue() : 0;
+        return count instanceof Number number ? Math.max(0, number.longValue()) : 0;
     }
 
     /** The body that asks for an existing task. */

@@ -23,6 +23,16 @@ class WireFormatTest {
     }
 
     @Test
+    void aDeliveryCountBelowZeroOrNotANumberCountsNone() {
+        assertThat(WireFormat.deliveriesBefore(java.util.Map.of(WireFormat.PRIOR_DELIVERIES_HEADER, -5L,
+                WireFormat.DELIVERY_COUNT_HEADER, 3L), true)).isEqualTo(3);
+        assertThat(WireFormat.deliveriesBefore(java.util.Map.of(WireFormat.PRIOR_DELIVERIES_HEADER, "abc"), false))
+                .isZero();
+        assertThat(WireFormat.deliveriesBefore(java.util.Map.of(WireFormat.PRIOR_DELIVERIES_HEADER, 8), false))
+                .isEqualTo(8);
+    }
+
+    @Test
     void taskIdBodyParsesBackToTheSameId() {
         byte[] body = WireFormat.taskIdBody(9_000_000_001L);
 
