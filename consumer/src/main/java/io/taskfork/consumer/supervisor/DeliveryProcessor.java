@@ -8,6 +8,7 @@ import io.taskfork.shared.config.TypeLimits;
 import io.taskfork.shared.config.Values;
 import io.taskfork.shared.logging.LogSetup;
 import io.taskfork.shared.store.DataRefusal;
+import io.taskfork.shared.store.DeliveryLimit;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.task.Task;
@@ -116,9 +117,13 @@ final class DeliveryProcessor implements Consumer<Delivery> {
                 delivery.getEnvelope().isRedeliver());
         if (deliveries >= Topology.DELIVERY_LIMIT - 1) {
             // Dead-letter it ourselves one delivery before the broker would, so that it carries our headers.
-            fates.deadLetter(delivery, DeadLetterReason.DELIVERY_LIMIT, "delivered " + (deliveries + 1)
-                    + " times without an outcome (a consumer failed or died with it each time)",
-                    namedTask(delivery));
+            String detail = "delivered " + (deliveries + 1)
+                    + " times without an outcome (a consumer failed or died with it each time)";
+            Long taskId = namedTask(delivery);
+            if (taskId != null) {
+                endAtDeliveryLimit(taskId, detail);
+            }
+            fates.deadLetter(delivery, DeadLetterReason.DELIVERY_LIMIT, detail, taskId);
             return;
         }
         TaskMessage message = WireFormat.parse(delivery.getBody(), delivery.getProperties().getContentType(),
@@ -159,6 +164,19 @@ final class DeliveryProcessor implements Consumer<Delivery> {
         LOG.info("task {} changed under {} claims in a row; message deferred {}", taskId, LOOKS,
                 Values.format(DEFER_WHILE_RUNNING_ELSEWHERE));
         actions.deferTask(delivery, taskId, DEFER_WHILE_RUNNING_ELSEWHERE);
+    }
+
+    /**
+     * Ends the row before its message goes dead, as every dead-lettering path does: a row left
+     * waiting or running would never end, and nothing would run it (see {@link DeliveryLimit}).
+     */
+    private void endAtDeliveryLimit(long taskId, String detail) throws InterruptedException {
+        MDC.put(LogSetup.TASK_ID, Long.toString(taskId));
+        if (policies.patience().untilDone("ending the task at its delivery limit",
+                () -> store.deliveryLimit().end(taskId, detail, policies.staleAfter()))) {
+            LOG.warn("task {}: {}; it ends failed as delivery-limit and its message is dead-lettered", taskId,
+                    detail);
+        }
     }
 
     private void run(Delivery delivery, Task task) throws Exception {

@@ -80,6 +80,11 @@ public final class TaskStore {
         return new EarlyResults(jdbi, dataSource);
     }
 
+    /** The end of a task whose message reached its delivery limit. */
+    public DeliveryLimit deliveryLimit() {
+        return new DeliveryLimit(jdbi);
+    }
+
     /** The rows of this store whose message is owed. */
     public Outbox outbox() {
         return new Outbox(jdbi);

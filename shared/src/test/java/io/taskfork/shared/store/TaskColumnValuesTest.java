@@ -34,7 +34,8 @@ class TaskColumnValuesTest {
     @Test
     void failureKindValuesAreTheDocumentedOnes() {
         assertThat(Arrays.stream(FailureKind.values()).map(FailureKind::value))
-                .containsExactlyInAnyOrder("exception", "unknown-type", "exit", "signal", "oom", "timeout", "memory");
+                .containsExactlyInAnyOrder("exception", "unknown-type", "exit", "signal", "oom", "timeout", "memory",
+                        "delivery-limit");
     }
 
     @Test
@@ -56,10 +57,10 @@ class TaskColumnValuesTest {
 
     @Test
     void migrationAllowsExactlyTheStatusAndFailureKindValues() throws IOException {
-        // V9 redefines the failure_kind check, with 'memory' added; V10 the status check, with
-        // 'scheduled' and 'expired'
+        // V14 redefines the failure_kind check, with 'delivery-limit' added; V10 the status check,
+        // with 'scheduled' and 'expired'
         String statuses = resource("/db/migration/V10__scheduling.sql");
-        String failureKinds = resource("/db/migration/V9__memory_failure_kind.sql");
+        String failureKinds = resource("/db/migration/V14__delivery_limit_failure_kind.sql");
 
         assertThat(checkedValues(statuses, "status"))
                 .containsExactlyInAnyOrderElementsOf(Arrays.stream(TaskStatus.values()).map(TaskStatus::value).toList());
