@@ -63,8 +63,14 @@ final class Audit {
             return queues.get(0);
         }
 
+        /** Tasks with a message that would run them: in the main or the retry queue. */
         Set<Long> tasksWithMessages() {
-            return QueueCensus.tasksIn(queues);
+            return QueueCensus.tasksIn(queues.subList(0, 2));
+        }
+
+        /** Tasks with a dead letter, which runs nothing by itself. */
+        Set<Long> tasksWithDeadLetters() {
+            return queues.get(2).tasks();
         }
     }
 
@@ -93,25 +99,45 @@ final class Audit {
         List<String> done = new ArrayList<>();
         for (long id : look.findings().lost()) {
             AuditRows.Row row = look.suspects().get(id);
-            done.add(rows.owe(row) ? publish(id, "published again")
-                    : "task " + id + ": left alone, it changed since the look (" + row.status() + " before)");
+            if (look.tasksWithDeadLetters().contains(id)) {
+                done.add(endDeadLettered(row, "its only message is a dead letter"));
+            } else {
+                done.add(rows.owe(row) ? publish(id, "published again")
+                        : "task " + id + ": left alone, it changed since the look (" + row.status() + " before)");
+            }
         }
         for (long id : look.findings().deadRunner()) {
             AuditRows.Row row = look.suspects().get(id);
             if (earlyResults.settleOrphaned(id, NO_TIMEOUT)) {
                 done.add("task " + id + ": recorded as succeeded; its handler had returned when supervisor "
                         + row.worker() + " went");
+            } else if (!look.tasksWithMessages().contains(id) && look.tasksWithDeadLetters().contains(id)) {
+                done.add(endDeadLettered(row, "left running by dead supervisor " + row.worker()
+                        + ", its only message is a dead letter"));
             } else if (!rows.release(row)) {
                 done.add("task " + id + ": left alone, it changed since the look");
             } else if (look.tasksWithMessages().contains(id)) {
                 outbox.markPublished(List.of(id));
                 done.add("task " + id + ": given back by dead supervisor " + row.worker() + "; queued, its message"
-                        + " is in the queue");
+                        + " is in " + queues.main() + " or " + queues.retry());
             } else {
                 done.add(publish(id, "given back by dead supervisor " + row.worker() + " and published again"));
             }
         }
         return done;
+    }
+
+    /**
+     * Ends a row whose message went dead, at the delivery limit most likely, as the supervisor ends it
+     * then: given back or published again, it would run once more a task its dead letter says was
+     * given up on, and leave that dead letter behind a task that is not ended.
+     */
+    private String endDeadLettered(AuditRows.Row row, String why) {
+        String error = why + " in " + queues.dead() + "; ended by audit --repair";
+        return rows.endAtDeliveryLimit(row, error)
+                ? "task " + row.id() + ": " + why + " in " + queues.dead() + "; failed as delivery-limit"
+                        + " (dlq replay runs it again)"
+                : "task " + row.id() + ": left alone, it changed since the look (" + row.status() + " before)";
     }
 
     private String publish(long id, String what) {
@@ -153,9 +179,11 @@ final class Audit {
         QueueCensus retry = censuses.get(1);
         QueueCensus dead = censuses.get(2);
         Set<Long> withMessages = QueueCensus.tasksIn(censuses);
+        // A dead letter runs nothing: a row whose only message is one is lost.
+        Set<Long> runnable = QueueCensus.tasksIn(List.of(main, retry));
         Map<Long, AuditRows.Row> suspects = new HashMap<>();
         List<AuditRows.Row> lost = rows.waitingWithMessageSent().stream()
-                .filter(row -> !withMessages.contains(row.id())).toList();
+                .filter(row -> !runnable.contains(row.id())).toList();
         List<AuditRows.Row> deadRunners = rows.runningOnDeadSupervisors();
         lost.forEach(row -> suspects.put(row.id(), row));
         deadRunners.forEach(row -> suspects.put(row.id(), row));

@@ -15,7 +15,7 @@ final class AuditReport {
     private static final int SHOWN = 20;
 
     private static final Map<String, String> MEANING = Map.of(
-            "lost", "queued or retrying, no message anywhere and none owed",
+            "lost", "queued or retrying, no message to run it and none owed",
             "dead_supervisor", "running on a supervisor whose heartbeat is gone",
             "no_dead_letter", "failed or crashed, without a dead letter (or it was purged)",
             "dead_letter_not_ended", "a dead letter whose task is not failed or crashed",

@@ -1,6 +1,7 @@
 package io.taskfork.producer.audit;
 
 import io.taskfork.shared.store.Database;
+import io.taskfork.shared.store.DeliveryLimit;
 import io.taskfork.shared.store.Workers;
 import java.util.Collection;
 import java.util.List;
@@ -108,6 +109,25 @@ final class AuditRows {
                 .bind("id", row.id())
                 .bind("attempts", row.attempts())
                 .bind("worker", row.worker())
+                .bind("deadSeconds", Workers.DEAD_AFTER.toMillis() / 1000.0)
+                .execute()) == 1;
+    }
+
+    /**
+     * Ends a row whose only message is a dead letter as the supervisor ends it at the delivery
+     * limit, its dead letter recorded, if it is still as the audit saw it: waiting to run, or
+     * running on the same dead supervisor without a result, on the same attempt.
+     */
+    boolean endAtDeliveryLimit(Row row, String error) {
+        return jdbi.withHandle(handle -> handle.createUpdate("update tasks set " + DeliveryLimit.ENDED + ","
+                        + " dead_lettered_at = now() where id = :id and attempts = :attempts"
+                        + " and (status in ('queued', 'retrying') and status = :status"
+                        + " or status = 'running' and worker = :worker and result is null and " + RUNNER_GONE + ")")
+                .bind("id", row.id())
+                .bind("attempts", row.attempts())
+                .bind("status", row.status())
+                .bind("worker", row.worker())
+                .bind("error", error)
                 .bind("deadSeconds", Workers.DEAD_AFTER.toMillis() / 1000.0)
                 .execute()) == 1;
     }

@@ -9,7 +9,7 @@ import java.util.function.Function;
 /**
  * What one look at the rows and the queues found, each a list of task IDs.
  *
- * @param lost               queued or retrying, no message anywhere, and none owed
+ * @param lost               queued or retrying, no message to run it (a dead letter runs none), and none owed
  * @param deadRunner         running on a supervisor whose heartbeat is gone
  * @param noDeadLetter       failed or crashed, without a dead letter
  * @param deadLetterNotEnded a dead letter whose task is not failed or crashed

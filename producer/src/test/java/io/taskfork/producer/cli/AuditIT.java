@@ -8,6 +8,8 @@ import com.rabbitmq.client.GetResponse;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.store.TaskStore;
+import io.taskfork.shared.task.FailureKind;
+import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.testing.IsolatedEnvironment;
 import io.taskfork.shared.topology.Topology;
@@ -102,6 +104,50 @@ class AuditIT {
         assertThat(repaired.out()).contains("task " + id + ": given back by dead supervisor gone/1 and published again");
         assertThat(store.find(id).orElseThrow().status()).isEqualTo(TaskStatus.QUEUED);
         assertThat(taskIdOf(channel.basicGet(environment.queues().main(), true))).isEqualTo(id);
+    }
+
+    /** As after its supervisor was killed with it at each of its deliveries, and the broker's limit took the last. */
+    @Test
+    void runningTaskOfADeadSupervisorWhoseOnlyMessageIsADeadLetterEndsFailedAsDeliveryLimit() throws Exception {
+        long id = queuedAndPublished();
+        sql("update tasks set status = 'running', attempts = 9, worker = 'gone/1', started_at = now()"
+                + " where id = " + id);
+        publish(environment.queues().dead(), id, Map.of());
+
+        CliRun found = audit();
+        CliRun repaired = audit("--repair");
+
+        assertThat(found.out()).containsPattern("dead_supervisor +1 .*: " + id + "\\n");
+        assertThat(repaired.out()).contains("task " + id + ": left running by dead supervisor gone/1, its only"
+                + " message is a dead letter in " + environment.queues().dead() + "; failed as delivery-limit")
+                .doesNotContain("its message is in");
+        assertEndedAtTheDeliveryLimitWithItsDeadLetterKept(id);
+    }
+
+    @Test
+    void queuedTaskWhoseOnlyMessageIsADeadLetterIsLostAndRepairEndsItFailedAsDeliveryLimit() throws Exception {
+        long id = queuedAndPublished();
+        publish(environment.queues().dead(), id, Map.of(WireFormat.TASK_ID_HEADER, id));
+
+        CliRun found = audit();
+        CliRun repaired = audit("--repair");
+
+        assertThat(found.out()).as("a dead letter runs nothing").containsPattern("lost +1 .*: " + id + "\\n");
+        assertThat(repaired.out()).contains("task " + id + ": its only message is a dead letter in "
+                + environment.queues().dead() + "; failed as delivery-limit");
+        assertEndedAtTheDeliveryLimitWithItsDeadLetterKept(id);
+    }
+
+    private void assertEndedAtTheDeliveryLimitWithItsDeadLetterKept(long id) throws Exception {
+        Task ended = store.find(id).orElseThrow();
+        assertThat(ended.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(ended.failureKind()).isEqualTo(FailureKind.DELIVERY_LIMIT);
+        assertThat(channel.queueDeclarePassive(environment.queues().main()).getMessageCount())
+                .as("not published again").isZero();
+        assertThat(channel.queueDeclarePassive(environment.queues().dead()).getMessageCount())
+                .as("its dead letter kept for dlq replay").isEqualTo(1);
+        CliRun after = audit();
+        assertThat(after.outLines()).as(after.out()).last().isEqualTo("clean");
     }
 
     @Test
