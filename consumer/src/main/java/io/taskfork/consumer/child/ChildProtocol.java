@@ -8,12 +8,12 @@ package io.taskfork.consumer.child;
  * for a result.
  *
  * <p>Supervisor to child, once: a request, {@code {"kind":"task","id":..,"type":..,"attempt":..,
- * "workDirectory":..,"handler":..,"deadline_ms":..,"payload":{..}}}, {@code {"kind":"list-types"}} or, to the child
- * that writes the class-data-sharing archive, {@code {"kind":"prepare","handlers":[..]}}. Child to
- * supervisor: {@code started}, any number of {@code progress}, then the last event, one of
- * {@code result}, {@code error}, {@code types} or {@code prepared}; or, when the child is dying,
- * {@code exit} (its JVM is shutting down through System.exit) or {@code signal} (a signal asked it
- * to stop).
+ * "workDirectory":..,"handler":..,"deadline_ms":..,"payload":{..}}}, {@code {"kind":"list-types"}}
+ * or, to the child that writes the class-data-sharing archive, {@code {"kind":"prepare",
+ * "handlers":[..]}}. Child to supervisor: {@code started}, any number of {@code progress}, then the
+ * last event, one of {@code result}, {@code error}, {@code types} or {@code prepared}; or, when the
+ * child is dying, {@code exit} (its JVM is shutting down through System.exit) or {@code signal} (a
+ * signal asked it to stop).
  */
 public final class ChildProtocol {
 
@@ -24,6 +24,7 @@ public final class ChildProtocol {
     /** In a prepare request: the handler classes to load. */
     public static final String HANDLERS = "handlers";
     public static final String WORK_DIRECTORY = "workDirectory";
+    public static final String HANDLER = "handler";
     /**
      * In a task request: the milliseconds after which the child kills what its task started and ends
      * itself with {@link #OVERDUE_EXIT}, should its supervisor not have stopped it at the timeout.
@@ -31,7 +32,6 @@ public final class ChildProtocol {
     public static final String DEADLINE_MS = "deadline_ms";
     /** The exit code of a child that ended itself at its deadline: it says nothing on its way out. */
     public static final int OVERDUE_EXIT = 71;
-    public static final String HANDLER = "handler";
 
     public static final String EVENT = "event";
     public static final String STARTED = "started";

@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * An {@code exec} command under bubblewrap (TASKFORK_EXEC_SANDBOX=bwrap): the whole system
- * read-only, a private {@code /tmp}, the other tasks' directories hidden, and only the task's own
- * directory and its {@code cwd} writable.
+ * read-only, a private {@code /tmp} and {@code /dev/shm}, the other tasks' directories hidden, and
+ * only the task's own directory, its {@code cwd} and those two writable.
  */
 final class Bubblewrap {
 
