@@ -27,9 +27,27 @@ final class Lifelines {
     // The orphan watch reads stdin only once the request has been read from it.
     private final Object requestLock = new Object();
     private boolean requestRead;
+    private final Thread deadlineWatch;
+    private volatile long deadlineMillis;
 
     Lifelines(EventPipe events) {
         this.events = events;
+        // Made now, started with the task: its class is then loaded before the request, in the child
+        // that writes the class-data-sharing archive too, so a task's child finds it there.
+        deadlineWatch = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    Thread.sleep(deadlineMillis);
+                } catch (InterruptedException e) {
+                    // nothing in this JVM interrupts it
+                    return;
+                }
+                killDescendants();
+                Runtime.getRuntime().halt(ChildProtocol.OVERDUE_EXIT);
+            }
+        }, "deadline-watch");
+        deadlineWatch.setDaemon(true);
     }
 
     /**
@@ -121,21 +139,8 @@ final class Lifelines {
      * the way out: with its supervisor frozen the events pipe may be full, and a write would wait.
      */
     void keepDeadline(long ms) {
-        Thread watch = new Thread(new Runnable() {
-            @Override
-            public void run() {
-                try {
-                    Thread.sleep(ms);
-                } catch (InterruptedException e) {
-                    // nothing in this JVM interrupts it
-                    return;
-                }
-                killDescendants();
-                Runtime.getRuntime().halt(ChildProtocol.OVERDUE_EXIT);
-            }
-        }, "deadline-watch");
-        watch.setDaemon(true);
-        watch.start();
+        deadlineMillis = ms;
+        deadlineWatch.start();
     }
 
     /** Whatever the task started, such as an exec command and its own children, ends with it. */
