@@ -84,6 +84,20 @@ class UsageIT {
 
     /** The cancel ends the row at once; its log, exit code and CPU follow once the child is killed. */
     @Test
+    void aTaskCancelledBySqlByHandWhileItRunsGetsItsFinishTimeWithWhatItUsed() throws Exception {
+        long id = fixture.submit("exec", "{\"argv\": [\"bash\", \"-c\", \"echo started; sleep 600\"]}");
+        fixture.awaitTaskWhere("id = " + id + " and status = 'running' and log like '%started%'");
+
+        fixture.environment().database().jdbi().useHandle(handle -> handle
+                .execute("update tasks set status = 'cancelled' where id = ?", id));
+        fixture.awaitTaskWhere("id = " + id + " and exit_code is not null");
+
+        Task task = fixture.store().find(id).orElseThrow();
+        assertThat(task.status()).isEqualTo(TaskStatus.CANCELLED);
+        assertThat(task.finishedAt()).as("set by the supervisor, as a cancel by the command sets it").isNotNull();
+    }
+
+    @Test
     void aTaskCancelledWhileItRunsKeepsItsLogAndWhatItUsedUpToTheKill() throws Exception {
         long id = fixture.submit("exec", "{\"argv\": [\"bash\", \"-c\", \"echo started; " + ONE_CPU_SECOND
                 + "; echo burnt; sleep 600\"]}");

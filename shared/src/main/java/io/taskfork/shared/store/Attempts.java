@@ -199,7 +199,9 @@ public final class Attempts {
      */
     public boolean cancelled(long id, int attempt, int exitCode, String log, Usage usage) {
         return jdbi.withHandle(handle -> handle
-                .createUpdate("update tasks set exit_code = :exitCode, log = :log, " + USAGE
+                // finished_at too, for a cancel made by SQL by hand, which sets no more than the status
+                .createUpdate("update tasks set exit_code = :exitCode, log = :log,"
+                        + " finished_at = coalesce(finished_at, now()), " + USAGE
                         + " where id = :id and attempts = :attempt and status = 'cancelled' and exit_code is null")
                 .bind("id", id)
                 .bind("attempt", attempt)
