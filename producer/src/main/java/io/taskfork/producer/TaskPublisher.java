@@ -13,6 +13,7 @@ import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.topology.QueueNames;
 import io.taskfork.shared.topology.Topology;
+import io.taskfork.shared.topology.TopologyMismatchException;
 import io.taskfork.shared.wire.WireFormat;
 import java.io.IOException;
 import java.time.Duration;
@@ -194,18 +195,31 @@ public final class TaskPublisher implements AutoCloseable {
      */
     private void declareQueues(List<NewTask> tasks) {
         for (NewTask task : tasks) {
-            String queue = task.options().queue();
-            if (declared.contains(queue)) {
-                continue;
-            }
-            try {
-                Topology.declare(connection, QueueNames.of(queue));
-            } catch (IOException | AlreadyClosedException e) {
-                throw new BrokerUnavailableException("cannot declare the queues of " + queue + ": "
-                        + Channels.reason(e) + "; no task was created", e);
-            }
-            declared.add(queue);
+            declareQueueOf(task);
         }
+    }
+
+    /**
+     * Declares the queues {@code task} names in its {@code "queue"}, unless this publisher has; one
+     * that names none goes to this publisher's, declared when it opened.
+     *
+     * @throws BrokerUnavailableException when a queue cannot be declared
+     * @throws io.taskfork.shared.topology.TopologyMismatchException when a queue exists with other arguments
+     */
+    public void declareQueueOf(NewTask task) {
+        String queue = task.options().queue();
+        if (queue == null || declared.contains(queue)) {
+            return;
+        }
+        try {
+            Topology.declare(connection, QueueNames.of(queue));
+        } catch (TopologyMismatchException e) {
+            throw e.namedByTask();
+        } catch (IOException | AlreadyClosedException e) {
+            throw new BrokerUnavailableException("cannot declare the queues of " + queue + ": "
+                    + Channels.reason(e) + "; no task was created", e);
+        }
+        declared.add(queue);
     }
 
     /** The IDs to {@code queue}, whose queues {@link #declareQueues} declared. */

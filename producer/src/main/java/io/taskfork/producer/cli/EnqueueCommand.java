@@ -5,6 +5,7 @@ import io.taskfork.producer.task.TaskInput;
 import io.taskfork.shared.config.SettingsOptions;
 import io.taskfork.shared.store.Inserted;
 import io.taskfork.shared.store.NewTask;
+import io.taskfork.shared.topology.TopologyMismatchException;
 import java.io.BufferedReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -81,8 +82,11 @@ final class EnqueueCommand extends ProducerCommand {
             }
             if (!line.isBlank()) {
                 try {
-                    batch.add(TaskInput.fromLine(line));
-                } catch (IllegalArgumentException e) {
+                    NewTask task = TaskInput.fromLine(line);
+                    // a queue the line names that cannot be had is the line's fault, as bad JSON is
+                    publisher.declareQueueOf(task);
+                    batch.add(task);
+                } catch (IllegalArgumentException | TopologyMismatchException e) {
                     progress.report("line " + number + ": " + e.getMessage());
                     malformed++;
                 }

@@ -11,6 +11,7 @@ import io.taskfork.producer.queue.QueueException;
 import io.taskfork.shared.amqp.BrokerUnavailableException;
 import io.taskfork.shared.config.HttpSettings;
 import io.taskfork.shared.store.DataRefusal;
+import io.taskfork.shared.topology.TopologyMismatchException;
 import io.taskfork.shared.store.Database;
 import io.taskfork.shared.store.DatabaseUnavailableException;
 import io.taskfork.shared.store.TaskStore;
@@ -141,6 +142,11 @@ public final class ApiServer implements AutoCloseable {
             if (refused.isPresent()) {
                 // refused for what the request holds: the same request would be refused again
                 Answers.error(ctx, 400, "the database refused it: " + refused.get());
+                return;
+            }
+            if (e instanceof TopologyMismatchException) {
+                // the queue the request names is one the broker holds otherwise: asked again, the same
+                Answers.error(ctx, 409, e.getMessage());
                 return;
             }
             if (e instanceof QueueException || e instanceof BrokerUnavailableException

@@ -3,6 +3,7 @@ package io.taskfork.producer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import io.taskfork.producer.QueueProbe;
 import io.taskfork.shared.json.Json;
@@ -113,6 +114,33 @@ class ProducerCliIT {
         assertThat(run.errLines().get(3)).startsWith("enqueued 2 tasks in ").endsWith("; 3 lines skipped");
         assertThat(rowCount()).isEqualTo(2);
         mainQueue.awaitCount(2);
+    }
+
+    @Test
+    void anEnqueueLineNamingAQueueTheBrokerHoldsOtherwiseIsReportedByNumberAndTheRestEnqueued() throws Exception {
+        String classic = env.queues().main() + ".classic";
+        try (Channel channel = env.connection().createChannel()) {
+            channel.queueDeclare(classic, true, false, false, null);
+        }
+        try {
+            String input = String.join("\n", "{\"type\": \"echo\", \"payload\": {\"n\": 1}}",
+                    "{\"type\": \"echo\", \"queue\": \"" + classic + "\"}",
+                    "{\"type\": \"echo\", \"payload\": {\"n\": 3}}") + "\n";
+
+            CliRun run = CliRun.withInput(env.environment(), input, "enqueue", "-");
+
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+            assertThat(run.outLines()).hasSize(2);
+            assertThat(run.errLines().get(0)).startsWith("line 2: queue '" + classic + "' already exists with other"
+                    + " arguments: delete it or give the task another queue (PRECONDITION_FAILED");
+            assertThat(run.errLines().get(1)).endsWith("; 1 line skipped");
+            assertThat(rowCount()).isEqualTo(2);
+        } finally {
+            try (Channel channel = env.connection().createChannel()) {
+                channel.queueDelete(classic);
+                channel.queueDelete(classic + ".dead");
+            }
+        }
     }
 
     /** Editors on Windows start a UTF-8 file with a byte-order mark: its first line is a task all the same. */

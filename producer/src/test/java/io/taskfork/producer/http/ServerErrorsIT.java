@@ -118,6 +118,32 @@ class ServerErrorsIT {
         }
     }
 
+    /** The request's own doing: the queue it names is one the broker holds with other arguments. */
+    @Test
+    void aTaskForAQueueTheBrokerHoldsOtherwiseIs409WithOneLineAndWritesNothing() throws Exception {
+        String classic = api.env().queues().main() + ".classic";
+        try (Channel channel = api.env().connection().createChannel()) {
+            channel.queueDeclare(classic, true, false, false, null);
+        }
+        try {
+            long rows = api.rows();
+
+            HttpCalls.Reply reply = api.http().post("/api/tasks", "{\"type\": \"echo\", \"queue\": \"" + classic
+                    + "\"}", TOKEN);
+
+            assertThat(reply.status()).as(reply.body()).isEqualTo(409);
+            assertThat(reply.json().get("error").asText()).startsWith("queue '" + classic + "' already exists with"
+                    + " other arguments: delete it or give the task another queue (PRECONDITION_FAILED")
+                    .doesNotContain("\n");
+            assertThat(api.rows()).isEqualTo(rows);
+        } finally {
+            try (Channel channel = api.env().connection().createChannel()) {
+                channel.queueDelete(classic);
+                channel.queueDelete(classic + ".dead");
+            }
+        }
+    }
+
     private static Map<String, String> auth() {
         return Map.of("Authorization", "Bearer " + TOKEN);
     }
