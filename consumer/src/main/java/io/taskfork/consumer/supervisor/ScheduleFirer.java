@@ -71,7 +71,8 @@ final class ScheduleFirer {
         if (taskIds.size() <= 5) {
             return "tasks " + taskIds.stream().map(String::valueOf).collect(Collectors.joining(", "));
         }
-        return taskIds.size() + " tasks (the first " + taskIds.get(0) + ", the last " + taskIds.get(taskIds.size() - 1)
-                + ")";
+        // "task" before each ID: "(the first 50, the last 60)" read as counts beside "11 tasks"
+        return taskIds.size() + " tasks (the first task " + taskIds.get(0) + ", the last task "
+                + taskIds.get(taskIds.size() - 1) + ")";
     }
 }

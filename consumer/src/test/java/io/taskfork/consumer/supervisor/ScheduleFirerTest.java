@@ -14,6 +14,6 @@ class ScheduleFirerTest {
         assertThat(ScheduleFirer.made(List.of(66L))).isEqualTo("task 66");
         assertThat(ScheduleFirer.made(List.of(66L, 67L, 70L))).isEqualTo("tasks 66, 67, 70");
         assertThat(ScheduleFirer.made(LongStream.rangeClosed(66, 1065).boxed().toList()))
-                .isEqualTo("1000 tasks (the first 66, the last 1065)");
+                .isEqualTo("1000 tasks (the first task 66, the last task 1065)");
     }
 }
