@@ -233,12 +233,17 @@ public final class TaskStore {
                 .findOne());
     }
 
-    /** How long the oldest task waiting to run (queued or retrying) has existed; empty when none waits. */
-    public Optional<Duration> oldestWaiting() {
+    /**
+     * How long the oldest task of {@code queue} waiting to run (queued or retrying) has waited; empty
+     * when none waits. A row that names no queue is counted: it is of the one it was published to.
+     */
+    public Optional<Duration> oldestWaiting(String queue) {
         // A task waits from when it is due: one whose retry or first run is still to come has not begun to.
         return jdbi.withHandle(handle -> handle.createQuery("select extract(epoch from now()"
                         + " - min(greatest(created_at, coalesce(run_at, created_at)))) * 1000"
-                        + " from tasks where status in ('queued', 'retrying') and coalesce(run_at, created_at) <= now()")
+                        + " from tasks where status in ('queued', 'retrying') and coalesce(run_at, created_at) <= now()"
+                        + " and (queue = :queue or queue is null)")
+                .bind("queue", queue)
                 .mapTo(Double.class)
                 .findOne()
                 .map(millis -> Duration.ofMillis(Math.round(millis))));

@@ -33,12 +33,22 @@ class OldestWaitingIT {
         setRow(retrying, "status = 'retrying', run_at = now() + interval '1 hour'");
         setRow(queued, "run_at = now() + interval '1 hour'");
 
-        assertThat(store.oldestWaiting()).isEmpty();
+        assertThat(store.oldestWaiting(env.queues().main())).isEmpty();
 
         setRow(queued, "created_at = now() - interval '1 minute', run_at = now() - interval '10 seconds'");
 
-        assertThat(store.oldestWaiting()).hasValueSatisfying(age -> assertThat(age)
+        assertThat(store.oldestWaiting(env.queues().main())).hasValueSatisfying(age -> assertThat(age)
                 .isBetween(Duration.ofSeconds(10), Duration.ofSeconds(20)));
+    }
+
+    @Test
+    void aTaskOfAnotherQueueIsNotThisQueuesToWaitFor() {
+        long other = store.insert(new NewTask("echo", Json.parse("{}")));
+        setRow(other, "queue = 'another.pool', created_at = now() - interval '1 hour'");
+
+        assertThat(store.oldestWaiting("another.pool")).hasValueSatisfying(age -> assertThat(age)
+                .isGreaterThan(Duration.ofMinutes(59)));
+        assertThat(store.oldestWaiting(env.queues().main()).orElse(Duration.ZERO)).isLessThan(Duration.ofMinutes(59));
     }
 
     private static void setRow(long id, String assignments) {

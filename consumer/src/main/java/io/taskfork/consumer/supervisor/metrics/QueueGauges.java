@@ -53,7 +53,8 @@ public final class QueueGauges implements AutoCloseable {
             consumers.put(role, register(registry, CONSUMERS, role, queue, "Consumers of the queue, as the broker counts them"));
         });
         Gauge.builder(OLDEST_WAITING, () -> oldestWaiting.get())
-                .description("Age of the oldest task waiting to run (queued or retrying), 0 when none")
+                .description("Age of the oldest task of this supervisor's queue waiting to run (queued or retrying),"
+                        + " 0 when none")
                 .baseUnit("seconds")
                 .register(registry);
         sampler.scheduleWithFixedDelay(this::sample, 0, EVERY.toMillis(), TimeUnit.MILLISECONDS);
@@ -73,7 +74,7 @@ public final class QueueGauges implements AutoCloseable {
     private void sample() {
         sampleBroker();
         try {
-            oldestWaiting.set(store.oldestWaiting().map(age -> age.toMillis() / 1000.0).orElse(0.0));
+            oldestWaiting.set(store.oldestWaiting(queuesByRole.get("main")).map(age -> age.toMillis() / 1000.0).orElse(0.0));
         } catch (RuntimeException e) {
             oldestWaiting.set(Double.NaN);
         }
