@@ -10,6 +10,8 @@ import io.taskfork.producer.dlq.Dlq;
 import io.taskfork.producer.queue.QueueException;
 import io.taskfork.shared.amqp.BrokerUnavailableException;
 import io.taskfork.shared.config.HttpSettings;
+import io.taskfork.shared.config.ListenAddress;
+import io.taskfork.shared.config.Setting;
 import io.taskfork.shared.store.DataRefusal;
 import io.taskfork.shared.topology.TopologyMismatchException;
 import io.taskfork.shared.store.Database;
@@ -54,18 +56,19 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * Why these settings must not be served, if they must not: an address other than a loopback
-     * one without a token would hand every task to whoever reaches the port.
+     * one without a token would hand every task to whoever reaches the port, and one that is not
+     * this host's (or does not resolve) cannot be listened on at all.
      */
     public static Optional<String> refusal(HttpSettings settings) {
         if (settings.asksForToken()) {
-            return Optional.empty();
+            return ListenAddress.problem(Setting.HTTP_BIND, settings.bind());
         }
         try {
             if (InetAddress.getByName(settings.bind()).isLoopbackAddress()) {
                 return Optional.empty();
             }
         } catch (UnknownHostException e) {
-            return Optional.of("cannot resolve TASKFORK_HTTP_BIND " + settings.bind());
+            return ListenAddress.problem(Setting.HTTP_BIND, settings.bind());
         }
         return Optional.of("refusing to serve on " + settings.bind() + " without a token: any address but a loopback"
                 + " one needs TASKFORK_HTTP_TOKEN (or set TASKFORK_HTTP_BIND=127.0.0.1)");

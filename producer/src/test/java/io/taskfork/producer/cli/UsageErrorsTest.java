@@ -221,6 +221,22 @@ class UsageErrorsTest {
     }
 
     @Test
+    void serveOnAnAddressThatIsNotThisHostsOrDoesNotResolveIsRefusedOnOneLine() {
+        Map<String, String> environment = new java.util.HashMap<>(NOWHERE);
+        environment.put("TASKFORK_HTTP_TOKEN", "full-secret-0123456789abcdef");
+        environment.put("TASKFORK_HTTP_PORT", "19451");
+
+        environment.put("TASKFORK_HTTP_BIND", "10.255.255.1");
+        assertUsageError(CliRun.of(environment, "serve"),
+                "taskfork: TASKFORK_HTTP_BIND 10.255.255.1 is not an address of this host");
+        environment.put("TASKFORK_HTTP_BIND", "nosuchhost.invalid");
+        String unresolved = "taskfork: cannot resolve TASKFORK_HTTP_BIND nosuchhost.invalid";
+        assertUsageError(CliRun.of(environment, "serve"), unresolved);
+        environment.remove("TASKFORK_HTTP_TOKEN");
+        assertUsageError(CliRun.of(environment, "serve"), unresolved);
+    }
+
+    @Test
     void serveRefusesAReadOnlyTokenWithoutAFullOneAndNeverPrintsIt() {
         Map<String, String> environment = new java.util.HashMap<>(NOWHERE);
         environment.put("TASKFORK_HTTP_READONLY_TOKEN", "read-only-secret-0123456789");

@@ -4,14 +4,12 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.taskfork.consumer.NamedThreads;
+import io.taskfork.shared.config.ListenAddress;
+import io.taskfork.shared.config.Setting;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -51,23 +49,7 @@ public final class MetricsServer implements AutoCloseable {
      * setting, not a supervisor that starts and is never scraped.
      */
     public static Optional<String> problem(String bind) {
-        if (bind.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            InetAddress address = InetAddress.getByName(bind);
-            // any of 127.0.0.0/8 can be listened on, though only 127.0.0.1 is an interface's
-            if (!address.isAnyLocalAddress() && !address.isLoopbackAddress()
-                    && NetworkInterface.getByInetAddress(address) == null) {
-                return Optional.of("TASKFORK_METRICS_BIND " + bind + " is not an address of this host");
-            }
-            return Optional.empty();
-        } catch (UnknownHostException e) {
-            return Optional.of("cannot resolve TASKFORK_METRICS_BIND " + bind);
-        } catch (SocketException e) {
-            return Optional.of("cannot read this host's addresses for TASKFORK_METRICS_BIND " + bind + ": "
-                    + e.getMessage());
-        }
+        return ListenAddress.problem(Setting.METRICS_BIND, bind);
     }
 
     /** @param bind the address to listen on, checked by {@link #problem}; empty for every interface */
