@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,6 +69,15 @@ class OpenApiIT {
                 .filter(route -> !List.of("GET /", "GET /login", "POST /login").contains(route)).toList());
     }
 
+    /** A broker or a database away is 503 wherever either is reached: all of the API but these. */
+    @Test
+    void everyOperationThatReachesTheBrokerOrTheDatabaseDocuments503() {
+        Set<String> noService = Set.of("GET /healthz", "GET /api/openapi.json", "GET /api/session", "POST /api/logout");
+        for (String operation : contract.operations()) {
+            assertThat(contract.documents(operation, 503)).as(operation).isEqualTo(!noService.contains(operation));
+        }
+    }
+
     /** In order: the last one asks whether the others between them met every answer the document names. */
     @TestFactory
     Stream<DynamicTest> everyDocumentedAnswerIsRealAndEveryRealAnswerIsDocumented() {
@@ -88,6 +98,8 @@ class OpenApiIT {
                         contract.check("POST /api/logout", http.post("/api/logout", "", TOKEN))),
                 dynamicTest("every operation without a token, or with a wrong one", OpenApiIT::withoutAToken),
                 dynamicTest("every POST with the read-only token", OpenApiIT::readOnly),
+                dynamicTest("every operation with a parameter it does not take", OpenApiIT::withAParameter),
+                dynamicTest("every body over the limit", OpenApiIT::overTheLimit),
                 dynamicTest("every documented answer was met", () ->
                         assertThat(contract.seen()).containsAll(contract.documentedAnswers())));
     }
@@ -211,6 +223,25 @@ class OpenApiIT {
             String[] methodAndPath = operation.split(" ", 2);
             if (methodAndPath[0].equals("POST")) {
                 contract.check(operation, http.post(methodAndPath[1].replace("{id}", id), "{}", READ_ONLY));
+            }
+        }
+    }
+
+    private static void overTheLimit() {
+        for (String operation : contract.operationsWithABody()) {
+            contract.check(operation, http.post(operation.split(" ", 2)[1], "x".repeat(1_000_001), TOKEN));
+        }
+    }
+
+    /** Only the task list takes parameters; a query at any other endpoint is refused, not left unheeded. */
+    private static void withAParameter() {
+        String id = Long.toString(queued());
+        for (String operation : contract.operations()) {
+            String[] methodAndPath = operation.split(" ", 2);
+            String path = methodAndPath[1].replace("{id}", id) + "?unknown=1";
+            if (path.startsWith("/api/") && !operation.equals("GET /api/tasks")) {
+                contract.check(operation, methodAndPath[0].equals("GET") ? http.get(path, TOKEN)
+                        : http.post(path, "{}", TOKEN));
             }
         }
     }
