@@ -108,6 +108,7 @@ public final class ApiServer implements AutoCloseable {
             config.startupWatcherEnabled = false;
             config.http.prefer405over404 = true;
             config.http.maxRequestSize = ServerErrors.MAX_BODY;
+            config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(ServerErrors.MAX_HEAD));
             config.jetty.modifyServer(server -> server.setErrorHandler(new ServerErrors.JsonPages()));
             config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ServerErrors.JsonPages()));
             config.staticFiles.add(files -> {

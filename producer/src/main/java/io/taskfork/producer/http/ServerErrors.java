@@ -26,6 +26,8 @@ final class ServerErrors {
 
     /** The largest body a request may have, sent with a length or in chunks. */
     static final int MAX_BODY = 1_000_000;
+    /** The most a request line and its headers may hold together: Jetty's own default, set so a 414 can say it. */
+    static final int MAX_HEAD = 8192;
     // a '%' not followed by two hex digits: the servlet's parser drops such a parameter unsaid
     private static final Pattern BAD_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
@@ -113,6 +115,10 @@ final class ServerErrors {
             if (status == 400 && text.equals("Bad Request")) {
                 text = "the request cannot be read: its path has a '%' not followed by two hex digits, or a"
                         + " character no path may hold";
+            }
+            // Jetty gives no reason at all for a URI past the head's limit
+            if (status == 414) {
+                text = "the URI is too long: the request line and its headers must fit in " + MAX_HEAD + " bytes";
             }
             return Json.write(Json.MAPPER.createObjectNode().put("error", WireFormat.oneLine(text)))
                     .getBytes(StandardCharsets.UTF_8);
