@@ -17,6 +17,8 @@ import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The one configured {@link ObjectMapper} of taskfork. */
 public final class Json {
@@ -31,6 +33,9 @@ public final class Json {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
+
+    private static final Pattern NOT_A_NUMBER = Pattern.compile(
+            "Non-standard token '([^']*)': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow");
 
     private Json() {
     }
@@ -85,9 +90,24 @@ public final class Json {
         if (reason.startsWith("Trailing token")) {
             reason = "trailing text after the JSON value";
         }
+        reason = withoutSwitches(reason);
         JsonLocation at = e.getLocation();
         return at == null || at.getLineNr() < 1 ? reason
                 : reason + " (at line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    }
+
+    // Jackson says which of its switches would let the text through; whoever sent it has no such switch,
+    // and taskfork turns none on, so the line says what JSON has not instead.
+    private static String withoutSwitches(String reason) {
+        Matcher notANumber = NOT_A_NUMBER.matcher(reason);
+        if (notANumber.matches()) {
+            return notANumber.group(1) + " is not a JSON number";
+        }
+        return reason.replace("JSON spec does not allow numbers to have plus signs", "a JSON number has no plus sign")
+                .replace("maybe a (non-standard) comment? (not recognized as one since Feature 'ALLOW_COMMENTS' not"
+                        + " enabled for parser)", "JSON has no comments")
+                .replaceAll(": enable `[A-Za-z_.]+` to allow", "")
+                .replaceAll(" \\(not recognized as one since Feature '[A-Z_]+' not enabled for parser\\)", "");
     }
 
     /**

@@ -33,4 +33,16 @@ class JsonTest {
         }
         assertThat(Json.parse("[1e988, 1e-988]").get(0).decimalValue()).isEqualByComparingTo("1e988");
     }
+
+    /** The line is for whoever wrote the JSON: it says what JSON has not, not which parser switch would allow it. */
+    @Test
+    void textThatIsNotJsonIsNamedInJsonsTermsNotTheParsersSwitches() {
+        assertThatThrownBy(() -> Json.parse("{\"type\": \"echo\", \"delay\": NaN}"))
+                .hasMessage("NaN is not a JSON number (at line 1, column 30)");
+        assertThatThrownBy(() -> Json.parse("[-Infinity]")).hasMessageStartingWith("-Infinity is not a JSON number");
+        assertThatThrownBy(() -> Json.parse("[+1]")).hasMessageContaining("a JSON number has no plus sign")
+                .hasMessageNotContaining("enable");
+        assertThatThrownBy(() -> Json.parse("{/* note */}")).hasMessageContaining("JSON has no comments")
+                .hasMessageNotContaining("Feature");
+    }
 }
