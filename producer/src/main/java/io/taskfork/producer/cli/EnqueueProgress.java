@@ -80,19 +80,26 @@ final class EnqueueProgress {
                     .append(" ".repeat(Math.max(0, BAR_WIDTH - filled - 1))).append("] ")
                     .append(String.format(Locale.ROOT, "%3d%%  ", Math.round(done * 100)));
         }
-        bar.append(enqueued).append(" tasks  ").append(rate(enqueued, seconds)).append(" tasks/s");
-        left(seconds).ifPresent(left -> bar.append("  ETA ").append(left));
+        bar.append(Counted.of(enqueued, "task")).append("  ").append(rate(enqueued, seconds)).append(" tasks/s");
+        left(seconds).ifPresent(left -> bar.append("  ETA ")
+                .append(underASecond(left) ? "<1s" : ShortDuration.of(left)));
         return bar.toString();
     }
 
     String line(int enqueued, double seconds) {
-        StringBuilder line = new StringBuilder("enqueued ").append(enqueued).append(" tasks so far (");
+        StringBuilder line = new StringBuilder("enqueued ").append(Counted.of(enqueued, "task")).append(" so far (");
         if (totalBytes > 0) {
             line.append(Math.round(Math.min(1.0, (double) bytesRead.getAsLong() / totalBytes) * 100)).append("%, ");
         }
         line.append(rate(enqueued, seconds)).append(" tasks/s");
-        left(seconds).ifPresent(left -> line.append(", about ").append(left).append(" left"));
+        left(seconds).ifPresent(left -> line.append(underASecond(left) ? ", <1s" : ", about " + ShortDuration.of(left))
+                .append(" left"));
         return line.append(')').toString();
+    }
+
+    // "about 0ms" once all is read and the last batch is in flight: no time left worth an estimate
+    private static boolean underASecond(Duration left) {
+        return left.compareTo(Duration.ofSeconds(1)) < 0;
     }
 
     private static long rate(int enqueued, double seconds) {
@@ -100,13 +107,13 @@ final class EnqueueProgress {
     }
 
     /** The time left at the pace so far, by the bytes read; empty when the size is not known. */
-    private Optional<String> left(double seconds) {
+    private Optional<Duration> left(double seconds) {
         long read = bytesRead.getAsLong();
         if (totalBytes <= 0 || read <= 0) {
             return Optional.empty();
         }
         double remaining = seconds * Math.max(0, totalBytes - read) / read;
-        return Optional.of(ShortDuration.of(Duration.ofMillis(Math.round(remaining * 1000))));
+        return Optional.of(Duration.ofMillis(Math.round(remaining * 1000)));
     }
 
     private void clearBar() {

@@ -68,6 +68,20 @@ class EnqueueProgressTest {
         assertThat(text()).isEqualTo("enqueued 500 tasks so far (250 tasks/s)\n");
     }
 
+    @Test
+    void oneTaskIsOneTaskAndUnderASecondLeftIsNoEstimate() {
+        EnqueueProgress line = new EnqueueProgress(err, false, 1000, bytesRead::get, clock::get);
+        bytesRead.set(1000);
+        clock.set(SECOND);
+        line.published(1);
+        EnqueueProgress bar = new EnqueueProgress(err, true, 1000, bytesRead::get, clock::get);
+        clock.set(3 * SECOND);
+        bar.published(1);
+
+        assertThat(text()).isEqualTo("enqueued 1 task so far (100%, 1 tasks/s, <1s left)\n"
+                + "\r\033[K[==============================] 100%  1 task  1 tasks/s  ETA <1s");
+    }
+
     private String text() {
         return written.toString(StandardCharsets.UTF_8);
     }
