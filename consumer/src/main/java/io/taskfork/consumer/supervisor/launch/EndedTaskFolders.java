@@ -57,7 +57,9 @@ public final class EndedTaskFolders {
                 }
             }
         });
-        if (removed.get() > 0) {
+        if (removed.get() == 1) {
+            LOG.info("removed 1 folder of a task that ended while its supervisor was gone");
+        } else if (removed.get() > 1) {
             LOG.info("removed {} folders of tasks that ended while their supervisor was gone", removed.get());
         }
         return removed.get();
