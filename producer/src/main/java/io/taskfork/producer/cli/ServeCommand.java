@@ -40,7 +40,7 @@ final class ServeCommand extends ProducerCommand {
         Settings settings = settings();
         HttpSettings http = settings.http();
         // Before anything is opened: a refused exposure must not wait on the services.
-        Optional<String> refusal = ApiServer.refusal(http);
+        Optional<String> refusal = ApiServer.refusal(http, settingsOptions().source(Setting.HTTP_BIND));
         if (refusal.isPresent()) {
             context.err().println(ExitCodes.PREFIX + refusal.get());
             return ExitCodes.USAGE;

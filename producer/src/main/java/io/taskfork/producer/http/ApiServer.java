@@ -60,15 +60,20 @@ public final class ApiServer implements AutoCloseable {
      * this host's (or does not resolve) cannot be listened on at all.
      */
     public static Optional<String> refusal(HttpSettings settings) {
+        return refusal(settings, Setting.HTTP_BIND.variable());
+    }
+
+    /** As the other, naming the address by {@code bindSource}: the flag and variable, or the variable, that gave it. */
+    public static Optional<String> refusal(HttpSettings settings, String bindSource) {
         if (settings.asksForToken()) {
-            return ListenAddress.problem(Setting.HTTP_BIND, settings.bind());
+            return ListenAddress.problem(bindSource, settings.bind());
         }
         try {
             if (InetAddress.getByName(settings.bind()).isLoopbackAddress()) {
                 return Optional.empty();
             }
         } catch (UnknownHostException e) {
-            return ListenAddress.problem(Setting.HTTP_BIND, settings.bind());
+            return ListenAddress.problem(bindSource, settings.bind());
         }
         return Optional.of("refusing to serve on " + settings.bind() + " without a token: any address but a loopback"
                 + " one needs TASKFORK_HTTP_TOKEN (or set TASKFORK_HTTP_BIND=127.0.0.1)");

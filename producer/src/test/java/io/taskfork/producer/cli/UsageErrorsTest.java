@@ -234,6 +234,8 @@ class UsageErrorsTest {
         assertUsageError(CliRun.of(environment, "serve"), unresolved);
         environment.remove("TASKFORK_HTTP_TOKEN");
         assertUsageError(CliRun.of(environment, "serve"), unresolved);
+        assertUsageError(CliRun.of(environment, "serve", "--http-bind", "nosuchhost.invalid"),
+                "taskfork: cannot resolve --http-bind (TASKFORK_HTTP_BIND) nosuchhost.invalid");
     }
 
     @Test

@@ -17,10 +17,11 @@ public final class ListenAddress {
     }
 
     /**
-     * Why {@code bind}, the value of {@code setting}, cannot be listened on, in one line; empty when
-     * it can be, or is empty (every interface).
+     * Why {@code bind} cannot be listened on, in one line that names it by {@code source} (the
+     * variable, or the flag and the variable, that gave it); empty when it can be, or is empty
+     * (every interface).
      */
-    public static Optional<String> problem(Setting setting, String bind) {
+    public static Optional<String> problem(String source, String bind) {
         if (bind.isEmpty()) {
             return Optional.empty();
         }
@@ -29,13 +30,13 @@ public final class ListenAddress {
             // any of 127.0.0.0/8 can be listened on, though only 127.0.0.1 is an interface's
             if (!address.isAnyLocalAddress() && !address.isLoopbackAddress()
                     && NetworkInterface.getByInetAddress(address) == null) {
-                return Optional.of(setting.variable() + " " + bind + " is not an address of this host");
+                return Optional.of(source + " " + bind + " is not an address of this host");
             }
             return Optional.empty();
         } catch (UnknownHostException e) {
-            return Optional.of("cannot resolve " + setting.variable() + " " + bind);
+            return Optional.of("cannot resolve " + source + " " + bind);
         } catch (SocketException e) {
-            return Optional.of("cannot read this host's addresses for " + setting.variable() + " " + bind + ": "
+            return Optional.of("cannot read this host's addresses for " + source + " " + bind + ": "
                     + e.getMessage());
         }
     }

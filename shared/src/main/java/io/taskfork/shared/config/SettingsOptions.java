@@ -33,6 +33,11 @@ public final class SettingsOptions {
         return given.containsKey(setting) || environment.containsKey(setting.variable());
     }
 
+    /** How a line names {@code setting}: by its flag and variable when the flag was given, else by its variable. */
+    public String source(Setting setting) {
+        return given.containsKey(setting) ? setting.flag() + " (" + setting.variable() + ")" : setting.variable();
+    }
+
     void addTo(CommandSpec command) {
         for (Setting setting : offered) {
             String fallback = setting.defaultValue().isEmpty() ? "" : ", default " + setting.defaultValue();

@@ -49,7 +49,7 @@ public final class MetricsServer implements AutoCloseable {
      * setting, not a supervisor that starts and is never scraped.
      */
     public static Optional<String> problem(String bind) {
-        return ListenAddress.problem(Setting.METRICS_BIND, bind);
+        return ListenAddress.problem(Setting.METRICS_BIND.variable(), bind);
     }
 
     /** @param bind the address to listen on, checked by {@link #problem}; empty for every interface */
