@@ -3,6 +3,7 @@ package io.taskfork.producer.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
+import com.rabbitmq.client.Channel;
 import io.taskfork.producer.cli.DeadLetterFixture;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.NewTask;
@@ -104,7 +105,7 @@ class OpenApiIT {
                         assertThat(contract.seen()).containsAll(contract.documentedAnswers())));
     }
 
-    private static void submit() {
+    private static void submit() throws Exception {
         String operation = "POST /api/tasks";
         String plain = "{\"type\": \"echo\", \"payload\": {\"n\": 1}}";
         String later = "{\"type\": \"report\", \"payload\": null, \"delay\": \"10m\", \"max_attempts\": 3,"
@@ -117,6 +118,15 @@ class OpenApiIT {
         contract.check(operation, http.post("/api/tasks", later, TOKEN));
         for (String bad : new String[] {"not json", "{\"payload\": {}}", "{\"type\": \"echo\", \"max_attempts\": 0}"}) {
             contract.check(operation, http.post("/api/tasks", bad, TOKEN));
+        }
+        // a queue the broker holds with other arguments than taskfork's
+        String classic = env.queues().main() + ".classic";
+        try (Channel channel = env.connection().createChannel()) {
+            channel.queueDeclare(classic, true, false, false, null);
+            contract.check(operation, http.post("/api/tasks", "{\"type\": \"echo\", \"queue\": \"" + classic + "\"}",
+                    TOKEN));
+            channel.queueDelete(classic);
+            channel.queueDelete(classic + ".dead");
         }
     }
 
