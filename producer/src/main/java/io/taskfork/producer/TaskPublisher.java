@@ -12,8 +12,6 @@ import io.taskfork.shared.store.Inserted;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.topology.QueueNames;
-import io.taskfork.shared.topology.Topology;
-import io.taskfork.shared.topology.TopologyMismatchException;
 import io.taskfork.shared.wire.WireFormat;
 import java.io.IOException;
 import java.time.Duration;
@@ -53,9 +51,7 @@ public final class TaskPublisher implements AutoCloseable {
     private final QueueNames queues;
     private final Duration confirmTimeout;
     private final Channel channel;
-    private final Connection connection;
-    // main queues whose topology this publisher declared: its own, and those tasks named
-    private final java.util.Set<String> declared = new java.util.HashSet<>();
+    private final TaskQueues taskQueues;
     private final ConfirmTracker confirms = new ConfirmTracker();
     private final Resources owned;
 
@@ -82,8 +78,7 @@ public final class TaskPublisher implements AutoCloseable {
         this.confirmTimeout = Objects.requireNonNull(confirmTimeout, "confirmTimeout");
         this.owned = owned;
         this.channel = Channels.declareAndOpen(connection, queues);
-        this.connection = connection;
-        declared.add(queues.main());
+        this.taskQueues = new TaskQueues(connection, queues.main());
         owned.add(channel::close);
         channel.addConfirmListener(confirms);
         channel.addReturnListener(confirms);
@@ -185,44 +180,22 @@ public final class TaskPublisher implements AutoCloseable {
         owned.close();
     }
 
-    /**
-     * Declares the queues of {@code tasks} that this publisher has not declared yet, before any row
-     * is made for them: a queue that exists with other arguments, or cannot be declared, leaves no
-     * row behind that would run later, when the queue is put right, beside the one submitted again.
-     *
-     * @throws BrokerUnavailableException when a queue cannot be declared
-     * @throws io.taskfork.shared.topology.TopologyMismatchException when a queue exists with other arguments
-     */
     private void declareQueues(List<NewTask> tasks) {
-        for (NewTask task : tasks) {
-            declareQueueOf(task);
-        }
+        tasks.forEach(taskQueues::declareOf);
     }
 
     /**
-     * Declares the queues {@code task} names in its {@code "queue"}, unless this publisher has; one
-     * that names none goes to this publisher's, declared when it opened.
+     * Declares the queues {@code task} names in its {@code "queue"}, as a submit of it would, without
+     * making a row: {@code enqueue} refuses a line whose queue cannot be had, and goes on.
      *
      * @throws BrokerUnavailableException when a queue cannot be declared
      * @throws io.taskfork.shared.topology.TopologyMismatchException when a queue exists with other arguments
      */
     public void declareQueueOf(NewTask task) {
-        String queue = task.options().queue();
-        if (queue == null || declared.contains(queue)) {
-            return;
-        }
-        try {
-            Topology.declare(connection, QueueNames.of(queue));
-        } catch (TopologyMismatchException e) {
-            throw e.namedByTask();
-        } catch (IOException | AlreadyClosedException e) {
-            throw new BrokerUnavailableException("cannot declare the queues of " + queue + ": "
-                    + Channels.reason(e) + "; no task was created", e);
-        }
-        declared.add(queue);
+        taskQueues.declareOf(task);
     }
 
-    /** The IDs to {@code queue}, whose queues {@link #declareQueues} declared. */
+    /** The IDs to {@code queue}, whose queues {@link TaskQueues} declared. */
     private void publishConfirmed(String queue, List<Long> ids) {
         if (ids.isEmpty()) {
             return;

@@ -13,7 +13,6 @@ import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,10 +50,6 @@ public final class ChildLauncher implements AutoCloseable {
     private final StandbyChildren standby;
     private final JitChoice jit;
     private final LiveChildren live = new LiveChildren();
-    // A child ends itself this long after its timeout, should this supervisor be frozen: half the
-    // minute after the timeout from which another supervisor may claim its task.
-    static final Duration OWN_DEADLINE_AFTER_TIMEOUT = Duration.ofSeconds(30);
-
     // One for the JVM: the standby folders in the shared work root are named by the process ID and
     // this number, and two supervisors in one JVM (an application that embeds them) share the ID.
     private static final AtomicLong SEQUENCE = new AtomicLong();
@@ -118,16 +113,8 @@ public final class ChildLauncher implements AutoCloseable {
         } catch (IOException | UncheckedIOException e) {
             throw new ChildNotStartedException(e);
         }
-        ObjectNode request = Json.MAPPER.createObjectNode()
-                .put(ChildProtocol.KIND, ChildProtocol.KIND_TASK)
-                .put("id", task.id())
-                .put("type", task.type())
-                .put("attempt", task.attempts())
-                .put(ChildProtocol.WORK_DIRECTORY, workDirectory.toString())
-                .put(ChildProtocol.DEADLINE_MS, settings.timeout().plus(OWN_DEADLINE_AFTER_TIMEOUT).toMillis());
-        // Always known: the claim takes only tasks of the types the children listed.
-        request.put(ChildProtocol.HANDLER, handlerClasses.get(task.type()));
-        request.set("payload", task.payload());
+        // The handler is always known: the claim takes only tasks of the types the children listed.
+        ObjectNode request = TaskRequest.of(task, workDirectory, handlerClasses.get(task.type()), settings.timeout());
         try {
             ChildExit exit = live.run(session, request, task.id(), progress);
             jit.record(task.type(), exit.report().handlerCpuMillis());

@@ -51,7 +51,7 @@ public final class OutcomeClassifier {
             // the supervisor missed the timeout (it was stopped, or its host paused): the child kept its own,
             // which a kill at the timeout, seen late when the supervisor goes on, would read as its own
             return crashed(FailureKind.TIMEOUT, DeadLetterReason.TIMEOUT, exit,
-                    "ended itself with its process tree " + Values.format(ChildLauncher.OWN_DEADLINE_AFTER_TIMEOUT)
+                    "ended itself with its process tree " + Values.format(TaskRequest.OWN_DEADLINE_AFTER_TIMEOUT)
                             + " after its timeout of " + Values.format(timeout)
                             + " (TASKFORK_TASK_TIMEOUT), which its supervisor did not keep");
         }
