@@ -92,7 +92,8 @@ class TaskEventsIT {
 
     @Test
     void eachAttemptsLogComesWholeAndNamesItsAttemptThoughItStartsAsTheLastOnesDid() throws Exception {
-        long id = fixture.submit("flaky", "{\"succeed_on\": 2, \"say\": \"said on every attempt\", \"hold_ms\": 1500}");
+        long id = fixture.submit("flaky",
+                "{\"succeed_on\": 2, \"say\": \"said on every attempt\", \"hold_ms\": 1500}");
 
         Received stream = open(id).get(STREAM_WITHIN.toSeconds(), TimeUnit.SECONDS);
 
@@ -100,7 +101,8 @@ class TaskEventsIT {
         assertThat(logs).extracting(event -> event.data().get("attempt").asInt()).as(stream.lines().toString())
                 .containsOnly(1, 2).isSorted();
         assertThat(logOf(logs, 1)).isEqualTo("said on every attempt\n");
-        Event second = logs.stream().filter(event -> event.data().get("attempt").asInt() == 2).findFirst().orElseThrow();
+        Event second = logs.stream().filter(event -> event.data().get("attempt").asInt() == 2).findFirst()
+                .orElseThrow();
         assertThat(second.data().get("replaced").asBoolean()).as("the second attempt's first log event").isTrue();
         assertThat(logOf(logs, 2)).isEqualTo("said on every attempt\nattempt 2\n");
         assertThat(stream.last().data().get("status").asText()).isEqualTo("succeeded");

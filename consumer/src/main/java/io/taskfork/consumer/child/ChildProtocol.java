@@ -27,11 +27,19 @@ public final class ChildProtocol {
     public static final String HANDLER = "handler";
     /**
      * In a task request: the milliseconds after which the child kills what its task started and ends
-     * itself with {@link #OVERDUE_EXIT}, should its supervisor not have stopped it at the timeout.
+     * itself with {@link #OVERDUE_EXIT}, should its supervisor not have stopped it at the timeout;
+     * it does so too when the supervisor's pings stop for {@link #SILENCE_MS}.
      */
     public static final String DEADLINE_MS = "deadline_ms";
     /** The exit code of a child that ended itself at its deadline: it says nothing on its way out. */
     public static final int OVERDUE_EXIT = 71;
+    /**
+     * How often the supervisor writes a byte to a running task's child's stdin, and how long a
+     * child goes without one before it ends itself: under the 30 s after which another supervisor
+     * takes a silent one's tasks.
+     */
+    public static final long PING_EVERY_MS = 2000;
+    public static final long SILENCE_MS = 20_000;
 
     public static final String EVENT = "event";
     public static final String STARTED = "started";

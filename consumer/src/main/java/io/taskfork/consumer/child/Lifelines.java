@@ -22,6 +22,7 @@ final class Lifelines {
     private static final File THREADS = new File("/proc/self/task");
     // A look that meets a thread that ended or started is made again, this many times in all.
     private static final int LOOKS = 3;
+    private static final long LOOK_EVERY_MS = 1000;
 
     private final EventPipe events;
     // The orphan watch reads stdin only once the request has been read from it.
@@ -29,6 +30,8 @@ final class Lifelines {
     private boolean requestRead;
     private final Thread deadlineWatch;
     private volatile long deadlineMillis;
+    // when the supervisor last wrote to stdin: the request, then a ping every PING_EVERY_MS
+    private volatile long lastHeard;
 
     Lifelines(EventPipe events) {
         this.events = events;
@@ -37,14 +40,21 @@ final class Lifelines {
         deadlineWatch = new Thread(new Runnable() {
             @Override
             public void run() {
+                long end = System.nanoTime() + deadlineMillis * 1_000_000;
                 try {
-                    Thread.sleep(deadlineMillis);
+                    while (System.nanoTime() < end
+                            && System.nanoTime() - lastHeard < ChildProtocol.SILENCE_MS * 1_000_000) {
+                        Thread.sleep(LOOK_EVERY_MS);
+                    }
                 } catch (InterruptedException e) {
                     // nothing in this JVM interrupts it
                     return;
                 }
-                killDescendants();
-                Runtime.getRuntime().halt(ChildProtocol.OVERDUE_EXIT);
+                // reported: the supervisor has the outcome, and the main thread ends this JVM
+                if (!events.reported()) {
+                    killDescendants();
+                    Runtime.getRuntime().halt(ChildProtocol.OVERDUE_EXIT);
+                }
             }
         }, "deadline-watch");
         deadlineWatch.setDaemon(true);
@@ -99,7 +109,8 @@ final class Lifelines {
                         }
                     }
                     while (stdin.read() >= 0) {
-                        // nothing more is sent on stdin; only its end matters
+                        // the supervisor's pings: it is alive, and not frozen (see keepDeadline)
+                        lastHeard = System.nanoTime();
                     }
                 } catch (IOException e) {
                     // a broken stdin means the same as its end
@@ -126,6 +137,7 @@ final class Lifelines {
 
     /** The request has been read from stdin: from here on, its end is the supervisor's. */
     void requestRead() {
+        lastHeard = System.nanoTime();
         synchronized (requestLock) {
             requestRead = true;
             requestLock.notifyAll();
@@ -133,10 +145,11 @@ final class Lifelines {
     }
 
     /**
-     * Ends the child {@code ms} from now, what its task started first. The supervisor kills a task at
-     * its timeout, but one that is frozen (stopped, or on a paused VM) cannot, and another supervisor
-     * may claim the task a minute after its timeout: by then this child has ended. Nothing is sent on
-     * the way out: with its supervisor frozen the events pipe may be full, and a write would wait.
+     * Ends the child, what its task started first, {@code ms} from now or once its supervisor has
+     * been silent for {@link ChildProtocol#SILENCE_MS}. A supervisor that is stopped cannot kill its
+     * task at the timeout, and another supervisor may claim the task once the stopped one's
+     * heartbeat is 30 s old: by then this child has ended. Nothing is sent on the way out: with its
+     * supervisor stopped the events pipe may be full, and a write would wait.
      */
     void keepDeadline(long ms) {
         deadlineMillis = ms;

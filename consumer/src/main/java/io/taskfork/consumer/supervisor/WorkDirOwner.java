@@ -12,8 +12,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The schema whose tasks work in TASKFORK_WORK_DIR, as the file {@value #FILE} in it says: the first
@@ -21,32 +19,21 @@ import org.slf4j.LoggerFactory;
  * unique within a schema only, so a supervisor of another schema would take the folders of this
  * one's running tasks for those of its own ended tasks, and remove them.
  *
- * <p>A schema is told apart by its name, its database's name and the PostgreSQL cluster's system
- * identifier: not by the JDBC URL, which names one database in many ways (localhost or 127.0.0.1, a
- * replica promoted after a failover) and two alike (one host name in two networks).
- *
- * @param system the cluster's system identifier, or {@code unknown} where the role may not read it
+ * <p>A schema is told apart by its name and its database's name: not by the JDBC URL, which names one
+ * database in many ways (localhost or 127.0.0.1, a replica promoted after a failover) and two alike
+ * (one host name in two networks). Not by the cluster's system identifier either, which a restore
+ * or an upgrade to a new cluster changes under the same installation, and which a role may not read.
  */
-record WorkDirOwner(String schema, String database, String system) {
+record WorkDirOwner(String schema, String database) {
 
     static final String FILE = WorkSettings.OWNER_FILE;
-    private static final Logger LOG = LoggerFactory.getLogger(WorkDirOwner.class);
     private static final AtomicLong WRITES = new AtomicLong();
 
     /** The owner the supervisor of {@code database} is. */
     static WorkDirOwner of(Database database) {
         String name = database.jdbi().withHandle(handle -> handle.createQuery("select current_database()")
                 .mapTo(String.class).one());
-        String system;
-        try {
-            system = database.jdbi().withHandle(handle -> handle.createQuery(
-                    "select system_identifier::text from pg_control_system()").mapTo(String.class).one());
-        } catch (RuntimeException e) {
-            // a managed PostgreSQL may refuse it: the schema and database names still tell most apart
-            LOG.debug("cannot read the PostgreSQL cluster's system identifier: {}", e.toString());
-            system = "unknown";
-        }
-        return new WorkDirOwner(database.schema(), name, system);
+        return new WorkDirOwner(database.schema(), name);
     }
 
     /**
@@ -74,7 +61,7 @@ record WorkDirOwner(String schema, String database, String system) {
         Path written = file.resolveSibling(FILE + "-" + ProcessHandle.current().pid() + "-" + WRITES.incrementAndGet());
         Files.writeString(written, "# The taskfork schema whose tasks work in this folder;"
                 + " a supervisor of any other refuses to start here (see TASKFORK_WORK_DIR).\n"
-                + "schema=" + schema + "\ndatabase=" + database + "\nsystem=" + system + "\n",
+                + "schema=" + schema + "\ndatabase=" + database + "\n",
                 StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
             Files.createLink(file, written);
@@ -98,12 +85,11 @@ record WorkDirOwner(String schema, String database, String system) {
                 fields.put(line.substring(0, equals), line.substring(equals + 1));
             }
         }
-        return new WorkDirOwner(fields.getOrDefault("schema", "?"), fields.getOrDefault("database", "?"),
-                fields.getOrDefault("system", "?"));
+        return new WorkDirOwner(fields.getOrDefault("schema", "?"), fields.getOrDefault("database", "?"));
     }
 
     @Override
     public String toString() {
-        return "schema " + schema + " of database " + database + " (PostgreSQL system " + system + ")";
+        return "schema " + schema + " of database " + database;
     }
 }

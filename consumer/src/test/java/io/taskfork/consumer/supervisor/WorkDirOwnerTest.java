@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class WorkDirOwnerTest {
 
-    private static final WorkDirOwner MINE = new WorkDirOwner("taskfork", "app", "7301");
+    private static final WorkDirOwner MINE = new WorkDirOwner("taskfork", "app");
 
     @TempDir
     Path temp;
@@ -26,24 +26,24 @@ class WorkDirOwnerTest {
         Path root = temp.resolve("work");
 
         MINE.claim(root);
-        new WorkDirOwner("taskfork", "app", "7301").claim(root);
+        new WorkDirOwner("taskfork", "app").claim(root);
 
-        assertThat(root.resolve(".taskfork-owner")).content().contains("schema=taskfork\ndatabase=app\nsystem=7301\n");
+        assertThat(root.resolve(".taskfork-owner")).content().contains("schema=taskfork\ndatabase=app\n");
         try (var entries = Files.list(root)) {
             assertThat(entries).as("nothing but the owner's file").hasSize(1);
         }
     }
 
-    /** One schema name in two databases, or in two clusters, is two schemas: their task IDs overlap as well. */
+    /** One schema name in two databases is two schemas: their task IDs overlap as well. */
     @Test
-    void aSupervisorOfAnotherSchemaDatabaseOrClusterIsRefusedNamingTheOwner() throws Exception {
+    void aSupervisorOfAnotherSchemaOrDatabaseIsRefusedNamingTheOwner() throws Exception {
         MINE.claim(temp);
 
-        for (WorkDirOwner other : List.of(new WorkDirOwner("bench_1", "app", "7301"),
-                new WorkDirOwner("taskfork", "staging", "7301"), new WorkDirOwner("taskfork", "app", "9902"))) {
+        for (WorkDirOwner other : List.of(new WorkDirOwner("bench_1", "app"),
+                new WorkDirOwner("taskfork", "staging"))) {
             assertThatThrownBy(() -> other.claim(temp)).isInstanceOf(WorkDirTakenException.class)
                     .hasMessageStartingWith("TASKFORK_WORK_DIR=" + temp + " is the work folder of schema taskfork"
-                            + " of database app (PostgreSQL system 7301), and this supervisor's is " + other + ";")
+                            + " of database app, and this supervisor's is " + other + ";")
                     .hasMessageNotContaining("\n");
         }
     }
@@ -68,7 +68,7 @@ class WorkDirOwnerTest {
                 claims.add(CompletableFuture.supplyAsync(() -> {
                     try {
                         go.await();
-                        new WorkDirOwner(schema, "app", "7301").claim(root);
+                        new WorkDirOwner(schema, "app").claim(root);
                         return true;
                     } catch (WorkDirTakenException refused) {
                         return false;

@@ -102,7 +102,7 @@ class ApiServerIT {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "not JSON                | {\"type\": \"echo\",                                      | bad JSON",
-        "NaN                     | {\"type\": \"echo\", \"delay\": NaN}                   | bad JSON: NaN is not a JSON number (at",
+        "NaN                     | {\"type\": \"echo\", \"delay\": NaN} | bad JSON: NaN is not a JSON number (at",
         "no type                 | {\"payload\": {}}                                         | no \"type\"",
         "bad type                | {\"type\": \"no spaces allowed\"}                         | \"type\" must be",
         "payload not an object   | {\"type\": \"echo\", \"payload\": [1]}                    | \"payload\" must be a JSON object",

@@ -21,7 +21,7 @@ public record ExecLimits(List<String> allow, List<Path> roots, List<String> envP
     public static final String ENV_PASS = "taskfork.exec.env-pass";
     public static final String SANDBOX = "taskfork.exec.sandbox";
     public static final String NETWORK = "taskfork.exec.network";
-    /** The most a sandbox's memory-backed /tmp may hold: the task memory cap. Absent, or 0: no bound. */
+    /** The most a sandbox's /tmp and /dev/shm, in memory, may each hold: the task memory cap. 0: no bound. */
     public static final String TMP_BYTES = "taskfork.exec.tmp-bytes";
 
     static ExecLimits fromSystemProperties() {

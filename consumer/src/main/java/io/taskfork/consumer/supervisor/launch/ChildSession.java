@@ -238,12 +238,15 @@ final class ChildSession {
     private long converse(JsonNode request, ChildReport report) throws IOException, InterruptedException {
         CompletableFuture<Void> reading = services.read(report, process.getInputStream(), MAX_EVENT_BYTES);
         ChildPipes.hand(process, request);
+        Future<?> pings = services.ping(process.getOutputStream());
         long jvm = services.jvmOf(process);
         try {
             CompletableFuture.anyOf(reading, process.onExit()).get();
             reading.get(ChildPipes.DRAIN_MS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
             // held open by a stray process, or broken: what was read is kept
+        } finally {
+            pings.cancel(false);
         }
         return jvm;
     }

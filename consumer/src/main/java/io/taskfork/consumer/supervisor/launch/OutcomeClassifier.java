@@ -48,12 +48,14 @@ public final class OutcomeClassifier {
         }
         if (exit.exitCode() == ChildProtocol.OVERDUE_EXIT && !report.exitReported()
                 && report.signalReported() == null) {
-            // the supervisor missed the timeout (it was stopped, or its host paused): the child kept its own,
-            // which a kill at the timeout, seen late when the supervisor goes on, would read as its own
+            // The child ended itself: its supervisor stopped pinging it (it was stopped, or starved of
+            // CPU), or missed the timeout. A kill at the timeout, seen late when the supervisor goes
+            // on, would read as the supervisor's own. A handler's Runtime.halt(71) reads so too.
             return crashed(FailureKind.TIMEOUT, DeadLetterReason.TIMEOUT, exit,
-                    "ended itself with its process tree " + Values.format(TaskRequest.OWN_DEADLINE_AFTER_TIMEOUT)
-                            + " after its timeout of " + Values.format(timeout)
-                            + " (TASKFORK_TASK_TIMEOUT), which its supervisor did not keep");
+                    "ended itself with its process tree: its supervisor was silent for "
+                            + Values.format(Duration.ofMillis(ChildProtocol.SILENCE_MS)) + ", or did not stop it "
+                            + Values.format(TaskRequest.OWN_DEADLINE_AFTER_TIMEOUT) + " after its timeout of "
+                            + Values.format(timeout) + " (TASKFORK_TASK_TIMEOUT)");
         }
         if (exit.timedOut()) {
             return crashed(FailureKind.TIMEOUT, DeadLetterReason.TIMEOUT, exit,

@@ -1,10 +1,12 @@
 package io.taskfork.consumer.supervisor.launch;
 
 import io.taskfork.consumer.NamedThreads;
+import io.taskfork.consumer.child.ChildProtocol;
 import io.taskfork.consumer.child.Sessions;
 import io.taskfork.shared.config.ChildSettings;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.HashSet;
 import java.util.Optional;
@@ -143,6 +145,23 @@ final class SessionServices implements AutoCloseable {
 
     void forgetMemory(Optional<MemoryBudget> budget) {
         budget.ifPresent(task -> memory.ifPresent(watch -> watch.forget(task)));
+    }
+
+    /**
+     * Writes a byte to a running task's child's stdin every {@link ChildProtocol#PING_EVERY_MS}: a
+     * child that hears none for {@link ChildProtocol#SILENCE_MS} ends itself, as its supervisor has
+     * stopped (see the child's Lifelines). Cancelled before stdin is closed; a ping that meets it
+     * closed, or the child gone, is nothing.
+     */
+    Future<?> ping(OutputStream stdin) {
+        return deadlines.scheduleWithFixedDelay(() -> {
+            try {
+                stdin.write('\n');
+                stdin.flush();
+            } catch (IOException gone) {
+                // the child ended, or its report came and its stdin was closed
+            }
+        }, ChildProtocol.PING_EVERY_MS, ChildProtocol.PING_EVERY_MS, TimeUnit.MILLISECONDS);
     }
 
     Future<?> afterTimeout(Runnable action) {

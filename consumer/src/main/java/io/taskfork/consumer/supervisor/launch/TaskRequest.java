@@ -10,8 +10,8 @@ import java.time.Duration;
 /** The line a child is handed to run a task (see {@link ChildProtocol}). */
 final class TaskRequest {
 
-    // A child ends itself this long after its timeout, should its supervisor be frozen: half the
-    // minute after the timeout from which another supervisor may claim its task.
+    // A child ends itself this long after its timeout, should its supervisor, though it still pings
+    // the child, not have stopped it; one that stops altogether the child hears from no more.
     static final Duration OWN_DEADLINE_AFTER_TIMEOUT = Duration.ofSeconds(30);
 
     private TaskRequest() {

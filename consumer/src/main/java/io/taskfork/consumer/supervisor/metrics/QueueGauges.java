@@ -74,7 +74,8 @@ public final class QueueGauges implements AutoCloseable {
     private void sample() {
         sampleBroker();
         try {
-            oldestWaiting.set(store.oldestWaiting(queuesByRole.get("main")).map(age -> age.toMillis() / 1000.0).orElse(0.0));
+            oldestWaiting.set(store.oldestWaiting(queuesByRole.get("main")).map(age -> age.toMillis() / 1000.0)
+                    .orElse(0.0));
         } catch (RuntimeException e) {
             oldestWaiting.set(Double.NaN);
         }

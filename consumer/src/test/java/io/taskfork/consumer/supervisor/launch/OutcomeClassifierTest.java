@@ -52,8 +52,8 @@ class OutcomeClassifierTest {
                 MemorySeen.NOT_WATCHED, -1));
 
         assertThat(verdict.outcome().failureKind()).isEqualTo(FailureKind.TIMEOUT);
-        assertThat(verdict.detail()).isEqualTo("ended itself with its process tree 30s after its timeout of 10m"
-                + " (TASKFORK_TASK_TIMEOUT), which its supervisor did not keep");
+        assertThat(verdict.detail()).isEqualTo("ended itself with its process tree: its supervisor was silent for 20s,"
+                + " or did not stop it 30s after its timeout of 10m (TASKFORK_TASK_TIMEOUT)");
     }
 
     @Test
