@@ -54,7 +54,8 @@ public final class Supervisor implements AutoCloseable {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private Database database;
     private Heartbeat heartbeat;
-    private Health health;
+    // read by /healthz's thread, which serves from before the start is done
+    private volatile Health health;
     private DeliveryProcessor processor;
     private Timers timers;
     private ChildLauncher children;
@@ -227,11 +228,13 @@ public final class Supervisor implements AutoCloseable {
 
     /** What keeps the supervisor from working (as of a second ago), or null when it is connected to both services. */
     String problems() {
-        if (health == null) {
+        Health now = health;
+        TaskConsumer consuming = taskConsumer;
+        if (now == null) {
             return "unhealthy: starting";
         }
-        String connections = health.problems();
-        String consumer = taskConsumer == null ? null : taskConsumer.problem();
+        String connections = now.problems();
+        String consumer = consuming == null ? null : consuming.problem();
         return connections != null || consumer == null ? connections : "unhealthy: " + consumer;
     }
 
