@@ -65,7 +65,7 @@ final class Audit {
 
         /** Tasks with a message that would run them: in the main or the retry queue. */
         Set<Long> tasksWithMessages() {
-            return QueueCensus.tasksIn(queues.subList(0, 2));
+            return runnable(queues);
         }
 
         /** Tasks with a dead letter, which runs nothing by itself. */
@@ -97,9 +97,11 @@ final class Audit {
      */
     List<String> repair(Look look) {
         List<String> done = new ArrayList<>();
+        Set<Long> withMessages = look.tasksWithMessages();
+        Set<Long> deadLettered = look.tasksWithDeadLetters();
         for (long id : look.findings().lost()) {
             AuditRows.Row row = look.suspects().get(id);
-            if (look.tasksWithDeadLetters().contains(id)) {
+            if (deadLettered.contains(id)) {
                 done.add(endDeadLettered(row, "its only message is a dead letter"));
             } else {
                 done.add(rows.owe(row) ? publish(id, "published again")
@@ -111,12 +113,12 @@ final class Audit {
             if (earlyResults.settleOrphaned(id, NO_TIMEOUT)) {
                 done.add("task " + id + ": recorded as succeeded; its handler had returned when supervisor "
                         + row.worker() + " went");
-            } else if (!look.tasksWithMessages().contains(id) && look.tasksWithDeadLetters().contains(id)) {
+            } else if (!withMessages.contains(id) && deadLettered.contains(id)) {
                 done.add(endDeadLettered(row, "left running by dead supervisor " + row.worker()
                         + ", its only message is a dead letter"));
             } else if (!rows.release(row)) {
                 done.add("task " + id + ": left alone, it changed since the look");
-            } else if (look.tasksWithMessages().contains(id)) {
+            } else if (withMessages.contains(id)) {
                 outbox.markPublished(List.of(id));
                 done.add("task " + id + ": given back by dead supervisor " + row.worker() + "; queued, its message"
                         + " is in " + queues.main() + " or " + queues.retry());
@@ -180,7 +182,7 @@ final class Audit {
         QueueCensus dead = censuses.get(2);
         Set<Long> withMessages = QueueCensus.tasksIn(censuses);
         // A dead letter runs nothing: a row whose only message is one is lost.
-        Set<Long> runnable = QueueCensus.tasksIn(List.of(main, retry));
+        Set<Long> runnable = runnable(censuses);
         Map<Long, AuditRows.Row> suspects = new HashMap<>();
         List<AuditRows.Row> lost = rows.waitingWithMessageSent().stream()
                 .filter(row -> !runnable.contains(row.id())).toList();
@@ -197,6 +199,11 @@ final class Audit {
                 Findings.ids(deadRunners, AuditRows.Row::id), rows.endedBadlyWithout(dead.tasks()),
                 deadLetterNotEnded, duplicated);
         return new Look(rows.count(), mainConsumers, censuses, findings, suspects);
+    }
+
+    /** The tasks of the main and retry queues' censuses (the first two): those a message would run. */
+    private static Set<Long> runnable(List<QueueCensus> censuses) {
+        return QueueCensus.tasksIn(censuses.subList(0, 2));
     }
 
     /** A scan on a channel of its own, which closing the scan closes. */
