@@ -8,6 +8,7 @@ import io.taskfork.consumer.supervisor.WorkRootTrial;
 import io.taskfork.consumer.supervisor.launch.ChildStartException;
 import io.taskfork.consumer.supervisor.metrics.MetricsServer;
 import io.taskfork.shared.TaskforkException;
+import io.taskfork.shared.config.BuildVersion;
 import io.taskfork.shared.config.ConfigException;
 import io.taskfork.shared.config.Setting;
 import io.taskfork.shared.config.Settings;
@@ -115,8 +116,7 @@ public final class ConsumerMain implements Callable<Integer>, SettingsOptions.Ca
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = ConsumerMain.class.getPackage().getImplementationVersion();
-            return new String[] {"taskfork consumer " + (version == null ? "(unpackaged build)" : version)};
+            return BuildVersion.of("taskfork consumer", ConsumerMain.class);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.taskfork.producer.cli;
 
+import io.taskfork.shared.config.BuildVersion;
 import picocli.CommandLine.IVersionProvider;
 
 /** The version written into the jar's manifest at build time. */
@@ -7,7 +8,6 @@ final class VersionProvider implements IVersionProvider {
 
     @Override
     public String[] getVersion() {
-        String version = ProducerMain.class.getPackage().getImplementationVersion();
-        return new String[] {"taskfork producer " + (version == null ? "(unpackaged build)" : version)};
+        return BuildVersion.of("taskfork producer", ProducerMain.class);
     }
 }
