@@ -11,8 +11,8 @@ import picocli.CommandLine.Parameters;
 /** {@code cancel ID}: a waiting task never runs; a running one is killed by its supervisor within a second. */
 @Command(name = "cancel", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         modelTransformer = SettingsOptions.Transformer.class,
-        description = {"Cancels a task: a scheduled, queued or retrying task never runs again; a running task's child is"
-                + " killed, with its whole process tree, within a second.",
+        description = {"Cancels a task: a scheduled, queued or retrying task never runs again; a running task's"
+                + " child is killed, with its whole process tree, within a second.",
                 "Exits 1 when there is no such task or it has already ended."})
 final class CancelCommand extends ProducerCommand {
 
@@ -34,7 +34,8 @@ final class CancelCommand extends ProducerCommand {
             return ExitCodes.FAILED;
         }
         if (before.get().isTerminal()) {
-            context.err().println(ExitCodes.PREFIX + "task " + id + " has already ended (" + before.get().value() + ")");
+            context.err().println(ExitCodes.PREFIX + "task " + id + " has already ended (" + before.get().value()
+                    + ")");
             return ExitCodes.FAILED;
         }
         context.out().println("task " + id + " cancelled (it was " + before.get().value() + ")");

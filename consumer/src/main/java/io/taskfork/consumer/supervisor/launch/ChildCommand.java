@@ -36,7 +36,7 @@ final class ChildCommand {
 
     private final ChildSettings settings;
     private final Containment containment;
-    // the task memory cap, which a sandbox's /tmp holds at most too; 0 for none
+    // the task memory cap, which a sandbox's /tmp and /dev/shm each hold at most too; 0 for none
     private final long memoryCapBytes;
     private final List<String> classpath;
 
