@@ -68,9 +68,12 @@ final class Audit {
             return runnable(queues);
         }
 
-        /** Tasks with a dead letter, which runs nothing by itself. */
-        Set<Long> tasksWithDeadLetters() {
-            return queues.get(2).tasks();
+        /**
+         * Tasks given up on at the delivery limit: a dead letter of another reason may be a stale
+         * one, left behind a task since put back to run, whose message a supervisor holds.
+         */
+        Set<Long> tasksAtTheDeliveryLimit() {
+            return queues.get(2).tasksAtTheDeliveryLimit();
         }
     }
 
@@ -98,10 +101,10 @@ final class Audit {
     List<String> repair(Look look) {
         List<String> done = new ArrayList<>();
         Set<Long> withMessages = look.tasksWithMessages();
-        Set<Long> deadLettered = look.tasksWithDeadLetters();
+        Set<Long> givenUp = look.tasksAtTheDeliveryLimit();
         for (long id : look.findings().lost()) {
             AuditRows.Row row = look.suspects().get(id);
-            if (deadLettered.contains(id)) {
+            if (givenUp.contains(id)) {
                 done.add(endDeadLettered(row, "its only message is a dead letter"));
             } else {
                 done.add(rows.owe(row) ? publish(id, "published again")
@@ -113,7 +116,7 @@ final class Audit {
             if (earlyResults.settleOrphaned(id, NO_TIMEOUT)) {
                 done.add("task " + id + ": recorded as succeeded; its handler had returned when supervisor "
                         + row.worker() + " went");
-            } else if (!withMessages.contains(id) && deadLettered.contains(id)) {
+            } else if (!withMessages.contains(id) && givenUp.contains(id)) {
                 done.add(endDeadLettered(row, "left running by dead supervisor " + row.worker()
                         + ", its only message is a dead letter"));
             } else if (!rows.release(row)) {
@@ -130,8 +133,8 @@ final class Audit {
     }
 
     /**
-     * Ends a row whose message went dead, at the delivery limit most likely, as the supervisor ends it
-     * then: given back or published again, it would run once more a task its dead letter says was
+     * Ends a row whose message went dead at the delivery limit, as the supervisor ends it then: given
+     * back or published again, it would run once more a task its dead letter says was
      * given up on, and leave that dead letter behind a task that is not ended.
      */
     private String endDeadLettered(AuditRows.Row row, String why) {
@@ -168,7 +171,7 @@ final class Audit {
 
     private List<QueueCensus> resolve(List<QueueCensus> censuses) {
         Set<String> messageIds = new HashSet<>();
-        censuses.forEach(census -> messageIds.addAll(census.byMessageId().keySet()));
+        censuses.forEach(census -> messageIds.addAll(census.messageIds()));
         if (messageIds.isEmpty()) {
             return censuses;
         }

@@ -1,5 +1,6 @@
 package io.taskfork.producer.audit;
 
+import io.taskfork.producer.dlq.Dlq;
 import io.taskfork.producer.queue.QueueMessage;
 import io.taskfork.producer.queue.QueueScan;
 import java.util.HashMap;
@@ -13,17 +14,26 @@ import java.util.Set;
  * its ID (body or {@code x-taskfork-task-id}), or, for a JSON message, by the {@code message_id}
  * that made its row.
  *
- * @param total      messages ready when the look began
- * @param byTask     messages per task ID
- * @param byMessageId JSON messages per {@code message_id}, whose rows are looked up later
+ * @param total   messages ready when the look began
+ * @param all     every message
+ * @param atLimit the messages dead-lettered at the delivery limit, by the supervisor or the broker
+ *                (a dead queue's only)
  */
-record QueueCensus(String queue, long total, Map<Long, Integer> byTask, Map<String, Integer> byMessageId) {
+record QueueCensus(String queue, long total, Counts all, Counts atLimit) {
 
-    /** Reads every message {@code scan} has, holding them all until the caller closes it. */
-    static QueueCensus of(String queue, QueueScan scan) {
-        Map<Long, Integer> byTask = new HashMap<>();
-        Map<String, Integer> byMessageId = new HashMap<>();
-        for (QueueMessage message = scan.next(); message != null; message = scan.next()) {
+    /**
+     * Messages per task.
+     *
+     * @param byTask      messages per task ID
+     * @param byMessageId JSON messages per {@code message_id}, whose rows are looked up later
+     */
+    record Counts(Map<Long, Integer> byTask, Map<String, Integer> byMessageId) {
+
+        Counts() {
+            this(new HashMap<>(), new HashMap<>());
+        }
+
+        private void add(QueueMessage message) {
             var taskId = message.namedTaskId();
             if (taskId.isPresent()) {
                 byTask.merge(taskId.get(), 1, Integer::sum);
@@ -31,31 +41,56 @@ record QueueCensus(String queue, long total, Map<Long, Integer> byTask, Map<Stri
                 byMessageId.merge(message.create().get().messageId(), 1, Integer::sum);
             }
         }
-        return new QueueCensus(queue, scan.total(), byTask, byMessageId);
+
+        private Counts resolved(Map<String, Long> taskIdsByMessageId) {
+            Counts resolved = new Counts(new HashMap<>(byTask), new HashMap<>());
+            byMessageId.forEach((messageId, count) -> {
+                Long id = taskIdsByMessageId.get(messageId);
+                if (id == null) {
+                    resolved.byMessageId.put(messageId, count);
+                } else {
+                    resolved.byTask.merge(id, count, Integer::sum);
+                }
+            });
+            return resolved;
+        }
+    }
+
+    /** Reads every message {@code scan} has, holding them all until the caller closes it. */
+    static QueueCensus of(String queue, QueueScan scan) {
+        Counts all = new Counts();
+        Counts atLimit = new Counts();
+        for (QueueMessage message = scan.next(); message != null; message = scan.next()) {
+            all.add(message);
+            if (Dlq.deadAtTheDeliveryLimit(message)) {
+                atLimit.add(message);
+            }
+        }
+        return new QueueCensus(queue, scan.total(), all, atLimit);
     }
 
     /** The same census with its JSON messages counted for the tasks they made, where a row exists. */
     QueueCensus resolved(Map<String, Long> taskIdsByMessageId) {
-        Map<Long, Integer> counts = new HashMap<>(byTask);
-        Map<String, Integer> unresolved = new HashMap<>();
-        byMessageId.forEach((messageId, count) -> {
-            Long id = taskIdsByMessageId.get(messageId);
-            if (id == null) {
-                unresolved.put(messageId, count);
-            } else {
-                counts.merge(id, count, Integer::sum);
-            }
-        });
-        return new QueueCensus(queue, total, counts, unresolved);
+        return new QueueCensus(queue, total, all.resolved(taskIdsByMessageId), atLimit.resolved(taskIdsByMessageId));
+    }
+
+    /** The {@code message_id}s of JSON messages whose rows are still to be looked up. */
+    Set<String> messageIds() {
+        return all.byMessageId().keySet();
     }
 
     /** The tasks with a message here. */
     Set<Long> tasks() {
-        return byTask.keySet();
+        return all.byTask().keySet();
+    }
+
+    /** The tasks with a message here that was dead-lettered at the delivery limit. */
+    Set<Long> tasksAtTheDeliveryLimit() {
+        return atLimit.byTask().keySet();
     }
 
     int count(long taskId) {
-        return byTask.getOrDefault(taskId, 0);
+        return all.byTask().getOrDefault(taskId, 0);
     }
 
     /** Tasks with a message in any of {@code censuses}. */

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
                 + " with their delivery counts carried over. When a first look finds anything, a second one"
                 + " 2 s later confirms it: only what both found is reported.",
                 "--repair publishes lost tasks again and gives back the rows of dead supervisors; a task of"
-                + " either whose only message is a dead letter ends failed as delivery-limit instead, its dead"
+                + " either whose only message is a dead letter of reason delivery-limit ends failed as"
+                + " delivery-limit instead, its dead"
                 + " letter kept for dlq replay. It changes nothing else.",
                 "Exit code 0 when nothing was found, 1 when anything was (repaired or not)."})
 final class AuditCommand extends ProducerCommand {

@@ -11,6 +11,7 @@ import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.Database;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.topology.QueueNames;
+import io.taskfork.shared.wire.DeadLetterReason;
 import io.taskfork.shared.wire.WireFormat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.OutputStream;
@@ -39,6 +40,11 @@ public final class Dlq implements AutoCloseable {
         headers.putIfAbsent(WireFormat.DETAIL_HEADER, death.detail());
         return headers;
     });
+
+    /** True for a dead letter the supervisor or the broker gave up on at the delivery limit. */
+    public static boolean deadAtTheDeliveryLimit(QueueMessage message) {
+        return DeathNote.of(message).reason().equals(DeadLetterReason.DELIVERY_LIMIT.value());
+    }
 
     private static final String CONNECTION_NAME = "taskfork-dlq";
     private static final int POOL_SIZE = 2;

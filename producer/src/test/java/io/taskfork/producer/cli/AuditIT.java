@@ -13,6 +13,7 @@ import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.testing.IsolatedEnvironment;
 import io.taskfork.shared.topology.Topology;
+import io.taskfork.shared.wire.DeadLetterReason;
 import io.taskfork.shared.wire.WireFormat;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /** {@code audit} against real rows and real queues: each finding, each repair, and a look that wears nothing. */
 class AuditIT {
+
+    private static final Map<String, Object> AT_THE_LIMIT = Map.of(WireFormat.REASON_HEADER,
+            DeadLetterReason.DELIVERY_LIMIT.value());
 
     private IsolatedEnvironment environment;
     private TaskStore store;
@@ -112,7 +116,7 @@ class AuditIT {
         long id = queuedAndPublished();
         sql("update tasks set status = 'running', attempts = 9, worker = 'gone/1', started_at = now()"
                 + " where id = " + id);
-        publish(environment.queues().dead(), id, Map.of());
+        publish(environment.queues().dead(), id, AT_THE_LIMIT);
 
         CliRun found = audit();
         CliRun repaired = audit("--repair");
@@ -127,7 +131,8 @@ class AuditIT {
     @Test
     void queuedTaskWhoseOnlyMessageIsADeadLetterIsLostAndRepairEndsItFailedAsDeliveryLimit() throws Exception {
         long id = queuedAndPublished();
-        publish(environment.queues().dead(), id, Map.of(WireFormat.TASK_ID_HEADER, id));
+        publish(environment.queues().dead(), id, Map.of(WireFormat.TASK_ID_HEADER, id,
+                WireFormat.REASON_HEADER, DeadLetterReason.DELIVERY_LIMIT.value()));
 
         CliRun found = audit();
         CliRun repaired = audit("--repair");
@@ -136,6 +141,19 @@ class AuditIT {
         assertThat(repaired.out()).contains("task " + id + ": its only message is a dead letter in "
                 + environment.queues().dead() + "; failed as delivery-limit");
         assertEndedAtTheDeliveryLimitWithItsDeadLetterKept(id);
+    }
+
+    @Test
+    void queuedTaskWhoseOnlyMessageIsADeadLetterOfAnotherReasonIsPublishedAgain() throws Exception {
+        // as a task put back to run after it crashed, its old dead letter still there, its message held by a supervisor
+        long id = queuedAndPublished();
+        publish(environment.queues().dead(), id, Map.of(WireFormat.REASON_HEADER, "crashed"));
+
+        CliRun repaired = audit("--repair");
+
+        assertThat(repaired.out()).contains("task " + id + ": published again");
+        assertThat(store.find(id).orElseThrow().status()).as("not ended").isEqualTo(TaskStatus.QUEUED);
+        assertThat(taskIdOf(channel.basicGet(environment.queues().main(), true))).isEqualTo(id);
     }
 
     private void assertEndedAtTheDeliveryLimitWithItsDeadLetterKept(long id) throws Exception {
