@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "enqueue", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         modelTransformer = SettingsOptions.Transformer.class,
         description = {"Creates a task for each line {\"type\": ..., \"payload\": {...}} of FILE, or of the"
-                + " standard input for -, and prints their IDs, one a line.",
+                + " standard input for -, and prints their IDs, one a line, in the order of the lines;"
+                + " with --line-numbers each after the number of the line that made it.",
                 "Malformed lines are reported on stderr with their numbers and skipped; the others are enqueued,"
                 + " and the exit code is 1.",
                 "Progress goes to stderr: a bar with the count, rate and time left on a terminal, else a line"
@@ -51,6 +53,10 @@ final class EnqueueCommand extends ProducerCommand {
 
     @Parameters(paramLabel = "FILE|-", description = "JSON lines to enqueue; - reads the standard input")
     String input;
+
+    // A skipped line prints nothing, so a script that pairs IDs with lines needs the numbers.
+    @Option(names = "--line-numbers", description = "print each ID after the number of the line that made it: 17 4021")
+    boolean lineNumbers;
 
     EnqueueCommand(CliContext context) {
         super(context);
@@ -71,6 +77,7 @@ final class EnqueueCommand extends ProducerCommand {
     private int enqueue(BufferedReader reader, TaskPublisher publisher, EnqueueProgress progress) throws IOException {
         long started = System.nanoTime();
         List<NewTask> batch = new ArrayList<>(TaskPublisher.BATCH_SIZE);
+        List<Integer> numbers = new ArrayList<>(TaskPublisher.BATCH_SIZE);
         int enqueued = 0;
         int malformed = 0;
         int number = 0;
@@ -86,6 +93,7 @@ final class EnqueueCommand extends ProducerCommand {
                     // a queue the line names that cannot be had is the line's fault, as bad JSON is
                     publisher.declareQueueOf(task);
                     batch.add(task);
+                    numbers.add(number);
                 } catch (IllegalArgumentException | TopologyMismatchException e) {
                     progress.report("line " + number + ": " + e.getMessage());
                     malformed++;
@@ -94,11 +102,11 @@ final class EnqueueCommand extends ProducerCommand {
             // A full batch goes out at once; so does a partial one when no more input is waiting,
             // so that tasks written slowly into a pipe are not held back until the batch fills.
             if (batch.size() == TaskPublisher.BATCH_SIZE || (!batch.isEmpty() && !reader.ready())) {
-                enqueued += publish(publisher, batch);
+                enqueued += publish(publisher, batch, numbers);
                 progress.published(enqueued);
             }
         }
-        enqueued += publish(publisher, batch);
+        enqueued += publish(publisher, batch, numbers);
         progress.finish();
         context.err().println(summary(enqueued, malformed, System.nanoTime() - started)
                 + (keyHeld == 0 ? "" : "; " + Counted.of(keyHeld, "line") + " created nothing: a live task held the"
@@ -107,12 +115,15 @@ final class EnqueueCommand extends ProducerCommand {
     }
 
     /** @return the tasks created; a line whose unique key a live task holds prints that task's ID, and is not counted */
-    private int publish(TaskPublisher publisher, List<NewTask> batch) {
+    private int publish(TaskPublisher publisher, List<NewTask> batch, List<Integer> numbers) {
         PrintStream out = context.out();
         List<Inserted> inserted = publisher.submitEach(batch);
-        inserted.forEach(task -> out.println(task.id()));
+        for (int i = 0; i < inserted.size(); i++) {
+            out.println(lineNumbers ? numbers.get(i) + " " + inserted.get(i).id() : inserted.get(i).id());
+        }
         out.flush();
         batch.clear();
+        numbers.clear();
         long held = inserted.stream().filter(task -> !task.created()).count();
         keyHeld += held;
         return (int) (inserted.size() - held);

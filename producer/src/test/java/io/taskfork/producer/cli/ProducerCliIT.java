@@ -3,24 +3,19 @@ package io.taskfork.producer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import io.taskfork.producer.QueueProbe;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.testing.IsolatedEnvironment;
 import io.taskfork.shared.topology.Topology;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class ProducerCliIT {
 
@@ -28,9 +23,6 @@ class ProducerCliIT {
 
     private static IsolatedEnvironment env;
     private static QueueProbe mainQueue;
-
-    @TempDir
-    Path folder;
 
     @BeforeAll
     static void openEnvironment() throws Exception {
@@ -68,92 +60,6 @@ class ProducerCliIT {
         assertThat(new String(message.getBody(), StandardCharsets.US_ASCII)).isEqualTo(Long.toString(id));
         assertThat(message.getProps().getDeliveryMode()).isEqualTo(2);
         assertThat(message.getProps().getContentType()).isEqualTo("text/plain");
-    }
-
-    @Test
-    void enqueueOfTwoThousandLinesCreatesAsManyRowsAndMessages() throws Exception {
-        Path file = folder.resolve("tasks.jsonl");
-        Files.write(file, IntStream.range(0, 2_000)
-                .mapToObj(i -> "{\"type\": \"echo\", \"payload\": {\"i\": " + i + "}}").toList());
-
-        long started = System.nanoTime();
-        CliRun run = cli("enqueue", file.toString());
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
-
-        assertThat(run.exitCode()).isZero();
-        assertThat(run.outLines()).hasSize(2_000).doesNotHaveDuplicates().allMatch(line -> line.matches("[0-9]+"));
-        assertThat(run.errLines()).last().asString()
-                .matches("enqueued 2000 tasks in [0-9]+\\.[0-9]{2} s \\([0-9]+ tasks/s\\)");
-        // a slow run shows its progress too, a line at most once a second (a run under a second, none)
-        assertThat(run.errLines().subList(0, run.errLines().size() - 1))
-                .hasSizeLessThanOrEqualTo((int) took.toSeconds())
-                .allMatch(line -> line.matches(
-                        "enqueued [0-9]+ tasks so far \\([0-9]+%, [0-9]+ tasks/s, (about .*|<1s) left\\)"));
-        assertThat(rowCount()).isEqualTo(2_000);
-        mainQueue.awaitCount(2_000);
-        assertThat(took).as("sanity bound, not a benchmark").isLessThan(SANITY_BOUND);
-    }
-
-    @Test
-    void enqueueReportsMalformedLinesByNumberEnqueuesTheRestAndExitsOne() throws Exception {
-        String input = String.join("\n",
-                "{\"type\": \"echo\", \"payload\": {\"n\": 1}}",
-                "",
-                "{\"type\": \"echo\", \"payload\": ",
-                "{\"payload\": {}}",
-                "{\"type\": \"echo\", \"payload\": [1]}",
-                "{\"type\": \"sleep\"}") + "\n";
-
-        CliRun run = CliRun.withInput(env.environment(), input, "enqueue", "-");
-
-        assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.outLines()).hasSize(2);
-        assertThat(run.errLines()).hasSize(4);
-        assertThat(run.errLines().get(0)).startsWith("line 3: bad JSON: ");
-        assertThat(run.errLines().get(1)).isEqualTo("line 4: no \"type\"");
-        assertThat(run.errLines().get(2)).isEqualTo("line 5: \"payload\" must be a JSON object, not an array");
-        assertThat(run.errLines().get(3)).startsWith("enqueued 2 tasks in ").endsWith("; 3 lines skipped");
-        assertThat(rowCount()).isEqualTo(2);
-        mainQueue.awaitCount(2);
-    }
-
-    @Test
-    void anEnqueueLineNamingAQueueTheBrokerHoldsOtherwiseIsReportedByNumberAndTheRestEnqueued() throws Exception {
-        String classic = env.queues().main() + ".classic";
-        try (Channel channel = env.connection().createChannel()) {
-            channel.queueDeclare(classic, true, false, false, null);
-        }
-        try {
-            String input = String.join("\n", "{\"type\": \"echo\", \"payload\": {\"n\": 1}}",
-                    "{\"type\": \"echo\", \"queue\": \"" + classic + "\"}",
-                    "{\"type\": \"echo\", \"payload\": {\"n\": 3}}") + "\n";
-
-            CliRun run = CliRun.withInput(env.environment(), input, "enqueue", "-");
-
-            assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
-            assertThat(run.outLines()).hasSize(2);
-            assertThat(run.errLines().get(0)).startsWith("line 2: queue '" + classic + "' already exists with other"
-                    + " arguments: delete it or give the task another queue (PRECONDITION_FAILED");
-            assertThat(run.errLines().get(1)).endsWith("; 1 line skipped");
-            assertThat(rowCount()).isEqualTo(2);
-        } finally {
-            try (Channel channel = env.connection().createChannel()) {
-                channel.queueDelete(classic);
-                channel.queueDelete(classic + ".dead");
-            }
-        }
-    }
-
-    /** Editors on Windows start a UTF-8 file with a byte-order mark: its first line is a task all the same. */
-    @Test
-    void aFileThatStartsWithAByteOrderMarkLosesNoLine() throws Exception {
-        String input = "\uFEFF{\"type\": \"echo\", \"payload\": {\"n\": 1}}\n";
-
-        CliRun run = CliRun.withInput(env.environment(), input, "enqueue", "-");
-
-        assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.errLines()).singleElement().asString().startsWith("enqueued 1 task in ");
-        assertThat(rowCount()).isEqualTo(1);
     }
 
     @Test
