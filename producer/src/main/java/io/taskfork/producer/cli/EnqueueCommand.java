@@ -7,7 +7,6 @@ import io.taskfork.shared.store.Inserted;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.topology.TopologyMismatchException;
 import java.io.BufferedReader;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -67,7 +66,7 @@ final class EnqueueCommand extends ProducerCommand {
         try (Input input = open();
                 TaskPublisher publisher = TaskPublisher.open(settings())) {
             EnqueueProgress progress = new EnqueueProgress(context.err(), context.terminals().err(), input.size(),
-                    input.counter()::count, System::nanoTime);
+                    System::nanoTime);
             return enqueue(input.reader(), publisher, progress);
         } catch (IOException e) {
             throw new IOException("cannot read " + name() + ": " + e.getMessage(), e);
@@ -81,8 +80,11 @@ final class EnqueueCommand extends ProducerCommand {
         int enqueued = 0;
         int malformed = 0;
         int number = 0;
+        long bytesHandled = 0;
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
             number++;
+            // the line ending, which the reader drops, as one byte: a share shown, not an account
+            bytesHandled += line.getBytes(StandardCharsets.UTF_8).length + 1;
             // a file that editors on Windows saved as UTF-8 starts with a byte-order mark: no part of its first line
             if (number == 1 && line.startsWith(BYTE_ORDER_MARK)) {
                 line = line.substring(BYTE_ORDER_MARK.length());
@@ -103,7 +105,7 @@ final class EnqueueCommand extends ProducerCommand {
             // so that tasks written slowly into a pipe are not held back until the batch fills.
             if (batch.size() == TaskPublisher.BATCH_SIZE || (!batch.isEmpty() && !reader.ready())) {
                 enqueued += publish(publisher, batch, numbers);
-                progress.published(enqueued);
+                progress.published(enqueued, bytesHandled);
             }
         }
         enqueued += publish(publisher, batch, numbers);
@@ -148,48 +150,16 @@ final class EnqueueCommand extends ProducerCommand {
         }
     }
 
-    /** The lines to enqueue, the size of the input when it is a file (else -1), and the bytes read of it so far. */
-    private record Input(BufferedReader reader, long size, CountingStream counter) implements AutoCloseable {
+    /** The lines to enqueue, and the size of the input when it is a file (else -1). */
+    private record Input(BufferedReader reader, long size) implements AutoCloseable {
 
         static Input of(InputStream stream, long size) {
-            CountingStream counter = new CountingStream(stream);
-            return new Input(new BufferedReader(new InputStreamReader(counter, StandardCharsets.UTF_8)), size, counter);
+            return new Input(new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8)), size);
         }
 
         @Override
         public void close() throws IOException {
             reader.close();
-        }
-    }
-
-    private static final class CountingStream extends FilterInputStream {
-
-        private long count;
-
-        CountingStream(InputStream in) {
-            super(in);
-        }
-
-        long count() {
-            return count;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int read = super.read();
-            if (read >= 0) {
-                count++;
-            }
-            return read;
-        }
-
-        @Override
-        public int read(byte[] bytes, int offset, int length) throws IOException {
-            int read = super.read(bytes, offset, length);
-            if (read > 0) {
-                count += read;
-            }
-            return read;
         }
     }
 

@@ -22,29 +22,31 @@ final class EnqueueProgress {
     private final PrintStream err;
     private final boolean terminal;
     private final long totalBytes;
-    private final LongSupplier bytesRead;
     private final LongSupplier nanoTime;
     private final long started;
     private long shownAt;
     private boolean barShown;
+    private long bytesDone;
 
     /**
      * @param totalBytes the size of the input, or -1 when it is not known (a pipe)
-     * @param bytesRead  how much of the input has been read so far
      * @param nanoTime   the clock, {@link System#nanoTime} but in tests
      */
-    EnqueueProgress(PrintStream err, boolean terminal, long totalBytes, LongSupplier bytesRead, LongSupplier nanoTime) {
+    EnqueueProgress(PrintStream err, boolean terminal, long totalBytes, LongSupplier nanoTime) {
         this.err = err;
         this.terminal = terminal;
         this.totalBytes = totalBytes;
-        this.bytesRead = bytesRead;
         this.nanoTime = nanoTime;
         this.started = nanoTime.getAsLong();
         this.shownAt = started;
     }
 
-    /** After a batch: {@code enqueued} tasks are in so far. */
-    void published(int enqueued) {
+    /**
+     * After a batch: {@code enqueued} tasks are in so far, from the first {@code bytesDone} bytes of
+     * the input (those of the lines enqueued or skipped, not what a reader has buffered ahead).
+     */
+    void published(int enqueued, long bytesDone) {
+        this.bytesDone = bytesDone;
         long now = nanoTime.getAsLong();
         if (now - shownAt < (terminal ? BAR_INTERVAL : LINE_INTERVAL).toNanos()) {
             return;
@@ -74,7 +76,7 @@ final class EnqueueProgress {
     String bar(int enqueued, double seconds) {
         StringBuilder bar = new StringBuilder();
         if (totalBytes > 0) {
-            double done = Math.min(1.0, (double) bytesRead.getAsLong() / totalBytes);
+            double done = Math.min(1.0, (double) bytesDone / totalBytes);
             int filled = (int) Math.round(done * BAR_WIDTH);
             bar.append('[').append("=".repeat(filled)).append(filled < BAR_WIDTH ? ">" : "")
                     .append(" ".repeat(Math.max(0, BAR_WIDTH - filled - 1))).append("] ")
@@ -89,7 +91,7 @@ final class EnqueueProgress {
     String line(int enqueued, double seconds) {
         StringBuilder line = new StringBuilder("enqueued ").append(Counted.of(enqueued, "task")).append(" so far (");
         if (totalBytes > 0) {
-            line.append(Math.round(Math.min(1.0, (double) bytesRead.getAsLong() / totalBytes) * 100)).append("%, ");
+            line.append(Math.round(Math.min(1.0, (double) bytesDone / totalBytes) * 100)).append("%, ");
         }
         line.append(rate(enqueued, seconds)).append(" tasks/s");
         left(seconds).ifPresent(left -> line.append(underASecond(left) ? ", <1s" : ", about " + ShortDuration.of(left))
@@ -106,13 +108,12 @@ final class EnqueueProgress {
         return seconds > 0 ? Math.round(enqueued / seconds) : 0;
     }
 
-    /** The time left at the pace so far, by the bytes read; empty when the size is not known. */
+    /** The time left at the pace so far, by the bytes done; empty when the size is not known. */
     private Optional<Duration> left(double seconds) {
-        long read = bytesRead.getAsLong();
-        if (totalBytes <= 0 || read <= 0) {
+        if (totalBytes <= 0 || bytesDone <= 0) {
             return Optional.empty();
         }
-        double remaining = seconds * Math.max(0, totalBytes - read) / read;
+        double remaining = seconds * Math.max(0, totalBytes - bytesDone) / bytesDone;
         return Optional.of(Duration.ofMillis(Math.round(remaining * 1000)));
     }
 

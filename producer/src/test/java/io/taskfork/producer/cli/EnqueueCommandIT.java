@@ -1,14 +1,18 @@
 package io.taskfork.producer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.rabbitmq.client.Channel;
 import io.taskfork.producer.QueueProbe;
 import io.taskfork.shared.testing.IsolatedEnvironment;
 import io.taskfork.shared.topology.Topology;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,6 +158,28 @@ class EnqueueCommandIT {
                 .createQuery("select payload->>'n' from tasks where id = :id").bind("id", fourth)
                 .mapTo(String.class).one());
         assertThat(n).as("the row of line 4").isEqualTo("4");
+    }
+
+    @Test
+    void theBarsShareIsOfTheLinesEnqueuedNotOfWhatTheReaderHasBuffered() throws Exception {
+        int lines = 5_000;
+        Path file = folder.resolve("even.jsonl");
+        // lines of one length, so that a share of the bytes is the same share of the lines
+        Files.write(file, IntStream.range(0, lines)
+                .mapToObj(i -> String.format("{\"type\": \"echo\", \"payload\": {\"i\": \"%05d\"}}", i)).toList());
+
+        CliRun run = CliRun.run(env.environment(), InputStream.nullInputStream(), new Terminals(false, true),
+                "enqueue", file.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        Matcher bar = Pattern.compile("\\] +([0-9]+)%  ([0-9]+) tasks").matcher(run.err());
+        int bars = 0;
+        while (bar.find()) {
+            bars++;
+            double share = Integer.parseInt(bar.group(2)) * 100.0 / lines;
+            assertThat(Double.parseDouble(bar.group(1))).as(bar.group()).isCloseTo(share, within(1.0));
+        }
+        assertThat(bars).as("bars drawn while %d lines went in: %s", lines, run.err()).isPositive();
     }
 
     private static CliRun cli(String... args) {
