@@ -9,6 +9,7 @@ import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -93,7 +94,9 @@ class OutputCaptureIT {
 
     @Test
     void aProcessHoldingTheEventsPipeDoesNotHoldUpTheOutcomeOfAChildThatDiedAndEndsWithIt() throws Exception {
-        long id = fixture.submit("stray", "{\"seconds\":30}");
+        // a length of sleep no other process of the host has: other tasks may be running here meanwhile
+        String seconds = HostProcesses.uniqueSleep();
+        long id = fixture.submit("stray", "{\"seconds\":\"" + seconds + "\"}");
         Instant submitted = Instant.now();
 
         Task task = fixture.awaitTerminal(id);
@@ -106,12 +109,14 @@ class OutputCaptureIT {
         assertThat(stray.find()).as("the log names the stray process: " + log).isTrue();
         assertThat(took).as("recorded while the stray process still held the pipe").isLessThan(Duration.ofSeconds(20));
         // killed before the outcome was recorded; a SIGKILL takes a moment to land
-        ProcessHandle leftover = HostProcesses.ofTaskPid(Long.parseLong(stray.group(1))).orElse(null);
         Instant deadline = Instant.now().plus(LEFTOVER_GONE_WITHIN);
-        while (leftover != null && PackagedConsumer.isRunning(leftover) && Instant.now().isBefore(deadline)) {
+        while (!running(seconds).isEmpty() && Instant.now().isBefore(deadline)) {
             Thread.sleep(20);
         }
-        assertThat(leftover != null && PackagedConsumer.isRunning(leftover))
-                .as("the stray process, left running by the task's child").isFalse();
+        assertThat(running(seconds)).as("the stray process, left running by the task's child").isEmpty();
+    }
+
+    private static List<ProcessHandle> running(String sleepArgument) {
+        return HostProcesses.withArgument(sleepArgument).stream().filter(PackagedConsumer::isRunning).toList();
     }
 }

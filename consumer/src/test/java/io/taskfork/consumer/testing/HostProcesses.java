@@ -23,23 +23,22 @@ public final class HostProcesses {
     }
 
     /**
-     * The live process that a task knows as {@code pid}: the one whose innermost PID namespace gives it
+     * The live process that a running task knows as {@code pid}: among this JVM's descendants (the
+     * supervisor's children are, in-process or not), the one whose innermost PID namespace gives it
      * that PID; the host's {@code pid} when the supervisor runs children without namespaces, as it
      * does when this host offers none. Only one task runs at a time in the tests that ask, so one
-     * namespace holds it.
+     * namespace of theirs holds it; other namespaces on the host, such as another supervisor's
+     * tasks, are not looked into.
      */
     public static Optional<ProcessHandle> ofTaskPid(long pid) {
         if (!NAMESPACES) {
             return ProcessHandle.of(pid);
         }
         String wanted = Long.toString(pid);
-        for (Path process : all()) {
-            List<String> nspid = nspid(process);
-            if (nspid.size() > 1 && nspid.get(nspid.size() - 1).equals(wanted)) {
-                return ProcessHandle.of(Long.parseLong(process.getFileName().toString()));
-            }
-        }
-        return Optional.empty();
+        return ProcessHandle.current().descendants().filter(process -> {
+            List<String> nspid = nspid(Path.of("/proc", Long.toString(process.pid())));
+            return nspid.size() > 1 && nspid.get(nspid.size() - 1).equals(wanted);
+        }).findFirst();
     }
 
     /** Whether this host lets the supervisor run each child in a PID namespace of its own. */
