@@ -74,8 +74,8 @@ class MisspeltNamesIT {
 
             assertThat(run.exitCode()).as(String.join(" ", command) + ": " + run.err()).isEqualTo(2);
             assertThat(run.errLines()).as(String.join(" ", command)).containsExactly("taskfork: no schema " + misspelt
-                    + " in the database: check TASKFORK_DB_SCHEMA (a schema is made by the first submit, schedule or"
-                    + " supervisor that uses it)");
+                    + " in the database: check TASKFORK_DB_SCHEMA or --db-schema (a schema is made by the first"
+                    + " submit, schedule or supervisor that uses it)");
         }
         boolean made = environment.database().jdbi().withHandle(handle -> handle.createQuery(
                 "select exists (select 1 from information_schema.schemata where schema_name = :schema)")

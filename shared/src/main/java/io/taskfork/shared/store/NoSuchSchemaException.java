@@ -6,7 +6,7 @@ import io.taskfork.shared.TaskforkException;
 public final class NoSuchSchemaException extends TaskforkException {
 
     NoSuchSchemaException(String schema) {
-        super("no schema " + schema + " in the database: check TASKFORK_DB_SCHEMA (a schema is made by the first"
-                + " submit, schedule or supervisor that uses it)");
+        super("no schema " + schema + " in the database: check TASKFORK_DB_SCHEMA or --db-schema (a schema is made"
+                + " by the first submit, schedule or supervisor that uses it)");
     }
 }
