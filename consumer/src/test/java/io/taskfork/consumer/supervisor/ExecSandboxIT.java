@@ -3,6 +3,7 @@ package io.taskfork.consumer.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskfork.consumer.testing.HostProcesses;
 import io.taskfork.consumer.testing.SupervisorFixture;
 import io.taskfork.shared.config.ExecSandbox;
 import io.taskfork.shared.task.Task;
@@ -223,8 +224,8 @@ class ExecSandboxIT {
     @Test
     void timeoutAndTheEndOfTheCommandStillKillWhatItStarted() throws Exception {
         // unique arguments find the processes from the host, where their PIDs are not the sandbox's
-        String timedOut = "456." + (System.nanoTime() % 1000);
-        String leftBehind = "345." + (System.nanoTime() % 1000);
+        String timedOut = HostProcesses.uniqueSleep();
+        String leftBehind = HostProcesses.uniqueSleep();
 
         Task slow = run(fixture, "{\"argv\":[\"sh\",\"-c\",\"sleep " + timedOut + "; true\"],\"timeout\":\"1s\"}");
         Task leaving = run(fixture, "{\"argv\":[\"sh\",\"-c\",\"sleep " + leftBehind + " &\"]}");
@@ -238,7 +239,7 @@ class ExecSandboxIT {
 
     @Test
     void cancelledSandboxedCommandIsGoneWithinASecond() throws Exception {
-        String sleeping = "sleep 567." + (System.nanoTime() % 1000);
+        String sleeping = "sleep " + HostProcesses.uniqueSleep();
         long id = fixture.submit("exec", "{\"argv\":[\"sh\",\"-c\",\"" + sleeping + "; true\"]}");
         awaitProcess(sleeping);
 
