@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.rabbitmq.client.Channel;
-import io.taskfork.producer.QueueProbe;
-import io.taskfork.shared.testing.IsolatedEnvironment;
-import io.taskfork.shared.topology.Topology;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,10 +11,8 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code enqueue} against a real broker and database: many lines, bad lines, and what it prints of each. */
@@ -25,33 +20,11 @@ class EnqueueCommandIT {
 
     private static final Duration SANITY_BOUND = Duration.ofSeconds(60);
 
-    private static IsolatedEnvironment env;
-    private static QueueProbe mainQueue;
+    @RegisterExtension
+    static final CliEnvironment CLI = new CliEnvironment();
 
     @TempDir
     Path folder;
-
-    @BeforeAll
-    static void openEnvironment() throws Exception {
-        env = IsolatedEnvironment.create(EnqueueCommandIT.class);
-        // the CLI declares the queues too; the tests look into them before it first runs
-        Topology.declare(env.connection(), env.queues());
-        mainQueue = new QueueProbe(env.connection(), env.queues().main());
-    }
-
-    @AfterAll
-    static void closeEnvironment() throws Exception {
-        if (env != null) {
-            mainQueue.close();
-            env.close();
-        }
-    }
-
-    @BeforeEach
-    void emptyQueueAndTable() throws Exception {
-        mainQueue.purge();
-        env.database().jdbi().useHandle(handle -> handle.execute("delete from tasks"));
-    }
 
     @Test
     void enqueueOfTwoThousandLinesCreatesAsManyRowsAndMessages() throws Exception {
@@ -72,8 +45,8 @@ class EnqueueCommandIT {
                 .hasSizeLessThanOrEqualTo((int) took.toSeconds())
                 .allMatch(line -> line.matches(
                         "enqueued [0-9]+ tasks so far \\([0-9]+%, [0-9]+ tasks/s, (about .*|<1s) left\\)"));
-        assertThat(rowCount()).isEqualTo(2_000);
-        mainQueue.awaitCount(2_000);
+        assertThat(CLI.rowCount()).isEqualTo(2_000);
+        CLI.mainQueue().awaitCount(2_000);
         assertThat(took).as("sanity bound, not a benchmark").isLessThan(SANITY_BOUND);
     }
 
@@ -87,7 +60,7 @@ class EnqueueCommandIT {
                 "{\"type\": \"echo\", \"payload\": [1]}",
                 "{\"type\": \"sleep\"}") + "\n";
 
-        CliRun run = CliRun.withInput(env.environment(), input, "enqueue", "-");
+        CliRun run = CliRun.withInput(CLI.env().environment(), input, "enqueue", "-");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.outLines()).hasSize(2);
@@ -96,14 +69,14 @@ class EnqueueCommandIT {
         assertThat(run.errLines().get(1)).isEqualTo("line 4: no \"type\"");
         assertThat(run.errLines().get(2)).isEqualTo("line 5: \"payload\" must be a JSON object, not an array");
         assertThat(run.errLines().get(3)).startsWith("enqueued 2 tasks in ").endsWith("; 3 lines skipped");
-        assertThat(rowCount()).isEqualTo(2);
-        mainQueue.awaitCount(2);
+        assertThat(CLI.rowCount()).isEqualTo(2);
+        CLI.mainQueue().awaitCount(2);
     }
 
     @Test
     void anEnqueueLineNamingAQueueTheBrokerHoldsOtherwiseIsReportedByNumberAndTheRestEnqueued() throws Exception {
-        String classic = env.queues().main() + ".classic";
-        try (Channel channel = env.connection().createChannel()) {
+        String classic = CLI.env().queues().main() + ".classic";
+        try (Channel channel = CLI.env().connection().createChannel()) {
             channel.queueDeclare(classic, true, false, false, null);
         }
         try {
@@ -111,16 +84,16 @@ class EnqueueCommandIT {
                     "{\"type\": \"echo\", \"queue\": \"" + classic + "\"}",
                     "{\"type\": \"echo\", \"payload\": {\"n\": 3}}") + "\n";
 
-            CliRun run = CliRun.withInput(env.environment(), input, "enqueue", "-");
+            CliRun run = CliRun.withInput(CLI.env().environment(), input, "enqueue", "-");
 
             assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
             assertThat(run.outLines()).hasSize(2);
             assertThat(run.errLines().get(0)).startsWith("line 2: queue '" + classic + "' already exists with other"
                     + " arguments: delete it or give the task another queue (PRECONDITION_FAILED");
             assertThat(run.errLines().get(1)).endsWith("; 1 line skipped");
-            assertThat(rowCount()).isEqualTo(2);
+            assertThat(CLI.rowCount()).isEqualTo(2);
         } finally {
-            try (Channel channel = env.connection().createChannel()) {
+            try (Channel channel = CLI.env().connection().createChannel()) {
                 channel.queueDelete(classic);
                 channel.queueDelete(classic + ".dead");
             }
@@ -132,11 +105,11 @@ class EnqueueCommandIT {
     void aFileThatStartsWithAByteOrderMarkLosesNoLine() throws Exception {
         String input = "\uFEFF{\"type\": \"echo\", \"payload\": {\"n\": 1}}\n";
 
-        CliRun run = CliRun.withInput(env.environment(), input, "enqueue", "-");
+        CliRun run = CliRun.withInput(CLI.env().environment(), input, "enqueue", "-");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.errLines()).singleElement().asString().startsWith("enqueued 1 task in ");
-        assertThat(rowCount()).isEqualTo(1);
+        assertThat(CLI.rowCount()).isEqualTo(1);
     }
 
     @Test
@@ -147,14 +120,14 @@ class EnqueueCommandIT {
                 "{\"type\": \"echo\", \"payload\": [1]}",
                 "{\"type\": \"echo\", \"payload\": {\"n\": 4}}") + "\n";
 
-        CliRun run = CliRun.withInput(env.environment(), input, "enqueue", "--line-numbers", "-");
+        CliRun run = CliRun.withInput(CLI.env().environment(), input, "enqueue", "--line-numbers", "-");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.outLines()).hasSize(2);
         assertThat(run.outLines().get(0)).matches("1 [0-9]+");
         assertThat(run.outLines().get(1)).matches("4 [0-9]+");
         long fourth = Long.parseLong(run.outLines().get(1).split(" ")[1]);
-        String n = env.database().jdbi().withHandle(handle -> handle
+        String n = CLI.env().database().jdbi().withHandle(handle -> handle
                 .createQuery("select payload->>'n' from tasks where id = :id").bind("id", fourth)
                 .mapTo(String.class).one());
         assertThat(n).as("the row of line 4").isEqualTo("4");
@@ -168,7 +141,7 @@ class EnqueueCommandIT {
         Files.write(file, IntStream.range(0, lines)
                 .mapToObj(i -> String.format("{\"type\": \"echo\", \"payload\": {\"i\": \"%05d\"}}", i)).toList());
 
-        CliRun run = CliRun.run(env.environment(), InputStream.nullInputStream(), new Terminals(false, true),
+        CliRun run = CliRun.run(CLI.env().environment(), InputStream.nullInputStream(), new Terminals(false, true),
                 "enqueue", file.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -183,11 +156,7 @@ class EnqueueCommandIT {
     }
 
     private static CliRun cli(String... args) {
-        return CliRun.of(env.environment(), args);
+        return CliRun.of(CLI.env().environment(), args);
     }
 
-    private static long rowCount() {
-        return env.database().jdbi().withHandle(handle -> handle.createQuery("select count(*) from tasks")
-                .mapTo(Long.class).one());
-    }
 }

@@ -2,9 +2,6 @@ package io.taskfork.producer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskfork.producer.QueueProbe;
-import io.taskfork.shared.testing.IsolatedEnvironment;
-import io.taskfork.shared.topology.Topology;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
@@ -18,10 +15,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What {@code enqueue} says on stderr while it works: progress, bad lines by number, and a summary. */
@@ -31,32 +26,11 @@ class EnqueueProgressIT {
     private static final String PROGRESS_LINE = "enqueued \\d+ tasks so far \\(\\d+ tasks/s\\)";
     private static final int CHUNK = 500;
 
-    private static IsolatedEnvironment env;
-    private static QueueProbe mainQueue;
+    @RegisterExtension
+    static final CliEnvironment CLI = new CliEnvironment();
 
     @TempDir
     Path folder;
-
-    @BeforeAll
-    static void openEnvironment() throws Exception {
-        env = IsolatedEnvironment.create(EnqueueProgressIT.class);
-        Topology.declare(env.connection(), env.queues());
-        mainQueue = new QueueProbe(env.connection(), env.queues().main());
-    }
-
-    @AfterAll
-    static void closeEnvironment() throws Exception {
-        if (env != null) {
-            mainQueue.close();
-            env.close();
-        }
-    }
-
-    @BeforeEach
-    void emptyQueueAndTable() throws Exception {
-        mainQueue.purge();
-        env.database().jdbi().useHandle(handle -> handle.execute("delete from tasks"));
-    }
 
     @Test
     void aBadLineInTheMiddleIsNamedByNumberTheOthersAreEnqueuedAndTheExitCodeIsOne() throws Exception {
@@ -66,17 +40,17 @@ class EnqueueProgressIT {
         Path file = folder.resolve("tasks.jsonl");
         Files.write(file, lines);
 
-        CliRun run = CliRun.of(env.environment(), "enqueue", file.toString());
+        CliRun run = CliRun.of(CLI.env().environment(), "enqueue", file.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.outLines()).hasSize(29).allMatch(line -> line.matches("[0-9]+"));
         assertThat(run.errLines()).hasSize(2);
         assertThat(run.errLines().get(0)).isEqualTo("line 17: expected a JSON object, not an array");
         assertThat(run.errLines().get(1)).matches(SUMMARY).endsWith("; 1 line skipped");
-        long rows = env.database().jdbi().withHandle(handle -> handle
+        long rows = CLI.env().database().jdbi().withHandle(handle -> handle
                 .createQuery("select count(*) from tasks").mapTo(Long.class).one());
         assertThat(rows).isEqualTo(29);
-        mainQueue.awaitCount(29);
+        CLI.mainQueue().awaitCount(29);
     }
 
     @Test
@@ -84,7 +58,7 @@ class EnqueueProgressIT {
         PipedOutputStream writer = new PipedOutputStream();
         PipedInputStream input = new PipedInputStream(writer, 1 << 20);
         CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(
-                () -> CliRun.run(env.environment(), input, Terminals.NONE, "enqueue", "-"));
+                () -> CliRun.run(CLI.env().environment(), input, Terminals.NONE, "enqueue", "-"));
 
         // a slow producer upstream: a batch, then more now and then
         writeSlowly(writer, 3, Duration.ofMillis(1500));
@@ -105,7 +79,7 @@ class EnqueueProgressIT {
         PipedOutputStream writer = new PipedOutputStream();
         PipedInputStream input = new PipedInputStream(writer, 1 << 20);
         CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(
-                () -> CliRun.run(env.environment(), input, new Terminals(false, true), "enqueue", "-"));
+                () -> CliRun.run(CLI.env().environment(), input, new Terminals(false, true), "enqueue", "-"));
 
         writeSlowly(writer, 2, Duration.ofMillis(300));
 

@@ -4,47 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.GetResponse;
-import io.taskfork.producer.QueueProbe;
 import io.taskfork.shared.json.Json;
-import io.taskfork.shared.testing.IsolatedEnvironment;
-import io.taskfork.shared.topology.Topology;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ProducerCliIT {
 
     private static final Duration SANITY_BOUND = Duration.ofSeconds(60);
 
-    private static IsolatedEnvironment env;
-    private static QueueProbe mainQueue;
-
-    @BeforeAll
-    static void openEnvironment() throws Exception {
-        env = IsolatedEnvironment.create(ProducerCliIT.class);
-        // the CLI declares the queues too; the tests look into them before it first runs
-        Topology.declare(env.connection(), env.queues());
-        mainQueue = new QueueProbe(env.connection(), env.queues().main());
-    }
-
-    @AfterAll
-    static void closeEnvironment() throws Exception {
-        if (env != null) {
-            mainQueue.close();
-            env.close();
-        }
-    }
-
-    @BeforeEach
-    void emptyQueueAndTable() throws Exception {
-        mainQueue.purge();
-        env.database().jdbi().useHandle(handle -> handle.execute("delete from tasks"));
-    }
+    @RegisterExtension
+    static final CliEnvironment CLI = new CliEnvironment();
 
     @Test
     void submitPrintsIdOfQueuedRowAndPublishesItAsPersistentTextMessage() throws Exception {
@@ -56,7 +29,7 @@ class ProducerCliIT {
         long id = Long.parseLong(run.out().strip());
         assertThat(row(id).get("status").asText()).isEqualTo("queued");
         assertThat(row(id).get("payload")).isEqualTo(Json.parse("{\"a\":1}"));
-        GetResponse message = mainQueue.take();
+        GetResponse message = CLI.mainQueue().take();
         assertThat(new String(message.getBody(), StandardCharsets.US_ASCII)).isEqualTo(Long.toString(id));
         assertThat(message.getProps().getDeliveryMode()).isEqualTo(2);
         assertThat(message.getProps().getContentType()).isEqualTo("text/plain");
@@ -184,7 +157,7 @@ class ProducerCliIT {
         assertThat(run.out()).isEmpty();
         assertThat(run.errLines()).singleElement().asString()
                 .startsWith("taskfork: cannot connect to the broker at amqp://guest:****@127.0.0.1:1/%2F: ");
-        assertThat(rowCount()).isZero();
+        assertThat(CLI.rowCount()).isZero();
     }
 
     @Test
@@ -203,11 +176,11 @@ class ProducerCliIT {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errLines()).singleElement().asString().contains("TASKFORK_QUEUE");
-        assertThat(rowCount()).isZero();
+        assertThat(CLI.rowCount()).isZero();
     }
 
     private static CliRun cli(String... args) {
-        return CliRun.of(env.environment(), args);
+        return CliRun.of(CLI.env().environment(), args);
     }
 
     private static long submit() {
@@ -217,7 +190,7 @@ class ProducerCliIT {
     }
 
     private static void finish(long id, String status, String failureKind, Integer exitCode) {
-        env.database().jdbi().useHandle(handle -> handle.createUpdate("update tasks set status = :status,"
+        CLI.env().database().jdbi().useHandle(handle -> handle.createUpdate("update tasks set status = :status,"
                         + " failure_kind = :failureKind, exit_code = :exitCode, finished_at = now() where id = :id")
                 .bind("id", id)
                 .bind("status", status)
@@ -230,8 +203,4 @@ class ProducerCliIT {
         return Json.parse(cli("status", Long.toString(id)).out());
     }
 
-    private static long rowCount() {
-        return env.database().jdbi().withHandle(handle -> handle.createQuery("select count(*) from tasks")
-                .mapTo(Long.class).one());
-    }
 }
