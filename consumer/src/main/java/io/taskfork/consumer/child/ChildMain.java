@@ -138,8 +138,12 @@ public final class ChildMain {
             TaskHandler handler = HandlerInstance.of(request);
             Object result = handler.handle(context);
             ObjectNode done = EventPipe.event(ChildProtocol.RESULT);
+            byte[] line;
             try {
                 done.set(ChildProtocol.RESULT, ChildJson.toTree(result));
+                // Written here, not in the pipe: a tree can be built that cannot be written (nested deeper
+                // than the generator allows), and that is the result's fault too.
+                line = ChildJson.line(withUsage(done));
             } catch (RuntimeException | StackOverflowError unwritable) {
                 // (a stack overflow: a map or list that holds itself) The same handler returns the same
                 // kind of object next time: no attempt would fare better.
@@ -147,7 +151,7 @@ public final class ChildMain {
                         false);
                 return;
             }
-            pipe.sendLast(withUsage(done));
+            pipe.sendLast(line);
         } catch (Throwable failure) {
             sendError(pipe, failure, describe(failure), !(failure instanceof NonRetryableException));
         }

@@ -23,9 +23,13 @@ final class EventPipe {
     }
 
     void send(ObjectNode message) {
+        send(ChildJson.line(message));
+    }
+
+    private void send(byte[] line) {
         synchronized (lock) {
             try {
-                out.write(ChildJson.line(message));
+                out.write(line);
                 out.flush();
             } catch (IOException e) {
                 // the supervisor is gone; the orphan watch ends this JVM
@@ -35,8 +39,13 @@ final class EventPipe {
 
     /** Sends the report's last event: the supervisor stops reading after it and lets go of stdin. */
     void sendLast(ObjectNode message) {
+        sendLast(ChildJson.line(message));
+    }
+
+    /** As {@link #sendLast(ObjectNode)}, for an event already written as a line. */
+    void sendLast(byte[] line) {
         reported = true;
-        send(message);
+        send(line);
     }
 
     /** The last event of the report was sent. */

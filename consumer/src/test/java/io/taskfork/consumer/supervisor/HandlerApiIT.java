@@ -107,6 +107,16 @@ class HandlerApiIT {
                 .startsWith("the handler's result cannot be written as JSON: java.lang.StackOverflowError");
     }
 
+    @Test
+    void aResultNestedDeeperThanJsonIsWrittenFailsAtOnceAsUnwritable() throws Exception {
+        Task task = fixture.awaitTerminal(fixture.submit("awkward", "{\"does\":\"return-too-deep\"}"));
+
+        assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(task.attempts()).isEqualTo(1);
+        assertThat(task.error()).startsWith("the handler's result cannot be written as JSON: ")
+                .contains("nesting depth");
+    }
+
     /** The instant the handler wrote to {@code file}, which it may write a moment after the report. */
     private static Instant awaitInstantIn(Path file) throws Exception {
         Instant deadline = Instant.now().plus(SupervisorFixture.WITHIN);

@@ -4,13 +4,14 @@ import io.taskfork.shared.handler.TaskContext;
 import io.taskfork.shared.handler.TaskHandler;
 import io.taskfork.shared.handler.TaskType;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * {@code awkward}: what a handler may do that the handler API does not forbid. {@code {"does":
  * "read-stdin"}} reads System.in to its end and returns how many bytes it got; {@code {"does":
  * "return-unwritable"}} returns an object that Jackson cannot write, {@code {"does": "return-itself"}} a
- * map that holds itself.
+ * map that holds itself, {@code {"does": "return-too-deep"}} lists nested deeper than JSON is written.
  */
 @TaskType("awkward")
 public final class AwkwardHandler implements TaskHandler {
@@ -29,6 +30,13 @@ public final class AwkwardHandler implements TaskHandler {
                 Map<String, Object> itself = new HashMap<>();
                 itself.put("itself", itself);
                 yield itself;
+            }
+            case "return-too-deep" -> {
+                Object nested = "bottom";
+                for (int depth = 0; depth < 5000; depth++) {
+                    nested = List.of(nested);
+                }
+                yield nested;
             }
             default -> throw new IllegalArgumentException("unknown: " + does);
         };
