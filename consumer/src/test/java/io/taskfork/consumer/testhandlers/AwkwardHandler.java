@@ -11,7 +11,8 @@ import java.util.Map;
  * {@code awkward}: what a handler may do that the handler API does not forbid. {@code {"does":
  * "read-stdin"}} reads System.in to its end and returns how many bytes it got; {@code {"does":
  * "return-unwritable"}} returns an object that Jackson cannot write, {@code {"does": "return-itself"}} a
- * map that holds itself, {@code {"does": "return-too-deep"}} lists nested deeper than JSON is written.
+ * map that holds itself, {@code {"does": "return-too-deep"}} lists nested deeper than JSON is written,
+ * {@code {"does": "return-megabytes", "mb": N}} a string of N MiB.
  */
 @TaskType("awkward")
 public final class AwkwardHandler implements TaskHandler {
@@ -38,6 +39,7 @@ public final class AwkwardHandler implements TaskHandler {
                 }
                 yield nested;
             }
+            case "return-megabytes" -> "x".repeat(context.payload().path("mb").asInt() << 20);
             default -> throw new IllegalArgumentException("unknown: " + does);
         };
     }

@@ -7,9 +7,18 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Semaphore;
 
 /** What a child said about itself on its events pipe, gathered as it arrives. */
 final class ChildReport {
+
+    /**
+     * A line this long waits for {@link #LARGE_EVENTS}. A result or error of up to the 16 MiB a line may
+     * have takes several times its size in the supervisor's heap while it is read, parsed and recorded:
+     * PREFETCH of them at once do not fit in ops/taskfork's -Xmx256m, and the supervisor ran out of heap.
+     */
+    private static final int LARGE_LINE = 1 << 20;
+    private static final Semaphore LARGE_EVENTS = new Semaphore(1, true);
 
     private final long handedOverNanos;
     private final ProgressListener progress;
@@ -45,24 +54,40 @@ final class ChildReport {
     void readAll(InputStream events, int maxLine) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         boolean overflow = false;
+        boolean large = false;
         int b;
-        while ((b = events.read()) >= 0) {
-            if (b != '\n') {
-                if (line.size() < maxLine) {
-                    line.write(b);
-                } else {
-                    overflow = true;
+        try {
+            while ((b = events.read()) >= 0) {
+                if (b != '\n') {
+                    if (line.size() < maxLine) {
+                        line.write(b);
+                        if (!large && line.size() == LARGE_LINE) {
+                            LARGE_EVENTS.acquireUninterruptibly();
+                            large = true;
+                        }
+                    } else {
+                        overflow = true;
+                    }
+                    continue;
                 }
-                continue;
+                if (overflow) {
+                    oversizedOver = maxLine;
+                } else if (accept(line.toString(StandardCharsets.UTF_8))) {
+                    complete = true;
+                    return;
+                }
+                line = large ? new ByteArrayOutputStream() : line;
+                line.reset();
+                overflow = false;
+                if (large) {
+                    LARGE_EVENTS.release();
+                    large = false;
+                }
             }
-            if (overflow) {
-                oversizedOver = maxLine;
-            } else if (accept(line.toString(StandardCharsets.UTF_8))) {
-                complete = true;
-                return;
+        } finally {
+            if (large) {
+                LARGE_EVENTS.release();
             }
-            line.reset();
-            overflow = false;
         }
     }
 
