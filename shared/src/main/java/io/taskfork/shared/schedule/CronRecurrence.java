@@ -40,7 +40,7 @@ public record CronRecurrence(String expression, ZoneId zone, ExecutionTime execu
         }
         Cron cron;
         try {
-            cron = PARSER.parse(expression.strip()).validate();
+            cron = PARSER.parse(sundayFirst(expression.strip())).validate();
         } catch (IllegalArgumentException e) {
             // cron-utils says "Period 0 not in range [0, 59]" of a step of 0, which reads as a contradiction
             String why = String.valueOf(e.getMessage()).contains("Period 0 not in range")
@@ -55,6 +55,19 @@ public record CronRecurrence(String expression, ZoneId zone, ExecutionTime execu
                     + " comes (such as 30 February)");
         }
         return new CronRecurrence(cron.asString(), zone, execution);
+    }
+
+    /**
+     * The expression with a day-of-week range that starts at SUN written from 0. cron-utils reads SUN
+     * as 7, so SUN-TUE was a range from 7 down to 2 and refused, though crontab reads it as 0-2.
+     */
+    private static String sundayFirst(String expression) {
+        String[] fields = expression.split("\\s+");
+        if (fields.length != 5) {
+            return expression;
+        }
+        fields[4] = fields[4].replaceAll("(?i)(^|,)SUN-", "$10-");
+        return String.join(" ", fields);
     }
 
     @Override

@@ -82,6 +82,16 @@ class RecurrenceTest {
                 .hasMessage("invalid --every 99999999h: expected at least 1s and at most 87600h");
     }
 
+    @Test
+    void aDayOfWeekRangeFromSundayByNameIsTheRangeFromZero() {
+        // 2026-12-05 is a Saturday
+        assertThat(times(CronRecurrence.parse("0 9 * * sun-tue", "Europe/Berlin"), "2026-12-05T12:00:00Z", 4))
+                .containsExactly("2026-12-06T09:00+01:00", "2026-12-07T09:00+01:00", "2026-12-08T09:00+01:00",
+                        "2026-12-13T09:00+01:00");
+        assertThat(CronRecurrence.parse("0 9 * * SUN-SAT", "UTC").text()).isEqualTo("cron 0 9 * * 0-6");
+        assertThat(CronRecurrence.parse("0 9 * * MON,SUN-TUE", "UTC").text()).isEqualTo("cron 0 9 * * 1,0-2");
+    }
+
     private static List<String> times(Recurrence recurrence, String from, int count) {
         List<String> times = new ArrayList<>();
         Instant time = Instant.parse(from);
