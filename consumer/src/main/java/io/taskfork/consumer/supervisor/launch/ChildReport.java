@@ -106,8 +106,20 @@ final class ChildReport {
                 startedJvmCpuMillis = event.path(ChildProtocol.JVM_CPU_MS).asLong(-1);
             }
             case ChildProtocol.RESULT -> {
-                result = event.get(ChildProtocol.RESULT);
                 usage(event);
+                JsonNode returned = event.get(ChildProtocol.RESULT);
+                String unstorable = returned == null ? null : Json.unstorable(returned);
+                if (unstorable != null) {
+                    // Dropping a NUL can merge two keys into one and the driver writes half a pair as ?:
+                    // the row would hold another result than the one returned, and the handler returns
+                    // the same next time, so no attempt would fare better.
+                    errorMessage = "the handler's result cannot be stored as it is: it holds " + unstorable
+                            + ", which PostgreSQL cannot store";
+                    errorTrace = errorMessage;
+                    errorRetryable = false;
+                    return true;
+                }
+                result = returned;
                 progress.returned(result);
             }
             case ChildProtocol.ERROR -> {
