@@ -66,10 +66,12 @@ class LogFormatIT {
         Path log = Files.createTempFile("consumer", ".log");
 
         long id = runOneEchoTask(PackagedConsumer.start(environment.environment(), log), log);
+        // the line's peak is the row's, in the binary unit it is counted in, as the memory cap's lines say
+        long peakMib = new TaskStore(environment.database()).find(id).orElseThrow().peakMemoryBytes() >> 20;
 
         assertThat(read(log).lines())
                 .anyMatch(line -> line.matches(".* INFO  TaskExecution \\[task " + id + "\\] - task " + id
-                        + " echo succeeded in .*"))
+                        + " echo succeeded in .*, peak " + peakMib + " MiB, child pid .*"))
                 .anyMatch(line -> line.matches(".* INFO  Supervisor - supervisor .* consuming " + environment.queues().main()
                         + " .*"));
     }

@@ -197,11 +197,11 @@ final class TaskExecution {
         }
     }
 
-    /** "0.08 CPU-s, peak 45 MB, " as far as they are known; "" when neither is. */
+    /** "0.08 CPU-s, peak 45 MiB, " as far as they are known; "" when neither is. */
     private static String cost(TaskRunner.Run run) {
         Usage usage = run.exit().usage();
         return (usage.cpuSeconds() == null ? "" : twoDecimals(usage.cpuSeconds()) + " CPU-s, ")
-                + (usage.peakMemoryBytes() == null ? "" : "peak " + usage.peakMemoryBytes() / (1024 * 1024) + " MB, ");
+                + (usage.peakMemoryBytes() == null ? "" : "peak " + usage.peakMemoryBytes() / (1024 * 1024) + " MiB, ");
     }
 
     // As "%.2f" prints it (half up, from the shortest decimal of the double), without a Formatter's
