@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.taskfork.consumer.testing.SupervisorFixture;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,14 +20,18 @@ class ExecPayloadIT {
     @TempDir
     static Path folder;
     private static SupervisorFixture fixture;
+    private static Path tool;
 
     @BeforeAll
     static void startSupervisor() throws Exception {
         // Retries are on, so that a refusal that was retried would show in the attempts.
+        tool = folder.resolve("tool.sh");
+        Files.writeString(tool, "#!/bin/bash\necho tool ran\n");
+        Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-xr-x"));
         fixture = SupervisorFixture.start(ExecPayloadIT.class, Map.of(
                 "TASKFORK_MAX_ATTEMPTS", "3",
                 "TASKFORK_RETRY_DELAY", "100ms",
-                "TASKFORK_EXEC_ALLOW", "touch,no-such-program-anywhere",
+                "TASKFORK_EXEC_ALLOW", "touch,no-such-program-anywhere," + tool,
                 "TASKFORK_EXEC_ROOTS", folder.toString()));
     }
 
@@ -100,5 +106,27 @@ class ExecPayloadIT {
             assertThat(task.attempts()).as("not retried").isEqualTo(1);
         }
         assertThat(created).as("what the command would have made").doesNotExist();
+    }
+
+    @Test
+    void anEnvThroughWhichAnAllowedScriptWouldRunTheTasksOwnCodeIsRefused() throws Exception {
+        Path ran = folder.resolve("ran-the-tasks-own-code");
+        // bash sources BASH_ENV before the script, and takes a BASH_FUNC_ variable as a function
+        Task sourced = fixture.awaitTerminal(fixture.submit("exec", "{\"argv\":[\"" + tool + "\"],"
+                + "\"env\":{\"BASH_ENV\":\"/dev/stdin\"},\"stdin\":\"touch " + ran + "\\n\"}"));
+        Task function = fixture.awaitTerminal(fixture.submit("exec", "{\"argv\":[\"" + tool + "\"],"
+                + "\"env\":{\"BASH_FUNC_echo%%\":\"() { touch " + ran + "; }\"}}"));
+        Task node = fixture.awaitTerminal(fixture.submit("exec", "{\"argv\":[\"" + tool + "\"],"
+                + "\"env\":{\"NODE_OPTIONS\":\"--require /dev/stdin\"}}"));
+
+        assertThat(ran).as("what the task's own code would have created").doesNotExist();
+        assertThat(sourced.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(sourced.attempts()).as("not retried").isEqualTo(1);
+        assertThat(sourced.error()).contains("\"env\" may not set BASH_ENV: a shell would run code of the task's"
+                + " choosing inside an allowed command");
+        assertThat(function.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(function.error()).contains("\"env\" may not set BASH_FUNC_echo%%");
+        assertThat(node.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(node.error()).contains("\"env\" may not set NODE_OPTIONS: node would run");
     }
 }

@@ -141,8 +141,9 @@ public final class ExecHandler implements TaskHandler {
             throw new NonRetryableException("\"env\" must be an object of strings");
         }
         taskEnv.fields().forEachRemaining(entry -> {
-            if (entry.getKey().startsWith("LD_")) {
-                throw new NonRetryableException("\"env\" may not set " + entry.getKey() + ": the dynamic loader would"
+            String reader = CodeVariables.reader(entry.getKey());
+            if (reader != null) {
+                throw new NonRetryableException("\"env\" may not set " + entry.getKey() + ": " + reader + " would"
                         + " run code of the task's choosing inside an allowed command");
             }
             if (!entry.getValue().isTextual()) {
