@@ -20,6 +20,7 @@ final class EarlyResult implements ProgressListener {
     private final ProgressWriter progress;
     private final EarlyResults results;
     private final Task task;
+    private volatile boolean recorded;
 
     EarlyResult(ProgressWriter progress, EarlyResults results, Task task) {
         this.progress = progress;
@@ -36,10 +37,18 @@ final class EarlyResult implements ProgressListener {
     public void returned(JsonNode result) {
         progress.flush();
         try {
-            results.record(task.id(), task.attempts(), result);
+            recorded = results.record(task.id(), task.attempts(), result);
         } catch (RuntimeException e) {
             LOG.debug("could not record task {}'s result before its child exited ({}); it is recorded after",
                     task.id(), e.toString());
         }
+    }
+
+    /**
+     * Whether the result is in the row already: the outcome is then recorded without it, so that a
+     * result of many MiB is not written out as JSON a second time while others may be.
+     */
+    boolean recorded() {
+        return recorded;
     }
 }

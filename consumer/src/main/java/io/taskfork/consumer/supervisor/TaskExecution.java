@@ -11,6 +11,7 @@ import io.taskfork.shared.store.EarlyResults;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.Task;
+import io.taskfork.shared.task.TaskOutcome;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.task.Usage;
 import java.io.IOException;
@@ -93,8 +94,9 @@ final class TaskExecution {
                 return;
             }
         }
+        TaskOutcome outcome = early.recorded() ? withoutResult(verdict.outcome()) : verdict.outcome();
         boolean recorded = policies.patience().untilDone("recording the outcome",
-                () -> store.attempts().finish(task.id(), task.attempts(), verdict.outcome(), run.exit().usage()));
+                () -> store.attempts().finish(task.id(), task.attempts(), outcome, run.exit().usage()));
         if (!recorded) {
             LOG.warn("task {} moved on while attempt {} ran (cancelled, or taken over while this supervisor was out"
                     + " of touch); its outcome is not recorded", task.id(), task.attempts());
@@ -108,6 +110,12 @@ final class TaskExecution {
         } else {
             fates.deadLetter(delivery, verdict.reason(), verdict.detail(), task.id());
         }
+    }
+
+    /** The outcome with its result left out: the row keeps the one its handler's return recorded. */
+    private static TaskOutcome withoutResult(TaskOutcome outcome) {
+        return new TaskOutcome(outcome.status(), outcome.failureKind(), outcome.exitCode(), null, outcome.error(),
+                outcome.log());
     }
 
     private void retry(Delivery delivery, Task task, TaskRunner.Run run, Duration delay) throws Exception {

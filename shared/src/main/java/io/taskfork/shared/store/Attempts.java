@@ -29,8 +29,11 @@ public final class Attempts {
     private static final String STILL_UNRETURNED =
             " where id = :id and attempts = :attempt and status = 'running' and returned_at is null";
     // Every task's last statement: plain JDBC (see PlainStatement)
+    // An outcome without a result keeps the one recorded as the handler returned (EarlyResults): a claimed
+    // row has none, and once one is recorded the attempt has succeeded.
     private static final PlainStatement FINISH = PlainStatement.of("update tasks set status = :status,"
-            + " failure_kind = :failureKind, exit_code = :exitCode, result = cast(:result as jsonb), error = :error,"
+            + " failure_kind = :failureKind, exit_code = :exitCode, result = coalesce(cast(:result as jsonb), result),"
+            + " error = :error,"
             + " log = :log, finished_at = now(), " + USAGE
             + " where id = :id and attempts = :attempt and status = 'running'");
 

@@ -38,6 +38,25 @@ final class ChildPipes {
         }
     }
 
+    /**
+     * Waits for the rest of the child's report once the child has ended: at most {@link #DRAIN_MS}
+     * for more of the pipe, which a process the child started may hold open, but for as long as a
+     * line that has come in full takes its turn to be taken.
+     */
+    static void awaitReport(Future<?> reading, ChildReport report)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        while (true) {
+            try {
+                reading.get(DRAIN_MS, TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException e) {
+                if (!report.takingLine()) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     /** The log read by {@code draining}, waited for at most {@link #DRAIN_MS}: its output is not worth hanging for. */
     static String awaitOutput(Future<?> draining, LogCapture output, InputStream pipe) throws InterruptedException {
         try {

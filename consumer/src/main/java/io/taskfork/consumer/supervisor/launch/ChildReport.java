@@ -14,11 +14,13 @@ final class ChildReport {
 
     /**
      * A line this long waits for {@link #LARGE_EVENTS}. A result or error of up to the 16 MiB a line may
-     * have takes several times its size in the supervisor's heap while it is read, parsed and recorded:
-     * PREFETCH of them at once do not fit in ops/taskfork's -Xmx256m, and the supervisor ran out of heap.
+     * have takes several times its size in the supervisor's heap while it is decoded, parsed and recorded
+     * early ({@link ProgressListener#returned}): four of them at once do not fit in ops/taskfork's
+     * -Xmx256m, and the supervisor ran out of heap.
      */
     private static final int LARGE_LINE = 1 << 20;
     private static final Semaphore LARGE_EVENTS = new Semaphore(1, true);
+    private static final int CHUNK = 8192;
 
     private final long handedOverNanos;
     private final ProgressListener progress;
@@ -36,6 +38,7 @@ final class ChildReport {
     private long cpuMillis = -1;
     private long peakBytes = -1;
     private boolean complete;
+    private volatile boolean takingLine;
 
     ChildReport(long handedOverNanos, ProgressListener progress) {
         this.handedOverNanos = handedOverNanos;
@@ -50,45 +53,65 @@ final class ChildReport {
      * Reads events until the last one of a report, or until the pipe ends (the child died); a line
      * over {@code maxLine} bytes is dropped. It stops at the last event rather than waiting for the
      * end, because a process the child started outside Java may hold the pipe open after it exits.
+     * The pipe is read as much at a time as it holds: a byte at a time, a result of 16 MiB took
+     * seconds.
      */
     void readAll(InputStream events, int maxLine) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         boolean overflow = false;
-        boolean large = false;
-        int b;
-        try {
-            while ((b = events.read()) >= 0) {
-                if (b != '\n') {
-                    if (line.size() < maxLine) {
-                        line.write(b);
-                        if (!large && line.size() == LARGE_LINE) {
-                            LARGE_EVENTS.acquireUninterruptibly();
-                            large = true;
-                        }
-                    } else {
-                        overflow = true;
-                    }
+        byte[] chunk = new byte[CHUNK];
+        for (int read = events.read(chunk); read >= 0; read = events.read(chunk)) {
+            int from = 0;
+            for (int end = 0; end < read; end++) {
+                if (chunk[end] != '\n') {
                     continue;
                 }
+                overflow |= !append(line, chunk, from, end - from, maxLine);
+                from = end + 1;
                 if (overflow) {
                     oversizedOver = maxLine;
-                } else if (accept(line.toString(StandardCharsets.UTF_8))) {
+                } else if (line.size() < LARGE_LINE ? accept(line.toString(StandardCharsets.UTF_8))
+                        : acceptLarge(line)) {
                     complete = true;
                     return;
                 }
-                line = large ? new ByteArrayOutputStream() : line;
+                // a large line's buffer is let go of, not kept at its size for the small lines after it
+                line = line.size() < LARGE_LINE ? line : new ByteArrayOutputStream();
                 line.reset();
                 overflow = false;
-                if (large) {
-                    LARGE_EVENTS.release();
-                    large = false;
-                }
             }
-        } finally {
-            if (large) {
-                LARGE_EVENTS.release();
-            }
+            overflow |= !append(line, chunk, from, read - from, maxLine);
         }
+    }
+
+    /** Appends what fits of a line's part; false when it did not all fit. */
+    private static boolean append(ByteArrayOutputStream line, byte[] part, int from, int length, int maxLine) {
+        int fits = Math.max(0, Math.min(length, maxLine - line.size()));
+        line.write(part, from, fits);
+        return fits == length;
+    }
+
+    /**
+     * Takes a whole line of {@link #LARGE_LINE} or more under {@link #LARGE_EVENTS}. The permit is
+     * taken only once the line has come in full, so that no child can hold it by writing slowly.
+     */
+    private boolean acceptLarge(ByteArrayOutputStream line) {
+        takingLine = true;
+        LARGE_EVENTS.acquireUninterruptibly();
+        try {
+            return accept(line.toString(StandardCharsets.UTF_8));
+        } finally {
+            LARGE_EVENTS.release();
+            takingLine = false;
+        }
+    }
+
+    /**
+     * Whether a line has come in full and is being taken, or waits to be: the child's end does not
+     * cut it short, as it does the reading of a pipe that a process the child started holds open.
+     */
+    boolean takingLine() {
+        return takingLine;
     }
 
     /** Takes one event; true when it was the last of the report. */

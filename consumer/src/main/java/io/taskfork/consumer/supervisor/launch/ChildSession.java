@@ -242,7 +242,7 @@ final class ChildSession {
         long jvm = services.jvmOf(process);
         try {
             CompletableFuture.anyOf(reading, process.onExit()).get();
-            reading.get(ChildPipes.DRAIN_MS, TimeUnit.MILLISECONDS);
+            ChildPipes.awaitReport(reading, report);
         } catch (TimeoutException | ExecutionException e) {
             // held open by a stray process, or broken: what was read is kept
         } finally {
