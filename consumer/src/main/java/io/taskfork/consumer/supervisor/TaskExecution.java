@@ -11,7 +11,6 @@ import io.taskfork.shared.store.EarlyResults;
 import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.Task;
-import io.taskfork.shared.task.TaskOutcome;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.task.Usage;
 import java.io.IOException;
@@ -94,9 +93,10 @@ final class TaskExecution {
                 return;
             }
         }
-        TaskOutcome outcome = early.recorded() ? withoutResult(verdict.outcome()) : verdict.outcome();
-        boolean recorded = policies.patience().untilDone("recording the outcome",
-                () -> store.attempts().finish(task.id(), task.attempts(), outcome, run.exit().usage()));
+        // a result recorded as its handler returned stays as it is: the attempt succeeded then
+        boolean resultKept = early.recorded() && verdict.succeeded();
+        boolean recorded = policies.patience().untilDone("recording the outcome", () -> store.attempts()
+                .finish(task.id(), task.attempts(), verdict.outcome(), run.exit().usage(), resultKept));
         if (!recorded) {
             LOG.warn("task {} moved on while attempt {} ran (cancelled, or taken over while this supervisor was out"
                     + " of touch); its outcome is not recorded", task.id(), task.attempts());
@@ -110,12 +110,6 @@ final class TaskExecution {
         } else {
             fates.deadLetter(delivery, verdict.reason(), verdict.detail(), task.id());
         }
-    }
-
-    /** The outcome with its result left out: the row keeps the one its handler's return recorded. */
-    private static TaskOutcome withoutResult(TaskOutcome outcome) {
-        return new TaskOutcome(outcome.status(), outcome.failureKind(), outcome.exitCode(), null, outcome.error(),
-                outcome.log());
     }
 
     private void retry(Delivery delivery, Task task, TaskRunner.Run run, Duration delay) throws Exception {

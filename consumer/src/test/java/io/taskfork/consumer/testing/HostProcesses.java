@@ -67,9 +67,13 @@ public final class HostProcesses {
         return false;
     }
 
-    /** A number of seconds to sleep that no other process of the host sleeps: a process's mark. */
+    /**
+     * A number of seconds to sleep that no other process of the host sleeps: a process's mark. Under
+     * a quarter of an hour, so that one a failed kill leaves behind does not linger long.
+     */
     public static String uniqueSleep() {
-        return "1" + ThreadLocalRandom.current().nextInt(100_000, 999_999) + ".25";
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return "8" + random.nextInt(10, 99) + "." + random.nextInt(100_000, 999_999);
     }
 
     /** The live processes of the host with {@code argument} among their arguments. */

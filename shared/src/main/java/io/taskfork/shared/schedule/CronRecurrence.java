@@ -66,7 +66,8 @@ public record CronRecurrence(String expression, ZoneId zone, ExecutionTime execu
         if (fields.length != 5) {
             return expression;
         }
-        fields[4] = fields[4].replaceAll("(?i)(^|,)SUN-", "$10-");
+        // not SUN-SUN, nor SUN-0 or SUN-7: from 0 those would be every day, not Sunday
+        fields[4] = fields[4].replaceAll("(?i)(^|,)SUN-(?!(SUN|0|7)(\\b|/|,|$))", "$10-");
         return String.join(" ", fields);
     }
 

@@ -29,11 +29,9 @@ public final class Attempts {
     private static final String STILL_UNRETURNED =
             " where id = :id and attempts = :attempt and status = 'running' and returned_at is null";
     // Every task's last statement: plain JDBC (see PlainStatement)
-    // An outcome without a result keeps the one recorded as the handler returned (EarlyResults): a claimed
-    // row has none, and once one is recorded the attempt has succeeded.
     private static final PlainStatement FINISH = PlainStatement.of("update tasks set status = :status,"
-            + " failure_kind = :failureKind, exit_code = :exitCode, result = coalesce(cast(:result as jsonb), result),"
-            + " error = :error,"
+            + " failure_kind = :failureKind, exit_code = :exitCode,"
+            + " result = case when :kept then result else cast(:result as jsonb) end, error = :error,"
             + " log = :log, finished_at = now(), " + USAGE
             + " where id = :id and attempts = :attempt and status = 'running'");
 
@@ -179,6 +177,15 @@ public final class Attempts {
 
     /** As {@link #finish(long, int, TaskOutcome)}, with what the attempt cost. */
     public boolean finish(long id, int attempt, TaskOutcome outcome, Usage usage) {
+        return finish(id, attempt, outcome, usage, false);
+    }
+
+    /**
+     * As {@link #finish(long, int, TaskOutcome, Usage)}; with {@code resultKept}, the row keeps the
+     * result recorded as the handler returned ({@link EarlyResults}), and the outcome's is not written
+     * out again: a result of many MiB costs the supervisor's heap several times its size to write.
+     */
+    public boolean finish(long id, int attempt, TaskOutcome outcome, Usage usage, boolean resultKept) {
         return FINISH.bind("id", id)
                 .bind("attempt", attempt)
                 .bind("cpu", usage.cpuSeconds())
@@ -186,7 +193,9 @@ public final class Attempts {
                 .bind("status", outcome.status().value())
                 .bind("failureKind", outcome.failureKind() == null ? null : outcome.failureKind().value())
                 .bind("exitCode", outcome.exitCode())
-                .bind("result", outcome.result() == null ? null : Json.write(Json.withoutNul(outcome.result())))
+                .bind("kept", resultKept)
+                .bind("result", resultKept || outcome.result() == null ? null
+                        : Json.write(Json.withoutNul(outcome.result())))
                 .bind("error", Json.withoutNul(outcome.error()))
                 .bind("log", Json.withoutNul(outcome.log()))
                 .execute(dataSource) == 1;

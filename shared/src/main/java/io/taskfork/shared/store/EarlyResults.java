@@ -20,6 +20,10 @@ public final class EarlyResults {
     private static final PlainStatement RECORD = PlainStatement.of("update tasks set result = cast(:result as jsonb),"
             + " returned_at = now() where id = :id and attempts = :attempt and status = 'running'");
 
+    // Best effort (the outcome records the result too), and a large result's record holds up the others':
+    // it gives up rather than wait long for a row another transaction holds.
+    private static final int RECORD_WITHIN_SECONDS = 10;
+
     private final Jdbi jdbi;
     private final DataSource dataSource;
 
@@ -33,6 +37,7 @@ public final class EarlyResults {
         return RECORD.bind("id", id)
                 .bind("attempt", attempt)
                 .bind("result", Json.write(Json.withoutNul(result)))
+                .within(RECORD_WITHIN_SECONDS)
                 .execute(dataSource) == 1;
     }
 

@@ -50,9 +50,16 @@ final class PlainStatement {
     final class Run {
 
         private final Map<String, Object> values = new HashMap<>();
+        private int timeoutSeconds;
 
         Run bind(String name, Object value) {
             values.put(name, value);
+            return this;
+        }
+
+        /** Cancels it, failing, when it has not run within {@code seconds} (a row locked by another, say). */
+        Run within(int seconds) {
+            timeoutSeconds = seconds;
             return this;
         }
 
@@ -89,6 +96,7 @@ final class PlainStatement {
             }
             PreparedStatement statement = connection.prepareStatement(sql);
             try {
+                statement.setQueryTimeout(timeoutSeconds);
                 for (int i = 0; i < names.size(); i++) {
                     if (!values.containsKey(names.get(i))) {
                         throw new IllegalArgumentException("no value for :" + names.get(i) + " in " + sql);

@@ -90,6 +90,9 @@ class RecurrenceTest {
                         "2026-12-13T09:00+01:00");
         assertThat(CronRecurrence.parse("0 9 * * SUN-SAT", "UTC").text()).isEqualTo("cron 0 9 * * 0-6");
         assertThat(CronRecurrence.parse("0 9 * * MON,SUN-TUE", "UTC").text()).isEqualTo("cron 0 9 * * 1,0-2");
+        // Sunday to Sunday is Sunday, not every day from 0 to 7
+        assertThat(times(CronRecurrence.parse("0 9 * * sun-sun", "Europe/Berlin"), "2026-12-05T12:00:00Z", 2))
+                .containsExactly("2026-12-06T09:00+01:00", "2026-12-13T09:00+01:00");
     }
 
     private static List<String> times(Recurrence recurrence, String from, int count) {

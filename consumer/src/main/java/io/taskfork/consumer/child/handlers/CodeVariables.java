@@ -12,6 +12,8 @@ final class CodeVariables {
     private static final String SHELL = "a shell";
     private static final Map<String, String> READERS = Map.ofEntries(
             Map.entry("GCONV_PATH", "the C library"),
+            // a configuration file that can load an engine, a shared library, into any program using OpenSSL
+            Map.entry("OPENSSL_CONF", "OpenSSL"),
             Map.entry("BASH_ENV", SHELL), Map.entry("ENV", SHELL), Map.entry("SHELLOPTS", SHELL),
             Map.entry("BASHOPTS", SHELL), Map.entry("PS4", SHELL),
             Map.entry("NODE_OPTIONS", "node"),

@@ -17,6 +17,8 @@ final class ChildPipes {
 
     // How long a child's output may run on after the child: a grandchild may hold a pipe open.
     static final long DRAIN_MS = 2_000;
+    // how long a child's last line may wait its turn once the child has ended
+    static final long TAKE_MS = 60_000;
 
     private ChildPipes() {
     }
@@ -40,17 +42,19 @@ final class ChildPipes {
 
     /**
      * Waits for the rest of the child's report once the child has ended: at most {@link #DRAIN_MS}
-     * for more of the pipe, which a process the child started may hold open, but for as long as a
-     * line that has come in full takes its turn to be taken.
+     * for more of the pipe, which a process the child started may hold open, but for a line that has
+     * come in full and waits its turn to be taken (see {@link ChildReport#takingLine}), up to
+     * {@link #TAKE_MS}: the turns of the others' large lines, each bounded by its early record's.
      */
     static void awaitReport(Future<?> reading, ChildReport report)
             throws InterruptedException, ExecutionException, TimeoutException {
+        long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TAKE_MS);
         while (true) {
             try {
                 reading.get(DRAIN_MS, TimeUnit.MILLISECONDS);
                 return;
             } catch (TimeoutException e) {
-                if (!report.takingLine()) {
+                if (!report.takingLine() || System.nanoTime() - giveUp > 0) {
                     throw e;
                 }
             }
