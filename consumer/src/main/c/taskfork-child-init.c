@@ -26,8 +26,11 @@
  * N), which ends the namespace and kills whatever is left in it. It dies with this process, so a
  * SIGKILL of the process the supervisor started ends the whole namespace.
  *
+ * With TASKFORK_PIDS_CGROUP set, it first enters that pids cgroup, which holds the task's processes
+ * and threads to a number (TASKFORK_TASK_PROCESSES).
+ *
  * Exit codes: the command's (128 + N for signal N); 125 when it cannot be contained (no namespace, no
- * subreaper, no fork); 127 when COMMAND cannot be run.
+ * subreaper, no fork, no entry to its pids cgroup); 127 when COMMAND cannot be run.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -177,6 +180,24 @@ static void write_file(const char *path, const char *text) {
     close(fd);
 }
 
+/*
+ * Enters the pids cgroup the supervisor made for this child (TASKFORK_PIDS_CGROUP, its folder), before
+ * anything is forked, so that every process and thread of the task counts against its pids.max. The
+ * variable is not passed on to the command.
+ */
+static void enter_process_limit(void) {
+    const char *cgroup = getenv("TASKFORK_PIDS_CGROUP");
+    if (cgroup == NULL) {
+        return;
+    }
+    char procs[4096];
+    if (snprintf(procs, sizeof procs, "%s/cgroup.procs", cgroup) >= (int) sizeof procs) {
+        fail(CANNOT_CONTAIN, "TASKFORK_PIDS_CGROUP");
+    }
+    write_file(procs, "0");
+    unsetenv("TASKFORK_PIDS_CGROUP");
+}
+
 /* As unshare --user --map-root-user: root inside, this user outside. */
 static void enter_user_namespace(void) {
     char map[64];
@@ -255,6 +276,7 @@ int main(int argc, char **argv) {
     }
     char **command = argv + 3;
     int user = strcmp(argv[1], "user-namespace") == 0;
+    enter_process_limit();
     if (setsid() < 0) {
         fail(CANNOT_CONTAIN, "cannot start a session");
     }

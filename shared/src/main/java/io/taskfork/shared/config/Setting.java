@@ -12,6 +12,8 @@ public enum Setting {
     TASK_TIMEOUT("10m", "a child running longer is killed (outcome timeout)"),
     CHILD_HEAP("256m", "maximum heap of each child JVM (-Xmx)"),
     TASK_MEMORY("auto", "most memory all of a task's processes may hold together: a size, off, or auto (the host's memory / (PREFETCH + 1))"),
+    TASK_PROCESSES("1024", "most processes and threads all of a task's processes may have at once, where the host"
+            + " offers a pids cgroup to write; off for no limit"),
     CHILD_JAVA("", "java executable for children (default: the one running the supervisor)"),
     CHILD_JAVA_OPTIONS("", "more JVM flags for each child, separated by spaces (e.g. -Xss1m)"),
     CHILD_JIT("auto", "auto: C1 alone for a type whose last 3 tasks each used under 100 ms of CPU, else C1 and C2;"

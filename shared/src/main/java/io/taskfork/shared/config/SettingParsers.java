@@ -18,6 +18,9 @@ final class SettingParsers {
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final long MIN_HEAP = 16L << 20;
+    private static final int MIN_PROCESSES = 64;
+    // the kernel's own most PIDs (pid_max's limit)
+    private static final int MAX_PROCESSES = 4_194_304;
 
     private SettingParsers() {
     }
@@ -74,6 +77,22 @@ final class SettingParsers {
 
     static String queue(String text) {
         return io.taskfork.shared.topology.QueueNames.checked(text);
+    }
+
+    /**
+     * {@code TASKFORK_TASK_PROCESSES}: a number of processes and threads, or {@code off} (0). A child
+     * JVM alone runs a few dozen threads, so fewer than 64 would keep tasks from starting.
+     */
+    static int processes(String text) {
+        if (text.trim().equalsIgnoreCase("off")) {
+            return 0;
+        }
+        try {
+            return wholeNumber(text, MIN_PROCESSES, MAX_PROCESSES);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("expected a whole number from " + MIN_PROCESSES + " to " + MAX_PROCESSES
+                    + ", or off");
+        }
     }
 
     static int wholeNumber(String text, int min, int max) {

@@ -42,7 +42,8 @@ final class SettingsLoader {
                         parse(Setting.CHILD_JAVA_OPTIONS, SettingParsers::javaOptions),
                         parse(Setting.CACHE_DIR, this::cacheDir),
                         parse(Setting.CONTAINMENT, text -> SettingParsers.oneOf(text, ChildContainment.values())),
-                        parse(Setting.CHILD_JIT, text -> SettingParsers.oneOf(text, ChildJit.values()))),
+                        parse(Setting.CHILD_JIT, text -> SettingParsers.oneOf(text, ChildJit.values())),
+                        parse(Setting.TASK_PROCESSES, SettingParsers::processes)),
                 new WorkSettings(
                         parse(Setting.WORK_DIR, text -> SettingParsers.workDir(text, db.schema())),
                         parse(Setting.KEEP_WORKDIRS, SettingParsers::bool),

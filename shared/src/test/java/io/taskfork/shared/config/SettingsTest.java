@@ -67,6 +67,19 @@ class SettingsTest {
     }
 
     @Test
+    void taskProcessesTakesANumberFrom64OrOff() {
+        assertThat(Settings.load(Map.of(), NO_FLAGS).child().startup().processes()).isEqualTo(1024);
+        assertThat(Settings.load(Map.of("TASKFORK_TASK_PROCESSES", "64"), NO_FLAGS).child().startup().processes())
+                .isEqualTo(64);
+        assertThat(Settings.load(Map.of("TASKFORK_TASK_PROCESSES", " Off "), NO_FLAGS).child().startup().processes())
+                .isZero();
+        assertThatThrownBy(() -> Settings.load(Map.of("TASKFORK_TASK_PROCESSES", "63"), NO_FLAGS))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid TASKFORK_TASK_PROCESSES \"63\": expected a whole number from 64 to 4194304,"
+                        + " or off");
+    }
+
+    @Test
     void containmentIsAutoUnlessSessionIsAskedFor() {
         assertThat(Settings.load(Map.of(), NO_FLAGS).child().startup().containment())
                 .isEqualTo(ChildContainment.AUTO);

@@ -74,7 +74,8 @@ public final class ChildLauncher implements AutoCloseable {
         this.command = new ChildCommand(settings, containment, memoryCapBytes);
         this.workFolder = Leftovers.sweepAndCreateFolder(settings.work().root());
         this.archive = new ArchiveUse(command, workFolder, this::handlerPathNow);
-        this.services = new SessionServices(settings, command, memory);
+        this.services = new SessionServices(settings, command, memory,
+                ProcessLimit.open(settings.startup().processes(), containment.byChildInit()));
         this.standby = new StandbyChildren(standby, this::startStandby, this::handlerPathNow,
                 ArchiveUse.JVM_START_WITHIN);
     }

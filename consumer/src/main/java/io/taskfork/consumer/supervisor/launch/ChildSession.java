@@ -28,6 +28,8 @@ final class ChildSession {
     private final JvmMarkers markers;
     private Path directory;
     private Future<?> draining;
+    // the pids cgroup its processes are held in, when there is a process limit
+    private Optional<Path> cgroup = Optional.empty();
     private volatile Process process;
     private volatile boolean timedOut;
     private volatile StopReason stoppedBy;
@@ -62,13 +64,16 @@ final class ChildSession {
         // Nothing else writes to the work folder: a cleaner of old temporary files may have taken it.
         Folders.ensure(markers.oom().getParent());
         try {
+            cgroup = services.processLimit();
             ProcessBuilder builder = new ProcessBuilder(services.command().build(markers, flags))
                     .directory(directory.toFile());
             // The child holds no secrets of the supervisor: no database or broker credentials.
             builder.environment().keySet().removeIf(name -> name.startsWith("TASKFORK_"));
+            cgroup.ifPresent(path -> builder.environment().put(ProcessLimit.VARIABLE, path.toString()));
             process = builder.start();
         } catch (IOException | RuntimeException e) {
             markers.delete();
+            services.releaseProcessLimit(cgroup);
             throw e;
         }
         output = new LogCapture(services.logLimit());
@@ -140,6 +145,7 @@ final class ChildSession {
             if (markersPossible) {
                 markers.delete();
             }
+            services.releaseProcessLimit(cgroup);
         }
     }
 
@@ -161,6 +167,7 @@ final class ChildSession {
             } finally {
                 ChildPipes.closeQuietly(process.getInputStream());
                 markers.delete();
+                services.releaseProcessLimit(cgroup);
             }
             Folders.deleteTree(directory);
             return log;

@@ -211,6 +211,11 @@ final class Containment {
         return subreaper;
     }
 
+    /** Whether {@code taskfork-child-init} starts the children, in a namespace or not. */
+    boolean byChildInit() {
+        return !prefix.isEmpty() && Path.of(prefix.get(0)).getFileName().toString().equals(CHILD_INIT);
+    }
+
     /**
      * Whether the child's JVM leads a session of its own, whose ID is its PID (setsid(1) forks only
      * when its caller leads a process group, which a process just started does not), so that its

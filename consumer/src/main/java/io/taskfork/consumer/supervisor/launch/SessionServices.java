@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -34,14 +35,27 @@ final class SessionServices implements AutoCloseable {
     private final ChildSettings settings;
     private final ChildCommand command;
     private final Optional<MemoryWatch> memory;
+    private final Optional<ProcessLimit> processes;
     private final ExecutorService outputReaders = Executors.newCachedThreadPool(NamedThreads.of("child-output", true));
     private final ScheduledExecutorService deadlines =
             Executors.newSingleThreadScheduledExecutor(NamedThreads.of("child-deadline", true));
 
-    SessionServices(ChildSettings settings, ChildCommand command, Optional<MemoryWatch> memory) {
+    SessionServices(ChildSettings settings, ChildCommand command, Optional<MemoryWatch> memory,
+            Optional<ProcessLimit> processes) {
         this.settings = settings;
         this.command = command;
         this.memory = memory;
+        this.processes = processes;
+    }
+
+    /** A pids cgroup for a child about to start, which holds it to TASKFORK_TASK_PROCESSES; empty for no limit. */
+    Optional<Path> processLimit() throws IOException {
+        return processes.isEmpty() ? Optional.empty() : Optional.of(processes.get().forChild());
+    }
+
+    /** Removes the pids cgroup of a child that has ended, or never started. */
+    void releaseProcessLimit(Optional<Path> cgroup) {
+        cgroup.ifPresent(path -> processes.ifPresent(limit -> limit.release(path, deadlines)));
     }
 
     ChildCommand command() {
@@ -173,5 +187,6 @@ final class SessionServices implements AutoCloseable {
         deadlines.shutdownNow();
         memory.ifPresent(MemoryWatch::close);
         outputReaders.shutdownNow();
+        processes.ifPresent(ProcessLimit::close);
     }
 }

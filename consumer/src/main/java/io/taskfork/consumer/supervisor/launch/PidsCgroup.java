@@ -1,0 +1,103 @@
+package io.taskfork.consumer.supervisor.launch;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The folder of this process's own cgroup of the pids controller, as {@code /proc/self/cgroup} and
+ * {@code /proc/self/mountinfo} tell it: in a cgroup v1 hierarchy of its own, or in the cgroup v2
+ * one where the controller is enabled for the cgroups beneath this one (a delegated cgroup).
+ */
+final class PidsCgroup {
+
+    private static final String CONTROLLER = "pids";
+
+    private PidsCgroup() {
+    }
+
+    /** Empty when the host has no pids controller this process can make cgroups under, as far as can be read. */
+    static Optional<Path> ofThisProcess() {
+        try {
+            return find(Files.readAllLines(Path.of("/proc/self/cgroup"), StandardCharsets.UTF_8),
+                    Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** As {@link #ofThisProcess}, from the lines of those two files. */
+    static Optional<Path> find(List<String> cgroups, List<String> mounts) {
+        for (String line : cgroups) {
+            String[] parts = line.split(":", 3);
+            if (parts.length == 3 && !parts[0].equals("0")
+                    && Arrays.asList(parts[1].split(",")).contains(CONTROLLER)) {
+                Optional<Path> v1 = under(mounts, "cgroup", CONTROLLER, parts[2]);
+                if (v1.isPresent()) {
+                    return v1;
+                }
+            }
+        }
+        for (String line : cgroups) {
+            String[] parts = line.split(":", 3);
+            if (parts.length == 3 && parts[0].equals("0") && parts[1].isEmpty()) {
+                Optional<Path> v2 = under(mounts, "cgroup2", null, parts[2]).filter(PidsCgroup::delegatesPids);
+                if (v2.isPresent()) {
+                    return v2;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Where {@code path}, a cgroup of the hierarchy mounted as {@code type} with {@code option} among
+     * its options (any for none), is seen: the mount point, with the path below the mount's own root.
+     */
+    private static Optional<Path> under(List<String> mounts, String type, String option, String path) {
+        for (String mount : mounts) {
+            // ID PARENT MAJOR:MINOR ROOT MOUNT-POINT OPTIONS [OPTIONAL...] - TYPE SOURCE SUPER-OPTIONS
+            int dash = mount.indexOf(" - ");
+            if (dash < 0) {
+                continue;
+            }
+            String[] before = mount.substring(0, dash).split(" ");
+            String[] after = mount.substring(dash + 3).split(" ");
+            if (before.length < 5 || after.length < 3 || !after[0].equals(type)
+                    || option != null && !Arrays.asList(after[2].split(",")).contains(option)) {
+                continue;
+            }
+            String root = unescape(before[3]);
+            if (!(path + "/").startsWith(root.equals("/") ? "/" : root + "/")) {
+                continue;
+            }
+            Path folder = Path.of(unescape(before[4]), path.substring(root.equals("/") ? 0 : root.length()));
+            if (Files.isDirectory(folder)) {
+                return Optional.of(folder.normalize());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * In cgroup v2, whether the pids controller reaches the cgroups made under this one, as a manager
+     * that delegates a cgroup enables it; the supervisor enables nothing in the host's hierarchy.
+     */
+    private static boolean delegatesPids(Path folder) {
+        try {
+            return List.of(Files.readString(folder.resolve("cgroup.subtree_control")).trim().split("\\s+"))
+                    .contains(CONTROLLER);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    // mountinfo writes a space, a tab, a newline and a backslash as octal escapes
+    private static String unescape(String field) {
+        return field.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
+    }
+}

@@ -1,0 +1,161 @@
+package io.taskfork.consumer.supervisor.launch;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * TASKFORK_TASK_PROCESSES: a cgroup of the pids controller for each child, which its processes and
+ * threads cannot outgrow; a fork past it fails. Without it a fork bomb filled the host's process
+ * table, and nothing on the host, the supervisor's own kill included, could start a process or a
+ * thread for minutes. {@code taskfork-child-init} enters the child's cgroup before it forks anything
+ * (told where by {@link #VARIABLE}), so everything the task starts is in it. The cgroups are made
+ * beneath the supervisor's own, in a folder {@code taskfork-PID-N} of each launcher's (a JVM may run
+ * more than one supervisor).
+ */
+final class ProcessLimit {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessLimit.class);
+    /** Where taskfork-child-init finds the folder of the cgroup it enters. */
+    static final String VARIABLE = "TASKFORK_PIDS_CGROUP";
+    private static final String PREFIX = "taskfork-";
+    private static final long RELEASE_EVERY_MS = 100;
+    private static final int RELEASE_TRIES = 50;
+    private static final AtomicLong LAUNCHERS = new AtomicLong();
+
+    private final Path folder;
+    private final int most;
+    private final AtomicLong children = new AtomicLong();
+
+    private ProcessLimit(Path folder, int most) {
+        this.folder = folder;
+        this.most = most;
+    }
+
+    /**
+     * The limit of {@code most} processes a child, when the host offers a pids cgroup this supervisor
+     * may make cgroups in and {@code taskfork-child-init} starts the children; else empty, saying why.
+     * Clears the folders that supervisors of this host no longer running left there.
+     */
+    static Optional<ProcessLimit> open(int most, boolean childInit) {
+        if (most <= 0) {
+            LOG.info("process limit: off (TASKFORK_TASK_PROCESSES=off)");
+            return Optional.empty();
+        }
+        if (!childInit) {
+            LOG.warn("process limit: none, it needs {} (TASKFORK_TASK_PROCESSES)", Containment.CHILD_INIT);
+            return Optional.empty();
+        }
+        Optional<Path> own = PidsCgroup.ofThisProcess();
+        if (own.isEmpty()) {
+            LOG.info("process limit: none, this host offers no pids cgroup (TASKFORK_TASK_PROCESSES)");
+            return Optional.empty();
+        }
+        sweep(own.get());
+        Path folder = own.get().resolve(PREFIX + ProcessHandle.current().pid() + "-" + LAUNCHERS.incrementAndGet());
+        try {
+            Files.createDirectories(folder);
+            ProcessLimit limit = new ProcessLimit(folder, most);
+            // a cgroup made and given its limit: what every child's start will do
+            limit.release(limit.forChild(), null);
+            LOG.info("process limit: {} processes and threads per task (pids cgroups in {})", most, folder);
+            return Optional.of(limit);
+        } catch (IOException | RuntimeException e) {
+            LOG.info("process limit: none, no pids cgroup can be made in {} ({}) (TASKFORK_TASK_PROCESSES)",
+                    own.get(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Makes the cgroup of a child about to start, with the limit; its folder goes in {@link #VARIABLE}. */
+    Path forChild() throws IOException {
+        Path cgroup = folder.resolve("child-" + children.incrementAndGet());
+        Files.createDirectory(cgroup);
+        try {
+            Files.writeString(cgroup.resolve("pids.max"), Integer.toString(most), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            Files.deleteIfExists(cgroup);
+            throw e;
+        }
+        return cgroup;
+    }
+
+    /**
+     * Removes the cgroup of a child that has ended. Its last processes may still be on their way
+     * out (in the session fallback, killed just now): it is tried again on {@code timer} for a few
+     * seconds; at once and once only without one.
+     */
+    void release(Path cgroup, ScheduledExecutorService timer) {
+        if (removed(cgroup) || timer == null) {
+            return;
+        }
+        AtomicLong tries = new AtomicLong();
+        timer.schedule(new Runnable() {
+            @Override
+            public void run() {
+                if (removed(cgroup)) {
+                    return;
+                }
+                if (tries.incrementAndGet() < RELEASE_TRIES) {
+                    timer.schedule(this, RELEASE_EVERY_MS, TimeUnit.MILLISECONDS);
+                } else {
+                    LOG.warn("the pids cgroup {} of an ended child still holds processes; it is left", cgroup);
+                }
+            }
+        }, RELEASE_EVERY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Removes this supervisor's folder with its children's cgroups, once the children have ended; one
+     * whose last processes are still on their way out is left to the next supervisor's sweep.
+     */
+    void close() {
+        clear(folder);
+    }
+
+    private static boolean removed(Path cgroup) {
+        try {
+            // a cgroup's folder is removed with its control files, and only when no process is in it
+            Files.deleteIfExists(cgroup);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void clear(Path folder) {
+        try (DirectoryStream<Path> cgroups = Files.newDirectoryStream(folder, "child-*")) {
+            for (Path cgroup : cgroups) {
+                removed(cgroup);
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone already, or not readable: nothing to remove
+        }
+        removed(folder);
+    }
+
+    /** Removes the folders of supervisors that no longer run, with their children's cgroups, where empty. */
+    private static void sweep(Path own) {
+        try (DirectoryStream<Path> folders = Files.newDirectoryStream(own, PREFIX + "*")) {
+            for (Path folder : folders) {
+                String[] parts = folder.getFileName().toString().substring(PREFIX.length()).split("-");
+                String pid = parts[0];
+                if (parts.length != 2 || pid.isEmpty() || !pid.chars().allMatch(Character::isDigit)
+                        || ProcessHandle.of(Long.parseLong(pid)).isPresent()) {
+                    continue;
+                }
+                clear(folder);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("could not clear the pids cgroups of supervisors gone: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.taskfork.consumer.supervisor.launch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Where the pids cgroup of a process is, from its /proc/self/cgroup and /proc/self/mountinfo lines. */
+class PidsCgroupTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void aCgroupV1HierarchyOfPidsGivesItsMountPointWithTheProcesssPath() throws Exception {
+        Path mount = Files.createDirectories(root.resolve("pids"));
+        Files.createDirectories(mount.resolve("system.slice/app.service"));
+
+        assertThat(PidsCgroup.find(List.of("9:name=systemd:/", "8:pids:/system.slice/app.service", "0::/"),
+                List.of("36 25 0:31 / " + mount + " rw,relatime shared:9 - cgroup cgroup rw,pids")))
+                .contains(mount.resolve("system.slice/app.service"));
+    }
+
+    @Test
+    void aMountOfPartOfTheHierarchyIsReadFromItsOwnRoot() throws Exception {
+        // as a container sees its own cgroup mounted at the hierarchy's mount point
+        Path mount = Files.createDirectories(root.resolve("pids"));
+
+        assertThat(PidsCgroup.find(List.of("8:pids:/docker/abc"),
+                List.of("36 25 0:31 /docker/abc " + mount + " rw - cgroup cgroup rw,pids")))
+                .contains(mount);
+    }
+
+    @Test
+    void cgroupV2CountsOnlyWhereThePidsControllerIsEnabledBeneathIt() throws Exception {
+        Path mount = Files.createDirectories(root.resolve("unified"));
+        Path own = Files.createDirectories(mount.resolve("user.slice/taskfork"));
+        List<String> mounts = List.of("30 25 0:26 / " + mount + " rw - cgroup2 cgroup2 rw");
+        Files.writeString(own.resolve("cgroup.subtree_control"), "cpu memory\n");
+
+        assertThat(PidsCgroup.find(List.of("0::/user.slice/taskfork"), mounts)).isEmpty();
+
+        Files.writeString(own.resolve("cgroup.subtree_control"), "cpu memory pids\n");
+        assertThat(PidsCgroup.find(List.of("0::/user.slice/taskfork"), mounts)).contains(own);
+    }
+
+    @Test
+    void noPidsControllerMountedIsNone() throws Exception {
+        Path memory = Files.createDirectories(root.resolve("memory"));
+
+        assertThat(PidsCgroup.find(List.of("8:pids:/", "4:memory:/"),
+                List.of("36 25 0:31 / " + memory + " rw - cgroup cgroup rw,memory"))).isEmpty();
+    }
+}
