@@ -75,7 +75,8 @@ public final class ChildLauncher implements AutoCloseable {
         this.workFolder = Leftovers.sweepAndCreateFolder(settings.work().root());
         this.archive = new ArchiveUse(command, workFolder, this::handlerPathNow);
         this.services = new SessionServices(settings, command, memory,
-                ProcessLimit.open(settings.startup().processes(), containment.byChildInit()));
+                ProcessLimit.open(settings.startup().processes(),
+                        containment.byChildInit() ? Containment.childInit() : Optional.empty()));
         this.standby = new StandbyChildren(standby, this::startStandby, this::handlerPathNow,
                 ArchiveUse.JVM_START_WITHIN);
     }

@@ -13,15 +13,22 @@ import java.util.Optional;
  * {@code /proc/self/mountinfo} tell it: in a cgroup v1 hierarchy of its own, or in the cgroup v2
  * one where the controller is enabled for the cgroups beneath this one (a delegated cgroup).
  */
-final class PidsCgroup {
+record PidsCgroup(Path folder, boolean v2) {
 
     private static final String CONTROLLER = "pids";
 
-    private PidsCgroup() {
+    /**
+     * Lets the cgroups made beneath {@code made}, a cgroup made beneath this one, have a pids.max: in
+     * cgroup v2 a cgroup's subtree_control enables the controller for its children. Nothing in v1.
+     */
+    void enableBeneath(Path made) throws IOException {
+        if (v2) {
+            Files.writeString(made.resolve("cgroup.subtree_control"), "+" + CONTROLLER);
+        }
     }
 
     /** Empty when the host has no pids controller this process can make cgroups under, as far as can be read. */
-    static Optional<Path> ofThisProcess() {
+    static Optional<PidsCgroup> ofThisProcess() {
         try {
             return find(Files.readAllLines(Path.of("/proc/self/cgroup"), StandardCharsets.UTF_8),
                     Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8));
@@ -31,14 +38,14 @@ final class PidsCgroup {
     }
 
     /** As {@link #ofThisProcess}, from the lines of those two files. */
-    static Optional<Path> find(List<String> cgroups, List<String> mounts) {
+    static Optional<PidsCgroup> find(List<String> cgroups, List<String> mounts) {
         for (String line : cgroups) {
             String[] parts = line.split(":", 3);
             if (parts.length == 3 && !parts[0].equals("0")
                     && Arrays.asList(parts[1].split(",")).contains(CONTROLLER)) {
                 Optional<Path> v1 = under(mounts, "cgroup", CONTROLLER, parts[2]);
                 if (v1.isPresent()) {
-                    return v1;
+                    return Optional.of(new PidsCgroup(v1.get(), false));
                 }
             }
         }
@@ -47,7 +54,7 @@ final class PidsCgroup {
             if (parts.length == 3 && parts[0].equals("0") && parts[1].isEmpty()) {
                 Optional<Path> v2 = under(mounts, "cgroup2", null, parts[2]).filter(PidsCgroup::delegatesPids);
                 if (v2.isPresent()) {
-                    return v2;
+                    return Optional.of(new PidsCgroup(v2.get(), true));
                 }
             }
         }
@@ -72,11 +79,13 @@ final class PidsCgroup {
                 continue;
             }
             String root = unescape(before[3]);
-            if (!(path + "/").startsWith(root.equals("/") ? "/" : root + "/")) {
+            // a cgroup outside the namespace's root shows as /.. and names no folder of this mount
+            if (!(path + "/").startsWith(root.equals("/") ? "/" : root + "/") || List.of(path.split("/")).contains("..")) {
                 continue;
             }
             Path folder = Path.of(unescape(before[4]), path.substring(root.equals("/") ? 0 : root.length()));
-            if (Files.isDirectory(folder)) {
+            // a cgroup's folder, not a folder of the file system the hierarchies are mounted in
+            if (Files.exists(folder.resolve("cgroup.procs"))) {
                 return Optional.of(folder.normalize());
             }
         }

@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * thread for minutes. {@code taskfork-child-init} enters the child's cgroup before it forks anything
  * (told where by {@link #VARIABLE}), so everything the task starts is in it. The cgroups are made
  * beneath the supervisor's own, in a folder {@code taskfork-PID-N} of each launcher's (a JVM may run
- * more than one supervisor).
+ * more than one supervisor). A cgroup that cannot be made costs the child its limit, never its start.
  */
 final class ProcessLimit {
 
@@ -29,6 +30,7 @@ final class ProcessLimit {
     private static final String PREFIX = "taskfork-";
     private static final long RELEASE_EVERY_MS = 100;
     private static final int RELEASE_TRIES = 50;
+    private static final long TRIAL_WITHIN_MS = 5_000;
     private static final AtomicLong LAUNCHERS = new AtomicLong();
 
     private final Path folder;
@@ -42,47 +44,91 @@ final class ProcessLimit {
 
     /**
      * The limit of {@code most} processes a child, when the host offers a pids cgroup this supervisor
-     * may make cgroups in and {@code taskfork-child-init} starts the children; else empty, saying why.
-     * Clears the folders that supervisors of this host no longer running left there.
+     * may make cgroups in, and {@code childInit} (the program that starts the children; empty when
+     * they start without it) enters one as a trial; else empty, saying why. Clears the folders that
+     * supervisors of this host no longer running left there.
      */
-    static Optional<ProcessLimit> open(int most, boolean childInit) {
+    static Optional<ProcessLimit> open(int most, Optional<Path> childInit) {
         if (most <= 0) {
             LOG.info("process limit: off (TASKFORK_TASK_PROCESSES=off)");
             return Optional.empty();
         }
-        if (!childInit) {
+        if (childInit.isEmpty()) {
             LOG.warn("process limit: none, it needs {} (TASKFORK_TASK_PROCESSES)", Containment.CHILD_INIT);
             return Optional.empty();
         }
-        Optional<Path> own = PidsCgroup.ofThisProcess();
+        Optional<PidsCgroup> own = PidsCgroup.ofThisProcess();
         if (own.isEmpty()) {
             LOG.info("process limit: none, this host offers no pids cgroup (TASKFORK_TASK_PROCESSES)");
             return Optional.empty();
         }
-        sweep(own.get());
-        Path folder = own.get().resolve(PREFIX + ProcessHandle.current().pid() + "-" + LAUNCHERS.incrementAndGet());
+        sweep(own.get().folder());
+        Path folder = own.get().folder()
+                .resolve(PREFIX + ProcessHandle.current().pid() + "-" + LAUNCHERS.incrementAndGet());
         try {
             Files.createDirectories(folder);
+            // in cgroup v2 a cgroup's own subtree_control gives the ones beneath it their pids.max
+            own.get().enableBeneath(folder);
             ProcessLimit limit = new ProcessLimit(folder, most);
-            // a cgroup made and given its limit: what every child's start will do
-            limit.release(limit.forChild(), null);
+            String trial = limit.trial(childInit.get());
+            if (trial != null) {
+                throw new IOException(trial);
+            }
             LOG.info("process limit: {} processes and threads per task (pids cgroups in {})", most, folder);
             return Optional.of(limit);
         } catch (IOException | RuntimeException e) {
-            LOG.info("process limit: none, no pids cgroup can be made in {} ({}) (TASKFORK_TASK_PROCESSES)",
-                    own.get(), e.getMessage());
+            clear(folder);
+            LOG.info("process limit: none, no pids cgroup can be made and entered in {} ({})"
+                    + " (TASKFORK_TASK_PROCESSES)", own.get().folder(), e.getMessage());
             return Optional.empty();
         }
     }
 
-    /** Makes the cgroup of a child about to start, with the limit; its folder goes in {@link #VARIABLE}. */
-    Path forChild() throws IOException {
+    /** What every child's start will do, once: a cgroup made, given its limit, and entered; null when it went. */
+    private String trial(Path childInit) throws IOException {
+        Path cgroup = forChild();
+        try {
+            ProcessBuilder builder = new ProcessBuilder(childInit.toString(), "session", "--", "true")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            builder.environment().put(VARIABLE, cgroup.toString());
+            Process process = builder.start();
+            if (!process.waitFor(TRIAL_WITHIN_MS, TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                return "no answer from " + Containment.CHILD_INIT + " within " + TRIAL_WITHIN_MS / 1000 + " s";
+            }
+            return process.exitValue() == 0 ? null
+                    : Containment.CHILD_INIT + " could not enter it (exit code " + process.exitValue() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } finally {
+            release(cgroup, null);
+        }
+    }
+
+    /**
+     * The cgroup of a child about to start, made with the limit; its folder goes in {@link #VARIABLE}.
+     * Empty, with a warning, when it cannot be made: the child then starts without a limit.
+     */
+    Optional<Path> forChildOrNone() {
+        try {
+            return Optional.of(forChild());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("a child starts without its process limit: its pids cgroup cannot be made in {} ({})", folder,
+                    e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private Path forChild() throws IOException {
+        // made again if something took it away meanwhile
+        Files.createDirectories(folder);
         Path cgroup = folder.resolve("child-" + children.incrementAndGet());
         Files.createDirectory(cgroup);
         try {
             Files.writeString(cgroup.resolve("pids.max"), Integer.toString(most), StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            Files.deleteIfExists(cgroup);
+            removed(cgroup);
             throw e;
         }
         return cgroup;
@@ -91,34 +137,48 @@ final class ProcessLimit {
     /**
      * Removes the cgroup of a child that has ended. Its last processes may still be on their way
      * out (in the session fallback, killed just now): it is tried again on {@code timer} for a few
-     * seconds; at once and once only without one.
+     * seconds; at once and once only without one, or once the timer is shut down.
      */
     void release(Path cgroup, ScheduledExecutorService timer) {
         if (removed(cgroup) || timer == null) {
             return;
         }
         AtomicLong tries = new AtomicLong();
-        timer.schedule(new Runnable() {
+        Runnable again = new Runnable() {
             @Override
             public void run() {
-                if (removed(cgroup)) {
-                    return;
-                }
-                if (tries.incrementAndGet() < RELEASE_TRIES) {
-                    timer.schedule(this, RELEASE_EVERY_MS, TimeUnit.MILLISECONDS);
-                } else {
+                if (!removed(cgroup) && tries.incrementAndGet() < RELEASE_TRIES) {
+                    schedule(timer, this);
+                } else if (tries.get() >= RELEASE_TRIES) {
                     LOG.warn("the pids cgroup {} of an ended child still holds processes; it is left", cgroup);
                 }
             }
-        }, RELEASE_EVERY_MS, TimeUnit.MILLISECONDS);
+        };
+        schedule(timer, again);
+    }
+
+    private static void schedule(ScheduledExecutorService timer, Runnable again) {
+        try {
+            timer.schedule(again, RELEASE_EVERY_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // the launcher is closing: close() tries what is left
+        }
     }
 
     /**
-     * Removes this supervisor's folder with its children's cgroups, once the children have ended; one
-     * whose last processes are still on their way out is left to the next supervisor's sweep.
+     * Removes this supervisor's folder with its children's cgroups, once the children have ended,
+     * giving the last processes of those just killed a moment to go; what is still held then is left
+     * to the next supervisor's sweep.
      */
     void close() {
-        clear(folder);
+        for (int look = 0; look < RELEASE_TRIES / 2 && !clear(folder); look++) {
+            try {
+                Thread.sleep(RELEASE_EVERY_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static boolean removed(Path cgroup) {
@@ -131,7 +191,8 @@ final class ProcessLimit {
         }
     }
 
-    private static void clear(Path folder) {
+    /** Removes {@code folder} with the children's cgroups in it; false when any is still held. */
+    private static boolean clear(Path folder) {
         try (DirectoryStream<Path> cgroups = Files.newDirectoryStream(folder, "child-*")) {
             for (Path cgroup : cgroups) {
                 removed(cgroup);
@@ -139,7 +200,7 @@ final class ProcessLimit {
         } catch (IOException | RuntimeException e) {
             // gone already, or not readable: nothing to remove
         }
-        removed(folder);
+        return removed(folder);
     }
 
     /** Removes the folders of supervisors that no longer run, with their children's cgroups, where empty. */

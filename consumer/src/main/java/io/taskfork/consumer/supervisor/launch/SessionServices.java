@@ -49,8 +49,8 @@ final class SessionServices implements AutoCloseable {
     }
 
     /** A pids cgroup for a child about to start, which holds it to TASKFORK_TASK_PROCESSES; empty for no limit. */
-    Optional<Path> processLimit() throws IOException {
-        return processes.isEmpty() ? Optional.empty() : Optional.of(processes.get().forChild());
+    Optional<Path> processLimit() {
+        return processes.flatMap(ProcessLimit::forChildOrNone);
     }
 
     /** Removes the pids cgroup of a child that has ended, or never started. */

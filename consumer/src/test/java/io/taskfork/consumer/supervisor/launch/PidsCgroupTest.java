@@ -17,34 +17,51 @@ class PidsCgroupTest {
     @Test
     void aCgroupV1HierarchyOfPidsGivesItsMountPointWithTheProcesssPath() throws Exception {
         Path mount = Files.createDirectories(root.resolve("pids"));
-        Files.createDirectories(mount.resolve("system.slice/app.service"));
+        cgroup(mount.resolve("system.slice/app.service"));
 
         assertThat(PidsCgroup.find(List.of("9:name=systemd:/", "8:pids:/system.slice/app.service", "0::/"),
                 List.of("36 25 0:31 / " + mount + " rw,relatime shared:9 - cgroup cgroup rw,pids")))
-                .contains(mount.resolve("system.slice/app.service"));
+                .contains(new PidsCgroup(mount.resolve("system.slice/app.service"), false));
     }
 
     @Test
     void aMountOfPartOfTheHierarchyIsReadFromItsOwnRoot() throws Exception {
         // as a container sees its own cgroup mounted at the hierarchy's mount point
-        Path mount = Files.createDirectories(root.resolve("pids"));
+        Path mount = cgroup(root.resolve("pids"));
 
         assertThat(PidsCgroup.find(List.of("8:pids:/docker/abc"),
                 List.of("36 25 0:31 /docker/abc " + mount + " rw - cgroup cgroup rw,pids")))
-                .contains(mount);
+                .contains(new PidsCgroup(mount, false));
     }
 
     @Test
     void cgroupV2CountsOnlyWhereThePidsControllerIsEnabledBeneathIt() throws Exception {
         Path mount = Files.createDirectories(root.resolve("unified"));
-        Path own = Files.createDirectories(mount.resolve("user.slice/taskfork"));
+        Path own = cgroup(mount.resolve("user.slice/taskfork"));
         List<String> mounts = List.of("30 25 0:26 / " + mount + " rw - cgroup2 cgroup2 rw");
         Files.writeString(own.resolve("cgroup.subtree_control"), "cpu memory\n");
 
         assertThat(PidsCgroup.find(List.of("0::/user.slice/taskfork"), mounts)).isEmpty();
 
         Files.writeString(own.resolve("cgroup.subtree_control"), "cpu memory pids\n");
-        assertThat(PidsCgroup.find(List.of("0::/user.slice/taskfork"), mounts)).contains(own);
+        assertThat(PidsCgroup.find(List.of("0::/user.slice/taskfork"), mounts)).contains(new PidsCgroup(own, true));
+    }
+
+    @Test
+    void aCgroupOutsideTheNamespacesRootOrAFolderThatIsNoCgroupIsNone() throws Exception {
+        Path mount = cgroup(root.resolve("pids"));
+        Files.createDirectories(mount.resolve("plain"));
+        List<String> mounts = List.of("36 25 0:31 / " + mount + " rw - cgroup cgroup rw,pids");
+
+        assertThat(PidsCgroup.find(List.of("8:pids:/.."), mounts)).isEmpty();
+        assertThat(PidsCgroup.find(List.of("8:pids:/plain"), mounts)).isEmpty();
+    }
+
+    /** A folder as a cgroup's looks: with a cgroup.procs. */
+    private static Path cgroup(Path folder) throws Exception {
+        Files.createDirectories(folder);
+        Files.writeString(folder.resolve("cgroup.procs"), "");
+        return folder;
     }
 
     @Test
