@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
@@ -33,11 +34,13 @@ final class ProcessLimit {
     private static final long TRIAL_WITHIN_MS = 5_000;
     private static final AtomicLong LAUNCHERS = new AtomicLong();
 
+    private final PidsCgroup own;
     private final Path folder;
     private final int most;
     private final AtomicLong children = new AtomicLong();
 
-    private ProcessLimit(Path folder, int most) {
+    private ProcessLimit(PidsCgroup own, Path folder, int most) {
+        this.own = own;
         this.folder = folder;
         this.most = most;
     }
@@ -66,10 +69,8 @@ final class ProcessLimit {
         Path folder = own.get().folder()
                 .resolve(PREFIX + ProcessHandle.current().pid() + "-" + LAUNCHERS.incrementAndGet());
         try {
-            Files.createDirectories(folder);
-            // in cgroup v2 a cgroup's own subtree_control gives the ones beneath it their pids.max
-            own.get().enableBeneath(folder);
-            ProcessLimit limit = new ProcessLimit(folder, most);
+            ProcessLimit limit = new ProcessLimit(own.get(), folder, most);
+            limit.makeFolder();
             String trial = limit.trial(childInit.get());
             if (trial != null) {
                 throw new IOException(trial);
@@ -121,10 +122,14 @@ final class ProcessLimit {
     }
 
     private Path forChild() throws IOException {
-        // made again if something took it away meanwhile
-        Files.createDirectories(folder);
         Path cgroup = folder.resolve("child-" + children.incrementAndGet());
-        Files.createDirectory(cgroup);
+        try {
+            Files.createDirectory(cgroup);
+        } catch (NoSuchFileException gone) {
+            // something took the folder away meanwhile: it is made again, at this cost only then
+            makeFolder();
+            Files.createDirectory(cgroup);
+        }
         try {
             Files.writeString(cgroup.resolve("pids.max"), Integer.toString(most), StandardCharsets.US_ASCII);
         } catch (IOException e) {
@@ -132,6 +137,12 @@ final class ProcessLimit {
             throw e;
         }
         return cgroup;
+    }
+
+    private void makeFolder() throws IOException {
+        Files.createDirectories(folder);
+        // in cgroup v2 a cgroup's own subtree_control gives the ones beneath it their pids.max
+        own.enableBeneath(folder);
     }
 
     /**
