@@ -164,7 +164,7 @@ final class Audit {
                 QueueScan retry = scan(queues.retry(), RETRY_REFRESH);
                 QueueScan dead = scan(queues.dead(), Dlq.REFRESH)) {
             List<QueueCensus> held = List.of(QueueCensus.of(queues.main(), main),
-                    QueueCensus.of(queues.retry(), retry), QueueCensus.of(queues.dead(), dead));
+                    QueueCensus.of(queues.retry(), retry), QueueCensus.ofDead(queues.dead(), dead));
             return compare(resolve(held), consumers);
         }
     }

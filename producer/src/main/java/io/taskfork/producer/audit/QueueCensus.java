@@ -17,7 +17,7 @@ import java.util.Set;
  * @param total   messages ready when the look began
  * @param all     every message
  * @param atLimit the messages dead-lettered at the delivery limit, by the supervisor or the broker
- *                (a dead queue's only)
+ *                (counted in a dead-letter queue only: {@link #ofDead})
  */
 record QueueCensus(String queue, long total, Counts all, Counts atLimit) {
 
@@ -58,11 +58,20 @@ record QueueCensus(String queue, long total, Counts all, Counts atLimit) {
 
     /** Reads every message {@code scan} has, holding them all until the caller closes it. */
     static QueueCensus of(String queue, QueueScan scan) {
+        return of(queue, scan, false);
+    }
+
+    /** As {@link #of(String, QueueScan)}, for a dead-letter queue: the letters given up at the limit counted too. */
+    static QueueCensus ofDead(String queue, QueueScan scan) {
+        return of(queue, scan, true);
+    }
+
+    private static QueueCensus of(String queue, QueueScan scan, boolean dead) {
         Counts all = new Counts();
         Counts atLimit = new Counts();
         for (QueueMessage message = scan.next(); message != null; message = scan.next()) {
             all.add(message);
-            if (Dlq.deadAtTheDeliveryLimit(message)) {
+            if (dead && Dlq.deadAtTheDeliveryLimit(message)) {
                 atLimit.add(message);
             }
         }
