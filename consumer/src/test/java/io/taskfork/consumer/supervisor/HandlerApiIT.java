@@ -94,27 +94,24 @@ class HandlerApiIT {
 
     @Test
     void aResultThatCannotBeWrittenAsJsonFailsAtOnceDespiteAttemptsLeft() throws Exception {
-        Task task = fixture.awaitTerminal(fixture.submit("awkward", "{\"does\":\"return-unwritable\"}"));
-
-        assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
-        assertThat(task.attempts()).isEqualTo(1);
-        assertThat(task.error()).startsWith("the handler's result cannot be written as JSON: ")
-                .contains("AwkwardHandler$Opaque");
-        Task itself = fixture.awaitTerminal(fixture.submit("awkward", "{\"does\":\"return-itself\"}"));
-        assertThat(itself.status()).isEqualTo(TaskStatus.FAILED);
-        assertThat(itself.attempts()).isEqualTo(1);
-        assertThat(itself.error())
+        assertThat(unwritable("return-unwritable")).contains("AwkwardHandler$Opaque");
+        assertThat(unwritable("return-itself"))
                 .startsWith("the handler's result cannot be written as JSON: java.lang.StackOverflowError");
     }
 
     @Test
     void aResultNestedDeeperThanJsonIsWrittenFailsAtOnceAsUnwritable() throws Exception {
-        Task task = fixture.awaitTerminal(fixture.submit("awkward", "{\"does\":\"return-too-deep\"}"));
+        assertThat(unwritable("return-too-deep")).contains("nesting depth");
+    }
 
-        assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
-        assertThat(task.attempts()).isEqualTo(1);
-        assertThat(task.error()).startsWith("the handler's result cannot be written as JSON: ")
-                .contains("nesting depth");
+    /** The error of an awkward task that {@code does} so, once it has failed at its first attempt as unwritable. */
+    private static String unwritable(String does) throws Exception {
+        Task task = fixture.awaitTerminal(fixture.submit("awkward", "{\"does\":\"" + does + "\"}"));
+
+        assertThat(task.status()).as(does).isEqualTo(TaskStatus.FAILED);
+        assertThat(task.attempts()).as(does).isEqualTo(1);
+        assertThat(task.error()).startsWith("the handler's result cannot be written as JSON: ");
+        return task.error();
     }
 
     /** The instant the handler wrote to {@code file}, which it may write a moment after the report. */
