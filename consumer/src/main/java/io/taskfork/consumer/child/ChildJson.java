@@ -58,6 +58,11 @@ public final class ChildJson {
      * them are converted here; anything else goes through databind, as before.
      */
     static JsonNode toTree(Object value) {
+        return toTree(value, 0);
+    }
+
+    /** {@code depth}: how many maps and lists hold {@code value}. */
+    private static JsonNode toTree(Object value, int depth) {
         if (value == null) {
             return NODES.nullNode();
         }
@@ -90,20 +95,31 @@ public final class ChildJson {
         }
         // Loops, not lambdas: see ChildMain on what the first lambda costs a child.
         if (value instanceof Map<?, ?> map && hasTextKeys(map)) {
+            refuseDeeperThanWritten(depth);
             ObjectNode object = NODES.objectNode();
             for (Map.Entry<?, ?> entry : map.entrySet()) {
-                object.set((String) entry.getKey(), toTree(entry.getValue()));
+                object.set((String) entry.getKey(), toTree(entry.getValue(), depth + 1));
             }
             return object;
         }
         if (value instanceof Iterable<?> elements && !(value instanceof Map<?, ?>)) {
+            refuseDeeperThanWritten(depth);
             ArrayNode array = NODES.arrayNode();
             for (Object element : elements) {
-                array.add(toTree(element));
+                array.add(toTree(element, depth + 1));
             }
             return array;
         }
         return Json.MAPPER.valueToTree(value);
+    }
+
+    // Counted, not left to the stack: how deep a stack overflows depends on how much of toTree the
+    // JIT has compiled, so a result 5000 lists deep was refused as too deep at one run and not another.
+    private static void refuseDeeperThanWritten(int depth) {
+        if (depth >= JsonReader.MAX_DEPTH) {
+            throw new IllegalArgumentException("its nesting depth exceeds " + JsonReader.MAX_DEPTH
+                    + ", the most JSON is written with (a map or list that holds itself has no end)");
+        }
     }
 
     private static boolean hasTextKeys(Map<?, ?> map) {

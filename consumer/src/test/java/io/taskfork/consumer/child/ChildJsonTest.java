@@ -10,6 +10,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +102,22 @@ class ChildJsonTest {
         assertThatThrownBy(() -> ChildJson.parse("{\"n\":1e1000}")).hasMessageContaining("digits written out");
         assertThatThrownBy(() -> ChildJson.toTree(Map.of("n", new BigDecimal("1e-1000"))))
                 .hasMessageContaining("digits written out");
+    }
+
+    /** As deep as the generator writes, and not one level more; a map that holds itself is refused the same way. */
+    @Test
+    void aResultIsConvertedToTheDepthJsonIsWrittenToAndRefusedBeyondIt() {
+        Object deepest = "bottom";
+        for (int depth = 0; depth < JsonReader.MAX_DEPTH; depth++) {
+            deepest = List.of(deepest);
+        }
+        assertThat(ChildJson.line(ChildJson.toTree(deepest))).hasSize(2 * JsonReader.MAX_DEPTH + "\"bottom\"\n".length());
+
+        Object tooDeep = List.of(deepest);
+        assertThatThrownBy(() -> ChildJson.toTree(tooDeep)).hasMessageContaining("nesting depth exceeds 1000");
+        Map<String, Object> itself = new HashMap<>();
+        itself.put("itself", itself);
+        assertThatThrownBy(() -> ChildJson.toTree(itself)).hasMessageContaining("holds itself");
     }
 
     private static BigDecimal valueOfLine(JsonNode number) {
