@@ -92,14 +92,23 @@ final class SessionServices implements AutoCloseable {
 
     /**
      * Kills {@code process} with its tree (see {@link ProcessTrees#kill}), noting the sessions
-     * {@link #killLeftovers} needs. Under {@code taskfork-child-init} without a namespace, it kills
+     * {@link #killLeftovers} needs. In {@code taskfork-child-init}'s namespace, killing the process
+     * alone is enough. Under {@code taskfork-child-init} without a namespace, it kills
      * the descendants first and leaves {@code taskfork-child-init} alive: as their subreaper, it then
      * kills whatever they started meanwhile, a process that called setsid included, and exits (see its
      * {@code end_children}). It is killed too only if it has not ended within {@link #SUBREAPER_ENDS_WITHIN_MS}
      * (see {@link ProcessTrees#killUnderSubreaper}).
      */
     void kill(Process process, Set<Long> killedSessions) {
-        if (!command.containment().subreaper()) {
+        Containment containment = command.containment();
+        if (containment.namespace() && containment.byChildInit()) {
+            // Its namespace's first process dies with it, and the kernel kills everything left in the
+            // namespace: no look through the host's /proc first, which under a fork bomb meant
+            // thousands of processes read while the bomb went on.
+            process.destroyForcibly();
+            return;
+        }
+        if (!containment.subreaper()) {
             ProcessTrees.kill(process);
             return;
         }
