@@ -13,6 +13,8 @@ import io.taskfork.shared.task.Usage;
  * @param fatalError      the signal line of the JVM's fatal error log (hs_err), or null if none
  * @param memory          what the memory cap saw of the task's processes, and whether it killed them
  * @param cpuMillisAtKill the CPU the child's processes had used when the supervisor killed them, or -1
+ * @param processLimitReached the limit of the child's processes and threads (TASKFORK_TASK_PROCESSES)
+ *                        when it refused one of them, or -1
  */
 public record ChildExit(
         long pid,
@@ -25,7 +27,8 @@ public record ChildExit(
         String log,
         long runNanos,
         MemorySeen memory,
-        long cpuMillisAtKill) {
+        long cpuMillisAtKill,
+        int processLimitReached) {
 
     /** Nanoseconds from handing the child its task until the handler was about to run, or -1 if it never got there. */
     public long startNanos() {

@@ -139,7 +139,8 @@ final class ChildSession {
                     markersPossible && Files.exists(markers.oom()),
                     fatalErrorLog == null ? null : JvmMarkers.signalLine(fatalErrorLog), report,
                     fatalErrorLog == null ? log : log + JvmMarkers.excerpt(fatalErrorLog, services.logLimit() / 4),
-                    runNanos, memory.map(MemorySeen::of).orElse(MemorySeen.NOT_WATCHED), cpuMillisAtKill.get());
+                    runNanos, memory.map(MemorySeen::of).orElse(MemorySeen.NOT_WATCHED), cpuMillisAtKill.get(),
+                    services.processLimitReached(cgroup));
         } finally {
             ChildPipes.closeQuietly(process.getInputStream());
             if (markersPossible) {

@@ -89,15 +89,24 @@ public final class OutcomeClassifier {
     }
 
     private static Verdict failed(String detail, String error, ChildExit exit) {
-        String message = WireFormat.oneLine(detail);
+        String limit = limitReached(exit);
+        String message = WireFormat.oneLine(detail) + limit;
+        String errorAndLimit = error == null || limit.isEmpty() ? error : error + "\n" + limit.substring(2);
         return new Verdict(new TaskOutcome(TaskStatus.FAILED, FailureKind.EXCEPTION, exit.exitCode(), null,
-                error == null ? message : error, exit.log()), DeadLetterReason.EXCEPTION, message);
+                error == null ? message : errorAndLimit, exit.log()), DeadLetterReason.EXCEPTION, message);
     }
 
     private static Verdict crashed(FailureKind kind, DeadLetterReason reason, ChildExit exit, String detail) {
-        String message = WireFormat.oneLine(detail);
+        String message = WireFormat.oneLine(detail) + limitReached(exit);
         return new Verdict(new TaskOutcome(TaskStatus.CRASHED, kind, exit.exitCode(), null, message, exit.log()),
                 reason, message);
+    }
+
+    // A fork the limit refused fails in the task, as "Resource temporarily unavailable" at best: which
+    // limit refused it is said here, where a user reads why the task ended.
+    private static String limitReached(ChildExit exit) {
+        return exit.processLimitReached() < 0 ? "" : "; it reached its limit of " + exit.processLimitReached()
+                + " processes and threads (TASKFORK_TASK_PROCESSES)";
     }
 
     private static String jvmOutOfMemoryLine(String log) {

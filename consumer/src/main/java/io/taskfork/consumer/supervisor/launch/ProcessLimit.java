@@ -139,6 +139,23 @@ final class ProcessLimit {
         return cgroup;
     }
 
+    /**
+     * The limit, when it refused the child in {@code cgroup} a process or a thread ({@code pids.events}
+     * counts each refusal as {@code max}); -1 when it did not, or that cannot be read.
+     */
+    int reachedIn(Path cgroup) {
+        try {
+            for (String line : Files.readAllLines(cgroup.resolve("pids.events"), StandardCharsets.US_ASCII)) {
+                if (line.startsWith("max ") && !line.equals("max 0")) {
+                    return most;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone, or a kernel without the file: nothing to tell
+        }
+        return -1;
+    }
+
     private void makeFolder() throws IOException {
         Files.createDirectories(folder);
         // in cgroup v2 a cgroup's own subtree_control gives the ones beneath it their pids.max

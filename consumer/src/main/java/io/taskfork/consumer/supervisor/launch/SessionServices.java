@@ -53,6 +53,11 @@ final class SessionServices implements AutoCloseable {
         return processes.flatMap(ProcessLimit::forChildOrNone);
     }
 
+    /** The process limit, when the child in {@code cgroup} reached it; -1 when it did not, or had none. */
+    int processLimitReached(Optional<Path> cgroup) {
+        return cgroup.flatMap(path -> processes.map(limit -> limit.reachedIn(path))).orElse(-1);
+    }
+
     /** Removes the pids cgroup of a child that has ended, or never started. */
     void releaseProcessLimit(Optional<Path> cgroup) {
         cgroup.ifPresent(path -> processes.ifPresent(limit -> limit.release(path, deadlines)));

@@ -49,7 +49,7 @@ class OutcomeClassifierTest {
     @Test
     void aChildThatEndedItselfAtItsOwnDeadlineTimedOutThoughItsSupervisorSawTheTimeoutLate() throws IOException {
         Verdict verdict = classifier.classify(new ChildExit(1, 71, true, null, false, null, report(), "", 1,
-                MemorySeen.NOT_WATCHED, -1));
+                MemorySeen.NOT_WATCHED, -1, -1));
 
         assertThat(verdict.outcome().failureKind()).isEqualTo(FailureKind.TIMEOUT);
         assertThat(verdict.detail()).isEqualTo("ended itself with its process tree: its supervisor was silent for 20s,"
@@ -66,7 +66,7 @@ class OutcomeClassifierTest {
     @Test
     void timeoutWinsOverTheKillSignal() throws IOException {
         Verdict verdict = classifier.classify(new ChildExit(1, 137, true, null, false, null, report(), "", 1,
-                MemorySeen.NOT_WATCHED, -1));
+                MemorySeen.NOT_WATCHED, -1, -1));
 
         assertThat(verdict.outcome().failureKind()).isEqualTo(FailureKind.TIMEOUT);
         assertThat(verdict.reason()).isEqualTo(DeadLetterReason.TIMEOUT);
@@ -77,7 +77,7 @@ class OutcomeClassifierTest {
     void aMemoryKillIsMemoryNotTheTimeoutOrTheKillSignal() throws IOException {
         MemorySeen over = new MemorySeen(700L << 20, "killed with its process tree: its processes held 650 MiB");
         Verdict verdict = classifier.classify(new ChildExit(1, 137, false, null, false, null, report(), "", 1,
-                over, -1));
+                over, -1, -1));
 
         assertThat(verdict.outcome().status()).isEqualTo(TaskStatus.CRASHED);
         assertThat(verdict.outcome().failureKind()).isEqualTo(FailureKind.MEMORY);
@@ -89,7 +89,7 @@ class OutcomeClassifierTest {
     void outOfMemoryMarkerTellsOomFromSystemExitThree() throws IOException {
         String log = "Terminating due to java.lang.OutOfMemoryError: Java heap space\n";
         Verdict oom = classifier.classify(new ChildExit(1, 3, false, null, true, null, report(), log, 1,
-                MemorySeen.NOT_WATCHED, -1));
+                MemorySeen.NOT_WATCHED, -1, -1));
         Verdict exit = classifier.classify(exit(3, "{\"event\":\"exit\"}"));
 
         assertThat(oom.outcome().failureKind()).isEqualTo(FailureKind.OOM);
@@ -101,7 +101,7 @@ class OutcomeClassifierTest {
     @Test
     void fatalErrorLogMeansSignal() throws IOException {
         Verdict verdict = classifier.classify(new ChildExit(1, 134, false, null, false,
-                "SIGSEGV (0xb) at pc=0x0, pid=1, tid=2", report(), "", 1, MemorySeen.NOT_WATCHED, -1));
+                "SIGSEGV (0xb) at pc=0x0, pid=1, tid=2", report(), "", 1, MemorySeen.NOT_WATCHED, -1, -1));
 
         assertThat(verdict.outcome().status()).isEqualTo(TaskStatus.CRASHED);
         assertThat(verdict.outcome().failureKind()).isEqualTo(FailureKind.SIGNAL);
@@ -153,9 +153,25 @@ class OutcomeClassifierTest {
     }
 
     @Test
+    void aTaskThatReachedTheProcessLimitSaysSoAfterWhyItEnded() throws IOException {
+        ChildExit failed = new ChildExit(1, 0, false, null, false, null, report("{\"event\":\"error\","
+                + "\"message\":\"the command exited with code 254\",\"trace\":\"\"}"), "", 1,
+                MemorySeen.NOT_WATCHED, -1, 100);
+        ChildExit crashed = new ChildExit(1, 134, false, null, false, null, report(), "", 1, MemorySeen.NOT_WATCHED,
+                -1, 100);
+
+        String limit = "; it reached its limit of 100 processes and threads (TASKFORK_TASK_PROCESSES)";
+        assertThat(classifier.classify(failed).detail()).isEqualTo("the command exited with code 254" + limit);
+        assertThat(classifier.classify(failed).outcome().error()).contains("the command exited with code 254")
+                .endsWith("\nit reached its limit of 100 processes and threads (TASKFORK_TASK_PROCESSES)");
+        assertThat(classifier.classify(crashed).detail()).isEqualTo("killed by SIGABRT; exit code 134" + limit);
+        assertThat(classifier.classify(exit(134)).detail()).isEqualTo("killed by SIGABRT; exit code 134");
+    }
+
+    @Test
     void jvmThatCannotStartShowsItsLastWords() throws IOException {
         Verdict verdict = classifier.classify(new ChildExit(1, 1, false, null, false, null, report(),
-                "Error: Could not find or load main class Nope\n", 1, MemorySeen.NOT_WATCHED, -1));
+                "Error: Could not find or load main class Nope\n", 1, MemorySeen.NOT_WATCHED, -1, -1));
 
         assertThat(verdict.detail()).isEqualTo(
                 "exited with code 1 without a result; last output: Error: Could not find or load main class Nope");
@@ -167,7 +183,7 @@ class OutcomeClassifierTest {
         report.readAll(stream("{\"event\":\"result\",\"result\":\"" + "x".repeat(3 << 20) + "\"}\n"), 2 << 20);
 
         Verdict verdict = classifier.classify(new ChildExit(1, 0, false, null, false, null, report, "", 1,
-                MemorySeen.NOT_WATCHED, -1));
+                MemorySeen.NOT_WATCHED, -1, -1));
 
         assertThat(verdict.outcome().status()).isEqualTo(TaskStatus.FAILED);
         assertThat(verdict.detail()).isEqualTo("the handler's result or error, as JSON, is larger than the supervisor"
@@ -176,7 +192,7 @@ class OutcomeClassifierTest {
     }
 
     private static ChildExit exit(int code, String... events) throws IOException {
-        return new ChildExit(1, code, false, null, false, null, report(events), "", 1, MemorySeen.NOT_WATCHED, -1);
+        return new ChildExit(1, code, false, null, false, null, report(events), "", 1, MemorySeen.NOT_WATCHED, -1, -1);
     }
 
     private static ChildReport report(String... events) throws IOException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.taskfork.consumer.testing.HostProcesses;
 import io.taskfork.consumer.testing.PackagedConsumer;
 import io.taskfork.consumer.testing.SupervisorFixture;
+import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import java.nio.file.Files;
@@ -61,11 +62,25 @@ class ProcessLimitIT {
         Task task = fixture.awaitTerminal(id);
 
         assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
-        assertThat(task.error()).contains("ran longer than its timeout of 4s");
+        assertThat(task.error()).contains("ran longer than its timeout of 4s")
+                .contains("it reached its limit of " + LIMIT + " processes and threads (TASKFORK_TASK_PROCESSES)");
         assertThat(fixture.store().log(id)).get().asString().contains("fork")
                 .contains("Resource temporarily unavailable");
         assertThat(most).as("sleeps seen at once").isPositive().isLessThan(LIMIT);
         assertThat(HostProcesses.withArgument(mark).stream().filter(PackagedConsumer::isRunning)).isEmpty();
+    }
+
+    @Test
+    void aHandlerThatStartsThreadsPastTheLimitFailsSayingWhichLimitRefusedThem() throws Exception {
+        if (!limitHere()) {
+            return;
+        }
+        Task task = fixture.awaitTerminal(fixture.submit("awkward", "{\"does\":\"start-threads\"}", 1));
+
+        assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(task.failureKind()).isEqualTo(FailureKind.EXCEPTION);
+        assertThat(task.error()).startsWith("java.lang.OutOfMemoryError: unable to create native thread")
+                .endsWith("it reached its limit of " + LIMIT + " processes and threads (TASKFORK_TASK_PROCESSES)");
     }
 
     @Test
