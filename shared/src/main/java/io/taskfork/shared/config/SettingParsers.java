@@ -195,6 +195,22 @@ final class SettingParsers {
                 .toList();
     }
 
+    /**
+     * Names of the supervisor's environment variables, as {@link #names}: a {@code NAME=VALUE}
+     * would pass nothing on, since no variable has that name, so it is refused rather than ignored.
+     */
+    static List<String> variableNames(String text) {
+        List<String> names = names(text);
+        for (String name : names) {
+            if (name.contains("=") || name.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("\"" + name + "\" is no variable's name: it takes the names of"
+                        + " variables the supervisor has, whose values pass on; a value of the task's own goes in"
+                        + " its payload's env");
+            }
+        }
+        return names;
+    }
+
     /** Entries of a path list such as {@code a.jar:b/classes}, blanks left out. */
     private static List<String> pathEntries(String text) {
         return java.util.Arrays.stream(text.split(Pattern.quote(File.pathSeparator)))

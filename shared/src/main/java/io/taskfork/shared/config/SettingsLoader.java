@@ -49,7 +49,7 @@ final class SettingsLoader {
                         parse(Setting.KEEP_WORKDIRS, SettingParsers::bool),
                         parse(Setting.EXEC_ALLOW, SettingParsers::commands),
                         parse(Setting.EXEC_ROOTS, SettingParsers::directories),
-                        parse(Setting.EXEC_ENV_PASS, SettingParsers::names),
+                        parse(Setting.EXEC_ENV_PASS, SettingParsers::variableNames),
                         new ExecSandbox(
                                 parse(Setting.EXEC_SANDBOX, ExecSandbox::parseBwrap),
                                 parse(Setting.EXEC_NETWORK, SettingParsers::bool))));

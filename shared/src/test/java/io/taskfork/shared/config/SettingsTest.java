@@ -197,6 +197,8 @@ class SettingsTest {
         "TASKFORK_EXEC_SANDBOX   | firejail",
         "TASKFORK_EXEC_SANDBOX   | on",
         "TASKFORK_EXEC_NETWORK   | maybe",
+        "TASKFORK_EXEC_ENV_PASS  | PATH,A=B",
+        "TASKFORK_EXEC_ENV_PASS  | HOME LANG",
         "TASKFORK_CONTAINMENT    | none",
         "TASKFORK_CONTAINMENT    | pid",
         "TASKFORK_CHILD_JIT      | c2",
