@@ -145,8 +145,9 @@ public final class ChildMain {
                 // than the generator allows), and that is the result's fault too.
                 line = ChildJson.line(withUsage(done));
             } catch (RuntimeException | StackOverflowError unwritable) {
-                // (a stack overflow: an object of the handler's own that holds itself, walked by databind) The same handler returns the same
-                // kind of object next time: no attempt would fare better.
+                // (a stack overflow: an object of the handler's own that holds itself, which databind
+                // walks) The same handler returns the same kind of object next time: no attempt would
+                // fare better.
                 sendError(pipe, unwritable, "the handler's result cannot be written as JSON: " + describe(unwritable),
                         false);
                 return;

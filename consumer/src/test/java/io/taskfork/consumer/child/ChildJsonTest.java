@@ -111,7 +111,8 @@ class ChildJsonTest {
         for (int depth = 0; depth < JsonReader.MAX_DEPTH; depth++) {
             deepest = List.of(deepest);
         }
-        assertThat(ChildJson.line(ChildJson.toTree(deepest))).hasSize(2 * JsonReader.MAX_DEPTH + "\"bottom\"\n".length());
+        assertThat(ChildJson.line(ChildJson.toTree(deepest)))
+                .hasSize(2 * JsonReader.MAX_DEPTH + "\"bottom\"\n".length());
 
         Object tooDeep = List.of(deepest);
         assertThatThrownBy(() -> ChildJson.toTree(tooDeep)).hasMessageContaining("nesting depth exceeds 1000");

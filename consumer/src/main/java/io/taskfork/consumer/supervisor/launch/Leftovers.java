@@ -50,7 +50,8 @@ final class Leftovers {
     static void sweep(Path temporary, Path workRoot) {
         int removed = sweep(temporary, FOLDER_PREFIX) + sweep(workRoot, STANDBY_PREFIX);
         if (removed > 0) {
-            LOG.info("removed {} folders left by supervisors that were killed", removed);
+            LOG.info("removed {} left by supervisors that were killed",
+                    removed == 1 ? "1 folder" : removed + " folders");
         }
     }
 
