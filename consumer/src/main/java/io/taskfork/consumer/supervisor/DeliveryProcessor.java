@@ -134,6 +134,13 @@ final class DeliveryProcessor implements Consumer<Delivery> {
         } else {
             TaskMessage.Create create = (TaskMessage.Create) message;
             TaskStore.FromMessage created = policies.patience().untilDone("creating the task", () -> create(create));
+            if (created.anotherMessage()) {
+                // Acked as a copy, it would be work lost without a word: the ID was reused.
+                throw new MalformedMessageException(DeadLetterReason.MALFORMED, "its message_id "
+                        + create.messageId() + " made task " + created.task().id() + " from another message, of type "
+                        + created.task().type() + ": this one, of another type or payload, needs a message_id of"
+                        + " its own");
+            }
             if (!created.created()) {
                 MDC.put(LogSetup.TASK_ID, Long.toString(created.task().id()));
                 LOG.info("task {} holds unique key {} and is {}: the message creates nothing and is acked",

@@ -260,6 +260,32 @@ class BadMessagesIT {
         assertThat(fixture.store().find(id).orElseThrow().attempts()).isEqualTo(1);
     }
 
+    /** A message ID used again for other work: acked as a copy, that work would be lost without a word. */
+    @Test
+    void anotherMessageWithAMessageIdAlreadyUsedIsDeadLetteredAsMalformedNamingTheTask() throws Exception {
+        AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
+                .contentType(WireFormat.APPLICATION_JSON).messageId("order-4712").deliveryMode(2).build();
+        fixture.publish("{\"type\":\"echo\",\"payload\":{\"order\":4712,\"n\":100}}"
+                .getBytes(StandardCharsets.UTF_8), properties);
+        long id = fixture.awaitTaskWhere("message_id = 'order-4712'");
+        fixture.awaitTerminal(id);
+        // the same message written otherwise is a copy: acked, nothing made or dead-lettered
+        String copy = "{\"payload\": {\"n\": 1e2, \"order\": 4712}, \"type\": \"echo\"}";
+        fixture.publish(copy.getBytes(StandardCharsets.UTF_8), properties);
+        String other = "{\"type\":\"echo\",\"payload\":{\"order\":4713}}";
+        fixture.publish(other.getBytes(StandardCharsets.UTF_8), properties);
+
+        GetResponse letter = fixture.awaitDeadLetterWithBody(other);
+        fixture.awaitEveryMessageAcked();
+
+        assertThat(header(letter, WireFormat.REASON_HEADER)).isEqualTo("malformed");
+        assertThat(header(letter, WireFormat.DETAIL_HEADER)).isEqualTo("its message_id order-4712 made task " + id
+                + " from another message, of type echo: this one, of another type or payload, needs a message_id of"
+                + " its own");
+        assertThat(fixture.deadLettersWithBody(copy)).as("the copy's dead letters").isZero();
+        assertThat(fixture.store().find(id).orElseThrow().attempts()).isEqualTo(1);
+    }
+
     @Test
     void redeliveredTerminalTaskIsAckedWithoutRunningAgain() throws Exception {
         long id = fixture.submit("echo", "{\"once\":true}");

@@ -163,13 +163,20 @@ public final class SupervisorFixture implements AutoCloseable {
 
     /** How many dead letters of the task have been seen so far (after draining what is there). */
     public long deadLettersOf(long taskId) throws IOException {
+        return deadLetters(letter -> String.valueOf(taskId).equals(header(letter, WireFormat.TASK_ID_HEADER)));
+    }
+
+    /** How many dead letters with {@code body} have been seen so far (after draining what is there). */
+    public long deadLettersWithBody(String body) throws IOException {
+        return deadLetters(withBody(body));
+    }
+
+    private long deadLetters(Predicate<GetResponse> matching) throws IOException {
         GetResponse next;
         while ((next = channel.basicGet(environment.queues().dead(), true)) != null) {
             deadLetters.add(next);
         }
-        return deadLetters.stream()
-                .filter(letter -> String.valueOf(taskId).equals(header(letter, WireFormat.TASK_ID_HEADER)))
-                .count();
+        return deadLetters.stream().filter(matching).count();
     }
 
     /** The first dead letter that matches, waiting for it up to {@link #WITHIN}. */
@@ -195,7 +202,11 @@ public final class SupervisorFixture implements AutoCloseable {
     }
 
     public GetResponse awaitDeadLetterWithBody(String body) throws IOException, InterruptedException {
-        return awaitDeadLetter(letter -> body.equals(new String(letter.getBody(), StandardCharsets.UTF_8)));
+        return awaitDeadLetter(withBody(body));
+    }
+
+    private static Predicate<GetResponse> withBody(String body) {
+        return letter -> body.equals(new String(letter.getBody(), StandardCharsets.UTF_8));
     }
 
     public static String header(GetResponse letter, String name) {

@@ -85,22 +85,25 @@ final class TaskInserts {
                 .map(MAPPER)
                 .findOne();
         if (created.isPresent()) {
-            return new TaskStore.FromMessage(created.get(), true);
+            return new TaskStore.FromMessage(created.get(), true, false);
         }
-        Optional<Task> earlier = messageId == null ? Optional.empty() : handle
-                .createQuery("select " + TaskRowMapper.COLUMNS + " from tasks where message_id = :messageId")
+        // Compared as jsonb, as it was stored: 1e2 and 100 are one number, and key order is no difference.
+        Optional<TaskStore.FromMessage> earlier = messageId == null ? Optional.empty() : TaskInserts.bind(handle
+                .createQuery("select " + TaskRowMapper.COLUMNS + ", type = :type and payload = cast(:payload as jsonb)"
+                        + " as same_message from tasks where message_id = :messageId"), task)
                 .bind("messageId", messageId)
-                .map(MAPPER)
+                .map((rs, ctx) -> new TaskStore.FromMessage(MAPPER.map(rs, ctx), true, !rs.getBoolean("same_message")))
                 .findOne();
         if (earlier.isPresent()) {
-            return new TaskStore.FromMessage(earlier.get(), true);
+            return earlier.get();
         }
         long holder = TaskInserts.holder(handle, task.options().uniqueKey())
                 .orElseThrow(() -> new IllegalStateException("the holder of unique key "
                         + task.options().uniqueKey() + " ended during the insert; the message comes back"))
                 .id();
-        return new TaskStore.FromMessage(handle.createQuery("select " + TaskRowMapper.COLUMNS + " from tasks where id = :id")
-                .bind("id", holder).map(MAPPER).one(), false);
+        return new TaskStore.FromMessage(handle
+                .createQuery("select " + TaskRowMapper.COLUMNS + " from tasks where id = :id")
+                .bind("id", holder).map(MAPPER).one(), false, false);
     }
 
     /** The live task that holds {@code key}, if one does. */

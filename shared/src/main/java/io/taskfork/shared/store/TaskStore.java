@@ -127,11 +127,13 @@ public final class TaskStore {
     }
 
     /**
-     * @param task    the task the message created, or named by its message ID; or, when
-     *                {@code created} is false, the live task that holds its unique key
-     * @param created false when nothing was created for the message because of that key
+     * @param task            the task the message created, or named by its message ID; or, when
+     *                        {@code created} is false, the live task that holds its unique key
+     * @param created         false when nothing was created for the message because of that key
+     * @param anotherMessage true when its message ID had made {@code task} from another message: of
+     *                        another type or payload, not a copy of this one
      */
-    public record FromMessage(Task task, boolean created) {
+    public record FromMessage(Task task, boolean created, boolean anotherMessage) {
     }
 
     /** How many tasks of {@code type} run now, on any supervisor. */

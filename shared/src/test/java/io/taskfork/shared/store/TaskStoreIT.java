@@ -94,15 +94,26 @@ class TaskStoreIT {
     }
 
     @Test
-    void createFromMessageTwiceWithTheSameMessageIdGivesTheSameRow() {
+    void createFromMessageTwiceWithTheSameMessageIdGivesTheSameRowAndTellsAnotherMessageFromACopy() {
         String messageId = "msg-" + UUID.randomUUID();
 
-        Task first = store.createFromMessage(new NewTask("echo", PAYLOAD), messageId).task();
-        Task second = store.createFromMessage(new NewTask("echo", Json.parse("{\"other\":true}")), messageId).task();
+        TaskStore.FromMessage first = store.createFromMessage(new NewTask("echo",
+                Json.parse("{\"n\":100,\"s\":\"x\"}")), messageId);
+        TaskStore.FromMessage copy = store.createFromMessage(new NewTask("echo",
+                Json.parse("{\"s\":\"x\",\"n\":1e2}")), messageId);
+        TaskStore.FromMessage other = store.createFromMessage(new NewTask("echo", Json.parse("{\"other\":true}")),
+                messageId);
+        TaskStore.FromMessage otherType = store.createFromMessage(new NewTask("sleep",
+                Json.parse("{\"n\":100,\"s\":\"x\"}")), messageId);
 
-        assertThat(second.id()).isEqualTo(first.id());
-        assertThat(second.payload()).isEqualTo(PAYLOAD);
-        assertThat(first.status()).isEqualTo(TaskStatus.QUEUED);
+        assertThat(first.task().status()).isEqualTo(TaskStatus.QUEUED);
+        assertThat(first.anotherMessage()).isFalse();
+        assertThat(copy.task().id()).isEqualTo(first.task().id());
+        assertThat(copy.anotherMessage()).as("the same payload, written otherwise").isFalse();
+        assertThat(other.task().id()).isEqualTo(first.task().id());
+        assertThat(other.task().payload()).isEqualTo(first.task().payload());
+        assertThat(other.anotherMessage()).isTrue();
+        assertThat(otherType.anotherMessage()).isTrue();
         assertThat(rowsWithMessageId(messageId)).isEqualTo(1);
     }
 
