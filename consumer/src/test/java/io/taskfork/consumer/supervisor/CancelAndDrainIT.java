@@ -119,6 +119,9 @@ class CancelAndDrainIT {
         assertThat(task.attempts()).isEqualTo(1);
         assertThat(fixture.supervisor().deliveriesAcked()).as("its one delivery, acked when its retry was recorded")
                 .isEqualTo(acksBefore + 1);
+        // why its last attempt ended stays, after the cancel that ended the task
+        assertThat(task.failureKind()).isNull();
+        assertThat(task.error()).isEqualTo("cancelled; attempt 1 had ended: " + retrying.error());
     }
 
     @Test

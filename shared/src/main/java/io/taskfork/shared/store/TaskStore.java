@@ -164,8 +164,12 @@ public final class TaskStore {
                     .findOne()
                     .map(TaskStatus::of);
             if (before.isPresent() && !before.get().isTerminal()) {
-                handle.createUpdate("update tasks set status = 'cancelled', finished_at = now(),"
-                                + " error = 'cancelled' where id = :id")
+                // A task between attempts keeps why its last one ended: often why it was cancelled. A
+                // running one has none (its claim cleared it): its supervisor records what the kill ends.
+                handle.createUpdate("update tasks set status = 'cancelled', finished_at = now(), failure_kind = null,"
+                                + " error = case when status <> 'running' and error is not null"
+                                + " then 'cancelled; attempt ' || attempts || ' had ended: ' || error"
+                                + " else 'cancelled' end where id = :id")
                         .bind("id", id)
                         .execute();
             }
