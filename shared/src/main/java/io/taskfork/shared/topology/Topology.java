@@ -26,7 +26,8 @@ public final class Topology {
 
     /** Declares the main, dead-letter and retry queues of {@code queues}. */
     public static void declare(Connection connection, QueueNames queues) throws IOException {
-        declare(connection, queues.dead(), Map.of("x-queue-type", "quorum"));
+        // The main queue first: one that exists with other arguments is refused before its dead-letter
+        // queue is made beside it. Until that is made, a letter at-least-once waits in the main queue.
         declare(connection, queues.main(), Map.of(
                 "x-queue-type", "quorum",
                 "x-dead-letter-exchange", "",
@@ -34,6 +35,7 @@ public final class Topology {
                 "x-dead-letter-strategy", "at-least-once",
                 "x-overflow", "reject-publish",
                 "x-delivery-limit", DELIVERY_LIMIT));
+        declare(connection, queues.dead(), Map.of("x-queue-type", "quorum"));
         declare(connection, queues.retry(), Map.of(
                 "x-queue-type", "quorum",
                 "x-dead-letter-exchange", "",

@@ -10,7 +10,7 @@ public final class TopologyMismatchException extends TaskforkException {
 
     /** For a queue a setting names: TASKFORK_QUEUE, or a command's {@code --queue}. */
     public TopologyMismatchException(String queue, String brokerSays) {
-        this(queue, brokerSays, "delete it or set TASKFORK_QUEUE to another name");
+        this(queue, brokerSays, "delete it or name another queue with TASKFORK_QUEUE or --queue");
     }
 
     private TopologyMismatchException(String queue, String brokerSays, String remedy) {

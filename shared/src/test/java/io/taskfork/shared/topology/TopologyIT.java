@@ -8,6 +8,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import io.taskfork.shared.testing.IsolatedEnvironment;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -167,7 +168,10 @@ class TopologyIT {
                     () -> Topology.declare(env.connection(), other));
 
             assertThat(e).isNotNull();
-            assertThat(e.getMessage()).contains("'" + other.main() + "'").doesNotContain("\n", "\r");
+            assertThat(e.getMessage()).contains("'" + other.main() + "'").doesNotContain("\n", "\r")
+                    .contains("delete it or name another queue with TASKFORK_QUEUE or --queue");
+            assertThat(exists(other.dead())).as("a dead-letter queue made beside the refused one").isFalse();
+            assertThat(exists(other.retry())).as("a retry queue made beside the refused one").isFalse();
         } finally {
             deleteAll(other);
         }
@@ -190,6 +194,20 @@ class TopologyIT {
     private void deleteAll(QueueNames names) throws Exception {
         for (String queue : List.of(names.main(), names.dead(), names.retry())) {
             channel.queueDelete(queue);
+        }
+    }
+
+    private boolean exists(String queue) throws Exception {
+        Channel own = env.connection().createChannel();
+        try {
+            own.queueDeclarePassive(queue);
+            return true;
+        } catch (IOException notFound) {
+            return false;
+        } finally {
+            if (own.isOpen()) {
+                own.close();
+            }
         }
     }
 
