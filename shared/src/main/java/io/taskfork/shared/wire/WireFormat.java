@@ -117,7 +117,8 @@ public final class WireFormat {
             throw new MalformedMessageException(DeadLetterReason.MALFORMED, "bad JSON: " + e.getMessage());
         }
         if (!node.isObject()) {
-            throw new MalformedMessageException(DeadLetterReason.MALFORMED, "JSON body is not an object");
+            throw new MalformedMessageException(DeadLetterReason.MALFORMED, "JSON body is not an object"
+                    + (node.isIntegralNumber() ? ": a task ID is published as " + TEXT_PLAIN : ""));
         }
         try {
             OptionFields.refuseUnknown(node, "a JSON message");

@@ -106,12 +106,20 @@ class WireFormatTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"[1,2]", "\"echo\"", "42", "null"})
+    @ValueSource(strings = {"[1,2]", "\"echo\"", "4.2", "null"})
     void jsonThatIsNotAnObjectIsMalformed(String body) {
         MalformedMessageException e = malformed(body, WireFormat.APPLICATION_JSON, null);
 
         assertThat(e.reason()).isEqualTo(DeadLetterReason.MALFORMED);
         assertThat(e.getMessage()).isEqualTo("JSON body is not an object");
+    }
+
+    @Test
+    void aTaskIdPublishedAsJsonIsMalformedSayingHowAnIdIsPublished() {
+        MalformedMessageException e = malformed("42", WireFormat.APPLICATION_JSON, null);
+
+        assertThat(e.reason()).isEqualTo(DeadLetterReason.MALFORMED);
+        assertThat(e.getMessage()).isEqualTo("JSON body is not an object: a task ID is published as text/plain");
     }
 
     @ParameterizedTest(name = "{0}")
