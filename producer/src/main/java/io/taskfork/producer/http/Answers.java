@@ -35,7 +35,10 @@ final class Answers {
                 return id;
             }
         } catch (NumberFormatException e) {
-            // said below
+            if (text.matches("[0-9]{19,}")) {
+                // a whole number from 1 up, but past any ID a task can have
+                throw ApiProblem.badRequest("a task ID is at most " + Long.MAX_VALUE + ", not \"" + text + "\"");
+            }
         }
         throw ApiProblem.badRequest("a task ID is a positive whole number, not \"" + text + "\"");
     }

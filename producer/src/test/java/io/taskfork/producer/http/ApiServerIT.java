@@ -153,7 +153,13 @@ class ApiServerIT {
         assertThat(http.get("/api/tasks/" + none + "/log", TOKEN).status()).isEqualTo(404);
         assertThat(http.post("/api/tasks/" + none + "/cancel", "", TOKEN).status()).isEqualTo(404);
         assertThat(http.get("/api/tasks/abc", TOKEN).status()).isEqualTo(400);
+        assertThat(http.get("/api/tasks/abc", TOKEN).json().get("error").asText())
+                .isEqualTo("a task ID is a positive whole number, not \"abc\"");
         assertThat(http.post("/api/tasks/0/cancel", "", TOKEN).status()).isEqualTo(400);
+        HttpCalls.Reply tooLarge = http.get("/api/tasks/99999999999999999999", TOKEN);
+        assertThat(tooLarge.status()).isEqualTo(400);
+        assertThat(tooLarge.json().get("error").asText())
+                .isEqualTo("a task ID is at most " + Long.MAX_VALUE + ", not \"99999999999999999999\"");
     }
 
     @Test
