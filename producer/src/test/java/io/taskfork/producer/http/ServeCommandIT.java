@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code serve} as an operator runs it: the built jar, in a process of its own, stopped by SIGTERM. */
 class ServeCommandIT {
@@ -40,11 +42,13 @@ class ServeCommandIT {
         }
     }
 
+    /** What a client sends, well formed or not, is answered, not written to serve's log. */
     @Test
-    void serveAnswersUntilSigtermThenExitsZero() throws Exception {
+    void serveAnswersUntilSigtermThenExitsZero(@TempDir Path folder) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "serve"));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        Path err = folder.resolve("serve.err");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("TASKFORK_"));
         builder.environment().putAll(env.environment());
         builder.environment().put("TASKFORK_HTTP_PORT", "0");
@@ -59,10 +63,12 @@ class ServeCommandIT {
 
             assertThat(http.get("/healthz", null).body()).isEqualTo("ok");
             assertThat(http.post("/api/tasks", "{\"type\": \"echo\"}", TOKEN).status()).isEqualTo(201);
+            assertThat(http.get("/api/tasks?type=" + "x".repeat(10_000), TOKEN).status()).isEqualTo(414);
 
             serve.destroy();
             assertThat(serve.waitFor(30, TimeUnit.SECONDS)).as("serve ends on SIGTERM").isTrue();
             assertThat(serve.exitValue()).isZero();
+            assertThat(Files.readString(err)).isEmpty();
         } finally {
             serve.destroyForcibly();
         }
