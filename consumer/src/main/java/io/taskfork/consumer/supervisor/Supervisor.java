@@ -162,7 +162,9 @@ public final class Supervisor implements AutoCloseable {
         if (timers != null) {
             timers.stopScheduling();
         }
-        BoundedClose.cancel(consuming, consumerTag, CANCEL_WITHIN);
+        if (taskConsumer == null || !taskConsumer.cancelledByBroker()) {
+            BoundedClose.cancel(consuming, consumerTag, CANCEL_WITHIN);
+        }
         if (workers != null) {
             workers.shutdown();
             if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {

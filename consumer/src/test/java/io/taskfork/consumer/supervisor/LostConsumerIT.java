@@ -2,7 +2,11 @@ package io.taskfork.consumer.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.rabbitmq.client.Channel;
+import io.taskfork.consumer.supervisor.amqp.BoundedClose;
 import io.taskfork.consumer.testing.SupervisorFixture;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -12,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** A supervisor whose consumer the broker ends says so on /healthz, though its connections are up. */
 class LostConsumerIT {
@@ -22,6 +27,9 @@ class LostConsumerIT {
         try (ServerSocket free = new ServerSocket(0)) {
             metricsPort = free.getLocalPort();
         }
+        ListAppender<ILoggingEvent> closing = new ListAppender<>();
+        closing.start();
+        ((Logger) LoggerFactory.getLogger(BoundedClose.class)).addAppender(closing);
         try (SupervisorFixture fixture = SupervisorFixture.start(LostConsumerIT.class,
                 Map.of("TASKFORK_METRICS_PORT", String.valueOf(metricsPort)))) {
             assertThat(healthz(metricsPort)).isEqualTo("200 ok\n");
@@ -39,6 +47,8 @@ class LostConsumerIT {
             }
             assertThat(answer).isEqualTo("503 unhealthy: the broker cancelled the consumer (was the queue deleted?)\n");
         }
+        // the stop that follows has no consumer left to cancel, and says nothing about one
+        assertThat(closing.list).isEmpty();
     }
 
     private static String healthz(int port) throws Exception {

@@ -67,6 +67,11 @@ public final class TaskConsumer extends DefaultConsumer {
                 consumerTag);
     }
 
+    /** Whether the broker cancelled this consumer: then it has no cancel of the supervisor's to answer. */
+    public boolean cancelledByBroker() {
+        return cancelledBy != null;
+    }
+
     /**
      * Why no task can arrive any more, though the connection is up: the broker cancelled this
      * consumer, or closed its channel on an error. Neither mends itself, so /healthz says so, and
