@@ -117,8 +117,11 @@ final class DeliveryProcessor implements Consumer<Delivery> {
                 delivery.getEnvelope().isRedeliver());
         if (deliveries >= Topology.DELIVERY_LIMIT - 1) {
             // Dead-letter it ourselves one delivery before the broker would, so that it carries our headers.
-            String detail = "delivered " + (deliveries + 1)
-                    + " times without an outcome (a consumer failed or died with it each time)";
+            long prior = WireFormat.priorDeliveries(delivery.getProperties().getHeaders());
+            String detail = "delivered " + (deliveries + 1) + " times"
+                    + (prior > 0 ? ", " + prior + " of them before a copy was put back (x-taskfork-prior-deliveries)"
+                            : "")
+                    + " without an outcome (a consumer failed or died with it each time)";
             Long taskId = namedTask(delivery);
             if (taskId != null) {
                 endAtDeliveryLimit(taskId, detail);
