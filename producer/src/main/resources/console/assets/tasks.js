@@ -1,7 +1,7 @@
 // The task list: newest first, filtered by status and type, refreshed every 2 seconds so rows
 // change as their tasks run; and a form to submit a task.
 import { canChange, change, read } from './api.js';
-import { el, every, failed, notice, statusBadge, timeCell } from './ui.js';
+import { clearNotice, el, every, failed, notice, statusBadge, timeCell } from './ui.js';
 
 const STATUSES = ['scheduled', 'queued', 'running', 'retrying', 'succeeded', 'failed', 'crashed', 'cancelled', 'expired'];
 const PAGE = 50;
@@ -106,6 +106,15 @@ function submitForm() {
     el('label', {}, 'Payload (JSON)', el('textarea', { name: 'payload', spellcheck: 'false' }, '{}')),
     el('label', {}, 'Attempts ', el('input', { name: 'max_attempts', type: 'number', min: 1, max: 100, placeholder: '3' })),
     el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary' }, 'Submit')));
+  // What the form was told of its payload is outdated once the person edits it: the browser's own
+  // checks may stop the next submit before it says anything new.
+  let aboutPayload = null;
+  form.addEventListener('input', () => {
+    if (aboutPayload !== null) {
+      clearNotice(aboutPayload);
+      aboutPayload = null;
+    }
+  });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const fields = new FormData(form);
@@ -113,7 +122,8 @@ function submitForm() {
     try {
       payload = JSON.parse(fields.get('payload') || '{}');
     } catch (e) {
-      notice(`The payload is not JSON: ${e.message}`, true);
+      aboutPayload = `The payload is not JSON: ${e.message}`;
+      notice(aboutPayload, true);
       return;
     }
     const body = { type: fields.get('type').trim(), payload };

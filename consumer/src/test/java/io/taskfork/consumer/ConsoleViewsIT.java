@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
+import org.openqa.selenium.WebElement;
 
 /** How the console shows what it shows: its own files only, task text as text, secrets hidden, a phone's width. */
 class ConsoleViewsIT {
@@ -75,6 +76,25 @@ class ConsoleViewsIT {
         assertThat(browser.find("#payload").getText()).contains("<img src=x onerror=");
         assertThat(browser.all("main img, main script")).isEmpty();
         assertThat(browser.script("return window.ran === undefined")).isEqualTo(true);
+    }
+
+    @Test
+    void whatTheFormWasToldOfItsPayloadGoesOnceThePersonEditsIt() {
+        browser.open(console.base() + "/#/tasks");
+        browser.click("details:has(> #submit) > summary");
+        browser.find("#submit input[name=type]").sendKeys("echo");
+        WebElement payload = browser.find("#submit textarea[name=payload]");
+        payload.clear();
+        payload.sendKeys("{\"a\": ");
+        browser.click("#submit button[type=submit]");
+        browser.awaitText("#notice", "The payload is not JSON");
+
+        payload.sendKeys("1}");
+        // a value the browser's own check refuses: the form's submit never runs to say anything new
+        browser.find("#submit input[name=max_attempts]").sendKeys("500");
+        browser.click("#submit button[type=submit]");
+
+        assertThat(browser.find("#notice").isDisplayed()).as("the notice about the payload").isFalse();
     }
 
     @Test
