@@ -1,7 +1,9 @@
 package io.taskfork.producer.dlq;
 
 import io.taskfork.producer.queue.QueueMessage;
+import io.taskfork.shared.wire.DeadLetterReason;
 import io.taskfork.shared.wire.TaskMessage;
+import io.taskfork.shared.wire.WireFormat;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -46,8 +48,15 @@ final class DeadLetterResolver {
         return letters;
     }
 
-    /** The message ID of a JSON body that creates a task: the row it created, if any, carries it. */
+    /**
+     * The message ID of a JSON body that creates a task: the row it created, if any, carries it. A
+     * message dead-lettered as malformed created none: one whose ID had made a task from another
+     * message would otherwise be taken for that task's, and a replay would run the other work.
+     */
     private static Optional<String> creatorId(QueueMessage message) {
+        if (DeadLetterReason.MALFORMED.value().equals(message.text(WireFormat.REASON_HEADER))) {
+            return Optional.empty();
+        }
         return message.create().map(TaskMessage.Create::messageId);
     }
 }

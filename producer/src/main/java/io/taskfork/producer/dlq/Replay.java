@@ -5,6 +5,7 @@ import io.taskfork.producer.queue.ConfirmedPublisher;
 import io.taskfork.producer.queue.QueueMessage;
 import io.taskfork.producer.queue.QueueScan;
 import io.taskfork.producer.task.ShownPayload;
+import io.taskfork.shared.wire.DeadLetterReason;
 import io.taskfork.shared.wire.TaskMessage;
 import io.taskfork.shared.wire.WireFormat;
 import java.io.PrintStream;
@@ -131,6 +132,13 @@ final class Replay {
                 say(ReplaySummary.Kind.REFUSED, null, "message " + describe(letter.message()) + " not replayed: its"
                         + " \"queue\" names " + named + ", not " + mainQueue + "; publish it to " + named
                         + "; it stays in " + deadQueue.name());
+                return false;
+            }
+            if (DeadLetterReason.MALFORMED.value().equals(letter.reason())) {
+                // what the database refused, or a message_id that made a task from another message
+                say(ReplaySummary.Kind.REFUSED, null, "message " + describe(letter.message()) + " not replayed:"
+                        + " a supervisor would dead-letter it again (malformed: " + letter.detail() + "); it stays in "
+                        + deadQueue.name());
                 return false;
             }
             Optional<Long> holder = create.options().uniqueKey() == null ? Optional.empty()

@@ -83,6 +83,24 @@ public final class DeadLetterFixture implements AutoCloseable {
     }
 
     /**
+     * A task made from a JSON message with {@code messageId} that failed, and another JSON message
+     * with that ID, {@code otherBody}, which a supervisor dead-lettered as malformed; returns the task.
+     */
+    long reusedMessageId(String messageId, String otherBody) throws Exception {
+        long id = new TaskStore(env.database())
+                .createFromMessage(new NewTask("echo", Json.parse("{\"first\": 1}")), messageId).task().id();
+        env.database().jdbi().useHandle(handle -> handle.createUpdate("update tasks set status = 'failed',"
+                        + " attempts = 1, failure_kind = 'exception', error = 'boom', finished_at = now() where id = :id")
+                .bind("id", id)
+                .execute());
+        deadLetter(new AMQP.BasicProperties.Builder().contentType(WireFormat.APPLICATION_JSON).messageId(messageId),
+                otherBody.getBytes(StandardCharsets.UTF_8), DeadLetterReason.MALFORMED, "its message_id " + messageId
+                        + " made task " + id + " from another message, of type echo: this one, of another type or"
+                        + " payload, needs a message_id of its own", null);
+        return id;
+    }
+
+    /**
      * A task whose row stays running on a supervisor that is gone, and whose message the broker
      * dead-letters itself at the main queue's delivery limit: x-death, none of our headers.
      */

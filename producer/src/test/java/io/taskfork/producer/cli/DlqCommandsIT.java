@@ -8,6 +8,8 @@ import io.taskfork.producer.Await;
 import io.taskfork.producer.QueueProbe;
 import io.taskfork.shared.json.Json;
 import io.taskfork.shared.testing.IsolatedEnvironment;
+import io.taskfork.shared.store.TaskStore;
+import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.testing.TestServices;
 import io.taskfork.shared.topology.Topology;
 import io.taskfork.shared.wire.DeadLetterReason;
@@ -286,6 +288,25 @@ class DlqCommandsIT {
         // the main queue's own count, not the one copied from the message's first life
         assertThat(((Number) headers.getOrDefault("x-delivery-count", 0L)).longValue()).isZero();
         deadQueue.awaitCount(0);
+    }
+
+    /** Its message_id names the task another message made: it is not that task's letter, nor replayed. */
+    @Test
+    void aJsonMessageDeadAsMalformedForAReusedMessageIdIsNotTakenForThatTasksAndStays() throws Exception {
+        long other = fixture.reusedMessageId("order-4714", "{\"type\": \"echo\", \"payload\": {\"second\": 2}}");
+
+        CliRun list = cli("dlq", "list");
+        CliRun replay = cli("dlq", "replay", "--all");
+
+        assertThat(lineOf(list, "malformed")).as(list.out()).matches(" *- +echo +- +malformed .*");
+        assertThat(replay.exitCode()).as(replay.err()).isOne();
+        assertThat(replay.errLines().get(0)).isEqualTo("message order-4714 not replayed: a supervisor would"
+                + " dead-letter it again (malformed: its message_id order-4714 made task " + other + " from another"
+                + " message, of type echo: this one, of another type or payload, needs a message_id of its own); it"
+                + " stays in " + env.queues().dead());
+        assertThat(new TaskStore(env.database()).find(other).orElseThrow().status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(mainQueue.count()).isZero();
+        deadQueue.awaitCount(1);
     }
 
     @Test
