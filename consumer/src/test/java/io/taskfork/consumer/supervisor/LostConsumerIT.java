@@ -29,7 +29,8 @@ class LostConsumerIT {
         }
         ListAppender<ILoggingEvent> closing = new ListAppender<>();
         closing.start();
-        ((Logger) LoggerFactory.getLogger(BoundedClose.class)).addAppender(closing);
+        Logger logger = (Logger) LoggerFactory.getLogger(BoundedClose.class);
+        logger.addAppender(closing);
         try (SupervisorFixture fixture = SupervisorFixture.start(LostConsumerIT.class,
                 Map.of("TASKFORK_METRICS_PORT", String.valueOf(metricsPort)))) {
             assertThat(healthz(metricsPort)).isEqualTo("200 ok\n");
@@ -46,6 +47,8 @@ class LostConsumerIT {
                 answer = healthz(metricsPort);
             }
             assertThat(answer).isEqualTo("503 unhealthy: the broker cancelled the consumer (was the queue deleted?)\n");
+        } finally {
+            logger.detachAppender(closing);
         }
         // the stop that follows has no consumer left to cancel, and says nothing about one
         assertThat(closing.list).isEmpty();

@@ -29,10 +29,11 @@ public final class WireFormat {
     public static final String PRIOR_DELIVERIES_HEADER = "x-taskfork-prior-deliveries";
     /** Set by a quorum queue on each delivery: how often the message was given back before. */
     public static final String DELIVERY_COUNT_HEADER = "x-delivery-count";
+    /** The most characters of a detail ({@link #oneLine}). */
+    public static final int MAX_DETAIL = 300;
 
     private static final Pattern TASK_ID = Pattern.compile("[0-9]{1,18}");
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
-    private static final int MAX_DETAIL = 300;
     private static final int PERSISTENT = 2;
 
     private WireFormat() {
@@ -118,7 +119,8 @@ public final class WireFormat {
         }
         if (!node.isObject()) {
             throw new MalformedMessageException(DeadLetterReason.MALFORMED, "JSON body is not an object"
-                    + (node.isIntegralNumber() ? ": a task ID is published as " + TEXT_PLAIN : ""));
+                    + (node.isIntegralNumber() && node.bigIntegerValue().signum() > 0
+                            ? ": a task ID is published as " + TEXT_PLAIN : ""));
         }
         try {
             OptionFields.refuseUnknown(node, "a JSON message");

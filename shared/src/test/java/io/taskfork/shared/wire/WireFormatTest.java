@@ -106,7 +106,7 @@ class WireFormatTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"[1,2]", "\"echo\"", "4.2", "null"})
+    @ValueSource(strings = {"[1,2]", "\"echo\"", "4.2", "0", "-5", "null"})
     void jsonThatIsNotAnObjectIsMalformed(String body) {
         MalformedMessageException e = malformed(body, WireFormat.APPLICATION_JSON, null);
 

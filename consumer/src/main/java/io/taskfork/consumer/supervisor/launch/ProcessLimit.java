@@ -140,15 +140,19 @@ final class ProcessLimit {
     }
 
     /**
-     * The limit, when it refused the child in {@code cgroup} a process or a thread ({@code pids.events}
-     * counts each refusal as {@code max}); -1 when it did not, or that cannot be read.
+     * The limit, when it refused the child in {@code cgroup} a process or a thread; -1 when it did not,
+     * or that cannot be read. {@code pids.events} counts each refusal as {@code max}, but before
+     * Linux 6.13 also one by a limit above (the supervisor's own, a container's): so the child must
+     * also have held as many as this limit, where {@code pids.peak} says so (from Linux 6.1).
      */
     int reachedIn(Path cgroup) {
         try {
-            for (String line : Files.readAllLines(cgroup.resolve("pids.events"), StandardCharsets.US_ASCII)) {
-                if (line.startsWith("max ") && !line.equals("max 0")) {
-                    return most;
-                }
+            boolean refused = Files.readAllLines(cgroup.resolve("pids.events"), StandardCharsets.US_ASCII).stream()
+                    .anyMatch(line -> line.startsWith("max ") && !line.equals("max 0"));
+            Path peak = cgroup.resolve("pids.peak");
+            if (refused && (!Files.exists(peak)
+                    || Long.parseLong(Files.readString(peak, StandardCharsets.US_ASCII).strip()) >= most)) {
+                return most;
             }
         } catch (IOException | RuntimeException e) {
             // gone, or a kernel without the file: nothing to tell

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.wire.DeadLetterReason;
+import io.taskfork.shared.wire.WireFormat;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -166,6 +167,10 @@ class OutcomeClassifierTest {
                 .endsWith("\nit reached its limit of 100 processes and threads (TASKFORK_TASK_PROCESSES)");
         assertThat(classifier.classify(crashed).detail()).isEqualTo("killed by SIGABRT; exit code 134" + limit);
         assertThat(classifier.classify(exit(134)).detail()).isEqualTo("killed by SIGABRT; exit code 134");
+        ChildExit longFailure = new ChildExit(1, 0, false, null, false, null, report("{\"event\":\"error\","
+                + "\"message\":\"" + "x".repeat(400) + "\",\"trace\":\"\"}"), "", 1, MemorySeen.NOT_WATCHED, -1, 100);
+        assertThat(classifier.classify(longFailure).detail()).as("the detail's usual length, with the limit kept")
+                .hasSize(WireFormat.MAX_DETAIL).endsWith("x…" + limit);
     }
 
     @Test
