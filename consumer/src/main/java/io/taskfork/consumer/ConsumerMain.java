@@ -88,10 +88,11 @@ public final class ConsumerMain implements Callable<Integer>, SettingsOptions.Ca
         }
         LogSetup.use(settings.service().logFormat());
         CountDownLatch stopRequested = new CountDownLatch(1);
-        // Taking over TERM and INT lets the drain finish and the process exit 0, where the JVM's
-        // own handling would exit 143 or 130.
+        // Taking over TERM, INT and HUP lets the drain finish and the process exit 0, where the JVM's
+        // own handling would exit 143, 130 or 129 at once. A HUP that nohup ignores stays ignored.
         Signal.handle(new Signal("TERM"), signal -> stopRequested.countDown());
         Signal.handle(new Signal("INT"), signal -> stopRequested.countDown());
+        Signal.handle(new Signal("HUP"), signal -> stopRequested.countDown());
         Supervisor supervisor = new Supervisor(settings);
         try {
             supervisor.start();

@@ -33,6 +33,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The packaged consumer as a user runs it: {@code java -jar taskfork-consumer.jar}. */
 class ConsumerProcessIT {
@@ -245,22 +247,44 @@ class ConsumerProcessIT {
         }
     }
 
-    @Test
-    void ctrlCOnTheTerminalDrainsWithoutKillingTheChildren() throws Exception {
+    @ParameterizedTest(name = "SIG{0}")
+    @ValueSource(strings = {"INT", "HUP"})
+    void ctrlCOrAHangUpOnTheTerminalDrainsWithoutKillingTheChildren(String signal) throws Exception {
         Path log = Files.createTempFile("consumer", ".log");
-        // As in a terminal: the consumer leads a process group, and Ctrl-C signals the whole group.
+        // As in a terminal: the consumer leads a process group, and Ctrl-C (or the terminal's hang-up)
+        // signals the whole group.
         Process consumer = start(environment.environment(), log, "setsid");
         try {
             awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
             long id = submitSleep(3000);
             awaitTrue(() -> store().find(id).orElseThrow().status() == TaskStatus.RUNNING, "task running");
 
-            Process ctrlC = new ProcessBuilder("kill", "-INT", "--", "-" + consumer.pid()).inheritIO().start();
+            Process ctrlC = new ProcessBuilder("kill", "-" + signal, "--", "-" + consumer.pid()).inheritIO().start();
 
             assertThat(ctrlC.waitFor()).isZero();
             assertThat(consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS)).isTrue();
             assertThat(consumer.exitValue()).as(read(log)).isZero();
             assertThat(store().find(id).orElseThrow().status()).as(read(log)).isEqualTo(TaskStatus.SUCCEEDED);
+            assertThat(read(log)).contains("stopping: no new tasks").contains("stopped");
+        } finally {
+            consumer.destroyForcibly();
+        }
+    }
+
+    @Test
+    void underNohupAHangUpStaysIgnoredAndTheSupervisorRunsOn() throws Exception {
+        Path log = Files.createTempFile("consumer", ".log");
+        Process consumer = start(environment.environment(), log, "nohup");
+        try {
+            awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
+
+            Process hangUp = new ProcessBuilder("kill", "-HUP", Long.toString(consumer.pid())).inheritIO().start();
+            assertThat(hangUp.waitFor()).isZero();
+            long id = submitSleep(10);
+
+            awaitTrue(() -> store().find(id).orElseThrow().status() == TaskStatus.SUCCEEDED, "a task run after it");
+            assertThat(consumer.isAlive()).isTrue();
+            assertThat(read(log)).doesNotContain("stopping");
         } finally {
             consumer.destroyForcibly();
         }
