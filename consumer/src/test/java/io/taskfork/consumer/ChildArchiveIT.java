@@ -73,6 +73,25 @@ class ChildArchiveIT {
         assertThat(archivesIn(cache())).containsExactlyInAnyOrder(before, after);
     }
 
+    /** The archive is not to blame for a heap the JVM cannot reserve: it stays, and the start says why it failed. */
+    @Test
+    void aChildHeapNoJvmCanReserveLeavesAGoodArchiveAsItWas() throws Exception {
+        Map<String, String> variables = variables(Map.of());
+        Path archive = archivedIn(runOneTask(variables));
+        byte[] before = Files.readAllBytes(archive);
+
+        Path log = folder.resolve("refused.log");
+        Map<String, String> refused = new HashMap<>(variables);
+        refused.put("TASKFORK_CHILD_HEAP", "99999999g");
+        Process consumer = start(refused, log);
+        assertThat(consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS)).as(read(log)).isTrue();
+
+        assertThat(consumer.exitValue()).as(read(log)).isEqualTo(2);
+        assertThat(read(log)).contains("a child JVM refused its options").doesNotContain("damaged or stale");
+        assertThat(archive).exists();
+        assertThat(Files.readAllBytes(archive)).isEqualTo(before);
+    }
+
     @Test
     void aChangedJdkGetsANewArchive() throws Exception {
         // A JDK of its own whose java can change, as an upgrade in place changes it: a copy of the

@@ -42,9 +42,13 @@ class ArchiveWriter {
         this.workFolder = workFolder;
     }
 
-    /** Deletes {@code archive} when a JVM cannot start with it; says so. */
+    /**
+     * Deletes {@code archive} when a JVM cannot start with it, and can without it; says so. One that
+     * cannot start either way was refused its options (a heap larger than the host can reserve): the
+     * archive is not at fault, and the children's start says what is.
+     */
     void discardIfUnusable(ChildArchive archive) {
-        if (archive.exists() && !usable(archive, archive.file())) {
+        if (archive.exists() && !usable(archive, archive.file()) && starts(command.probe(workFolder, List.of()))) {
             LOG.warn("the children's class-data-sharing archive {} is damaged or stale: writing it again",
                     archive.file());
             archive.discard();
@@ -105,7 +109,11 @@ class ArchiveWriter {
 
     /** True when a JVM that must map {@code file}, written as {@code archive}, starts with it. */
     private boolean usable(ChildArchive archive, Path file) {
-        List<String> probe = command.probe(workFolder, archive.strictFlags(file));
+        return starts(command.probe(workFolder, archive.strictFlags(file)));
+    }
+
+    /** True when the JVM of {@code probe} starts and answers as a child asked for nothing does. */
+    private static boolean starts(List<String> probe) {
         try {
             Process process = new ProcessBuilder(probe).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
