@@ -141,9 +141,9 @@ final class ProcessLimit {
 
     /**
      * The limit, when it refused the child in {@code cgroup} a process or a thread; -1 when it did not,
-     * or that cannot be read. {@code pids.events} counts each refusal as {@code max}, but before
-     * Linux 6.13 also one by a limit above (the supervisor's own, a container's): so the child must
-     * also have held as many as this limit, where {@code pids.peak} says so (from Linux 6.1).
+     * or that cannot be read. {@code pids.events} counts each refusal as {@code max}, but older
+     * kernels count there one by a limit above too (the supervisor's own, a container's): so the child
+     * must also have held as many as this limit, where the kernel keeps {@code pids.peak} to say so.
      */
     int reachedIn(Path cgroup) {
         try {
