@@ -90,7 +90,8 @@ public final class DeadLetterFixture implements AutoCloseable {
         long id = new TaskStore(env.database())
                 .createFromMessage(new NewTask("echo", Json.parse("{\"first\": 1}")), messageId).task().id();
         env.database().jdbi().useHandle(handle -> handle.createUpdate("update tasks set status = 'failed',"
-                        + " attempts = 1, failure_kind = 'exception', error = 'boom', finished_at = now() where id = :id")
+                        + " attempts = 1, failure_kind = 'exception', error = 'boom', finished_at = now()"
+                        + " where id = :id")
                 .bind("id", id)
                 .execute());
         deadLetter(new AMQP.BasicProperties.Builder().contentType(WireFormat.APPLICATION_JSON).messageId(messageId),
