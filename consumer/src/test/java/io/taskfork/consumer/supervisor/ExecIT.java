@@ -111,6 +111,15 @@ class ExecIT {
     }
 
     @Test
+    void aCommandKilledByASignalFailsWithTheCodeAndTheSignalItTellsOf() throws Exception {
+        Task task = fixture.awaitTerminal(fixture.submit("exec", "{\"argv\":[\"bash\",\"-c\",\"kill -SEGV $$\"]}", 1));
+
+        assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(task.error()).contains("command bash exited with code 139, as a process killed by SIGSEGV does");
+        assertThat(task.exitCode()).as("the child JVM's").isZero();
+    }
+
+    @Test
     void timeoutKillsTheWholeTreeEvenAGrandchildThatIgnoresSigterm() throws Exception {
         long id = fixture.submit("exec", "{\"argv\":[\"" + scripts.resolve("spawn.sh") + "\"],\"timeout\":\"1s\"}", 1);
 

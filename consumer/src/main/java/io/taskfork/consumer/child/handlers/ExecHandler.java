@@ -3,6 +3,7 @@ package io.taskfork.consumer.child.handlers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.taskfork.consumer.child.Sessions;
+import io.taskfork.consumer.child.Signals;
 import io.taskfork.shared.config.Values;
 import io.taskfork.shared.handler.NonRetryableException;
 import io.taskfork.shared.handler.TaskContext;
@@ -78,7 +79,7 @@ public final class ExecHandler implements TaskHandler {
         int exitCode = process.exitValue();
         if (exitCode != 0) {
             throw new IllegalStateException("command " + argv.get(0) + " exited with code " + exitCode
-                    + stderr.tailForMessage());
+                    + Signals.ofExitCode(exitCode) + stderr.tailForMessage());
         }
         if (LAST_JSON_LINE.equals(payload.path("result").asText(null))) {
             return stdout.lastJsonLine().orElseThrow(() -> new NonRetryableException(

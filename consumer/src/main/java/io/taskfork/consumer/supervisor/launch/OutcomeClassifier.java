@@ -1,6 +1,7 @@
 package io.taskfork.consumer.supervisor.launch;
 
 import io.taskfork.consumer.child.ChildProtocol;
+import io.taskfork.consumer.child.Signals;
 import io.taskfork.shared.config.Values;
 import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.TaskOutcome;
