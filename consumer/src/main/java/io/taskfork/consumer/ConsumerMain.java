@@ -38,18 +38,29 @@ public final class ConsumerMain implements Callable<Integer>, SettingsOptions.Ca
     private final Map<String, String> environment;
     private final PrintStream err;
 
-    ConsumerMain(Map<String, String> environment, PrintStream err) {
+    private final CountDownLatch stopRequested;
+
+    ConsumerMain(Map<String, String> environment, PrintStream err, CountDownLatch stopRequested) {
         this.environment = environment;
         this.err = err;
+        this.stopRequested = stopRequested;
     }
 
     public static void main(String[] args) {
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        // Taking over TERM, INT and HUP lets the drain finish and the process exit 0, where the JVM's
+        // own handling would exit 143, 130 or 129 at once; from the first moment, so that one sent
+        // while the supervisor starts stops it once it has. A HUP that nohup ignores stays ignored.
+        Signal.handle(new Signal("TERM"), signal -> stopRequested.countDown());
+        Signal.handle(new Signal("INT"), signal -> stopRequested.countDown());
+        Signal.handle(new Signal("HUP"), signal -> stopRequested.countDown());
         CommonPool.atLeastTwoThreads();
-        System.exit(run(args, System.getenv(), System.err));
+        System.exit(run(args, System.getenv(), System.err, stopRequested));
     }
 
-    static int run(String[] args, Map<String, String> environment, PrintStream err) {
-        CommandLine command = new CommandLine(new ConsumerMain(environment, err));
+    /** As {@code main}, the stop asked for by counting {@code stopRequested} down: in-process, by no signal. */
+    static int run(String[] args, Map<String, String> environment, PrintStream err, CountDownLatch stopRequested) {
+        CommandLine command = new CommandLine(new ConsumerMain(environment, err, stopRequested));
         command.setParameterExceptionHandler((e, ignored) -> {
             err.println("taskfork consumer: " + e.getMessage() + " (see --help)");
             return 2;
@@ -87,12 +98,6 @@ public final class ConsumerMain implements Callable<Integer>, SettingsOptions.Ca
             return 2;
         }
         LogSetup.use(settings.service().logFormat());
-        CountDownLatch stopRequested = new CountDownLatch(1);
-        // Taking over TERM, INT and HUP lets the drain finish and the process exit 0, where the JVM's
-        // own handling would exit 143, 130 or 129 at once. A HUP that nohup ignores stays ignored.
-        Signal.handle(new Signal("TERM"), signal -> stopRequested.countDown());
-        Signal.handle(new Signal("INT"), signal -> stopRequested.countDown());
-        Signal.handle(new Signal("HUP"), signal -> stopRequested.countDown());
         Supervisor supervisor = new Supervisor(settings);
         try {
             supervisor.start();
