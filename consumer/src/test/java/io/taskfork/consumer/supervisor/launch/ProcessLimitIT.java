@@ -1,6 +1,7 @@
 package io.taskfork.consumer.supervisor.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.taskfork.consumer.testing.HostProcesses;
 import io.taskfork.consumer.testing.PackagedConsumer;
@@ -43,10 +44,8 @@ class ProcessLimitIT {
 
     @Test
     void aTaskThatForksPastTheLimitGetsNoMoreProcessesAndTheHostKeepsItsOwn() throws Exception {
-        if (!limitHere()) {
-            // a host without one the supervisor may use: it says so and runs its tasks without a limit
-            return;
-        }
+        // a host without one the supervisor may use: it says so and runs its tasks without a limit
+        assumeTrue(limitHere(), "this host offers no pids cgroup the supervisor may make cgroups in");
         // three times the limit of sleeps, each marked, that a fork bomb would have as many of as it could
         String mark = HostProcesses.uniqueSleep();
         long id = fixture.submit("exec", "{\"argv\":[\"bash\",\"-c\",\"for i in $(seq " + 3 * LIMIT + "); do sleep "
@@ -72,9 +71,7 @@ class ProcessLimitIT {
 
     @Test
     void aHandlerThatStartsThreadsPastTheLimitFailsSayingWhichLimitRefusedThem() throws Exception {
-        if (!limitHere()) {
-            return;
-        }
+        assumeTrue(limitHere(), "this host offers no pids cgroup the supervisor may make cgroups in");
         Task task = fixture.awaitTerminal(fixture.submit("awkward", "{\"does\":\"start-threads\"}", 1));
 
         assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
@@ -85,9 +82,7 @@ class ProcessLimitIT {
 
     @Test
     void theCgroupsOfEndedChildrenGoWithThem() throws Exception {
-        if (!limitHere()) {
-            return;
-        }
+        assumeTrue(limitHere(), "this host offers no pids cgroup the supervisor may make cgroups in");
         Path own = PidsCgroup.ofThisProcess().orElseThrow().folder();
         for (int i = 0; i < 3 * PREFETCH; i++) {
             fixture.awaitTerminal(fixture.submit("echo", "{}"));
