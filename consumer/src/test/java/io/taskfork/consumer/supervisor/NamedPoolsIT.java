@@ -88,6 +88,14 @@ class NamedPoolsIT {
 
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("--queue").contains("\"two words\"");
+
+        // the main queue's retry queue: declared as a main queue it would be refused, and deleted on the advice
+        String retry = fixture.environment().queues().retry();
+        ProducerCli own = ProducerCli.run(fixture.environment().environment(), "submit", "--type", "echo",
+                "--queue", retry);
+        assertThat(own.code()).isEqualTo(2);
+        assertThat(own.err()).contains("--queue").contains("a name that ends in .retry is that of a main queue's"
+                + " retry queue, here " + fixture.environment().queues().main() + "'s; name the main queue");
     }
 
     private static long submit(String... options) {

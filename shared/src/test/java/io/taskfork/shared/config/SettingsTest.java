@@ -190,6 +190,8 @@ class SettingsTest {
         "TASKFORK_METRICS_PORT   | 70000",
         "TASKFORK_QUEUE          | bad name!",
         "TASKFORK_QUEUE          | amq.tasks",
+        "TASKFORK_QUEUE          | taskfork.tasks.dead",
+        "TASKFORK_QUEUE          | taskfork.tasks.retry",
         "TASKFORK_DB_SCHEMA      | Bad-Schema",
         "TASKFORK_AMQP_URI       | http://x",
         "TASKFORK_JDBC_URL       | jdbc:mysql://x",
