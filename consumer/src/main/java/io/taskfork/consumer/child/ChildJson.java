@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -102,7 +103,8 @@ public final class ChildJson {
             }
             return object;
         }
-        if (value instanceof Iterable<?> elements && !(value instanceof Map<?, ?>)) {
+        // A Path is Iterable over Paths, each of which is one too: databind writes it as its URI.
+        if (value instanceof Iterable<?> elements && !(value instanceof Map<?, ?>) && !(value instanceof Path)) {
             refuseDeeperThanWritten(depth);
             ArrayNode array = NODES.arrayNode();
             for (Object element : elements) {
@@ -164,18 +166,23 @@ public final class ChildJson {
             case INT -> generator.writeNumber(node.intValue());
             case LONG -> generator.writeNumber(node.longValue());
             case BIG_INTEGER -> generator.writeNumber(node.bigIntegerValue());
-            case FLOAT -> generator.writeNumber(node.floatValue());
-            case DOUBLE -> writeDouble(generator, node.doubleValue());
+            case FLOAT -> generator.writeNumber(finite(node.floatValue()));
+            case DOUBLE -> generator.writeNumber(finite(node.doubleValue()));
             default -> generator.writeNumber(node.decimalValue());
         }
     }
 
-    // Like databind's default: NaN and the infinities are written as strings, not as bare words.
-    private static void writeDouble(JsonGenerator generator, double number) throws IOException {
-        if (Double.isFinite(number)) {
-            generator.writeNumber(number);
-        } else {
-            generator.writeString(Double.toString(number));
+    // JSON has no number for them: written as a string, as databind does by default, a result would
+    // change a number into text without a word.
+    private static double finite(double number) {
+        if (!Double.isFinite(number)) {
+            throw new IllegalArgumentException("it holds " + number + ", which JSON has no number for");
         }
+        return number;
+    }
+
+    private static float finite(float number) {
+        finite((double) number);
+        return number;
     }
 }

@@ -8,6 +8,7 @@ import io.taskfork.shared.json.Json;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -121,6 +122,23 @@ class ChildJsonTest {
         assertThatThrownBy(() -> ChildJson.toTree(itself)).hasMessageContaining("holds itself");
     }
 
+    /** Written as "NaN", as databind would, a number would become text without a word. */
+    @Test
+    void aResultHoldingNanOrAnInfinityIsRefused() {
+        for (Object value : List.of(Double.NaN, Double.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY)) {
+            assertThatThrownBy(() -> ChildJson.line(ChildJson.toTree(Map.of("x", value)))).as(value.toString())
+                    .hasMessage("it holds " + value + ", which JSON has no number for");
+        }
+        assertThatThrownBy(() -> ChildJson.line(ChildJson.toTree(Double.NaN))).hasMessageContaining("NaN");
+    }
+
+    /** A Path iterates over Paths without end: it is written as databind writes one, its URI. */
+    @Test
+    void aPathResultIsWrittenAsItsUri() {
+        assertThat(ChildJson.toTree(Map.of("file", Path.of("/tmp/report.csv"))).path("file").asText())
+                .isEqualTo("file:///tmp/report.csv");
+    }
+
     private static BigDecimal valueOfLine(JsonNode number) {
         return Json.parse(new String(ChildJson.line(number), StandardCharsets.UTF_8)).decimalValue();
     }
@@ -152,7 +170,6 @@ class ChildJsonTest {
         map.put("b", true);
         map.put("nothing", null);
         map.put("list", Arrays.asList(1, "two", null, List.of(3.5)));
-        map.put("nan", Double.NaN);
         map.put("record", new Point(1, 2));
 
         assertThat(ChildJson.toTree(map).equals(SAME_VALUE, Json.MAPPER.valueToTree(map))).isTrue();
