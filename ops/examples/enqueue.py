@@ -77,7 +77,7 @@ def main(argv):
         return 1
     finally:
         connection.close()
-    print(f"published a {args.type} task to {queue}")
+    print(f"published a task of type {args.type} to {queue}")
     return 0
 
 

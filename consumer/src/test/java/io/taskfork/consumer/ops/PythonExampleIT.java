@@ -45,7 +45,7 @@ class PythonExampleIT {
         Run second = python("--unique-key", key, "echo");
 
         assertThat(first.code).as(first.output).isZero();
-        assertThat(first.output).contains("published a echo task to " + fixture.environment().queues().main());
+        assertThat(first.output).contains("published a task of type echo to " + fixture.environment().queues().main());
         assertThat(second.code).as(second.output).isZero();
         fixture.awaitEveryMessageAcked();
         List<Long> ids = fixture.environment().database().jdbi().withHandle(handle -> handle

@@ -155,15 +155,17 @@ class CancelAndDrainIT {
     @Test
     @Order(5)
     void stopAfterTheGraceKillsTheChildAndGivesTheTaskBackAsQueued() throws Exception {
-        long id = fixture.submit("sleep", "{\"ms\":60000}");
+        long id = fixture.submit("progressive", "{\"hold_ms\":60000}");
         fixture.awaitStatus(id, TaskStatus.RUNNING);
         fixture.awaitChildrenRunning(1);
+        awaitProgress(id, 50);
 
         fixture.supervisor().stop(Duration.ofSeconds(1));
 
         Task task = fixture.store().find(id).orElseThrow();
         assertThat(task.status()).isEqualTo(TaskStatus.QUEUED);
         assertThat(task.attempts()).isZero();
+        assertThat(task.progress()).as("the progress of the attempt given back").isNull();
         assertThat(fixture.mainQueueMessages()).as("its message is back in the queue").isEqualTo(1);
         assertThat(fixture.supervisor().childrenRunning()).isZero();
     }
@@ -200,6 +202,14 @@ class CancelAndDrainIT {
             if (Instant.now().isAfter(deadline)) {
                 fail("not within " + SupervisorFixture.WITHIN + ": " + what);
             }
+            Thread.sleep(20);
+        }
+    }
+
+    private static void awaitProgress(long id, int percent) throws InterruptedException {
+        Instant deadline = Instant.now().plus(SupervisorFixture.WITHIN);
+        while (!Integer.valueOf(percent).equals(fixture.store().find(id).orElseThrow().progress())) {
+            assertThat(Instant.now()).as("progress " + percent + " of task " + id).isBefore(deadline);
             Thread.sleep(20);
         }
     }

@@ -25,7 +25,9 @@ public final class Attempts {
             + " else round(cast(coalesce(total_cpu_seconds, 0) + :cpu as numeric), 3) end";
     // An attempt given back, by a shutdown or a child that could not start, does not count; it is
     // given back only while it runs and its handler has not returned (see EarlyResults).
-    private static final String UNCOUNTED = "attempts = attempts - 1, started_at = null, worker = null";
+    // Given back as if it had not started: the progress it reported goes too, or a queued task shows 90%.
+    private static final String UNCOUNTED = "attempts = attempts - 1, started_at = null, worker = null,"
+            + " progress = null, progress_message = null";
     private static final String STILL_UNRETURNED =
             " where id = :id and attempts = :attempt and status = 'running' and returned_at is null";
     // Every task's last statement: plain JDBC (see PlainStatement)
