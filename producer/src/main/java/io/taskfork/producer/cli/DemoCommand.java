@@ -32,7 +32,9 @@ final class DemoCommand implements Callable<Integer>, SettingsOptions.Carrier {
 
     private final CliContext context;
     private final SettingsOptions settingsOptions = new SettingsOptions(Setting.AMQP_URI, Setting.JDBC_URL,
-            Setting.JDBC_USER, Setting.JDBC_PASSWORD, Setting.DB_SCHEMA, Setting.QUEUE, Setting.PREFETCH);
+            Setting.JDBC_USER, Setting.JDBC_PASSWORD, Setting.DB_SCHEMA, Setting.QUEUE, Setting.PREFETCH)
+            .ownDefault(Setting.DB_SCHEMA, DEMO_SCHEMA)
+            .ownDefault(Setting.QUEUE, DEMO_QUEUE);
 
     @Spec
     CommandSpec spec;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,5 +33,15 @@ class HelpTest {
         assertThat(run.outLines()).as("stdout").isNotEmpty();
         assertThat(run.outLines().get(0)).startsWith(("Usage: taskfork " + command).strip());
         assertThat(run.err()).as("stderr").isEmpty();
+    }
+
+    /** The demo takes its own queue and schema, not the variables': its help gives those as the defaults. */
+    @Test
+    void theDemosHelpGivesItsOwnQueueAndSchemaAsTheDefaults() {
+        String help = String.join(" ", CliRun.of(NOWHERE, "demo", "--help").out().split("\\s+"));
+
+        assertThat(help).contains("(default taskfork.demo; TASKFORK_QUEUE is not read)")
+                .contains("(default taskfork_demo; TASKFORK_DB_SCHEMA is not read)")
+                .doesNotContain("default taskfork.tasks").doesNotContain("TASKFORK_DB_SCHEMA, default");
     }
 }

@@ -18,9 +18,19 @@ public final class SettingsOptions {
 
     private final List<Setting> offered;
     private final Map<Setting, String> given = new EnumMap<>(Setting.class);
+    private final Map<Setting, String> ownDefaults = new EnumMap<>(Setting.class);
 
     public SettingsOptions(Setting... offered) {
         this.offered = List.of(offered);
+    }
+
+    /**
+     * Says, in its flag's description, that the command gives {@code setting} a default of its own,
+     * {@code value}, in place of its variable's, which it does not read.
+     */
+    public SettingsOptions ownDefault(Setting setting, String value) {
+        ownDefaults.put(setting, value);
+        return this;
     }
 
     /** Settings from the environment, overridden by the flags given on the command line. */
@@ -41,11 +51,14 @@ public final class SettingsOptions {
     void addTo(CommandSpec command) {
         for (Setting setting : offered) {
             String fallback = setting.defaultValue().isEmpty() ? "" : ", default " + setting.defaultValue();
+            String source = ownDefaults.containsKey(setting)
+                    ? "default " + ownDefaults.get(setting) + "; " + setting.variable() + " is not read"
+                    : setting.variable() + fallback;
             command.addOption(OptionSpec.builder(setting.flag())
                     .paramLabel("<value>")
                     .type(String.class)
                     // picocli reads descriptions as format strings: the %2F of the default URI must be %%2F.
-                    .description((setting.description() + " (" + setting.variable() + fallback + ")").replace("%", "%%"))
+                    .description((setting.description() + " (" + source + ")").replace("%", "%%"))
                     .setter(new ISetter() {
                         @Override
                         public <T> T set(T value) {
