@@ -252,8 +252,9 @@ class ConsumerProcessIT {
     void ctrlCOrAHangUpOnTheTerminalDrainsWithoutKillingTheChildren(String signal) throws Exception {
         Path log = Files.createTempFile("consumer", ".log");
         // As in a terminal: the consumer leads a process group, and Ctrl-C (or the terminal's hang-up)
-        // signals the whole group.
-        Process consumer = start(environment.environment(), log, "setsid");
+        // signals the whole group. A build started under nohup hands its ignored HUP down to every
+        // process it starts: as in a terminal, the supervisor starts with both at their defaults.
+        Process consumer = start(environment.environment(), log, "env", "--default-signal=HUP,INT", "setsid");
         try {
             awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
             long id = submitSleep(3000);
