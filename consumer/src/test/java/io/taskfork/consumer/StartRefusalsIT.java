@@ -140,8 +140,11 @@ class StartRefusalsIT {
             assertThat(exit.output()).startsWith("taskfork consumer: queue '" + clash + ".dead' already exists with"
                     + " other arguments").hasLineCount(1).doesNotContain("\tat ");
         } finally {
+            // the main queue is declared first, and made, before its dead-letter queue is refused
             try (Channel channel = environment.connection().createChannel()) {
-                channel.queueDelete(clash + ".dead");
+                for (String queue : List.of(clash, clash + ".dead", clash + ".retry")) {
+                    channel.queueDelete(queue);
+                }
             }
         }
     }
