@@ -167,8 +167,14 @@ public final class WireFormat {
      * written as {@code \\uXXXX}.
      */
     public static String oneLine(String text) {
+        return oneLine(text, "");
+    }
+
+    /** As {@link #oneLine(String)}, {@code text} followed by {@code kept}, which stays whole when text is cut. */
+    public static String oneLine(String text, String kept) {
         String flat = controlsEscaped(text.replaceAll("\\s+", " ").strip());
-        return flat.length() <= MAX_DETAIL ? flat : flat.substring(0, MAX_DETAIL - 1) + "…";
+        int room = MAX_DETAIL - kept.length();
+        return (flat.length() <= room ? flat : flat.substring(0, room - 1) + "…") + kept;
     }
 
     /**

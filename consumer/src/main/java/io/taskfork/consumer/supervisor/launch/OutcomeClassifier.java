@@ -91,29 +91,23 @@ public final class OutcomeClassifier {
 
     private static Verdict failed(String detail, String error, ChildExit exit) {
         String limit = limitReached(exit);
-        String message = oneLine(detail, limit);
-        String errorAndLimit = error == null || limit.isEmpty() ? error : error + "\n" + limit.substring(2);
+        String message = WireFormat.oneLine(detail, limit.isEmpty() ? "" : "; " + limit);
+        String full = error == null ? message : limit.isEmpty() ? error : error + "\n" + limit;
         return new Verdict(new TaskOutcome(TaskStatus.FAILED, FailureKind.EXCEPTION, exit.exitCode(), null,
-                error == null ? message : errorAndLimit, exit.log()), DeadLetterReason.EXCEPTION, message);
+                full, exit.log()), DeadLetterReason.EXCEPTION, message);
     }
 
     private static Verdict crashed(FailureKind kind, DeadLetterReason reason, ChildExit exit, String detail) {
-        String message = oneLine(detail, limitReached(exit));
+        String limit = limitReached(exit);
+        String message = WireFormat.oneLine(detail, limit.isEmpty() ? "" : "; " + limit);
         return new Verdict(new TaskOutcome(TaskStatus.CRASHED, kind, exit.exitCode(), null, message, exit.log()),
                 reason, message);
     }
 
-    /** {@code detail} in one line of at most the usual length, cut where it must be to keep {@code note} whole. */
-    private static String oneLine(String detail, String note) {
-        String line = WireFormat.oneLine(detail);
-        int room = WireFormat.MAX_DETAIL - note.length();
-        return (line.length() <= room ? line : line.substring(0, room - 1) + "…") + note;
-    }
-
     // A fork the limit refused fails in the task, as "Resource temporarily unavailable" at best: which
-    // limit refused it is said here, where a user reads why the task ended.
+    // limit refused it is said here, where a user reads why the task ended. "" when it did not.
     private static String limitReached(ChildExit exit) {
-        return exit.processLimitReached() < 0 ? "" : "; it reached its limit of " + exit.processLimitReached()
+        return exit.processLimitReached() < 0 ? "" : "it reached its limit of " + exit.processLimitReached()
                 + " processes and threads (TASKFORK_TASK_PROCESSES)";
     }
 
