@@ -14,7 +14,7 @@ import io.taskfork.shared.task.Usage;
  * @param memory          what the memory cap saw of the task's processes, and whether it killed them
  * @param cpuMillisAtKill the CPU the child's processes had used when the supervisor killed them, or -1
  * @param processLimitReached the limit of the child's processes and threads (TASKFORK_TASK_PROCESSES)
- *                        when it refused one of them, or -1
+ *                        when it refused one of them, or -1; -1 too for a child that returned a result
  */
 public record ChildExit(
         long pid,

@@ -140,7 +140,8 @@ final class ChildSession {
                     fatalErrorLog == null ? null : JvmMarkers.signalLine(fatalErrorLog), report,
                     fatalErrorLog == null ? log : log + JvmMarkers.excerpt(fatalErrorLog, services.logLimit() / 4),
                     runNanos, memory.map(MemorySeen::of).orElse(MemorySeen.NOT_WATCHED), cpuMillisAtKill.get(),
-                    services.processLimitReached(cgroup));
+                    // read for a failure only: a success says nothing of the limit, and costs no file read
+                    report.hasResult() ? -1 : services.processLimitReached(cgroup));
         } finally {
             ChildPipes.closeQuietly(process.getInputStream());
             if (markersPossible) {
