@@ -18,7 +18,6 @@ import java.io.PrintStream;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import sun.misc.Signal;
@@ -27,7 +26,7 @@ import sun.misc.Signal;
 @Command(name = "taskfork consumer", mixinStandardHelpOptions = true, versionProvider = ConsumerMain.Version.class,
         modelTransformer = SettingsOptions.Transformer.class,
         description = "Runs the supervisor: takes tasks from the queue and runs each in a fresh child JVM."
-                + " SIGTERM or Ctrl-C drains and exits 0.",
+                + " SIGTERM or Ctrl-C drains and exits 0; a second one kills what still runs and gives it back.",
         footer = "Every flag may also be given as the environment variable named in its description.")
 public final class ConsumerMain implements Callable<Integer>, SettingsOptions.Carrier {
 
@@ -38,28 +37,28 @@ public final class ConsumerMain implements Callable<Integer>, SettingsOptions.Ca
     private final Map<String, String> environment;
     private final PrintStream err;
 
-    private final CountDownLatch stopRequested;
+    private final StopRequests stopRequested;
 
-    ConsumerMain(Map<String, String> environment, PrintStream err, CountDownLatch stopRequested) {
+    ConsumerMain(Map<String, String> environment, PrintStream err, StopRequests stopRequested) {
         this.environment = environment;
         this.err = err;
         this.stopRequested = stopRequested;
     }
 
     public static void main(String[] args) {
-        CountDownLatch stopRequested = new CountDownLatch(1);
+        StopRequests stopRequested = new StopRequests();
         // Taking over TERM, INT and HUP lets the drain finish and the process exit 0, where the JVM's
         // own handling would exit 143, 130 or 129 at once; from the first moment, so that one sent
         // while the supervisor starts stops it once it has. A HUP that nohup ignores stays ignored.
-        Signal.handle(new Signal("TERM"), signal -> stopRequested.countDown());
-        Signal.handle(new Signal("INT"), signal -> stopRequested.countDown());
-        Signal.handle(new Signal("HUP"), signal -> stopRequested.countDown());
+        Signal.handle(new Signal("TERM"), signal -> stopRequested.ask());
+        Signal.handle(new Signal("INT"), signal -> stopRequested.ask());
+        Signal.handle(new Signal("HUP"), signal -> stopRequested.ask());
         CommonPool.atLeastTwoThreads();
         System.exit(run(args, System.getenv(), System.err, stopRequested));
     }
 
-    /** As {@code main}, the stop asked for by counting {@code stopRequested} down: in-process, by no signal. */
-    static int run(String[] args, Map<String, String> environment, PrintStream err, CountDownLatch stopRequested) {
+    /** As {@code main}, the stop asked for through {@code stopRequested}: in-process, by no signal. */
+    static int run(String[] args, Map<String, String> environment, PrintStream err, StopRequests stopRequested) {
         CommandLine command = new CommandLine(new ConsumerMain(environment, err, stopRequested));
         command.setParameterExceptionHandler((e, ignored) -> {
             err.println("taskfork consumer: " + e.getMessage() + " (see --help)");
@@ -113,8 +112,8 @@ public final class ConsumerMain implements Callable<Integer>, SettingsOptions.Ca
             supervisor.stop(java.time.Duration.ZERO);
             return 1;
         }
-        stopRequested.await();
-        supervisor.stop(settings.service().shutdownGrace());
+        stopRequested.awaitFirst();
+        supervisor.stop(settings.service().shutdownGrace(), stopRequested.again());
         return 0;
     }
 

@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /** Bad input to the consumer command: exit 2 and one line that says why. */
@@ -66,7 +65,7 @@ class ConsumerMainTest {
         PrintStream original = System.out;
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try {
-            assertThat(ConsumerMain.run(new String[] {option}, Map.of(), System.err, new CountDownLatch(1))).isZero();
+            assertThat(ConsumerMain.run(new String[] {option}, Map.of(), System.err, new StopRequests())).isZero();
         } finally {
             System.setOut(original);
         }
@@ -76,7 +75,7 @@ class ConsumerMainTest {
     private static Result run(Map<String, String> environment, String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = ConsumerMain.run(args, environment, new PrintStream(err, true, StandardCharsets.UTF_8),
-                new CountDownLatch(1));
+                new StopRequests());
         return new Result(code, err.toString(StandardCharsets.UTF_8));
     }
 

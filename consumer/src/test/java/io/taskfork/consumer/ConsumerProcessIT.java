@@ -247,6 +247,46 @@ class ConsumerProcessIT {
         }
     }
 
+    @Test
+    void aSecondSigtermDuringTheDrainKillsTheChildAtOnceGivesItsTaskBackAndExitsZero() throws Exception {
+        Map<String, String> variables = new HashMap<>(environment.environment());
+        variables.put("TASKFORK_SHUTDOWN_GRACE", "2m");
+        Path log = Files.createTempFile("consumer", ".log");
+        Process consumer = start(variables, log);
+        long id = 0;
+        try {
+            awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
+            long task = submitSleep(60_000);
+            id = task;
+            awaitTrue(() -> store().find(task).orElseThrow().status() == TaskStatus.RUNNING, "task running");
+            List<ProcessHandle> children = PackagedConsumer.children(consumer);
+            consumer.destroy();
+            awaitTrue(() -> read(log).contains("stopping: no new tasks"), "the drain begun");
+
+            Instant again = Instant.now();
+            consumer.destroy();
+
+            assertThat(consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS)).as(read(log)).isTrue();
+            assertThat(Duration.between(again, Instant.now())).as(read(log)).isLessThan(Duration.ofSeconds(15));
+            assertThat(consumer.exitValue()).as(read(log)).isZero();
+            assertThat(read(log)).contains("asked again to stop: killing the children still running (1)").contains("stopped");
+            assertThat(children).as("its children, the task's among them").isNotEmpty()
+                    .noneMatch(PackagedConsumer::isRunning);
+            Task given = store().find(task).orElseThrow();
+            assertThat(given.status()).isEqualTo(TaskStatus.QUEUED);
+            assertThat(given.attempts()).isZero();
+            awaitTrue(() -> readyMessages() == 1, "its message back in the queue");
+        } finally {
+            consumer.destroyForcibly();
+            if (id != 0) {
+                store().cancel(id);
+            }
+            try (Channel channel = environment.connection().createChannel()) {
+                channel.queuePurge(environment.queues().main());
+            }
+        }
+    }
+
     @ParameterizedTest(name = "SIG{0}")
     @ValueSource(strings = {"INT", "HUP"})
     void ctrlCOrAHangUpOnTheTerminalDrainsWithoutKillingTheChildren(String signal) throws Exception {

@@ -12,7 +12,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,7 +82,7 @@ class LogFormatTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
 
         int code = ConsumerMain.run(new String[] {"--log-format", "xml"}, Map.of(),
-                new PrintStream(err, true, StandardCharsets.UTF_8), new CountDownLatch(1));
+                new PrintStream(err, true, StandardCharsets.UTF_8), new StopRequests());
 
         assertThat(code).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))

@@ -24,6 +24,7 @@ import io.taskfork.shared.topology.Topology;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,8 @@ public final class Supervisor implements AutoCloseable {
     // how long a stop waits for a broker that has stopped answering: at the consumer's cancel, at the close
     private static final Duration CANCEL_WITHIN = Duration.ofSeconds(5);
     private static final Duration CLOSE_WITHIN = Duration.ofSeconds(3);
+    // how soon a second stop request during a drain is acted on
+    private static final Duration HURRY_LOOK = Duration.ofMillis(100);
     // A row running this much longer than the task timeout has lost its runner: its child was
     // killed at the timeout, so running it again cannot overlap with it.
     private static final Duration STALE_MARGIN = Duration.ofMinutes(1);
@@ -149,7 +152,12 @@ public final class Supervisor implements AutoCloseable {
      * the rest (their messages are requeued), and closes everything in reverse order of opening.
      * Safe to call more than once.
      */
-    public synchronized void stop(Duration grace) throws InterruptedException {
+    public void stop(Duration grace) throws InterruptedException {
+        stop(grace, new CountDownLatch(1));
+    }
+
+    /** As {@link #stop(Duration)}; once {@code hurry} is counted down, the rest of the grace is not waited for. */
+    public synchronized void stop(Duration grace, CountDownLatch hurry) throws InterruptedException {
         if (stopped) {
             return;
         }
@@ -167,10 +175,14 @@ public final class Supervisor implements AutoCloseable {
         }
         if (workers != null) {
             workers.shutdown();
-            if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!drained(grace, hurry)) {
                 // from now on a worker waiting for the database gives up: its message is redelivered
                 stopping.set(true);
-                LOG.warn("killing {} children still running after {}", children.running(), Values.format(grace));
+                if (hurry.getCount() == 0) {
+                    LOG.warn("asked again to stop: killing the children still running ({})", children.running());
+                } else {
+                    LOG.warn("killing {} children still running after {}", children.running(), Values.format(grace));
+                }
                 children.abandonAll();
                 workers.awaitTermination(ABANDON_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             }
@@ -196,6 +208,20 @@ public final class Supervisor implements AutoCloseable {
         }
         if (wasConsuming) {
             LOG.info("stopped");
+        }
+    }
+
+    /** Whether the workers finished within {@code grace}; false at once when {@code hurry} is counted down. */
+    private boolean drained(Duration grace, CountDownLatch hurry) throws InterruptedException {
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (workers.awaitTermination(Math.max(0, Math.min(left, HURRY_LOOK.toNanos())), TimeUnit.NANOSECONDS)) {
+                return true;
+            }
+            if (left <= HURRY_LOOK.toNanos() || hurry.getCount() == 0) {
+                return false;
+            }
         }
     }
 

@@ -1,0 +1,30 @@
+package io.taskfork.consumer;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The requests to stop a supervisor: the first drains it; a second, while it drains, kills what still
+ * runs at once, as a second Ctrl-C does in most servers, rather than leave the user to wait out the
+ * grace or reach for SIGKILL, which gives back nothing.
+ */
+public final class StopRequests {
+
+    private final AtomicInteger asked = new AtomicInteger();
+    private final CountDownLatch first = new CountDownLatch(1);
+    private final CountDownLatch again = new CountDownLatch(1);
+
+    /** One more request: from a signal, or in-process. */
+    public void ask() {
+        (asked.incrementAndGet() == 1 ? first : again).countDown();
+    }
+
+    void awaitFirst() throws InterruptedException {
+        first.await();
+    }
+
+    /** Counted down by the second request. */
+    CountDownLatch again() {
+        return again;
+    }
+}
