@@ -37,6 +37,8 @@ public final class SupervisorMetrics {
 
     private static final Duration LONGEST_START = Duration.ofSeconds(30);
     private static final Duration LONGEST_TASK = Duration.ofHours(2);
+    // the kernel counts CPU in ticks of 10 ms
+    private static final Duration SHORTEST_CPU = Duration.ofMillis(10);
     private static final Duration LONGEST_WAIT = Duration.ofDays(1);
 
     private final MeterRegistry registry;
@@ -47,7 +49,7 @@ public final class SupervisorMetrics {
     private final Map<Outcome, Counter> retried = new ConcurrentHashMap<>();
     private final Map<DeadLetterReason, Counter> deadLettered = new ConcurrentHashMap<>();
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
-    private final Map<String, DistributionSummary> cpu = new ConcurrentHashMap<>();
+    private final Map<String, Timer> cpu = new ConcurrentHashMap<>();
     private final Map<String, DistributionSummary> peakMemory = new ConcurrentHashMap<>();
     private final Map<String, Timer> waits = new ConcurrentHashMap<>();
 
@@ -116,14 +118,16 @@ public final class SupervisorMetrics {
     /** What an attempt cost, where it is known (see {@link Usage}). */
     public void used(String type, Usage usage) {
         if (usage.cpuSeconds() != null) {
-            cpu.computeIfAbsent(type, name -> DistributionSummary.builder(TASK_CPU)
+            // A timer, though it is CPU time: a summary's histogram counts each figure as a whole
+            // number, and every task of less than a CPU second, most of them, as 1.
+            cpu.computeIfAbsent(type, name -> Timer.builder(TASK_CPU)
                     .description("CPU seconds (user and system) an attempt's child and what it ran used")
-                    .baseUnit("seconds")
                     .tag("type", name)
                     .publishPercentileHistogram()
-                    .maximumExpectedValue(LONGEST_TASK.toSeconds() * 2.0)
+                    .minimumExpectedValue(SHORTEST_CPU)
+                    .maximumExpectedValue(LONGEST_TASK.multipliedBy(2))
                     .register(registry))
-                    .record(usage.cpuSeconds());
+                    .record(Math.round(usage.cpuSeconds() * 1e9), TimeUnit.NANOSECONDS);
         }
         if (usage.peakMemoryBytes() != null) {
             peakMemory.computeIfAbsent(type, name -> DistributionSummary.builder(TASK_PEAK_MEMORY)
