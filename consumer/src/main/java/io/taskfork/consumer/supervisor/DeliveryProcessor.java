@@ -11,6 +11,7 @@ import io.taskfork.shared.store.DataRefusal;
 import io.taskfork.shared.store.DeliveryLimit;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.store.TaskStore;
+import io.taskfork.shared.store.Workers;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.topology.Topology;
 import io.taskfork.shared.wire.DeadLetterReason;
@@ -51,8 +52,8 @@ final class DeliveryProcessor implements Consumer<Delivery> {
     private final Set<Long> runningHere = ConcurrentHashMap.newKeySet();
     private final UnclaimedDeliveries unclaimed;
 
-    DeliveryProcessor(TaskStore store, TaskRunner runner, Set<String> handlerTypes, DeliveryActions actions,
-            SupervisorMetrics metrics, Policies policies) {
+    DeliveryProcessor(TaskStore store, Workers workers, TaskRunner runner, Set<String> handlerTypes,
+            DeliveryActions actions, SupervisorMetrics metrics, Policies policies) {
         this.store = store;
         this.runner = runner;
         this.handlerTypes = Set.copyOf(handlerTypes);
@@ -61,8 +62,8 @@ final class DeliveryProcessor implements Consumer<Delivery> {
         this.policies = policies;
         this.fates = new Fates(actions, metrics, store);
         this.execution = new TaskExecution(store, runner, actions, metrics, fates, policies);
-        this.unclaimed = new UnclaimedDeliveries(store, this.handlerTypes, actions, metrics, policies, fates,
-                runningHere);
+        this.unclaimed = new UnclaimedDeliveries(store, workers, this.handlerTypes, actions, metrics, policies,
+                fates, runningHere);
     }
 
     /**

@@ -118,12 +118,14 @@ public final class Supervisor implements AutoCloseable {
         if (!settings.child().work().keep()) {
             EndedTaskFolders.sweepOrWarn(settings.child().work().root(), store::whileEnded);
         }
-        heartbeat = new Heartbeat(new Workers(database), worker);
+        Workers heartbeats = new Workers(database);
+        heartbeat = new Heartbeat(heartbeats, worker);
         heartbeat.start();
         workers = Executors.newFixedThreadPool(prefetch, NamedThreads.of("task-worker", false));
         actions = new DeliveryActions(consuming, publishing, queues);
         processor = new DeliveryProcessor(
                 store,
+                heartbeats,
                 new TaskRunner(children, new OutcomeClassifier(settings.child().heap(), settings.child().timeout())),
                 handlerTypes.keySet(),
                 actions,

@@ -5,12 +5,15 @@ import io.taskfork.consumer.supervisor.amqp.DeliveryActions;
 import io.taskfork.consumer.supervisor.metrics.SupervisorMetrics;
 import io.taskfork.shared.config.Values;
 import io.taskfork.shared.store.TaskStore;
+import io.taskfork.shared.store.Workers;
 import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import io.taskfork.shared.wire.DeadLetterReason;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +31,7 @@ final class UnclaimedDeliveries {
     private static final String UNKNOWN_TYPE_TAG = "(unknown)";
 
     private final TaskStore store;
+    private final Workers workers;
     private final Set<String> handlerTypes;
     private final DeliveryActions actions;
     private final SupervisorMetrics metrics;
@@ -36,9 +40,10 @@ final class UnclaimedDeliveries {
     private final Set<Long> runningHere;
 
     /** @param runningHere the tasks whose children run here now, as the processor keeps them */
-    UnclaimedDeliveries(TaskStore store, Set<String> handlerTypes, DeliveryActions actions, SupervisorMetrics metrics,
-            DeliveryProcessor.Policies policies, Fates fates, Set<Long> runningHere) {
+    UnclaimedDeliveries(TaskStore store, Workers workers, Set<String> handlerTypes, DeliveryActions actions,
+            SupervisorMetrics metrics, DeliveryProcessor.Policies policies, Fates fates, Set<Long> runningHere) {
         this.store = store;
+        this.workers = workers;
         this.handlerTypes = handlerTypes;
         this.actions = actions;
         this.metrics = metrics;
@@ -155,6 +160,24 @@ final class UnclaimedDeliveries {
     }
 
     /**
+     * When the task's runner was last heard from, and when its task is taken over unless it is heard
+     * from again: what an operator watching a supervisor that died wants to know.
+     */
+    private String heartbeat(String runner) {
+        Optional<Duration> silence;
+        try {
+            silence = workers.silentFor(runner);
+        } catch (RuntimeException unreadable) {
+            return "whose heartbeat could not be read (" + unreadable.getMessage() + ")";
+        }
+        if (silence.isEmpty()) {
+            return "which has no heartbeat: the task is taken over at its next delivery";
+        }
+        return "whose last heartbeat was " + Values.format(silence.get().truncatedTo(ChronoUnit.SECONDS))
+                + " ago (taken over once that is " + Values.format(Workers.DEAD_AFTER) + ")";
+    }
+
+    /**
      * Another delivery of the same task holds its row. If it runs here, this one is a duplicate
      * and safe to ack: the one running here is acked or redelivered on its own. If it runs
      * elsewhere, it may belong to a supervisor that died, so this message is parked in the retry
@@ -166,8 +189,8 @@ final class UnclaimedDeliveries {
             actions.ack(delivery);
             return;
         }
-        LOG.info("task {} is running on {} since {}; message deferred {}", task.id(), task.worker(),
-                task.startedAt(), Values.format(DEFER_WHILE_RUNNING_ELSEWHERE));
+        LOG.info("task {} is running on {} since {}, {}; message deferred {}", task.id(), task.worker(),
+                task.startedAt(), heartbeat(task.worker()), Values.format(DEFER_WHILE_RUNNING_ELSEWHERE));
         actions.deferTask(delivery, task.id(), DEFER_WHILE_RUNNING_ELSEWHERE);
     }
 }

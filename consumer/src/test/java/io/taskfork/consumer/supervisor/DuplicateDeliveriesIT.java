@@ -2,6 +2,9 @@ package io.taskfork.consumer.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.rabbitmq.client.Channel;
 import io.taskfork.consumer.testing.SupervisorFixture;
 import io.taskfork.shared.json.Json;
@@ -19,6 +22,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Two deliveries of one task while it runs (README, "two deliveries of one task"): a second
@@ -76,9 +80,21 @@ class DuplicateDeliveriesIT {
                 .bind("id", id)
                 .execute());
 
-        fixture.publish(String.valueOf(id), WireFormat.TEXT_PLAIN);
-        await(() -> retryQueueMessages() == 1, "the message parked in " + fixture.environment().queues().retry());
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        Logger logger = (Logger) LoggerFactory.getLogger(UnclaimedDeliveries.class);
+        logger.addAppender(lines);
+        try {
+            fixture.publish(String.valueOf(id), WireFormat.TEXT_PLAIN);
+            await(() -> retryQueueMessages() == 1, "the message parked in " + fixture.environment().queues().retry());
+        } finally {
+            logger.detachAppender(lines);
+        }
         Instant parked = Instant.now();
+        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).anySatisfy(line -> assertThat(line)
+                .startsWith("task " + id + " is running on " + OTHER_WORKER + " since ")
+                .containsPattern("whose last heartbeat was [0-9]s ago \\(taken over once that is 30s\\);"
+                        + " message deferred 5s"));
         // Looked at shortly before the parked message comes back: the other supervisor still holds the task.
         while (Duration.between(parked, Instant.now()).compareTo(PARKED.minusSeconds(1)) < 0) {
             workers.beat(OTHER_WORKER);

@@ -2,6 +2,7 @@ package io.taskfork.shared.store;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.LongPredicate;
 import org.jdbi.v3.core.Jdbi;
 
@@ -51,6 +52,17 @@ public final class Workers {
                 .toList();
         dead.forEach(this::remove);
         return dead;
+    }
+
+    /** How long ago {@code worker} last beat its heart; empty when it has no heartbeat (gone, or forgotten). */
+    public Optional<Duration> silentFor(String worker) {
+        return jdbi.withHandle(handle -> handle
+                .createQuery("select cast(extract(epoch from now() - heartbeat_at) * 1000 as bigint) from workers"
+                        + " where name = :name")
+                .bind("name", worker)
+                .mapTo(Long.class)
+                .findOne())
+                .map(millis -> Duration.ofMillis(Math.max(0, millis)));
     }
 
     /** Forgets a worker that stopped cleanly. */

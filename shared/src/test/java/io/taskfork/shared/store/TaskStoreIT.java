@@ -375,6 +375,15 @@ class TaskStoreIT {
         assertThat(again.worker()).isEqualTo("host-a/1");
     }
 
+    @Test
+    void aWorkersSilenceIsHowLongAgoItLastBeatAndNoneForAWorkerWithoutAHeartbeat() {
+        runningOnWorkerLastHeardFrom("quiet/12", Duration.ofSeconds(12));
+
+        assertThat(workers.silentFor("quiet/12")).hasValueSatisfying(silence -> assertThat(silence)
+                .isBetween(Duration.ofSeconds(12), Duration.ofSeconds(14)));
+        assertThat(workers.silentFor("never/1")).isEmpty();
+    }
+
     /** A task claimed by {@code worker}, whose last heartbeat was {@code silentFor} ago. */
     private static long runningOnWorkerLastHeardFrom(String worker, Duration silentFor) {
         workers.beat(worker);
