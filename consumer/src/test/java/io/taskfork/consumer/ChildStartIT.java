@@ -25,11 +25,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** How the packaged consumer starts its children: standby children, and the class-data-sharing archive. */
 class ChildStartIT {
 
     private static final int PREFETCH = 2;
+    @TempDir
+    static Path folder;
     private static IsolatedEnvironment environment;
 
     @BeforeAll
@@ -44,8 +47,8 @@ class ChildStartIT {
 
     @Test
     void standbyChildrenWaitForTasksRunOneEachAndAreAllGoneAfterSigterm() throws Exception {
-        Path workRoot = Files.createTempDirectory("work");
-        Path log = Files.createTempFile("consumer", ".log");
+        Path workRoot = Files.createTempDirectory(folder, "work");
+        Path log = Files.createTempFile(folder, "consumer", ".log");
         Process consumer = start(variables(Map.of("TASKFORK_WORK_DIR", workRoot.toString())), log);
         try {
             awaitTrue(() -> children(consumer).size() == PREFETCH, "as many standby children as the prefetch");
@@ -76,9 +79,9 @@ class ChildStartIT {
 
     @Test
     void whatAKilledSupervisorLeftIsRemovedByTheNextOneToStart() throws Exception {
-        Path workRoot = Files.createTempDirectory("work");
+        Path workRoot = Files.createTempDirectory(folder, "work");
         Map<String, String> variables = variables(Map.of("TASKFORK_WORK_DIR", workRoot.toString()));
-        Path firstLog = Files.createTempFile("consumer", ".log");
+        Path firstLog = Files.createTempFile(folder, "consumer", ".log");
         Process first = start(variables, firstLog);
         awaitTrue(() -> children(first).size() == PREFETCH, "standby children");
         List<ProcessHandle> orphans = children(first);
@@ -92,7 +95,7 @@ class ChildStartIT {
         assertThat(Files.list(Path.of("/tmp")).anyMatch(path -> path.toString().startsWith(privateFolder.toString())))
                 .isTrue();
 
-        Path secondLog = Files.createTempFile("consumer", ".log");
+        Path secondLog = Files.createTempFile(folder, "consumer", ".log");
         Process second = start(variables, secondLog);
         try {
             awaitTrue(() -> children(second).size() == PREFETCH, "standby children");
@@ -118,7 +121,7 @@ class ChildStartIT {
 
     @Test
     void withoutStandbyNoChildWaitsAndTasksStillRun() throws Exception {
-        Path log = Files.createTempFile("consumer", ".log");
+        Path log = Files.createTempFile(folder, "consumer", ".log");
         Process consumer = start(variables(Map.of("TASKFORK_STANDBY", "false")), log);
         try {
             awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
@@ -135,7 +138,7 @@ class ChildStartIT {
 
     @Test
     void theArchiveIsWrittenAtFirstStartUsedAfterAndWrittenAgainWhenDamaged() throws Exception {
-        Path cache = Files.createTempDirectory("cache");
+        Path cache = Files.createTempDirectory(folder, "cache");
         Map<String, String> variables = variables(Map.of("TASKFORK_CACHE_DIR", cache.toString()));
 
         String first = runOneTask(variables);
@@ -156,8 +159,8 @@ class ChildStartIT {
 
     @Test
     void aCacheFolderThatCannotBeWrittenOnlyCostsTheArchive() throws Exception {
-        Path notAFolder = Files.createTempFile("cache", ".file");
-        Path log = Files.createTempFile("consumer", ".log");
+        Path notAFolder = Files.createTempFile(folder, "cache", ".file");
+        Path log = Files.createTempFile(folder, "consumer", ".log");
         Process consumer = start(variables(Map.of("TASKFORK_CACHE_DIR", notAFolder.resolve("cache").toString())), log);
         try {
             awaitTrue(() -> children(consumer).size() == PREFETCH, "standby children");
@@ -173,7 +176,7 @@ class ChildStartIT {
 
     /** Starts a consumer, runs one echo task, checks the children map the archive, stops; returns the log. */
     private static String runOneTask(Map<String, String> variables) throws Exception {
-        Path log = Files.createTempFile("consumer", ".log");
+        Path log = Files.createTempFile(folder, "consumer", ".log");
         Process consumer = start(variables, log);
         try {
             awaitTrue(() -> children(consumer).size() == PREFETCH, "standby children");

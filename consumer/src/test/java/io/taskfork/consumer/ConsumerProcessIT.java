@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -45,6 +46,8 @@ class ConsumerProcessIT {
      */
     private static final Duration RERUN_AT_ONCE = Duration.ofSeconds(10);
 
+    @TempDir
+    static Path folder;
     private static IsolatedEnvironment environment;
 
     @BeforeAll
@@ -59,7 +62,7 @@ class ConsumerProcessIT {
 
     @Test
     void oneLineAtStartNamesHowChildrenAreContained() throws Exception {
-        Path log = Files.createTempFile("consumer", ".log");
+        Path log = Files.createTempFile(folder, "consumer", ".log");
         Process consumer = start(environment.environment(), log);
         try {
             awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
@@ -99,7 +102,7 @@ class ConsumerProcessIT {
         variables.put("TASKFORK_CONTAINMENT", "session");
         // Without standby children, the supervisor's one child is the running task's.
         variables.put("TASKFORK_STANDBY", "false");
-        Path log = Files.createTempFile("consumer", ".log");
+        Path log = Files.createTempFile(folder, "consumer", ".log");
         Process consumer = start(variables, log);
         try {
             awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
@@ -134,7 +137,7 @@ class ConsumerProcessIT {
         try (ServerSocket taken = new ServerSocket(0)) {
             Map<String, String> variables = new HashMap<>(environment.environment());
             variables.put("TASKFORK_METRICS_PORT", Integer.toString(taken.getLocalPort()));
-            Path log = Files.createTempFile("consumer", ".log");
+            Path log = Files.createTempFile(folder, "consumer", ".log");
             Process consumer = start(variables, log);
 
             assertThat(consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS)).isTrue();
@@ -158,7 +161,7 @@ class ConsumerProcessIT {
         }
         Map<String, String> variables = new HashMap<>(environment.environment());
         variables.put("TASKFORK_METRICS_PORT", Integer.toString(port));
-        Path log = Files.createTempFile("consumer", ".log");
+        Path log = Files.createTempFile(folder, "consumer", ".log");
         HttpClient client = HttpClient.newHttpClient();
         HttpRequest healthz = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build();
         Process consumer = start(variables, log);
@@ -185,7 +188,7 @@ class ConsumerProcessIT {
 
     @Test
     void sigtermLetsTheRunningTaskFinishThenExitsZero() throws Exception {
-        Path log = Files.createTempFile("consumer", ".log");
+        Path log = Files.createTempFile(folder, "consumer", ".log");
         Process consumer = start(environment.environment(), log);
         try {
             awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
@@ -211,7 +214,7 @@ class ConsumerProcessIT {
         Duration grace = Duration.ofSeconds(1);
         Map<String, String> variables = new HashMap<>(environment.environment());
         variables.put("TASKFORK_SHUTDOWN_GRACE", "1s");
-        Path log = Files.createTempFile("consumer", ".log");
+        Path log = Files.createTempFile(folder, "consumer", ".log");
         Process consumer = start(variables, log);
         long id = 0;
         try {
@@ -290,7 +293,7 @@ class ConsumerProcessIT {
     @ParameterizedTest(name = "SIG{0}")
     @ValueSource(strings = {"INT", "HUP"})
     void ctrlCOrAHangUpOnTheTerminalDrainsWithoutKillingTheChildren(String signal) throws Exception {
-        Path log = Files.createTempFile("consumer", ".log");
+        Path log = Files.createTempFile(folder, "consumer", ".log");
         // As in a terminal: the consumer leads a process group, and Ctrl-C (or the terminal's hang-up)
         // signals the whole group. A build started under nohup hands its ignored HUP down to every
         // process it starts: as in a terminal, the supervisor starts with both at their defaults.
@@ -314,7 +317,7 @@ class ConsumerProcessIT {
 
     @Test
     void underNohupAHangUpStaysIgnoredAndTheSupervisorRunsOn() throws Exception {
-        Path log = Files.createTempFile("consumer", ".log");
+        Path log = Files.createTempFile(folder, "consumer", ".log");
         Process consumer = start(environment.environment(), log, "nohup");
         try {
             awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
@@ -333,9 +336,9 @@ class ConsumerProcessIT {
 
     @Test
     void sigkilledSupervisorsChildDiesWithinASecondAndItsTaskRunsAgainAtOnceOnRestart() throws Exception {
-        Path firstLog = Files.createTempFile("consumer", ".log");
+        Path firstLog = Files.createTempFile(folder, "consumer", ".log");
         Process first = start(environment.environment(), firstLog);
-        Path secondLog = Files.createTempFile("consumer", ".log");
+        Path secondLog = Files.createTempFile(folder, "consumer", ".log");
         Process second = null;
         try {
             awaitTrue(() -> read(firstLog).contains("consuming " + environment.queues().main()), "consumer started");
@@ -372,14 +375,14 @@ class ConsumerProcessIT {
 
     @Test
     void sigkilledSupervisorTakesItsExecCommandsTreeWithIt() throws Exception {
-        Path scripts = Files.createTempDirectory("exec");
+        Path scripts = Files.createTempDirectory(folder, "exec");
         Path pidFile = scripts.resolve("grandchild.pid");
         Path script = Files.writeString(scripts.resolve("spawn.sh"), "#!/bin/sh\nsh -c 'trap \"\" TERM; echo $$ > "
                 + pidFile + "; exec sleep 600' & sleep 600\n");
         Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Map<String, String> variables = new HashMap<>(environment.environment());
         variables.put("TASKFORK_EXEC_ALLOW", script.toString());
-        Path log = Files.createTempFile("consumer", ".log");
+        Path log = Files.createTempFile(folder, "consumer", ".log");
         Process consumer = start(variables, log);
         try {
             awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
@@ -402,7 +405,7 @@ class ConsumerProcessIT {
     void taskTimeoutNotBelowTheBrokersConsumerTimeoutIsWarnedAboutAtStart() throws Exception {
         Map<String, String> variables = new HashMap<>(environment.environment());
         variables.put("TASKFORK_TASK_TIMEOUT", "45m");
-        Path log = Files.createTempFile("consumer", ".log");
+        Path log = Files.createTempFile(folder, "consumer", ".log");
         Process consumer = start(variables, log);
         try {
             awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
@@ -424,7 +427,7 @@ class ConsumerProcessIT {
         variables.put("TASKFORK_JDBC_PASSWORD", password);
         variables.put("TASKFORK_EXEC_ALLOW", "env");
         variables.put("TASKFORK_EXEC_ENV_PASS", "PATH,TASKFORK_JDBC_PASSWORD,TASKFORK_AMQP_URI");
-        Path log = Files.createTempFile("consumer", ".log");
+        Path log = Files.createTempFile(folder, "consumer", ".log");
         Process consumer = start(variables, log);
         try {
             awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");

@@ -131,7 +131,7 @@ class ContainmentEndingsIT {
     void aSupervisorThatDrainsWhileItsTaskEndsLeavesNeitherABackgroundProcessNorADaemonRunning() throws Exception {
         try (IsolatedEnvironment environment = IsolatedEnvironment.create(ContainmentEndingsIT.class)) {
             String name = LeftBehind.uniqueName();
-            Path log = Files.createTempFile("consumer", ".log");
+            Path log = Files.createTempFile(folder, "consumer", ".log");
             Process consumer = PackagedConsumer.start(execOfBash(environment, Map.of()), log);
             try {
                 awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
@@ -156,7 +156,7 @@ class ContainmentEndingsIT {
     void aSupervisorThatDrainsPastItsGraceLeavesNeitherABackgroundProcessNorADaemonRunning() throws Exception {
         try (IsolatedEnvironment environment = IsolatedEnvironment.create(ContainmentEndingsIT.class)) {
             String name = LeftBehind.uniqueName();
-            Path log = Files.createTempFile("consumer", ".log");
+            Path log = Files.createTempFile(folder, "consumer", ".log");
             Process consumer = PackagedConsumer.start(
                     execOfBash(environment, Map.of("TASKFORK_SHUTDOWN_GRACE", "1s")), log);
             try {
@@ -182,7 +182,7 @@ class ContainmentEndingsIT {
     void aSigkilledSupervisorLeavesNeitherABackgroundProcessNorADaemonRunning() throws Exception {
         try (IsolatedEnvironment environment = IsolatedEnvironment.create(ContainmentEndingsIT.class)) {
             String name = LeftBehind.uniqueName();
-            Path log = Files.createTempFile("consumer", ".log");
+            Path log = Files.createTempFile(folder, "consumer", ".log");
             Process consumer = PackagedConsumer.start(execOfBash(environment, Map.of()), log);
             try {
                 awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");

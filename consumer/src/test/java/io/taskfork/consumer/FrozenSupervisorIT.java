@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A supervisor that is stopped (SIGSTOP here; a stall of its process alike) cannot kill a task at
@@ -31,6 +32,8 @@ import org.junit.jupiter.api.Test;
  */
 class FrozenSupervisorIT {
 
+    @TempDir
+    static Path folder;
     private static IsolatedEnvironment environment;
 
     @BeforeAll
@@ -45,7 +48,7 @@ class FrozenSupervisorIT {
 
     @Test
     void aStoppedSupervisorsChildEndsWithItsProcessTreeOnceItHearsNoMorePings() throws Exception {
-        Path log = Files.createTempFile("consumer", ".log");
+        Path log = Files.createTempFile(folder, "consumer", ".log");
         Process consumer = start(variables(), log);
         try {
             awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
@@ -80,7 +83,7 @@ class FrozenSupervisorIT {
 
     @Test
     void aTaskLongerThanThePingsSilenceRunsOnWhileItsSupervisorRuns() throws Exception {
-        Path log = Files.createTempFile("consumer", ".log");
+        Path log = Files.createTempFile(folder, "consumer", ".log");
         Process consumer = start(variables(), log);
         try {
             awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");

@@ -20,10 +20,13 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Results near the 16 MiB a child's line may have, as many at once as the supervisor runs, in ops/taskfork's heap. */
 class LargeResultsIT {
 
+    @TempDir
+    static Path folder;
     private static IsolatedEnvironment environment;
 
     @BeforeAll
@@ -43,7 +46,7 @@ class LargeResultsIT {
         variables.put("TASKFORK_PREFETCH", "4");
         variables.put("TASKFORK_TASK_MEMORY", "off");
         variables.put("TASKFORK_TASK_TIMEOUT", "3m");
-        Path log = Files.createTempFile("consumer", ".log");
+        Path log = Files.createTempFile(folder, "consumer", ".log");
         // the supervisor's heap as ops/taskfork gives it
         Process consumer = start(variables, log, List.of("-XX:+UseSerialGC", "-Xmx256m", "-Xmn24m"));
         try {

@@ -23,10 +23,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The packaged supervisor's log lines in each format, with the ID of the task each line is about. */
 class LogFormatIT {
 
+    @TempDir
+    static Path folder;
     private static IsolatedEnvironment environment;
 
     @BeforeAll
@@ -43,7 +46,7 @@ class LogFormatIT {
     void withTheVariableEveryLineIsJsonAndATasksLinesCarryItsId() throws Exception {
         Map<String, String> variables = new HashMap<>(environment.environment());
         variables.put("TASKFORK_LOG_FORMAT", "json");
-        Path log = Files.createTempFile("consumer", ".log");
+        Path log = Files.createTempFile(folder, "consumer", ".log");
 
         long id = runOneEchoTask(PackagedConsumer.start(variables, log), log);
 
@@ -63,7 +66,7 @@ class LogFormatIT {
 
     @Test
     void inTextTheLineOfATaskNamesItBeforeTheMessage() throws Exception {
-        Path log = Files.createTempFile("consumer", ".log");
+        Path log = Files.createTempFile(folder, "consumer", ".log");
 
         long id = runOneEchoTask(PackagedConsumer.start(environment.environment(), log), log);
         // the line's peak is the row's, in the binary unit it is counted in, as the memory cap's lines say
@@ -78,7 +81,7 @@ class LogFormatIT {
 
     @Test
     void theFlagChoosesJsonToo() throws Exception {
-        Path log = Files.createTempFile("consumer", ".log");
+        Path log = Files.createTempFile(folder, "consumer", ".log");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", Path.of("target", "taskfork-consumer.jar").toString(), "--log-format", "json")
                 .redirectErrorStream(true)

@@ -32,6 +32,8 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two supervisors run while tasks are submitted, resubmitted, cancelled, replayed from the
@@ -54,6 +56,9 @@ class RacesIT {
     private final List<String> jsonMessages = new ArrayList<>();
     private final Map<String, Integer> actions = new HashMap<>();
     private final List<Path> logs = new ArrayList<>();
+    // kept when the test fails, whose message names each log
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    Path logFolder;
     private final Process[] supervisors = new Process[2];
     // Two SIGKILLs, at moments drawn from the seed, while the batches are still being submitted.
     private final Set<Integer> killAt = Set.of(5 + random.nextInt(15), 20 + random.nextInt(15));
@@ -251,7 +256,7 @@ class RacesIT {
     }
 
     private void startSupervisor(int which) throws Exception {
-        Path log = Files.createTempFile("races-supervisor-" + which + "-", ".log");
+        Path log = Files.createTempFile(logFolder, "races-supervisor-" + which + "-", ".log");
         logs.add(log);
         supervisors[which] = PackagedConsumer.start(environment.environment(), log);
         awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "supervisor started");

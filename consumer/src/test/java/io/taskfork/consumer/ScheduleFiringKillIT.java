@@ -21,10 +21,13 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** README, "Recurring tasks": one task per fire time with two packaged supervisors, one SIGKILLed. */
 class ScheduleFiringKillIT {
 
+    @TempDir
+    static Path folder;
     private static IsolatedEnvironment environment;
 
     @BeforeAll
@@ -40,8 +43,8 @@ class ScheduleFiringKillIT {
 
     @Test
     void aSupervisorSigkilledAtAFireTimeLeavesOneTaskPerFireTime() throws Exception {
-        Path firstLog = Files.createTempFile("consumer", ".log");
-        Path secondLog = Files.createTempFile("consumer", ".log");
+        Path firstLog = Files.createTempFile(folder, "consumer", ".log");
+        Path secondLog = Files.createTempFile(folder, "consumer", ".log");
         Process first = start(environment.environment(), firstLog);
         Process second = start(environment.environment(), secondLog);
         try {

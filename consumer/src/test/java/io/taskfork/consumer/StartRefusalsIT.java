@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The supervisor as an operator starts it, with a setting or a service it cannot work with: it
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class StartRefusalsIT {
 
+    @TempDir
+    static Path folder;
     private static IsolatedEnvironment environment;
 
     @BeforeAll
@@ -94,7 +97,7 @@ class StartRefusalsIT {
 
     @Test
     void sandboxWithoutBwrapExitsTwoWithOneLine() throws Exception {
-        Path emptyPath = Files.createTempDirectory("no-bwrap");
+        Path emptyPath = Files.createTempDirectory(folder, "no-bwrap");
 
         Exit exit = runUntilExit(Map.of("TASKFORK_EXEC_SANDBOX", "bwrap", "PATH", emptyPath.toString()));
 
@@ -106,7 +109,7 @@ class StartRefusalsIT {
     @Test
     void sandboxWhoseTrialRunFailsExitsTwoWithOneLineSayingWhy() throws Exception {
         // a bwrap that fails as one does where user namespaces are not allowed
-        Path fakePath = Files.createTempDirectory("failing-bwrap");
+        Path fakePath = Files.createTempDirectory(folder, "failing-bwrap");
         Path bwrap = Files.writeString(fakePath.resolve("bwrap"),
                 "#!/bin/sh\necho 'bwrap: No permissions to create new namespace' >&2\nexit 1\n");
         bwrap.toFile().setExecutable(true);
@@ -163,7 +166,7 @@ class StartRefusalsIT {
     private static Exit runUntilExit(Map<String, String> changed, List<String> jvmOptions) throws Exception {
         Map<String, String> variables = new HashMap<>(environment.environment());
         variables.putAll(changed);
-        Path log = Files.createTempFile("consumer", ".log");
+        Path log = Files.createTempFile(folder, "consumer", ".log");
         Process consumer = start(variables, log, jvmOptions);
         try {
             assertThat(consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS)).as("exited by itself").isTrue();

@@ -38,6 +38,9 @@ class WorkFolderAtStartIT {
     private static IsolatedEnvironment other;
     @TempDir
     Path work;
+    // apart from the work folder, which the supervisors own
+    @TempDir
+    static Path logs;
 
     @BeforeAll
     static void createEnvironments() {
@@ -69,7 +72,7 @@ class WorkFolderAtStartIT {
         Path running = taskFolder(id);
         Supervisor owner = new Supervisor(Settings.load(variables(mine, Map.of()), Map.of())).start();
         try {
-            Path log = Files.createTempFile("consumer", ".log");
+            Path log = Files.createTempFile(logs, "consumer", ".log");
             Process refused = start(variables(other, Map.of()), log);
 
             assertThat(refused.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS)).as("exited by itself").isTrue();
@@ -91,7 +94,7 @@ class WorkFolderAtStartIT {
         // no standby children: the two would be of different PIDs, but the one in this JVM is not alone in it
         Supervisor first = new Supervisor(Settings.load(variables(mine, Map.of("TASKFORK_STANDBY", "false")),
                 Map.of())).start();
-        Path log = Files.createTempFile("consumer", ".log");
+        Path log = Files.createTempFile(logs, "consumer", ".log");
         Process second = start(variables(mine, Map.of()), log);
         try {
             awaitTrue(() -> read(log).contains("consuming " + mine.queues().main()) || !second.isAlive(),
@@ -113,7 +116,7 @@ class WorkFolderAtStartIT {
     void aMetricsPortThatIsTakenStopsTheStartBeforeItTouchesTheWorkFolder() throws Exception {
         Path ended = taskFolder(endedTask(mine));
         try (ServerSocket taken = new ServerSocket(0)) {
-            Path log = Files.createTempFile("consumer", ".log");
+            Path log = Files.createTempFile(logs, "consumer", ".log");
             Process consumer = start(variables(mine, Map.of("TASKFORK_METRICS_PORT",
                     Integer.toString(taken.getLocalPort()))), log);
 

@@ -9,7 +9,7 @@ import io.taskfork.shared.json.Json;
 import io.taskfork.shared.store.NewTask;
 import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.Task;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -19,6 +19,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two supervisors sweep one outbox every second (README: "many supervisors never double up"):
@@ -30,6 +31,9 @@ class OutboxSweepersIT {
     /** Long enough for a second copy of any message to be delivered and acked. */
     private static final Duration QUIET_FOR = Duration.ofSeconds(1);
 
+    // the second's work folder: its standby children's folders apart from the first's, which has the same PID
+    @TempDir
+    static Path secondWork;
     private static SupervisorFixture fixture;
     private static Supervisor second;
 
@@ -37,8 +41,7 @@ class OutboxSweepersIT {
     static void startTwoSupervisors() throws Exception {
         fixture = SupervisorFixture.start(OutboxSweepersIT.class, Map.of("TASKFORK_OUTBOX_AGE", "1s"));
         Map<String, String> variables = new HashMap<>(fixture.environment().environment());
-        // its standby children's folders apart from the first supervisor's, which has the same PID
-        variables.put("TASKFORK_WORK_DIR", Files.createTempDirectory("second-supervisor").toString());
+        variables.put("TASKFORK_WORK_DIR", secondWork.toString());
         second = new Supervisor(Settings.load(variables, Map.of())).start();
     }
 

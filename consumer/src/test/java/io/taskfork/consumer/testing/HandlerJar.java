@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -33,6 +34,14 @@ public final class HandlerJar {
      */
     public static Path write(Path jar, String simpleName, String source) throws IOException {
         Path work = Files.createTempDirectory("handler-src");
+        try {
+            return write(jar, simpleName, source, work);
+        } finally {
+            delete(work);
+        }
+    }
+
+    private static Path write(Path jar, String simpleName, String source, Path work) throws IOException {
         Path file = work.resolve(simpleName + ".java");
         Files.writeString(file, "package " + PACKAGE + ";\n"
                 + "import io.taskfork.shared.handler.*;\n"
@@ -57,6 +66,14 @@ public final class HandlerJar {
             }
         }
         return jar;
+    }
+
+    private static void delete(Path folder) throws IOException {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     // Stored, not compressed: two versions whose classes are of the same size make jars of the same size.
