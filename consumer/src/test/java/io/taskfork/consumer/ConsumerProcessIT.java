@@ -254,7 +254,7 @@ class ConsumerProcessIT {
     void aSecondSigtermDuringTheDrainKillsTheChildAtOnceGivesItsTaskBackAndExitsZero() throws Exception {
         Map<String, String> variables = new HashMap<>(environment.environment());
         variables.put("TASKFORK_SHUTDOWN_GRACE", "2m");
-        Path log = Files.createTempFile("consumer", ".log");
+        Path log = Files.createTempFile(folder, "consumer", ".log");
         Process consumer = start(variables, log);
         long id = 0;
         try {
