@@ -73,7 +73,7 @@ class UsageErrorsTest {
         assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--at", "+999999999-12-31T23:59:59Z"),
                 "it would run at +999999999-12-31T23:59:59Z, out of the range of times a task can have");
         assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--delay", "100000000h"),
-                "out of the range of times a task can have");
+                "a duration of at most 3650 days (87600h), not 100000000h");
         assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--queue", "amq.tasks"), "RabbitMQ's own");
         assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--max-attempts", "0"), "--max-attempts");
         assertUsageErrorSaying(CliRun.of(NOWHERE, "submit", "--type", "echo", "--unique-key", ""), "unique key");
@@ -143,6 +143,14 @@ class UsageErrorsTest {
 
         assertUsageError(run, "taskfork: Invalid value for option '--timeout': expected a duration such as"
                 + " 500ms, 30s, 10m or 1h (see taskfork wait --help)");
+    }
+
+    @Test
+    void aTimeoutLongerThanTenYearsIsUsageError() {
+        CliRun run = CliRun.of(NOWHERE, "wait", "1", "--timeout", "99999999h");
+
+        assertUsageError(run, "taskfork: Invalid value for option '--timeout': a duration of at most 3650 days"
+                + " (87600h), not 99999999h (see taskfork wait --help)");
     }
 
     @Test

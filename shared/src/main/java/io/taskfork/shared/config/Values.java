@@ -13,6 +13,11 @@ public final class Values {
     private static final Pattern SIZE = Pattern.compile("(\\d{1,12})([kmg]?)");
 
     private static final String NEGATIVE = "a duration is never negative, not ";
+    /**
+     * The longest duration any setting, flag or message may give: far beyond any timeout, grace or
+     * delay, and within what a time in nanoseconds (292 years) and PostgreSQL's timestamps can hold.
+     */
+    public static final Duration LONGEST = Duration.ofDays(3650);
     /** Why a text is no duration at all, as against one that is negative or too long to read. */
     public static final String NOT_A_DURATION = "expected a duration such as 500ms, 30s, 10m or 1h";
 
@@ -29,12 +34,12 @@ public final class Values {
         Matcher matcher = DURATION.matcher(value);
         if (matcher.matches()) {
             long amount = Long.parseLong(matcher.group(1));
-            return switch (matcher.group(2)) {
+            return notTooLong(switch (matcher.group(2)) {
                 case "ms" -> Duration.ofMillis(amount);
                 case "s" -> Duration.ofSeconds(amount);
                 case "m" -> Duration.ofMinutes(amount);
                 default -> Duration.ofHours(amount);
-            };
+            }, text);
         }
         Duration parsed;
         try {
@@ -47,7 +52,16 @@ public final class Values {
         if (parsed.isNegative()) {
             throw new IllegalArgumentException(NEGATIVE + text.trim());
         }
-        return parsed;
+        return notTooLong(parsed, text);
+    }
+
+    /** {@code duration}, unless it is longer than {@link #LONGEST}: then why, naming {@code text}, as it was given. */
+    public static Duration notTooLong(Duration duration, String text) {
+        if (duration.compareTo(LONGEST) > 0) {
+            throw new IllegalArgumentException("a duration of at most " + LONGEST.toDays() + " days ("
+                    + LONGEST.toHours() + "h), not " + text.trim());
+        }
+        return duration;
     }
 
     /** A byte count with an optional binary suffix: {@code 65536}, {@code 256k}, {@code 16m}, {@code 1g}. */

@@ -17,7 +17,7 @@ public record EveryRecurrence(Duration interval) implements Recurrence {
     public static final Duration SHORTEST = Duration.ofSeconds(1);
 
     /** Longer ones would put fire times past any a task can have (the year 9999) within a lifetime. */
-    public static final Duration LONGEST = Duration.ofDays(3650);
+    public static final Duration LONGEST = Values.LONGEST;
 
     public EveryRecurrence {
         if (interval.compareTo(SHORTEST) < 0) {

@@ -98,7 +98,11 @@ public final class OptionFields {
             throw new IllegalArgumentException("\"delay\" is never negative, not " + value);
         }
         if (value.isNumber()) {
-            return Duration.ofMillis(Math.round(value.asDouble() * 1000));
+            try {
+                return Values.notTooLong(Duration.ofMillis(Math.round(value.asDouble() * 1000)), value + " seconds");
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("\"delay\": " + e.getMessage(), e);
+            }
         }
         if (value.isTextual()) {
             try {

@@ -48,6 +48,19 @@ class ValuesTest {
                 .hasMessage("a duration of at most 999999999 of its unit (3000000000h has more digits than that)");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"87601h", "99999999h", "P3651D", "PT2600000H"})
+    void aDurationLongerThanTenYearsIsRefusedForWhatLaterBreaksOnIt(String text) {
+        // a nanosecond count ends at 292 years: a grace or a timeout longer would overflow where it is waited for
+        assertThatThrownBy(() -> Values.parseDuration(text))
+                .hasMessage("a duration of at most 3650 days (87600h), not " + text);
+    }
+
+    @Test
+    void tenYearsIsTheLongestDuration() {
+        assertThat(Values.parseDuration("87600h")).isEqualTo(Values.LONGEST);
+    }
+
     @ParameterizedTest(name = "{0} is {1} bytes")
     @CsvSource({
         "65536, 65536",

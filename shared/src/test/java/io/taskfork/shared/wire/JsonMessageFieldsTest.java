@@ -72,15 +72,17 @@ class JsonMessageFieldsTest {
         Map<String, String> bodies = Map.of(
                 "{\"type\":\"echo\",\"run_at\":\"+999999999-12-31T23:59:59Z\"}", "\"run_at\" is out of the range",
                 "{\"type\":\"echo\",\"expires_at\":\"+10000-01-01T00:00:00Z\"}", "\"expires_at\" is out of the range",
-                "{\"type\":\"echo\",\"run_at\":\"-0001-01-01T00:00:00Z\"}", "\"run_at\" is out of the range",
-                "{\"type\":\"echo\",\"delay\":1e20}", "\"delay\" is too long",
-                "{\"type\":\"echo\",\"delay\":\"100000000h\"}", "\"delay\" is too long");
+                "{\"type\":\"echo\",\"run_at\":\"-0001-01-01T00:00:00Z\"}", "\"run_at\" is out of the range");
         bodies.forEach((body, saying) -> {
             MalformedMessageException e = malformed(body);
             assertThat(e.reason()).as(body).isEqualTo(DeadLetterReason.MALFORMED);
             assertThat(e.getMessage()).as(body).contains(saying)
                     .contains("0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z");
         });
+        assertThat(malformed("{\"type\":\"echo\",\"delay\":1e20}").getMessage())
+                .contains("\"delay\": a duration of at most 3650 days (87600h), not 1E+20 seconds");
+        assertThat(malformed("{\"type\":\"echo\",\"delay\":\"100000000h\"}").getMessage())
+                .contains("\"delay\": a duration of at most 3650 days (87600h), not 100000000h");
         assertThat(created("{\"type\":\"echo\",\"run_at\":\"9999-12-31T23:59:59Z\"}").options().runAt())
                 .isEqualTo(TaskOptions.LATEST);
     }
