@@ -13,7 +13,12 @@ import json
 import os
 import sys
 
-import pika
+try:
+    import pika
+except ImportError:
+    # a python3 without it (a pyenv or a venv beside Debian's python3-pika, say): one line, not a traceback
+    sys.exit(f"enqueue.py: needs pika, which {sys.executable} does not have"
+             " (pip install pika, or Debian's python3-pika for /usr/bin/python3)")
 
 
 def arguments(argv):

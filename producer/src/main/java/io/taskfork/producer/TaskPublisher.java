@@ -206,7 +206,7 @@ public final class TaskPublisher implements AutoCloseable {
             try {
                 confirms.expect(channel.getNextPublishSeqNo(), id);
                 // mandatory: should the queue be gone, the broker returns the message instead of dropping it
-                channel.basicPublish("", queue, true, WireFormat.taskIdProperties(id).build(),
+                channel.basicPublish("", queue, true, WireFormat.taskIdProperties(id, store.schema()).build(),
                         WireFormat.taskIdBody(id));
             } catch (IOException | AlreadyClosedException e) {
                 List<Long> failed = new ArrayList<>(confirms.abandon());

@@ -11,6 +11,7 @@ import io.taskfork.shared.store.TaskStore;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskOptions;
 import io.taskfork.shared.task.TaskStatus;
+import io.taskfork.shared.wire.WireFormat;
 import io.taskfork.shared.testing.IsolatedEnvironment;
 import io.taskfork.shared.topology.QueueNames;
 import io.taskfork.shared.topology.TopologyMismatchException;
@@ -64,6 +65,8 @@ class TaskPublisherIT {
         assertThat(message.getProps().getDeliveryMode()).isEqualTo(2);
         assertThat(message.getProps().getContentType()).isEqualTo("text/plain");
         assertThat(message.getProps().getMessageId()).isEqualTo("task-" + id);
+        assertThat(WireFormat.schemaOf(message.getProps().getHeaders())).as("the schema whose row the ID names")
+                .isEqualTo(store.schema());
     }
 
     @Test

@@ -102,6 +102,23 @@ final class DeliveryProcessor implements Consumer<Delivery> {
         }
     }
 
+    /**
+     * Refuses a task ID published for another schema, first of all: its row is another installation's,
+     * and the row of this schema that has the same ID, if any, is no business of the message's; not
+     * even its delivery limit may end it.
+     */
+    private void refuseAnotherSchemasTask(Delivery delivery) {
+        String schema = WireFormat.schemaOf(delivery.getProperties().getHeaders());
+        if (schema != null && !schema.equals(actions.schema())) {
+            String detail = "it names a task of schema " + schema + ", and this supervisor runs those of schema "
+                    + actions.schema() + ": two installations share " + policies.queue()
+                    + ", where each needs a queue of its own (TASKFORK_QUEUE)";
+            LOG.error("a message on {} is dead-lettered as {}: {}", policies.queue(),
+                    DeadLetterReason.UNKNOWN_TASK.value(), detail);
+            throw new MalformedMessageException(DeadLetterReason.UNKNOWN_TASK, detail);
+        }
+    }
+
     /** The task a message names by its ID, for the dead letter's header; null for any other message. */
     private Long namedTask(Delivery delivery) {
         try {
@@ -114,6 +131,7 @@ final class DeliveryProcessor implements Consumer<Delivery> {
     }
 
     private void process(Delivery delivery) throws Exception {
+        refuseAnotherSchemasTask(delivery);
         long deliveries = WireFormat.deliveriesBefore(delivery.getProperties().getHeaders(),
                 delivery.getEnvelope().isRedeliver());
         if (deliveries >= Topology.DELIVERY_LIMIT - 1) {

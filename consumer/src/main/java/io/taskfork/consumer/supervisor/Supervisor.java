@@ -122,7 +122,7 @@ public final class Supervisor implements AutoCloseable {
         heartbeat = new Heartbeat(heartbeats, worker);
         heartbeat.start();
         workers = Executors.newFixedThreadPool(prefetch, NamedThreads.of("task-worker", false));
-        actions = new DeliveryActions(consuming, publishing, queues);
+        actions = new DeliveryActions(consuming, publishing, queues, store.schema());
         processor = new DeliveryProcessor(
                 store,
                 heartbeats,

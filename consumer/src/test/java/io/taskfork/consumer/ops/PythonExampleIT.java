@@ -87,6 +87,19 @@ class PythonExampleIT {
                 .startsWith("enqueue.py: no queue taskfork.no-such-");
     }
 
+    @Test
+    void aPythonWithoutPikaIsToldSoInOneLine() throws Exception {
+        // -S leaves out the site packages, where pika is: as a python3 that never had it
+        Process process = new ProcessBuilder(pythonWithPika(), "-S", SCRIPT.toString(), "echo")
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isOne();
+        assertThat(output.lines()).singleElement().asString().startsWith("enqueue.py: needs pika, which ")
+                .endsWith(" does not have (pip install pika, or Debian's python3-pika for /usr/bin/python3)");
+    }
+
     private record Run(int code, String output) {
     }
 

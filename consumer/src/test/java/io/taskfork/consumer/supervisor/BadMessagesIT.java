@@ -124,6 +124,32 @@ class BadMessagesIT {
     }
 
     @Test
+    void aTaskIdOfAnotherSchemaIsDeadLetteredAsUnknownTaskAndTheRowWithThatIdHereIsLeftAlone() throws Exception {
+        // a task of this schema that waits for its own message, and one of another schema with the same ID
+        long id = fixture.store().insert(new NewTask("echo", Json.parse("{\"here\":true}")));
+        String body = String.valueOf(id);
+
+        fixture.publish(WireFormat.taskIdBody(id), WireFormat.taskIdProperties(id, "another_installation").build());
+
+        GetResponse letter = fixture.awaitDeadLetter(dead -> body.equals(new String(dead.getBody(),
+                StandardCharsets.UTF_8)) && "another_installation".equals(header(dead, WireFormat.SCHEMA_HEADER)));
+        fixture.awaitEveryMessageAcked();
+        assertThat(header(letter, WireFormat.REASON_HEADER)).isEqualTo("unknown-task");
+        assertThat(header(letter, WireFormat.DETAIL_HEADER)).isEqualTo("it names a task of schema"
+                + " another_installation, and this supervisor runs those of schema "
+                + fixture.store().schema() + ": two installations share " + fixture.environment().queues().main()
+                + ", where each needs a queue of its own (TASKFORK_QUEUE)");
+        assertThat(letter.getProps().getHeaders()).doesNotContainKey(WireFormat.TASK_ID_HEADER);
+        Task here = fixture.store().find(id).orElseThrow();
+        assertThat(here.status()).as("not run, nor ended").isEqualTo(TaskStatus.QUEUED);
+        assertThat(here.attempts()).isZero();
+
+        fixture.publish(WireFormat.taskIdBody(id), WireFormat.taskIdProperties(id, fixture.store().schema()).build());
+        assertThat(fixture.awaitTerminal(id).status()).as("its own schema's message runs it")
+                .isEqualTo(TaskStatus.SUCCEEDED);
+    }
+
+    @Test
     void messageAtItsDeliveryLimitIsDeadLetteredWithOurReason() throws Exception {
         // Nine consumers take it and give it back while the supervisor's prefetch is full of sleeps:
         // the quorum queue counts them in x-delivery-count.

@@ -147,7 +147,7 @@ final class Audit {
 
     private String publish(long id, String what) {
         try {
-            publisher.publish(queues.main(), WireFormat.taskIdProperties(id).build(), WireFormat.taskIdBody(id));
+            publisher.publish(queues.main(), WireFormat.taskIdProperties(id, database.schema()).build(), WireFormat.taskIdBody(id));
         } catch (QueueException e) {
             return "task " + id + ": queued, but its message was not published (" + e.getMessage()
                     + "); a supervisor's outbox sweep publishes it within TASKFORK_OUTBOX_AGE";
@@ -163,8 +163,9 @@ final class Audit {
                 QueueScan main = scan(queues.main(), QueueScan.Refresh.EVERY);
                 QueueScan retry = scan(queues.retry(), RETRY_REFRESH);
                 QueueScan dead = scan(queues.dead(), Dlq.REFRESH)) {
-            List<QueueCensus> held = List.of(QueueCensus.of(queues.main(), main),
-                    QueueCensus.of(queues.retry(), retry), QueueCensus.ofDead(queues.dead(), dead));
+            String schema = database.schema();
+            List<QueueCensus> held = List.of(QueueCensus.of(queues.main(), main, schema),
+                    QueueCensus.of(queues.retry(), retry, schema), QueueCensus.ofDead(queues.dead(), dead, schema));
             return compare(resolve(held), consumers);
         }
     }

@@ -33,12 +33,17 @@ record QueueCensus(String queue, long total, Counts all, Counts atLimit) {
             this(new HashMap<>(), new HashMap<>());
         }
 
-        private void add(QueueMessage message) {
+        private void add(QueueMessage message, String schema) {
+            if (message.ofAnotherSchema(schema)) {
+                // another installation's, on a queue the two share: no task of this schema's
+                return;
+            }
             var taskId = message.namedTaskId();
             if (taskId.isPresent()) {
                 byTask.merge(taskId.get(), 1, Integer::sum);
-            } else if (message.create().isPresent() && message.create().get().messageId() != null) {
-                byMessageId.merge(message.create().get().messageId(), 1, Integer::sum);
+            } else if (message.creatorId().isPresent()) {
+                // a malformed letter made no row: its message_id may be another message's
+                byMessageId.merge(message.creatorId().get(), 1, Integer::sum);
             }
         }
 
@@ -57,22 +62,22 @@ record QueueCensus(String queue, long total, Counts all, Counts atLimit) {
     }
 
     /** Reads every message {@code scan} has, holding them all until the caller closes it. */
-    static QueueCensus of(String queue, QueueScan scan) {
-        return of(queue, scan, false);
+    static QueueCensus of(String queue, QueueScan scan, String schema) {
+        return of(queue, scan, schema, false);
     }
 
-    /** As {@link #of(String, QueueScan)}, for a dead-letter queue: the letters given up at the limit counted too. */
-    static QueueCensus ofDead(String queue, QueueScan scan) {
-        return of(queue, scan, true);
+    /** As {@link #of(String, QueueScan, String)}, for a dead-letter queue: the letters given up at the limit counted too. */
+    static QueueCensus ofDead(String queue, QueueScan scan, String schema) {
+        return of(queue, scan, schema, true);
     }
 
-    private static QueueCensus of(String queue, QueueScan scan, boolean dead) {
+    private static QueueCensus of(String queue, QueueScan scan, String schema, boolean dead) {
         Counts all = new Counts();
         Counts atLimit = new Counts();
         for (QueueMessage message = scan.next(); message != null; message = scan.next()) {
-            all.add(message);
+            all.add(message, schema);
             if (dead && Dlq.deadAtTheDeliveryLimit(message)) {
-                atLimit.add(message);
+                atLimit.add(message, schema);
             }
         }
         return new QueueCensus(queue, scan.total(), all, atLimit);

@@ -1,23 +1,26 @@
 package io.taskfork.producer.dlq;
 
 import io.taskfork.producer.queue.QueueMessage;
-import io.taskfork.shared.wire.DeadLetterReason;
-import io.taskfork.shared.wire.TaskMessage;
-import io.taskfork.shared.wire.WireFormat;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /** Finds the task and the row of dead messages: a few at once in two queries, or one at a time. */
 final class DeadLetterResolver {
 
     private final TaskRows rows;
+    private final String schema;
 
-    DeadLetterResolver(TaskRows rows) {
+    /** @param schema the schema of {@code rows}: a letter naming a task of another is no letter of any row here */
+    DeadLetterResolver(TaskRows rows, String schema) {
         this.rows = rows;
+        this.schema = schema;
+    }
+
+    String schema() {
+        return schema;
     }
 
     DeadLetter resolve(QueueMessage message) {
@@ -28,14 +31,14 @@ final class DeadLetterResolver {
         Set<String> messageIds = new HashSet<>();
         for (QueueMessage message : messages) {
             if (message.namedTaskId().isEmpty()) {
-                creatorId(message).ifPresent(messageIds::add);
+                message.creatorId().ifPresent(messageIds::add);
             }
         }
         Map<String, TaskRows.Row> created = rows.byMessageIds(messageIds);
         List<Long> taskIds = new ArrayList<>(messages.size());
         for (QueueMessage message : messages) {
-            taskIds.add(message.namedTaskId()
-                    .or(() -> creatorId(message).map(created::get).map(TaskRows.Row::id))
+            taskIds.add(message.ofAnotherSchema(schema) ? null : message.namedTaskId()
+                    .or(() -> message.creatorId().map(created::get).map(TaskRows.Row::id))
                     .orElse(null));
         }
         Map<Long, TaskRows.Row> found = rows.byIds(taskIds.stream().filter(id -> id != null).toList());
@@ -46,17 +49,5 @@ final class DeadLetterResolver {
                     taskId == null ? null : found.get(taskId)));
         }
         return letters;
-    }
-
-    /**
-     * The message ID of a JSON body that creates a task: the row it created, if any, carries it. A
-     * message dead-lettered as malformed created none: one whose ID had made a task from another
-     * message would otherwise be taken for that task's, and a replay would run the other work.
-     */
-    private static Optional<String> creatorId(QueueMessage message) {
-        if (DeadLetterReason.MALFORMED.value().equals(message.text(WireFormat.REASON_HEADER))) {
-            return Optional.empty();
-        }
-        return message.create().map(TaskMessage.Create::messageId);
     }
 }

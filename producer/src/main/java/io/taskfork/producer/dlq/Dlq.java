@@ -66,7 +66,7 @@ public final class Dlq implements AutoCloseable {
         this.database = database;
         this.publisher = publisher;
         this.deadQueue = new DeadQueue(connection, queues, publisher, database);
-        this.resolver = new DeadLetterResolver(new TaskRows(database));
+        this.resolver = new DeadLetterResolver(new TaskRows(database), database.schema());
     }
 
     /**

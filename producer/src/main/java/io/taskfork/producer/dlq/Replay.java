@@ -124,6 +124,13 @@ final class Replay {
         if (letter.taskId() != null) {
             return replayTask(letter);
         }
+        if (letter.message().ofAnotherSchema(resolver.schema())) {
+            // its task's row is there: replayed here, it would only be dead-lettered again
+            say(ReplaySummary.Kind.REFUSED, null, "message " + describe(letter.message()) + " not replayed: it names"
+                    + " a task of schema " + WireFormat.schemaOf(letter.message().headers()) + ", not of "
+                    + resolver.schema() + "; replay it with that schema; it stays in " + deadQueue.name());
+            return false;
+        }
         if (letter.message().create().isPresent()) {
             TaskMessage.Create create = letter.message().create().get();
             String named = create.options().queue();
@@ -177,7 +184,7 @@ final class Replay {
     }
 
     private void publishTaskId(long id) {
-        publisher.publish(mainQueue, WireFormat.taskIdProperties(id).build(), WireFormat.taskIdBody(id));
+        publisher.publish(mainQueue, WireFormat.taskIdProperties(id, resolver.schema()).build(), WireFormat.taskIdBody(id));
     }
 
     /** A line for the operator, on {@code out} for what went back and on {@code err} for what did not; kept too. */

@@ -1,6 +1,7 @@
 package io.taskfork.producer.queue;
 
 import com.rabbitmq.client.AMQP;
+import io.taskfork.shared.wire.DeadLetterReason;
 import io.taskfork.shared.wire.MalformedMessageException;
 import io.taskfork.shared.wire.TaskMessage;
 import io.taskfork.shared.wire.WireFormat;
@@ -46,6 +47,27 @@ public record QueueMessage(long deliveryTag, AMQP.BasicProperties properties, by
         }
         return parsed().filter(TaskMessage.Existing.class::isInstance)
                 .map(message -> ((TaskMessage.Existing) message).taskId());
+    }
+
+    /**
+     * Whether the message names a task of another schema than {@code schema} ({@link
+     * WireFormat#SCHEMA_HEADER}): its ID is no row of this one's, whatever row here has that ID.
+     */
+    public boolean ofAnotherSchema(String schema) {
+        String named = WireFormat.schemaOf(headers());
+        return named != null && !named.equals(schema);
+    }
+
+    /**
+     * The message ID of a JSON body that creates a task: the row it created, if any, carries it. A
+     * message dead-lettered as malformed created none: one whose ID had made a task from another
+     * message would otherwise be taken for that task's, and a replay would run the other work.
+     */
+    public Optional<String> creatorId() {
+        if (DeadLetterReason.MALFORMED.value().equals(text(WireFormat.REASON_HEADER))) {
+            return Optional.empty();
+        }
+        return create().map(TaskMessage.Create::messageId);
     }
 
     /** The body as a JSON message that creates a task, when it is a valid one. */

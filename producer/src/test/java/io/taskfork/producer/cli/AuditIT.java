@@ -71,6 +71,36 @@ class AuditIT {
         assertThat(publishedAt(id)).as("its publish is recorded").isTrue();
     }
 
+    @Test
+    void aMessageOfAnotherSchemasTaskWithTheSameIdDoesNotHideALostTask() throws Exception {
+        long id = queuedAndPublished();
+        publish(environment.queues().main(), id, Map.of(WireFormat.SCHEMA_HEADER, "another_installation"));
+
+        CliRun found = audit();
+
+        assertThat(found.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(found.out()).containsPattern("lost +1 .*: " + id + "\\n");
+    }
+
+    @Test
+    void aMalformedLetterWhoseMessageIdMadeAnotherTaskIsNoLetterOfThatTask() throws Exception {
+        long id = store.createFromMessage(new NewTask("echo", Json.parse("{\"n\": 1}")), "m-1").task().id();
+        sql("update tasks set status = 'succeeded', attempts = 1, finished_at = now() where id = " + id);
+        AMQP.BasicProperties letter = new AMQP.BasicProperties.Builder().contentType(WireFormat.APPLICATION_JSON)
+                .messageId("m-1").deliveryMode(2).headers(Map.of(WireFormat.REASON_HEADER,
+                        DeadLetterReason.MALFORMED.value(), WireFormat.DETAIL_HEADER, "its message_id m-1 made task "
+                                + id + " from another message"))
+                .build();
+        channel.basicPublish("", environment.queues().dead(), letter,
+                "{\"type\": \"echo\", \"payload\": {\"n\": 2}}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        channel.waitForConfirmsOrDie(5_000);
+
+        CliRun audit = audit();
+
+        assertThat(audit.out()).containsPattern("dead_letter_not_ended +0 ");
+        assertThat(audit.exitCode()).as(audit.out()).isZero();
+    }
+
     /** A named pool's rows have their messages in that pool's queue: the audit of another leaves them. */
     @Test
     void rowsOfAnotherQueueAreNotThisAuditsToJudge() throws Exception {

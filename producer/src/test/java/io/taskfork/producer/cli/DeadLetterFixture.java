@@ -143,6 +143,17 @@ public final class DeadLetterFixture implements AutoCloseable {
     }
 
     /** Another dead letter of a task that has one: the supervisor died between its confirm and its ack. */
+    /**
+     * A task of this schema, failed and dead-lettered, and a dead letter of another schema's task with
+     * the same ID, as a supervisor of the other installation on the same queue leaves it; returns the ID.
+     */
+    public long endedTaskAndAnotherSchemasOfTheSameId() throws Exception {
+        long id = endedTask("echo", DeadLetterReason.EXCEPTION, "it threw");
+        deadLetter(WireFormat.taskIdProperties(id, "another_installation"), WireFormat.taskIdBody(id),
+                DeadLetterReason.OOM, "java.lang.OutOfMemoryError: Java heap space", null);
+        return id;
+    }
+
     public void duplicate(long id, DeadLetterReason reason) throws Exception {
         deadLetter(WireFormat.taskIdProperties(id), WireFormat.taskIdBody(id), reason, "again", id);
     }

@@ -310,6 +310,25 @@ class DlqCommandsIT {
     }
 
     @Test
+    void aDeadLetterOfAnotherSchemasTaskIsNoLetterOfTheTaskWithItsIdHereAndIsNotReplayed() throws Exception {
+        long id = fixture.endedTaskAndAnotherSchemasOfTheSameId();
+
+        CliRun list = cli("dlq", "list");
+        CliRun replay = cli("dlq", "replay", "--all");
+
+        assertThat(lineOf(list, " oom ")).as(list.out()).matches(" *- +- +- +oom .*");
+        assertThat(lineOf(list, "exception")).as(list.out()).matches(" *" + id + " +echo +failed +exception .*");
+        assertThat(replay.outLines()).singleElement().asString().startsWith("task " + id + " replayed");
+        assertThat(replay.errLines()).first().isEqualTo("message task-" + id + " not replayed: it names a task of"
+                + " schema another_installation, not of " + env.database().schema() + "; replay it with that"
+                + " schema; it stays in " + env.queues().dead());
+        assertThat(replay.exitCode()).isOne();
+        assertThat(row(id).get("status").asText()).isEqualTo("queued");
+        assertThat(mainQueue.count()).isOne();
+        deadQueue.awaitCount(1);
+    }
+
+    @Test
     void aJsonMessageNamingAnotherQueueIsNotReplayedHereAndStays() throws Exception {
         fixture.jsonWithoutRow("order-4712", "{\"type\": \"echo\", \"payload\": {}, \"queue\": \"other.queue\"}");
 

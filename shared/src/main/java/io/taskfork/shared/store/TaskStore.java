@@ -32,10 +32,17 @@ public final class TaskStore {
 
     private final Jdbi jdbi;
     private final DataSource dataSource;
+    private final String schema;
 
     public TaskStore(Database database) {
         this.jdbi = database.jdbi();
         this.dataSource = database.dataSource();
+        this.schema = database.schema();
+    }
+
+    /** The schema the rows are in: a task ID names a row of it alone. */
+    public String schema() {
+        return schema;
     }
 
     /** Inserts a task and returns its ID, or that of the live task that holds its unique key. */

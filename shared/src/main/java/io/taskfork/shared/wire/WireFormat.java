@@ -27,6 +27,12 @@ public final class WireFormat {
      * {@code x-delivery-count} starts again from zero.
      */
     public static final String PRIOR_DELIVERIES_HEADER = "x-taskfork-prior-deliveries";
+    /**
+     * On each task-ID message taskfork publishes: the database schema whose row the ID names. An ID
+     * means nothing in another schema, so a supervisor of another one that shares the queue
+     * dead-letters the message rather than run or end a task of its own that has the same ID.
+     */
+    public static final String SCHEMA_HEADER = "x-taskfork-schema";
     /** Set by a quorum queue on each delivery: how often the message was given back before. */
     public static final String DELIVERY_COUNT_HEADER = "x-delivery-count";
     /** The most characters of a detail ({@link #oneLine}). */
@@ -45,6 +51,17 @@ public final class WireFormat {
     /** Whether {@code type} is a task type's name: {@link #TASK_TYPE_RULE}. */
     public static boolean isTaskType(String type) {
         return type != null && TYPE.matcher(type).matches();
+    }
+
+    /** As {@link #taskIdProperties(long)}, naming the schema of the task's row ({@link #SCHEMA_HEADER}). */
+    public static AMQP.BasicProperties.Builder taskIdProperties(long taskId, String schema) {
+        return taskIdProperties(taskId).headers(new java.util.HashMap<>(java.util.Map.of(SCHEMA_HEADER, schema)));
+    }
+
+    /** The schema a message's {@link #SCHEMA_HEADER} names, or null when it has none. */
+    public static String schemaOf(java.util.Map<String, Object> headers) {
+        Object schema = headers == null ? null : headers.get(SCHEMA_HEADER);
+        return schema == null ? null : schema.toString();
     }
 
     /** The properties of a message that asks for an existing task: persistent, text/plain, message ID task-N. */

@@ -25,16 +25,24 @@ public final class DeliveryActions {
     private final Channel consuming;
     private final Channel publishing;
     private final QueueNames queues;
+    private final String schema;
     private final AtomicLong acked = new AtomicLong();
 
     /**
      * @param consuming  the channel the deliveries came on (acks must go back on it)
      * @param publishing a channel in confirm mode, for dead letters
+     * @param schema     the schema of the tasks whose IDs it publishes
      */
-    public DeliveryActions(Channel consuming, Channel publishing, QueueNames queues) {
+    public DeliveryActions(Channel consuming, Channel publishing, QueueNames queues, String schema) {
         this.consuming = consuming;
         this.publishing = publishing;
         this.queues = queues;
+        this.schema = schema;
+    }
+
+    /** The schema of the tasks this supervisor runs: a task ID on its queue names a row of it alone. */
+    public String schema() {
+        return schema;
     }
 
     public void ack(Delivery delivery) throws IOException {
@@ -68,9 +76,9 @@ public final class DeliveryActions {
      */
     public void deferTask(Delivery delivery, long taskId, java.time.Duration delay)
             throws IOException, InterruptedException, TimeoutException {
-        AMQP.BasicProperties properties = WireFormat.taskIdProperties(taskId)
+        AMQP.BasicProperties properties = WireFormat.taskIdProperties(taskId, schema)
                 .expiration(Long.toString(Math.max(0, delay.toMillis())))
-                .headers(Map.of(WireFormat.TASK_ID_HEADER, taskId))
+                .headers(Map.of(WireFormat.TASK_ID_HEADER, taskId, WireFormat.SCHEMA_HEADER, schema))
                 .build();
         publishConfirmed(queues.retry(), properties, WireFormat.taskIdBody(taskId));
         ack(delivery);
@@ -111,7 +119,7 @@ public final class DeliveryActions {
     public void publishTaskIds(java.util.List<Long> taskIds) throws IOException, InterruptedException, TimeoutException {
         synchronized (publishing) {
             for (long id : taskIds) {
-                publishing.basicPublish("", queues.main(), WireFormat.taskIdProperties(id).build(),
+                publishing.basicPublish("", queues.main(), WireFormat.taskIdProperties(id, schema).build(),
                         WireFormat.taskIdBody(id));
             }
             if (!publishing.waitForConfirms(CONFIRM_TIMEOUT_MS)) {
