@@ -147,7 +147,8 @@ final class Audit {
 
     private String publish(long id, String what) {
         try {
-            publisher.publish(queues.main(), WireFormat.taskIdProperties(id, database.schema()).build(), WireFormat.taskIdBody(id));
+            publisher.publish(queues.main(), WireFormat.taskIdProperties(id, database.schema()).build(),
+                    WireFormat.taskIdBody(id));
         } catch (QueueException e) {
             return "task " + id + ": queued, but its message was not published (" + e.getMessage()
                     + "); a supervisor's outbox sweep publishes it within TASKFORK_OUTBOX_AGE";

@@ -184,7 +184,8 @@ final class Replay {
     }
 
     private void publishTaskId(long id) {
-        publisher.publish(mainQueue, WireFormat.taskIdProperties(id, resolver.schema()).build(), WireFormat.taskIdBody(id));
+        publisher.publish(mainQueue, WireFormat.taskIdProperties(id, resolver.schema()).build(),
+                WireFormat.taskIdBody(id));
     }
 
     /** A line for the operator, on {@code out} for what went back and on {@code err} for what did not; kept too. */
