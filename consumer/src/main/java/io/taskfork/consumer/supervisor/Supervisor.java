@@ -43,8 +43,6 @@ public final class Supervisor implements AutoCloseable {
     // how long a stop waits for a broker that has stopped answering: at the consumer's cancel, at the close
     private static final Duration CANCEL_WITHIN = Duration.ofSeconds(5);
     private static final Duration CLOSE_WITHIN = Duration.ofSeconds(3);
-    // how soon a second stop request during a drain is acted on
-    private static final Duration HURRY_LOOK = Duration.ofMillis(100);
     // A row running this much longer than the task timeout has lost its runner: its child was
     // killed at the timeout, so running it again cannot overlap with it.
     private static final Duration STALE_MARGIN = Duration.ofMinutes(1);
@@ -177,7 +175,7 @@ public final class Supervisor implements AutoCloseable {
         }
         if (workers != null) {
             workers.shutdown();
-            if (!drained(grace, hurry)) {
+            if (!Drain.finished(workers, grace, hurry)) {
                 // from now on a worker waiting for the database gives up: its message is redelivered
                 stopping.set(true);
                 if (hurry.getCount() == 0) {
@@ -210,20 +208,6 @@ public final class Supervisor implements AutoCloseable {
         }
         if (wasConsuming) {
             LOG.info("stopped");
-        }
-    }
-
-    /** Whether the workers finished within {@code grace}; false at once when {@code hurry} is counted down. */
-    private boolean drained(Duration grace, CountDownLatch hurry) throws InterruptedException {
-        long deadline = System.nanoTime() + grace.toNanos();
-        while (true) {
-            long left = deadline - System.nanoTime();
-            if (workers.awaitTermination(Math.max(0, Math.min(left, HURRY_LOOK.toNanos())), TimeUnit.NANOSECONDS)) {
-                return true;
-            }
-            if (left <= HURRY_LOOK.toNanos() || hurry.getCount() == 0) {
-                return false;
-            }
         }
     }
 
