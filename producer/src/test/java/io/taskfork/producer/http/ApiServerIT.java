@@ -112,7 +112,7 @@ class ApiServerIT {
         "expires before run_at   | {\"type\": \"echo\", \"delay\": \"1h\", \"expires_at\": \"2020-01-01T00:00:00Z\"} | would expire",
         "a misspelt field        | {\"type\": \"echo\", \"max_attempt\": 1}                 | unknown field \"max_attempt\": a request body holds only",
         "run_at out of range     | {\"type\": \"echo\", \"run_at\": \"+999999999-12-31T23:59:59Z\"} | \"run_at\" is out of the range",
-        "delay too long          | {\"type\": \"echo\", \"delay\": 1e20}                   | \"delay\" is too long",
+        "delay too long          | {\"type\": \"echo\", \"delay\": 1e20}                   | \"delay\": a duration of at most 3650 days",
         "a queue of the broker's | {\"type\": \"echo\", \"queue\": \"amq.tasks\"}          | RabbitMQ's own",
         "a field given twice     | {\"type\": \"echo\", \"type\": \"fail\"}              | Duplicate field 'type'",
         "expired already         | {\"type\": \"echo\", \"expires_at\": \"2020-01-01T00:00:00Z\"} | \"expires_at\" (2020-01-01T00:00:00Z) has passed",
