@@ -52,7 +52,7 @@ public final class ConsumerMain implements Callable<Integer>, SettingsOptions.Ca
         // while the supervisor starts stops it once it has. A HUP that nohup ignores stays ignored.
         Signal.handle(new Signal("TERM"), signal -> stopRequested.ask());
         Signal.handle(new Signal("INT"), signal -> stopRequested.ask());
-        Signal.handle(new Signal("HUP"), signal -> stopRequested.ask());
+        Signal.handle(new Signal("HUP"), signal -> stopRequested.hangUp());
         CommonPool.atLeastTwoThreads();
         System.exit(run(args, System.getenv(), System.err, stopRequested));
     }

@@ -272,7 +272,8 @@ class ConsumerProcessIT {
             assertThat(consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS)).as(read(log)).isTrue();
             assertThat(Duration.between(again, Instant.now())).as(read(log)).isLessThan(Duration.ofSeconds(15));
             assertThat(consumer.exitValue()).as(read(log)).isZero();
-            assertThat(read(log)).contains("asked again to stop: killing the children still running (1)").contains("stopped");
+            assertThat(read(log)).contains("asked again to stop: killing the children still running (1)")
+                    .contains("stopped");
             assertThat(children).as("its children, the task's among them").isNotEmpty()
                     .noneMatch(PackagedConsumer::isRunning);
             Task given = store().find(task).orElseThrow();
@@ -304,8 +305,13 @@ class ConsumerProcessIT {
             awaitTrue(() -> store().find(id).orElseThrow().status() == TaskStatus.RUNNING, "task running");
 
             Process ctrlC = new ProcessBuilder("kill", "-" + signal, "--", "-" + consumer.pid()).inheritIO().start();
-
             assertThat(ctrlC.waitFor()).isZero();
+            if (signal.equals("HUP")) {
+                // a terminal that closes hangs up twice: the shell's, then the kernel's to the foreground group
+                Process again = new ProcessBuilder("kill", "-HUP", "--", "-" + consumer.pid()).inheritIO().start();
+                assertThat(again.waitFor()).isZero();
+            }
+
             assertThat(consumer.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS)).isTrue();
             assertThat(consumer.exitValue()).as(read(log)).isZero();
             assertThat(store().find(id).orElseThrow().status()).as(read(log)).isEqualTo(TaskStatus.SUCCEEDED);

@@ -122,7 +122,8 @@ final class OversizedMessages extends DefaultExceptionHandler implements Recover
                     Thread.sleep(POLL_MS);
                 } else if (next.getBody().length >= readLimit()) {
                     found = true;
-                    new Fates(new DeliveryActions(channel, channel, queues, where.store().schema()), where.metrics(), where.store())
+                    new Fates(new DeliveryActions(channel, channel, queues, where.store().schema()), where.metrics(),
+                            where.store())
                             .deadLetter(new Delivery(next.getEnvelope(), next.getProps(), next.getBody()),
                                     DeadLetterReason.TOO_LARGE,
                                     WireFormat.tooLarge(next.getBody().length, maxMessageBytes), null);

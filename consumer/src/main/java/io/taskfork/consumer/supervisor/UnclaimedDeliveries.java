@@ -189,8 +189,11 @@ final class UnclaimedDeliveries {
             actions.ack(delivery);
             return;
         }
-        LOG.info("task {} is running on {} since {}, {}; message deferred {}", task.id(), task.worker(),
-                task.startedAt(), heartbeat(task.worker()), Values.format(DEFER_WHILE_RUNNING_ELSEWHERE));
+        if (LOG.isInfoEnabled()) {
+            // a statement of its own, only for the line: a deferral is rare, a copy or a takeover
+            LOG.info("task {} is running on {} since {}, {}; message deferred {}", task.id(), task.worker(),
+                    task.startedAt(), heartbeat(task.worker()), Values.format(DEFER_WHILE_RUNNING_ELSEWHERE));
+        }
         actions.deferTask(delivery, task.id(), DEFER_WHILE_RUNNING_ELSEWHERE);
     }
 }

@@ -150,6 +150,18 @@ class BadMessagesIT {
     }
 
     @Test
+    void aJsonMessageWithAnotherSchemasHeaderNamesNoRowAndMakesItsTaskHere() throws Exception {
+        AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().contentType(WireFormat.APPLICATION_JSON)
+                .messageId("copied-headers-1").deliveryMode(2)
+                .headers(Map.of(WireFormat.SCHEMA_HEADER, "another_installation")).build();
+
+        fixture.publish("{\"type\":\"echo\",\"payload\":{}}".getBytes(StandardCharsets.UTF_8), properties);
+
+        long id = fixture.awaitTaskWhere("message_id = 'copied-headers-1'");
+        assertThat(fixture.awaitTerminal(id).status()).isEqualTo(TaskStatus.SUCCEEDED);
+    }
+
+    @Test
     void messageAtItsDeliveryLimitIsDeadLetteredWithOurReason() throws Exception {
         // Nine consumers take it and give it back while the supervisor's prefetch is full of sleeps:
         // the quorum queue counts them in x-delivery-count.

@@ -35,7 +35,8 @@ class DrainTest {
         long start = System.nanoTime();
 
         assertThat(Drain.finished(workers, Duration.ofMillis(300), new CountDownLatch(1))).isFalse();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(300), Duration.ofSeconds(2));
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isBetween(Duration.ofMillis(300), Duration.ofSeconds(2));
     }
 
     @Test

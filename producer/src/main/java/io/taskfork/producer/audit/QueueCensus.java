@@ -66,7 +66,7 @@ record QueueCensus(String queue, long total, Counts all, Counts atLimit) {
         return of(queue, scan, schema, false);
     }
 
-    /** As {@link #of(String, QueueScan, String)}, for a dead-letter queue: the letters given up at the limit counted too. */
+    /** As {@link #of}, for a dead-letter queue: the letters given up at the limit counted too. */
     static QueueCensus ofDead(String queue, QueueScan scan, String schema) {
         return of(queue, scan, schema, true);
     }

@@ -54,8 +54,7 @@ public record QueueMessage(long deliveryTag, AMQP.BasicProperties properties, by
      * WireFormat#SCHEMA_HEADER}): its ID is no row of this one's, whatever row here has that ID.
      */
     public boolean ofAnotherSchema(String schema) {
-        String named = WireFormat.schemaOf(headers());
-        return named != null && !named.equals(schema);
+        return WireFormat.namesAnotherSchema(headers(), schema);
     }
 
     /**

@@ -67,7 +67,9 @@ class AuditIT {
         assertThat(found.out()).containsPattern("lost +1 .*: " + id + "\\n");
         assertThat(repaired.exitCode()).isEqualTo(ExitCodes.FAILED);
         assertThat(repaired.out()).contains("task " + id + ": published again");
-        assertThat(taskIdOf(channel.basicGet(environment.queues().main(), true))).isEqualTo(id);
+        GetResponse published = channel.basicGet(environment.queues().main(), true);
+        assertThat(taskIdOf(published)).isEqualTo(id);
+        assertThat(WireFormat.schemaOf(published.getProps().getHeaders())).isEqualTo(environment.database().schema());
         assertThat(publishedAt(id)).as("its publish is recorded").isTrue();
     }
 

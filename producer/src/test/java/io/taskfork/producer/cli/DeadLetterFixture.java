@@ -50,7 +50,8 @@ public final class DeadLetterFixture implements AutoCloseable {
                 .bind("error", detail + "\n\tat somewhere")
                 .bind("log", "first line\nsecond line\nlast line\n")
                 .execute());
-        deadLetter(WireFormat.taskIdProperties(id), WireFormat.taskIdBody(id), reason, detail, id);
+        deadLetter(WireFormat.taskIdProperties(id, env.database().schema()), WireFormat.taskIdBody(id), reason, detail,
+                id);
         return id;
     }
 
@@ -142,7 +143,6 @@ public final class DeadLetterFixture implements AutoCloseable {
         return id;
     }
 
-    /** Another dead letter of a task that has one: the supervisor died between its confirm and its ack. */
     /**
      * A task of this schema, failed and dead-lettered, and a dead letter of another schema's task with
      * the same ID, as a supervisor of the other installation on the same queue leaves it; returns the ID.
@@ -154,6 +154,7 @@ public final class DeadLetterFixture implements AutoCloseable {
         return id;
     }
 
+    /** Another dead letter of a task that has one: the supervisor died between its confirm and its ack. */
     public void duplicate(long id, DeadLetterReason reason) throws Exception {
         deadLetter(WireFormat.taskIdProperties(id), WireFormat.taskIdBody(id), reason, "again", id);
     }

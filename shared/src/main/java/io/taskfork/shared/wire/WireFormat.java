@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.rabbitmq.client.AMQP;
 import io.taskfork.shared.json.Json;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -55,13 +57,24 @@ public final class WireFormat {
 
     /** As {@link #taskIdProperties(long)}, naming the schema of the task's row ({@link #SCHEMA_HEADER}). */
     public static AMQP.BasicProperties.Builder taskIdProperties(long taskId, String schema) {
-        return taskIdProperties(taskId).headers(new java.util.HashMap<>(java.util.Map.of(SCHEMA_HEADER, schema)));
+        return taskIdProperties(taskId).headers(new HashMap<>(Map.of(SCHEMA_HEADER, schema)));
     }
 
-    /** The schema a message's {@link #SCHEMA_HEADER} names, or null when it has none. */
-    public static String schemaOf(java.util.Map<String, Object> headers) {
+    /**
+     * The schema a message's {@link #SCHEMA_HEADER} names, or null when it has none. The broker hands
+     * a string header over as a LongString; a client may have sent bytes (Python's {@code bytes}).
+     */
+    public static String schemaOf(Map<String, Object> headers) {
         Object schema = headers == null ? null : headers.get(SCHEMA_HEADER);
-        return schema == null ? null : schema.toString();
+        String named = schema instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8)
+                : schema == null ? null : schema.toString();
+        return named == null || named.isEmpty() ? null : named;
+    }
+
+    /** Whether a message's {@link #SCHEMA_HEADER} names another schema than {@code schema}. */
+    public static boolean namesAnotherSchema(Map<String, Object> headers, String schema) {
+        String named = schemaOf(headers);
+        return named != null && !named.equals(schema);
     }
 
     /** The properties of a message that asks for an existing task: persistent, text/plain, message ID task-N. */
@@ -73,7 +86,7 @@ public final class WireFormat {
     }
 
     /** Deliveries a message had before it was last copied: its {@link #PRIOR_DELIVERIES_HEADER}, or 0. */
-    public static long priorDeliveries(java.util.Map<String, Object> headers) {
+    public static long priorDeliveries(Map<String, Object> headers) {
         return count(headers, PRIOR_DELIVERIES_HEADER);
     }
 
@@ -83,12 +96,12 @@ public final class WireFormat {
      * delivers again ({@code redelivered}): on a first delivery that header is the publisher's
      * (copied with the others from a message of another queue, say), and counts nothing here.
      */
-    public static long deliveriesBefore(java.util.Map<String, Object> headers, boolean redelivered) {
+    public static long deliveriesBefore(Map<String, Object> headers, boolean redelivered) {
         return (redelivered ? count(headers, DELIVERY_COUNT_HEADER) : 0) + priorDeliveries(headers);
     }
 
     // A count below zero, which only a publisher can write, would let a message past its delivery limit.
-    private static long count(java.util.Map<String, Object> headers, String name) {
+    private static long count(Map<String, Object> headers, String name) {
         Object count = headers == null ? null : headers.get(name);
         return count instanceof Number number ? Math.max(0, number.longValue()) : 0;
     }

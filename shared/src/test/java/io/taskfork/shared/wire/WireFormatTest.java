@@ -315,4 +315,18 @@ class WireFormatTest {
         assertThat(e.reason()).isEqualTo(DeadLetterReason.MALFORMED);
         assertThat(e.getMessage()).contains("max_attempts");
     }
+
+    @Test
+    void theSchemaHeaderIsReadFromTheBrokersStringsAndAClientsBytesAndAnEmptyOneIsNone() {
+        assertThat(WireFormat.schemaOf(java.util.Map.of(WireFormat.SCHEMA_HEADER,
+                com.rabbitmq.client.impl.LongStringHelper.asLongString("billing")))).isEqualTo("billing");
+        assertThat(WireFormat.schemaOf(java.util.Map.of(WireFormat.SCHEMA_HEADER,
+                "billing".getBytes(java.nio.charset.StandardCharsets.UTF_8)))).isEqualTo("billing");
+        assertThat(WireFormat.namesAnotherSchema(java.util.Map.of(WireFormat.SCHEMA_HEADER, ""), "taskfork")).isFalse();
+        assertThat(WireFormat.namesAnotherSchema(null, "taskfork")).isFalse();
+        assertThat(WireFormat.namesAnotherSchema(java.util.Map.of(WireFormat.SCHEMA_HEADER, "taskfork"), "taskfork"))
+                .isFalse();
+        assertThat(WireFormat.namesAnotherSchema(java.util.Map.of(WireFormat.SCHEMA_HEADER, "billing"), "taskfork"))
+                .isTrue();
+    }
 }
