@@ -232,21 +232,10 @@ class ConsumerProcessIT {
             assertThat(consumer.exitValue()).as(read(log)).isZero();
             // the grace was waited for, and it was this one: the default is 30 s
             assertThat(took).as(read(log)).isGreaterThanOrEqualTo(grace).isLessThan(Duration.ofSeconds(15));
-            assertThat(children).as("its children, the task's among them").isNotEmpty()
-                    .noneMatch(PackagedConsumer::isRunning);
-            Task given = store().find(task).orElseThrow();
-            assertThat(given.status()).isEqualTo(TaskStatus.QUEUED);
-            assertThat(given.attempts()).isZero();
-            awaitTrue(() -> readyMessages() == 1, "its message back in the queue");
+            assertGivenBack(task, children);
         } finally {
             consumer.destroyForcibly();
-            // the next test's consumer must not find a minute-long task waiting
-            if (id != 0) {
-                store().cancel(id);
-            }
-            try (Channel channel = environment.connection().createChannel()) {
-                channel.queuePurge(environment.queues().main());
-            }
+            forget(id);
         }
     }
 
@@ -274,20 +263,10 @@ class ConsumerProcessIT {
             assertThat(consumer.exitValue()).as(read(log)).isZero();
             assertThat(read(log)).contains("asked again to stop: killing the children still running (1)")
                     .contains("stopped");
-            assertThat(children).as("its children, the task's among them").isNotEmpty()
-                    .noneMatch(PackagedConsumer::isRunning);
-            Task given = store().find(task).orElseThrow();
-            assertThat(given.status()).isEqualTo(TaskStatus.QUEUED);
-            assertThat(given.attempts()).isZero();
-            awaitTrue(() -> readyMessages() == 1, "its message back in the queue");
+            assertGivenBack(task, children);
         } finally {
             consumer.destroyForcibly();
-            if (id != 0) {
-                store().cancel(id);
-            }
-            try (Channel channel = environment.connection().createChannel()) {
-                channel.queuePurge(environment.queues().main());
-            }
+            forget(id);
         }
     }
 
@@ -459,6 +438,26 @@ class ConsumerProcessIT {
         long id = store().insert(new NewTask("sleep", Json.parse("{\"ms\":" + ms + "}")));
         publish(id);
         return id;
+    }
+
+    /** The task's child and what it started are gone, and the task waits again as before it ran. */
+    private static void assertGivenBack(long task, List<ProcessHandle> children) throws Exception {
+        assertThat(children).as("its children, the task's among them").isNotEmpty()
+                .noneMatch(PackagedConsumer::isRunning);
+        Task given = store().find(task).orElseThrow();
+        assertThat(given.status()).isEqualTo(TaskStatus.QUEUED);
+        assertThat(given.attempts()).isZero();
+        awaitTrue(() -> readyMessages() == 1, "its message back in the queue");
+    }
+
+    /** The next test's consumer must not find a minute-long task waiting. */
+    private static void forget(long id) throws Exception {
+        if (id != 0) {
+            store().cancel(id);
+        }
+        try (Channel channel = environment.connection().createChannel()) {
+            channel.queuePurge(environment.queues().main());
+        }
     }
 
     private static long readyMessages() {
