@@ -99,7 +99,8 @@ public final class OptionFields {
         }
         if (value.isNumber()) {
             try {
-                return Values.notTooLong(Duration.ofMillis(Math.round(value.asDouble() * 1000)), value + " seconds");
+                Duration seconds = Duration.ofMillis(Math.round(value.asDouble() * 1000));
+                return Values.notTooLong(seconds, value + " seconds");
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("\"delay\": " + e.getMessage(), e);
             }
