@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input to the consumer command: exit 2 and one line that says why. */
 class ConsumerMainTest {
@@ -30,8 +32,9 @@ class ConsumerMainTest {
     }
 
     @Test
-    void aMetricsAddressThatIsNotThisHostsExitsTwoNamingIt() {
-        Result result = run(Map.of("TASKFORK_METRICS_BIND", "203.0.113.7"));
+    void aMetricsAddressThatIsNotThisHostsExitsTwoNamingIt(@TempDir Path work) {
+        // the work folder is tried first, and made: in a folder of this test's, not the default one
+        Result result = run(Map.of("TASKFORK_METRICS_BIND", "203.0.113.7", "TASKFORK_WORK_DIR", work.toString()));
 
         assertThat(result.code).isEqualTo(2);
         assertThat(result.err).isEqualTo("taskfork consumer: TASKFORK_METRICS_BIND 203.0.113.7 is not an address of"
