@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * One output stream of an external command, copied into the task's log as it comes, with its last
@@ -33,17 +34,44 @@ final class CommandOutput {
     private static final Object WRITING = new Object();
 
     private final Deque<String> tail = new ArrayDeque<>();
+    private final CountDownLatch given = new CountDownLatch(1);
+    private volatile InputStream stream;
     private final Thread reader;
     private String lastJsonLine;
 
-    private CommandOutput(InputStream stream, PrintStream log, String name) {
-        this.reader = new Thread(() -> copy(stream, log), "exec-" + name);
+    private CommandOutput(PrintStream log, String name) {
+        this.reader = new Thread(() -> {
+            try {
+                given.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (stream != null) {
+                copy(stream, log);
+            }
+        }, "exec-" + name);
         reader.setDaemon(true);
         reader.start();
     }
 
-    static CommandOutput forward(InputStream stream, PrintStream log, String name) {
-        return new CommandOutput(stream, log, name);
+    /**
+     * A reader started before the command is: a command that forks up to the task's process limit
+     * at once would otherwise leave this JVM no thread to read its output with, and the task would
+     * end on an OutOfMemoryError that says nothing of the command. Given its stream by {@link #read}.
+     */
+    static CommandOutput ready(PrintStream log, String name) {
+        return new CommandOutput(log, name);
+    }
+
+    /** Copies {@code from}, the command's stream, to the log. */
+    void read(InputStream from) {
+        stream = from;
+        given.countDown();
+    }
+
+    /** Ends the reader of a command that never started. */
+    void abandon() {
+        given.countDown();
     }
 
     void join() throws InterruptedException {

@@ -52,7 +52,9 @@ public final class ExecHandler implements TaskHandler {
                 : argv;
         ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile());
         environment(builder.environment(), limits, payload.path("env"));
-        Process process;
+        CommandOutput stdout = CommandOutput.ready(System.out, "stdout");
+        CommandOutput stderr = CommandOutput.ready(System.err, "stderr");
+        Process process = null;
         try {
             process = builder.start();
         } catch (IOException e) {
@@ -61,9 +63,14 @@ public final class ExecHandler implements TaskHandler {
                 throw new NonRetryableException("command " + argv.get(0) + " cannot be run: " + e.getMessage());
             }
             throw e;
+        } finally {
+            if (process == null) {
+                stdout.abandon();
+                stderr.abandon();
+            }
         }
-        CommandOutput stdout = CommandOutput.forward(process.getInputStream(), System.out, "stdout");
-        CommandOutput stderr = CommandOutput.forward(process.getErrorStream(), System.err, "stderr");
+        stdout.read(process.getInputStream());
+        stderr.read(process.getErrorStream());
         feed(process, payload.path("stdin"));
         boolean ended = waitFor(process, timeout);
         if (!ended) {

@@ -50,9 +50,20 @@ class CommandOutputTest {
     }
 
     private CommandOutput copied(String text) throws InterruptedException {
-        CommandOutput output = CommandOutput.forward(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(logged, true, StandardCharsets.UTF_8), "test");
+        CommandOutput output = CommandOutput.ready(new PrintStream(logged, true, StandardCharsets.UTF_8), "test");
+        output.read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
         output.join();
         return output;
+    }
+
+    @Test
+    void aReaderWhoseCommandNeverStartedEndsWithNothingLogged() throws Exception {
+        CommandOutput output = CommandOutput.ready(new PrintStream(logged, true, StandardCharsets.UTF_8), "test");
+
+        output.abandon();
+
+        output.join();
+        assertThat(logged.size()).isZero();
+        assertThat(output.tailForMessage()).isEmpty();
     }
 }
