@@ -111,7 +111,7 @@ final class DeliveryProcessor implements Consumer<Delivery> {
         // a JSON message names no row: it makes one here, whatever its headers say
         if (WireFormat.namesAnotherSchema(delivery.getProperties().getHeaders(), actions.schema())
                 && namedTask(delivery) != null) {
-            String schema = WireFormat.schemaOf(delivery.getProperties().getHeaders());
+            String schema = WireFormat.schemaShown(WireFormat.schemaOf(delivery.getProperties().getHeaders()));
             String detail = "it names a task of schema " + schema + ", and this supervisor runs those of schema "
                     + actions.schema() + ": two installations share " + policies.queue()
                     + ", where each needs a queue of its own (TASKFORK_QUEUE)";

@@ -127,7 +127,8 @@ final class Replay {
         if (letter.message().ofAnotherSchema(resolver.schema())) {
             // its task's row is there: replayed here, it would only be dead-lettered again
             say(ReplaySummary.Kind.REFUSED, null, "message " + describe(letter.message()) + " not replayed: it names"
-                    + " a task of schema " + WireFormat.schemaOf(letter.message().headers()) + ", not of "
+                    + " a task of schema " + WireFormat.schemaShown(WireFormat.schemaOf(letter.message().headers()))
+                    + ", not of "
                     + resolver.schema() + "; replay it with that schema; it stays in " + deadQueue.name());
             return false;
         }

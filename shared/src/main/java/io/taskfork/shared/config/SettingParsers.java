@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
  */
 final class SettingParsers {
 
-    private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final long MIN_HEAP = 16L << 20;
     private static final int MIN_PROCESSES = 64;
     // the kernel's own most PIDs (pid_max's limit)
@@ -68,7 +67,7 @@ final class SettingParsers {
     }
 
     static String schema(String text) {
-        if (!SCHEMA.matcher(text).matches()) {
+        if (!DbSettings.isSchemaName(text)) {
             throw new IllegalArgumentException(
                     "expected a lower-case SQL identifier (letters, digits, _; at most 63 characters)");
         }

@@ -3,6 +3,7 @@ package io.taskfork.shared.wire;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.rabbitmq.client.AMQP;
+import io.taskfork.shared.config.DbSettings;
 import io.taskfork.shared.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -43,6 +44,8 @@ public final class WireFormat {
     private static final Pattern TASK_ID = Pattern.compile("[0-9]{1,18}");
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
     private static final int PERSISTENT = 2;
+    // how much of a schema header that names no schema a line shows
+    private static final int SHOWN_SCHEMA = 64;
 
     private WireFormat() {
     }
@@ -69,6 +72,18 @@ public final class WireFormat {
         String named = schema instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8)
                 : schema == null ? null : schema.toString();
         return named == null || named.isEmpty() ? null : named;
+    }
+
+    /**
+     * A schema a message names, as a line may show it: as it is when it is a schema's name, else
+     * quoted, escaped and cut, since any publisher may write anything there, line breaks included.
+     */
+    public static String schemaShown(String schema) {
+        if (DbSettings.isSchemaName(schema)) {
+            return schema;
+        }
+        String cut = schema.length() > SHOWN_SCHEMA ? schema.substring(0, SHOWN_SCHEMA) + "…" : schema;
+        return JsonNodeFactory.instance.textNode(cut).toString();
     }
 
     /** Whether a message's {@link #SCHEMA_HEADER} names another schema than {@code schema}. */

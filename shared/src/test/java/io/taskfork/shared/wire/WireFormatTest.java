@@ -329,4 +329,13 @@ class WireFormatTest {
         assertThat(WireFormat.namesAnotherSchema(java.util.Map.of(WireFormat.SCHEMA_HEADER, "billing"), "taskfork"))
                 .isTrue();
     }
+
+    @Test
+    void aSchemaHeaderThatNamesNoSchemaIsShownQuotedEscapedAndCut() {
+        assertThat(WireFormat.schemaShown("billing_2")).isEqualTo("billing_2");
+        assertThat(WireFormat.schemaShown("a\n23:59:59.000 INFO  Supervisor - forged"))
+                .isEqualTo("\"a\\n23:59:59.000 INFO  Supervisor - forged\"");
+        assertThat(WireFormat.schemaShown("trial\t")).isEqualTo("\"trial\\t\"");
+        assertThat(WireFormat.schemaShown("x".repeat(20_000))).hasSize(64 + 3);
+    }
 }
