@@ -41,9 +41,9 @@ record QueueCensus(String queue, long total, Counts all, Counts atLimit) {
             var taskId = message.namedTaskId();
             if (taskId.isPresent()) {
                 byTask.merge(taskId.get(), 1, Integer::sum);
-            } else if (message.creatorId().isPresent()) {
-                // a malformed letter made no row: its message_id may be another message's
-                byMessageId.merge(message.creatorId().get(), 1, Integer::sum);
+            } else {
+                // none for a malformed letter, which made no row: its message_id may be another message's
+                message.creatorId().ifPresent(id -> byMessageId.merge(id, 1, Integer::sum));
             }
         }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** Finds the task and the row of dead messages: a few at once in two queries, or one at a time. */
@@ -28,18 +29,18 @@ final class DeadLetterResolver {
     }
 
     List<DeadLetter> resolveAll(List<QueueMessage> messages) {
+        List<Named> names = messages.stream().map(this::named).toList();
         Set<String> messageIds = new HashSet<>();
-        for (QueueMessage message : messages) {
-            if (message.namedTaskId().isEmpty()) {
-                message.creatorId().ifPresent(messageIds::add);
+        names.forEach(name -> {
+            if (name.creatorId() != null) {
+                messageIds.add(name.creatorId());
             }
-        }
+        });
         Map<String, TaskRows.Row> created = rows.byMessageIds(messageIds);
         List<Long> taskIds = new ArrayList<>(messages.size());
-        for (QueueMessage message : messages) {
-            taskIds.add(message.ofAnotherSchema(schema) ? null : message.namedTaskId()
-                    .or(() -> message.creatorId().map(created::get).map(TaskRows.Row::id))
-                    .orElse(null));
+        for (Named name : names) {
+            TaskRows.Row row = name.creatorId() == null ? null : created.get(name.creatorId());
+            taskIds.add(name.taskId() != null ? name.taskId() : row == null ? null : row.id());
         }
         Map<Long, TaskRows.Row> found = rows.byIds(taskIds.stream().filter(id -> id != null).toList());
         List<DeadLetter> letters = new ArrayList<>(messages.size());
@@ -49,5 +50,18 @@ final class DeadLetterResolver {
                     taskId == null ? null : found.get(taskId)));
         }
         return letters;
+    }
+
+    /** What a message names by itself: a task, or else the message ID of the JSON body that made one. */
+    private record Named(Long taskId, String creatorId) {
+    }
+
+    // Each read of a name parses the body again: read once here for both passes.
+    private Named named(QueueMessage message) {
+        if (message.ofAnotherSchema(schema)) {
+            return new Named(null, null);
+        }
+        Optional<Long> taskId = message.namedTaskId();
+        return taskId.isPresent() ? new Named(taskId.get(), null) : new Named(null, message.creatorId().orElse(null));
     }
 }
