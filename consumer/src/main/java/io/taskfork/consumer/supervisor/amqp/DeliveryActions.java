@@ -76,7 +76,8 @@ public final class DeliveryActions {
      */
     public void deferTask(Delivery delivery, long taskId, java.time.Duration delay)
             throws IOException, InterruptedException, TimeoutException {
-        AMQP.BasicProperties properties = WireFormat.taskIdProperties(taskId, schema)
+        // its own headers: the schema, as on every task-ID message, and the task it parks
+        AMQP.BasicProperties properties = WireFormat.taskIdProperties(taskId)
                 .expiration(Long.toString(Math.max(0, delay.toMillis())))
                 .headers(Map.of(WireFormat.TASK_ID_HEADER, taskId, WireFormat.SCHEMA_HEADER, schema))
                 .build();

@@ -91,17 +91,21 @@ public final class OutcomeClassifier {
 
     private static Verdict failed(String detail, String error, ChildExit exit) {
         String limit = limitReached(exit);
-        String message = WireFormat.oneLine(detail, limit.isEmpty() ? "" : "; " + limit);
+        String message = withLimit(detail, limit);
         String full = error == null ? message : limit.isEmpty() ? error : error + "\n" + limit;
         return new Verdict(new TaskOutcome(TaskStatus.FAILED, FailureKind.EXCEPTION, exit.exitCode(), null,
                 full, exit.log()), DeadLetterReason.EXCEPTION, message);
     }
 
     private static Verdict crashed(FailureKind kind, DeadLetterReason reason, ChildExit exit, String detail) {
-        String limit = limitReached(exit);
-        String message = WireFormat.oneLine(detail, limit.isEmpty() ? "" : "; " + limit);
+        String message = withLimit(detail, limitReached(exit));
         return new Verdict(new TaskOutcome(TaskStatus.CRASHED, kind, exit.exitCode(), null, message, exit.log()),
                 reason, message);
+    }
+
+    /** {@code detail} in one line, cut where it must be to keep the note of a limit reached, if any, whole. */
+    private static String withLimit(String detail, String limit) {
+        return WireFormat.oneLine(detail, limit.isEmpty() ? "" : "; " + limit);
     }
 
     // A fork the limit refused fails in the task, as "Resource temporarily unavailable" at best: which
