@@ -212,13 +212,10 @@ class ConsumerProcessIT {
     @Test
     void sigtermAfterTheGraceKillsTheChildGivesItsTaskBackAndExitsZero() throws Exception {
         Duration grace = Duration.ofSeconds(1);
-        Map<String, String> variables = new HashMap<>(environment.environment());
-        variables.put("TASKFORK_SHUTDOWN_GRACE", "1s");
         Path log = Files.createTempFile(folder, "consumer", ".log");
-        Process consumer = start(variables, log);
+        Process consumer = consumingWithGrace("1s", log);
         long id = 0;
         try {
-            awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
             long task = submitSleep(60_000);
             id = task;
             awaitTrue(() -> store().find(task).orElseThrow().status() == TaskStatus.RUNNING, "task running");
@@ -241,13 +238,10 @@ class ConsumerProcessIT {
 
     @Test
     void aSecondSigtermDuringTheDrainKillsTheChildAtOnceGivesItsTaskBackAndExitsZero() throws Exception {
-        Map<String, String> variables = new HashMap<>(environment.environment());
-        variables.put("TASKFORK_SHUTDOWN_GRACE", "2m");
         Path log = Files.createTempFile(folder, "consumer", ".log");
-        Process consumer = start(variables, log);
+        Process consumer = consumingWithGrace("2m", log);
         long id = 0;
         try {
-            awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
             long task = submitSleep(60_000);
             id = task;
             awaitTrue(() -> store().find(task).orElseThrow().status() == TaskStatus.RUNNING, "task running");
@@ -438,6 +432,20 @@ class ConsumerProcessIT {
         long id = store().insert(new NewTask("sleep", Json.parse("{\"ms\":" + ms + "}")));
         publish(id);
         return id;
+    }
+
+    /** A supervisor that drains for {@code grace}, once it consumes; its output in {@code log}. */
+    private static Process consumingWithGrace(String grace, Path log) throws Exception {
+        Map<String, String> variables = new HashMap<>(environment.environment());
+        variables.put("TASKFORK_SHUTDOWN_GRACE", grace);
+        Process consumer = start(variables, log);
+        try {
+            awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
+        } catch (AssertionError | RuntimeException notStarted) {
+            consumer.destroyForcibly();
+            throw notStarted;
+        }
+        return consumer;
     }
 
     /** The task's child and what it started are gone, and the task waits again as before it ran. */
