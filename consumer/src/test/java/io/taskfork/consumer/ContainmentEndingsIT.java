@@ -85,6 +85,14 @@ class ContainmentEndingsIT {
     }
 
     @Test
+    void aSucceededTaskLeavesNeitherABackgroundProcessNorADaemonRunning() throws Exception {
+        Task task = LeaveBehindRuns.endAfterLeavingBoth(fixture, folder, "return");
+
+        assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(task.exitCode()).isZero();
+    }
+
+    @Test
     void aDiscardedStandbyChildLeavesNeitherABackgroundProcessNorADaemonRunning() throws Exception {
         Path work = Files.createDirectories(folder.resolve("discarded"));
         Path jar = HandlerJar.write(folder.resolve("versioned.jar"), "Versioned", HandlerJar.versioned("first"));

@@ -55,6 +55,14 @@ class SessionContainmentIT {
     }
 
     @Test
+    void aSucceededTaskLeavesNeitherABackgroundProcessNorADaemonRunning() throws Exception {
+        Task task = LeaveBehindRuns.endAfterLeavingBoth(fixture, folder, "return");
+
+        assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(task.exitCode()).isZero();
+    }
+
+    @Test
     void aChildThatCrashesLeavesNeitherABackgroundProcessNorADaemonRunning() throws Exception {
         Task task = LeaveBehindRuns.endAfterLeavingBoth(fixture, folder, "segv");
 

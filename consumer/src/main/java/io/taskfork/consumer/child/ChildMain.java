@@ -72,7 +72,7 @@ public final class ChildMain {
         }
         System.out.flush();
         System.err.flush();
-        Lifelines.killDescendants();
+        Lifelines.endWithTheTask();
         // halt, not exit: threads a handler left running must not keep this JVM alive.
         Runtime.getRuntime().halt(0);
     }

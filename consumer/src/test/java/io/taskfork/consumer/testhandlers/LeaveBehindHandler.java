@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * by {@code {"name": N}}, waits until the file {@code "go"} exists (so that a test sees both run
  * before the end it causes), then ends as the crash type does with the same payload: {@code "mode"}
  * {@code segv} kills the JVM with a native crash, {@code exit} calls System.exit; or {@code throw}
- * throws, which fails the task.
+ * throws, which fails the task, and {@code return} returns, which succeeds.
  */
 @TaskType("leave-behind")
 public final class LeaveBehindHandler implements TaskHandler {
@@ -29,6 +29,9 @@ public final class LeaveBehindHandler implements TaskHandler {
         }
         if (context.payload().path("mode").asText().equals("throw")) {
             throw new IllegalStateException("failed after leaving two processes running");
+        }
+        if (context.payload().path("mode").asText().equals("return")) {
+            return "succeeded after leaving two processes running";
         }
         return new CrashHandler().handle(context);
     }
