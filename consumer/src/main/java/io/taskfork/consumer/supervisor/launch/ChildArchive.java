@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -41,13 +42,22 @@ final class ChildArchive {
     private static final String QUIET = "-Xlog:cds*=off";
     private static final String QUIET_AOT = "-Xlog:cds*=off,aot*=off";
     static final Duration DRAFT_LEFT_AFTER = Duration.ofHours(1);
+    // A JDK 25 child that maps an AOT cache replays the profiles of its training run, and looks for
+    // them as it links and initializes each class, with or without any in the cache: about 2.5 ms of
+    // a child's CPU, for the profiles of a rehearsed echo task, which help no task of a user's
+    // (README: "What a JDK 25 child costs beyond its floor"). The flags are diagnostic ones of that
+    // release; a later JDK keeps its defaults until it is measured.
+    private static final int TRAINING_FLAGS_IN = 25;
+    private static final String DIAGNOSTIC = "-XX:+UnlockDiagnosticVMOptions";
 
     private final Path file;
     private final boolean aotCache;
+    private final boolean trainingOff;
 
-    private ChildArchive(Path file, boolean aotCache) {
+    private ChildArchive(Path file, boolean aotCache, boolean trainingOff) {
         this.file = file;
         this.aotCache = aotCache;
+        this.trainingOff = trainingOff;
     }
 
     /**
@@ -66,7 +76,7 @@ final class ChildArchive {
             LOG.warn("children start without a class-data-sharing archive: an entry of their classpath cannot be read");
         }
         return digest.map(name -> new ChildArchive(cacheDir.resolve("child-" + name + (aotCache ? ".aot" : ".jsa")),
-                aotCache));
+                aotCache, feature.get() == TRAINING_FLAGS_IN));
     }
 
     boolean exists() {
@@ -83,7 +93,7 @@ final class ChildArchive {
             return List.of();
         }
         return aotCache
-                ? List.of("-XX:AOTCache=" + file, QUIET_AOT)
+                ? withTraining(List.of("-XX:AOTCache=" + file, QUIET_AOT), "-XX:-AOTReplayTraining")
                 : List.of("-XX:SharedArchiveFile=" + file, QUIET);
     }
 
@@ -94,15 +104,26 @@ final class ChildArchive {
      */
     List<String> strictFlags(Path archive) {
         return aotCache
-                ? List.of("-XX:AOTMode=on", "-XX:AOTCache=" + archive, QUIET_AOT)
+                ? withTraining(List.of("-XX:AOTMode=on", "-XX:AOTCache=" + archive, QUIET_AOT), "-XX:-AOTReplayTraining")
                 : List.of("-Xshare:on", "-XX:SharedArchiveFile=" + archive, QUIET);
     }
 
     /** The flags of a child that writes the archive to {@code draft} as it exits. */
     List<String> writeFlags(Path draft) {
         return aotCache
-                ? List.of("-XX:AOTCacheOutput=" + draft, QUIET_AOT)
+                ? withTraining(List.of("-XX:AOTCacheOutput=" + draft, QUIET_AOT), "-XX:-AOTRecordTraining")
                 : List.of("-XX:ArchiveClassesAtExit=" + draft, QUIET);
+    }
+
+    /** {@code flags}, and where the JDK has it, {@code trainingFlag}: no profiles recorded, or none replayed. */
+    private List<String> withTraining(List<String> flags, String trainingFlag) {
+        if (!trainingOff) {
+            return flags;
+        }
+        List<String> all = new ArrayList<>(flags);
+        all.add(DIAGNOSTIC);
+        all.add(trainingFlag);
+        return all;
     }
 
     /**

@@ -26,6 +26,14 @@ final class JitChoice {
     static final int STREAK = 3;
     static final Duration QUICK_CPU = Duration.ofMillis(100);
     static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
+    // C1 compiles a method after 20 times the JVM's calls (4 times a tiered child's), and a loop after
+    // as many turns as a tiered child's (5 times the JVM's 60000). A standby child interprets its start
+    // and its rehearsal, then waits, and its compiler works through what they made hot meanwhile:
+    // 3 to 5 ms of a quick task's CPU, most of it for code the task never runs again. A long task of
+    // a quick type pays for it once, in calls interpreted before C1 takes them (README: "Which JIT a
+    // child runs").
+    private static final List<String> C1_THRESHOLDS =
+            List.of("-XX:CompileThresholdScaling=20", "-XX:Tier3BackEdgeThreshold=15000");
 
     private final ChildJit setting;
     private final Map<String, Integer> quickInARow = new ConcurrentHashMap<>();
@@ -58,13 +66,17 @@ final class JitChoice {
         return setting == ChildJit.C1 || (setting == ChildJit.AUTO && c1HandedOutInARow.get() >= STREAK);
     }
 
-    /** {@code flags} with those of the JIT that {@code c1} says. */
+    /**
+     * {@code flags} with those of the JIT that {@code c1} says; a child's command has them after its
+     * own thresholds, which they replace.
+     */
     List<String> with(List<String> flags, boolean c1) {
         if (!c1) {
             return flags;
         }
         List<String> all = new ArrayList<>(flags);
         all.add(C1_ONLY);
+        all.addAll(C1_THRESHOLDS);
         return all;
     }
 

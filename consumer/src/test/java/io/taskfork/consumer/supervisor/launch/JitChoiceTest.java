@@ -70,7 +70,8 @@ class JitChoiceTest {
         assertThat(tiered.forStandby()).isFalse();
         assertThat(c1.forTask("echo")).isTrue();
         assertThat(c1.forStandby()).isTrue();
-        assertThat(c1.with(List.of("-Xshare:auto"), true)).containsExactly("-Xshare:auto", "-XX:TieredStopAtLevel=1");
+        assertThat(c1.with(List.of("-Xshare:auto"), true)).containsExactly("-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                "-XX:CompileThresholdScaling=20", "-XX:Tier3BackEdgeThreshold=15000");
         assertThat(c1.with(List.of("-Xshare:auto"), false)).containsExactly("-Xshare:auto");
     }
 }
