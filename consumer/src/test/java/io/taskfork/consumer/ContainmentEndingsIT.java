@@ -35,10 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * README, "What a task leaves running": a background process and a daemon that left the
- * task's session with setsid are gone within a second of each way a child's run can end. The ends
- * a task reaches while its supervisor lives on (success, cancel, timeout) are in ExecIT; here are a
- * crash, System.exit, a failure, a standby child discarded or killed on shutdown, and the
- * supervisor drained or killed.
+ * task's session with setsid are gone within a second of each way a child's run can end. An exec
+ * task's cancel and timeout are in ExecIT; here are a success and a failure of a Java handler, whose
+ * child leaves what is left to its namespace, a crash, System.exit, a standby child discarded or
+ * killed on shutdown, and the supervisor drained or killed.
  * The second is counted from the moment the end is seen: the row's terminal status, the standby
  * child's exit, the supervisor's exit or stop.
  */

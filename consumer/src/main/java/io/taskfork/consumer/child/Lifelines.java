@@ -123,7 +123,8 @@ final class Lifelines {
                     Runtime.getRuntime().halt(ORPHANED);
                 }
                 // Reported: the main thread halts the JVM. This thread waits for that rather than end
-                // within the main thread's last look for children, which would have to look again.
+                // within the main thread's last look for children (made where no parent ends what is
+                // left), which would have to look again.
                 try {
                     Thread.sleep(Long.MAX_VALUE);
                 } catch (InterruptedException e) {

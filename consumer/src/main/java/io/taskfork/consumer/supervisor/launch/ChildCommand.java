@@ -91,11 +91,11 @@ final class ChildCommand {
         // 134). Whether a core file is written follows the supervisor's "ulimit -c", as for any process.
         command.add("-XX:ErrorFile=" + markers.fatalErrorLog());
         execLimits().forEach(command::add);
-        if (containment.keepsTree()) {
-            command.add("-D" + Sessions.PARENT_ADOPTS + "=true");
-        }
         command.addAll(flags);
         command.addAll(settings.startup().javaOptions());
+        // After the user's options, which cannot say it then: a child told so wrongly would leave its
+        // task's processes to a parent that does not end them.
+        command.add("-D" + Sessions.PARENT_ADOPTS + "=" + containment.keepsTree());
         command.add("-cp");
         command.add(String.join(File.pathSeparator, classpath));
         command.add(ChildMain.class.getName());

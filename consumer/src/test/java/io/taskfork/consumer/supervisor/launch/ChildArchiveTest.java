@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -85,6 +86,43 @@ class ChildArchiveTest {
             assertThat(files).containsExactly(archive.file());
         }
         assertThat(archive.file()).hasContent("the second writer's");
+    }
+
+    /** README, "What a JDK 25 child costs beyond its floor": training profiles off, on JDK 25 alone. */
+    @Test
+    void onJdk25AloneTheCacheIsWrittenWithoutProfilesAndMappedWithoutReplayingThem() throws Exception {
+        Path jar = Files.writeString(folder.resolve("handlers.jar"), "handlers");
+        for (int feature : new int[] {17, 24, 25, 26}) {
+            ChildArchive archive = ChildArchive.forChildren(fakeJava(feature), List.of(jar.toString()),
+                    folder.resolve("cache-" + feature)).orElseThrow();
+            Files.createDirectories(archive.file().getParent());
+            Files.writeString(archive.file(), "an archive");
+            Path draft = archive.file().resolveSibling("draft");
+            List<String> all = new ArrayList<>(archive.useFlags());
+            all.addAll(archive.strictFlags(archive.file()));
+            all.addAll(archive.writeFlags(draft));
+
+            if (feature == 25) {
+                assertThat(archive.useFlags()).endsWith("-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining");
+                assertThat(archive.strictFlags(archive.file()))
+                        .endsWith("-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining");
+                assertThat(archive.writeFlags(draft)).contains("-XX:AOTCacheOutput=" + draft)
+                        .endsWith("-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTRecordTraining");
+            } else {
+                assertThat(all).as("JDK " + feature).noneMatch(flag -> flag.contains("Training") || flag.contains("Diagnostic"));
+            }
+            assertThat(archive.writeFlags(draft).get(0)).as("JDK " + feature)
+                    .isEqualTo(feature >= 25 ? "-XX:AOTCacheOutput=" + draft : "-XX:ArchiveClassesAtExit=" + draft);
+        }
+    }
+
+    /** A JDK home that says it is of {@code feature}: its java, and its release file. */
+    private Path fakeJava(int feature) throws Exception {
+        Path home = Files.createDirectories(folder.resolve("jdk-" + feature));
+        Files.writeString(home.resolve("release"), "JAVA_VERSION=\"" + feature + ".0.1\"\n");
+        Path java = Files.createDirectories(home.resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\n");
+        return java;
     }
 
     private static Path aged(Path file, Instant modified) throws Exception {
