@@ -18,9 +18,10 @@ import java.util.function.Predicate;
 public final class Sessions {
 
     /**
-     * A system property the supervisor sets to "true" when the JVM's parent takes in every orphan
-     * of the task: a PID namespace's first process, or taskfork-child-init's subreaper. That parent
-     * ends what is left once the JVM has, so a child told so leaves its last look for children to it.
+     * A system property the supervisor sets on every child: "true" when the JVM's parent takes in
+     * every orphan of the task (a PID namespace's first process, or taskfork-child-init's subreaper).
+     * That parent ends what is left once the JVM has, so a child told so leaves its last look for
+     * children to it.
      */
     public static final String PARENT_ADOPTS = "taskfork.child.parent-adopts";
     // Enough for a process that forks while its session is being killed; a fork bomb is not the

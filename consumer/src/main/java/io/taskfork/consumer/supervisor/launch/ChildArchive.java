@@ -43,7 +43,7 @@ final class ChildArchive {
     private static final String QUIET_AOT = "-Xlog:cds*=off,aot*=off";
     static final Duration DRAFT_LEFT_AFTER = Duration.ofHours(1);
     // A JDK 25 child that maps an AOT cache replays the profiles of its training run, and looks for
-    // them as it links and initializes each class, with or without any in the cache: about 2.5 ms of
+    // them as it links and initializes each class, with or without any in the cache: about 3 ms of
     // a child's CPU, for the profiles of a rehearsed echo task, which help no task of a user's
     // (README: "What a JDK 25 child costs beyond its floor"). The flags are diagnostic ones of that
     // release; a later JDK keeps its defaults until it is measured.

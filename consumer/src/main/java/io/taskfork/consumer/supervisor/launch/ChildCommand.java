@@ -93,8 +93,8 @@ final class ChildCommand {
         execLimits().forEach(command::add);
         command.addAll(flags);
         command.addAll(settings.startup().javaOptions());
-        // After the user's options, which cannot say it then: a child told so wrongly would leave its
-        // task's processes to a parent that does not end them.
+        // Last, after the user's options, so that none can change it: a child told wrongly that its
+        // parent ends what is left would leave its task's processes running.
         command.add("-D" + Sessions.PARENT_ADOPTS + "=" + containment.keepsTree());
         command.add("-cp");
         command.add(String.join(File.pathSeparator, classpath));

@@ -29,7 +29,7 @@ final class JitChoice {
     // C1 compiles a method after 20 times the JVM's calls (4 times a tiered child's), and a loop after
     // as many turns as a tiered child's (5 times the JVM's 60000). A standby child interprets its start
     // and its rehearsal, then waits, and its compiler works through what they made hot meanwhile:
-    // 3 to 5 ms of a quick task's CPU, most of it for code the task never runs again. A long task of
+    // 2 to 5 ms of a quick task's CPU, most of it for code the task never runs again. A long task of
     // a quick type pays for it once, in calls interpreted before C1 takes them (README: "Which JIT a
     // child runs").
     private static final List<String> C1_THRESHOLDS =
