@@ -87,6 +87,16 @@ class StartRefusalsIT {
     }
 
     @Test
+    void childJvmOptionsTheLauncherCannotReadExitTwoWithOneLineNamingTheSetting() throws Exception {
+        Exit exit = runUntilExit("TASKFORK_CHILD_JAVA_OPTIONS", "-cp");
+
+        assertThat(exit.code()).isEqualTo(2);
+        assertThat(exit.output()).endsWith("taskfork consumer: a child JVM refused its options"
+                + " (TASKFORK_CHILD_JAVA_OPTIONS, TASKFORK_CHILD_HEAP, TASKFORK_CHILD_JAVA): Error: -cp requires class"
+                + " path specification\n");
+    }
+
+    @Test
     void aChildJavaThatIsNoJavaExitsTwoWithOneLineNamingTheSetting() throws Exception {
         Exit exit = runUntilExit("TASKFORK_CHILD_JAVA", "/bin/true");
 

@@ -1,9 +1,11 @@
 package io.taskfork.consumer.supervisor.launch;
 
+import io.taskfork.consumer.child.ChildMain;
 import io.taskfork.shared.TaskforkException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** A child JVM could not be started at all: every task would fail the same way. */
 public final class ChildStartException extends TaskforkException {
@@ -14,6 +16,11 @@ public final class ChildStartException extends TaskforkException {
     // (a second garbage collector beside the children's SerialGC)
     private static final String REFUSED_AT_INIT = "Error occurred during initialization of VM";
     private static final String LAST_WORDS = "Error: A fatal exception has occurred. Program will exit.";
+    // The java launcher's own words for a command line it cannot read: an option without its value
+    // ("-cp" last), or a word where an option was due, taken for the main class. Only the settings
+    // put such words on a child's command line; a ChildMain not found is the installation's fault.
+    private static final Pattern LAUNCHER_REFUSED = Pattern.compile("(?m)^Error: (-\\S+ requires .*"
+            + "|Could not find or load main class (?!" + Pattern.quote(ChildMain.class.getName()) + "$).*)$");
 
     private final boolean optionsRefused;
 
@@ -49,6 +56,6 @@ public final class ChildStartException extends TaskforkException {
     }
 
     private static boolean refused(String output) {
-        return output.contains(REFUSED) || output.contains(REFUSED_AT_INIT);
+        return output.contains(REFUSED) || output.contains(REFUSED_AT_INIT) || LAUNCHER_REFUSED.matcher(output).find();
     }
 }

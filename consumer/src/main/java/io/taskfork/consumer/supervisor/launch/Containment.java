@@ -150,8 +150,21 @@ final class Containment {
      * classes folder when they run from one (in tests).
      */
     static Optional<Path> childInit() {
-        return Optional.of(Path.of(ChildCommand.locationOf(Containment.class)).resolveSibling(CHILD_INIT))
-                .filter(Files::isExecutable);
+        return runnable(Path.of(ChildCommand.locationOf(Containment.class)).resolveSibling(CHILD_INIT));
+    }
+
+    /**
+     * {@code init} if it can be run; a copy that lost its execute bit (copied without its mode, say) is
+     * said, since without it a process that calls setsid escapes its task.
+     */
+    static Optional<Path> runnable(Path init) {
+        if (Files.isExecutable(init)) {
+            return Optional.of(init);
+        }
+        if (Files.isRegularFile(init)) {
+            LOG.warn("{} is not executable (chmod +x it): children are contained without it", init);
+        }
+        return Optional.empty();
     }
 
     /**

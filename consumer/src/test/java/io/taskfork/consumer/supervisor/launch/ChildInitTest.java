@@ -2,6 +2,9 @@ package io.taskfork.consumer.supervisor.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.taskfork.consumer.testing.HostProcesses;
 import io.taskfork.shared.config.ChildContainment;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * taskfork-child-init where the host takes some of it away, or the supervisor is not root: what
@@ -40,6 +44,26 @@ class ChildInitTest {
             assertThat(containment.wrap(List.of("true"))).as("%s", choice).doesNotContain(broken.toString());
             assertThat(commands.run(containment, "echo ran >&3", "").exitValue()).isZero();
         }
+    }
+
+    @Test
+    void aCopyWithoutItsExecuteBitIsLeftOutWithAWarning(@TempDir Path folder) throws Exception {
+        Path copied = folder.resolve(Containment.CHILD_INIT);
+        Files.writeString(copied, "a copy that lost its mode");
+        Files.setPosixFilePermissions(copied, PosixFilePermissions.fromString("rw-r--r--"));
+        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+        warnings.start();
+        Logger logger = (Logger) LoggerFactory.getLogger(Containment.class);
+        logger.addAppender(warnings);
+        try {
+            assertThat(Containment.runnable(copied)).isEmpty();
+            assertThat(Containment.runnable(folder.resolve("missing"))).isEmpty();
+        } finally {
+            logger.detachAppender(warnings);
+        }
+
+        assertThat(warnings.list).extracting(ILoggingEvent::getFormattedMessage)
+                .containsExactly(copied + " is not executable (chmod +x it): children are contained without it");
     }
 
     /**

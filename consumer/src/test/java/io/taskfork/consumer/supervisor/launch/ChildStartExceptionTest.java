@@ -36,6 +36,22 @@ class ChildStartExceptionTest {
                 + " Multiple garbage collectors selected");
     }
 
+    /** The launcher's own refusals: an option without its value, and a stray word taken for the main class. */
+    @Test
+    void aCommandLineTheLauncherCannotReadIsTheSettingsFault() {
+        ChildStartException noValue = new ChildStartException(1, "Error: -cp requires class path specification\n");
+        ChildStartException strayWord = new ChildStartException(1, "Error: Could not find or load main class foo\n"
+                + "Caused by: java.lang.ClassNotFoundException: foo\n");
+        ChildStartException noChildJar = new ChildStartException(1,
+                "Error: Could not find or load main class io.taskfork.consumer.child.ChildMain\n"
+                        + "Caused by: java.lang.ClassNotFoundException: io.taskfork.consumer.child.ChildMain\n");
+
+        assertThat(noValue.optionsRefused()).isTrue();
+        assertThat(noValue.getMessage()).isEqualTo(SETTINGS + "Error: -cp requires class path specification");
+        assertThat(strayWord.optionsRefused()).isTrue();
+        assertThat(noChildJar.optionsRefused()).as("the installation's fault, not the settings'").isFalse();
+    }
+
     @Test
     void anyOtherFailureToStartEndsWithWhatTheChildPrintedLast() {
         ChildStartException other = new ChildStartException(3, "loading handlers\njava.lang.ExceptionInInitializerError\n");
