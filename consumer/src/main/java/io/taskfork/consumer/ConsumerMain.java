@@ -18,6 +18,7 @@ import java.io.PrintStream;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import sun.misc.Signal;
@@ -97,6 +98,10 @@ public final class ConsumerMain implements Callable<Integer>, SettingsOptions.Ca
             return 2;
         }
         LogSetup.use(settings.service().logFormat());
+        for (String unknown : Setting.unknownIn(environment)) {
+            LoggerFactory.getLogger(ConsumerMain.class).warn("{} is no setting of taskfork's, and is ignored"
+                    + " (misspelt? README, \"Configuration\", lists them)", unknown);
+        }
         Supervisor supervisor = new Supervisor(settings);
         try {
             supervisor.start();

@@ -63,7 +63,9 @@ class ConsumerProcessIT {
     @Test
     void oneLineAtStartNamesHowChildrenAreContained() throws Exception {
         Path log = Files.createTempFile(folder, "consumer", ".log");
-        Process consumer = start(environment.environment(), log);
+        Map<String, String> misspelt = new HashMap<>(environment.environment());
+        misspelt.put("TASKFORK_PREFECH", "8");
+        Process consumer = start(misspelt, log);
         try {
             awaitTrue(() -> read(log).contains("consuming " + environment.queues().main()), "consumer started");
             long id = submitSleep(10);
@@ -90,6 +92,9 @@ class ConsumerProcessIT {
             assertThat(read(log).lines().filter(line -> line.contains("child JIT: "))).singleElement().asString()
                     .endsWith("child JIT: C1 alone for a type whose last 3 tasks each used under 100 ms of CPU,"
                             + " else C1 and C2");
+            assertThat(read(log).lines().filter(line -> line.contains("TASKFORK_PREFECH"))).singleElement().asString()
+                    .contains("WARN").endsWith("TASKFORK_PREFECH is no setting of taskfork's, and is ignored (misspelt?"
+                            + " README, \"Configuration\", lists them)");
         } finally {
             consumer.destroy();
             consumer.waitFor();

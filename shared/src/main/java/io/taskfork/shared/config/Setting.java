@@ -1,5 +1,10 @@
 package io.taskfork.shared.config;
 
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
 /** Every setting, with the environment variable and the command-line flag that set it. */
 public enum Setting {
     AMQP_URI("amqp://guest:guest@localhost:5672/%2F", "AMQP URI of the broker; for a cluster, one per node, with commas"),
@@ -56,6 +61,21 @@ public enum Setting {
 
     public String variable() {
         return "TASKFORK_" + name();
+    }
+
+    /**
+     * The variables of {@code environment} named like a setting that no setting has, in order: a
+     * misspelt one would otherwise be ignored without a word, its default taken.
+     */
+    public static List<String> unknownIn(Map<String, String> environment) {
+        // the host ports of ops/compose.yaml, which the shell that runs it may hold too
+        Set<String> known = new HashSet<>(List.of("TASKFORK_AMQP_PORT", "TASKFORK_RABBITMQ_UI_PORT",
+                "TASKFORK_POSTGRES_PORT", "TASKFORK_METRICS_HOST_PORT", "TASKFORK_PROMETHEUS_PORT", "TASKFORK_GRAFANA_PORT"));
+        for (Setting setting : values()) {
+            known.add(setting.variable());
+        }
+        return environment.keySet().stream().filter(name -> name.startsWith("TASKFORK_") && !known.contains(name))
+                .sorted().toList();
     }
 
     public String flag() {

@@ -36,6 +36,16 @@ class SettingsTest {
     }
 
     @Test
+    void aVariableNamedLikeASettingThatNoSettingHasIsFound() {
+        Map<String, String> environment = Map.of("TASKFORK_PREFECH", "8", "TASKFORK_PREFETCH", "8",
+                "TASKFORK_JDBC_PASSWORD", "secret", "TASKFORK_AAA", "", "PATH", "/bin", "TASKFORKX", "1",
+                // a host port of ops/compose.yaml, which README's "Everything in containers" names
+                "TASKFORK_POSTGRES_PORT", "5433");
+
+        assertThat(Setting.unknownIn(environment)).containsExactly("TASKFORK_AAA", "TASKFORK_PREFECH");
+    }
+
+    @Test
     void theDefaultWorkFolderIsOneOfTheSchemasOwn() {
         Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
         assertThat(Settings.load(Map.of(), NO_FLAGS).child().work().root())
