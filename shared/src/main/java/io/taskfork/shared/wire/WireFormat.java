@@ -60,7 +60,14 @@ public final class WireFormat {
 
     /** As {@link #taskIdProperties(long)}, naming the schema of the task's row ({@link #SCHEMA_HEADER}). */
     public static AMQP.BasicProperties.Builder taskIdProperties(long taskId, String schema) {
-        return taskIdProperties(taskId).headers(new HashMap<>(Map.of(SCHEMA_HEADER, schema)));
+        return taskIdProperties(taskId, schema, Map.of());
+    }
+
+    /** As {@link #taskIdProperties(long, String)}, with {@code more} headers beside the schema's. */
+    public static AMQP.BasicProperties.Builder taskIdProperties(long taskId, String schema, Map<String, Object> more) {
+        Map<String, Object> headers = new HashMap<>(more);
+        headers.put(SCHEMA_HEADER, schema);
+        return taskIdProperties(taskId).headers(headers);
     }
 
     /**

@@ -76,10 +76,10 @@ public final class DeliveryActions {
      */
     public void deferTask(Delivery delivery, long taskId, java.time.Duration delay)
             throws IOException, InterruptedException, TimeoutException {
-        // its own headers: the schema, as on every task-ID message, and the task it parks
-        AMQP.BasicProperties properties = WireFormat.taskIdProperties(taskId)
+        // its own headers, not the delivery's: the schema, as on every task-ID message, and the task it parks
+        AMQP.BasicProperties properties = WireFormat.taskIdProperties(taskId, schema,
+                        Map.of(WireFormat.TASK_ID_HEADER, taskId))
                 .expiration(Long.toString(Math.max(0, delay.toMillis())))
-                .headers(Map.of(WireFormat.TASK_ID_HEADER, taskId, WireFormat.SCHEMA_HEADER, schema))
                 .build();
         publishConfirmed(queues.retry(), properties, WireFormat.taskIdBody(taskId));
         ack(delivery);
