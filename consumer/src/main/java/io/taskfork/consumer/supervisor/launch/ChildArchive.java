@@ -92,9 +92,7 @@ final class ChildArchive {
         if (!exists()) {
             return List.of();
         }
-        return aotCache
-                ? withTraining(List.of("-XX:AOTCache=" + file, QUIET_AOT), "-XX:-AOTReplayTraining")
-                : List.of("-XX:SharedArchiveFile=" + file, QUIET);
+        return mapFlags(file);
     }
 
     /**
@@ -103,9 +101,17 @@ final class ChildArchive {
      * way before children use it.
      */
     List<String> strictFlags(Path archive) {
+        List<String> flags = new ArrayList<>();
+        flags.add(aotCache ? "-XX:AOTMode=on" : "-Xshare:on");
+        flags.addAll(mapFlags(archive));
+        return flags;
+    }
+
+    /** The flags that map {@code archive}, as a child maps it. */
+    private List<String> mapFlags(Path archive) {
         return aotCache
-                ? withTraining(List.of("-XX:AOTMode=on", "-XX:AOTCache=" + archive, QUIET_AOT), "-XX:-AOTReplayTraining")
-                : List.of("-Xshare:on", "-XX:SharedArchiveFile=" + archive, QUIET);
+                ? withTraining(List.of("-XX:AOTCache=" + archive, QUIET_AOT), "-XX:-AOTReplayTraining")
+                : List.of("-XX:SharedArchiveFile=" + archive, QUIET);
     }
 
     /** The flags of a child that writes the archive to {@code draft} as it exits. */
