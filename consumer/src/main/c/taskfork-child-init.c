@@ -27,10 +27,11 @@
  * SIGKILL of the process the supervisor started ends the whole namespace.
  *
  * With TASKFORK_PIDS_CGROUP set, it first enters that pids cgroup, which holds the task's processes
- * and threads to a number (TASKFORK_TASK_PROCESSES).
+ * and threads to a number (TASKFORK_TASK_PROCESSES); with TASKFORK_MEMORY_CGROUP set, that memory
+ * cgroup, which holds their memory together to a limit (twice TASKFORK_TASK_MEMORY).
  *
  * Exit codes: the command's (128 + N for signal N); 125 when it cannot be contained (no namespace, no
- * subreaper, no fork, no entry to its pids cgroup); 127 when COMMAND cannot be run.
+ * subreaper, no fork, no entry to its cgroups); 127 when COMMAND cannot be run.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -181,21 +182,21 @@ static void write_file(const char *path, const char *text) {
 }
 
 /*
- * Enters the pids cgroup the supervisor made for this child (TASKFORK_PIDS_CGROUP, its folder), before
- * anything is forked, so that every process and thread of the task counts against its pids.max. The
+ * Enters the cgroup the supervisor made for this child and named in the variable (its folder), before
+ * anything is forked, so that every process and thread of the task counts against its limit. The
  * variable is not passed on to the command.
  */
-static void enter_process_limit(void) {
-    const char *cgroup = getenv("TASKFORK_PIDS_CGROUP");
+static void enter_cgroup(const char *variable) {
+    const char *cgroup = getenv(variable);
     if (cgroup == NULL) {
         return;
     }
     char procs[4096];
     if (snprintf(procs, sizeof procs, "%s/cgroup.procs", cgroup) >= (int) sizeof procs) {
-        fail(CANNOT_CONTAIN, "TASKFORK_PIDS_CGROUP");
+        fail(CANNOT_CONTAIN, variable);
     }
     write_file(procs, "0");
-    unsetenv("TASKFORK_PIDS_CGROUP");
+    unsetenv(variable);
 }
 
 /* As unshare --user --map-root-user: root inside, this user outside. */
@@ -276,7 +277,8 @@ int main(int argc, char **argv) {
     }
     char **command = argv + 3;
     int user = strcmp(argv[1], "user-namespace") == 0;
-    enter_process_limit();
+    enter_cgroup("TASKFORK_PIDS_CGROUP");
+    enter_cgroup("TASKFORK_MEMORY_CGROUP");
     if (setsid() < 0) {
         fail(CANNOT_CONTAIN, "cannot start a session");
     }

@@ -82,11 +82,17 @@ class ConsumerProcessIT {
                     : childInit ? "containment: a PID namespace per child (taskfork-child-init)"
                     : "containment: a PID namespace per child (unshare --pid --fork --kill-child)");
             assertThat(read(log).indexOf(lines.get(0))).isLessThan(read(log).indexOf("consuming "));
-            long hostShare = (((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                    .getOperatingSystemMXBean()).getTotalMemorySize() / 5) >> 20;
+            long capBytes = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getTotalMemorySize() / 5;
+            long hostShare = capBytes >> 20;
             assertThat(read(log).lines().filter(line -> line.contains("memory cap: ")))
                     .as("the default cap: the host's memory over PREFETCH 4 + 1").singleElement().asString()
                     .contains("memory cap: " + hostShare + " MiB per task, over all its processes");
+            // the kernel's limit behind the cap, in a memory cgroup of each child's own where the host has one
+            assertThat(read(log).lines().filter(line -> line.contains("memory limit: "))).singleElement().asString()
+                    .satisfiesAnyOf(line -> assertThat(line).contains("memory limit: " + (2 * capBytes >> 20)
+                                    + " MiB per task, 2 times the memory cap, held by the kernel (memory cgroups in "),
+                            line -> assertThat(line).contains("memory limit: none, "));
             assertThat(read(log).lines().filter(line -> line.contains("exec: "))).singleElement().asString()
                     .endsWith("exec: off (TASKFORK_EXEC_ALLOW names no command)");
             assertThat(read(log).lines().filter(line -> line.contains("child JIT: "))).singleElement().asString()

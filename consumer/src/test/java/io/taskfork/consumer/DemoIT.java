@@ -51,7 +51,7 @@ class DemoIT {
                 .contains("dead-letter queue: 9 messages (expected 9)")
                 .containsPattern("echo +\\{\"late\":true\\} +expired +- +- +- +- +- +ok")
                 .containsPattern("echo +\\{\"later\":true\\} +succeeded +- +0 ")
-                .containsPattern("crash +\\{\"mb\":2048,\"mode\":\"leak\"\\} +crashed +memory +137 .* ok +killed with its process tree")
+                .containsPattern("crash +\\{\"mb\":2048,\"mode\":\"leak\"\\} +crashed +memory +137 .* ok +killed (with its process tree|by the kernel)")
                 .containsPattern("echo +\\{\"hello\":\"world\"\\} +succeeded +- +0 +\\d+ms +\\d+\\.\\d\\ds +\\d+MiB")
                 .contains("supervisor exited with code 0")
                 .contains("demo passed")

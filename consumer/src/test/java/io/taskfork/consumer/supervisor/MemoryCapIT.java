@@ -1,12 +1,16 @@
 package io.taskfork.consumer.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.taskfork.consumer.supervisor.launch.ChildCgroupsAccess;
 import io.taskfork.consumer.testing.HostProcesses;
 import io.taskfork.consumer.testing.SupervisorFixture;
 import io.taskfork.shared.task.FailureKind;
 import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -22,6 +26,10 @@ class MemoryCapIT {
 
     private static final long MIB = 1 << 20;
     private static final long CAP = 300 * MIB;
+    // the mapped libraries and archive that count in the processes' resident memory, not in their cgroup
+    private static final long SLACK = 64 * MIB;
+    private static final String KILLED_BY_THE_KERNEL = "killed by the kernel at its memory cgroup's limit of 600 MiB,"
+            + " 2 times its cap of 300 MiB (TASKFORK_TASK_MEMORY):";
     private static SupervisorFixture fixture;
 
     @BeforeAll
@@ -32,7 +40,7 @@ class MemoryCapIT {
                 "TASKFORK_CHILD_HEAP", "128m",
                 // direct buffers are bounded by the heap's size unless told otherwise
                 "TASKFORK_CHILD_JAVA_OPTIONS", "-XX:MaxDirectMemorySize=4g",
-                "TASKFORK_EXEC_ALLOW", "bash,tail,python3",
+                "TASKFORK_EXEC_ALLOW", "bash,tail,python3,dd",
                 "TASKFORK_EXEC_ENV_PASS", "PATH"));
     }
 
@@ -41,8 +49,13 @@ class MemoryCapIT {
         fixture.close();
     }
 
+    /**
+     * {@code tail} of a file without a newline takes all the memory it can, faster than the looks:
+     * the kernel holds it to twice the cap, where the host offers a memory cgroup, and either kills.
+     */
     @Test
     void tailOfDevZeroEndsCrashedMemoryWithWhatItStartedAndNeverNearTheHostsMemory() throws Exception {
+        assumeTrue(kernelLimitHere(), "this host offers no memory cgroup the supervisor may make cgroups in");
         String name = "taskfork-memory-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         long id = fixture.submit("exec", "{\"argv\":[\"bash\",\"-c\",\"bash -c 'exec -a " + name
                 + " sleep 300' & tail /dev/zero\"]}");
@@ -52,10 +65,11 @@ class MemoryCapIT {
 
         assertThat(task.status()).isEqualTo(TaskStatus.CRASHED);
         assertThat(task.failureKind()).isEqualTo(FailureKind.MEMORY);
-        assertThat(task.error()).contains("cap of 300 MiB (TASKFORK_TASK_MEMORY)").contains("peak seen")
-                .containsPattern("largest: tail \\(pid \\d+\\) \\d+ MiB");
+        assertThat(task.error()).contains("cap of 300 MiB (TASKFORK_TASK_MEMORY)").satisfiesAnyOf(
+                error -> assertThat(error).containsPattern("peak seen \\d+ MiB; largest: tail \\(pid \\d+\\) \\d+ MiB"),
+                error -> assertThat(error).startsWith(KILLED_BY_THE_KERNEL));
         assertThat(task.peakMemoryBytes()).as("the peak of all its processes")
-                .isGreaterThan(CAP).isLessThan(4 * CAP);
+                .isGreaterThan(CAP).isLessThanOrEqualTo(2 * CAP + SLACK);
         assertThat(task.cpuSeconds()).as("what its processes had used when they were killed").isNotNull().isPositive();
         assertThat(SupervisorFixture.header(fixture.awaitDeadLetterOf(id), "x-taskfork-reason")).isEqualTo("memory");
         while (!HostProcesses.named(name).isEmpty()) {
@@ -65,9 +79,38 @@ class MemoryCapIT {
         }
     }
 
+    /**
+     * A file in the host's /dev/shm is memory that no process holds, so the looks never see it; the
+     * kernel charges it to the task's memory cgroup and kills at twice the cap.
+     */
+    @Test
+    void filesInATmpfsPastTwiceTheCapAreStoppedByTheKernel() throws Exception {
+        assumeTrue(kernelLimitHere(), "this host offers no memory cgroup the supervisor may make cgroups in");
+        Path file = Path.of("/dev/shm", "taskfork-memory-" + java.util.UUID.randomUUID());
+        try {
+            long id = fixture.submit("exec", "{\"argv\":[\"dd\",\"if=/dev/zero\",\"of=" + file
+                    + "\",\"bs=1M\",\"count=" + 3 * CAP / MIB + "\"]}");
+
+            Task task = fixture.awaitTerminal(id);
+
+            assertThat(task.status()).isEqualTo(TaskStatus.CRASHED);
+            assertThat(task.failureKind()).isEqualTo(FailureKind.MEMORY);
+            assertThat(task.error()).isEqualTo(KILLED_BY_THE_KERNEL + " its processes took that memory between"
+                    + " two looks of the memory watch, or hold it where the watch does not see it, as files in a"
+                    + " tmpfs such as /dev/shm");
+            assertThat(task.peakMemoryBytes()).isGreaterThan(CAP).isLessThanOrEqualTo(2 * CAP + SLACK);
+            assertThat(Files.size(file)).isLessThan(2 * CAP);
+            assertThat(SupervisorFixture.header(fixture.awaitDeadLetterOf(id), "x-taskfork-reason"))
+                    .isEqualTo("memory");
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
     @Test
     void directBuffersBeyondTheCapEndCrashedMemory() throws Exception {
-        long id = fixture.submit("allocate", "{\"mb\":1000,\"direct\":true,\"hold_ms\":30000}");
+        // over the cap, and under the kernel's limit of twice the cap, so that the looks kill it
+        long id = fixture.submit("allocate", "{\"mb\":450,\"direct\":true,\"hold_ms\":30000}");
 
         Task task = fixture.awaitTerminal(id);
 
@@ -140,7 +183,8 @@ class MemoryCapIT {
     }
 
     private static void holdsToTheCapAfter(String hiding) throws Exception {
-        String hold = "python3 -c \\\"import time; b = b'x' * (600 << 20); time.sleep(30)\\\"";
+        // over the cap, and under the kernel's limit of twice the cap, so that only the looks can kill it
+        String hold = "python3 -c \\\"import time; b = b'x' * (450 << 20); time.sleep(30)\\\"";
         long id = fixture.submit("exec", "{\"argv\":[\"bash\",\"-c\",\"" + hiding + " && echo hidden && " + hold
                 + "\"]}");
 
@@ -150,6 +194,11 @@ class MemoryCapIT {
         assertThat(task.status()).isEqualTo(TaskStatus.CRASHED);
         assertThat(task.failureKind()).isEqualTo(FailureKind.MEMORY);
         assertThat(task.error()).containsPattern("largest: python3 \\(pid \\d+\\) \\d+ MiB");
+    }
+
+    /** Whether this host offers the supervisor a memory cgroup it can make and enter cgroups in, as at its start. */
+    private static boolean kernelLimitHere() {
+        return ChildCgroupsAccess.memoryLimitHere(CAP);
     }
 
     @Test

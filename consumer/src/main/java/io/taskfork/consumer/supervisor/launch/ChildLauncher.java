@@ -75,7 +75,7 @@ public final class ChildLauncher implements AutoCloseable {
         this.workFolder = Leftovers.sweepAndCreateFolder(settings.work().root());
         this.archive = new ArchiveUse(command, workFolder, this::handlerPathNow);
         this.services = new SessionServices(settings, command, memory,
-                ProcessLimit.open(settings.startup().processes(),
+                ChildCgroups.open(settings.startup().processes(), memoryCapBytes,
                         containment.byChildInit() ? Containment.childInit() : Optional.empty()));
         this.standby = new StandbyChildren(standby, this::startStandby, this::handlerPathNow,
                 ArchiveUse.JVM_START_WITHIN);

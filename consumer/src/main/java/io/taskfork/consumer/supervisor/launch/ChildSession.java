@@ -1,6 +1,7 @@
 package io.taskfork.consumer.supervisor.launch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.taskfork.consumer.supervisor.launch.ChildCgroups.ChildCgroup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +29,8 @@ final class ChildSession {
     private final JvmMarkers markers;
     private Path directory;
     private Future<?> draining;
-    // the pids cgroup its processes are held in, when there is a process limit
-    private Optional<Path> cgroup = Optional.empty();
+    // the cgroups its processes are held in, by the process and memory limits
+    private ChildCgroup cgroups = ChildCgroup.NONE;
     private volatile Process process;
     private volatile boolean timedOut;
     private volatile StopReason stoppedBy;
@@ -64,16 +65,16 @@ final class ChildSession {
         // Nothing else writes to the work folder: a cleaner of old temporary files may have taken it.
         Folders.ensure(markers.oom().getParent());
         try {
-            cgroup = services.processLimit();
+            cgroups = services.cgroupsForChild();
             ProcessBuilder builder = new ProcessBuilder(services.command().build(markers, flags))
                     .directory(directory.toFile());
             // The child holds no secrets of the supervisor: no database or broker credentials.
             builder.environment().keySet().removeIf(name -> name.startsWith("TASKFORK_"));
-            cgroup.ifPresent(path -> builder.environment().put(ProcessLimit.VARIABLE, path.toString()));
+            cgroups.tell(builder.environment());
             process = builder.start();
         } catch (IOException | RuntimeException e) {
             markers.delete();
-            services.releaseProcessLimit(cgroup);
+            services.releaseCgroups(cgroups);
             throw e;
         }
         output = new LogCapture(services.logLimit());
@@ -139,15 +140,16 @@ final class ChildSession {
                     markersPossible && Files.exists(markers.oom()),
                     fatalErrorLog == null ? null : JvmMarkers.signalLine(fatalErrorLog), report,
                     fatalErrorLog == null ? log : log + JvmMarkers.excerpt(fatalErrorLog, services.logLimit() / 4),
-                    runNanos, memory.map(MemorySeen::of).orElse(MemorySeen.NOT_WATCHED), cpuMillisAtKill.get(),
-                    // read for a failure only: a success says nothing of the limit, and costs no file read
-                    report.hasResult() ? -1 : services.processLimitReached(cgroup));
+                    // the cgroups are read for a failure only: a success says nothing of the limits, and
+                    // costs no file read
+                    runNanos, services.memorySeen(memory, report.hasResult() ? ChildCgroup.NONE : cgroups),
+                    cpuMillisAtKill.get(), report.hasResult() ? -1 : services.processLimitReached(cgroups));
         } finally {
             ChildPipes.closeQuietly(process.getInputStream());
             if (markersPossible) {
                 markers.delete();
             }
-            services.releaseProcessLimit(cgroup);
+            services.releaseCgroups(cgroups);
         }
     }
 
@@ -169,7 +171,7 @@ final class ChildSession {
             } finally {
                 ChildPipes.closeQuietly(process.getInputStream());
                 markers.delete();
-                services.releaseProcessLimit(cgroup);
+                services.releaseCgroups(cgroups);
             }
             Folders.deleteTree(directory);
             return log;

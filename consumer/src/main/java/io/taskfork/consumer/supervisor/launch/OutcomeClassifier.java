@@ -31,6 +31,11 @@ public final class OutcomeClassifier {
             return new Verdict(new TaskOutcome(TaskStatus.SUCCEEDED, null, exit.exitCode(), report.result(),
                     null, exit.log()), null, "succeeded");
         }
+        // before a reported error: the kernel kills one process of a task at its memory limit, and
+        // the handler that ran it then fails for that reason
+        if (exit.memory().exceeded() != null) {
+            return crashed(FailureKind.MEMORY, DeadLetterReason.MEMORY, exit, exit.memory().exceeded());
+        }
         if (report.hasError()) {
             // a stack trace starts with the exception's own line: no need to say it twice
             String error = report.errorTrace().startsWith(report.errorMessage()) ? report.errorTrace()
@@ -43,9 +48,6 @@ public final class OutcomeClassifier {
             Verdict failed = failed("the handler's result or error, as JSON, is larger than the supervisor accepts ("
                     + (report.oversizedOver() >> 20) + " MiB)", null, exit);
             return new Verdict(failed.outcome(), failed.reason(), failed.detail(), false);
-        }
-        if (exit.memory().exceeded() != null) {
-            return crashed(FailureKind.MEMORY, DeadLetterReason.MEMORY, exit, exit.memory().exceeded());
         }
         if (exit.exitCode() == ChildProtocol.OVERDUE_EXIT && !report.exitReported()
                 && report.signalReported() == null) {

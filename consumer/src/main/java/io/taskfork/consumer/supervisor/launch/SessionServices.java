@@ -3,6 +3,7 @@ package io.taskfork.consumer.supervisor.launch;
 import io.taskfork.consumer.NamedThreads;
 import io.taskfork.consumer.child.ChildProtocol;
 import io.taskfork.consumer.child.Sessions;
+import io.taskfork.consumer.supervisor.launch.ChildCgroups.ChildCgroup;
 import io.taskfork.shared.config.ChildSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,32 +36,42 @@ final class SessionServices implements AutoCloseable {
     private final ChildSettings settings;
     private final ChildCommand command;
     private final Optional<MemoryWatch> memory;
-    private final Optional<ProcessLimit> processes;
+    private final ChildCgroups cgroups;
     private final ExecutorService outputReaders = Executors.newCachedThreadPool(NamedThreads.of("child-output", true));
     private final ScheduledExecutorService deadlines =
             Executors.newSingleThreadScheduledExecutor(NamedThreads.of("child-deadline", true));
 
     SessionServices(ChildSettings settings, ChildCommand command, Optional<MemoryWatch> memory,
-            Optional<ProcessLimit> processes) {
+            ChildCgroups cgroups) {
         this.settings = settings;
         this.command = command;
         this.memory = memory;
-        this.processes = processes;
+        this.cgroups = cgroups;
     }
 
-    /** A pids cgroup for a child about to start, which holds it to TASKFORK_TASK_PROCESSES; empty for no limit. */
-    Optional<Path> processLimit() {
-        return processes.flatMap(ProcessLimit::forChildOrNone);
+    /** The cgroups of a child about to start, which hold it to its process and memory limits. */
+    ChildCgroup cgroupsForChild() {
+        return cgroups.forChild();
     }
 
-    /** The process limit, when the child in {@code cgroup} reached it; -1 when it did not, or had none. */
-    int processLimitReached(Optional<Path> cgroup) {
-        return cgroup.flatMap(path -> processes.map(limit -> limit.reachedIn(path))).orElse(-1);
+    /** The process limit, when the child in {@code cgroups} reached it; -1 when it did not, or had none. */
+    int processLimitReached(ChildCgroup child) {
+        return cgroups.processLimitReached(child);
     }
 
-    /** Removes the pids cgroup of a child that has ended, or never started. */
-    void releaseProcessLimit(Optional<Path> cgroup) {
-        cgroup.ifPresent(path -> processes.ifPresent(limit -> limit.release(path, deadlines)));
+    /**
+     * What the memory cap saw of an ended child's task, after {@code budget}: why the kernel killed a
+     * process of it at its memory limit, when the watch did not kill it first.
+     */
+    MemorySeen memorySeen(Optional<MemoryBudget> budget, ChildCgroup child) {
+        MemorySeen seen = budget.map(MemorySeen::of).orElse(MemorySeen.NOT_WATCHED);
+        MemorySeen killed = seen.exceeded() == null ? cgroups.memoryLimitKilled(child, seen.peakBytes()) : null;
+        return killed == null ? seen : killed;
+    }
+
+    /** Removes the cgroups of a child that has ended, or never started. */
+    void releaseCgroups(ChildCgroup child) {
+        cgroups.release(child, deadlines);
     }
 
     ChildCommand command() {
@@ -201,6 +212,6 @@ final class SessionServices implements AutoCloseable {
         deadlines.shutdownNow();
         memory.ifPresent(MemoryWatch::close);
         outputReaders.shutdownNow();
-        processes.ifPresent(ProcessLimit::close);
+        cgroups.close();
     }
 }

@@ -86,6 +86,20 @@ class OutcomeClassifierTest {
         assertThat(verdict.detail()).isEqualTo(over.exceeded());
     }
 
+    /** The kernel kills one process of the task at its memory limit; the handler that ran it fails for that. */
+    @Test
+    void aMemoryKillIsMemoryThoughTheHandlerReportedTheFailureItCaused() throws IOException {
+        MemorySeen killed = new MemorySeen(600L << 20, "killed by the kernel at its memory cgroup's limit of 600 MiB");
+        Verdict verdict = classifier.classify(new ChildExit(1, 0, false, null, false, null, report(
+                "{\"event\":\"error\",\"message\":\"the command was killed by SIGKILL\",\"trace\":\"\"}"), "", 1,
+                killed, -1, -1));
+
+        assertThat(verdict.outcome().status()).isEqualTo(TaskStatus.CRASHED);
+        assertThat(verdict.outcome().failureKind()).isEqualTo(FailureKind.MEMORY);
+        assertThat(verdict.reason()).isEqualTo(DeadLetterReason.MEMORY);
+        assertThat(verdict.detail()).isEqualTo(killed.exceeded());
+    }
+
     @Test
     void outOfMemoryMarkerTellsOomFromSystemExitThree() throws IOException {
         String log = "Terminating due to java.lang.OutOfMemoryError: Java heap space\n";

@@ -12,7 +12,6 @@ import io.taskfork.shared.task.TaskStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -83,7 +82,7 @@ class ProcessLimitIT {
     @Test
     void theCgroupsOfEndedChildrenGoWithThem() throws Exception {
         assumeTrue(limitHere(), "this host offers no pids cgroup the supervisor may make cgroups in");
-        Path own = PidsCgroup.ofThisProcess().orElseThrow().folder();
+        Path own = OwnCgroup.ofThisProcess("pids").orElseThrow().folder();
         for (int i = 0; i < 3 * PREFETCH; i++) {
             fixture.awaitTerminal(fixture.submit("echo", "{}"));
         }
@@ -99,9 +98,9 @@ class ProcessLimitIT {
 
     /** Whether this host offers the supervisor a pids cgroup it can make and enter cgroups in, as at its start. */
     private static boolean limitHere() {
-        Optional<ProcessLimit> limit = ProcessLimit.open(LIMIT, Containment.childInit());
-        limit.ifPresent(ProcessLimit::close);
-        return limit.isPresent();
+        ChildCgroups cgroups = ChildCgroups.open(LIMIT, 0, Containment.childInit());
+        cgroups.close();
+        return cgroups.any();
     }
 
     private static long childCgroups(Path own) throws Exception {

@@ -5,32 +5,38 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
- * The folder of this process's own cgroup of the pids controller, as {@code /proc/self/cgroup} and
- * {@code /proc/self/mountinfo} tell it: in a cgroup v1 hierarchy of its own, or in the cgroup v2
- * one where the controller is enabled for the cgroups beneath this one (a delegated cgroup).
+ * The folder of this process's own cgroup of one controller (pids, memory), as {@code /proc/self/cgroup}
+ * and {@code /proc/self/mountinfo} tell it: in a cgroup v1 hierarchy of the controller's, or in the
+ * cgroup v2 one where the controller is enabled for the cgroups beneath this one (a delegated
+ * cgroup). In v2 every controller has the same folder, and a process is in one cgroup of it.
  */
-record PidsCgroup(Path folder, boolean v2) {
-
-    private static final String CONTROLLER = "pids";
+record OwnCgroup(Path folder, boolean v2) {
 
     /**
-     * Lets the cgroups made beneath {@code made}, a cgroup made beneath this one, have a pids.max: in
-     * cgroup v2 a cgroup's subtree_control enables the controller for its children. Nothing in v1.
+     * Lets the cgroups made beneath {@code made}, a cgroup made beneath this one, have the limits of
+     * {@code controllers}: in cgroup v2 a cgroup's subtree_control enables a controller for its
+     * children. Nothing in v1.
      */
-    void enableBeneath(Path made) throws IOException {
+    void enableBeneath(Path made, Collection<String> controllers) throws IOException {
         if (v2) {
-            Files.writeString(made.resolve("cgroup.subtree_control"), "+" + CONTROLLER);
+            Files.writeString(made.resolve("cgroup.subtree_control"),
+                    controllers.stream().map(controller -> "+" + controller).collect(Collectors.joining(" ")));
         }
     }
 
-    /** Empty when the host has no pids controller this process can make cgroups under, as far as can be read. */
-    static Optional<PidsCgroup> ofThisProcess() {
+    /**
+     * Empty when the host has no {@code controller} this process can make cgroups under, as far as
+     * can be read.
+     */
+    static Optional<OwnCgroup> ofThisProcess(String controller) {
         try {
-            return find(Files.readAllLines(Path.of("/proc/self/cgroup"), StandardCharsets.UTF_8),
+            return find(controller, Files.readAllLines(Path.of("/proc/self/cgroup"), StandardCharsets.UTF_8),
                     Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
@@ -38,23 +44,24 @@ record PidsCgroup(Path folder, boolean v2) {
     }
 
     /** As {@link #ofThisProcess}, from the lines of those two files. */
-    static Optional<PidsCgroup> find(List<String> cgroups, List<String> mounts) {
+    static Optional<OwnCgroup> find(String controller, List<String> cgroups, List<String> mounts) {
         for (String line : cgroups) {
             String[] parts = line.split(":", 3);
             if (parts.length == 3 && !parts[0].equals("0")
-                    && Arrays.asList(parts[1].split(",")).contains(CONTROLLER)) {
-                Optional<Path> v1 = under(mounts, "cgroup", CONTROLLER, parts[2]);
+                    && Arrays.asList(parts[1].split(",")).contains(controller)) {
+                Optional<Path> v1 = under(mounts, "cgroup", controller, parts[2]);
                 if (v1.isPresent()) {
-                    return Optional.of(new PidsCgroup(v1.get(), false));
+                    return Optional.of(new OwnCgroup(v1.get(), false));
                 }
             }
         }
         for (String line : cgroups) {
             String[] parts = line.split(":", 3);
             if (parts.length == 3 && parts[0].equals("0") && parts[1].isEmpty()) {
-                Optional<Path> v2 = under(mounts, "cgroup2", null, parts[2]).filter(PidsCgroup::delegatesPids);
+                Optional<Path> v2 = under(mounts, "cgroup2", null, parts[2])
+                        .filter(folder -> delegates(folder, controller));
                 if (v2.isPresent()) {
-                    return Optional.of(new PidsCgroup(v2.get(), true));
+                    return Optional.of(new OwnCgroup(v2.get(), true));
                 }
             }
         }
@@ -93,13 +100,13 @@ record PidsCgroup(Path folder, boolean v2) {
     }
 
     /**
-     * In cgroup v2, whether the pids controller reaches the cgroups made under this one, as a manager
+     * In cgroup v2, whether {@code controller} reaches the cgroups made under this one, as a manager
      * that delegates a cgroup enables it; the supervisor enables nothing in the host's hierarchy.
      */
-    private static boolean delegatesPids(Path folder) {
+    private static boolean delegates(Path folder, String controller) {
         try {
             return List.of(Files.readString(folder.resolve("cgroup.subtree_control")).trim().split("\\s+"))
-                    .contains(CONTROLLER);
+                    .contains(controller);
         } catch (IOException | RuntimeException e) {
             return false;
         }
