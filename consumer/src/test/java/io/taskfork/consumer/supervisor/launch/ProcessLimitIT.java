@@ -11,6 +11,7 @@ import io.taskfork.shared.task.Task;
 import io.taskfork.shared.task.TaskStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -82,18 +83,22 @@ class ProcessLimitIT {
     @Test
     void theCgroupsOfEndedChildrenGoWithThem() throws Exception {
         assumeTrue(limitHere(), "this host offers no pids cgroup the supervisor may make cgroups in");
-        Path own = OwnCgroup.ofThisProcess("pids").orElseThrow().folder();
         for (int i = 0; i < 3 * PREFETCH; i++) {
             fixture.awaitTerminal(fixture.submit("echo", "{}"));
         }
-        // the cgroup of an ended child is removed a moment after it, once its last process is gone
-        long left = childCgroups(own);
-        for (int look = 0; look < 50 && left > PREFETCH; look++) {
-            Thread.sleep(100);
-            left = childCgroups(own);
+        // the pids cgroups, and the memory cgroups of the memory cap's kernel limit where the host has them
+        for (String controller : ChildCgroupsAccess.memoryLimitHere(1L << 30) ? List.of("pids", "memory")
+                : List.of("pids")) {
+            Path own = OwnCgroup.ofThisProcess(controller).orElseThrow().folder();
+            // the cgroup of an ended child is removed a moment after it, once its last process is gone
+            long left = childCgroups(own);
+            for (int look = 0; look < 50 && left > PREFETCH; look++) {
+                Thread.sleep(100);
+                left = childCgroups(own);
+            }
+            assertThat(left).as(controller + " cgroups of this JVM's supervisor: one for each standby child at most")
+                    .isPositive().isLessThanOrEqualTo(PREFETCH);
         }
-        assertThat(left).as("cgroups of this JVM's supervisor: one for each standby child at most").isPositive()
-                .isLessThanOrEqualTo(PREFETCH);
     }
 
     /** Whether this host offers the supervisor a pids cgroup it can make and enter cgroups in, as at its start. */
