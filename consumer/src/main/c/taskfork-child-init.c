@@ -18,8 +18,9 @@
  * nothing a task started outlives it without the supervisor looking through /proc. The command
  * dies with it (PR_SET_PDEATHSIG); what the command started is the supervisor's to find then.
  *
- * namespace: a PID namespace and a mount namespace with a /proc of their own (user-namespace: inside
- * a user namespace of its own too, for a supervisor that is not root). Its first process is this
+ * namespace: a PID namespace and a mount namespace with a /proc and a /dev/shm of their own
+ * (user-namespace: inside a user namespace of its own too, for a supervisor that is not root). Its
+ * first process is this
  * program's, not the JVM: the first process of a namespace ignores every signal it has no handler
  * for, so a JVM there would not die of the SIGABRT of its own crash. The first process runs COMMAND
  * as its child, in a session of the command's own, and exits with its status (128 + N for a signal
@@ -215,6 +216,27 @@ static void enter_user_namespace(void) {
 }
 
 /*
+ * A /dev/shm of the namespace's own, a file system in memory that goes with the namespace: what a
+ * task leaves there (POSIX shared memory, a file) ends with it, and a task sees none of another's.
+ * TASKFORK_SHM_BYTES, when set, is its size (the memory cap); else the kernel's default, half the
+ * host's memory. A host without /dev/shm gets none.
+ */
+static void mount_own_shm(void) {
+    const char *bytes = getenv("TASKFORK_SHM_BYTES");
+    char options[64];
+    if (snprintf(options, sizeof options, "mode=1777%s%s", bytes == NULL ? "" : ",size=",
+            bytes == NULL ? "" : bytes) >= (int) sizeof options) {
+        errno = EINVAL;
+        fail(CANNOT_CONTAIN, "TASKFORK_SHM_BYTES");
+    }
+    unsetenv("TASKFORK_SHM_BYTES");
+    if (access("/dev/shm", F_OK) == 0
+            && mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, options) < 0) {
+        fail(CANNOT_CONTAIN, "cannot mount /dev/shm");
+    }
+}
+
+/*
  * The parent may have died before PR_SET_PDEATHSIG took: then the write end of parent_alive, which
  * only the parent held, is closed, and a read of the read end (which never blocks) gives its end.
  */
@@ -231,6 +253,7 @@ static int first_process(char **command, const sigset_t *original, int parent_al
             || mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
         fail(CANNOT_CONTAIN, "cannot mount /proc");
     }
+    mount_own_shm();
     move_pipes();
     pid_t jvm = fork();
     if (jvm < 0) {

@@ -40,7 +40,7 @@ class MemoryCapIT {
                 "TASKFORK_CHILD_HEAP", "128m",
                 // direct buffers are bounded by the heap's size unless told otherwise
                 "TASKFORK_CHILD_JAVA_OPTIONS", "-XX:MaxDirectMemorySize=4g",
-                "TASKFORK_EXEC_ALLOW", "bash,tail,python3,dd",
+                "TASKFORK_EXEC_ALLOW", "bash,tail,python3",
                 "TASKFORK_EXEC_ENV_PASS", "PATH"));
     }
 
@@ -80,30 +80,48 @@ class MemoryCapIT {
     }
 
     /**
-     * A file in the host's /dev/shm is memory that no process holds, so the looks never see it; the
-     * kernel charges it to the task's memory cgroup and kills at twice the cap.
+     * A memfd written to, not mapped, is memory that no process holds, so the looks never see it;
+     * the kernel charges it to the task's memory cgroup and kills at twice the cap.
      */
     @Test
-    void filesInATmpfsPastTwiceTheCapAreStoppedByTheKernel() throws Exception {
+    void filesInMemoryPastTwiceTheCapAreStoppedByTheKernel() throws Exception {
         assumeTrue(kernelLimitHere(), "this host offers no memory cgroup the supervisor may make cgroups in");
-        Path file = Path.of("/dev/shm", "taskfork-memory-" + java.util.UUID.randomUUID());
+        long id = fixture.submit("exec", "{\"argv\":[\"python3\",\"-c\",\"import os\\nfd = os.memfd_create('held')\\n"
+                + "for _ in range(" + 3 * CAP / MIB + "): os.write(fd, bytes(1 << 20))\\nprint('all written')\"]}");
+
+        Task task = fixture.awaitTerminal(id);
+
+        assertThat(task.status()).isEqualTo(TaskStatus.CRASHED);
+        assertThat(task.failureKind()).isEqualTo(FailureKind.MEMORY);
+        assertThat(task.error()).isEqualTo(KILLED_BY_THE_KERNEL + " its processes took that memory between"
+                + " two looks of the memory watch, or hold it where the watch does not see it, in files in memory"
+                + " (a tmpfs, a memfd)");
+        assertThat(task.peakMemoryBytes()).isGreaterThan(CAP).isLessThanOrEqualTo(2 * CAP + SLACK);
+        assertThat(fixture.store().log(id)).get().asString().doesNotContain("all written");
+        assertThat(SupervisorFixture.header(fixture.awaitDeadLetterOf(id), "x-taskfork-reason")).isEqualTo("memory");
+    }
+
+    /**
+     * In a namespace, /dev/shm is the task's own: it sees nothing of the host's, holds at most the
+     * cap, and what the task left there goes with it.
+     */
+    @Test
+    void aTasksDevShmIsItsOwnHoldsAtMostTheCapAndGoesWithIt() throws Exception {
+        assumeTrue(HostProcesses.namespacesUsable(), "this host gives children no PID namespace");
+        String name = "taskfork-shm-" + java.util.UUID.randomUUID();
+        Path hosts = Files.writeString(Path.of("/dev/shm", name + "-host"), "the host's");
         try {
-            long id = fixture.submit("exec", "{\"argv\":[\"dd\",\"if=/dev/zero\",\"of=" + file
-                    + "\",\"bs=1M\",\"count=" + 3 * CAP / MIB + "\"]}");
+            long id = fixture.submit("exec", "{\"argv\":[\"bash\",\"-c\",\"echo left > /dev/shm/" + name
+                    + " && ls /dev/shm && head -c " + (CAP / MIB + 10) + "m /dev/zero > /dev/shm/big\"]}");
 
             Task task = fixture.awaitTerminal(id);
 
-            assertThat(task.status()).isEqualTo(TaskStatus.CRASHED);
-            assertThat(task.failureKind()).isEqualTo(FailureKind.MEMORY);
-            assertThat(task.error()).isEqualTo(KILLED_BY_THE_KERNEL + " its processes took that memory between"
-                    + " two looks of the memory watch, or hold it where the watch does not see it, as files in a"
-                    + " tmpfs such as /dev/shm");
-            assertThat(task.peakMemoryBytes()).isGreaterThan(CAP).isLessThanOrEqualTo(2 * CAP + SLACK);
-            assertThat(Files.size(file)).isLessThan(2 * CAP);
-            assertThat(SupervisorFixture.header(fixture.awaitDeadLetterOf(id), "x-taskfork-reason"))
-                    .isEqualTo("memory");
+            assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
+            assertThat(task.error()).contains("No space left on device");
+            assertThat(fixture.store().log(id)).get().asString().contains(name).doesNotContain(name + "-host");
+            assertThat(Path.of("/dev/shm", name)).doesNotExist();
         } finally {
-            Files.deleteIfExists(file);
+            Files.deleteIfExists(hosts);
         }
     }
 

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -34,9 +35,13 @@ final class ChildCommand {
     private static final List<Class<?>> CHILD_JARS = List.of(
             ChildMain.class, TaskHandler.class, ObjectMapper.class, JsonFactory.class, JsonAutoDetect.class);
 
+    /** Where taskfork-child-init finds the size of a namespace's own /dev/shm. */
+    static final String SHM_BYTES = "TASKFORK_SHM_BYTES";
+
     private final ChildSettings settings;
     private final Containment containment;
-    // the task memory cap, which a sandbox's /tmp and /dev/shm each hold at most too; 0 for none
+    // the task memory cap, which a sandbox's /tmp and /dev/shm, and a namespace's /dev/shm, each hold
+    // at most too; 0 for none
     private final long memoryCapBytes;
     private final List<String> classpath;
 
@@ -49,6 +54,16 @@ final class ChildCommand {
 
     Containment containment() {
         return containment;
+    }
+
+    /**
+     * Tells {@code taskfork-child-init}, through a child's {@code environment}, the size of its
+     * namespace's own /dev/shm: the memory cap, as a sandbox's.
+     */
+    void tellChildInit(Map<String, String> environment) {
+        if (memoryCapBytes > 0 && containment.namespace() && containment.byChildInit()) {
+            environment.put(SHM_BYTES, Long.toString(memoryCapBytes));
+        }
     }
 
     /**

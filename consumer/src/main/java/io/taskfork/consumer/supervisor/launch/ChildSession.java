@@ -71,6 +71,7 @@ final class ChildSession {
             // The child holds no secrets of the supervisor: no database or broker credentials.
             builder.environment().keySet().removeIf(name -> name.startsWith("TASKFORK_"));
             cgroups.tell(builder.environment());
+            services.command().tellChildInit(builder.environment());
             process = builder.start();
         } catch (IOException | RuntimeException e) {
             markers.delete();

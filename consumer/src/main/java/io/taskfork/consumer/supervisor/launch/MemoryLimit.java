@@ -11,8 +11,9 @@ import java.util.Map;
  * The kernel's hold on a task's memory, behind the memory watch: a memory cgroup of each child's own
  * with a limit of twice TASKFORK_TASK_MEMORY. The watch, which looks every 50 to 250 ms, names the
  * processes and kills the whole tree at the cap; between two looks a task can take far more, and
- * memory that no process holds (a file in {@code /dev/shm}) it never sees. The kernel charges both
- * to the cgroup, reclaims its page cache first, and at the limit kills a process of the task.
+ * memory that no process maps (a file in a tmpfs such as {@code /dev/shm}, a memfd) it never sees.
+ * The kernel charges both to the cgroup, reclaims its page cache first, and at the limit kills a
+ * process of the task.
  */
 final class MemoryLimit implements CgroupLimit {
 
@@ -88,7 +89,7 @@ final class MemoryLimit implements CgroupLimit {
         return new MemorySeen(Math.max(peakSeen, peakIn(cgroup, v2)), "killed by the kernel at its memory cgroup's"
                 + " limit of " + (bytes() >> 20) + " MiB, " + TIMES_THE_CAP + " times its cap of " + (capBytes >> 20)
                 + " MiB (TASKFORK_TASK_MEMORY): its processes took that memory between two looks of the memory"
-                + " watch, or hold it where the watch does not see it, as files in a tmpfs such as /dev/shm");
+                + " watch, or hold it where the watch does not see it, in files in memory (a tmpfs, a memfd)");
     }
 
     // Page cache counts here too, but the kernel takes it back before it kills: at a kill, the peak is
