@@ -51,11 +51,12 @@ class MemoryCapIT {
 
     /**
      * {@code tail} of a file without a newline takes all the memory it can, faster than the looks:
-     * the kernel holds it to twice the cap, where the host offers a memory cgroup, and either kills.
+     * where the host offers a memory cgroup, the kernel holds it to twice the cap, and whichever of
+     * the two comes first kills it; else the looks do, a little later.
      */
     @Test
     void tailOfDevZeroEndsCrashedMemoryWithWhatItStartedAndNeverNearTheHostsMemory() throws Exception {
-        assumeTrue(kernelLimitHere(), "this host offers no memory cgroup the supervisor may make cgroups in");
+        boolean kernel = kernelLimitHere();
         String name = "taskfork-memory-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         long id = fixture.submit("exec", "{\"argv\":[\"bash\",\"-c\",\"bash -c 'exec -a " + name
                 + " sleep 300' & tail /dev/zero\"]}");
@@ -65,11 +66,12 @@ class MemoryCapIT {
 
         assertThat(task.status()).isEqualTo(TaskStatus.CRASHED);
         assertThat(task.failureKind()).isEqualTo(FailureKind.MEMORY);
+        String byTheLooks = "peak seen \\d+ MiB; largest: tail \\(pid \\d+\\) \\d+ MiB";
         assertThat(task.error()).contains("cap of 300 MiB (TASKFORK_TASK_MEMORY)").satisfiesAnyOf(
-                error -> assertThat(error).containsPattern("peak seen \\d+ MiB; largest: tail \\(pid \\d+\\) \\d+ MiB"),
-                error -> assertThat(error).startsWith(KILLED_BY_THE_KERNEL));
+                error -> assertThat(error).containsPattern(byTheLooks),
+                error -> assertThat(kernel && error.startsWith(KILLED_BY_THE_KERNEL)).as(error).isTrue());
         assertThat(task.peakMemoryBytes()).as("the peak of all its processes")
-                .isGreaterThan(CAP).isLessThanOrEqualTo(2 * CAP + SLACK);
+                .isGreaterThan(CAP).isLessThanOrEqualTo(kernel ? 2 * CAP + SLACK : 4 * CAP);
         assertThat(task.cpuSeconds()).as("what its processes had used when they were killed").isNotNull().isPositive();
         assertThat(SupervisorFixture.header(fixture.awaitDeadLetterOf(id), "x-taskfork-reason")).isEqualTo("memory");
         while (!HostProcesses.named(name).isEmpty()) {
@@ -128,7 +130,7 @@ class MemoryCapIT {
     @Test
     void directBuffersBeyondTheCapEndCrashedMemory() throws Exception {
         // over the cap, and under the kernel's limit of twice the cap, so that the looks kill it
-        long id = fixture.submit("allocate", "{\"mb\":450,\"direct\":true,\"hold_ms\":30000}");
+        long id = fixture.submit("allocate", "{\"mb\":400,\"direct\":true,\"hold_ms\":30000}");
 
         Task task = fixture.awaitTerminal(id);
 
@@ -202,7 +204,7 @@ class MemoryCapIT {
 
     private static void holdsToTheCapAfter(String hiding) throws Exception {
         // over the cap, and under the kernel's limit of twice the cap, so that only the looks can kill it
-        String hold = "python3 -c \\\"import time; b = b'x' * (450 << 20); time.sleep(30)\\\"";
+        String hold = "python3 -c \\\"import time; b = b'x' * (400 << 20); time.sleep(30)\\\"";
         long id = fixture.submit("exec", "{\"argv\":[\"bash\",\"-c\",\"" + hiding + " && echo hidden && " + hold
                 + "\"]}");
 

@@ -6,10 +6,12 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,23 +34,23 @@ final class CgroupFolder {
     private static final AtomicLong LAUNCHERS = new AtomicLong();
 
     private final OwnCgroup own;
-    private final List<String> controllers;
+    // the controllers whose limits the children's cgroups get, enabled for them in cgroup v2
+    private final List<String> controllers = new CopyOnWriteArrayList<>();
     private final Path folder;
     private final AtomicLong children = new AtomicLong();
 
-    private CgroupFolder(OwnCgroup own, List<String> controllers, Path folder) {
+    private CgroupFolder(OwnCgroup own, Path folder) {
         this.own = own;
-        this.controllers = controllers;
         this.folder = folder;
     }
 
     /**
-     * Makes the folder of a launcher beneath {@code own}, where the children's cgroups get the limits
-     * of {@code controllers}, after clearing the folders that supervisors no longer running left there.
+     * Makes the folder of a launcher beneath {@code own}, after clearing the folders that supervisors
+     * no longer running left there.
      */
-    static CgroupFolder open(OwnCgroup own, Collection<String> controllers) throws IOException {
+    static CgroupFolder open(OwnCgroup own) throws IOException {
         sweep(own.folder());
-        CgroupFolder made = new CgroupFolder(own, List.copyOf(controllers),
+        CgroupFolder made = new CgroupFolder(own,
                 own.folder().resolve(PREFIX + ProcessHandle.current().pid() + "-" + LAUNCHERS.incrementAndGet()));
         try {
             made.makeFolder();
@@ -57,6 +59,12 @@ final class CgroupFolder {
             throw e;
         }
         return made;
+    }
+
+    /** Lets the children's cgroups have the limits of {@code controller} (see {@link OwnCgroup#enableBeneath}). */
+    void enable(String controller) throws IOException {
+        own.enableBeneath(folder, List.of(controller));
+        controllers.add(controller);
     }
 
     Path folder() {
@@ -126,11 +134,16 @@ final class CgroupFolder {
     }
 
     /**
-     * Removes this launcher's folder with its children's cgroups, once the children have ended,
-     * giving the last processes of those just killed a moment to go.
+     * Removes the launchers' {@code folders} with their children's cgroups, once the children have
+     * ended, giving the last processes of those just killed a moment to go.
      */
-    void close() {
-        for (int look = 0; look < RELEASE_TRIES / 2 && !clear(folder); look++) {
+    static void close(Collection<CgroupFolder> folders) {
+        List<CgroupFolder> left = new ArrayList<>(folders);
+        for (int look = 0; look < RELEASE_TRIES / 2; look++) {
+            left.removeIf(folder -> clear(folder.folder));
+            if (left.isEmpty()) {
+                return;
+            }
             try {
                 Thread.sleep(RELEASE_EVERY_MS);
             } catch (InterruptedException e) {

@@ -11,8 +11,8 @@ interface CgroupLimit {
     /** The variable that tells {@code taskfork-child-init} the folder of the cgroup to enter. */
     String variable();
 
-    /** The files written into a child's cgroup, in order, with their contents. */
-    Map<String, String> files(boolean v2);
+    /** The files written into a child's cgroup beneath {@code own}, in order, with their contents. */
+    Map<String, String> files(OwnCgroup own);
 
     /** What the start's line calls it: {@code process limit}. */
     String name();

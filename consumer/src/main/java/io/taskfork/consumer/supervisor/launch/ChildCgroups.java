@@ -5,12 +5,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,88 +52,73 @@ final class ChildCgroups {
             LOG.info("process limit: off (TASKFORK_TASK_PROCESSES=off)");
         }
         // with the memory cap off, its own line says so
-        List<CgroupLimit> wanted = new ArrayList<>();
         Optional<ProcessLimit> processes = most > 0 ? Optional.of(new ProcessLimit(most)) : Optional.empty();
         Optional<MemoryLimit> memory = memoryCapBytes > 0 ? Optional.of(new MemoryLimit(memoryCapBytes))
                 : Optional.empty();
+        List<CgroupLimit> wanted = new ArrayList<>();
         processes.ifPresent(wanted::add);
         memory.ifPresent(wanted::add);
-        Map<CgroupLimit, OwnCgroup> usable = new LinkedHashMap<>();
-        for (CgroupLimit limit : wanted) {
-            usable(limit, childInit).ifPresent(own -> usable.put(limit, own));
-        }
+        // one folder for each hierarchy: in cgroup v2 the limits share it, and a child's cgroup in it
         Map<OwnCgroup, CgroupFolder> byHierarchy = new LinkedHashMap<>();
         Map<CgroupLimit, CgroupFolder> folders = new LinkedHashMap<>();
-        for (Map.Entry<CgroupLimit, OwnCgroup> limit : usable.entrySet()) {
-            OwnCgroup own = limit.getValue();
-            try {
-                CgroupFolder folder = byHierarchy.get(own);
-                if (folder == null) {
-                    List<String> controllers = usable.entrySet().stream().filter(other -> other.getValue().equals(own))
-                            .map(other -> other.getKey().controller()).toList();
-                    folder = CgroupFolder.open(own, controllers);
-                    byHierarchy.put(own, folder);
-                }
-                folders.put(limit.getKey(), folder);
-                LOG.info("{}: {} ({} cgroups in {})", limit.getKey().name(), limit.getKey().amount(),
-                        limit.getKey().controller(), folder.folder());
-            } catch (IOException | RuntimeException e) {
-                none(limit.getKey(), own, e.toString());
+        for (CgroupLimit limit : wanted) {
+            if (childInit.isEmpty()) {
+                LOG.warn("{}: none, it needs {} ({})", limit.name(), Containment.CHILD_INIT, limit.setting());
+                continue;
             }
+            Optional<OwnCgroup> own = OwnCgroup.ofThisProcess(limit.controller());
+            if (own.isEmpty()) {
+                LOG.info("{}: none, this host offers no {} cgroup ({})", limit.name(), limit.controller(),
+                        limit.setting());
+                continue;
+            }
+            String failed;
+            try {
+                CgroupFolder folder = byHierarchy.get(own.get());
+                if (folder == null) {
+                    folder = CgroupFolder.open(own.get());
+                    byHierarchy.put(own.get(), folder);
+                }
+                folder.enable(limit.controller());
+                failed = trial(limit, folder, childInit.get());
+                if (failed == null) {
+                    folders.put(limit, folder);
+                    LOG.info("{}: {} ({} cgroups in {})", limit.name(), limit.amount(), limit.controller(),
+                            folder.folder());
+                    continue;
+                }
+            } catch (IOException | RuntimeException e) {
+                failed = e.toString();
+            }
+            LOG.info("{}: none, no {} cgroup can be made and entered in {} ({}) ({})", limit.name(),
+                    limit.controller(), own.get().folder(), failed, limit.setting());
         }
+        List<CgroupFolder> unused = new ArrayList<>(byHierarchy.values());
+        unused.removeAll(folders.values());
+        CgroupFolder.close(unused);
         return new ChildCgroups(processes, memory, folders);
     }
 
-    /** The hierarchy {@code limit} can be held in, once a trial has entered a cgroup of it; else empty, said why. */
-    private static Optional<OwnCgroup> usable(CgroupLimit limit, Optional<Path> childInit) {
-        if (childInit.isEmpty()) {
-            LOG.warn("{}: none, it needs {} ({})", limit.name(), Containment.CHILD_INIT, limit.setting());
-            return Optional.empty();
-        }
-        Optional<OwnCgroup> own = OwnCgroup.ofThisProcess(limit.controller());
-        if (own.isEmpty()) {
-            LOG.info("{}: none, this host offers no {} cgroup ({})", limit.name(), limit.controller(), limit.setting());
-            return Optional.empty();
-        }
+    /** What every child's start will do, once: a cgroup made with the limit, and entered; null when it went. */
+    private static String trial(CgroupLimit limit, CgroupFolder folder, Path childInit) throws IOException {
+        Path cgroup = folder.forChild(limit.files(folder.own()));
         try {
-            CgroupFolder folder = CgroupFolder.open(own.get(), List.of(limit.controller()));
-            try {
-                String failed = trial(limit, folder.forChild(limit.files(own.get().v2())), childInit.get());
-                if (failed != null) {
-                    throw new IOException(failed);
-                }
-            } finally {
-                folder.close();
-            }
-            return own;
-        } catch (IOException | RuntimeException e) {
-            none(limit, own.get(), e.getMessage());
-            return Optional.empty();
-        }
-    }
-
-    private static void none(CgroupLimit limit, OwnCgroup own, String why) {
-        LOG.info("{}: none, no {} cgroup can be made and entered in {} ({}) ({})", limit.name(), limit.controller(),
-                own.folder(), why, limit.setting());
-    }
-
-    /** What every child's start will do, once: the cgroup entered; null when it went. */
-    private static String trial(CgroupLimit limit, Path cgroup, Path childInit) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(childInit.toString(), "session", "--", "true")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().put(limit.variable(), cgroup.toString());
-        Process process = builder.start();
-        try {
+            ProcessBuilder builder = new ProcessBuilder(childInit.toString(), "session", "--", "true")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            builder.environment().put(limit.variable(), cgroup.toString());
+            Process process = builder.start();
             if (!process.waitFor(TRIAL_WITHIN_MS, TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 return "no answer from " + Containment.CHILD_INIT + " within " + TRIAL_WITHIN_MS / 1000 + " s";
             }
+            return process.exitValue() == 0 ? null
+                    : Containment.CHILD_INIT + " could not enter it (exit code " + process.exitValue() + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
+        } finally {
+            folder.release(cgroup, null);
         }
-        return process.exitValue() == 0 ? null
-                : Containment.CHILD_INIT + " could not enter it (exit code " + process.exitValue() + ")";
     }
 
     /** Whether a child gets a cgroup of any limit. */
@@ -145,27 +132,18 @@ final class ChildCgroups {
      */
     ChildCgroup forChild() {
         Map<CgroupLimit, Path> made = new LinkedHashMap<>();
-        Map<CgroupFolder, Path> byFolder = new LinkedHashMap<>();
-        for (Map.Entry<CgroupLimit, CgroupFolder> limit : folders.entrySet()) {
-            CgroupFolder folder = limit.getValue();
-            if (!byFolder.containsKey(folder)) {
-                Map<String, String> files = new LinkedHashMap<>();
-                folders.forEach((other, itsFolder) -> {
-                    if (itsFolder == folder) {
-                        files.putAll(other.files(folder.own().v2()));
-                    }
-                });
-                try {
-                    byFolder.put(folder, folder.forChild(files));
-                } catch (IOException | RuntimeException e) {
-                    LOG.warn("a child starts without its {}: its {} cgroup cannot be made in {} ({})",
-                            limit.getKey().name(), limit.getKey().controller(), folder.folder(), e.toString());
-                    byFolder.put(folder, null);
-                }
-            }
-            Path cgroup = byFolder.get(folder);
-            if (cgroup != null) {
-                made.put(limit.getKey(), cgroup);
+        for (CgroupFolder folder : new LinkedHashSet<>(folders.values())) {
+            List<CgroupLimit> limits = folders.entrySet().stream().filter(limit -> limit.getValue() == folder)
+                    .map(Map.Entry::getKey).toList();
+            Map<String, String> files = new LinkedHashMap<>();
+            limits.forEach(limit -> files.putAll(limit.files(folder.own())));
+            try {
+                Path cgroup = folder.forChild(files);
+                limits.forEach(limit -> made.put(limit, cgroup));
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("a child starts without its {}: its cgroup cannot be made in {} ({})",
+                        limits.stream().map(CgroupLimit::name).collect(Collectors.joining(" and ")), folder.folder(),
+                        e.toString());
             }
         }
         return new ChildCgroup(made);
@@ -196,7 +174,7 @@ final class ChildCgroups {
 
     /** Removes this launcher's folders, once its children have ended. */
     void close() {
-        new HashSet<>(folders.values()).forEach(CgroupFolder::close);
+        CgroupFolder.close(new LinkedHashSet<>(folders.values()));
     }
 
     /**

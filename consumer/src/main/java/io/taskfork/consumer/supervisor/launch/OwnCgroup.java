@@ -24,7 +24,7 @@ record OwnCgroup(Path folder, boolean v2) {
      * children. Nothing in v1.
      */
     void enableBeneath(Path made, Collection<String> controllers) throws IOException {
-        if (v2) {
+        if (v2 && !controllers.isEmpty()) {
             Files.writeString(made.resolve("cgroup.subtree_control"),
                     controllers.stream().map(controller -> "+" + controller).collect(Collectors.joining(" ")));
         }

@@ -34,7 +34,7 @@ final class ProcessLimit implements CgroupLimit {
     }
 
     @Override
-    public Map<String, String> files(boolean v2) {
+    public Map<String, String> files(OwnCgroup own) {
         return Map.of("pids.max", Integer.toString(most));
     }
 

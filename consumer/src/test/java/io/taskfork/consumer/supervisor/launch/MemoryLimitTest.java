@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What a child's memory cgroup says of the kernel's kills, in the files of cgroup v1 and v2. */
+/** A child's memory cgroup: its limit as each cgroup version writes it, and what it says of the kernel's kills. */
 class MemoryLimitTest {
 
     private static final long MIB = 1 << 20;
+    private static final String LIMIT = Long.toString(600 * MIB);
     private final MemoryLimit limit = new MemoryLimit(300 * MIB);
 
     @TempDir
@@ -18,16 +20,28 @@ class MemoryLimitTest {
 
     @Test
     void theLimitIsTwiceTheCapWrittenAsEachVersionNamesIt() {
-        assertThat(limit.files(false)).containsExactly(java.util.Map.entry("memory.limit_in_bytes",
-                Long.toString(600 * MIB)));
-        assertThat(limit.files(true)).containsExactly(java.util.Map.entry("memory.max", Long.toString(600 * MIB)),
-                java.util.Map.entry("memory.oom.group", "1"));
+        assertThat(limit.files(new OwnCgroup(cgroup, false))).containsExactly(Map.entry("memory.limit_in_bytes", LIMIT));
+        assertThat(limit.files(new OwnCgroup(cgroup, true))).containsExactly(Map.entry("memory.max", LIMIT),
+                Map.entry("memory.oom.group", "1"));
+    }
+
+    /** At the limit the kernel would swap out what the task holds, its files in memory too, rather than kill. */
+    @Test
+    void whereTheKernelCountsSwapTheTaskGetsNoneBeyondTheLimit() throws Exception {
+        Files.writeString(cgroup.resolve("memory.memsw.limit_in_bytes"), "");
+        Files.writeString(cgroup.resolve("memory.swap.max"), "");
+
+        assertThat(limit.files(new OwnCgroup(cgroup, false))).containsExactly(Map.entry("memory.limit_in_bytes", LIMIT),
+                Map.entry("memory.memsw.limit_in_bytes", LIMIT));
+        assertThat(limit.files(new OwnCgroup(cgroup, true))).containsExactly(Map.entry("memory.max", LIMIT),
+                Map.entry("memory.swap.max", "0"), Map.entry("memory.oom.group", "1"));
     }
 
     @Test
     void aKillInV1IsReadFromOomControlWithTheCgroupsPeak() throws Exception {
+        Files.writeString(cgroup.resolve("memory.limit_in_bytes"), LIMIT + "\n");
         Files.writeString(cgroup.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n");
-        Files.writeString(cgroup.resolve("memory.max_usage_in_bytes"), Long.toString(600 * MIB) + "\n");
+        Files.writeString(cgroup.resolve("memory.max_usage_in_bytes"), LIMIT + "\n");
         assertThat(limit.killedIn(cgroup, 50 * MIB)).isNull();
 
         Files.writeString(cgroup.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n");
@@ -48,6 +62,18 @@ class MemoryLimitTest {
                 .isEqualTo(640 * MIB);
         Files.writeString(cgroup.resolve("memory.peak"), Long.toString(599 * MIB) + "\n");
         assertThat(limit.killedIn(cgroup, 100 * MIB).peakBytes()).isEqualTo(599 * MIB);
+    }
+
+    /** The host ran out of memory and its OOM killer chose a process of a task far under its limit. */
+    @Test
+    void aKillForTheHostsWantOfMemoryIsNotTheTasksLimit() throws Exception {
+        Files.writeString(cgroup.resolve("memory.limit_in_bytes"), LIMIT + "\n");
+        Files.writeString(cgroup.resolve("memory.max_usage_in_bytes"), Long.toString(120 * MIB) + "\n");
+        Files.writeString(cgroup.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n");
+        assertThat(limit.killedIn(cgroup, 50 * MIB)).as("v1").isNull();
+
+        Files.writeString(cgroup.resolve("memory.events"), "low 0\nhigh 0\nmax 0\noom 0\noom_kill 1\n");
+        assertThat(limit.killedIn(cgroup, 50 * MIB)).as("v2").isNull();
     }
 
     @Test
