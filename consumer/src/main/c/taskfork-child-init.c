@@ -20,9 +20,8 @@
  *
  * namespace: a PID namespace and a mount namespace with a /proc and a /dev/shm of their own
  * (user-namespace: inside a user namespace of its own too, for a supervisor that is not root). Its
- * first process is this
- * program's, not the JVM: the first process of a namespace ignores every signal it has no handler
- * for, so a JVM there would not die of the SIGABRT of its own crash. The first process runs COMMAND
+ * first process is this program's, not the JVM: the first process of a namespace ignores every
+ * signal it has no handler for, so a JVM there would not die of the SIGABRT of its own crash. The first process runs COMMAND
  * as its child, in a session of the command's own, and exits with its status (128 + N for a signal
  * N), which ends the namespace and kills whatever is left in it. It dies with this process, so a
  * SIGKILL of the process the supervisor started ends the whole namespace.

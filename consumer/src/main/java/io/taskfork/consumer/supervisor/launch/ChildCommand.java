@@ -36,7 +36,7 @@ final class ChildCommand {
             ChildMain.class, TaskHandler.class, ObjectMapper.class, JsonFactory.class, JsonAutoDetect.class);
 
     /** Where taskfork-child-init finds the size of a namespace's own /dev/shm. */
-    static final String SHM_BYTES = "TASKFORK_SHM_BYTES";
+    private static final String SHM_BYTES = "TASKFORK_SHM_BYTES";
 
     private final ChildSettings settings;
     private final Containment containment;

@@ -19,7 +19,7 @@ import java.util.Map;
 final class MemoryLimit implements CgroupLimit {
 
     /** Where taskfork-child-init finds the folder of the memory cgroup it enters. */
-    static final String VARIABLE = "TASKFORK_MEMORY_CGROUP";
+    private static final String VARIABLE = "TASKFORK_MEMORY_CGROUP";
     /** The kernel's limit, over the cap the watch holds, so that the watch's own kill comes first. */
     private static final int TIMES_THE_CAP = 2;
 

@@ -15,7 +15,7 @@ import java.util.Map;
 final class ProcessLimit implements CgroupLimit {
 
     /** Where taskfork-child-init finds the folder of the pids cgroup it enters. */
-    static final String VARIABLE = "TASKFORK_PIDS_CGROUP";
+    private static final String VARIABLE = "TASKFORK_PIDS_CGROUP";
 
     private final int most;
 
