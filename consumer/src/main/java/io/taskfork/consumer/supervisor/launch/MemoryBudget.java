@@ -95,8 +95,9 @@ final class MemoryBudget {
         }
         exceeded = "killed with its process tree: its processes held " + total / MIB + " MiB, " + how + " of "
                 + capBytes / MIB + " MiB (TASKFORK_TASK_MEMORY); peak seen " + Math.max(peakBytes, total) / MIB
-                + " MiB; largest: " + sized.stream().sorted(Comparator.comparingLong(Sized::bytes).reversed())
-                        .limit(LARGEST_NAMED)
+                // a process under a MiB (the namespace's first, say) would be named as 0 MiB
+                + " MiB; largest: " + sized.stream().filter(process -> process.bytes() >= MIB)
+                        .sorted(Comparator.comparingLong(Sized::bytes).reversed()).limit(LARGEST_NAMED)
                         .map(process -> process.entry().name() + " (pid " + process.entry().pid() + ") "
                                 + process.bytes() / MIB + " MiB")
                         .collect(Collectors.joining(", "));
