@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,12 +32,16 @@ final class ChildCgroups {
     private final Optional<MemoryLimit> memory;
     // each usable limit, with the folder of its hierarchy; in v2 both limits have the same folder
     private final Map<CgroupLimit, CgroupFolder> folders;
+    // what each folder's children's cgroups are given, read once: a child's start makes them as they are
+    private final Map<CgroupFolder, Map<String, String>> files = new LinkedHashMap<>();
 
     private ChildCgroups(Optional<ProcessLimit> processes, Optional<MemoryLimit> memory,
             Map<CgroupLimit, CgroupFolder> folders) {
         this.processes = processes;
         this.memory = memory;
         this.folders = folders;
+        folders.forEach((limit, folder) ->
+                files.computeIfAbsent(folder, made -> new LinkedHashMap<>()).putAll(limit.files(folder.own())));
     }
 
     /**
@@ -132,20 +135,21 @@ final class ChildCgroups {
      */
     ChildCgroup forChild() {
         Map<CgroupLimit, Path> made = new LinkedHashMap<>();
-        for (CgroupFolder folder : new LinkedHashSet<>(folders.values())) {
-            List<CgroupLimit> limits = folders.entrySet().stream().filter(limit -> limit.getValue() == folder)
-                    .map(Map.Entry::getKey).toList();
-            Map<String, String> files = new LinkedHashMap<>();
-            limits.forEach(limit -> files.putAll(limit.files(folder.own())));
+        files.forEach((folder, itsFiles) -> {
             try {
-                Path cgroup = folder.forChild(files);
-                limits.forEach(limit -> made.put(limit, cgroup));
+                Path cgroup = folder.forChild(itsFiles);
+                folders.forEach((limit, itsFolder) -> {
+                    if (itsFolder == folder) {
+                        made.put(limit, cgroup);
+                    }
+                });
             } catch (IOException | RuntimeException e) {
                 LOG.warn("a child starts without its {}: its cgroup cannot be made in {} ({})",
-                        limits.stream().map(CgroupLimit::name).collect(Collectors.joining(" and ")), folder.folder(),
-                        e.toString());
+                        folders.entrySet().stream().filter(limit -> limit.getValue() == folder)
+                                .map(limit -> limit.getKey().name()).collect(Collectors.joining(" and ")),
+                        folder.folder(), e.toString());
             }
-        }
+        });
         return new ChildCgroup(made);
     }
 
@@ -174,7 +178,7 @@ final class ChildCgroups {
 
     /** Removes this launcher's folders, once its children have ended. */
     void close() {
-        CgroupFolder.close(new LinkedHashSet<>(folders.values()));
+        CgroupFolder.close(files.keySet());
     }
 
     /**
